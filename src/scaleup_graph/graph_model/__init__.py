@@ -1,0 +1,48 @@
+"""The schema: labels, relationship types, properties, keys, PII flags, deterministic ids."""
+
+from scaleup_graph.graph_model.ids import fold, make_id, person_id, slugify
+from scaleup_graph.graph_model.schema import (
+    KEY,
+    METRIC_PREFIX,
+    NODE_TYPES,
+    ORGANISATION_KINDS,
+    REL_TYPES,
+    VOLATILE_PROPERTIES,
+    NodeType,
+    PropType,
+    Property,
+    RelType,
+)
+from scaleup_graph.graph_model.validation import (
+    FieldError,
+    coerce,
+    extra_labels,
+    node_type,
+    rel_type,
+    validate_node,
+    validate_relationship,
+)
+
+__all__ = [
+    "KEY",
+    "METRIC_PREFIX",
+    "NODE_TYPES",
+    "ORGANISATION_KINDS",
+    "REL_TYPES",
+    "VOLATILE_PROPERTIES",
+    "FieldError",
+    "NodeType",
+    "PropType",
+    "Property",
+    "RelType",
+    "coerce",
+    "extra_labels",
+    "fold",
+    "make_id",
+    "node_type",
+    "person_id",
+    "rel_type",
+    "slugify",
+    "validate_node",
+    "validate_relationship",
+]

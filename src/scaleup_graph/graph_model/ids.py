@@ -1,0 +1,64 @@
+"""Deterministic, content-derived ids: re-importing the same record gives the same key.
+
+Ids are safe to show and to log: a Person's id is a hash, never a name or an e-mail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from scaleup_graph.graph_model.schema import NODE_TYPES
+
+__all__ = ["fold", "make_id", "person_id", "slugify"]
+
+_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe",
+                         "Ü": "Ue"})
+
+
+def fold(text: str) -> str:
+    """Lower-case, German umlauts transliterated, accents dropped: "Köln" -> "koeln".
+
+    >>> fold("Köln") == fold("Koeln") == "koeln"
+    True
+    >>> fold("Région de Bruxelles")
+    'region de bruxelles'
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_GERMAN)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """>>> slugify("IHK Kassel-Marburg")
+    'ihk-kassel-marburg'
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    if len(slug) > max_length:
+        digest = hashlib.sha256(slug.encode()).hexdigest()[:8]
+        slug = slug[: max_length - 9].rstrip("-") + "-" + digest
+    return slug or hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def make_id(label: str, natural_key: str) -> str:
+    """The id of a node from its label and a natural key (a name, a code).
+
+    >>> make_id("Organisation", "IHK Kassel-Marburg")
+    'org-ihk-kassel-marburg'
+    >>> make_id("Region", "DE73")
+    'region-de73'
+    """
+    if label == "Person":
+        return person_id(natural_key)
+    return f"{NODE_TYPES[label].id_prefix}-{slugify(natural_key)}"
+
+
+def person_id(natural_key: str) -> str:
+    """A person's id is a hash of the natural key, so ids never carry personal data.
+
+    >>> person_id("astrid.szogs@example.org").startswith("person-")
+    True
+    """
+    digest = hashlib.sha256(fold(natural_key).encode()).hexdigest()[:16]
+    return f"person-{digest}"

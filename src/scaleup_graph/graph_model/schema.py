@@ -1,0 +1,304 @@
+"""The graph schema as data: the single source of truth for labels, relationships and properties.
+
+Ingest validates against it, store/ creates constraints from it, api/ allowlists labels and fields
+from it, visualisation/ takes colours and legends from it. Nothing else repeats it by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = [
+    "COMMON_PROPERTIES",
+    "KEY",
+    "METRIC_PREFIX",
+    "NODE_TYPES",
+    "ORGANISATION_KINDS",
+    "PROVENANCE_PROPERTIES",
+    "REL_TYPES",
+    "VOLATILE_PROPERTIES",
+    "NodeType",
+    "PropType",
+    "Property",
+    "RelType",
+]
+
+KEY = "id"
+#: Analytics write their results back under this prefix (``metric_pagerank``); ingest refuses it.
+METRIC_PREFIX = "metric_"
+
+
+class PropType(StrEnum):
+    STR = "str"
+    TEXT = "text"  # long free text
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    DATE = "date"  # ISO 8601 date, stored as a string (FalkorDB has no date type)
+    DATETIME = "datetime"  # ISO 8601 timestamp, stored as a string
+    URL = "url"
+    EMAIL = "email"
+    PHONE = "phone"
+    STR_LIST = "list[str]"
+
+
+@dataclass(frozen=True, slots=True)
+class Property:
+    name: str
+    type: PropType = PropType.STR
+    required: bool = False
+    pii: bool = False
+    description: str = ""
+    choices: tuple[str, ...] = ()
+    max_length: int = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class NodeType:
+    label: str
+    id_prefix: str
+    description: str
+    properties: tuple[Property, ...]
+    colour: str
+    shape: str = "dot"
+    extra_labels: tuple[str, ...] = ()
+    #: the property shown as the node's caption; for Person it is not personal data
+    caption: str = "name"
+    label_de: str = ""
+
+    def prop(self, name: str) -> Property | None:
+        for prop in self.all_properties:
+            if prop.name == name:
+                return prop
+        return None
+
+    @property
+    def all_properties(self) -> tuple[Property, ...]:
+        return COMMON_PROPERTIES + PROVENANCE_PROPERTIES + self.properties
+
+    @property
+    def pii_fields(self) -> frozenset[str]:
+        return frozenset(p.name for p in self.all_properties if p.pii)
+
+    @property
+    def required_fields(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.all_properties if p.required)
+
+
+@dataclass(frozen=True, slots=True)
+class RelType:
+    type: str
+    description: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    properties: tuple[Property, ...] = field(default_factory=tuple)
+
+    def prop(self, name: str) -> Property | None:
+        for prop in self.properties + PROVENANCE_PROPERTIES:
+            if prop.name == name:
+                return prop
+        return None
+
+    @property
+    def all_properties(self) -> tuple[Property, ...]:
+        return self.properties + PROVENANCE_PROPERTIES
+
+
+# Every node has these; Person overrides nothing here because its name is declared PII below.
+COMMON_PROPERTIES: tuple[Property, ...] = (
+    Property(KEY, required=True, description="stable key, deterministic (see graph_model.ids)",
+             max_length=200),
+    Property("synthetic", PropType.BOOL, description="true for generated demo data"),
+    Property("description", PropType.TEXT, max_length=20000),
+)
+
+PROVENANCE_PROPERTIES: tuple[Property, ...] = (
+    Property("source", description="where the record came from (file name, API, seed text)"),
+    Property("ingest_run", description="id of the ingest run that first wrote it"),
+    Property("ingested_at", PropType.DATETIME, description="when it was first written"),
+    Property("updated_at", PropType.DATETIME, description="when it was last written"),
+)
+
+#: Provenance that differs between two otherwise equal runs; graph fingerprints ignore it.
+VOLATILE_PROPERTIES = frozenset({"ingest_run", "ingested_at", "updated_at"})
+
+ORGANISATION_KINDS = ("Stakeholder", "SME", "ResearchInstitute", "PublicBody",
+                      "PartnerOrganisation")
+
+_NAME = Property("name", required=True, max_length=500)
+_TOPICS = Property("topics", PropType.STR_LIST, description="topic names, see Topic nodes")
+
+NODE_TYPES: dict[str, NodeType] = {
+    nt.label: nt
+    for nt in (
+        NodeType(
+            "Organisation", "org", "A company, public body, chamber, network or institute.",
+            (
+                _NAME,
+                Property("short_name", max_length=100),
+                Property("kinds", PropType.STR_LIST, choices=ORGANISATION_KINDS,
+                         description="extra labels: " + ", ".join(ORGANISATION_KINDS)),
+                Property("sector"),
+                Property("city"),
+                Property("country", max_length=2, description="ISO / NUTS country code"),
+                Property("nuts_code", max_length=10),
+                Property("website", PropType.URL),
+                Property("pic", description="EU participant identification code (CORDIS)"),
+                Property("activity_type", choices=("HES", "PRC", "REC", "PUB", "OTH")),
+                _TOPICS,
+            ),
+            colour="#1f77b4", shape="dot", extra_labels=ORGANISATION_KINDS,
+            label_de="Organisation",
+        ),
+        NodeType(
+            "Person", "person", "A contact person. Name, e-mail and phone are personal data.",
+            (
+                Property("name", required=True, pii=True, max_length=300),
+                Property("email", PropType.EMAIL, pii=True),
+                Property("phone", PropType.PHONE, pii=True),
+                Property("role", description="job title or public function"),
+                Property("lawful_basis", choices=("consent", "contract", "legitimate_interest",
+                                                  "public_task")),
+                Property("consent", PropType.STR_LIST,
+                         description="purposes the person agreed to, e.g. newsletter"),
+                Property("collected_at", PropType.DATE),
+                Property("public_role", PropType.BOOL,
+                         description="holds a public office or role named in public sources"),
+            ),
+            colour="#ff7f0e", shape="diamond", caption="role", label_de="Person",
+        ),
+        NodeType(
+            "Region", "region", "A NUTS region (country = level 0) or a partner region.",
+            (
+                _NAME,
+                Property("nuts_code", max_length=10),
+                Property("country", max_length=2),
+                Property("level", PropType.INT),
+            ),
+            colour="#2ca02c", shape="triangle", label_de="Region",
+        ),
+        NodeType(
+            "Project", "project", "A funded project such as Interreg Europe Scale Up.",
+            (
+                _NAME,
+                Property("acronym"),
+                Property("start_date", PropType.DATE),
+                Property("end_date", PropType.DATE),
+                Property("rcn", description="CORDIS project record number"),
+                Property("total_cost", PropType.FLOAT),
+                Property("programme_parts", PropType.STR_LIST),
+                Property("url", PropType.URL),
+                _TOPICS,
+            ),
+            colour="#9467bd", shape="square", label_de="Projekt",
+        ),
+        NodeType(
+            "Programme", "programme", "A funding programme (Interreg Europe, Horizon 2020).",
+            (_NAME, Property("url", PropType.URL)),
+            colour="#8c564b", shape="square", label_de="Programm",
+        ),
+        NodeType(
+            "Challenge", "challenge", "A problem an SME poses in the Open Innovation Challenge.",
+            (
+                _NAME,
+                Property("status", choices=("draft", "published", "pitched", "solved", "closed")),
+                _TOPICS,
+                Property("created_at", PropType.DATE),
+                Property("published_at", PropType.DATE),
+                Property("pitched_at", PropType.DATE),
+                Property("closed_at", PropType.DATE),
+            ),
+            colour="#d62728", shape="star", label_de="Challenge",
+        ),
+        NodeType(
+            "Proposal", "proposal", "A solution an organisation proposes for a challenge.",
+            (_NAME, Property("submitted_at", PropType.DATE),
+             Property("status", choices=("submitted", "shortlisted", "pitched", "accepted",
+                                         "declined"))),
+            colour="#e377c2", shape="star", label_de="Lösungsvorschlag",
+        ),
+        NodeType(
+            "BestPractice", "practice", "A regional support instrument shown to partner regions.",
+            (_NAME, _TOPICS),
+            colour="#bcbd22", shape="hexagon", label_de="Best Practice",
+        ),
+        NodeType(
+            "Event", "event", "A meeting, pitch event or conference.",
+            (_NAME, Property("date", PropType.DATE), Property("end_date", PropType.DATE),
+             Property("location")),
+            colour="#17becf", shape="box", label_de="Veranstaltung",
+        ),
+        NodeType(
+            "ContentItem", "content", "Scale-Up content: news, offer, event notice or study.",
+            (
+                _NAME,
+                Property("kind", required=True, choices=("news", "offer", "event", "study")),
+                Property("url", PropType.URL),
+                Property("published_at", PropType.DATE),
+                _TOPICS,
+            ),
+            colour="#7f7f7f", shape="ellipse", label_de="Inhalt",
+        ),
+        NodeType(
+            "Topic", "topic", "A competence or subject (digitalisation, mobility, ...).",
+            (_NAME, Property("name_de")),
+            colour="#aec7e8", shape="text", label_de="Thema",
+        ),
+    )
+}
+
+_ANY_ACTOR = ("Organisation", "Person")
+_ROLE = Property("role")
+_SINCE = Property("since", PropType.DATE)
+_DATE = Property("date", PropType.DATE)
+
+REL_TYPES: dict[str, RelType] = {
+    rt.type: rt
+    for rt in (
+        RelType("WORKS_AT", "A person works at an organisation.", ("Person",), ("Organisation",),
+                (_ROLE, _SINCE)),
+        RelType("LOCATED_IN", "Where an actor, event or project is.",
+                ("Organisation", "Event", "Project"), ("Region",)),
+        RelType("PART_OF", "Region hierarchy; project within programme; event within project.",
+                ("Region", "Project", "Event"), ("Region", "Programme", "Project")),
+        RelType("PARTNER_IN", "An organisation is a partner of a project.", ("Organisation",),
+                ("Project",), (_ROLE, Property("contribution", PropType.FLOAT))),
+        RelType("FUNDS", "Funding from an organisation or programme.",
+                ("Organisation", "Programme"), ("Project", "Challenge", "Programme", "Event"),
+                (Property("amount", PropType.FLOAT),)),
+        RelType("COOPERATES_WITH", "Two organisations work together.", ("Organisation",),
+                ("Organisation",), (_SINCE, Property("context"))),
+        RelType("MEMBER_OF", "Membership of a network, chamber or association.", _ANY_ACTOR,
+                ("Organisation",), (_SINCE,)),
+        RelType("POSES", "An SME poses a challenge.", ("Organisation",), ("Challenge",)),
+        RelType("PROPOSES", "An organisation proposes a solution.", ("Organisation",),
+                ("Proposal",)),
+        RelType("ADDRESSES", "A proposal addresses a challenge.", ("Proposal",), ("Challenge",)),
+        RelType("HAS_COMPETENCE", "An organisation is competent in a topic.", ("Organisation",),
+                ("Topic",), (Property("level", PropType.INT),)),
+        RelType("CONCERNS", "A challenge concerns a topic.", ("Challenge",), ("Topic",)),
+        RelType("PRESENTED", "A region or organisation presented a best practice.",
+                ("Region", "Organisation"), ("BestPractice",), (_DATE,)),
+        RelType("TRANSFERRED_TO", "A best practice was transferred to a region.",
+                ("BestPractice",), ("Region",), (_DATE, Property("phase"))),
+        RelType("INSPIRED_BY", "Something was modelled on a practice or project.",
+                ("BestPractice", "Project", "Challenge", "Event"),
+                ("BestPractice", "Project")),
+        RelType("ORGANISES", "An organisation organises an event.", ("Organisation",), ("Event",)),
+        RelType("PARTICIPATES_IN", "An actor takes part in an event.", _ANY_ACTOR, ("Event",),
+                (_ROLE,)),
+        RelType("PITCHED_AT", "A challenge or proposal is pitched at an event.",
+                ("Challenge", "Proposal"), ("Event",)),
+        RelType("PUBLISHES", "An organisation publishes a content item.", ("Organisation",),
+                ("ContentItem",)),
+        RelType("ABOUT", "What content, an event, project or practice is about.",
+                ("ContentItem", "Event", "Project", "BestPractice"), ("Topic",)),
+        RelType("SHARED_WITH", "A content item was shared with an organisation.",
+                ("ContentItem",), ("Organisation",),
+                (Property("by", description="id of the organisation that shared it"), _DATE)),
+        RelType("SUBSCRIBES_TO", "An organisation subscribes to a topic.", ("Organisation",),
+                ("Topic",)),
+        RelType("KNOWS", "Two persons know each other.", ("Person",), ("Person",)),
+    )
+}

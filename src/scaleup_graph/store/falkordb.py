@@ -1,0 +1,229 @@
+"""FalkorDB adapter: the embedded server (FalkorDBLite) and FalkorDB servers over TCP."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import redis
+from falkordb import FalkorDB
+from falkordb.edge import Edge
+from falkordb.node import Node
+from falkordb.path import Path as FPath
+
+from scaleup_graph.graph_model import KEY, NODE_TYPES
+from scaleup_graph.store.base import (
+    GraphStore,
+    QueryRejected,
+    QueryTimeout,
+    StoreError,
+    StoreUnavailable,
+)
+from scaleup_graph.store.embedded import EmbeddedServer
+
+__all__ = ["FalkorDBStore"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_EMPTY = "empty key"
+_RO_REFUSED = "is to be executed only on read-only queries"
+
+
+def _node(node: Node) -> dict[str, Any]:
+    return {**node.properties, "_labels": list(node.labels or [])}
+
+
+def _convert(value: Any, ids: dict[int, str] | None = None) -> Any:
+    if isinstance(value, Node):
+        return _node(value)
+    if isinstance(value, Edge):
+        out = {**value.properties, "_type": value.relation}
+        if ids is not None:
+            out["_start"] = ids.get(value.src_node)
+            out["_end"] = ids.get(value.dest_node)
+        return out
+    if isinstance(value, FPath):
+        nodes = value.nodes()
+        by_internal = {n.id: n.properties.get(KEY) for n in nodes}
+        return {
+            "nodes": [_node(n) for n in nodes],
+            "relationships": [_convert(e, by_internal) for e in value.edges()],
+        }
+    if isinstance(value, list):
+        return [_convert(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {k: _convert(v, ids) for k, v in value.items()}
+    return value
+
+
+class FalkorDBStore(GraphStore):
+    """One graph in a FalkorDB server, embedded (unix socket we manage) or remote (TCP)."""
+
+    dialect = "falkordb"
+
+    def __init__(
+        self,
+        *,
+        graph: str = "scaleup",
+        embedded_dir: str | None = None,
+        host: str | None = None,
+        port: int | None = None,
+        password: str | None = None,
+        socket_timeout_s: float = 60.0,
+    ) -> None:
+        self.graph_name = graph
+        self.server = EmbeddedServer(embedded_dir) if embedded_dir else None
+        self._host, self._port, self._password = host, port, password
+        self._socket_timeout = socket_timeout_s
+        self._lock = threading.Lock()
+        self._db: FalkorDB | None = None
+        self._connect()
+
+    def __repr__(self) -> str:
+        where = self.server.directory if self.server else f"{self._host}:{self._port}"
+        return f"FalkorDBStore({where}, graph={self.graph_name!r})"
+
+    # -- connection ---------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        try:
+            if self.server is not None:
+                sock = self.server.ensure_running()
+                self._db = FalkorDB(
+                    unix_socket_path=str(sock),
+                    socket_timeout=self._socket_timeout,
+                    socket_connect_timeout=5,
+                )
+            else:
+                self._db = FalkorDB(
+                    host=self._host or "localhost",
+                    port=self._port or 6379,
+                    password=self._password,
+                    socket_timeout=self._socket_timeout,
+                    socket_connect_timeout=5,
+                )
+            self._graph = self._db.select_graph(self.graph_name)
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            raise StoreUnavailable(f"cannot reach the graph database: {exc}") from None
+
+    def _call(self, fn: Callable[[], T]) -> T:
+        """Run ``fn``, mapping driver errors to ours. The embedded server is restarted once if
+        it went away (a crash, a kill -9): the append-only file brings every write back."""
+        for attempt in (1, 2):
+            try:
+                return fn()
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                if isinstance(exc, redis.TimeoutError) and attempt == 1 and self.server is None:
+                    raise StoreUnavailable(f"the graph database did not answer: {exc}") from None
+                if self.server is not None and attempt == 1:
+                    log.warning("lost the embedded database (%s); reconnecting", exc)
+                    with self._lock:
+                        self._disconnect()
+                        try:
+                            self._connect()
+                        except StoreError:
+                            raise
+                    continue
+                raise StoreUnavailable(f"the graph database is unavailable: {exc}") from None
+            except redis.ResponseError as exc:
+                message = str(exc)
+                if "timed out" in message.lower():
+                    raise QueryTimeout("the query ran past its time limit and was stopped") from None
+                if _RO_REFUSED in message:
+                    raise QueryRejected("only read queries are allowed here") from None
+                raise StoreError(message) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _disconnect(self) -> None:
+        if self._db is not None:
+            try:
+                self._db.connection.connection_pool.disconnect()
+            except Exception:  # noqa: BLE001 - a dead connection may fail to close; that is fine
+                log.debug("ignored error while disconnecting", exc_info=True)
+            self._db = None
+
+    def _rows(self, result: Any) -> list[dict[str, Any]]:
+        header = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
+        return [dict(zip(header, (_convert(v) for v in row), strict=True))
+                for row in result.result_set]
+
+    # -- GraphStore ---------------------------------------------------------------------------
+
+    def read(
+        self, query: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int | None = None
+    ) -> list[dict[str, Any]]:
+        try:
+            result = self._call(lambda: self._graph.ro_query(query, dict(params or {}),
+                                                             timeout=timeout_ms))
+        except StoreError as exc:
+            if _EMPTY in str(exc):  # the graph has never been written: it is empty
+                return []
+            raise
+        return self._rows(result)
+
+    def write(
+        self, query: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int | None = None
+    ) -> list[dict[str, Any]]:
+        result = self._call(lambda: self._graph.query(query, dict(params or {}),
+                                                      timeout=timeout_ms))
+        return self._rows(result)
+
+    def read_only(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int,
+        row_cap: int,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        rows = self.read(query, params, timeout_ms=timeout_ms)
+        return rows[:row_cap], len(rows) > row_cap
+
+    def setup_schema(self) -> None:
+        existing = {
+            (row["label"], prop)
+            for row in self.read("CALL db.indexes() YIELD label, properties "
+                                 "RETURN label, properties")
+            for prop in row["properties"]
+        }
+        for label in NODE_TYPES:
+            if (label, KEY) not in existing:
+                self.write(f"CREATE INDEX FOR (n:`{label}`) ON (n.{KEY})")
+        for label in NODE_TYPES:
+            try:
+                self._call(lambda label=label: self._db.connection.execute_command(  # type: ignore[union-attr]
+                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label,
+                    "PROPERTIES", "1", KEY))
+            except StoreError as exc:
+                if "already exists" not in str(exc).lower():
+                    raise
+
+    def health(self) -> dict[str, Any]:
+        started = time.perf_counter()
+        self.read("RETURN 1 AS ok")
+        return {
+            "store": "falkordb-embedded" if self.server else "falkordb",
+            "graph": self.graph_name,
+            "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+
+    def clear(self) -> None:
+        try:
+            self._call(lambda: self._graph.delete())
+        except StoreError as exc:
+            if _EMPTY not in str(exc):
+                raise
+
+    def close(self) -> None:
+        # Our connections go first, so the server sees only other processes' clients.
+        with self._lock:
+            self._disconnect()
+            if self.server is not None:
+                try:
+                    self.server.release(own_connections=0)
+                except StoreError:
+                    log.debug("could not release the embedded database", exc_info=True)
