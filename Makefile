@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(BIN)/scaleup demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not hard"
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not browser and not slow"
@@ -41,7 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 check-hard: $(STAMP)
-	$(BIN)/python -m pytest -q -m hard tests
+	$(BIN)/python -m pytest -q -m hard tests; rc=$$?; [ $$rc -eq 5 ] && echo "no hard tests yet" && exit 0; exit $$rc
 
 clean:
 	rm -rf $(VENV) .scaleup .pytest_cache .mypy_cache .ruff_cache
