@@ -98,3 +98,11 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err_console.print("Interrupted.")
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no tracebacks to users
+        logging.getLogger("scaleup_graph.cli").debug("unexpected error", exc_info=True)
+        err_console.print(
+            f"[bold red]Error:[/] an unexpected {type(exc).__name__} stopped the command; "
+            "nothing more was written. Run it again with -v for details and report it.",
+            highlight=False,
+        )
+        sys.exit(EXIT_USAGE)

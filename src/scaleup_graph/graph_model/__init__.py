@@ -1,6 +1,6 @@
 """The schema: labels, relationship types, properties, keys, PII flags, deterministic ids."""
 
-from scaleup_graph.graph_model.ids import fold, make_id, person_id, slugify
+from scaleup_graph.graph_model.ids import fold, identifier_hashes, make_id, person_id, slugify
 from scaleup_graph.graph_model.schema import (
     KEY,
     METRIC_PREFIX,
@@ -38,6 +38,7 @@ __all__ = [
     "coerce",
     "extra_labels",
     "fold",
+    "identifier_hashes",
     "make_id",
     "node_type",
     "person_id",

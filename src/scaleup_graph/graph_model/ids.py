@@ -11,7 +11,7 @@ import unicodedata
 
 from scaleup_graph.graph_model.schema import NODE_TYPES
 
-__all__ = ["fold", "make_id", "person_id", "slugify"]
+__all__ = ["fold", "identifier_hashes", "make_id", "person_id", "slugify"]
 
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe",
                          "Ü": "Ue"})
@@ -62,3 +62,22 @@ def person_id(natural_key: str) -> str:
     """
     digest = hashlib.sha256(fold(natural_key).encode()).hexdigest()[:16]
     return f"person-{digest}"
+
+
+def identifier_hashes(props: dict[str, object], salt: str) -> set[str]:
+    """Salted hashes of every value that identifies a person (name, e-mail, phone).
+
+    The suppression list keeps only these, so an erased person is recognised on re-import
+    without the list itself holding their data.
+    """
+    values: list[str] = []
+    for field in ("name", "email"):
+        value = props.get(field)
+        if isinstance(value, str) and value.strip():
+            values.append(f"{field}:{fold(value)}")
+    phone = props.get("phone")
+    if isinstance(phone, str):
+        digits = re.sub(r"\D", "", phone)
+        if len(digits) >= 4:
+            values.append(f"phone:{digits}")
+    return {hashlib.sha256(f"{salt}|{v}".encode()).hexdigest() for v in values}

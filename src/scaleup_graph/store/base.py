@@ -167,6 +167,14 @@ class GraphStore(ABC):
         rows = self.read(cypher.existing_ids(label), {"ids": wanted})
         return {row["id"] for row in rows}
 
+    def node_properties(self, label: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The stored properties of the nodes of ``label`` with these ids."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        rows = self.read(cypher.node_properties(label), {"ids": wanted})
+        return {row["id"]: row["props"] for row in rows}
+
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts per label and relationship counts per type (zeros included)."""
         labels = {label: 0 for label in NODE_TYPES}
@@ -209,3 +217,18 @@ class GraphStore(ABC):
         """Detach-delete one node by key; returns how many nodes were deleted."""
         rows = self.write(cypher.ERASE_NODE, {"id": node_id})
         return int(rows[0]["deleted"]) if rows else 0
+
+    # --- suppression list of erased persons (GDPR Art. 17) -----------------------------------
+
+    def add_suppressed(self, hashes: Iterable[str]) -> None:
+        """Remember salted identifier hashes of an erased person (see graph_model.ids)."""
+        rows = sorted(set(hashes))
+        if rows:
+            self.write(cypher.ADD_SUPPRESSED, {"hashes": rows})
+
+    def suppressed(self, hashes: Iterable[str]) -> set[str]:
+        """Which of ``hashes`` are on the suppression list."""
+        wanted = sorted(set(hashes))
+        if not wanted:
+            return set()
+        return {row["h"] for row in self.read(cypher.FIND_SUPPRESSED, {"hashes": wanted})}

@@ -60,6 +60,11 @@ def existing_ids(node_label: str) -> str:
     return f"UNWIND $ids AS id MATCH (n:{label(node_label)} {{{KEY}: id}}) RETURN n.{KEY} AS id"
 
 
+def node_properties(node_label: str) -> str:
+    return (f"UNWIND $ids AS id MATCH (n:{label(node_label)} {{{KEY}: id}}) "
+            f"RETURN n.{KEY} AS id, properties(n) AS props")
+
+
 COUNT_NODES = "MATCH (n) RETURN labels(n) AS labels, count(n) AS n"
 COUNT_RELS = "MATCH ()-[e]->() RETURN type(e) AS type, count(e) AS n"
 ALL_NODES = "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"
@@ -68,3 +73,9 @@ ALL_RELS = (
     "properties(e) AS props"
 )
 ERASE_NODE = f"MATCH (n {{{KEY}: $id}}) DETACH DELETE n RETURN count(*) AS deleted"
+
+#: The suppression list lives in the graph (so every process and every store type shares it)
+#: under a system label that no schema label, query or export ever matches.
+SUPPRESSED_LABEL = "_Suppressed"
+ADD_SUPPRESSED = f"UNWIND $hashes AS h MERGE (:{SUPPRESSED_LABEL} {{hash: h}})"
+FIND_SUPPRESSED = f"UNWIND $hashes AS h MATCH (s:{SUPPRESSED_LABEL} {{hash: h}}) RETURN s.hash AS h"

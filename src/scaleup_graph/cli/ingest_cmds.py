@@ -1,0 +1,163 @@
+"""``scaleup ingest``, ``scaleup ingest-cordis``, ``scaleup stats``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from scaleup_graph.cli.common import (
+    EXIT_PROBLEMS,
+    JsonOption,
+    console,
+    err_console,
+    fail,
+    opened_store,
+    print_json,
+)
+from scaleup_graph.ingest import (
+    IngestReport,
+    ManifestError,
+    ReadError,
+    default_options,
+    load_cordis,
+    manifest_for,
+    run_ingest,
+)
+
+DEFAULT_OPEN_DATA = Path("../shared/data")
+
+
+def _progress(enabled: bool) -> tuple[AbstractContextManager[Any], Callable[..., None] | None]:
+    if not enabled:
+        return nullcontext(), None
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}"
+                   "/{task.total:,} rows"), TimeRemainingColumn(), console=err_console,
+                   transient=True)
+    task = bar.add_task("reading", total=1)
+
+    def update(phase: str, done: int, total: int) -> None:
+        bar.update(task, description=phase, completed=done, total=total)
+
+    return bar, update
+
+
+def _render(reports: list[IngestReport], as_json: bool) -> int:
+    rejects = sum(len(r.rejects) for r in reports)
+    if as_json:
+        print_json([r.to_dict() for r in reports] if len(reports) > 1 else reports[0].to_dict())
+        return EXIT_PROBLEMS if rejects else 0
+    for r in reports:
+        mode = "Checked (dry run, nothing written)" if r.dry_run else "Ingested"
+        resumed = " (resumed an interrupted run)" if r.resumed else ""
+        console.print(
+            f"{mode}{resumed}: {r.rows_read:,} rows from {len(r.files)} file(s) in "
+            f"{r.seconds:.1f} s: {r.nodes_written:,} node writes, "
+            f"{r.relationships_written:,} relationship writes; run {r.run_id}"
+        )
+        if r.skipped_missing_endpoint:
+            console.print(f"  {r.skipped_missing_endpoint:,} links skipped: endpoint not in the "
+                          "store (the manifest allows it)")
+        if r.suppressed:
+            console.print(f"  {r.suppressed:,} rows of erased persons skipped (suppression list)")
+        if r.rejects:
+            table = Table("file", "line", "column", "value", "reason", title=(
+                f"{len(r.rejects):,} problems; full report: {r.report_dir}/rejects.csv"))
+            for rej in r.rejects[:15]:
+                table.add_row(rej.file, str(rej.line), rej.column,
+                              "" if rej.value is None else str(rej.value)[:40], rej.reason)
+            console.print(table)
+        if r.near_duplicates:
+            console.print(f"  {len(r.near_duplicates)} pairs of similar organisation names to "
+                          f"review (not merged): {r.report_dir}/near_duplicates.csv")
+            for d in r.near_duplicates[:5]:
+                console.print(f"    {d.name_a!r} ~ {d.name_b!r} ({d.score:.0f}%)")
+    return EXIT_PROBLEMS if rejects else 0
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Manifest(s) (YAML) or data file(s).")],
+    label: Annotated[str | None, typer.Option(
+        "--label", "-l", help="Load a single node file as nodes of this label.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")]
+    = False,
+    rejects: Annotated[Path | None, typer.Option(
+        "--rejects", help="Folder for rejects.csv/.json (default: .scaleup/runs/RUN_ID).")]
+    = None,
+    batch_size: Annotated[int | None, typer.Option(
+        "--batch-size", min=1, max=100_000, help="Rows per transaction.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest files into the graph. Exit code 1 when rows were rejected.
+
+    Examples: scaleup ingest data/manifest.yaml; scaleup ingest orgs.csv --label Organisation
+    """
+    overrides: dict[str, Any] = {"dry_run": dry_run, "rejects_dir": rejects}
+    if batch_size:
+        overrides["batch_size"] = batch_size
+    try:
+        manifests = [manifest_for(p, label) for p in paths]
+    except (ManifestError, ReadError) as exc:
+        fail(str(exc))
+    reports = []
+    with opened_store() as store:
+        for manifest in manifests:
+            bar, update = _progress(not as_json)
+            try:
+                with bar:
+                    reports.append(run_ingest(store, manifest, default_options(**overrides),
+                                              update))
+            except (ManifestError, ReadError) as exc:
+                fail(f"{exc}; nothing was written from this input")
+    raise typer.Exit(_render(reports, as_json))
+
+
+def ingest_cordis(
+    data_dir: Annotated[Path, typer.Argument(
+        help="Folder holding cordis-h2020/ and nuts-2021/.")] = DEFAULT_OPEN_DATA,
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest the EU CORDIS Horizon 2020 network and NUTS 2021 regions (open data, CC BY 4.0).
+
+    Example: scaleup ingest-cordis ../shared/data
+    """
+    if not (data_dir / "cordis-h2020").is_dir():
+        fail(f"{data_dir} has no cordis-h2020 folder; pass the open-data folder as argument")
+    with opened_store() as store:
+        bar, update = _progress(not as_json)
+        try:
+            with bar:
+                report = load_cordis(store, data_dir, options=default_options(), progress=update)
+        except (ManifestError, ReadError) as exc:
+            fail(str(exc))
+    raise typer.Exit(_render([report], as_json))
+
+
+def stats(as_json: JsonOption = False) -> None:
+    """Count nodes per label and relationships per type.
+
+    Example: scaleup stats --json
+    """
+    with opened_store() as store:
+        counts = store.counts()
+    if as_json:
+        print_json(counts)
+        return
+    for kind, title in (("nodes", "label"), ("relationships", "relationship type")):
+        table = Table(title, "count", title=kind.capitalize())
+        for name, n in sorted(counts[kind].items(), key=lambda kv: -kv[1]):
+            if n:
+                table.add_row(name, f"{n:,}")
+        table.add_row("[bold]total[/]", f"[bold]{sum(counts[kind].values()):,}[/]")
+        console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+    app.command("ingest-cordis")(ingest_cordis)
+    app.command("stats")(stats)

@@ -1,0 +1,134 @@
+"""Ingest: files people have -> validated, batched, idempotent upserts, with a reject report.
+
+Writes only through store/. Entry points: :func:`ingest_path` (a manifest or one node file),
+:func:`load_seed` (the Nordhessen seed network), :func:`load_cordis` (the CORDIS open data).
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from scaleup_graph.ingest.engine import IngestOptions, IngestReport, Progress, run_ingest
+from scaleup_graph.ingest.manifest import (
+    Manifest,
+    ManifestError,
+    load_manifest,
+    single_file_manifest,
+)
+from scaleup_graph.ingest.readers import ReadError, read_rows
+from scaleup_graph.settings import get_settings
+from scaleup_graph.store import GraphStore
+
+__all__ = [
+    "IngestOptions",
+    "IngestReport",
+    "ManifestError",
+    "ReadError",
+    "SEED_MANIFESTS",
+    "cordis_manifest",
+    "default_options",
+    "ingest_path",
+    "load_cordis",
+    "load_seed",
+    "manifest_for",
+    "run_ingest",
+]
+
+_PACKAGE = Path(str(files("scaleup_graph")))
+#: the real Nordhessen network first, then the synthetic demo population that links to it
+SEED_MANIFESTS = (
+    _PACKAGE / "seed" / "nordhessen" / "manifest.yaml",
+    _PACKAGE / "seed" / "synthetic" / "manifest.yaml",
+)
+
+
+def default_options(**overrides: object) -> IngestOptions:
+    settings = get_settings()
+    options = IngestOptions(
+        batch_size=settings.batch_size,
+        state_dir=settings.state_dir,
+        suppression_salt=settings.suppression_salt.get_secret_value(),
+    )
+    for key, value in overrides.items():
+        setattr(options, key, value)
+    return options
+
+
+def _is_manifest(path: Path) -> bool:
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return False
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+        head = handle.read(65536)
+    return any(line.startswith("files:") for line in head.splitlines())
+
+
+def manifest_for(path: Path, label: str | None = None) -> Manifest:
+    """The manifest to run for ``path``: the file itself if it is a manifest, else a one-file
+    manifest that maps columns to ``label``'s properties."""
+    if label is None:
+        if path.is_file() and _is_manifest(path):
+            return load_manifest(path)
+        raise ManifestError(
+            f"{path.name} is a data file: say which nodes its rows are with --label "
+            "(e.g. --label Organisation), or write a manifest (docs/manifest.md)"
+        )
+    columns: list[str] = []
+    for _, row in read_rows(path):
+        if "__error__" not in row:
+            columns = list(row)
+            break
+    if not columns:
+        raise ReadError(f"{path.name} has a header but no data rows")
+    manifest = single_file_manifest(path, label, columns)
+    manifest.text = f"single:{label}:{path.resolve()}"
+    return manifest
+
+
+def ingest_path(
+    store: GraphStore,
+    path: Path,
+    *,
+    label: str | None = None,
+    options: IngestOptions | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    return run_ingest(store, manifest_for(path, label), options or default_options(), progress)
+
+
+def load_seed(store: GraphStore, *, options: IngestOptions | None = None) -> IngestReport:
+    """Load the Nordhessen seed network and its synthetic demo population; returns the summed
+    report."""
+    total: IngestReport | None = None
+    for manifest_path in SEED_MANIFESTS:
+        if not manifest_path.exists():
+            continue
+        report = run_ingest(store, load_manifest(manifest_path),
+                            options or default_options(check_duplicates=False))
+        if total is None:
+            total = report
+        else:
+            total.nodes_written += report.nodes_written
+            total.relationships_written += report.relationships_written
+            total.rows_read += report.rows_read
+            total.rejects.extend(report.rejects)
+            total.files.extend(report.files)
+    if total is None:
+        raise ManifestError("the seed network files are missing from this installation")
+    return total
+
+
+def cordis_manifest(data_dir: Path) -> Manifest:
+    """The CORDIS + NUTS manifest, with its paths resolved under ``data_dir``."""
+    return load_manifest(_PACKAGE / "ingest" / "manifests" / "cordis.yaml", base_dir=data_dir)
+
+
+def load_cordis(
+    store: GraphStore,
+    data_dir: Path,
+    *,
+    options: IngestOptions | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest the CORDIS H2020 network (../shared/data) through the same manifest mechanism."""
+    return run_ingest(store, cordis_manifest(data_dir), options or default_options(), progress)

@@ -1,0 +1,193 @@
+"""Read the files people have into rows: CSV (German Excel exports included), XLSX, JSON, YAML.
+
+Every reader yields ``(line, row)`` pairs, ``line`` being what a person sees in their editor
+(the CSV line where the record starts, the spreadsheet row, the position in a JSON list), so a
+reject report points at the right place.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+__all__ = ["ReadError", "detect_delimiter", "read_rows"]
+
+_DELIMITERS = (";", ",", "\t", "|")
+csv.field_size_limit(10_000_000)
+
+
+class ReadError(Exception):
+    """A file cannot be read at all; the message says why and what to do."""
+
+
+def detect_delimiter(header_line: str) -> str:
+    """The delimiter German or English Excel used, judged from the header line.
+
+    >>> detect_delimiter("ID;Name;Ort")
+    ';'
+    >>> detect_delimiter("id,name,city")
+    ','
+    """
+    counts = {d: header_line.count(d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _open_text(path: Path, encoding: str) -> IO[str]:
+    raw: IO[bytes] = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
+    return io.TextIOWrapper(raw, encoding=encoding, newline="")
+
+
+def _decode_error(path: Path, exc: UnicodeDecodeError, encoding: str) -> ReadError:
+    return ReadError(
+        f"{path.name} is not valid {encoding} text (byte 0x{exc.object[exc.start]:02x} at "
+        f"offset {exc.start}); in Excel save it as 'CSV UTF-8', or pass --encoding cp1252 "
+        "(or encoding: cp1252 in the manifest) if it came from an older Windows export"
+    )
+
+
+def _read_csv(
+    path: Path, delimiter: str | None, encoding: str, na_values: frozenset[str]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    # utf-8-sig strips the byte-order mark German Excel writes, and reads plain UTF-8 alike.
+    enc = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    try:
+        with _open_text(path, enc) as handle:
+            header_line = handle.readline()
+            if not header_line.strip():
+                raise ReadError(f"{path.name} is empty: it needs a header row and data rows")
+            sep = delimiter or detect_delimiter(header_line)
+            header = next(csv.reader([header_line], delimiter=sep))
+            header = [h.strip() for h in header]
+            _check_header(path, header)
+            reader = csv.reader(handle, delimiter=sep)
+            previous_end = 1
+            for record in reader:
+                start = previous_end + 1
+                previous_end = reader.line_num + 1
+                if not any(cell.strip() for cell in record):
+                    continue
+                if len(record) > len(header):
+                    extra = record[len(header):]
+                    if any(cell.strip() for cell in extra):
+                        yield start, {"__error__": f"row has {len(record)} cells but the header "
+                                                   f"has {len(header)}; check for a stray "
+                                                   f"'{sep}' in a value without quotes"}
+                        continue
+                row = {
+                    name: (None if value in na_values else value)
+                    for name, value in zip(header, record, strict=False)
+                }
+                yield start, row
+    except UnicodeDecodeError as exc:
+        raise _decode_error(path, exc, encoding) from None
+    except csv.Error as exc:
+        raise ReadError(f"{path.name} is not valid CSV: {exc}") from None
+    except (gzip.BadGzipFile, EOFError) as exc:
+        raise ReadError(f"{path.name} is not a valid gzip file: {exc}") from None
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    if any(not h for h in header):
+        position = header.index("") + 1
+        raise ReadError(f"{path.name}: header column {position} has no name; name every column")
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise ReadError(f"{path.name}: the header names column {name!r} twice; rename one")
+        seen.add(name)
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
+    import openpyxl
+
+    try:
+        # Not read_only: formula cells then come back as their text ("=HYPERLINK(...)"), which
+        # is what we keep; we never evaluate spreadsheet formulas.
+        book = openpyxl.load_workbook(path, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise ReadError(f"{path.name} is not a readable .xlsx workbook: {exc}") from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise ReadError(
+                f"{path.name} has no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}"
+            )
+        ws = book[sheet] if sheet else book.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        first = next(rows, None)
+        if first is None or all(c is None for c in first):
+            raise ReadError(f"{path.name} is empty: the first row must be the header")
+        header = [str(c).strip() if c is not None else "" for c in first]
+        while header and header[-1] == "":
+            header.pop()
+        _check_header(path, header)
+        for number, values in enumerate(rows, start=2):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            yield number, dict(zip(header, values, strict=False))
+    finally:
+        book.close()
+
+
+def _read_structured(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    try:
+        with _open_text(path, "utf-8-sig") as handle:
+            text = handle.read()
+    except UnicodeDecodeError as exc:
+        raise _decode_error(path, exc, "utf-8") from None
+    if not text.strip():
+        raise ReadError(f"{path.name} is empty")
+    try:
+        data = json.loads(text) if ".json" in path.suffixes else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise ReadError(f"{path.name} is not valid {path.suffix[1:].upper()}: {exc}") from None
+    if isinstance(data, dict) and isinstance(data.get("rows"), list):
+        data = data["rows"]
+    if not isinstance(data, list):
+        raise ReadError(
+            f"{path.name} must hold a list of records (or {{rows: [...]}}), not "
+            f"{type(data).__name__}"
+        )
+    for number, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            yield number, {"__error__": f"record {number} is not an object with fields"}
+            continue
+        yield number, item
+
+
+def read_rows(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
+    na_values: frozenset[str] = frozenset(),
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line, row)`` from a data file; a row may hold ``__error__`` for a broken record.
+
+    Raises ReadError when the file as a whole cannot be read.
+    """
+    if not path.exists():
+        raise ReadError(f"{path} does not exist")
+    if path.is_dir():
+        raise ReadError(f"{path} is a folder; give a file, or a manifest.yaml")
+    if path.stat().st_size == 0:
+        raise ReadError(f"{path.name} is empty: it needs a header row and data rows")
+    suffixes = [s.lower() for s in path.suffixes]
+    if ".xlsx" in suffixes:
+        return _read_xlsx(path, sheet)
+    if ".json" in suffixes or ".yaml" in suffixes or ".yml" in suffixes:
+        return _read_structured(path)
+    if ".csv" in suffixes or ".tsv" in suffixes or ".txt" in suffixes:
+        sep = "\t" if ".tsv" in suffixes and delimiter is None else delimiter
+        return _read_csv(path, sep, encoding, na_values)
+    raise ReadError(
+        f"{path.name}: unknown file type; use .csv, .csv.gz, .tsv, .xlsx, .json or .yaml"
+    )
