@@ -1,0 +1,5 @@
+"""``python -m scaleup_graph`` runs the ``scaleup`` command."""
+
+from scaleup_graph.cli import main
+
+main()
