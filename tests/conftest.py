@@ -48,9 +48,38 @@ def store(db_url: str, graph_name: str) -> Iterator[GraphStore]:
     s.close()
 
 
+@pytest.fixture(scope="session")
+def seed_graph(db_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+    """The Nordhessen seed network, loaded once per session. Do not write to it: use
+    ``seeded_store``, which is a private copy."""
+    from scaleup_graph.ingest import IngestOptions, load_seed
+
+    s = open_store(f"embedded://{db_dir}", graph="seed_master")
+    s.clear()
+    load_seed(
+        s,
+        options=IngestOptions(
+            state_dir=tmp_path_factory.mktemp("seed-state"), check_duplicates=False
+        ),
+    )
+    yield s
+    s.clear()
+    s.close()
+
+
 @pytest.fixture
-def store_env(db_url: str, graph_name: str, tmp_path: Path,
-              monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def seeded_store(seed_graph: GraphStore, graph_name: str) -> Iterator[GraphStore]:
+    """A fresh copy of the seed network for one test (GRAPH.COPY: milliseconds)."""
+    s = seed_graph.copy_to(graph_name)  # type: ignore[attr-defined]
+    yield s
+    s.clear()
+    s.close()
+
+
+@pytest.fixture
+def store_env(
+    db_url: str, graph_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
     """Environment that points the CLI and the API at this test's graph and state folder."""
     env = {
         "SCALEUP_DATABASE_URL": db_url,

@@ -67,12 +67,15 @@ def german(tmp_path: Path) -> Path:
     return manifest
 
 
-def test_german_semicolon_csv_with_bom_and_yaml(store: GraphStore, german: Path,
-                                                 tmp_path: Path) -> None:
+def test_german_semicolon_csv_with_bom_and_yaml(
+    store: GraphStore, german: Path, tmp_path: Path
+) -> None:
     report = run_ingest(store, load_manifest(german), options(tmp_path))
     assert report.rejects == []
-    rows = store.read("MATCH (o:Organisation)-[:LOCATED_IN]->(r:Region) "
-                      "RETURN o.name AS org, r.name AS region ORDER BY org")
+    rows = store.read(
+        "MATCH (o:Organisation)-[:LOCATED_IN]->(r:Region) "
+        "RETURN o.name AS org, r.name AS region ORDER BY org"
+    )
     assert rows[0] == {"org": "IHK Kassel-Marburg", "region": "Kassel"}
     assert {"org": "Köln Innovations GmbH", "region": "Köln"} in rows
     assert store.read("MATCH (n:SME) RETURN n.id AS id") == [{"id": "org-koeln"}]
@@ -88,8 +91,9 @@ def test_rerun_creates_nothing_new(store: GraphStore, german: Path, tmp_path: Pa
     assert store.counts() == counts
 
 
-def test_batch_size_does_not_change_the_graph(store: GraphStore, german: Path,
-                                              tmp_path: Path) -> None:
+def test_batch_size_does_not_change_the_graph(
+    store: GraphStore, german: Path, tmp_path: Path
+) -> None:
     run_ingest(store, load_manifest(german), options(tmp_path, batch_size=1))
     one = store.fingerprint()
     store.clear()
@@ -133,7 +137,8 @@ def test_bad_rows_go_to_the_reject_report_and_good_rows_are_written(
         encoding="utf-8",
     )
     (tmp_path / "links.csv").write_text(
-        "from,to\norg-ok,org-missing\norg-ok,org-ok2\n", encoding="utf-8")
+        "from,to\norg-ok,org-missing\norg-ok,org-ok2\n", encoding="utf-8"
+    )
     (tmp_path / "orgs2.csv").write_text("id,name\norg-ok2,Second\n", encoding="utf-8")
     (tmp_path / "m.yaml").write_text("""
 files:
@@ -156,8 +161,9 @@ files:
     assert "Spaceship not allowed" in reasons[("orgs.csv", 6)]
     assert "does not exist" in reasons[("links.csv", 2)]
     # the link whose target comes from a later file of the manifest is written
-    assert store.read("MATCH (:Organisation {id: 'org-ok'})-[:COOPERATES_WITH]->(b) "
-                      "RETURN b.id AS id") == [{"id": "org-ok2"}]
+    assert store.read(
+        "MATCH (:Organisation {id: 'org-ok'})-[:COOPERATES_WITH]->(b) RETURN b.id AS id"
+    ) == [{"id": "org-ok2"}]
     assert store.counts()["nodes"]["Organisation"] == 2
     report_csv = (Path(report.report_dir or "") / "rejects.csv").read_text("utf-8-sig")
     assert report_csv.splitlines()[0] == "file;line;column;value;reason"
@@ -167,9 +173,12 @@ files:
 
 
 def test_wrong_types_name_the_column(store: GraphStore, tmp_path: Path) -> None:
-    (tmp_path / "p.csv").write_text("id;name;start_date;total_cost\n"
-                                    "p1;Scale Up;01.08.2019;1.234,50\n"
-                                    "p2;Broken;31.02.2020;lots\n", encoding="utf-8")
+    (tmp_path / "p.csv").write_text(
+        "id;name;start_date;total_cost\n"
+        "p1;Scale Up;01.08.2019;1.234,50\n"
+        "p2;Broken;31.02.2020;lots\n",
+        encoding="utf-8",
+    )
     report = ingest_path(store, tmp_path / "p.csv", label="Project", options=options(tmp_path))
     assert {(r.line, r.column) for r in report.rejects} == {(3, "start_date"), (3, "total_cost")}
     assert store.node_properties("Project", ["p1"])["p1"]["start_date"] == "2019-08-01"
@@ -183,8 +192,9 @@ def test_wrong_types_name_the_column(store: GraphStore, tmp_path: Path) -> None:
         ("id;name\norg-a;Stra\xdfe GmbH\n".encode("latin-1"), "not valid utf-8"),
     ],
 )
-def test_unreadable_files_write_nothing(store: GraphStore, tmp_path: Path, content: bytes,
-                                        message: str) -> None:
+def test_unreadable_files_write_nothing(
+    store: GraphStore, tmp_path: Path, content: bytes, message: str
+) -> None:
     path = tmp_path / "orgs.csv"
     path.write_bytes(content)
     with pytest.raises(ReadError, match=message):
@@ -192,12 +202,13 @@ def test_unreadable_files_write_nothing(store: GraphStore, tmp_path: Path, conte
     assert store.counts()["nodes"]["Organisation"] == 0
 
 
-def test_non_utf8_can_be_read_with_an_explicit_encoding(store: GraphStore,
-                                                        tmp_path: Path) -> None:
+def test_non_utf8_can_be_read_with_an_explicit_encoding(store: GraphStore, tmp_path: Path) -> None:
     (tmp_path / "orgs.csv").write_bytes("id;name\norg-a;Stra\xdfe GmbH\n".encode("cp1252"))
-    (tmp_path / "m.yaml").write_text("files:\n  - path: orgs.csv\n    encoding: cp1252\n"
-                                     "    nodes: [{label: Organisation, key: id, "
-                                     "properties: {name: name}}]\n")
+    (tmp_path / "m.yaml").write_text(
+        "files:\n  - path: orgs.csv\n    encoding: cp1252\n"
+        "    nodes: [{label: Organisation, key: id, "
+        "properties: {name: name}}]\n"
+    )
     run_ingest(store, load_manifest(tmp_path / "m.yaml"), options(tmp_path))
     assert store.node_properties("Organisation", ["org-a"])["org-a"]["name"] == "Straße GmbH"
 
@@ -205,16 +216,25 @@ def test_non_utf8_can_be_read_with_an_explicit_encoding(store: GraphStore,
 @pytest.mark.parametrize(
     ("manifest", "message"),
     [
-        ("files:\n  - path: a.csv\n    nodes: [{label: Company, key: id}]\n",
-         "unknown label 'Company'"),
-        ("files:\n  - path: a.csv\n    relationships: [{type: LIKES, start: {label: "
-         "Organisation, key: id}, end: {label: Organisation, key: id}}]\n",
-         "unknown relationship type 'LIKES'"),
-        ("files:\n  - path: a.csv\n    relationships: [{type: POSES, start: {label: "
-         "Topic, key: id}, end: {label: Challenge, key: id}}]\n",
-         "POSES cannot start at Topic"),
-        ("files:\n  - path: a.csv\n    nodes: [{label: Organisation, key: id, properties: "
-         "{colour: c}}]\n", "has no property 'colour'"),
+        (
+            "files:\n  - path: a.csv\n    nodes: [{label: Company, key: id}]\n",
+            "unknown label 'Company'",
+        ),
+        (
+            "files:\n  - path: a.csv\n    relationships: [{type: LIKES, start: {label: "
+            "Organisation, key: id}, end: {label: Organisation, key: id}}]\n",
+            "unknown relationship type 'LIKES'",
+        ),
+        (
+            "files:\n  - path: a.csv\n    relationships: [{type: POSES, start: {label: "
+            "Topic, key: id}, end: {label: Challenge, key: id}}]\n",
+            "POSES cannot start at Topic",
+        ),
+        (
+            "files:\n  - path: a.csv\n    nodes: [{label: Organisation, key: id, properties: "
+            "{colour: c}}]\n",
+            "has no property 'colour'",
+        ),
     ],
 )
 def test_manifest_errors_stop_before_reading(tmp_path: Path, manifest: str, message: str) -> None:
@@ -226,45 +246,49 @@ def test_manifest_errors_stop_before_reading(tmp_path: Path, manifest: str, mess
 def test_unknown_column_for_single_file_label(store: GraphStore, tmp_path: Path) -> None:
     (tmp_path / "orgs.csv").write_text("id,name,farbe\norg-a,A,blau\n")
     with pytest.raises(ManifestError, match="no property 'farbe'"):
-        ingest_path(store, tmp_path / "orgs.csv", label="Organisation",
-                    options=options(tmp_path))
+        ingest_path(store, tmp_path / "orgs.csv", label="Organisation", options=options(tmp_path))
 
 
 def test_near_duplicate_names_are_listed_not_merged(store: GraphStore, tmp_path: Path) -> None:
     # Spellings that differ only in case, accents or punctuation give the same id (one node);
     # a typo gives another id, and the pair is listed for a person to decide.
-    (tmp_path / "orgs.csv").write_text("name\nIHK Kassel-Marburg\nIHK Kassel-Marbrug\n"
-                                       "Science Park Kassel\n")
-    report = ingest_path(store, tmp_path / "orgs.csv", label="Organisation",
-                         options=options(tmp_path))
+    (tmp_path / "orgs.csv").write_text(
+        "name\nIHK Kassel-Marburg\nIHK Kassel-Marbrug\nScience Park Kassel\n"
+    )
+    report = ingest_path(
+        store, tmp_path / "orgs.csv", label="Organisation", options=options(tmp_path)
+    )
     assert [(d.name_a, d.name_b) for d in report.near_duplicates] == [
-        ("IHK Kassel-Marbrug", "IHK Kassel-Marburg")]
+        ("IHK Kassel-Marbrug", "IHK Kassel-Marburg")
+    ]
     assert store.counts()["nodes"]["Organisation"] == 3
     assert "IHK Kassel" in (Path(report.report_dir or "") / "near_duplicates.csv").read_text(
-        "utf-8-sig")
+        "utf-8-sig"
+    )
 
 
 def test_erased_person_is_not_brought_back(store: GraphStore, tmp_path: Path) -> None:
     (tmp_path / "people.csv").write_text(
         "name,email,phone\nErika Muster,erika@example.org,+49 561 1234\n"
-        "Max Beispiel,max@example.org,\n", encoding="utf-8")
+        "Max Beispiel,max@example.org,\n",
+        encoding="utf-8",
+    )
     ingest_path(store, tmp_path / "people.csv", label="Person", options=options(tmp_path))
     erika = person_id("erika@example.org")
     props = store.node_properties("Person", [erika])[erika]
     store.add_suppressed(identifier_hashes(props, "salt") | {erika})
     store.erase_node(erika)
-    report = ingest_path(store, tmp_path / "people.csv", label="Person",
-                         options=options(tmp_path))
+    report = ingest_path(store, tmp_path / "people.csv", label="Person", options=options(tmp_path))
     assert report.suppressed == 1
     names = {r["name"] for r in store.read("MATCH (p:Person) RETURN p.name AS name")}
     assert names == {"Max Beispiel"}
 
 
-def test_personal_values_are_redacted_in_the_reject_report(store: GraphStore,
-                                                          tmp_path: Path) -> None:
+def test_personal_values_are_redacted_in_the_reject_report(
+    store: GraphStore, tmp_path: Path
+) -> None:
     (tmp_path / "people.csv").write_text("name,email\nErika Muster,erika-at-example.org\n")
-    report = ingest_path(store, tmp_path / "people.csv", label="Person",
-                         options=options(tmp_path))
+    report = ingest_path(store, tmp_path / "people.csv", label="Person", options=options(tmp_path))
     text = (Path(report.report_dir or "") / "rejects.csv").read_text("utf-8-sig")
     assert "erika-at-example.org" not in text and "redacted" in text
 
@@ -273,3 +297,23 @@ def test_dry_run_writes_nothing(store: GraphStore, german: Path, tmp_path: Path)
     report = run_ingest(store, load_manifest(german), options(tmp_path, dry_run=True))
     assert report.rejects == []
     assert sum(store.counts()["nodes"].values()) == 0
+
+
+def test_the_readme_worked_example(store: GraphStore, tmp_path: Path) -> None:
+    from tests.conftest import REPO
+
+    manifest = REPO / "docs" / "examples" / "akteure" / "manifest.yaml"
+    report = run_ingest(store, load_manifest(manifest), options(tmp_path))
+    assert report.rejects == []
+    rows = store.read(
+        "MATCH (o:Organisation)-[:LOCATED_IN]->(r:Region) "
+        "RETURN o.id AS org, r.id AS region ORDER BY org"
+    )
+    assert rows == [
+        {"org": "org-ihk-kassel-marburg", "region": "region-de73"},
+        {"org": "org-musterbau-gmbh", "region": "region-de732"},
+        {"org": "org-regionalmanagement-nordhessen-gmbh", "region": "region-de73"},
+    ]
+    assert store.read("MATCH (n:PublicBody) RETURN n.name AS name") == [
+        {"name": "Regionalmanagement Nordhessen GmbH"}
+    ]

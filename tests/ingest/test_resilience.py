@@ -48,9 +48,11 @@ files:
 def _clean_fingerprint(db_url: str, manifest: Path, tmp_path: Path) -> tuple[str, int]:
     reference = open_store(db_url, graph=f"ref_{os.getpid()}_{time.monotonic_ns()}")
     try:
-        report = run_ingest(reference, load_manifest(manifest),
-                            IngestOptions(state_dir=tmp_path / "ref-state", batch_size=100,
-                                          check_duplicates=False))
+        report = run_ingest(
+            reference,
+            load_manifest(manifest),
+            IngestOptions(state_dir=tmp_path / "ref-state", batch_size=100, check_duplicates=False),
+        )
         return reference.fingerprint(), len(report.rejects)
     finally:
         reference.clear()
@@ -63,16 +65,26 @@ def test_killed_ingest_resumes_to_the_same_graph(
     manifest = write_population(tmp_path)
     expected, expected_rejects = _clean_fingerprint(db_url, manifest, tmp_path)
     state = Path(store_env["SCALEUP_STATE_DIR"])
-    cmd = [sys.executable, "-m", "scaleup_graph", "ingest", str(manifest), "--batch-size",
-           "100", "--json"]
-    proc = subprocess.Popen(cmd, env=store_env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    cmd = [
+        sys.executable,
+        "-m",
+        "scaleup_graph",
+        "ingest",
+        str(manifest),
+        "--batch-size",
+        "100",
+        "--json",
+    ]
+    proc = subprocess.Popen(
+        cmd, env=store_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     checkpoints = state / "checkpoints"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
         files = list(checkpoints.glob("*.json")) if checkpoints.exists() else []
-        if files and '"0:n0": 5' in files[0].read_text() or (
-                files and '"1:r0"' in files[0].read_text()):
+        if (files and '"0:n0": 5' in files[0].read_text()) or (
+            files and '"1:r0"' in files[0].read_text()
+        ):
             break
         time.sleep(0.01)
     assert proc.poll() is None, "the ingest finished before it could be killed"
@@ -117,7 +129,7 @@ def test_ingest_survives_the_server_being_killed_mid_run(tmp_path: Path, db_url:
     url = f"embedded://{tmp_path / 'own-db'}"
     store = open_store(url)
     server = store.server  # type: ignore[attr-defined]
-    kills = []
+    kills: list[int] = []
 
     def kill_now_and_then(batch: int) -> None:
         if batch % 7 == 3 and len(kills) < 3:
@@ -125,9 +137,16 @@ def test_ingest_survives_the_server_being_killed_mid_run(tmp_path: Path, db_url:
             server.kill()
 
     try:
-        run_ingest(store, load_manifest(manifest),
-                   IngestOptions(state_dir=tmp_path / "s", batch_size=100,
-                                 after_batch=kill_now_and_then, check_duplicates=False))
+        run_ingest(
+            store,
+            load_manifest(manifest),
+            IngestOptions(
+                state_dir=tmp_path / "s",
+                batch_size=100,
+                after_batch=kill_now_and_then,
+                check_duplicates=False,
+            ),
+        )
         assert len(kills) == 3
         assert store.fingerprint() == expected
     finally:
@@ -138,9 +157,21 @@ def test_two_processes_share_one_store_and_either_may_exit(
     store: GraphStore, store_env: dict[str, str], tmp_path: Path
 ) -> None:
     (tmp_path / "t.csv").write_text("name\nMobilität\nEnergie\n")
-    out = subprocess.run([sys.executable, "-m", "scaleup_graph", "ingest", str(tmp_path / "t.csv"),
-                          "--label", "Topic"], env=store_env, capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scaleup_graph",
+            "ingest",
+            str(tmp_path / "t.csv"),
+            "--label",
+            "Topic",
+        ],
+        env=store_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     # the other process has exited; ours still reads and writes through the shared server
     assert store.counts()["nodes"]["Topic"] == 2
@@ -161,13 +192,19 @@ def test_the_last_process_to_leave_stops_the_server(tmp_path: Path) -> None:
     assert server.pid() is None
 
 
-def test_unwritable_store_directory_is_a_clear_error(tmp_path: Path,
-                                                    store_env: dict[str, str]) -> None:
+def test_unwritable_store_directory_is_a_clear_error(
+    tmp_path: Path, store_env: dict[str, str]
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     env = {**store_env, "SCALEUP_DATABASE_URL": f"embedded://{blocker / 'db'}"}
-    out = subprocess.run([sys.executable, "-m", "scaleup_graph", "stats"], env=env,
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "scaleup_graph", "stats"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 2
     assert "is not writable" in out.stderr and "SCALEUP_DATABASE_URL" in out.stderr
     assert "Traceback" not in out.stderr

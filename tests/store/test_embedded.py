@@ -15,7 +15,6 @@ def test_upsert_is_idempotent_and_counts(store: GraphStore) -> None:
 
 
 def test_extra_labels_come_from_schema(store: GraphStore) -> None:
-    store.upsert_nodes("Organisation", [NodeRow("org-x", {"name": "X"}, ("SME",))],
-                       provenance=PROV)
+    store.upsert_nodes("Organisation", [NodeRow("org-x", {"name": "X"}, ("SME",))], provenance=PROV)
     rows = store.read("MATCH (n:SME) RETURN n.id AS id")
     assert rows == [{"id": "org-x"}]

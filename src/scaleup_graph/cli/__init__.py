@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "scaleup_graph.cli.export_cmds",
     "scaleup_graph.cli.workflow_cmds",
     "scaleup_graph.cli.neo4j_cmds",
+    "scaleup_graph.cli.explorer_cmds",
 )
 
 for _name in COMMAND_MODULES:

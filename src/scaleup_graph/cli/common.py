@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err_console.print("Interrupted.")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no tracebacks to users
+    except Exception as exc:
         logging.getLogger("scaleup_graph.cli").debug("unexpected error", exc_info=True)
         err_console.print(
             f"[bold red]Error:[/] an unexpected {type(exc).__name__} stopped the command; "

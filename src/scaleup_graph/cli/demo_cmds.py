@@ -11,8 +11,9 @@ from scaleup_graph.cli.common import console, fail, opened_store
 
 
 def demo(
-    no_serve: Annotated[bool, typer.Option("--no-serve", help="Load the seed, do not serve.")]
-    = False,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Load the seed, do not serve.")
+    ] = False,
 ) -> None:
     """Load the seed network if the store is empty, then start the API and explorer.
 

@@ -36,9 +36,14 @@ DEFAULT_OPEN_DATA = Path("../shared/data")
 def _progress(enabled: bool) -> tuple[AbstractContextManager[Any], Callable[..., None] | None]:
     if not enabled:
         return nullcontext(), None
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}"
-                   "/{task.total:,} rows"), TimeRemainingColumn(), console=err_console,
-                   transient=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,} rows"),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    )
     task = bar.add_task("reading", total=1)
 
     def update(phase: str, done: int, total: int) -> None:
@@ -61,20 +66,35 @@ def _render(reports: list[IngestReport], as_json: bool) -> int:
             f"{r.relationships_written:,} relationship writes; run {r.run_id}"
         )
         if r.skipped_missing_endpoint:
-            console.print(f"  {r.skipped_missing_endpoint:,} links skipped: endpoint not in the "
-                          "store (the manifest allows it)")
+            console.print(
+                f"  {r.skipped_missing_endpoint:,} links skipped: endpoint not in the "
+                "store (the manifest allows it)"
+            )
         if r.suppressed:
             console.print(f"  {r.suppressed:,} rows of erased persons skipped (suppression list)")
         if r.rejects:
-            table = Table("file", "line", "column", "value", "reason", title=(
-                f"{len(r.rejects):,} problems; full report: {r.report_dir}/rejects.csv"))
+            table = Table(
+                "file",
+                "line",
+                "column",
+                "value",
+                "reason",
+                title=(f"{len(r.rejects):,} problems; full report: {r.report_dir}/rejects.csv"),
+            )
             for rej in r.rejects[:15]:
-                table.add_row(rej.file, str(rej.line), rej.column,
-                              "" if rej.value is None else str(rej.value)[:40], rej.reason)
+                table.add_row(
+                    rej.file,
+                    str(rej.line),
+                    rej.column,
+                    "" if rej.value is None else str(rej.value)[:40],
+                    rej.reason,
+                )
             console.print(table)
         if r.near_duplicates:
-            console.print(f"  {len(r.near_duplicates)} pairs of similar organisation names to "
-                          f"review (not merged): {r.report_dir}/near_duplicates.csv")
+            console.print(
+                f"  {len(r.near_duplicates)} pairs of similar organisation names to "
+                f"review (not merged): {r.report_dir}/near_duplicates.csv"
+            )
             for d in r.near_duplicates[:5]:
                 console.print(f"    {d.name_a!r} ~ {d.name_b!r} ({d.score:.0f}%)")
     return EXIT_PROBLEMS if rejects else 0
@@ -82,15 +102,22 @@ def _render(reports: list[IngestReport], as_json: bool) -> int:
 
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Manifest(s) (YAML) or data file(s).")],
-    label: Annotated[str | None, typer.Option(
-        "--label", "-l", help="Load a single node file as nodes of this label.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")]
-    = False,
-    rejects: Annotated[Path | None, typer.Option(
-        "--rejects", help="Folder for rejects.csv/.json (default: .scaleup/runs/RUN_ID).")]
-    = None,
-    batch_size: Annotated[int | None, typer.Option(
-        "--batch-size", min=1, max=100_000, help="Rows per transaction.")] = None,
+    label: Annotated[
+        str | None,
+        typer.Option("--label", "-l", help="Load a single node file as nodes of this label."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate only; write nothing.")
+    ] = False,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects", help="Folder for rejects.csv/.json (default: .scaleup/runs/RUN_ID)."
+        ),
+    ] = None,
+    batch_size: Annotated[
+        int | None, typer.Option("--batch-size", min=1, max=100_000, help="Rows per transaction.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest files into the graph. Exit code 1 when rows were rejected.
@@ -110,16 +137,18 @@ def ingest(
             bar, update = _progress(not as_json)
             try:
                 with bar:
-                    reports.append(run_ingest(store, manifest, default_options(**overrides),
-                                              update))
+                    reports.append(
+                        run_ingest(store, manifest, default_options(**overrides), update)
+                    )
             except (ManifestError, ReadError) as exc:
                 fail(f"{exc}; nothing was written from this input")
     raise typer.Exit(_render(reports, as_json))
 
 
 def ingest_cordis(
-    data_dir: Annotated[Path, typer.Argument(
-        help="Folder holding cordis-h2020/ and nuts-2021/.")] = DEFAULT_OPEN_DATA,
+    data_dir: Annotated[
+        Path, typer.Argument(help="Folder holding cordis-h2020/ and nuts-2021/.")
+    ] = DEFAULT_OPEN_DATA,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest the EU CORDIS Horizon 2020 network and NUTS 2021 regions (open data, CC BY 4.0).

@@ -9,8 +9,8 @@ from scaleup_graph.graph_model.schema import (
     REL_TYPES,
     VOLATILE_PROPERTIES,
     NodeType,
-    PropType,
     Property,
+    PropType,
     RelType,
 )
 from scaleup_graph.graph_model.validation import (

@@ -13,8 +13,9 @@ from scaleup_graph.graph_model.schema import NODE_TYPES
 
 __all__ = ["fold", "identifier_hashes", "make_id", "person_id", "slugify"]
 
-_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe",
-                         "Ü": "Ue"})
+_GERMAN = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+)
 
 
 def fold(text: str) -> str:

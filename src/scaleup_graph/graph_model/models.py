@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, create_model
 
-from scaleup_graph.graph_model.schema import NODE_TYPES, PropType, Property
+from scaleup_graph.graph_model.schema import NODE_TYPES, Property, PropType
 
 __all__ = ["node_model", "python_type"]
 
@@ -44,7 +44,7 @@ def node_model(label: str, *, with_pii: bool) -> type[BaseModel]:
         typ = python_type(prop)
         fields[prop.name] = (typ, ...) if prop.name == "id" else (typ | None, None)
     suffix = "" if with_pii else "Public"
-    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    model: type[BaseModel] = create_model(
         f"{label}{suffix}",
         __config__=ConfigDict(extra="ignore"),
         **fields,

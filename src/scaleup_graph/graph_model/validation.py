@@ -20,8 +20,8 @@ from scaleup_graph.graph_model.schema import (
     NODE_TYPES,
     REL_TYPES,
     NodeType,
-    PropType,
     Property,
+    PropType,
     RelType,
 )
 
@@ -69,8 +69,7 @@ def rel_type(type_: str) -> RelType:
         return REL_TYPES[type_]
     except KeyError:
         raise ValueError(
-            f"unknown relationship type {type_!r}; valid types are: "
-            f"{', '.join(sorted(REL_TYPES))}"
+            f"unknown relationship type {type_!r}; valid types are: {', '.join(sorted(REL_TYPES))}"
         ) from None
 
 
@@ -216,8 +215,10 @@ def _validate_properties(
         except ValueError as exc:
             errors.append(FieldError(name, value, str(exc)))
     for prop in properties:
-        if prop.required and prop.name not in clean and not any(
-            e.field == prop.name for e in errors
+        if (
+            prop.required
+            and prop.name not in clean
+            and not any(e.field == prop.name for e in errors)
         ):
             errors.append(FieldError(prop.name, raw.get(prop.name), "is required but empty"))
     return clean, errors
@@ -244,4 +245,4 @@ def extra_labels(label: str, props: Mapping[str, Any]) -> list[str]:
     return [k for k in nt.extra_labels if k in kinds]
 
 
-assert all(KEY == nt.all_properties[0].name for nt in NODE_TYPES.values())
+assert all(nt.all_properties[0].name == KEY for nt in NODE_TYPES.values())

@@ -21,15 +21,16 @@ from scaleup_graph.settings import get_settings
 from scaleup_graph.store import GraphStore
 
 __all__ = [
+    "SEED_MANIFESTS",
     "IngestOptions",
     "IngestReport",
     "ManifestError",
     "ReadError",
-    "SEED_MANIFESTS",
     "cordis_manifest",
     "default_options",
     "ingest_path",
     "load_cordis",
+    "load_manifest",
     "load_seed",
     "manifest_for",
     "run_ingest",
@@ -103,8 +104,9 @@ def load_seed(store: GraphStore, *, options: IngestOptions | None = None) -> Ing
     for manifest_path in SEED_MANIFESTS:
         if not manifest_path.exists():
             continue
-        report = run_ingest(store, load_manifest(manifest_path),
-                            options or default_options(check_duplicates=False))
+        report = run_ingest(
+            store, load_manifest(manifest_path), options or default_options(check_duplicates=False)
+        )
         if total is None:
             total = report
         else:

@@ -41,8 +41,13 @@ class Checkpoint:
         if path.exists():
             try:
                 data = json.loads(path.read_text())
-                return cls(path, data["run_id"], data["started_at"],
-                           {k: int(v) for k, v in data["done"].items()}, resumed=True)
+                return cls(
+                    path,
+                    data["run_id"],
+                    data["started_at"],
+                    {k: int(v) for k, v in data["done"].items()},
+                    resumed=True,
+                )
             except (ValueError, KeyError, OSError):
                 path.unlink(missing_ok=True)  # a torn checkpoint: start over (MERGE is safe)
         return cls(path, run_id, started_at)
@@ -56,8 +61,9 @@ class Checkpoint:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         with open(tmp, "w") as handle:
-            json.dump({"run_id": self.run_id, "started_at": self.started_at,
-                       "done": self.done}, handle)
+            json.dump(
+                {"run_id": self.run_id, "started_at": self.started_at, "done": self.done}, handle
+            )
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.path)

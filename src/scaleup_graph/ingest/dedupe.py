@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-
 from rapidfuzz import fuzz, process, utils
 
 from scaleup_graph.graph_model import fold

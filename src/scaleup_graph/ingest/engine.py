@@ -89,8 +89,13 @@ class _Pending:
 
 
 class _Run:
-    def __init__(self, store: GraphStore, manifest: Manifest, options: IngestOptions,
-                 progress: Progress | None) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        manifest: Manifest,
+        options: IngestOptions,
+        progress: Progress | None,
+    ) -> None:
         self.store = store
         self.manifest = manifest
         self.options = options
@@ -98,13 +103,19 @@ class _Run:
         files = [f.path for f in manifest.files]
         identity = input_identity(manifest.text, sorted(set(files)))
         run_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-        self.checkpoint = Checkpoint.open(options.state_dir / "checkpoints", identity, run_id,
-                                          _now())
-        self.report = IngestReport(run_id=self.checkpoint.run_id,
-                                   files=[str(p) for p in dict.fromkeys(files)],
-                                   resumed=self.checkpoint.resumed, dry_run=options.dry_run)
-        self.provenance = {"ingest_run": self.checkpoint.run_id,
-                           "ingested_at": self.checkpoint.started_at}
+        self.checkpoint = Checkpoint.open(
+            options.state_dir / "checkpoints", identity, run_id, _now()
+        )
+        self.report = IngestReport(
+            run_id=self.checkpoint.run_id,
+            files=[str(p) for p in dict.fromkeys(files)],
+            resumed=self.checkpoint.resumed,
+            dry_run=options.dry_run,
+        )
+        self.provenance = {
+            "ingest_run": self.checkpoint.run_id,
+            "ingested_at": self.checkpoint.started_at,
+        }
         self.known: dict[str, set[str]] = {label: set() for label in NODE_TYPES}
         self.new_org_names: dict[str, str] = {}
         self.batches = 0
@@ -117,8 +128,15 @@ class _Run:
     def _source(self, spec: FileSpec) -> str:
         return spec.source or self.manifest.source or spec.path.name
 
-    def _reject(self, spec: FileSpec, line: int, column: str, value: Any, reason: str,
-                personal: bool = False) -> None:
+    def _reject(
+        self,
+        spec: FileSpec,
+        line: int,
+        column: str,
+        value: Any,
+        reason: str,
+        personal: bool = False,
+    ) -> None:
         shown = REDACTED if personal and value not in (None, "") else value
         self.report.rejects.append(Reject(spec.path.name, line, column, shown, reason))
 
@@ -128,8 +146,13 @@ class _Run:
             self.progress(phase, self.done_rows, self.total_rows)
 
     def _rows(self, spec: FileSpec) -> Iterator[tuple[int, dict[str, Any]]]:
-        return read_rows(spec.path, sheet=spec.sheet, delimiter=spec.delimiter,
-                         encoding=spec.encoding, na_values=spec.na_values)
+        return read_rows(
+            spec.path,
+            sheet=spec.sheet,
+            delimiter=spec.delimiter,
+            encoding=spec.encoding,
+            na_values=spec.na_values,
+        )
 
     def _committed(self, mapping_key: str, batch_no: int) -> None:
         if not self.options.dry_run:
@@ -176,27 +199,42 @@ class _Run:
                 for e in errors:
                     vs = mapping.properties.get(e.field)
                     column = ", ".join(sorted(vs.columns)) if vs and vs.columns else e.field
-                    self._reject(spec, line, column, e.value, f"{e.field} {e.reason}",
-                                 personal=e.field in pii)
+                    self._reject(
+                        spec,
+                        line,
+                        column,
+                        e.value,
+                        f"{e.field} {e.reason}",
+                        personal=e.field in pii,
+                    )
                 continue
             if key in seen:
                 if mapping.unique:
                     shown = REDACTED if key_is_personal else key
-                    self._reject(spec, line, key_col, shown,
-                                 f"duplicate key {shown} in this file (first on line "
-                                 f"{seen[key]}); keep one row per {mapping.label}")
+                    self._reject(
+                        spec,
+                        line,
+                        key_col,
+                        shown,
+                        f"duplicate key {shown} in this file (first on line "
+                        f"{seen[key]}); keep one row per {mapping.label}",
+                    )
                     continue
             else:
                 seen[key] = line
             props.pop("id")
-            fill = {k: props.pop(k) for k in list(props) if mapping.properties.get(k) and
-                    mapping.properties[k].if_missing}
+            fill = {
+                k: props.pop(k)
+                for k in list(props)
+                if mapping.properties.get(k) and mapping.properties[k].if_missing
+            }
             hashes = set()
             if mapping.label == "Person":
                 hashes = identifier_hashes({**fill, **props}, self.options.suppression_salt)
                 hashes.add(key)
-            batch.append(_Pending(line, key, props, fill,
-                                  tuple(extra_labels(mapping.label, props)), hashes))
+            batch.append(
+                _Pending(line, key, props, fill, tuple(extra_labels(mapping.label, props)), hashes)
+            )
             if len(batch) >= self.options.batch_size:
                 batch_no += 1
                 self._flush_nodes(mapping.label, batch, write=batch_no > skip)
@@ -240,7 +278,8 @@ class _Run:
                 current = have.get(p.key, {})
                 p.props.update({k: v for k, v in p.fill.items() if current.get(k) in (None, "")})
         self.report.nodes_written += self.store.upsert_nodes(
-            label, [NodeRow(p.key, p.props, p.labels) for p in rows],
+            label,
+            [NodeRow(p.key, p.props, p.labels) for p in rows],
             provenance={**self.provenance, "source": self._current_source},
         )
 
@@ -259,15 +298,21 @@ class _Run:
             if not start or not end:
                 which = "start" if not start else "end"
                 ep = mapping.start if not start else mapping.end
-                self._reject(spec, line, ", ".join(sorted(ep.source.columns)), None,
-                             f"{mapping.type} {which} ({ep.label}) key is empty")
+                self._reject(
+                    spec,
+                    line,
+                    ", ".join(sorted(ep.source.columns)),
+                    None,
+                    f"{mapping.type} {which} ({ep.label}) key is empty",
+                )
                 continue
             raw = {name: vs.get(row) for name, vs in mapping.properties.items()}
             props, errors = validate_relationship(mapping.type, raw)
             if errors:
                 for e in errors:
-                    self._reject(spec, line, e.field, e.value, f"{mapping.type}.{e.field} "
-                                 f"{e.reason}")
+                    self._reject(
+                        spec, line, e.field, e.value, f"{mapping.type}.{e.field} {e.reason}"
+                    )
                 continue
             batch.append((line, start, end, props))
             if len(batch) >= self.options.batch_size:
@@ -290,8 +335,14 @@ class _Run:
         self.known[label].update(found)
         return unknown - found
 
-    def _flush_rels(self, spec: FileSpec, mapping: RelMapping,
-                    batch: list[tuple[int, str, str, dict[str, Any]]], *, write: bool) -> None:
+    def _flush_rels(
+        self,
+        spec: FileSpec,
+        mapping: RelMapping,
+        batch: list[tuple[int, str, str, dict[str, Any]]],
+        *,
+        write: bool,
+    ) -> None:
         s_label, e_label = mapping.start.label, mapping.end.label
         missing_start = self._missing(s_label, {b[1] for b in batch})
         missing_end = self._missing(e_label, {b[2] for b in batch})
@@ -309,18 +360,28 @@ class _Run:
                 if mapping.on_missing_endpoint == "skip":
                     self.report.skipped_missing_endpoint += 1
                     continue
-                label, key, ep = ((s_label, start, mapping.start) if start in missing_start
-                                  else (e_label, end, mapping.end))
+                label, key, ep = (
+                    (s_label, start, mapping.start)
+                    if start in missing_start
+                    else (e_label, end, mapping.end)
+                )
                 shown = REDACTED if label == "Person" and ep.derive else key
-                self._reject(spec, line, ", ".join(sorted(ep.source.columns)) or "(template)",
-                             shown, f"{mapping.type} points at {label} {shown}, which does not "
-                             f"exist; add it to a node file first")
+                self._reject(
+                    spec,
+                    line,
+                    ", ".join(sorted(ep.source.columns)) or "(template)",
+                    shown,
+                    f"{mapping.type} points at {label} {shown}, which does not "
+                    f"exist; add it to a node file first",
+                )
                 continue
             merged.setdefault((start, end), {}).update(props)
         if not write or self.options.dry_run or not merged:
             return
         self.report.relationships_written += self.store.upsert_relationships(
-            mapping.type, s_label, e_label,
+            mapping.type,
+            s_label,
+            e_label,
             [RelRow(s, e, p) for (s, e), p in merged.items()],
             provenance={**self.provenance, "source": self._current_source},
         )
@@ -337,13 +398,16 @@ class _Run:
             for m, rel in enumerate(spec.relationships):
                 self.relationships(spec, i, rel, m)
         if self.options.check_duplicates and self.new_org_names:
-            existing = {r["id"]: r["name"] for r in self.store.read(
-                "MATCH (n:Organisation) RETURN n.id AS id, n.name AS name")
-                if r["name"]}
+            existing = {
+                r["id"]: r["name"]
+                for r in self.store.read("MATCH (n:Organisation) RETURN n.id AS id, n.name AS name")
+                if r["name"]
+            }
             self.report.near_duplicates = near_duplicates(self.new_org_names, existing)
         self.report.rejects.sort(key=lambda r: (r.file, r.line, r.column))
-        report_dir = self.options.rejects_dir or (self.options.state_dir / "runs" /
-                                                  self.report.run_id)
+        report_dir = self.options.rejects_dir or (
+            self.options.state_dir / "runs" / self.report.run_id
+        )
         write_reject_report(self.report.rejects, report_dir)
         _write_duplicates(self.report.near_duplicates, report_dir)
         self.report.report_dir = str(report_dir)

@@ -7,14 +7,14 @@ a relationship type or a property name stops the run with the list of valid name
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES, make_id, node_type, rel_type
+from scaleup_graph.graph_model import KEY, NODE_TYPES, make_id, node_type, rel_type
 
 __all__ = [
     "EndpointSpec",
@@ -28,7 +28,7 @@ __all__ = [
     "single_file_manifest",
 ]
 
-_FILTERS = {
+_FILTERS: dict[str, Callable[[str], str]] = {
     "lower": str.lower,
     "upper": str.upper,
     "strip": str.strip,
@@ -180,8 +180,12 @@ def _value_spec(spec: Any, where: str) -> ValueSpec:
             mapping = spec.get("map")
             if mapping is not None and not isinstance(mapping, dict):
                 raise ManifestError(f"{where}: map must be a mapping of value: replacement")
-            return ValueSpec(column=name, filters=filters, mapping=mapping,
-                             if_missing=bool(spec.get("if_missing")))
+            return ValueSpec(
+                column=name,
+                filters=filters,
+                mapping=mapping,
+                if_missing=bool(spec.get("if_missing")),
+            )
         if "template" in spec:
             template = str(spec["template"])
             for ref in _PLACEHOLDER.findall(template):
@@ -226,8 +230,9 @@ def _properties(spec: Any, allowed: set[str], owner: str, where: str) -> dict[st
                 f"{where}: {owner} has no property {prop!r}; valid: {', '.join(sorted(allowed))}"
             )
         if prop == KEY:
-            raise ManifestError(f"{where}: set the id with key/key_from/key_template, not as a "
-                                "property")
+            raise ManifestError(
+                f"{where}: set the id with key/key_from/key_template, not as a property"
+            )
         out[str(prop)] = _value_spec(value, f"{where}.{prop}")
     return out
 
@@ -276,13 +281,15 @@ def _file_spec(raw: Any, base: Path, index: int) -> FileSpec:
         except ValueError as exc:
             raise ManifestError(f"{w}: {exc}") from None
         allowed = {p.name for p in nt.all_properties}
-        nodes.append(NodeMapping(
-            label=nt.label,
-            key=_endpoint({**node, "label": nt.label}, nt.label, w),
-            properties=_properties(node.get("properties"), allowed, nt.label, w),
-            unique=bool(node.get("unique", True)),
-            where=_where(node.get("where"), w),
-        ))
+        nodes.append(
+            NodeMapping(
+                label=nt.label,
+                key=_endpoint({**node, "label": nt.label}, nt.label, w),
+                properties=_properties(node.get("properties"), allowed, nt.label, w),
+                unique=bool(node.get("unique", True)),
+                where=_where(node.get("where"), w),
+            )
+        )
     rels = []
     for j, rel in enumerate(raw.get("relationships") or []):
         w = f"{where}.relationships[{j}]"
@@ -295,28 +302,40 @@ def _file_spec(raw: Any, base: Path, index: int) -> FileSpec:
         start = _endpoint(rel.get("start"), None, f"{w}.start")
         end = _endpoint(rel.get("end"), None, f"{w}.end")
         if start.label not in rt.sources:
-            raise ManifestError(f"{w}: {rt.type} cannot start at {start.label}; allowed: "
-                                f"{', '.join(rt.sources)}")
+            raise ManifestError(
+                f"{w}: {rt.type} cannot start at {start.label}; allowed: {', '.join(rt.sources)}"
+            )
         if end.label not in rt.targets:
-            raise ManifestError(f"{w}: {rt.type} cannot end at {end.label}; allowed: "
-                                f"{', '.join(rt.targets)}")
+            raise ManifestError(
+                f"{w}: {rt.type} cannot end at {end.label}; allowed: {', '.join(rt.targets)}"
+            )
         missing = str(rel.get("on_missing_endpoint", "reject"))
         if missing not in ("reject", "skip"):
             raise ManifestError(f"{w}: on_missing_endpoint is reject or skip")
-        rels.append(RelMapping(
-            type=rt.type, start=start, end=end,
-            properties=_properties(rel.get("properties"), {p.name for p in rt.properties},
-                                   rt.type, w),
-            on_missing_endpoint=missing,
-            where=_where(rel.get("where"), w),
-        ))
+        rels.append(
+            RelMapping(
+                type=rt.type,
+                start=start,
+                end=end,
+                properties=_properties(
+                    rel.get("properties"), {p.name for p in rt.properties}, rt.type, w
+                ),
+                on_missing_endpoint=missing,
+                where=_where(rel.get("where"), w),
+            )
+        )
     if not nodes and not rels:
         raise ManifestError(f"{where} ({path.name}): map it to nodes, relationships or both")
     na = raw.get("na_values") or []
     return FileSpec(
-        path=path, nodes=nodes, relationships=rels, sheet=raw.get("sheet"),
-        delimiter=raw.get("delimiter"), encoding=str(raw.get("encoding", "utf-8")),
-        na_values=frozenset(str(v) for v in na), source=raw.get("source"),
+        path=path,
+        nodes=nodes,
+        relationships=rels,
+        sheet=raw.get("sheet"),
+        delimiter=raw.get("delimiter"),
+        encoding=str(raw.get("encoding", "utf-8")),
+        na_values=frozenset(str(v) for v in na),
+        source=raw.get("source"),
     )
 
 
@@ -352,10 +371,15 @@ def single_file_manifest(path: Path, label: str, columns: list[str]) -> Manifest
     if KEY in columns:
         key = EndpointSpec(label, ValueSpec(column=KEY), derive=False)
     elif nt.caption in columns or "name" in columns:
-        key = EndpointSpec(label, ValueSpec(column="email" if label == "Person" and
-                                            "email" in columns else "name"), derive=True)
+        key = EndpointSpec(
+            label,
+            ValueSpec(column="email" if label == "Person" and "email" in columns else "name"),
+            derive=True,
+        )
     else:
         raise ManifestError(f"{path.name}: needs an 'id' or a 'name' column to key {label} nodes")
     props = {c: ValueSpec(column=c) for c in columns if c != KEY}
-    return Manifest(files=[FileSpec(path=path, nodes=[NodeMapping(label, key, props)],
-                                    relationships=[])], text=f"single:{label}")
+    return Manifest(
+        files=[FileSpec(path=path, nodes=[NodeMapping(label, key, props)], relationships=[])],
+        text=f"single:{label}",
+    )

@@ -13,7 +13,7 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import yaml
 
@@ -41,8 +41,9 @@ def detect_delimiter(header_line: str) -> str:
 
 
 def _open_text(path: Path, encoding: str) -> IO[str]:
-    raw: IO[bytes] = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
-    return io.TextIOWrapper(raw, encoding=encoding, newline="")
+    # Both are closed by the wrapper that reads them.
+    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
+    return io.TextIOWrapper(cast(IO[bytes], raw), encoding=encoding, newline="")
 
 
 def _decode_error(path: Path, exc: UnicodeDecodeError, encoding: str) -> ReadError:
@@ -75,11 +76,16 @@ def _read_csv(
                 if not any(cell.strip() for cell in record):
                     continue
                 if len(record) > len(header):
-                    extra = record[len(header):]
+                    extra = record[len(header) :]
                     if any(cell.strip() for cell in extra):
-                        yield start, {"__error__": f"row has {len(record)} cells but the header "
-                                                   f"has {len(header)}; check for a stray "
-                                                   f"'{sep}' in a value without quotes"}
+                        yield (
+                            start,
+                            {
+                                "__error__": f"row has {len(record)} cells but the header "
+                                f"has {len(header)}; check for a stray "
+                                f"'{sep}' in a value without quotes"
+                            },
+                        )
                         continue
                 row = {
                     name: (None if value in na_values else value)

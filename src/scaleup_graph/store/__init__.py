@@ -71,8 +71,9 @@ def open_store(
         password = parsed.password or (
             settings.falkordb_password.get_secret_value() if settings.falkordb_password else None
         )
-        store = FalkorDBStore(graph=graph, host=parsed.hostname, port=parsed.port or 6379,
-                              password=password)
+        store = FalkorDBStore(
+            graph=graph, host=parsed.hostname, port=parsed.port or 6379, password=password
+        )
     elif scheme in ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"):
         from scaleup_graph.store.neo4j import Neo4jStore  # type: ignore[import-not-found,unused-ignore]
 

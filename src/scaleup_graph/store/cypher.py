@@ -61,13 +61,15 @@ def existing_ids(node_label: str) -> str:
 
 
 def node_properties(node_label: str) -> str:
-    return (f"UNWIND $ids AS id MATCH (n:{label(node_label)} {{{KEY}: id}}) "
-            f"RETURN n.{KEY} AS id, properties(n) AS props")
+    return (
+        f"UNWIND $ids AS id MATCH (n:{label(node_label)} {{{KEY}: id}}) "
+        f"RETURN n.{KEY} AS id, properties(n) AS props"
+    )
 
 
 COUNT_NODES = "MATCH (n) RETURN labels(n) AS labels, count(n) AS n"
 COUNT_RELS = "MATCH ()-[e]->() RETURN type(e) AS type, count(e) AS n"
-ALL_NODES = "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"
+ALL_NODES = "MATCH (n) WHERE NOT n:_Migration RETURN labels(n) AS labels, properties(n) AS props"
 ALL_RELS = (
     f"MATCH (a)-[e]->(b) RETURN a.{KEY} AS start, type(e) AS type, b.{KEY} AS end, "
     "properties(e) AS props"

@@ -121,8 +121,11 @@ class EmbeddedServer:
         return None
 
     def _clean_stale(self) -> None:
-        stale = [p for p in (self.directory / _STATE, self.socket, self.directory / "server.pid")
-                 if p.exists()]
+        stale = [
+            p
+            for p in (self.directory / _STATE, self.socket, self.directory / "server.pid")
+            if p.exists()
+        ]
         if stale:
             log.warning(
                 "embedded database in %s was not shut down cleanly (server gone); "
@@ -233,7 +236,13 @@ class EmbeddedServer:
         pid = self._running_pid()
         if not pid:
             return
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.TimeoutExpired):
+        with contextlib.suppress(psutil.NoSuchProcess):
             proc = psutil.Process(pid)
             proc.kill()
-            proc.wait(5)
+            # The daemonised server is not our child; where nothing reaps it, it lingers as a
+            # zombie, which is as dead as it gets.
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                if not proc.is_running() or proc.status() == psutil.STATUS_ZOMBIE:
+                    break
+                time.sleep(0.01)

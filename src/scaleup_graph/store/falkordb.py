@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, TypeVar
 
 import redis
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _EMPTY = "empty key"
+_TIMED_OUT = "the query ran past its time limit and was stopped"
 _RO_REFUSED = "is to be executed only on read-only queries"
 
 
@@ -132,7 +134,9 @@ class FalkorDBStore(GraphStore):
             except redis.ResponseError as exc:
                 message = str(exc)
                 if "timed out" in message.lower():
-                    raise QueryTimeout("the query ran past its time limit and was stopped") from None
+                    raise QueryTimeout(
+                        "the query ran past its time limit and was stopped"
+                    ) from None
                 if _RO_REFUSED in message:
                     raise QueryRejected("only read queries are allowed here") from None
                 raise StoreError(message) from None
@@ -142,14 +146,19 @@ class FalkorDBStore(GraphStore):
         if self._db is not None:
             try:
                 self._db.connection.connection_pool.disconnect()
-            except Exception:  # noqa: BLE001 - a dead connection may fail to close; that is fine
+            except Exception:
                 log.debug("ignored error while disconnecting", exc_info=True)
             self._db = None
 
+    def _command(self, *args: Any) -> Any:
+        assert self._db is not None
+        return self._db.connection.execute_command(*args)
+
     def _rows(self, result: Any) -> list[dict[str, Any]]:
         header = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
-        return [dict(zip(header, (_convert(v) for v in row), strict=True))
-                for row in result.result_set]
+        return [
+            dict(zip(header, (_convert(v) for v in row), strict=True)) for row in result.result_set
+        ]
 
     # -- GraphStore ---------------------------------------------------------------------------
 
@@ -157,8 +166,9 @@ class FalkorDBStore(GraphStore):
         self, query: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int | None = None
     ) -> list[dict[str, Any]]:
         try:
-            result = self._call(lambda: self._graph.ro_query(query, dict(params or {}),
-                                                             timeout=timeout_ms))
+            result = self._call(
+                lambda: self._graph.ro_query(query, dict(params or {}), timeout=timeout_ms)
+            )
         except StoreError as exc:
             if _EMPTY in str(exc):  # the graph has never been written: it is empty
                 return []
@@ -168,8 +178,9 @@ class FalkorDBStore(GraphStore):
     def write(
         self, query: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int | None = None
     ) -> list[dict[str, Any]]:
-        result = self._call(lambda: self._graph.query(query, dict(params or {}),
-                                                      timeout=timeout_ms))
+        result = self._call(
+            lambda: self._graph.query(query, dict(params or {}), timeout=timeout_ms)
+        )
         return self._rows(result)
 
     def read_only(
@@ -186,18 +197,28 @@ class FalkorDBStore(GraphStore):
     def setup_schema(self) -> None:
         existing = {
             (row["label"], prop)
-            for row in self.read("CALL db.indexes() YIELD label, properties "
-                                 "RETURN label, properties")
+            for row in self.read(
+                "CALL db.indexes() YIELD label, properties RETURN label, properties"
+            )
             for prop in row["properties"]
         }
         for label in NODE_TYPES:
             if (label, KEY) not in existing:
                 self.write(f"CREATE INDEX FOR (n:`{label}`) ON (n.{KEY})")
         for label in NODE_TYPES:
+            constraint = (
+                "GRAPH.CONSTRAINT",
+                "CREATE",
+                self.graph_name,
+                "UNIQUE",
+                "NODE",
+                label,
+                "PROPERTIES",
+                "1",
+                KEY,
+            )
             try:
-                self._call(lambda label=label: self._db.connection.execute_command(  # type: ignore[union-attr]
-                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label,
-                    "PROPERTIES", "1", KEY))
+                self._call(partial(self._command, *constraint))
             except StoreError as exc:
                 if "already exists" not in str(exc).lower():
                     raise
@@ -217,6 +238,20 @@ class FalkorDBStore(GraphStore):
         except StoreError as exc:
             if _EMPTY not in str(exc):
                 raise
+
+    def copy_to(self, graph: str) -> FalkorDBStore:
+        """Copy this graph to a new graph on the same server (GRAPH.COPY) and open it.
+
+        Tests load the seed network once and give every test its own copy in milliseconds.
+        """
+        self._call(lambda: self._command("GRAPH.COPY", self.graph_name, graph))
+        return FalkorDBStore(
+            graph=graph,
+            embedded_dir=str(self.server.directory) if self.server else None,
+            host=self._host,
+            port=self._port,
+            password=self._password,
+        )
 
     def close(self) -> None:
         # Our connections go first, so the server sees only other processes' clients.

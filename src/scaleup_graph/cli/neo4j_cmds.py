@@ -1,0 +1,68 @@
+"""``scaleup export neo4j-import OUT_DIR``: files and the command for a first bulk load of a
+large graph into an empty Neo4j (see docs/neo4j.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scaleup_graph.cli.common import console, fail, opened_store
+from scaleup_graph.settings import get_settings
+from scaleup_graph.store.neo4j_import import ImportFilesError, write_import_files
+
+__all__ = ["neo4j_import", "register"]
+
+#: Roles that may see persons' name, e-mail and phone (docs: viewer sees no personal data).
+ROLES = ("viewer", "contacts", "analyst", "editor", "admin")
+PERSONAL_DATA_ROLES = frozenset({"contacts", "analyst", "editor", "admin"})
+
+
+def neo4j_import(
+    out_dir: Annotated[Path, typer.Argument(help="A new or empty directory for the files.")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="Whose view to export: " + ", ".join(ROLES) + ". Personal data of "
+            "persons only for contacts and above."
+        ),
+    ] = "viewer",
+    database: Annotated[
+        str | None, typer.Option(help="Target Neo4j database [default: SCALEUP_NEO4J_DATABASE].")
+    ] = None,
+) -> None:
+    """Write CSV files and import.sh for `neo4j-admin database import full`.
+
+    Example: scaleup export neo4j-import ./neo4j-import --role admin
+    """
+    if role not in ROLES:
+        fail(f"unknown role {role!r}; use one of: {', '.join(ROLES)}")
+    with opened_store() as store:
+        try:
+            files = write_import_files(
+                store,
+                out_dir,
+                personal_data=role in PERSONAL_DATA_ROLES,
+                database=database or get_settings().neo4j_database,
+            )
+        except (ImportFilesError, OSError) as exc:
+            fail(str(exc))
+    nodes, rels = sum(files.nodes.values()), sum(files.relationships.values())
+    console.print(
+        f"Wrote {nodes} nodes and {rels} relationships to {files.out_dir} "
+        f"({len(files.nodes) + len(files.relationships)} files)."
+    )
+    if not files.personal_data:
+        console.print(
+            "Personal data of persons (name, e-mail, phone) was left out; "
+            "use --role admin to include it."
+        )
+    console.print("Stop Neo4j, then run (also in import.sh):")
+    console.print(files.command, highlight=False, markup=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    from scaleup_graph.cli.export_cmds import export_app
+
+    export_app.command("neo4j-import")(neo4j_import)

@@ -1,0 +1,528 @@
+"""Neo4j adapter: Neo4j 5.26 LTS, 2025+ releases and Aura through the official ``neo4j`` driver.
+
+Kept thin on purpose, because no Neo4j server runs where this is developed: every call is one of
+the driver's documented entry points, and everything around them (query building, result mapping,
+error mapping, retries) is plain Python that the unit tests drive with a fake driver object.
+
+- Reads: ``driver.execute_query(..., routing_=READ, database_=...)``, so a cluster or Aura
+  sends them to a reader.
+- Writes: managed transactions (``session.execute_write``); the driver retries transient faults.
+  An :class:`~neo4j.exceptions.IncompleteCommit` (the connection died while the commit was in
+  flight, so nobody knows whether it landed) is *not* retried by the driver; we re-run the batch,
+  which is safe because every batch the port writes is an idempotent ``MERGE`` on a unique key.
+- Untrusted reads (:meth:`Neo4jStore.read_only`): ``EXPLAIN`` first, refused unless the planner
+  calls the query read-only and the plan holds no procedure call and no ``LOAD CSV``; then run in
+  an explicit READ transaction with a timeout, at most ``row_cap + 1`` records pulled, rolled back.
+- Schema: named constraints and indexes with ``IF NOT EXISTS``, recorded as a ``:_Migration``
+  node whose version is a hash of the statements, so a schema change is applied once.
+
+Server messages can quote property values (personal data), so only messages that echo query
+text are passed on; every other error becomes our own sentence with the Neo4j status code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, LiteralString, TypeVar, cast
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from neo4j import READ_ACCESS, GraphDatabase, Query, RoutingControl, unit_of_work
+from neo4j.exceptions import (
+    AuthError,
+    ConfigurationError,
+    DriverError,
+    IncompleteCommit,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+from neo4j.graph import Node, Path, Relationship
+
+from scaleup_graph.graph_model import KEY, NODE_TYPES
+from scaleup_graph.settings import Settings, get_settings
+from scaleup_graph.store import cypher
+from scaleup_graph.store.base import (
+    GraphStore,
+    QueryRejected,
+    QueryTimeout,
+    StoreError,
+    StoreUnavailable,
+)
+
+__all__ = [
+    "MIGRATION_LABEL",
+    "Neo4jStore",
+    "convert",
+    "map_error",
+    "plan_operators",
+    "schema_statements",
+    "schema_version",
+]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: System label of the migrations record; ``clear()`` keeps these nodes because it keeps the
+#: constraints they describe.
+MIGRATION_LABEL = "_Migration"
+
+#: Plan operators an ad-hoc query may not contain, whatever the planner's query type says.
+FORBIDDEN_OPERATORS = frozenset({"ProcedureCall", "LoadCSV"})
+
+_CLEAR_BATCH = 10_000
+#: Status codes whose server message only repeats the query text (never a stored value).
+_ECHO_CODES = frozenset(
+    {
+        "Neo.ClientError.Statement.SyntaxError",
+        "Neo.ClientError.Statement.ParameterMissing",
+        "Neo.ClientError.Statement.SemanticError",
+    }
+)
+
+
+# --- schema ----------------------------------------------------------------------------------
+
+
+def _name(*parts: str) -> str:
+    return "scaleup_" + "_".join(re.sub(r"[^a-z0-9]+", "_", p.lower()).strip("_") for p in parts)
+
+
+def schema_statements() -> list[str]:
+    """The DDL that :meth:`Neo4jStore.setup_schema` runs, in order; every statement is named and
+    idempotent (``IF NOT EXISTS``).
+
+    A unique constraint per label's key (it also gives MERGE its index), an index on ``name``
+    where the label has one (search, sorting), and keys for the two system labels.
+
+    >>> statements = schema_statements()
+    >>> statements[0]
+    'CREATE CONSTRAINT scaleup_organisation_id IF NOT EXISTS FOR (n:`Organisation`) REQUIRE n.id IS UNIQUE'
+    >>> all("IF NOT EXISTS" in s for s in statements)
+    True
+    """  # noqa: E501 - a doctest line
+    out = [
+        f"CREATE CONSTRAINT {_name(lbl, KEY)} IF NOT EXISTS "
+        f"FOR (n:{cypher.label(lbl)}) REQUIRE n.{KEY} IS UNIQUE"
+        for lbl in NODE_TYPES
+    ]
+    out += [
+        f"CREATE INDEX {_name(lbl, 'name')} IF NOT EXISTS FOR (n:{cypher.label(lbl)}) ON (n.name)"
+        for lbl, nt in NODE_TYPES.items()
+        if nt.prop("name") is not None
+    ]
+    out.append(
+        f"CREATE CONSTRAINT {_name('suppressed', 'hash')} IF NOT EXISTS "
+        f"FOR (n:{cypher.SUPPRESSED_LABEL}) REQUIRE n.hash IS UNIQUE"
+    )
+    out.append(
+        f"CREATE CONSTRAINT {_name('migration', 'version')} IF NOT EXISTS "
+        f"FOR (n:{MIGRATION_LABEL}) REQUIRE n.version IS UNIQUE"
+    )
+    return out
+
+
+def schema_version(statements: list[str] | None = None) -> str:
+    """The migration version of a set of statements: it changes whenever the schema does."""
+    text = "\n".join(schema_statements() if statements is None else statements)
+    return "schema-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+_MIGRATION_DONE = f"MATCH (m:{MIGRATION_LABEL} {{version: $version}}) RETURN m.version AS version"
+_RECORD_MIGRATION = (
+    f"MERGE (m:{MIGRATION_LABEL} {{version: $version}}) "
+    "ON CREATE SET m.applied_at = $now, m.statements = $statements, m.description = $description"
+)
+_CLEAR = (
+    f"MATCH (n) WHERE NOT n:{MIGRATION_LABEL} WITH n LIMIT $limit "
+    "DETACH DELETE n RETURN count(*) AS deleted"
+)
+
+
+# --- result mapping --------------------------------------------------------------------------
+
+
+def _labels(node: Node) -> list[str]:
+    # Neo4j gives a set; the schema's primary label first, then the rest sorted, so the order
+    # is stable and matches how FalkorDB reports the labels it was given.
+    labels = set(node.labels)
+    primary = [lbl for lbl in NODE_TYPES if lbl in labels]
+    return primary + sorted(labels - set(primary))
+
+
+def _node(node: Node) -> dict[str, Any]:
+    return {**{k: convert(v) for k, v in node.items()}, "_labels": _labels(node)}
+
+
+def _relationship(rel: Relationship) -> dict[str, Any]:
+    out: dict[str, Any] = {k: convert(v) for k, v in rel.items()}
+    out["_type"] = rel.type
+    # Endpoints are only known when the result carried their properties (a path, or the nodes
+    # returned beside the relationship); otherwise the keys are left out, as FalkorDB does.
+    for key, node in (("_start", rel.start_node), ("_end", rel.end_node)):
+        if node is not None and node.get(KEY) is not None:
+            out[key] = node.get(KEY)
+    return out
+
+
+def convert(value: Any) -> Any:
+    """A driver value as plain Python in the port's shapes.
+
+    Nodes become ``{props..., "_labels": [...]}``, relationships ``{props..., "_type",
+    "_start", "_end"}``, paths ``{"nodes": [...], "relationships": [...]}``; Neo4j temporal
+    values become ISO 8601 strings (the schema stores dates as strings).
+    """
+    if isinstance(value, Node):
+        return _node(value)
+    if isinstance(value, Relationship):
+        return _relationship(value)
+    if isinstance(value, Path):
+        return {
+            "nodes": [_node(n) for n in value.nodes],
+            "relationships": [_relationship(r) for r in value.relationships],
+        }
+    if isinstance(value, list | tuple):
+        return [convert(v) for v in value]
+    if isinstance(value, dict):
+        return {k: convert(v) for k, v in value.items()}
+    iso = getattr(value, "iso_format", None)
+    if callable(iso):  # neo4j.time Date, DateTime, Time, Duration
+        return iso()
+    return value
+
+
+def _rows(records: Any) -> list[dict[str, Any]]:
+    return [{k: convert(v) for k, v in record.items()} for record in records]
+
+
+# --- error mapping ---------------------------------------------------------------------------
+
+
+def map_error(exc: Exception, *, where: str = "Neo4j") -> StoreError:
+    """Our error for a driver error, with a sentence that says what to do and no stored values."""
+    if isinstance(exc, StoreError):
+        return exc
+    if isinstance(exc, IncompleteCommit):
+        return StoreUnavailable(
+            f"the connection to {where} was lost while a write was committing; "
+            "run the same command again (writes are idempotent)"
+        )
+    if isinstance(exc, ServiceUnavailable | SessionExpired):
+        return StoreUnavailable(
+            f"cannot reach {where}; check that it runs (docker compose up -d --wait) and that "
+            "SCALEUP_DATABASE_URL points at it"
+        )
+    if isinstance(exc, AuthError):
+        return StoreError(
+            f"{where} refused the credentials; set SCALEUP_NEO4J_USER and SCALEUP_NEO4J_PASSWORD "
+            "(or put them in the URL: neo4j://user:password@host:7687)"
+        )
+    if isinstance(exc, ConfigurationError):
+        return StoreError(f"the Neo4j connection settings are invalid: {exc}")
+    if isinstance(exc, Neo4jError):
+        return _map_server_error(exc, where)
+    if isinstance(exc, DriverError):
+        return StoreError(f"the Neo4j driver failed ({type(exc).__name__}); see the server log")
+    if isinstance(exc, ValueError):  # the driver's check of a malformed URL
+        return StoreError(f"the Neo4j URL is invalid: {exc}; use neo4j://host:7687")
+    return StoreError(f"unexpected Neo4j error ({type(exc).__name__})")
+
+
+def _map_server_error(exc: Neo4jError, where: str) -> StoreError:
+    code = exc.code or ""
+    if "TransactionTimedOut" in code:
+        return QueryTimeout("the query ran past its time limit and was stopped")
+    if code in ("Neo.ClientError.Statement.AccessMode", "Neo.ClientError.Security.Forbidden"):
+        return QueryRejected("only read queries are allowed here")
+    if code == "Neo.ClientError.Database.DatabaseNotFound":
+        return StoreError(
+            f"the database does not exist on {where}; set SCALEUP_NEO4J_DATABASE "
+            "(Neo4j Community and Aura Free have only 'neo4j')"
+        )
+    if code == "Neo.DatabaseError.Schema.ConstraintCreationFailed":
+        return StoreError(
+            "cannot create a unique-key constraint: the database already holds nodes with the "
+            "same label and id; remove the duplicates, then start again"
+        )
+    if code == "Neo.ClientError.Schema.ConstraintValidationFailed":
+        return StoreError("a write would have created a second node with an existing key")
+    if isinstance(exc, TransientError):
+        return StoreUnavailable(f"{where} is busy or restarting ({code}); try again shortly")
+    if code in _ECHO_CODES:
+        return StoreError(f"Neo4j refused the query: {exc.message}")
+    return StoreError(f"Neo4j refused the query ({code}); the server log has the details")
+
+
+# --- the adapter -----------------------------------------------------------------------------
+
+
+def _text(query: str) -> LiteralString:
+    # The driver types query text as LiteralString to discourage string building. Ours comes
+    # from store/cypher.py, the query catalogue or an analyst; values are always parameters.
+    return cast(LiteralString, query)
+
+
+def _seconds(timeout_ms: int | None) -> float | None:
+    return None if timeout_ms is None else max(timeout_ms, 1) / 1000
+
+
+def plan_operators(plan: Mapping[str, Any] | None) -> set[str]:
+    """Every operator name in an EXPLAIN plan, without the ``@database`` suffix.
+
+    >>> sorted(plan_operators({"operatorType": "ProduceResults@neo4j",
+    ...                        "children": [{"operatorType": "ProcedureCall@neo4j"}]}))
+    ['ProcedureCall', 'ProduceResults']
+    """
+    found: set[str] = set()
+    stack = [plan] if plan else []
+    while stack:
+        node = stack.pop()
+        found.add(str(node.get("operatorType", "")).split("@", 1)[0])
+        stack.extend(node.get("children") or [])
+    return found
+
+
+_LEADING = re.compile(r"^\s*(?://[^\n]*\n\s*|/\*.*?\*/\s*)*", re.S)
+
+
+def _split_credentials(url: str) -> tuple[str, str | None, str | None]:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port:
+        netloc += f":{parts.port}"
+    clean = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    user = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password else None
+    return clean, user, password
+
+
+class Neo4jStore(GraphStore):
+    """The ScaleUp graph in one Neo4j database.
+
+    Parameters
+    ----------
+    url
+        ``neo4j://``, ``neo4j+s://`` (Aura), ``bolt://`` ...; credentials in the URL win over
+        ``settings.neo4j_user`` / ``settings.neo4j_password``.
+    settings
+        Where the credentials and the database name come from.
+    database
+        The database name (default ``settings.neo4j_database``).
+    driver
+        An already created driver (tests pass a fake); by default one is created and owned.
+    max_retry_time_s
+        How long the driver keeps retrying transient faults of one transaction.
+    commit_retries
+        How many times a write is run when the commit's outcome was unknown.
+    """
+
+    dialect = "neo4j"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        settings: Settings | None = None,
+        database: str | None = None,
+        driver: Any | None = None,
+        max_retry_time_s: float = 15.0,
+        commit_retries: int = 3,
+    ) -> None:
+        settings = settings or get_settings()
+        try:
+            self.url, user, password = _split_credentials(url)
+        except ValueError as exc:
+            raise StoreError(f"the Neo4j URL is invalid ({exc}); use neo4j://host:7687") from None
+        self.database = database or settings.neo4j_database
+        self._where = f"Neo4j at {self.url} (database {self.database!r})"
+        self._commit_retries = max(commit_retries, 1)
+        if driver is None:
+            user = user or settings.neo4j_user
+            password = password or settings.neo4j_password.get_secret_value()
+            auth = (user, password) if password else None
+            try:
+                driver = GraphDatabase.driver(
+                    self.url,
+                    auth=auth,
+                    max_transaction_retry_time=max_retry_time_s,
+                    connection_timeout=10.0,
+                    connection_acquisition_timeout=30.0,
+                    notifications_min_severity="WARNING",
+                    user_agent="scaleup-graph",
+                )
+            except Exception as exc:  # every driver failure becomes our error
+                raise map_error(exc, where=self._where) from None
+        self._driver = driver
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.url}, database={self.database!r})"
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except StoreError:
+            raise
+        except Exception as exc:  # mapped, never passed through raw
+            mapped = map_error(exc, where=self._where)
+            log.debug(
+                "neo4j error %s mapped to %s",
+                getattr(exc, "code", type(exc).__name__),
+                type(mapped).__name__,
+            )
+            raise mapped from None
+
+    # -- primitives ---------------------------------------------------------------------------
+
+    def read(
+        self, query: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int | None = None
+    ) -> list[dict[str, Any]]:
+        with self._errors():
+            result = self._driver.execute_query(
+                Query(_text(query), timeout=_seconds(timeout_ms)),
+                dict(params or {}),
+                routing_=RoutingControl.READ,
+                database_=self.database,
+            )
+            return _rows(result.records)
+
+    def write(
+        self, query: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int | None = None
+    ) -> list[dict[str, Any]]:
+        @unit_of_work(timeout=_seconds(timeout_ms))
+        def work(tx: Any) -> list[dict[str, Any]]:
+            return _rows(tx.run(_text(query), dict(params or {})))
+
+        return self._write_tx(work)
+
+    def _write_tx(self, work: Callable[[Any], T]) -> T:
+        with self._errors():
+            for attempt in range(1, self._commit_retries + 1):
+                try:
+                    with self._driver.session(database=self.database) as session:
+                        return cast(T, session.execute_write(work))
+                except IncompleteCommit:
+                    if attempt == self._commit_retries:
+                        raise
+                    log.warning(
+                        "connection lost while committing a write (attempt %d of %d); "
+                        "running the idempotent batch again",
+                        attempt,
+                        self._commit_retries,
+                    )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def read_only(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int,
+        row_cap: int,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        body = _LEADING.sub("", query)
+        if re.match(r"(?i)(EXPLAIN|PROFILE|USE)\b", body):
+            raise QueryRejected("send the query without EXPLAIN, PROFILE or USE")
+        with self._errors():
+            plan = self._driver.execute_query(
+                Query(_text("EXPLAIN " + query), timeout=_seconds(timeout_ms)),
+                dict(params or {}),
+                routing_=RoutingControl.READ,
+                database_=self.database,
+            )
+            summary = plan.summary
+            if summary.query_type != "r":
+                raise QueryRejected(
+                    "only read queries are allowed here; this query would write "
+                    f"(query type {summary.query_type!r})"
+                )
+            forbidden = plan_operators(summary.plan) & FORBIDDEN_OPERATORS
+            if forbidden:
+                raise QueryRejected(
+                    "procedure calls and LOAD CSV are not allowed here (found "
+                    + ", ".join(sorted(forbidden))
+                    + ")"
+                )
+            with (
+                self._driver.session(
+                    database=self.database,
+                    default_access_mode=READ_ACCESS,
+                    fetch_size=min(row_cap + 1, 1000),
+                ) as session,
+                session.begin_transaction(timeout=_seconds(timeout_ms)) as tx,
+            ):
+                records = []
+                for record in tx.run(_text(query), dict(params or {})):
+                    records.append(record)
+                    if len(records) > row_cap:
+                        break
+                rows = _rows(records)
+                # Leaving without commit rolls back, which also stops a query that would go on
+                # producing rows nobody will read.
+        return rows[:row_cap], len(rows) > row_cap
+
+    # -- schema, health, lifecycle ------------------------------------------------------------
+
+    def setup_schema(self) -> None:
+        statements = schema_statements()
+        version = schema_version(statements)
+        if self.read(_MIGRATION_DONE, {"version": version}):
+            return
+        with self._errors():
+            for statement in statements:
+                # Schema commands go alone, each in its own auto-retried transaction.
+                self._driver.execute_query(
+                    Query(_text(statement)),
+                    routing_=RoutingControl.WRITE,
+                    database_=self.database,
+                )
+        self.write(
+            _RECORD_MIGRATION,
+            {
+                "version": version,
+                "now": datetime.now(UTC).isoformat(timespec="seconds"),
+                "statements": len(statements),
+                "description": "unique keys per label, name indexes, system labels",
+            },
+        )
+        log.info("applied Neo4j schema %s (%d statements)", version, len(statements))
+
+    def health(self) -> dict[str, Any]:
+        started = time.perf_counter()
+        with self._errors():
+            result = self._driver.execute_query(
+                Query(_text("RETURN 1 AS ok"), timeout=5.0),
+                routing_=RoutingControl.READ,
+                database_=self.database,
+            )
+        server = getattr(result.summary, "server", None)
+        return {
+            "store": "neo4j",
+            "database": self.database,
+            "server": getattr(server, "agent", None),
+            "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+
+    def clear(self) -> None:
+        """Delete every node and relationship in batches; constraints, indexes and the migration
+        record stay, because the schema they describe is still in place."""
+        while True:
+            rows = self.write(_CLEAR, {"limit": _CLEAR_BATCH})
+            if not rows or int(rows[0]["deleted"]) == 0:
+                return
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            try:
+                self._driver.close()
+            except Exception:  # closing a broken connection may fail; that is fine
+                log.debug("ignored error while closing the Neo4j driver", exc_info=True)
