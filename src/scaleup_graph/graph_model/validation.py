@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from scaleup_graph.graph_model.schema import (
@@ -106,6 +107,16 @@ def coerce(prop: Property, value: Any) -> Any:
     ['mobility', 'digitalisation']
     """
     kind = prop.type
+    if kind is PropType.STR and type(value) is str and not prop.choices:
+        # the common case, kept cheap: ingest calls this for every cell
+        text = value.strip()
+        if len(text) > prop.max_length or "\x00" in text:
+            raise _Invalid(
+                "contains a NUL byte"
+                if "\x00" in text
+                else f"longer than {prop.max_length} characters ({len(text)})"
+            )
+        return text
     if kind in (PropType.STR, PropType.TEXT, PropType.PHONE, PropType.EMAIL, PropType.URL):
         if isinstance(value, bool | dict | list):
             raise _Invalid(f"expected text, got {type(value).__name__}")
@@ -192,10 +203,22 @@ def _date(value: Any) -> str:
         raise _Invalid("is not a date (YYYY-MM-DD or DD.MM.YYYY)") from None
 
 
+@cache
+def _node_properties(label: str) -> tuple[dict[str, Property], tuple[Property, ...]]:
+    props = node_type(label).all_properties
+    return {p.name: p for p in props}, tuple(p for p in props if p.required)
+
+
+@cache
+def _rel_properties(type_: str) -> tuple[dict[str, Property], tuple[Property, ...]]:
+    props = rel_type(type_).all_properties
+    return {p.name: p for p in props}, tuple(p for p in props if p.required)
+
+
 def _validate_properties(
-    properties: tuple[Property, ...], raw: Mapping[str, Any], where: str
+    schema: tuple[dict[str, Property], tuple[Property, ...]], raw: Mapping[str, Any], where: str
 ) -> tuple[dict[str, Any], list[FieldError]]:
-    by_name = {p.name: p for p in properties}
+    by_name, required = schema
     clean: dict[str, Any] = {}
     errors: list[FieldError] = []
     for name, value in raw.items():
@@ -214,28 +237,22 @@ def _validate_properties(
             clean[name] = coerce(prop, value)
         except ValueError as exc:
             errors.append(FieldError(name, value, str(exc)))
-    for prop in properties:
-        if (
-            prop.required
-            and prop.name not in clean
-            and not any(e.field == prop.name for e in errors)
-        ):
+    for prop in required:
+        if prop.name not in clean and not any(e.field == prop.name for e in errors):
             errors.append(FieldError(prop.name, raw.get(prop.name), "is required but empty"))
     return clean, errors
 
 
 def validate_node(label: str, raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
     """Validate one node record. Returns the typed properties and the list of field errors."""
-    nt = node_type(label)
-    return _validate_properties(nt.all_properties, raw, label)
+    return _validate_properties(_node_properties(label), raw, label)
 
 
 def validate_relationship(
     type_: str, raw: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[FieldError]]:
     """Validate a relationship's own properties (endpoints are checked by ingest)."""
-    rt = rel_type(type_)
-    return _validate_properties(rt.all_properties, raw, type_)
+    return _validate_properties(_rel_properties(type_), raw, type_)
 
 
 def extra_labels(label: str, props: Mapping[str, Any]) -> list[str]:

@@ -7,6 +7,7 @@ a relationship type or a property name stops the run with the list of valid name
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,22 +94,32 @@ class ValueSpec:
         return self.value
 
 
-def _render(template: str, row: Mapping[str, Any]) -> str | None:
-    missing = False
-
-    def replace(match: re.Match[str]) -> str:
-        nonlocal missing
+@lru_cache(maxsize=256)
+def _compile(template: str) -> tuple[tuple[str, str | None, tuple[str, ...]], ...]:
+    """A template as (literal text, column or None, filters) parts, parsed once."""
+    parts: list[tuple[str, str | None, tuple[str, ...]]] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(template):
         name, filters = _column_ref(match.group(1))
+        parts.append((template[position : match.start()], name, filters))
+        position = match.end()
+    parts.append((template[position:], None, ()))
+    return tuple(parts)
+
+
+def _render(template: str, row: Mapping[str, Any]) -> str | None:
+    out = []
+    for literal, name, filters in _compile(template):
+        out.append(literal)
+        if name is None:
+            continue
         raw = row.get(name)
         if _blank(raw):
-            return ""
-        text = str(raw).strip()
-        if isinstance(raw, float) and raw.is_integer():
-            text = str(int(raw))
-        return str(_apply(text, filters))
-
-    text = _PLACEHOLDER.sub(replace, template).strip()
-    return None if missing or not text else text
+            continue
+        text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
+        out.append(_apply(text, filters) if filters else text)
+    text = "".join(out).strip()
+    return text or None
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,8 @@ class NodeRow:
     id: str
     props: dict[str, Any]
     extra_labels: tuple[str, ...] = ()
+    #: properties written only where the stored node has none (manifest ``if_missing``)
+    fill: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -130,14 +132,13 @@ class GraphStore(ABC):
         """
         if not rows:
             return 0
-        by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = {}
         for row in rows:
-            by_labels.setdefault(tuple(sorted(row.extra_labels)), []).append(
-                {KEY: row.id, "props": row.props}
-            )
+            shape = (tuple(sorted(row.extra_labels)), tuple(sorted(row.fill)))
+            groups.setdefault(shape, []).append({KEY: row.id, "props": row.props, "fill": row.fill})
         written = 0
-        for extra, batch in by_labels.items():
-            query = cypher.merge_nodes(label, extra)
+        for (extra, fill), batch in groups.items():
+            query = cypher.merge_nodes(label, extra, fill)
             self.write(query, {"rows": batch, **cypher.provenance_params(provenance)})
             written += len(batch)
         return written

@@ -36,12 +36,24 @@ def provenance_params(provenance: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def merge_nodes(node_label: str, extra_labels: Iterable[str] = ()) -> str:
+def prop(node_label: str, name: str) -> str:
+    """A property name of ``node_label`` from the schema, safe to splice into Cypher."""
+    if NODE_TYPES[node_label].prop(name) is None:
+        raise ValueError(f"{node_label} has no property {name!r}")
+    return f"`{name}`"
+
+
+def merge_nodes(node_label: str, extra_labels: Iterable[str] = (), fill: Iterable[str] = ()) -> str:
+    """MERGE on the key; ``r.props`` overwrite, ``r.fill`` properties only fill gaps."""
     extra = "".join(f", n:{label(x)}" for x in extra_labels)
+    gaps = "".join(
+        f", n.{prop(node_label, p)} = coalesce(n.{prop(node_label, p)}, r.fill.{prop(node_label, p)})"
+        for p in sorted(fill)
+    )
     return (
         f"UNWIND $rows AS r MERGE (n:{label(node_label)} {{{KEY}: r.{KEY}}}) "
         "ON CREATE SET n.source = $source, n.ingest_run = $run, n.ingested_at = $now "
-        f"SET n += r.props, n.updated_at = $now{extra}"
+        f"SET n += r.props, n.updated_at = $now{gaps}{extra}"
     )
 
 
