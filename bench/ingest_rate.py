@@ -31,13 +31,14 @@ from scaleup_graph.ingest import (
     cordis_manifest,
     load_manifest,
     load_seed,
+    open_data_dir,
     run_ingest,
 )
 from scaleup_graph.ingest.generate import generate_population
 from scaleup_graph.store import GraphStore, open_store
 
 RESULTS = Path(__file__).resolve().parent / "results"
-OPEN_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+OPEN_DATA = open_data_dir() or Path("../shared/data")
 BATCH = 5000
 
 

@@ -16,7 +16,6 @@ import pytest
 from scaleup_graph.store import GraphStore, open_store
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = (REPO.parent / "shared" / "data").resolve()
 ARTIFACTS = REPO / "test-artifacts"
 
 
@@ -96,9 +95,12 @@ def store_env(
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    if not SHARED_DATA.exists():
-        pytest.skip(f"the open data folder {SHARED_DATA} is not present")
-    return SHARED_DATA
+    from scaleup_graph.ingest import open_data_dir
+
+    found = open_data_dir()
+    if found is None:
+        pytest.skip("the open data folder is not present: set SCALEUP_OPEN_DATA")
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     #: where run state lives: checkpoints, reject reports, audit log, keys, snapshots
     state_dir: Path = Path(".scaleup")
     batch_size: int = 5000
+    #: folder with the open data (cordis-h2020/, nuts-2021/); found by open_data_dir() if unset
+    open_data: Path | None = None
 
     #: salt for hashing identifiers of erased persons (suppression list); set it in production
     suppression_salt: SecretStr = SecretStr("scaleup-graph-development-salt")

@@ -27,10 +27,9 @@ from scaleup_graph.ingest import (
     default_options,
     load_cordis,
     manifest_for,
+    open_data_dir,
     run_ingest,
 )
-
-DEFAULT_OPEN_DATA = Path("../shared/data")
 
 
 def _progress(enabled: bool) -> tuple[AbstractContextManager[Any], Callable[..., None] | None]:
@@ -147,15 +146,20 @@ def ingest(
 
 def ingest_cordis(
     data_dir: Annotated[
-        Path, typer.Argument(help="Folder holding cordis-h2020/ and nuts-2021/.")
-    ] = DEFAULT_OPEN_DATA,
+        Path | None,
+        typer.Argument(
+            help="Folder with cordis-h2020/ and nuts-2021/ (default: "
+            "SCALEUP_OPEN_DATA or ../shared/data)."
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest the EU CORDIS Horizon 2020 network and NUTS 2021 regions (open data, CC BY 4.0).
 
     Example: scaleup ingest-cordis ../shared/data
     """
-    if not (data_dir / "cordis-h2020").is_dir():
+    data_dir = data_dir or open_data_dir()
+    if data_dir is None or not (data_dir / "cordis-h2020").is_dir():
         fail(f"{data_dir} has no cordis-h2020 folder; pass the open-data folder as argument")
     with opened_store() as store:
         bar, update = _progress(not as_json)

@@ -33,6 +33,7 @@ __all__ = [
     "load_manifest",
     "load_seed",
     "manifest_for",
+    "open_data_dir",
     "run_ingest",
 ]
 
@@ -118,6 +119,22 @@ def load_seed(store: GraphStore, *, options: IngestOptions | None = None) -> Ing
     if total is None:
         raise ManifestError("the seed network files are missing from this installation")
     return total
+
+
+def open_data_dir() -> Path | None:
+    """The open-data folder (cordis-h2020/, nuts-2021/): ``SCALEUP_OPEN_DATA``, else
+    ``../shared/data`` beside the working directory or beside the source checkout."""
+    configured = get_settings().open_data
+    candidates = [configured] if configured else []
+    candidates += [
+        Path.cwd().parent / "shared" / "data",
+        _PACKAGE.parents[2] / "shared" / "data",
+        Path("/work/shared/data"),
+    ]
+    for candidate in candidates:
+        if candidate is not None and (candidate / "cordis-h2020").is_dir():
+            return candidate.resolve()
+    return None
 
 
 def cordis_manifest(data_dir: Path) -> Manifest:

@@ -120,6 +120,7 @@ class _Run:
         self.new_org_names: dict[str, str] = {}
         self.batches = 0
         self._current_source: str | None = None
+        self._written_links: set[int] = set()
         self.total_rows = 0
         self.done_rows = 0
 
@@ -178,6 +179,7 @@ class _Run:
         key_columns = mapping.key.source.columns
         key_is_personal = mapping.label == "Person" and mapping.key.derive
         seen: dict[str, int] = {}
+        repeated: dict[str, int] = {}
         batch: list[_Pending] = []
         batch_no = 0
         skip = self.checkpoint.batches_done(key_name)
@@ -228,6 +230,13 @@ class _Run:
                 for k in list(props)
                 if mapping.properties.get(k) and mapping.properties[k].if_missing
             }
+            if not mapping.unique:
+                # Files with one row per participation repeat the same node many times;
+                # writing it again with the same values would change nothing.
+                signature = hash(repr((props, fill)))
+                if repeated.get(key) == signature:
+                    continue
+                repeated[key] = signature
             hashes = set()
             if mapping.label == "Person":
                 hashes = identifier_hashes({**fill, **props}, self.options.suppression_salt)
@@ -286,6 +295,7 @@ class _Run:
     def relationships(self, spec: FileSpec, index: int, mapping: RelMapping, m: int) -> None:
         key_name = f"{index}:r{m}"
         batch: list[tuple[int, str, str, dict[str, Any]]] = []
+        self._written_links: set[int] = set()
         batch_no = 0
         skip = self.checkpoint.batches_done(key_name)
         for line, row in self._rows(spec):
@@ -375,6 +385,10 @@ class _Run:
                     f"exist; add it to a node file first",
                 )
                 continue
+            signature = hash((start, end, repr(props)))
+            if signature in self._written_links:
+                continue  # the same link again (one row per participation): nothing new
+            self._written_links.add(signature)
             merged.setdefault((start, end), {}).update(props)
         if not write or self.options.dry_run or not merged:
             return
