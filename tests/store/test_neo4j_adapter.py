@@ -225,7 +225,13 @@ def test_upserts_send_schema_labels_in_the_text_and_values_as_parameters() -> No
     assert "MERGE (n:`Organisation` {id: r.id})" in call.query
     assert "n:`SME`" in call.query
     assert "O'Brien" not in call.query
-    assert call.params["rows"] == [{"id": "org-1", "props": {"name": "O'Brien; DROP"}, "fill": {}}]
+    assert call.params["rows"] == [
+        {
+            "id": "org-1",
+            "props": {"name": "O'Brien; DROP", "name_fold": "o'brien; drop"},
+            "fill": {},
+        }
+    ]
     assert call.params["source"] == "unit"
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "ORGANISATION_KINDS",
     "PROVENANCE_PROPERTIES",
     "REL_TYPES",
+    "SEARCH_KEYS",
     "VOLATILE_PROPERTIES",
     "NodeType",
     "PropType",
@@ -123,6 +124,11 @@ PROVENANCE_PROPERTIES: tuple[Property, ...] = (
     Property("ingested_at", PropType.DATETIME, description="when it was first written"),
     Property("updated_at", PropType.DATETIME, description="when it was last written"),
 )
+
+#: Derived search keys the store writes beside a non-personal property: fold(value), so that
+#: "Koeln" finds "Köln" with a plain CONTAINS (neither engine can transliterate in Cypher).
+#: Never written for personal properties; not part of the response models.
+SEARCH_KEYS: dict[str, str] = {"name": "name_fold", "short_name": "short_name_fold"}
 
 #: Provenance that differs between two otherwise equal runs; graph fingerprints ignore it.
 VOLATILE_PROPERTIES = frozenset({"ingest_run", "ingested_at", "updated_at"})

@@ -18,7 +18,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES, VOLATILE_PROPERTIES
+from scaleup_graph.graph_model import (
+    KEY,
+    NODE_TYPES,
+    REL_TYPES,
+    SEARCH_KEYS,
+    VOLATILE_PROPERTIES,
+    fold,
+)
 from scaleup_graph.store import cypher
 
 __all__ = [
@@ -62,6 +69,34 @@ class RelRow:
     start: str
     end: str
     props: dict[str, Any] = field(default_factory=dict)
+
+
+#: per-run provenance and derived search keys: not part of what a graph holds
+_NOT_DUMPED = VOLATILE_PROPERTIES | frozenset(SEARCH_KEYS.values())
+
+
+def _searchable(label: str) -> dict[str, str]:
+    """The search keys of ``label``: only for properties that are not personal data."""
+    nt = NODE_TYPES.get(label)
+    if nt is None:
+        raise ValueError(f"unknown label {label!r}")
+    return {
+        source: key
+        for source, key in SEARCH_KEYS.items()
+        if (prop := nt.prop(source)) is not None and not prop.pii
+    }
+
+
+def _with_search_keys(
+    props: dict[str, Any], fill: dict[str, Any], searchable: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    props, fill = dict(props), dict(fill)
+    for source, key in searchable.items():
+        if isinstance(props.get(source), str):
+            props[key] = fold(props[source])
+        elif isinstance(fill.get(source), str):
+            fill[key] = fold(fill[source])
+    return props, fill
 
 
 class GraphStore(ABC):
@@ -133,9 +168,11 @@ class GraphStore(ABC):
         if not rows:
             return 0
         groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = {}
+        searchable = _searchable(label)
         for row in rows:
-            shape = (tuple(sorted(row.extra_labels)), tuple(sorted(row.fill)))
-            groups.setdefault(shape, []).append({KEY: row.id, "props": row.props, "fill": row.fill})
+            props, fill = _with_search_keys(row.props, row.fill, searchable)
+            shape = (tuple(sorted(row.extra_labels)), tuple(sorted(fill)))
+            groups.setdefault(shape, []).append({KEY: row.id, "props": props, "fill": fill})
         written = 0
         for (extra, fill), batch in groups.items():
             query = cypher.merge_nodes(label, extra, fill)
@@ -205,10 +242,10 @@ class GraphStore(ABC):
         """Every node and relationship as a canonical JSON line (volatile provenance dropped)."""
         lines = []
         for row in self.read(cypher.ALL_NODES):
-            props = {k: v for k, v in row["props"].items() if k not in VOLATILE_PROPERTIES}
+            props = {k: v for k, v in row["props"].items() if k not in _NOT_DUMPED}
             lines.append(json.dumps(["N", sorted(row["labels"]), props], sort_keys=True))
         for row in self.read(cypher.ALL_RELS):
-            props = {k: v for k, v in row["props"].items() if k not in VOLATILE_PROPERTIES}
+            props = {k: v for k, v in row["props"].items() if k not in _NOT_DUMPED}
             lines.append(
                 json.dumps(["R", row["start"], row["type"], row["end"], props], sort_keys=True)
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES
+from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES, SEARCH_KEYS
 
 __all__ = ["existing_ids", "label", "merge_nodes", "merge_relationships", "rel"]
 
@@ -38,7 +38,7 @@ def provenance_params(provenance: Mapping[str, Any]) -> dict[str, Any]:
 
 def prop(node_label: str, name: str) -> str:
     """A property name of ``node_label`` from the schema, safe to splice into Cypher."""
-    if NODE_TYPES[node_label].prop(name) is None:
+    if NODE_TYPES[node_label].prop(name) is None and name not in SEARCH_KEYS.values():
         raise ValueError(f"{node_label} has no property {name!r}")
     return f"`{name}`"
 
@@ -46,10 +46,8 @@ def prop(node_label: str, name: str) -> str:
 def merge_nodes(node_label: str, extra_labels: Iterable[str] = (), fill: Iterable[str] = ()) -> str:
     """MERGE on the key; ``r.props`` overwrite, ``r.fill`` properties only fill gaps."""
     extra = "".join(f", n:{label(x)}" for x in extra_labels)
-    gaps = "".join(
-        f", n.{prop(node_label, p)} = coalesce(n.{prop(node_label, p)}, r.fill.{prop(node_label, p)})"
-        for p in sorted(fill)
-    )
+    names = [prop(node_label, p) for p in sorted(fill)]
+    gaps = "".join(f", n.{q} = coalesce(n.{q}, r.fill.{q})" for q in names)
     return (
         f"UNWIND $rows AS r MERGE (n:{label(node_label)} {{{KEY}: r.{KEY}}}) "
         "ON CREATE SET n.source = $source, n.ingest_run = $run, n.ingested_at = $now "

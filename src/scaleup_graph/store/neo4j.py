@@ -357,7 +357,7 @@ class Neo4jStore(GraphStore):
                     notifications_min_severity="WARNING",
                     user_agent="scaleup-graph",
                 )
-            except Exception as exc:  # every driver failure becomes our error
+            except Exception as exc:  # noqa: BLE001 - every driver failure becomes our error
                 raise map_error(exc, where=self._where) from None
         self._driver = driver
         self._closed = False
@@ -371,7 +371,7 @@ class Neo4jStore(GraphStore):
             yield
         except StoreError:
             raise
-        except Exception as exc:  # mapped, never passed through raw
+        except Exception as exc:  # noqa: BLE001 - mapped, never passed through raw
             mapped = map_error(exc, where=self._where)
             log.debug(
                 "neo4j error %s mapped to %s",

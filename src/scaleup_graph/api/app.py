@@ -1,0 +1,107 @@
+"""The FastAPI application factory.
+
+Routers are discovered: every module in :mod:`scaleup_graph.api.routes` that has a ``router``
+attribute is included, and each router carries its own full prefix (``/api/v1/...``; the explorer
+serves ``/`` itself). Other teams add a routes module without editing this file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from scaleup_graph import __version__
+from scaleup_graph.api import routes
+from scaleup_graph.api.audit import AuditLog, audit_path
+from scaleup_graph.api.deps import set_audit_log
+from scaleup_graph.api.errors import install_error_handlers
+from scaleup_graph.api.keys import KeyStore, keys_path
+from scaleup_graph.settings import Settings, get_settings
+from scaleup_graph.store import GraphStore, StoreError, open_store
+
+__all__ = ["create_app", "discover_routers"]
+
+log = logging.getLogger(__name__)
+
+_DESCRIPTION = """
+The Nordhessen innovation network (Scale Up, Interreg Europe) as a knowledge graph.
+
+Send an API key as `Authorization: Bearer <key>` or `X-API-Key: <key>`. Roles are cumulative:
+**viewer** (organisations and links, no personal data) < **contacts** (+ persons' names,
+e-mails, phones) < **analyst** (+ ad-hoc Cypher, metrics) < **editor** (+ writes) < **admin**
+(+ erasure, keys).
+"""
+
+
+def discover_routers() -> list[APIRouter]:
+    """The ``router`` of every module in the routes package, in module-name order."""
+    found = []
+    for info in sorted(pkgutil.iter_modules(routes.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{routes.__name__}.{info.name}")
+        router = getattr(module, "router", None)
+        if isinstance(router, APIRouter):
+            found.append(router)
+    return found
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+    """Build the API.
+
+    Parameters
+    ----------
+    settings
+        Defaults to :func:`~scaleup_graph.settings.get_settings`.
+    store
+        An open store to serve (the caller keeps ownership). Without one the app opens the
+        configured store in its lifespan; if that fails it still starts, answers 503 and
+        opens the store as soon as it is reachable.
+    """
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if app.state.store is None:
+            try:
+                app.state.store = open_store(
+                    settings.database_url, graph=settings.graph, settings=settings
+                )
+                app.state.owns_store = True
+            except StoreError as exc:
+                log.warning(
+                    "starting without the graph database (%s); requests get 503 until "
+                    "it is reachable",
+                    exc,
+                )
+        try:
+            yield
+        finally:
+            if app.state.owns_store and app.state.store is not None:
+                app.state.store.close()
+                app.state.store = None
+
+    app = FastAPI(
+        title="ScaleUp Graph API", version=__version__, description=_DESCRIPTION, lifespan=lifespan
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.owns_store = False
+    app.state.keys = KeyStore(keys_path(settings))
+    app.state.audit = AuditLog(audit_path(settings))
+    set_audit_log(app.state.audit)
+    install_error_handlers(app)
+    if settings.cors_origins:  # off unless explicit origins are configured; never "*"
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=[o for o in settings.cors_origins if o != "*"],
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+        )
+    for router in discover_routers():
+        app.include_router(router)
+    return app

@@ -1,0 +1,179 @@
+"""Shared FastAPI dependencies: the store, the caller (by API key) and the audit log.
+
+Roles are cumulative (viewer < contacts < analyst < editor < admin): a role includes every role
+before it, so analyst, editor and admin see persons' contact fields too; only viewer does not.
+Keys come in ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``. No key: 401; a key whose
+role is too weak: 403.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from scaleup_graph.api.audit import AuditLog, audit_path
+from scaleup_graph.api.keys import KeyStore
+from scaleup_graph.queries.privacy import ROLES, has_role, person_ids, sees_pii
+from scaleup_graph.settings import Settings, get_settings
+from scaleup_graph.store import GraphStore, StoreUnavailable, open_store
+
+__all__ = [
+    "ROLES",
+    "AuditDep",
+    "Principal",
+    "SettingsDep",
+    "StoreDep",
+    "audit",
+    "audit_personal_reads",
+    "get_store",
+    "require_role",
+    "set_audit_log",
+]
+
+log = logging.getLogger(__name__)
+_OPEN_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The caller, identified by an API key."""
+
+    key_id: str
+    role: str
+
+    def can(self, role: str) -> bool:
+        """True if this caller's role includes ``role``."""
+        return has_role(self.role, role)
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def get_store(request: Request) -> GraphStore:
+    """The app's store; if it could not be opened (or was lost), try again now.
+
+    The API starts even while the database is down and answers 503 until it is back.
+    """
+    state = request.app.state
+    store: GraphStore | None = state.store
+    if store is not None:
+        return store
+    with _OPEN_LOCK:
+        if state.store is None:
+            try:
+                state.store = open_store(
+                    state.settings.database_url, graph=state.settings.graph, settings=state.settings
+                )
+                state.owns_store = True
+            except StoreUnavailable:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any failure to open means "unavailable"
+                log.warning("cannot open the store: %s", type(exc).__name__)
+                raise StoreUnavailable("the graph database cannot be opened") from None
+        opened: GraphStore = state.store
+        return opened
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+
+
+def get_audit(request: Request) -> AuditLog:
+    audit_log: AuditLog = request.app.state.audit
+    return audit_log
+
+
+AuditDep = Annotated[AuditLog, Depends(get_audit)]
+
+
+def _presented_key(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return request.headers.get("x-api-key") or None
+
+
+def require_role(role: str) -> Callable[[Request], Principal]:
+    """A dependency that admits callers whose key has ``role`` (or a higher one).
+
+    >>> dep = require_role("analyst")  # use as: principal: Principal = Depends(dep)
+    """
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; valid roles are: {', '.join(ROLES)}")
+
+    def dependency(request: Request) -> Principal:
+        presented = _presented_key(request)
+        if not presented:
+            raise HTTPException(
+                401,
+                "send an API key: 'Authorization: Bearer <key>' or 'X-API-Key: <key>' "
+                "(create one with `scaleup keys create --role viewer`)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        keys: KeyStore = request.app.state.keys
+        record = keys.verify(presented)
+        if record is None:
+            raise HTTPException(
+                401,
+                "this API key is not valid (revoked or mistyped)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        principal = Principal(key_id=record.key_id, role=record.role)
+        request.state.principal = principal
+        if not principal.can(role):
+            raise HTTPException(
+                403, f"this needs the {role!r} role; your key has {principal.role!r}"
+            )
+        return principal
+
+    dependency.__name__ = f"require_{role}"
+    return dependency
+
+
+_current_audit: AuditLog | None = None
+
+
+def set_audit_log(log_file: AuditLog) -> None:
+    """Make ``log_file`` the log :func:`audit` writes to (create_app calls this)."""
+    global _current_audit
+    _current_audit = log_file
+
+
+def audit(
+    principal: Principal,
+    action: str,
+    subject_ids: Iterable[str],
+    outcome: str,
+    *,
+    log_file: AuditLog | None = None,
+) -> None:
+    """Write one audit line: when, key id, role, action, subject ids, outcome.
+
+    Call it for every read of personal data and every write. Pass ids only (person ids are
+    hashes), never names, e-mails or other values.
+    """
+    target = log_file or _current_audit or AuditLog(audit_path(get_settings()))
+    target.write(
+        key_id=principal.key_id,
+        role=principal.role,
+        action=action,
+        subject_ids=subject_ids,
+        outcome=outcome,
+    )
+
+
+def audit_personal_reads(principal: Principal, action: str, rows: object) -> None:
+    """Audit a read if it showed this caller any person's personal fields."""
+    if sees_pii(principal.role):
+        ids = person_ids(rows)
+        if ids:
+            audit(principal, action, ids, "read")

@@ -1,0 +1,58 @@
+"""``POST /api/v1/cypher``: read-only ad-hoc Cypher for analysts, with time and row limits."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from scaleup_graph.api.deps import (
+    Principal,
+    SettingsDep,
+    StoreDep,
+    audit_personal_reads,
+    require_role,
+)
+from scaleup_graph.queries import run_adhoc
+from scaleup_graph.queries.adhoc import MAX_QUERY_LENGTH
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1", tags=["cypher"])
+Analyst = Annotated[Principal, Depends(require_role("analyst"))]
+
+
+class AdhocQuery(BaseModel):
+    query: str = Field(
+        description=f"a Cypher read query, at most {MAX_QUERY_LENGTH} characters",
+        examples=[
+            "MATCH (o:Organisation)-[:LOCATED_IN]->(r:Region) "
+            "RETURN r.name AS region, count(o) AS n ORDER BY n DESC"
+        ],
+    )
+    params: dict[str, Any] = Field(default_factory=dict, description="$parameters")
+
+
+@router.post(
+    "/cypher",
+    summary="Run read-only Cypher (analyst); writes, LOAD CSV and procedure calls are refused",
+)
+def adhoc(
+    body: AdhocQuery, principal: Analyst, store: StoreDep, settings: SettingsDep
+) -> dict[str, Any]:
+    result = run_adhoc(
+        store,
+        body.query,
+        body.params,
+        principal.role,
+        timeout_ms=settings.query_timeout_ms,
+        row_cap=settings.adhoc_row_cap,
+    )
+    audit_personal_reads(principal, "cypher", result.rows)
+    return {
+        "columns": result.columns,
+        "rows": result.rows,
+        "truncated": result.truncated,
+        "row_cap": settings.adhoc_row_cap,
+    }

@@ -1,0 +1,166 @@
+"""The network explorer: the page at ``/``, its static files, and its data under
+``/api/v1/explorer``. Thin: every answer comes from :mod:`scaleup_graph.visualisation`.
+
+The page itself needs no key (it asks for one); every data route needs at least ``viewer``, and
+personal fields are filtered by the caller's role inside the library.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from scaleup_graph.api.deps import StoreDep, require_role
+from scaleup_graph.settings import get_settings
+from scaleup_graph.store import QueryTimeout, StoreError
+from scaleup_graph.visualisation import (
+    ASSETS,
+    ViewError,
+    ViewFilter,
+    asset,
+    boot_data,
+    details,
+    expand,
+    explorer_view,
+    filter_options,
+    render_page,
+    search,
+)
+from scaleup_graph.visualisation.texts import text
+
+__all__ = ["router"]
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["explorer"])
+API = "/api/v1/explorer"
+
+Viewer = Annotated[Any, Depends(require_role("viewer"))]
+Lang = Annotated[Literal["de", "en"], Query(description="language of captions and messages")]
+
+
+def _answer(lang: str, build: Callable[[], Any]) -> Any:
+    """Run ``build``; bad input and database trouble become a JSON message the page shows."""
+    try:
+        return build()
+    except ViewError as exc:
+        log.info("explorer refused a request: %s", exc.key)
+        return JSONResponse(
+            {"detail": exc.message(lang), "key": exc.key, "values": exc.values},
+            status_code=exc.status,
+        )
+    except QueryTimeout:
+        log.warning("explorer query timed out")
+        return JSONResponse(
+            {"detail": text("err_slow", lang), "key": "err_slow", "values": {}}, status_code=504
+        )
+    except StoreError:
+        log.warning("explorer could not read the store", exc_info=True)
+        return JSONResponse(
+            {"detail": text("err_unavailable", lang), "key": "err_unavailable", "values": {}},
+            status_code=503,
+        )
+
+
+def _timeout() -> int:
+    return get_settings().query_timeout_ms
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def explorer_page() -> HTMLResponse:
+    """The explorer page; it asks for an API key and keeps it in sessionStorage only."""
+    return HTMLResponse(render_page(boot_data("live"), inline=False))
+
+
+@router.get("/explorer/assets/{name}", include_in_schema=False)
+def explorer_asset(name: str) -> Response:
+    """The page's script and style files, vis-network from the installed pyvis wheel."""
+    if name not in ASSETS:
+        return JSONResponse({"detail": f"no such file: {name[:80]}"}, status_code=404)
+    return Response(
+        asset(name), media_type=ASSETS[name][2], headers={"Cache-Control": "public, max-age=3600"}
+    )
+
+
+@router.get(f"{API}/config")
+def explorer_config(store: StoreDep, principal: Viewer, lang: Lang = "de") -> Any:
+    """The caller's role and the filter choices (topics, regions, projects)."""
+    return _answer(
+        lang,
+        lambda: {"role": principal.role, "options": filter_options(store, timeout_ms=_timeout())},
+    )
+
+
+@router.get(f"{API}/search")
+def explorer_search(
+    store: StoreDep,
+    principal: Viewer,
+    q: Annotated[str, Query(max_length=200, description="part of a name")],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    lang: Lang = "de",
+) -> Any:
+    """Type-ahead: nodes whose name contains ``q`` (persons by name only for contacts+)."""
+    return _answer(
+        lang,
+        lambda: search(
+            store, q, role=principal.role, lang=lang, limit=limit, timeout_ms=_timeout()
+        ),
+    )
+
+
+@router.get(f"{API}/view")
+def explorer_view_route(
+    store: StoreDep,
+    principal: Viewer,
+    focus: Annotated[
+        str | None, Query(max_length=300, description="node id; none: whole graph")
+    ] = None,
+    hops: Annotated[int, Query(description="1 to 3")] = 1,
+    group: Annotated[str | None, Query(max_length=300, description="open one aggregate")] = None,
+    labels: Annotated[str | None, Query(description="comma-separated node labels")] = None,
+    topic: Annotated[str | None, Query(max_length=300)] = None,
+    region: Annotated[str | None, Query(max_length=300)] = None,
+    project: Annotated[str | None, Query(max_length=300)] = None,
+    lang: Lang = "de",
+) -> Any:
+    """An ego view of 1-3 hops (or the whole graph), filtered, laid out, grouped when large."""
+
+    def build() -> Any:
+        wanted = tuple(x for x in (labels or "").split(",") if x)
+        filters = ViewFilter(labels=wanted, topic=topic, region=region, project=project)
+        return explorer_view(
+            store,
+            role=principal.role,
+            lang=lang,
+            focus=focus,
+            hops=hops,
+            filters=filters,
+            group=group,
+            timeout_ms=_timeout(),
+        )
+
+    return _answer(lang, build)
+
+
+@router.get(f"{API}/expand")
+def explorer_expand(
+    store: StoreDep,
+    principal: Viewer,
+    id: Annotated[str, Query(max_length=300, description="node id")],
+    lang: Lang = "de",
+) -> Any:
+    """The direct neighbours of a node (double-click in the page)."""
+    return _answer(
+        lang, lambda: expand(store, id, role=principal.role, lang=lang, timeout_ms=_timeout())
+    )
+
+
+@router.get(f"{API}/nodes/{{node_id}}")
+def explorer_node(store: StoreDep, principal: Viewer, node_id: str, lang: Lang = "de") -> Any:
+    """A node's properties (personal fields only for contacts and above) and its links."""
+    return _answer(
+        lang, lambda: details(store, node_id, role=principal.role, lang=lang, timeout_ms=_timeout())
+    )

@@ -1,0 +1,84 @@
+"""``PUT /api/v1/nodes/{label}/{id}`` and ``PUT /api/v1/relationships/{type}``: editors' writes.
+
+Validated like ingest (graph_model.validate_node), written with the store's upserts, audited.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit, require_role
+from scaleup_graph.api.errors import error_body
+from scaleup_graph.queries.edits import EditRejected, write_node, write_relationship
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1", tags=["editing"])
+Editor = Annotated[Principal, Depends(require_role("editor"))]
+
+
+class RelationshipBody(BaseModel):
+    start: str = Field(max_length=200, description="id of the start node")
+    end: str = Field(max_length=200, description="id of the end node")
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+
+def _rejected(exc: EditRejected) -> JSONResponse:
+    problems = [{"parameter": p.field, "problem": p.reason} for p in exc.problems]
+    code = {404: "not_found", 409: "conflict"}.get(exc.status, "invalid_parameter")
+    return JSONResponse(error_body(code, str(exc), problems=problems), status_code=exc.status)
+
+
+@router.put(
+    "/nodes/{label}/{node_id}", summary="Create or update a node (editor)", response_model=None
+)
+def put_node(
+    label: str,
+    node_id: str,
+    principal: Editor,
+    store: StoreDep,
+    settings: SettingsDep,
+    properties: Annotated[dict[str, Any], Body(description="the node's properties")],
+) -> dict[str, Any] | JSONResponse:
+    try:
+        stored = write_node(
+            store,
+            label,
+            node_id,
+            properties,
+            key_id=principal.key_id,
+            salt=settings.suppression_salt.get_secret_value(),
+        )
+    except EditRejected as exc:
+        audit(principal, f"write_node:{label}", [node_id], f"rejected:{exc.status}")
+        return _rejected(exc)
+    audit(principal, f"write_node:{label}", [node_id], "written")
+    return {"label": label, "id": node_id, "properties": stored}
+
+
+@router.put(
+    "/relationships/{rel_type}",
+    summary="Create or update a relationship (editor)",
+    response_model=None,
+)
+def put_relationship(
+    rel_type: str, body: RelationshipBody, principal: Editor, store: StoreDep
+) -> dict[str, Any] | JSONResponse:
+    try:
+        written = write_relationship(
+            store, rel_type, body.start, body.end, body.properties, key_id=principal.key_id
+        )
+    except EditRejected as exc:
+        audit(
+            principal,
+            f"write_relationship:{rel_type}",
+            [body.start, body.end],
+            f"rejected:{exc.status}",
+        )
+        return _rejected(exc)
+    audit(principal, f"write_relationship:{rel_type}", [body.start, body.end], "written")
+    return written

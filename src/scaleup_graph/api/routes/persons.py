@@ -1,0 +1,61 @@
+"""``/api/v1/persons``: one contact (contacts role), GDPR export and erasure (admin)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException
+
+from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit, require_role
+from scaleup_graph.queries import daily
+from scaleup_graph.queries.persons import erase_person, export_person
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
+Contacts = Annotated[Principal, Depends(require_role("contacts"))]
+Admin = Annotated[Principal, Depends(require_role("admin"))]
+
+
+def _missing() -> HTTPException:
+    # the id is not echoed: a mistyped id may be an e-mail address
+    return HTTPException(404, "no person with this id")
+
+
+@router.get("/{person_id}", summary="One contact person and their organisations")
+def person(person_id: str, principal: Contacts, store: StoreDep) -> dict[str, Any]:
+    found = daily.person(store, principal.role, person_id)
+    audit(principal, "person", [person_id], "read" if found else "not_found")
+    if found is None:
+        raise _missing()
+    return found
+
+
+@router.get(
+    "/{person_id}/export", summary="Everything held about a person (GDPR Art. 15), admin only"
+)
+def export(person_id: str, principal: Admin, store: StoreDep) -> dict[str, Any]:
+    found = export_person(store, person_id)
+    audit(principal, "person_export", [person_id], "exported" if found else "not_found")
+    if found is None:
+        raise _missing()
+    return found
+
+
+@router.delete(
+    "/{person_id}",
+    summary="Erase a person (GDPR Art. 17) and keep them out of re-imports, admin only",
+)
+def erase(
+    person_id: str, principal: Admin, store: StoreDep, settings: SettingsDep
+) -> dict[str, Any]:
+    report = erase_person(store, person_id, settings.suppression_salt.get_secret_value())
+    audit(principal, "person_erase", [person_id], "erased" if report.erased else "not_found")
+    if not report.erased:
+        raise _missing()
+    return {
+        "person_id": person_id,
+        "erased": True,
+        "relationships_removed": report.relationships_removed,
+        "suppressed_identifiers": report.suppressed_identifiers,
+    }

@@ -1,0 +1,60 @@
+"""``scaleup export html``: the offline explorer as one self-contained HTML file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scaleup_graph.cli.common import console, fail, opened_store
+from scaleup_graph.cli.export_cmds import export_app
+from scaleup_graph.queries.privacy import ROLES
+from scaleup_graph.visualisation import MAX_HOPS, ViewError, write_export
+from scaleup_graph.visualisation.texts import LANGS
+
+__all__ = ["export_html", "register"]
+
+
+def export_html(
+    out: Annotated[Path, typer.Argument(help="The HTML file to write.", dir_okay=False)],
+    role: Annotated[
+        str,
+        typer.Option(
+            help=f"Whose view: {', '.join(ROLES)}. Personal data "
+            "is only written for contacts and above."
+        ),
+    ] = "viewer",
+    focus: Annotated[
+        str | None, typer.Option(help="Export only the ego network of this node id.")
+    ] = None,
+    hops: Annotated[int, typer.Option(help=f"Hops around --focus (1 to {MAX_HOPS}).")] = 1,
+    lang: Annotated[str, typer.Option(help="Language of captions: de or en.")] = "de",
+) -> None:
+    """Write the explorer with its data into one HTML file that works offline.
+
+    Example: scaleup export html netzwerk.html --focus org-ihk-kassel-marburg --hops 2
+    """
+    if role not in ROLES:
+        fail(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
+    if lang not in LANGS:
+        fail(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
+    if focus is None and hops != 1:
+        fail("--hops needs --focus: the ego network is counted from that node")
+    with opened_store() as store:
+        try:
+            result = write_export(store, out, role=role, focus=focus, hops=hops, lang=lang)
+        except ViewError as exc:
+            fail(exc.message("en"))
+        except OSError as exc:
+            fail(f"cannot write {out}: {exc.strerror}")
+    console.print(
+        f"Wrote {out} ({result['nodes']} nodes, {result['bytes'] / 1e6:.1f} MB, "
+        f"role {role}). It opens in any browser, without a network connection."
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``html`` to the ``scaleup export`` group."""
+    del app  # the command joins the export group, which export_cmds adds to the app
+    export_app.command("html")(export_html)

@@ -1,0 +1,93 @@
+"""Run a named query for a caller with a role: bind parameters, pick the dialect, filter output."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scaleup_graph.queries.catalogue import NamedQuery, catalogue
+from scaleup_graph.queries.errors import PermissionDenied, QueryNotFound
+from scaleup_graph.queries.privacy import has_role, is_system_value, strip_pii
+from scaleup_graph.store import GraphStore
+
+__all__ = ["QueryResult", "get_query", "run_query"]
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """Rows of a named query, already filtered for the caller's role."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: list[dict[str, Any]]
+    params: dict[str, Any]
+
+
+def get_query(name: str) -> NamedQuery:
+    """The named query ``name``; QueryNotFound lists the names there are."""
+    queries = catalogue()
+    try:
+        return queries[name]
+    except KeyError:
+        raise QueryNotFound(name, sorted(queries)) from None
+
+
+def _has_system_value(value: Any) -> bool:
+    if is_system_value(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(_has_system_value(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_system_value(v) for v in value)
+    return False
+
+
+def run_query(
+    store: GraphStore,
+    name: str,
+    params: Mapping[str, Any] | None,
+    principal_role: str,
+    *,
+    from_text: bool = False,
+    timeout_ms: int | None = None,
+) -> QueryResult:
+    """Run the named query ``name`` as a caller with ``principal_role``.
+
+    Parameters
+    ----------
+    store
+        The graph store.
+    name
+        A name from :func:`~scaleup_graph.queries.catalogue.catalogue`.
+    params
+        Raw parameter values (JSON types, or shell text with ``from_text``).
+    principal_role
+        The caller's role; the query's declared role must be included in it, and personal fields
+        are removed from the rows unless it includes ``contacts``.
+    from_text
+        Parse values given as text (``scaleup query NAME -p hops=2``).
+    timeout_ms
+        Time limit for the database.
+
+    Returns
+    -------
+    QueryResult
+
+    Raises
+    ------
+    QueryNotFound, ParamError, PermissionDenied
+        Caller errors, each with a message saying what to do.
+    """
+    query = get_query(name)
+    if not has_role(principal_role, query.role):
+        raise PermissionDenied(query.role, principal_role)
+    bound = query.bind(params or {}, from_text=from_text)
+    rows = store.read(query.text(store.dialect, bound), bound, timeout_ms=timeout_ms)
+    rows = [row for row in rows if not _has_system_value(row)]
+    return QueryResult(
+        name=name,
+        columns=query.columns,
+        rows=strip_pii(rows, principal_role, query.pii_columns),
+        params=bound,
+    )

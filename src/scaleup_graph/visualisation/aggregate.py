@@ -1,0 +1,84 @@
+"""Grouping a large view into aggregate nodes (communities, else regions) that open on click.
+
+A view above :data:`AGGREGATE_ABOVE` nodes would make the page crawl, so its nodes are grouped:
+by ``metric_community`` when analytics wrote communities on most nodes, otherwise by the region
+a node is located in (persons by their organisation's region), and what has no region by label.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from scaleup_graph.graph_model import METRIC_PREFIX
+from scaleup_graph.visualisation.fetch import Subgraph, primary_label
+
+__all__ = ["AGGREGATE_ABOVE", "MAX_GROUPS", "Grouping", "group_nodes"]
+
+AGGREGATE_ABOVE = 400
+#: beyond this many groups the smallest ones are pooled into one "other" group
+MAX_GROUPS = 120
+COMMUNITY = METRIC_PREFIX + "community"
+OTHER = "other:"
+
+
+@dataclass
+class Grouping:
+    """Which group each node belongs to, the groups' members and the links between groups."""
+
+    by: str  # "community" or "region"
+    of_node: dict[str, str] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)
+    links: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+
+def _regions(graph: Subgraph) -> dict[str, str]:
+    located: dict[str, str] = {}
+    for start, end, type_ in sorted(graph.edges):
+        if type_ == "LOCATED_IN":
+            located.setdefault(start, end)
+    for node_id, node in graph.nodes.items():
+        if primary_label(node) == "Region":
+            located.setdefault(node_id, node_id)
+    for start, end, type_ in sorted(graph.edges):
+        if type_ == "WORKS_AT" and end in located:
+            located.setdefault(start, located[end])
+    return located
+
+
+def group_nodes(graph: Subgraph, keep: frozenset[str] = frozenset()) -> Grouping:
+    """Group every node except those in ``keep`` (the focus stays a node of its own).
+
+    >>> g = Subgraph({"a": {"id": "a", "_labels": ["Topic"]}, "b": {"id": "b", "_labels":
+    ...     ["Topic"]}}, set())
+    >>> group_nodes(g).members
+    {'label:Topic': ['a', 'b']}
+    """
+    with_community = sum(1 for n in graph.nodes.values() if n.get(COMMUNITY) is not None)
+    by_community = with_community * 2 >= max(len(graph.nodes), 1)
+    grouping = Grouping("community" if by_community else "region")
+    regions = {} if by_community else _regions(graph)
+    for node_id, node in graph.nodes.items():
+        if node_id in keep:
+            continue
+        if by_community and node.get(COMMUNITY) is not None:
+            key = f"community:{node[COMMUNITY]}"
+        elif node_id in regions:
+            key = f"region:{regions[node_id]}"
+        else:
+            key = f"label:{primary_label(node)}"
+        grouping.of_node[node_id] = key
+    sizes = Counter(grouping.of_node.values())
+    if len(sizes) > MAX_GROUPS:
+        kept = {key for key, _ in sizes.most_common(MAX_GROUPS - 1)}
+        for node_id, key in grouping.of_node.items():
+            if key not in kept:
+                grouping.of_node[node_id] = OTHER
+    for node_id, key in sorted(grouping.of_node.items()):
+        grouping.members.setdefault(key, []).append(node_id)
+    for start, end, _ in graph.edges:
+        a = grouping.of_node.get(start, start)
+        b = grouping.of_node.get(end, end)
+        if a != b:
+            grouping.links[(min(a, b), max(a, b))] += 1
+    return grouping

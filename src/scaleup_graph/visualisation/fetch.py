@@ -1,0 +1,176 @@
+"""Reading explorer subgraphs from the store: whole graph, one node, neighbours, search.
+
+All Cypher here is constant text with schema labels spliced in through
+:func:`scaleup_graph.store.cypher.label`; every value is a ``$parameter``. Queries go label by
+label so each id lookup uses that label's key index (an unlabelled ``{id: $x}`` scans the graph),
+and so nothing outside the schema, such as the ``_Suppressed`` system label, is ever matched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from scaleup_graph.graph_model import KEY, NODE_TYPES, fold
+from scaleup_graph.queries.privacy import sees_pii
+from scaleup_graph.store import GraphStore
+from scaleup_graph.store.cypher import label as cy_label
+
+__all__ = [
+    "Subgraph",
+    "fetch_neighbours",
+    "fetch_nodes",
+    "fetch_whole_graph",
+    "linked_ids",
+    "list_names",
+    "primary_label",
+    "search_nodes",
+]
+
+Edge = tuple[str, str, str]  # (start id, end id, relationship type)
+
+
+@dataclass
+class Subgraph:
+    """Nodes as the store returns them (props + ``_labels``) keyed by id, and directed edges."""
+
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    edges: set[Edge] = field(default_factory=set)
+
+    def restrict(self, keep: Iterable[str]) -> Subgraph:
+        """The induced subgraph on ``keep``."""
+        ids = {i for i in keep if i in self.nodes}
+        return Subgraph(
+            {i: self.nodes[i] for i in ids},
+            {e for e in self.edges if e[0] in ids and e[1] in ids},
+        )
+
+
+def primary_label(node: dict[str, Any]) -> str:
+    """The node's schema label (Organisation, Person, ...), ignoring extra labels like SME."""
+    for name in node.get("_labels", ()):
+        if name in NODE_TYPES:
+            return str(name)
+    return ""
+
+
+def fetch_nodes(
+    store: GraphStore, ids: Iterable[str], *, timeout_ms: int | None = None
+) -> dict[str, dict[str, Any]]:
+    """The nodes with these ids (of any schema label); unknown ids are simply absent."""
+    wanted = sorted(set(ids))
+    found: dict[str, dict[str, Any]] = {}
+    if not wanted:
+        return found
+    for name in NODE_TYPES:
+        query = f"UNWIND $ids AS i MATCH (n:{cy_label(name)} {{{KEY}: i}}) RETURN n"
+        for row in store.read(query, {"ids": wanted}, timeout_ms=timeout_ms):
+            found[row["n"][KEY]] = row["n"]
+    return found
+
+
+def fetch_neighbours(
+    store: GraphStore, nodes: dict[str, dict[str, Any]], *, timeout_ms: int | None = None
+) -> Subgraph:
+    """Every relationship of ``nodes`` with the node at its other end."""
+    by_label: dict[str, list[str]] = {}
+    for node_id, node in nodes.items():
+        by_label.setdefault(primary_label(node), []).append(node_id)
+    out = Subgraph()
+    for name, ids in by_label.items():
+        if name not in NODE_TYPES:
+            continue
+        query = (
+            f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]-(b) "
+            f"WHERE any(l IN labels(b) WHERE l IN $labels) "
+            f"RETURN a.{KEY} AS a, b, type(e) AS t, startNode(e).{KEY} AS s"
+        )
+        rows = store.read(
+            query, {"ids": sorted(ids), "labels": list(NODE_TYPES)}, timeout_ms=timeout_ms
+        )
+        for row in rows:
+            other = row["b"]
+            out.nodes[other[KEY]] = other
+            a, b = row["a"], other[KEY]
+            out.edges.add((a, b, row["t"]) if row["s"] == a else (b, a, row["t"]))
+    return out
+
+
+def fetch_whole_graph(store: GraphStore, *, timeout_ms: int | None = None) -> Subgraph:
+    """Every node of every schema label and every relationship between them."""
+    graph = Subgraph()
+    for name in NODE_TYPES:
+        for row in store.read(f"MATCH (n:{cy_label(name)}) RETURN n", timeout_ms=timeout_ms):
+            graph.nodes[row["n"][KEY]] = row["n"]
+    for name in NODE_TYPES:
+        query = (
+            f"MATCH (a:{cy_label(name)})-[e]->(b) RETURN a.{KEY} AS a, type(e) AS t, b.{KEY} AS b"
+        )
+        for row in store.read(query, timeout_ms=timeout_ms):
+            if row["b"] in graph.nodes:
+                graph.edges.add((row["a"], row["b"], row["t"]))
+    return graph
+
+
+def linked_ids(
+    store: GraphStore, node_label: str, node_id: str, *, timeout_ms: int | None = None
+) -> set[str]:
+    """Ids of the nodes directly linked to one node (for the topic/region/project filters)."""
+    query = (
+        f"MATCH (x:{cy_label(node_label)} {{{KEY}: $id}})--(n) "
+        f"WHERE any(l IN labels(n) WHERE l IN $labels) RETURN DISTINCT n.{KEY} AS id"
+    )
+    rows = store.read(query, {"id": node_id, "labels": list(NODE_TYPES)}, timeout_ms=timeout_ms)
+    return {row["id"] for row in rows}
+
+
+def search_nodes(
+    store: GraphStore, text: str, role: str, *, limit: int = 10, timeout_ms: int | None = None
+) -> list[dict[str, Any]]:
+    """Nodes whose name (or short name) contains ``text``, accent- and case-insensitively.
+
+    Persons are matched by name only for roles that may see names, otherwise by their role
+    caption: a viewer's search must not reveal that a name exists. Names are folded in Python
+    (see :func:`~scaleup_graph.graph_model.fold`): the Cypher ``replace`` chain of
+    ``queries.folding`` stalls FalkorDB, and a projection of names is cheap even at 10^5 nodes.
+    """
+    needle = fold(text)
+    if not needle:
+        return []
+    ranked: list[tuple[tuple[int, int, str], str]] = []
+    for name, node_type in NODE_TYPES.items():
+        field_name = "name" if name != "Person" or sees_pii(role) else node_type.caption
+        query = (
+            f"MATCH (n:{cy_label(name)}) WHERE n.{field_name} IS NOT NULL "
+            f"RETURN n.{KEY} AS id, n.{field_name} AS caption, n.short_name AS short"
+        )
+        for row in store.read(query, timeout_ms=timeout_ms):
+            caption = fold(str(row["caption"]))
+            short = fold(str(row["short"] or ""))
+            if needle in caption or (short and needle in short):
+                # Names that start with the text first, then shorter ones: a type-ahead's order.
+                rank = (
+                    0 if caption.startswith(needle) or short.startswith(needle) else 1,
+                    len(caption),
+                    caption,
+                )
+                ranked.append((rank, row["id"]))
+    ranked.sort()
+    ids = [node_id for _, node_id in ranked[:limit]]
+    found = fetch_nodes(store, ids, timeout_ms=timeout_ms)
+    return [found[i] for i in ids if i in found]
+
+
+def list_names(
+    store: GraphStore, node_label: str, *, limit: int = 2000, timeout_ms: int | None = None
+) -> list[dict[str, str]]:
+    """Id and name of every node of a (non-personal) label, by name: the filter choices."""
+    if NODE_TYPES[node_label].pii_fields & {"name"}:
+        raise ValueError(f"{node_label} names are personal data")
+    query = (
+        f"MATCH (n:{cy_label(node_label)}) RETURN n.{KEY} AS id, n.name AS name "
+        "ORDER BY name LIMIT $limit"
+    )
+    rows = store.read(query, {"limit": limit}, timeout_ms=timeout_ms)
+    return [{"id": r["id"], "name": str(r["name"] or r["id"])} for r in rows]

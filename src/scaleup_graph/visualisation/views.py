@@ -1,0 +1,367 @@
+"""What the explorer shows: overview, ego view, group drill-down, expand, details, search.
+
+Each function reads the store, filters personal data by role and returns JSON-ready dicts; the
+API route and the HTML export are thin layers over them. Bad input raises :class:`ViewError`,
+which carries a UI text key so the page can explain it in the reader's language.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from scaleup_graph.graph_model import KEY, NODE_TYPES
+from scaleup_graph.store import GraphStore
+from scaleup_graph.visualisation import fetch
+from scaleup_graph.visualisation.aggregate import AGGREGATE_ABOVE, group_nodes
+from scaleup_graph.visualisation.builders import (
+    GROUP_PREFIX,
+    aggregate_node,
+    caption,
+    group_name,
+    node_details,
+    vis_edge,
+    vis_node,
+)
+from scaleup_graph.visualisation.fetch import Subgraph, primary_label
+from scaleup_graph.visualisation.layout import layout_cache
+from scaleup_graph.visualisation.styles import label_name
+from scaleup_graph.visualisation.texts import text
+
+__all__ = [
+    "EXPAND_LIMIT",
+    "MAX_HOPS",
+    "MAX_VIEW_NODES",
+    "ViewError",
+    "ViewFilter",
+    "details",
+    "expand",
+    "explorer_view",
+    "filter_options",
+    "load_view",
+    "render_view",
+    "search",
+]
+
+MAX_HOPS = 3
+#: an ego view stops growing here; above AGGREGATE_ABOVE it is shown as groups anyway
+MAX_VIEW_NODES = 20_000
+EXPAND_LIMIT = 200
+FILTER_LABELS = {"topic": "Topic", "region": "Region", "project": "Project"}
+
+
+class ViewError(Exception):
+    """Input the explorer cannot show, with a UI text key and an HTTP status for the API."""
+
+    def __init__(self, key: str, status: int = 400, **values: Any) -> None:
+        self.key, self.status, self.values = key, status, values
+        super().__init__(text(key, "en", **values))
+
+    def message(self, lang: str) -> str:
+        return text(self.key, lang, **self.values)
+
+
+@dataclass(frozen=True)
+class ViewFilter:
+    """Filters of a view: node labels to keep, and a topic, region or project id."""
+
+    labels: tuple[str, ...] = ()
+    topic: str | None = None
+    region: str | None = None
+    project: str | None = None
+
+    def __post_init__(self) -> None:
+        unknown = [name for name in self.labels if name not in NODE_TYPES]
+        if unknown:
+            raise ViewError("err_bad_request", detail=f"unknown label {unknown[0]!r}")
+
+    @property
+    def active(self) -> bool:
+        return bool(self.labels or self.topic or self.region or self.project)
+
+
+def _message(key: str, **values: Any) -> dict[str, Any]:
+    return {"key": key, "values": values}
+
+
+def _require_node(store: GraphStore, node_id: str, timeout_ms: int | None) -> dict[str, Any]:
+    found = fetch.fetch_nodes(store, [node_id], timeout_ms=timeout_ms)
+    if node_id not in found:
+        raise ViewError("err_unknown_node", 404, id=node_id[:200])
+    return found[node_id]
+
+
+def _ego(
+    store: GraphStore, focus: dict[str, Any], hops: int, timeout_ms: int | None
+) -> tuple[Subgraph, bool]:
+    graph = Subgraph({focus[KEY]: focus})
+    frontier = {focus[KEY]: focus}
+    for _ in range(hops):
+        step = fetch.fetch_neighbours(store, frontier, timeout_ms=timeout_ms)
+        graph.edges |= step.edges
+        frontier = {i: n for i, n in step.nodes.items() if i not in graph.nodes}
+        if len(graph.nodes) + len(frontier) > MAX_VIEW_NODES:
+            room = MAX_VIEW_NODES - len(graph.nodes)
+            frontier = dict(sorted(frontier.items())[:room])
+            graph.nodes.update(frontier)
+            return graph.restrict(graph.nodes), True
+        graph.nodes.update(frontier)
+        if not frontier:
+            break
+    return graph.restrict(graph.nodes), False
+
+
+def _apply_filters(
+    store: GraphStore,
+    graph: Subgraph,
+    focus: str | None,
+    filters: ViewFilter,
+    timeout_ms: int | None,
+) -> Subgraph:
+    if not filters.active:
+        return graph
+    keep = set(graph.nodes)
+    if filters.labels:
+        keep = {i for i in keep if primary_label(graph.nodes[i]) in filters.labels}
+    for field_name, node_label in FILTER_LABELS.items():
+        value = getattr(filters, field_name)
+        if not value:
+            continue
+        chosen = _require_node(store, value, timeout_ms)
+        if primary_label(chosen) != node_label:
+            raise ViewError("err_unknown_node", 404, id=value[:200])
+        linked = fetch.linked_ids(store, node_label, value, timeout_ms=timeout_ms) | {value}
+        if node_label == "Topic":  # a topic also reaches nodes that list it by name
+            name = chosen.get("name")
+            linked |= {i for i, n in graph.nodes.items() if name in (n.get("topics") or ())}
+        keep &= linked
+    if focus is not None:
+        keep.add(focus)
+    if not keep - {focus}:
+        raise ViewError("err_filter_empty", 404)
+    return graph.restrict(keep)
+
+
+def load_view(
+    store: GraphStore,
+    *,
+    focus: str | None = None,
+    hops: int = 1,
+    filters: ViewFilter = ViewFilter(),
+    timeout_ms: int | None = None,
+) -> tuple[Subgraph, bool]:
+    """The subgraph of a view (ego of ``hops`` around ``focus``, or the whole graph), filtered.
+
+    Returns the subgraph and whether it was cut at :data:`MAX_VIEW_NODES`.
+    """
+    if not 1 <= hops <= MAX_HOPS:
+        raise ViewError("err_hops", 422, max=MAX_HOPS)
+    if focus is not None:
+        graph, cut = _ego(store, _require_node(store, focus, timeout_ms), hops, timeout_ms)
+    else:
+        graph, cut = fetch.fetch_whole_graph(store, timeout_ms=timeout_ms), False
+    return _apply_filters(store, graph, focus, filters, timeout_ms), cut
+
+
+def render_view(
+    graph: Subgraph,
+    *,
+    role: str,
+    lang: str,
+    focus: str | None = None,
+    group: str | None = None,
+    aggregate_above: int = AGGREGATE_ABOVE,
+) -> dict[str, Any]:
+    """vis-network JSON for a subgraph with server positions; groups when it is large."""
+    messages: list[dict[str, Any]] = []
+    total = len(graph.nodes)
+    keep = frozenset({focus}) if focus else frozenset()
+    if group is None and total > aggregate_above:
+        grouping = group_nodes(graph, keep)
+        ids = [GROUP_PREFIX + key for key in grouping.members] + list(keep)
+
+        def node_of(item: str) -> str:
+            return item if item in keep else GROUP_PREFIX + item
+
+        pairs = [(node_of(a), node_of(b)) for a, b in grouping.links]
+        positions = layout_cache.positions(ids, pairs)
+        nodes = [
+            aggregate_node(key, members, graph, lang, positions[GROUP_PREFIX + key])
+            for key, members in grouping.members.items()
+        ] + [vis_node(graph.nodes[i], role, lang, positions[i]) for i in keep]
+        edges = [
+            {**vis_edge(node_of(a), node_of(b), "", count), "id": f"agg|{a}|{b}"}
+            for (a, b), count in sorted(grouping.links.items())
+        ]
+        messages.append(_message("aggregate_hint"))
+        return {
+            "nodes": nodes,
+            "edges": edges,
+            "focus": focus,
+            "group": None,
+            "groupName": None,
+            "aggregated": True,
+            "groupedBy": grouping.by,
+            "total": total,
+            "shown": len(nodes),
+            "messages": messages,
+            "metrics": _metric_names(graph),
+        }
+    name = None
+    if group is not None:
+        grouping = group_nodes(graph, keep)
+        if group not in grouping.members:
+            raise ViewError("err_unknown_group", 404)
+        members = grouping.members[group]
+        name = group_name(group, graph, lang)
+        if len(members) > aggregate_above:
+            degree = Counter(e[0] for e in graph.edges) + Counter(e[1] for e in graph.edges)
+            members = sorted(members, key=lambda i: (-degree[i], i))[:aggregate_above]
+            messages.append(
+                _message("truncated", shown=len(members), total=len(grouping.members[group]))
+            )
+        graph = graph.restrict([*members, *keep])
+    positions = layout_cache.positions(list(graph.nodes), [(a, b) for a, b, _ in graph.edges])
+    nodes = [vis_node(node, role, lang, positions[i]) for i, node in graph.nodes.items()]
+    edges = [{**vis_edge(a, b, t), "id": f"{a}|{t}|{b}"} for a, b, t in sorted(graph.edges)]
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "focus": focus,
+        "group": group,
+        "groupName": name,
+        "aggregated": False,
+        "groupedBy": None,
+        "total": total,
+        "shown": len(nodes),
+        "messages": messages,
+        "metrics": _metric_names(graph),
+    }
+
+
+def _metric_names(graph: Subgraph) -> list[str]:
+    names = {k for n in graph.nodes.values() for k in n if k.startswith("metric_")}
+    names.discard("metric_community")
+    return sorted(names)
+
+
+def explorer_view(
+    store: GraphStore,
+    *,
+    role: str,
+    lang: str = "de",
+    focus: str | None = None,
+    hops: int = 1,
+    filters: ViewFilter = ViewFilter(),
+    group: str | None = None,
+    timeout_ms: int | None = None,
+    aggregate_above: int = AGGREGATE_ABOVE,
+) -> dict[str, Any]:
+    """The view the page draws: load, filter, lay out, aggregate if large.
+
+    Examples
+    --------
+    >>> explorer_view(store, role="viewer", focus="org-ihk-kassel-marburg", hops=2)
+    ... # doctest: +SKIP
+    """
+    graph, cut = load_view(store, focus=focus, hops=hops, filters=filters, timeout_ms=timeout_ms)
+    if not graph.nodes:
+        return {
+            "nodes": [],
+            "edges": [],
+            "focus": None,
+            "group": None,
+            "groupName": None,
+            "aggregated": False,
+            "groupedBy": None,
+            "total": 0,
+            "shown": 0,
+            "messages": [_message("empty_graph")],
+            "metrics": [],
+        }
+    payload = render_view(
+        graph, role=role, lang=lang, focus=focus, group=group, aggregate_above=aggregate_above
+    )
+    if cut:
+        payload["messages"].append(
+            _message("truncated", shown=len(graph.nodes), total=f">{MAX_VIEW_NODES}")
+        )
+    return payload
+
+
+def expand(
+    store: GraphStore,
+    node_id: str,
+    *,
+    role: str,
+    lang: str = "de",
+    timeout_ms: int | None = None,
+) -> dict[str, Any]:
+    """The direct neighbours of one node (double-click), without positions: the page puts them
+    in a ring around the node it expanded."""
+    node = _require_node(store, node_id, timeout_ms)
+    step = fetch.fetch_neighbours(store, {node_id: node}, timeout_ms=timeout_ms)
+    neighbours = sorted(step.nodes.items())
+    messages = []
+    if len(neighbours) > EXPAND_LIMIT:
+        messages.append(_message("truncated", shown=EXPAND_LIMIT, total=len(neighbours)))
+        neighbours = neighbours[:EXPAND_LIMIT]
+    shown = {i for i, _ in neighbours} | {node_id}
+    edges = [e for e in sorted(step.edges) if e[0] in shown and e[1] in shown]
+    return {
+        "focus": node_id,
+        "nodes": [vis_node(n, role, lang) for _, n in neighbours],
+        "edges": [{**vis_edge(a, b, t), "id": f"{a}|{t}|{b}"} for a, b, t in edges],
+        "messages": messages,
+    }
+
+
+def details(
+    store: GraphStore,
+    node_id: str,
+    *,
+    role: str,
+    lang: str = "de",
+    timeout_ms: int | None = None,
+) -> dict[str, Any]:
+    """The details panel of one node: its properties (filtered by role) and its links."""
+    node = _require_node(store, node_id, timeout_ms)
+    step = fetch.fetch_neighbours(store, {node_id: node}, timeout_ms=timeout_ms)
+    links = [
+        ("out" if a == node_id else "in", t, step.nodes[b if a == node_id else a])
+        for a, b, t in step.edges
+    ]
+    return node_details(node, links, role, lang)
+
+
+def search(
+    store: GraphStore,
+    query: str,
+    *,
+    role: str,
+    lang: str = "de",
+    limit: int = 10,
+    timeout_ms: int | None = None,
+) -> list[dict[str, Any]]:
+    """Type-ahead hits: id, caption and type of nodes whose name contains ``query``."""
+    if len(query) > 200:
+        raise ViewError("err_bad_request", 422, detail="search text longer than 200 characters")
+    hits = fetch.search_nodes(store, query, role, limit=limit, timeout_ms=timeout_ms)
+    return [
+        {
+            "id": n[KEY],
+            "label": caption(n, role, lang),
+            "type": primary_label(n),
+            "typeName": label_name(primary_label(n), lang),
+        }
+        for n in hits
+    ]
+
+
+def filter_options(store: GraphStore, *, timeout_ms: int | None = None) -> dict[str, Any]:
+    """Choices for the topic, region and project filters (none of them personal data)."""
+    return {
+        field_name: fetch.list_names(store, node_label, timeout_ms=timeout_ms)
+        for field_name, node_label in FILTER_LABELS.items()
+    }

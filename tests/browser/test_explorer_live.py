@@ -1,0 +1,195 @@
+"""The explorer served by the real app (uvicorn on 127.0.0.1) over the real embedded store.
+
+One app server and one browser for the module. Keys are made by the same key store that
+``scaleup keys create --role R`` uses.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sample_network import EMAIL, IHK, PERSON, PERSON_NAME, build_sample
+
+from scaleup_graph.store import GraphStore, open_store
+
+pytestmark = pytest.mark.browser
+
+
+def _create_key(role: str) -> str:
+    """A new key of ``role`` in the configured keys file, as ``scaleup keys create`` makes it."""
+    from scaleup_graph.api.keys import KeyStore, keys_path
+    from scaleup_graph.settings import get_settings
+
+    _, secret = KeyStore(keys_path(get_settings())).create(role, note="explorer browser test")
+    return secret
+
+
+class Live:
+    def __init__(self, url: str, keys: dict[str, str], store: GraphStore) -> None:
+        self.url, self.keys, self.store = url, keys, store
+
+
+@pytest.fixture(scope="module")
+def live(db_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    try:
+        from scaleup_graph.api.app import create_app
+    except ImportError as exc:  # pragma: no cover - only until the API (issue 3) lands
+        pytest.skip(f"the API app is not importable yet: {exc}")
+    import uvicorn
+
+    from scaleup_graph.settings import get_settings
+
+    graph = f"t_live_{uuid.uuid4().hex[:8]}"
+    env = {
+        "SCALEUP_DATABASE_URL": f"embedded://{db_dir}",
+        "SCALEUP_GRAPH": graph,
+        "SCALEUP_STATE_DIR": str(tmp_path_factory.mktemp("live-state")),
+    }
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        get_settings.cache_clear()
+        store = open_store(env["SCALEUP_DATABASE_URL"], graph=graph)
+        build_sample(store)
+        keys = {role: _create_key(role) for role in ("viewer", "contacts")}
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        sock.close()
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(store=store), host="127.0.0.1", port=port, log_level="warning"
+            )
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        yield Live(f"http://127.0.0.1:{port}", keys, store)
+        server.should_exit = True
+        thread.join(10)
+        store.clear()
+        store.close()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def page(browser: Any, live: Live) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    pg = context.new_page()
+    pg.outside = []  # requests that left 127.0.0.1
+    pg.errors = []
+    pg.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith(live.url) or r.url.startswith("data:")
+            else pg.outside.append(r.url)
+        ),
+    )
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    context.close()
+
+
+def _sign_in(page: Any, live: Live, role: str) -> None:
+    page.goto(live.url + "/")
+    page.fill("#key-input", live.keys[role])
+    page.click("#key-submit")
+    page.wait_for_function("window.__explorer.firstFrame > 0")
+
+
+def _nodes(page: Any) -> int:
+    return int(page.get_attribute("#canvas", "data-nodes"))
+
+
+def _select_ihk(page: Any) -> None:
+    page.fill("#search", "ihk kassel")
+    page.locator(f"#hits li[data-id='{IHK}']").click()
+    page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{IHK}'")
+    page.wait_for_function(
+        f"window.__explorer.network.body.data.nodes.get('{IHK}') && "
+        "document.querySelector('#canvas').dataset.state === 'ready'"
+    )
+
+
+def test_search_select_expand_filter(page: Any, live: Live, artifacts: Path) -> None:
+    _sign_in(page, live, "viewer")
+    assert page.evaluate("sessionStorage.getItem('scaleup-api-key')") == live.keys["viewer"]
+    assert page.evaluate("localStorage.length") == 0
+    assert _nodes(page) == 15  # the overview: the whole sample network
+
+    _select_ihk(page)
+    assert _nodes(page) == 7  # IHK and its six direct neighbours
+    assert page.locator("#details-body h3").inner_text() == "IHK Kassel-Marburg"
+
+    # double-click RMN: its partners (Lazio Innova, MoWiN, the project) join the view
+    point = page.evaluate(
+        "(() => { const n = window.__explorer.network;"
+        " return n.canvasToDOM(n.getPositions(['org-rmn'])['org-rmn']); })()"
+    )
+    box = page.locator("#canvas").bounding_box()
+    page.mouse.dblclick(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_function("document.querySelector('#canvas').dataset.nodes === '10'")
+    assert "3" in page.inner_text("#message")
+    page.screenshot(path=str(artifacts / "explorer-live-ego-expanded.png"))
+
+    # the label filter hides what it should: only organisations stay
+    page.select_option("#f-label", "Organisation")
+    page.wait_for_function("document.querySelector('#canvas').dataset.nodes === '5'")
+    types = page.evaluate("window.__explorer.network.body.data.nodes.get().map(n => n.raw.type)")
+    assert set(types) == {"Organisation"}
+
+    # a filter that matches nothing says so and keeps the last picture
+    page.select_option("#f-region", "region-iti4")  # no organisation near IHK is in Lazio
+    page.wait_for_function("document.querySelector('#canvas').dataset.state === 'error'")
+    assert "Kein Knoten passt" in page.inner_text("#message")
+    assert _nodes(page) == 5
+    assert page.outside == []
+    assert [e for e in page.errors if "404" not in e] == []
+
+
+def test_viewer_never_sees_an_email(page: Any, live: Live) -> None:
+    _sign_in(page, live, "viewer")
+    _select_ihk(page)
+    page.locator("#details-body button.link", has_text="WORKS_AT").click()
+    page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{PERSON}'")
+    dom = page.content() + page.evaluate(
+        "JSON.stringify(window.__explorer.network.body.data.nodes.get().map(n => n.raw))"
+    )
+    assert EMAIL not in dom and PERSON_NAME not in dom
+    assert not re.search(r"[\w.]+@[\w-]+\.\w+", page.inner_text("body"))
+    assert "ausgeblendet" in page.inner_text("#details-body")
+
+
+def test_contacts_key_sees_the_person_and_english_works(page: Any, live: Live) -> None:
+    _sign_in(page, live, "contacts")
+    page.click("#lang-btn")
+    assert page.get_attribute("#search", "placeholder") == "Search by name …"
+    page.fill("#search", "anna beisp")
+    page.locator(f"#hits li[data-id='{PERSON}']").click()
+    page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{PERSON}'")
+    assert EMAIL in page.inner_text("#details-body")
+
+
+def test_bad_input_shows_a_message(page: Any, live: Live) -> None:
+    _sign_in(page, live, "viewer")
+    page.evaluate("document.querySelector('#hops').add(new Option('9', '9'))")
+    page.select_option("#hops", "9")
+    page.wait_for_function("document.querySelector('#canvas').dataset.state === 'error'")
+    assert "zwischen 1 und 3" in page.inner_text("#message")
+    assert _nodes(page) == 15  # the canvas keeps the last good view, never goes blank
+    # a wrong key brings the key dialog back with a reason
+    page.evaluate("sessionStorage.setItem('scaleup-api-key', 'falsch')")
+    page.select_option("#hops", "1")
+    page.wait_for_selector("#key-dialog[open]")
+    assert "nicht akzeptiert" in page.inner_text("#key-error")

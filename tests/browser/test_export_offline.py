@@ -1,0 +1,52 @@
+"""The exported HTML file opens from disk with networking disabled, renders, and searches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sample_network import EMAIL, IHK, PERSON_NAME, build_sample
+
+from scaleup_graph.store import GraphStore
+from scaleup_graph.visualisation import write_export
+
+pytestmark = pytest.mark.browser
+
+
+def test_exported_file_works_offline(
+    browser: Any, store: GraphStore, tmp_path: Path, artifacts: Path
+) -> None:
+    build_sample(store)
+    out = tmp_path / "netz.html"
+    write_export(store, out, role="viewer", focus=IHK, hops=2)
+
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 800})
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(out.as_uri())
+    page.wait_for_function("window.__explorer && window.__explorer.firstFrame > 0")
+
+    assert int(page.locator("#canvas").get_attribute("data-nodes")) >= 10
+    assert page.locator("#details-body h3").inner_text() == "IHK Kassel-Marburg"
+    assert "Offline" in page.locator("#role-info").inner_text()
+
+    # search inside the file, open a hit: its details appear
+    page.fill("#search", "lazio inn")
+    page.locator("#hits li[data-id='org-lazio-innova']").click()
+    page.wait_for_function(
+        "document.querySelector('#details-body').dataset.id === 'org-lazio-innova'"
+    )
+
+    # a name that looks like markup is drawn as text, never run
+    assert page.evaluate("window.__pwned") is None
+    content = page.content()
+    assert EMAIL not in content and PERSON_NAME not in content
+    page.screenshot(path=str(artifacts / "explorer-export-offline.png"))
+    assert requests == [out.as_uri()], f"the file asked for more: {requests}"
+    assert errors == []
+    context.close()
