@@ -80,4 +80,17 @@ def serve_demo(settings: Settings | None = None, console: Console | None = None)
         "Try: curl -H 'X-API-Key: <viewer key>' "
         f"'{base}/api/v1/organisations?q=kassel'"
     )
+    if _port_in_use(settings.api_host, settings.api_port):
+        # An API already serves there (docker compose's api service, another shell): the keys
+        # above work with it, and a second server could not bind the port anyway.
+        console.print(f"An API is already listening on {base}; not starting another one.")
+        return
     serve(settings=settings)
+
+
+def _port_in_use(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
