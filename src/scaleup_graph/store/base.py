@@ -174,8 +174,8 @@ class GraphStore(ABC):
             shape = (tuple(sorted(row.extra_labels)), tuple(sorted(fill)))
             groups.setdefault(shape, []).append({KEY: row.id, "props": props, "fill": fill})
         written = 0
-        for (extra, fill), batch in groups.items():
-            query = cypher.merge_nodes(label, extra, fill)
+        for (extra, gaps), batch in groups.items():
+            query = cypher.merge_nodes(label, extra, gaps)
             self.write(query, {"rows": batch, **cypher.provenance_params(provenance)})
             written += len(batch)
         return written

@@ -170,6 +170,7 @@ class EmbeddedServer:
         deadline = time.monotonic() + _START_TIMEOUT_S
         pidfile = self.directory / "server.pid"
         while time.monotonic() < deadline:
+            self._fail_if_died(pidfile)
             if pidfile.exists() and _ping(self.socket, timeout=1.0):
                 pid = int(pidfile.read_text().strip())
                 (self.directory / _STATE).write_text(
@@ -181,6 +182,29 @@ class EmbeddedServer:
         raise StoreUnavailable(
             f"the embedded database did not answer within {_START_TIMEOUT_S:.0f} s; "
             f"see {self.directory / 'server.log'}"
+        )
+
+    def _fail_if_died(self, pidfile: Path) -> None:
+        """Stop waiting at once when the server exited while loading, and say why."""
+        try:
+            pid = int(pidfile.read_text().strip())
+        except (OSError, ValueError):
+            return
+        try:
+            alive = psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            alive = False
+        if alive:
+            return
+        log_path = self.directory / "server.log"
+        try:
+            reason = log_path.read_text(errors="replace").strip().splitlines()[-1]
+        except (OSError, IndexError):
+            reason = "no log"
+        pidfile.unlink(missing_ok=True)
+        raise StoreUnavailable(
+            f"the embedded database stopped while loading its files: {reason.split('# ')[-1]}; "
+            f"see {log_path}. Restore the folder from a backup, or move it away and re-ingest"
         )
 
     # -- public -------------------------------------------------------------------------------

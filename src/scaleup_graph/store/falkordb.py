@@ -33,6 +33,7 @@ T = TypeVar("T")
 _EMPTY = "empty key"
 _TIMED_OUT = "the query ran past its time limit and was stopped"
 _RO_REFUSED = "is to be executed only on read-only queries"
+_BAD_VALUE = "a parameter value holds a NUL byte or invalid unicode; remove it and try again"
 
 
 def _node(node: Node) -> dict[str, Any]:
@@ -131,8 +132,12 @@ class FalkorDBStore(GraphStore):
                             raise
                     continue
                 raise StoreUnavailable(f"the graph database is unavailable: {exc}") from None
+            except UnicodeEncodeError:  # an unpaired surrogate in a parameter value
+                raise QueryRejected(_BAD_VALUE) from None
             except redis.ResponseError as exc:
                 message = str(exc)
+                if message.startswith("Failed to parse query parameter"):  # e.g. a NUL byte
+                    raise QueryRejected(_BAD_VALUE) from None
                 if "timed out" in message.lower():
                     raise QueryTimeout(
                         "the query ran past its time limit and was stopped"
@@ -238,6 +243,29 @@ class FalkorDBStore(GraphStore):
         except StoreError as exc:
             if _EMPTY not in str(exc):
                 raise
+        # FalkorDB cannot replay an append-only file in which a graph was deleted and written
+        # again ("Diverged applying GRAPH.EFFECT": the effects carry schema ids of the old
+        # graph), and the server would refuse to start. Rewriting the file now folds the
+        # deletion into a snapshot.
+        self._rewrite_append_only_file()
+
+    def _rewrite_append_only_file(self, timeout_s: float = 60.0) -> None:
+        def in_progress() -> bool:
+            info = self._call(partial(self._command, "INFO", "persistence"))
+            return bool(int(info.get("aof_rewrite_in_progress", 0))) or bool(
+                int(info.get("aof_rewrite_scheduled", 0))
+            )
+
+        if self.server is None:
+            return  # a server we do not manage: its operator decides about persistence
+        try:
+            self._call(partial(self._command, "BGREWRITEAOF"))
+        except StoreError as exc:
+            if "in progress" not in str(exc):
+                raise
+        deadline = time.monotonic() + timeout_s
+        while in_progress() and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def copy_to(self, graph: str) -> FalkorDBStore:
         """Copy this graph to a new graph on the same server (GRAPH.COPY) and open it.

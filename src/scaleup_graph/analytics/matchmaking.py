@@ -1,0 +1,295 @@
+"""Challenge matchmaking: who could solve a challenge, and who can introduce them.
+
+Potential solution providers are ranked by
+
+* **topic fit**: the share of the challenge's topics (CONCERNS and its ``topics``) the
+  organisation holds (HAS_COMPETENCE, SUBSCRIBES_TO, its ``topics``), matched case- and
+  accent-insensitively;
+* **text fit**: TF-IDF cosine of the challenge's name and description against the
+  organisation's name, description, sector and topics;
+* **network proximity**: ``1 / hops`` of the best introduction path from the organisation that
+  posed the challenge, found on the actor network (organisations, projects, events; never
+  topics, since sharing a topic is no acquaintance). Steps into trusted intermediaries (by
+  default every ``Stakeholder``: the agency, the chambers, EEN) cost 1, steps into other
+  organisations 3, into projects and events 2, so the path prefers the trusted route.
+
+Each match carries its explanation: the matching topics and the introduction path.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection, Hashable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from scaleup_graph.analytics.errors import AnalyticsError
+from scaleup_graph.analytics.projection import Projection, ProjectionFilter, project
+from scaleup_graph.analytics.results import RunRecord
+from scaleup_graph.analytics.text_similarity import similarities
+from scaleup_graph.graph_model import fold
+from scaleup_graph.store import GraphStore
+
+__all__ = ["DEFAULT_WEIGHTS", "NETWORK_FILTER", "Match", "Matches", "match_challenge"]
+
+DEFAULT_WEIGHTS = {"topic": 0.5, "text": 0.3, "network": 0.2}
+#: The actor network introductions travel through.
+NETWORK_FILTER = ProjectionFilter(
+    labels=("Organisation", "Project", "Event"),
+    rel_types=(
+        "COOPERATES_WITH",
+        "MEMBER_OF",
+        "PARTNER_IN",
+        "ORGANISES",
+        "PARTICIPATES_IN",
+        "FUNDS",
+    ),
+)
+_STEP_COST = {"trusted": 1.0, "Project": 2.0, "Event": 2.0}
+_OTHER_COST = 3.0
+
+_CHALLENGE = (
+    "MATCH (c:Challenge {id: $id}) "
+    "OPTIONAL MATCH (c)-[:CONCERNS]->(t:Topic) "
+    "WITH c, collect(t.name) AS linked "
+    "OPTIONAL MATCH (s:Organisation)-[:POSES]->(c) "
+    "RETURN c.name AS name, c.description AS description, c.topics AS topics, "
+    "c.status AS status, linked, collect(s.id) AS posers"
+)
+_SOME_CHALLENGES = "MATCH (c:Challenge) RETURN c.id AS id ORDER BY c.id LIMIT 3"
+_PROPOSERS = (
+    "MATCH (o:Organisation)-[:PROPOSES]->(:Proposal)-[:ADDRESSES]->(c:Challenge {id: $id}) "
+    "RETURN DISTINCT o.id AS id"
+)
+_COMPETENCES = (
+    "MATCH (o:Organisation)-[:HAS_COMPETENCE|SUBSCRIBES_TO]->(t:Topic) "
+    "RETURN o.id AS id, collect(t.name) AS topics"
+)
+_ORGANISATIONS = (
+    "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name, o.description AS description, "
+    "o.sector AS sector, o.topics AS topics, labels(o) AS labels"
+)
+
+
+@dataclass(slots=True)
+class Match:
+    """One potential solution provider and why."""
+
+    id: str
+    name: str | None
+    score: float
+    topic_fit: float
+    text_fit: float
+    proximity: float
+    matching_topics: list[str]
+    path: list[dict[str, Any]]
+    via_trusted: list[str]
+    already_proposed: bool
+    explanation: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Matches:
+    challenge: dict[str, Any]
+    matches: list[Match]
+    weights: dict[str, float]
+    run: RunRecord
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "challenge": self.challenge,
+            "weights": self.weights,
+            "run": self.run.as_dict(),
+            "notes": self.notes,
+            "matches": [m.as_dict() for m in self.matches],
+        }
+
+
+def _fold_set(names: Collection[Any]) -> dict[str, str]:
+    """Folded name -> display name."""
+    return {fold(str(n)): str(n) for n in names if n}
+
+
+def _introduction_costs(graph: nx.Graph, trusted: set[Hashable]) -> Any:
+    def cost(_u: Hashable, v: Hashable, _data: Mapping[str, Any]) -> float:
+        if v in trusted:
+            return _STEP_COST["trusted"]
+        return _STEP_COST.get(graph.nodes[v].get("label", ""), _OTHER_COST)
+
+    return cost
+
+
+def _hop(graph: nx.Graph, node: Hashable, trusted: set[Hashable]) -> dict[str, Any]:
+    data = graph.nodes[node]
+    return {
+        "id": str(node),
+        "label": data.get("label"),
+        "name": data.get("name"),
+        "trusted": node in trusted,
+    }
+
+
+def match_challenge(
+    store: GraphStore,
+    challenge_id: str,
+    *,
+    top: int = 10,
+    trusted: Collection[str] | None = None,
+    weights: Mapping[str, float] | None = None,
+    network: Projection | None = None,
+) -> Matches:
+    """Rank potential solution providers for ``challenge_id``, each with an explanation.
+
+    Parameters
+    ----------
+    store
+        The store holding the challenge.
+    challenge_id
+        Id of a Challenge node.
+    top
+        How many matches to return.
+    trusted
+        Ids of trusted intermediaries; default: every organisation of kind ``Stakeholder``.
+    weights
+        Weights of ``topic``, ``text`` and ``network`` (default :data:`DEFAULT_WEIGHTS`).
+    network
+        A projection of the actor network to reuse (default: :data:`NETWORK_FILTER`).
+
+    Raises
+    ------
+    AnalyticsError
+        For an unknown challenge id or bad weights.
+    """
+    started = time.perf_counter()
+    w = dict(DEFAULT_WEIGHTS if weights is None else weights)
+    if set(w) != set(DEFAULT_WEIGHTS) or any(v < 0 for v in w.values()) or not sum(w.values()):
+        raise AnalyticsError("weights need topic, text and network, each >= 0, not all 0")
+    rows = store.read(_CHALLENGE, {"id": challenge_id})
+    if not rows:
+        known = [r["id"] for r in store.read(_SOME_CHALLENGES)]
+        hint = f" (for example {', '.join(known)})" if known else " (the store holds none yet)"
+        raise AnalyticsError(
+            f"no challenge with id {challenge_id!r}; pass the id of a Challenge node{hint}"
+        )
+    ch = rows[0]
+    wanted = _fold_set([*(ch["topics"] or []), *ch["linked"]])
+    posers = set(ch["posers"])
+    proposers = {r["id"] for r in store.read(_PROPOSERS, {"id": challenge_id})}
+    competences: dict[str, set[str]] = {}
+    for r in store.read(_COMPETENCES):
+        competences.setdefault(r["id"], set()).update(r["topics"])
+    orgs = {r["id"]: r for r in store.read(_ORGANISATIONS)}
+    for oid, org in orgs.items():
+        competences.setdefault(oid, set()).update(org["topics"] or [])
+    texts = {
+        oid: " ".join(
+            str(x)
+            for x in (
+                o["name"],
+                o["description"],
+                o["sector"],
+                " ".join(sorted(competences.get(oid, ()))),
+            )
+            if x
+        )
+        for oid, o in orgs.items()
+        if oid not in posers
+    }
+    text_fit = similarities(f"{ch['name'] or ''} {ch['description'] or ''}", texts)
+
+    net = (network or project(store, NETWORK_FILTER)).undirected()
+    trusted_ids = (
+        set(trusted)
+        if trusted is not None
+        else {oid for oid, o in orgs.items() if "Stakeholder" in (o["labels"] or [])}
+    )
+    paths: dict[Hashable, list[Hashable]] = {}
+    sources = [p for p in sorted(posers) if p in net]
+    if sources:
+        _, paths = nx.multi_source_dijkstra(
+            net, sources, weight=_introduction_costs(net, trusted_ids)
+        )
+    notes = []
+    if not wanted:
+        notes.append("the challenge names no topics: ranking by text and network only")
+    if not sources:
+        notes.append("no organisation poses this challenge in the network: no introduction paths")
+
+    found = []
+    for oid in texts:
+        have = _fold_set(competences.get(oid, ()))
+        matching = sorted(wanted[k] for k in wanted.keys() & have.keys())
+        topic = len(matching) / len(wanted) if wanted else 0.0
+        text = text_fit.get(oid, 0.0)
+        if not matching and text < 0.05 and oid not in proposers:
+            continue  # no sign of competence: not a provider, however close
+        path = paths.get(oid, [])
+        hops = len(path) - 1 if path else 0
+        proximity = 1.0 / hops if hops > 0 else 0.0
+        score = (w["topic"] * topic + w["text"] * text + w["network"] * proximity) / sum(w.values())
+        found.append((round(score, 6), oid, topic, text, proximity, matching, path))
+    found.sort(key=lambda f: (-f[0], f[1]))
+
+    matches = []
+    for score, oid, topic, text, proximity, matching, path in found[:top]:
+        steps = [_hop(net, p, trusted_ids) for p in path]
+        via = [h["name"] or h["id"] for h in steps[1:-1] if h["trusted"]]
+        matches.append(
+            Match(
+                id=oid,
+                name=orgs[oid]["name"],
+                score=score,
+                topic_fit=round(topic, 4),
+                text_fit=round(text, 4),
+                proximity=round(proximity, 4),
+                matching_topics=matching,
+                path=steps,
+                via_trusted=via,
+                already_proposed=oid in proposers,
+                explanation=_explain(matching, len(wanted), steps, via),
+            )
+        )
+    run = RunRecord(
+        algorithm="challenge-matchmaking",
+        params={
+            "challenge": challenge_id,
+            "top": top,
+            "weights": w,
+            "trusted": sorted(trusted_ids),
+        },
+        seed=None,
+        nodes=net.number_of_nodes(),
+        edges=net.number_of_edges(),
+        seconds=round(time.perf_counter() - started, 4),
+    )
+    challenge = {
+        "id": challenge_id,
+        "name": ch["name"],
+        "status": ch["status"],
+        "topics": sorted(wanted.values()),
+        "posed_by": sorted(posers),
+    }
+    if not matches:
+        notes.append("no organisation holds a matching topic or describes a related competence")
+    return Matches(challenge=challenge, matches=matches, weights=w, run=run, notes=notes)
+
+
+def _explain(matching: list[str], wanted: int, hops: list[dict[str, Any]], via: list[str]) -> str:
+    parts = []
+    if matching:
+        parts.append(f"covers {len(matching)} of {wanted} challenge topics ({', '.join(matching)})")
+    else:
+        parts.append("describes a related competence (no topic in common)")
+    if len(hops) > 1:
+        route = " -> ".join(h["name"] or h["id"] for h in hops)
+        trusted = f", via trusted {', '.join(via)}" if via else ""
+        parts.append(f"introduction: {route} ({len(hops) - 1} hops{trusted})")
+    else:
+        parts.append("no introduction path in the network yet")
+    return "; ".join(parts)

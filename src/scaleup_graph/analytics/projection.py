@@ -1,0 +1,395 @@
+"""A networkx projection of the store: the whole graph or the part a filter keeps.
+
+The filter is pushed into Cypher (labels and relationship types in the MATCH, time windows and
+region/project membership in WHERE), so what it excludes is never transferred. Persons are left
+out unless asked for, and then carried by id only: no analytics result can hold a person's name.
+
+Example
+-------
+>>> f = ProjectionFilter(labels=("Organisation", "Project"), since="2021-01-01")
+>>> f.node_labels()
+('Organisation', 'Project')
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from scaleup_graph.analytics.errors import AnalyticsError, GraphTooSmall
+from scaleup_graph.graph_model import KEY, NODE_TYPES, ORGANISATION_KINDS, REL_TYPES
+from scaleup_graph.store import GraphStore
+from scaleup_graph.store.cypher import label as cy_label
+from scaleup_graph.store.cypher import rel as cy_rel
+
+__all__ = ["NODE_ATTRIBUTES", "Projection", "ProjectionFilter", "project", "require_size"]
+
+#: Node properties a projection carries (never personal data, never long texts).
+NODE_ATTRIBUTES = (
+    "name",
+    "short_name",
+    "kinds",
+    "sector",
+    "city",
+    "country",
+    "nuts_code",
+    "activity_type",
+    "topics",
+    "status",
+    "kind",
+    "acronym",
+    "level",
+    "start_date",
+    "end_date",
+    "date",
+    "created_at",
+    "closed_at",
+    "published_at",
+    "synthetic",
+)
+_PROJECTION = "n {" + ", ".join(f".{a}" for a in (KEY, *NODE_ATTRIBUTES)) + "}"
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MIN_DATE, _MAX_DATE = "0000-01-01", "9999-12-31"
+
+
+def _active(var: str) -> str:
+    """Cypher predicate: the node's own date interval overlaps [$since, $until].
+
+    Undated nodes are always active; ``var`` is a variable name we write ourselves.
+    """
+    v = var
+    return (
+        f"coalesce({v}.end_date, {v}.closed_at, {v}.date, {v}.published_at, {v}.start_date, "
+        f"{v}.created_at, $until) >= $since AND coalesce({v}.start_date, {v}.created_at, "
+        f"{v}.date, {v}.published_at, $since) <= $until"
+    )
+
+
+# A relationship with a ``since`` exists from then on; one with a ``date`` happened that day.
+_REL_ACTIVE = "coalesce(e.since, e.date, $since) <= $until AND coalesce(e.date, $until) >= $since"
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectionFilter:
+    """What part of the graph to project.
+
+    Parameters
+    ----------
+    labels
+        Node labels to keep (schema labels or organisation kinds such as ``SME``); empty keeps
+        every label except Person.
+    rel_types
+        Relationship types to keep; empty keeps all.
+    region
+        A Region id (``region-de73``) or NUTS code prefix (``DE73``): keeps the actors located
+        there and the projects, events, topics ... they are directly linked to.
+    projects
+        Project ids: keeps those projects and everything directly linked to them.
+    since, until
+        ISO dates: keeps nodes whose dates overlap the window and relationships dated in it;
+        undated nodes and relationships are always kept.
+    include_persons
+        Keep Person nodes (by id only, without any personal field).
+    """
+
+    labels: tuple[str, ...] = ()
+    rel_types: tuple[str, ...] = ()
+    region: str | None = None
+    projects: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    include_persons: bool = False
+
+    def __post_init__(self) -> None:
+        allowed = set(NODE_TYPES) | set(ORGANISATION_KINDS)
+        unknown = [x for x in self.labels if x not in allowed]
+        if unknown:
+            raise AnalyticsError(
+                f"unknown label(s) {', '.join(unknown)}; use: {', '.join(sorted(allowed))}"
+            )
+        unknown = [x for x in self.rel_types if x not in REL_TYPES]
+        if unknown:
+            raise AnalyticsError(
+                f"unknown relationship type(s) {', '.join(unknown)}; use: "
+                f"{', '.join(sorted(REL_TYPES))}"
+            )
+        for name, value in (("since", self.since), ("until", self.until)):
+            if value is not None and not _DATE.match(value):
+                raise AnalyticsError(f"{name} must be a date like 2022-01-31, not {value!r}")
+        if self.since and self.until and self.since > self.until:
+            raise AnalyticsError(f"since ({self.since}) is after until ({self.until})")
+
+    def node_labels(self) -> tuple[str, ...]:
+        """The labels to load, in schema order when no label was named."""
+        if self.labels:
+            return self.labels
+        return tuple(x for x in NODE_TYPES if x != "Person" or self.include_persons)
+
+    def relationship_types(self) -> tuple[str, ...]:
+        return self.rel_types or tuple(REL_TYPES)
+
+    @property
+    def timed(self) -> bool:
+        return self.since is not None or self.until is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}
+
+
+@dataclass(slots=True)
+class Projection:
+    """A projected graph and how it was made.
+
+    ``graph`` is directed as the schema's relationships are; parallel relationships between two
+    nodes are one edge with ``types`` (sorted) and ``weight`` (how many). Node attributes:
+    ``label`` (schema label), ``kinds``, ``region`` (id of the Region it is located in) and
+    :data:`NODE_ATTRIBUTES` where set.
+    """
+
+    graph: nx.DiGraph
+    filter: ProjectionFilter
+    seconds: float
+    _undirected: nx.Graph | None = field(default=None, repr=False)
+
+    def undirected(self) -> nx.Graph:
+        """The same graph with directions dropped (weights of opposite edges summed)."""
+        if self._undirected is None:
+            und = nx.Graph()
+            und.add_nodes_from(self.graph.nodes(data=True))
+            for a, b, data in self.graph.edges(data=True):
+                if und.has_edge(a, b):
+                    old = und.edges[a, b]
+                    old["weight"] += data["weight"]
+                    old["types"] = sorted(set(old["types"]) | set(data["types"]))
+                else:
+                    und.add_edge(a, b, weight=data["weight"], types=list(data["types"]))
+            self._undirected = und
+        return self._undirected
+
+    def describe(self) -> dict[str, Any]:
+        labels: dict[str, int] = {}
+        for _, lab in self.graph.nodes(data="label"):
+            labels[lab] = labels.get(lab, 0) + 1
+        return {
+            "nodes": self.graph.number_of_nodes(),
+            "edges": self.graph.number_of_edges(),
+            "labels": dict(sorted(labels.items())),
+            "filter": self.filter.as_dict(),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def require_size(graph: nx.Graph, *, nodes: int = 2, edges: int = 1, what: str = "") -> None:
+    """Raise :class:`GraphTooSmall` with advice when ``graph`` is below the minimum."""
+    n, m = graph.number_of_nodes(), graph.number_of_edges()
+    if n < nodes or m < edges:
+        for_what = f" for {what}" if what else ""
+        raise GraphTooSmall(
+            f"the filtered graph has {n} node(s) and {m} relationship(s), too few{for_what} "
+            f"(needs at least {nodes} nodes and {edges} relationship(s)); widen the filter "
+            "(fewer label/type restrictions, a larger region or time window) or load data first"
+        )
+
+
+def _window(flt: ProjectionFilter) -> dict[str, str]:
+    return {"since": flt.since or _MIN_DATE, "until": flt.until or _MAX_DATE}
+
+
+def _scope_ids(store: GraphStore, flt: ProjectionFilter) -> set[str] | None:
+    """Node ids a region or project filter keeps, or None when neither is set."""
+    scopes: list[set[str]] = []
+    if flt.region:
+        code = flt.region.strip()
+        regions = {
+            r["id"]
+            for r in store.read(
+                "MATCH (r:Region) WHERE r.id = $id OR toUpper(r.nuts_code) STARTS WITH $code "
+                "RETURN r.id AS id",
+                {"id": code, "code": code.upper()},
+            )
+        }
+        if not regions:
+            raise AnalyticsError(
+                f"no region {flt.region!r}: give a Region id (region-de73) or a NUTS code prefix "
+                "(DE7, DE73) that the store holds"
+            )
+        # Sub-regions (PART_OF) count as inside; NUTS codes nest, so the prefix covers most.
+        for row in store.read(
+            "MATCH (s:Region)-[:PART_OF*1..4]->(r:Region) WHERE r.id IN $ids RETURN s.id AS id",
+            {"ids": sorted(regions)},
+        ):
+            regions.add(row["id"])
+        # Per label, so every lookup by id can use the label's index.
+        located: dict[str, set[str]] = {}
+        for lab in REL_TYPES["LOCATED_IN"].sources:
+            located[lab] = {
+                row["id"]
+                for row in store.read(
+                    f"MATCH (n:{cy_label(lab)})-[:LOCATED_IN]->(r:Region) WHERE r.id IN $ids "
+                    "RETURN n.id AS id",
+                    {"ids": sorted(regions)},
+                )
+            }
+        located["Organisation"] |= {
+            row["id"]
+            for row in store.read(
+                "MATCH (n:Organisation) WHERE toUpper(n.nuts_code) STARTS WITH $code "
+                "RETURN n.id AS id",
+                {"code": code.upper()},
+            )
+        }
+        linked: set[str] = set()
+        for lab, ids in located.items():
+            linked |= {
+                row["id"]
+                for row in store.read(
+                    f"UNWIND $ids AS id MATCH (a:{cy_label(lab)} {{{KEY}: id}})--(n) "
+                    "WHERE NOT n:Organisation AND NOT n:Region "
+                    "RETURN DISTINCT n.id AS id",
+                    {"ids": sorted(ids)},
+                )
+            }
+            linked |= ids
+        scopes.append(regions | linked)
+    if flt.projects:
+        found = store.existing_ids("Project", flt.projects)
+        missing = sorted(set(flt.projects) - found)
+        if missing:
+            raise AnalyticsError(
+                f"no project with id {', '.join(missing)}; check the id in the explorer "
+                "(search for the project) and pass Project ids such as project-..."
+            )
+        linked = {
+            row["id"]
+            for row in store.read(
+                "UNWIND $ids AS id MATCH (p:Project {id: id})--(n) RETURN DISTINCT n.id AS id",
+                {"ids": sorted(found)},
+            )
+        }
+        scopes.append(found | linked)
+    if not scopes:
+        return None
+    keep = scopes[0]
+    for other in scopes[1:]:
+        keep &= other
+    return keep
+
+
+def _primary_label(labels: Iterable[str]) -> str | None:
+    for lab in labels:
+        if lab in NODE_TYPES:
+            return lab
+    return None
+
+
+def _load_nodes(
+    store: GraphStore, flt: ProjectionFilter, scope: set[str] | None, graph: nx.DiGraph
+) -> None:
+    params: dict[str, Any] = _window(flt)
+    where = f" WHERE {_active('n')}" if flt.timed else ""
+    for lab in flt.node_labels():
+        if lab == "Person" and not flt.include_persons:
+            continue
+        if lab == "Person":
+            # Persons by id only: no property of theirs is read, so none can leak.
+            ret = "RETURN n.id AS id, {} AS props, labels(n) AS labels"
+        else:
+            ret = f"RETURN n.id AS id, {_PROJECTION} AS props, labels(n) AS labels"
+        if scope is None:
+            query = f"MATCH (n:{cy_label(lab)}){where} {ret}"
+            rows = store.read(query, params)
+        else:
+            query = f"UNWIND $ids AS id MATCH (n:{cy_label(lab)} {{{KEY}: id}}){where} {ret}"
+            rows = store.read(query, {**params, "ids": sorted(scope)})
+        for row in rows:
+            primary = _primary_label(row["labels"])
+            if primary is None or (primary == "Person" and not flt.include_persons):
+                continue
+            attrs = {k: v for k, v in row["props"].items() if v is not None and k != KEY}
+            attrs["label"] = primary
+            attrs["kinds"] = sorted(x for x in row["labels"] if x in ORGANISATION_KINDS)
+            graph.add_node(row["id"], **attrs)
+
+
+def _load_regions(store: GraphStore, graph: nx.DiGraph) -> None:
+    """Set each located node's ``region`` attribute (group attribute for brokerage)."""
+    sources = REL_TYPES["LOCATED_IN"].sources
+    for lab in sources:
+        for row in store.read(
+            f"MATCH (n:{cy_label(lab)})-[:LOCATED_IN]->(r:Region) RETURN n.id AS id, r.id AS region"
+        ):
+            if row["id"] in graph and "region" not in graph.nodes[row["id"]]:
+                graph.nodes[row["id"]]["region"] = row["region"]
+
+
+def _load_edges(
+    store: GraphStore, flt: ProjectionFilter, scope: set[str] | None, graph: nx.DiGraph
+) -> None:
+    loaded = {graph.nodes[n]["label"] for n in graph}
+    params: dict[str, Any] = _window(flt)
+    conditions = []
+    if flt.timed:
+        conditions += [_REL_ACTIVE, _active("a"), _active("b")]
+    where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
+    for type_ in flt.relationship_types():
+        rt = REL_TYPES[type_]
+        for start in rt.sources:
+            for end in rt.targets:
+                if start not in loaded or end not in loaded:
+                    continue
+                anchor = f" {{{KEY}: id}}" if scope is not None else ""
+                prefix = "UNWIND $ids AS id " if scope is not None else ""
+                query = (
+                    f"{prefix}MATCH (a:{cy_label(start)}{anchor})-[e:{cy_rel(type_)}]->"
+                    f"(b:{cy_label(end)}){where} RETURN a.{KEY} AS a, b.{KEY} AS b"
+                )
+                extra = {"ids": sorted(scope)} if scope is not None else {}
+                rows = store.read(query, {**params, **extra})
+                for row in rows:
+                    a, b = row["a"], row["b"]
+                    # Endpoints the node filter dropped (kinds, scope) are dropped here.
+                    if a not in graph or b not in graph or a == b:
+                        continue
+                    if graph.has_edge(a, b):
+                        data = graph.edges[a, b]
+                        data["weight"] += 1
+                        if type_ not in data["types"]:
+                            data["types"] = sorted([*data["types"], type_])
+                    else:
+                        graph.add_edge(a, b, weight=1, types=[type_])
+
+
+def project(store: GraphStore, flt: ProjectionFilter | None = None) -> Projection:
+    """Load the part of the store that ``flt`` keeps as a :class:`Projection`.
+
+    Parameters
+    ----------
+    store
+        An open store.
+    flt
+        The filter; the default keeps every node except persons and every relationship.
+
+    Returns
+    -------
+    Projection
+        The directed graph, the filter and the seconds it took to load.
+
+    Raises
+    ------
+    AnalyticsError
+        For a region or project the store does not hold.
+    """
+    flt = flt or ProjectionFilter()
+    started = time.perf_counter()
+    graph = nx.DiGraph()
+    scope = _scope_ids(store, flt)
+    _load_nodes(store, flt, scope, graph)
+    _load_regions(store, graph)
+    _load_edges(store, flt, scope, graph)
+    return Projection(graph=graph, filter=flt, seconds=time.perf_counter() - started)

@@ -1,0 +1,170 @@
+"""Analyst routes: metrics, suggested introductions, challenge matches, snapshot diffs.
+
+Thin faces over :mod:`scaleup_graph.analytics`; an analytics error becomes a JSON 4xx with the
+library's message (404 for an unknown challenge or snapshot, 422 for other bad input). No route
+returns personal data: projections carry persons by id only.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from scaleup_graph.analytics import (
+    DEFAULT_METRICS,
+    AnalyticsError,
+    MetricOptions,
+    ProjectionFilter,
+    project,
+    run_metrics,
+)
+from scaleup_graph.analytics.link_prediction import suggest_introductions
+from scaleup_graph.analytics.matchmaking import match_challenge
+from scaleup_graph.analytics.snapshots import diff, list_snapshots
+from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit, require_role
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1", tags=["analytics"])
+
+Analyst = Annotated[Principal, Depends(require_role("analyst"))]
+Editor = Annotated[Principal, Depends(require_role("editor"))]
+Top = Annotated[int, Query(ge=1, le=1000, description="How many rows to return.")]
+
+
+def _bad(exc: AnalyticsError, *, not_found: bool = False) -> HTTPException:
+    return HTTPException(status_code=404 if not_found else 422, detail=str(exc))
+
+
+def projection_filter(
+    label: Annotated[list[str] | None, Query(description="Keep this node label.")] = None,
+    rel_type: Annotated[list[str] | None, Query(description="Keep this type.")] = None,
+    region: Annotated[str | None, Query(description="Region id or NUTS prefix.")] = None,
+    project_id: Annotated[
+        list[str] | None, Query(alias="project", description="Keep this project's network.")
+    ] = None,
+    since: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
+    until: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
+) -> ProjectionFilter:
+    """The projection filter from query parameters (same options as the CLI)."""
+    try:
+        return ProjectionFilter(
+            labels=tuple(label or ()),
+            rel_types=tuple(rel_type or ()),
+            region=region,
+            projects=tuple(project_id or ()),
+            since=since,
+            until=until,
+        )
+    except AnalyticsError as exc:
+        raise _bad(exc) from None
+
+
+Filter = Annotated[ProjectionFilter, Depends(projection_filter)]
+
+
+@router.get("/analytics/metrics")
+def metrics(
+    store: StoreDep,
+    principal: Analyst,
+    flt: Filter,
+    name: Annotated[list[str] | None, Query(description="Metric names.")] = None,
+    seed: int = 42,
+    group: str = "region",
+    actors: Annotated[
+        bool, Query(description="Run on the organisation network (shared projects, events).")
+    ] = False,
+    top: Top = 10,
+) -> dict[str, Any]:
+    """Compute metrics on the (filtered) graph; the top nodes of each with run records."""
+    try:
+        run = run_metrics(
+            store,
+            name or DEFAULT_METRICS,
+            flt=flt,
+            options=MetricOptions(seed=seed, group=group, actors=actors),
+        )
+    except AnalyticsError as exc:
+        raise _bad(exc) from None
+    return run.as_dict(top=top)
+
+
+@router.post("/analytics/metrics/write")
+def write_metrics(
+    store: StoreDep,
+    principal: Editor,
+    settings: SettingsDep,
+    flt: Filter,
+    name: Annotated[list[str] | None, Query(description="Metric names.")] = None,
+    seed: int = 42,
+    group: str = "region",
+    actors: Annotated[
+        bool, Query(description="Run on the organisation network (shared projects, events).")
+    ] = False,
+) -> dict[str, Any]:
+    """Compute metrics and store them as ``metric_*`` node properties (editor role: a write)."""
+    names = name or list(DEFAULT_METRICS)
+    try:
+        run = run_metrics(
+            store,
+            names,
+            flt=flt,
+            options=MetricOptions(seed=seed, group=group, actors=actors),
+            write=True,
+            state_dir=settings.state_dir,
+        )
+    except AnalyticsError as exc:
+        audit(principal, "write_metrics", names, "rejected")
+        raise _bad(exc) from None
+    audit(principal, "write_metrics", names, "written")
+    return {"written": run.written, "runs": [r.run.as_dict() for r in run.results]}
+
+
+@router.get("/analytics/introductions")
+def introductions(
+    store: StoreDep,
+    principal: Analyst,
+    flt: Filter,
+    method: str = "adamic_adar",
+    org: str | None = None,
+    top: Top = 20,
+) -> dict[str, Any]:
+    """Suggested introductions between organisations that do not yet cooperate."""
+    try:
+        graph = project(store, flt).undirected()
+        return suggest_introductions(graph, method=method, top=top, node=org).as_dict()
+    except AnalyticsError as exc:
+        raise _bad(exc) from None
+
+
+@router.get("/challenges/{challenge_id}/matches")
+def challenge_matches(
+    store: StoreDep, principal: Analyst, challenge_id: str, top: Top = 10
+) -> dict[str, Any]:
+    """Potential solution providers for a challenge, each with topics and introduction path."""
+    try:
+        return match_challenge(store, challenge_id, top=top).as_dict()
+    except AnalyticsError as exc:
+        raise _bad(exc, not_found="no challenge" in str(exc)) from None
+
+
+@router.get("/analytics/snapshots")
+def snapshots(principal: Analyst, settings: SettingsDep) -> list[dict[str, Any]]:
+    """The snapshots made with ``scaleup snapshot create``."""
+    return list_snapshots(settings.state_dir)
+
+
+@router.get("/analytics/snapshots/diff")
+def snapshot_diff(
+    principal: Analyst,
+    settings: SettingsDep,
+    a: Annotated[str, Query(description="The earlier snapshot.")],
+    b: Annotated[str, Query(description="The later snapshot.")],
+    top: Top = 10,
+) -> dict[str, Any]:
+    """What changed between two snapshots: links, centrality, communities."""
+    try:
+        return diff(settings.state_dir, a, b, top=top)
+    except AnalyticsError as exc:
+        raise _bad(exc, not_found="no snapshot" in str(exc)) from None
