@@ -79,7 +79,10 @@ def _build_graph(orgs: int, graph: str) -> dict[str, int]:
     store = open_store(f"embedded://{DB_DIR}", graph=graph)
     try:
         counts = store.counts()
-        if counts["nodes"]["Organisation"] < orgs:
+        stale = store.read(  # written before the store kept folded names for search
+            "MATCH (o:Organisation) WHERE o.name_fold IS NULL RETURN count(o) AS n"
+        )
+        if counts["nodes"]["Organisation"] < orgs or (stale and stale[0]["n"]):
             store.clear()
             store.setup_schema()
             manifest = load_manifest(generate_population(orgs, 7, DB_DIR / f"gen-{orgs}"))

@@ -12,8 +12,13 @@ from scaleup_graph.store import GraphStore
 
 
 def scaleup(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "scaleup_graph", *args], env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "scaleup_graph", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_version_and_help(store_env: dict[str, str]) -> None:
@@ -31,8 +36,7 @@ def test_every_command_has_help_with_an_example(store_env: dict[str, str]) -> No
     for command in app.registered_commands:
         doc = (command.callback.__doc__ or "") if command.callback else ""
         if "Example" not in doc:
-            missing.append(command.name or (command.callback.__name__ if command.callback
-                                            else "?"))
+            missing.append(command.name or (command.callback.__name__ if command.callback else "?"))
     assert missing == [], f"commands without an example in their help: {missing}"
 
 
@@ -52,8 +56,9 @@ def test_ingest_exit_codes(store: GraphStore, store_env: dict[str, str], tmp_pat
     assert unknown.returncode == 2 and "unknown label 'Company'" in unknown.stderr
 
 
-def test_stats_json_counts_what_was_ingested(store: GraphStore, store_env: dict[str, str],
-                                             tmp_path: Path) -> None:
+def test_stats_json_counts_what_was_ingested(
+    store: GraphStore, store_env: dict[str, str], tmp_path: Path
+) -> None:
     (tmp_path / "t.csv").write_text("name\nA\nB\nC\n")
     scaleup(store_env, "ingest", str(tmp_path / "t.csv"), "--label", "Topic")
     counts = json.loads(scaleup(store_env, "stats", "--json").stdout)

@@ -295,7 +295,7 @@ class _Run:
     def relationships(self, spec: FileSpec, index: int, mapping: RelMapping, m: int) -> None:
         key_name = f"{index}:r{m}"
         batch: list[tuple[int, str, str, dict[str, Any]]] = []
-        self._written_links: set[int] = set()
+        self._written_links = set()
         batch_no = 0
         skip = self.checkpoint.batches_done(key_name)
         for line, row in self._rows(spec):
