@@ -454,6 +454,10 @@
     }
     body.append(ul);
     body.dataset.id = d.id;
+    // -- workflows (issue 6): the challenge / lineage panel follows the selected node --
+    window.__explorer.lastDetails = d;
+    if (window.__workflows) window.__workflows.show(d);
+    // -- /workflows --
   }
 
   function renderLegend() {
@@ -584,6 +588,7 @@
       sessionStorage.removeItem(KEY_STORE);
       if (nodesDS) { nodesDS.clear(); edgesDS.clear(); }
       $('details-body').replaceChildren();
+      if (window.__workflows) window.__workflows.show(null);  // workflows (issue 6)
       state.role = null;
       askKey();
     });
@@ -627,6 +632,18 @@
   }
 
   window.__explorer = { network: null, frames: 0, firstFrame: 0, mode: BOOT.mode };
+  // -- workflows (issue 6): panels for challenges, pitch events and best-practice lineage;
+  // they need the API, so they load in live mode only (an offline export has none) --
+  Object.assign(window.__explorer, {
+    t, el, lang: () => state.lang, select: (id) => selectNode(id), lastDetails: null,
+    apiKey: () => sessionStorage.getItem(KEY_STORE) || '',
+  });
+  if (BOOT.mode === 'live') {
+    const wf = document.createElement('script');
+    wf.src = '/api/v1/explorer/workflows.js';
+    document.body.append(wf);
+  }
+  // -- /workflows --
   wireControls();
   applyTexts();
   if (typeof vis === 'undefined') {

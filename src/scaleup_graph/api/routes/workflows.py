@@ -1,0 +1,391 @@
+"""Workflow routes: the Open Innovation Challenge round, best-practice lineage, Scale-Up content
+exchange and the consent-checked newsletter export.
+
+Thin: every answer comes from :mod:`scaleup_graph.workflows`. Writes need ``editor``, reads
+``viewer``, the newsletter export ``contacts`` (its purpose goes to the audit log). A refused
+step answers ``{"error": {"code", "message", "field"}}`` (404 unknown id, 409 the graph's state
+forbids it, 422 bad input) and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from scaleup_graph import workflows as wf
+from scaleup_graph.api.deps import Principal, StoreDep, audit, require_role
+from scaleup_graph.api.errors import error_body
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1", tags=["workflows"])
+Viewer = Annotated[Principal, Depends(require_role("viewer"))]
+Editor = Annotated[Principal, Depends(require_role("editor"))]
+Contacts = Annotated[Principal, Depends(require_role("contacts"))]
+Id = Annotated[str, Path(max_length=200, description="a node id, e.g. challenge-... or org-...")]
+Date = Annotated[str | None, Field(default=None, max_length=10, description="YYYY-MM-DD; today")]
+
+
+def _refused(exc: wf.WorkflowError) -> JSONResponse:
+    extra = {"field": exc.field} if exc.field else {}
+    return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=exc.status)
+
+
+def _write[T](
+    principal: Principal, action: str, subject: str, step: Callable[[], T], status: int = 200
+) -> T | JSONResponse:
+    """Run a write step; audit it (also when refused) and map refusals to JSON errors."""
+    try:
+        result = step()
+    except wf.WorkflowError as exc:
+        audit(principal, action, [subject], f"refused:{exc.code}")
+        return _refused(exc)
+    audit(principal, action, [subject], "ok")
+    if status != 200:
+        return JSONResponse(result, status_code=status)
+    return result
+
+
+def _read[T](step: Callable[[], T]) -> T | JSONResponse:
+    try:
+        return step()
+    except wf.WorkflowError as exc:
+        return _refused(exc)
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChallengeDraft(_Body):
+    posed_by: str = Field(max_length=200, description="id of the organisation (an SME) posing it")
+    name: str = Field(max_length=500, description="short title of the problem")
+    description: str = Field(default="", max_length=20000)
+    topics: list[str] = Field(
+        max_length=20, description="known topic ids or names (German or English)"
+    )
+    date: Date = None
+
+
+class Transition(_Body):
+    to: Literal["published", "pitched", "solved", "closed"]
+    date: Date = None
+    event: str | None = Field(default=None, max_length=200, description="pitch Event (pitched)")
+    proposals: list[str] | None = Field(
+        default=None, max_length=200, description="proposals pitched with it (default: all)"
+    )
+    accepted: list[str] = Field(
+        default_factory=list, max_length=200, description="proposals that solved it (solved)"
+    )
+
+
+class ProposalIn(_Body):
+    organisation: str = Field(max_length=200, description="id of the proposing organisation")
+    name: str = Field(max_length=500)
+    description: str = Field(default="", max_length=20000)
+    date: Date = None
+
+
+class ContentIn(_Body):
+    publisher: str = Field(max_length=200, description="id of the publishing organisation")
+    kind: Literal["news", "offer", "event", "study"]
+    name: str = Field(max_length=500, description="the title")
+    topics: list[str] = Field(max_length=20, description="known topic ids or names")
+    url: str | None = Field(default=None, max_length=2000)
+    description: str = Field(default="", max_length=20000)
+    date: Date = None
+
+
+class ShareIn(_Body):
+    by: str = Field(max_length=200, description="organisation that shared it (holds the item)")
+    with_: list[str] = Field(alias="with", max_length=100, description="receiving organisations")
+    date: Date = None
+
+
+class SubscriptionsIn(_Body):
+    topics: list[str] = Field(max_length=20, description="the complete new set of topics")
+
+
+# --- challenges ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/challenges", summary="Draft a challenge (Open Innovation Challenge)", status_code=201
+)
+def create_challenge(body: ChallengeDraft, principal: Editor, store: StoreDep) -> Any:
+    """An SME drafts a challenge with known topics; it starts as `draft`. Publish it with
+    `POST /challenges/{id}/transitions {"to": "published"}`."""
+    return _write(
+        principal,
+        "challenge_draft",
+        body.posed_by,
+        lambda: wf.draft_challenge(
+            store,
+            posed_by=body.posed_by,
+            name=body.name,
+            topics=body.topics,
+            description=body.description,
+            date=body.date,
+            actor=principal.key_id,
+        ),
+        status=201,
+    )
+
+
+@router.get("/challenges/open", summary="Challenges open for proposals, grouped by topic")
+def open_challenges(
+    principal: Viewer,
+    store: StoreDep,
+    topic: Annotated[str, Query(max_length=200, description="a topic id or name")] = "",
+) -> Any:
+    """Published challenges (the only ones that take proposals) with who posed them, their
+    topics and proposal counts, plus `by_topic`: topic -> challenge ids."""
+    return _read(lambda: wf.open_challenges(store, topic))
+
+
+@router.get(
+    "/challenges/{challenge_id}/round", summary="A challenge's lifecycle, proposals, matches"
+)
+def challenge_round(
+    challenge_id: Id,
+    principal: Viewer,
+    store: StoreDep,
+    top: Annotated[int, Query(ge=1, le=50, description="how many suggested providers")] = 5,
+) -> Any:
+    """Status with dated history and possible next steps, who posed it, the events it was
+    pitched at, its proposals and the suggested solution providers (analytics matchmaking,
+    each with matching topics and introduction path)."""
+    return _read(lambda: wf.challenge_round(store, challenge_id, top))
+
+
+@router.post(
+    "/challenges/{challenge_id}/transitions", summary="Move a challenge to its next status"
+)
+def challenge_transition(
+    challenge_id: Id, body: Transition, principal: Editor, store: StoreDep
+) -> Any:
+    """draft -> published -> pitched (needs `event`) -> solved, or -> closed; dated (`date`,
+    default today; for `pitched` the event's date). Out-of-order steps are refused with 409
+    naming the possible next steps."""
+    return _write(
+        principal,
+        f"challenge_{body.to}",
+        challenge_id,
+        lambda: wf.transition(
+            store,
+            challenge_id,
+            body.to,
+            date=body.date,
+            event=body.event,
+            proposals=body.proposals,
+            accepted=body.accepted,
+            actor=principal.key_id,
+        ),
+    )
+
+
+@router.post(
+    "/challenges/{challenge_id}/proposals",
+    summary="Submit a proposal to a published challenge",
+    status_code=201,
+)
+def submit_proposal(challenge_id: Id, body: ProposalIn, principal: Editor, store: StoreDep) -> Any:
+    """One proposal per organisation and challenge, only while it is `published` (409
+    otherwise); the poser cannot propose to its own challenge."""
+    return _write(
+        principal,
+        "proposal_submit",
+        challenge_id,
+        lambda: wf.submit_proposal(
+            store,
+            challenge_id,
+            organisation=body.organisation,
+            name=body.name,
+            description=body.description,
+            date=body.date,
+            actor=principal.key_id,
+        ),
+        status=201,
+    )
+
+
+@router.get("/events/{event_id}/programme", summary="The pitch event's programme")
+def programme(event_id: Id, principal: Viewer, store: StoreDep) -> Any:
+    """The challenges pitched at the event, each with the proposals pitched for it and the
+    organisations presenting them."""
+    return _read(lambda: wf.pitch_programme(store, event_id))
+
+
+# --- best practices -------------------------------------------------------------------------
+
+
+@router.get("/practices/{practice_id}/lineage", summary="Lineage of a best practice")
+def lineage(practice_id: Id, principal: Viewer, store: StoreDep) -> Any:
+    """Who presented it (organisations, regions), the regions it was transferred to (with
+    phase), what was modelled on it (`inspired`, with depth) and what it was modelled on."""
+    return _read(lambda: wf.practice_lineage(store, practice_id))
+
+
+# --- content exchange -----------------------------------------------------------------------
+
+
+@router.post("/content", summary="Publish a Scale-Up content item", status_code=201)
+def publish(body: ContentIn, principal: Editor, store: StoreDep) -> Any:
+    """News, offer, event or study about known topics (unknown topics: 422, nothing stored)."""
+    return _write(
+        principal,
+        "content_publish",
+        body.publisher,
+        lambda: wf.publish_content(
+            store,
+            publisher=body.publisher,
+            kind=body.kind,
+            name=body.name,
+            topics=body.topics,
+            url=body.url,
+            description=body.description,
+            date=body.date,
+            actor=principal.key_id,
+        ),
+        status=201,
+    )
+
+
+@router.post("/content/{content_id}/shares", summary="Record that an item was shared")
+def share(content_id: Id, body: ShareIn, principal: Editor, store: StoreDep) -> Any:
+    """`by` shared the item with each organisation of `with` (SHARED_WITH, with by and date).
+    `by` must have published or received it, so every share chains back to the publisher."""
+    return _write(
+        principal,
+        "content_share",
+        content_id,
+        lambda: wf.share_content(
+            store,
+            content_id,
+            by=body.by,
+            targets=body.with_,
+            date=body.date,
+            actor=principal.key_id,
+        ),
+    )
+
+
+@router.get("/content/{content_id}/reach", summary="Who an item reached, in how many hops")
+def reach(content_id: Id, principal: Viewer, store: StoreDep) -> Any:
+    """Receivers with their hops from the publisher (fewest shares), counts per hop, the
+    regions and countries reached, and how many organisations subscribe to its topics."""
+    return _read(lambda: wf.content_reach(store, content_id))
+
+
+@router.put("/organisations/{org_id}/subscriptions", summary="Set an organisation's topics")
+def set_subscriptions(org_id: Id, body: SubscriptionsIn, principal: Editor, store: StoreDep) -> Any:
+    """Replaces the organisation's subscriptions with `topics` (at least one known topic)."""
+    return _write(
+        principal,
+        "subscriptions_set",
+        org_id,
+        lambda: {
+            "organisation": org_id,
+            "topics": wf.subscribe(store, org_id, body.topics, actor=principal.key_id),
+        },
+    )
+
+
+@router.get("/organisations/{org_id}/subscriptions", summary="An organisation's topics")
+def get_subscriptions(org_id: Id, principal: Viewer, store: StoreDep) -> Any:
+    return _read(lambda: {"organisation": org_id, "topics": wf.subscriptions(store, org_id)})
+
+
+@router.get("/feed", summary="An organisation's content feed")
+def content_feed(
+    principal: Viewer,
+    store: StoreDep,
+    organisation: Annotated[str, Query(max_length=200, description="organisation id")],
+    since: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
+    until: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Any:
+    """Items about its subscribed topics and items shared with it, newest first; each says
+    why it is there (`matched_topics`, `shared_by`)."""
+    return _read(lambda: wf.feed(store, organisation, since=since, until=until, limit=limit))
+
+
+@router.get(
+    "/organisations/{org_id}/digest",
+    summary="The weekly digest as plain text or HTML",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/plain": {}, "text/html": {}}}},
+)
+def digest(
+    org_id: Id,
+    principal: Viewer,
+    store: StoreDep,
+    format: Annotated[Literal["text", "html"], Query(description="text or html")] = "text",
+    lang: Annotated[Literal["de", "en"], Query()] = "de",
+    week_ending: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
+) -> Response:
+    """The week's feed items and the open challenges in its topics; nothing is sent. An
+    organisation without subscriptions gets 409 saying how to subscribe."""
+    try:
+        body = wf.weekly_digest(store, org_id, fmt=format, lang=lang, week_ending=week_ending)
+    except wf.WorkflowError as exc:
+        return _refused(exc)
+    if format == "html":
+        return HTMLResponse(body)
+    return PlainTextResponse(body)
+
+
+# --- newsletter -----------------------------------------------------------------------------
+
+
+@router.get("/contacts/newsletter", summary="Contacts who consented to a purpose (contacts role)")
+def newsletter(
+    principal: Contacts,
+    store: StoreDep,
+    purpose: Annotated[str, Query(max_length=50, description="e.g. newsletter")],
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+) -> Any:
+    """Only persons whose `consent` list contains the purpose, with e-mail and organisations;
+    the purpose and the persons' ids (never their names) are written to the audit log."""
+    try:
+        export = wf.newsletter_contacts(store, purpose)
+    except wf.WorkflowError as exc:
+        audit(principal, "newsletter_export", [], f"refused:{exc.code}")
+        return _refused(exc)
+    audit(
+        principal,
+        f"newsletter_export purpose={export['purpose']}",
+        [c["id"] for c in export["contacts"]],
+        "read",
+    )
+    if format == "csv":
+        return PlainTextResponse(wf.as_csv(export), media_type="text/csv; charset=utf-8")
+    return export
+
+
+# --- the explorer's workflow panels ---------------------------------------------------------
+
+
+@cache
+def _panel_script() -> str:
+    return (
+        resources.files("scaleup_graph.visualisation")
+        .joinpath("static/workflows.js")
+        .read_text(encoding="utf-8")
+    )
+
+
+@router.get("/explorer/workflows.js", include_in_schema=False)
+def panel_script() -> Response:
+    """The explorer's challenge and lineage panels (loaded by explorer.js in live mode)."""
+    return Response(
+        _panel_script(),
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
