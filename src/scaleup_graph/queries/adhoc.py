@@ -31,6 +31,13 @@ _PROCEDURE_CALL = re.compile(r"\bCALL\s+(?!\{)", re.IGNORECASE)
 _WRITES = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|FOREACH)\b", re.IGNORECASE)
 _SYSTEM = re.compile(r"_Suppressed", re.IGNORECASE)
 _HASH = re.compile(r"^[0-9a-f]{64}$")
+# FalkorDB allocates a range() list whole, before any time limit applies: range(1, 2000000000)
+# asks for 32 GB and the server aborts. Ad-hoc range() takes integer literals, bounded.
+_RANGE_CALL = re.compile(r"\brange\s*\(", re.IGNORECASE)
+_RANGE_LITERAL = re.compile(r"range\s*\(\s*(-?\d+)\s*,\s*(-?\d+)\s*(?:,\s*(-?\d+)\s*)?\)", re.I)
+_MAX_RANGE = 1_000_000
+# The driver writes parameter names into the query's CYPHER header unquoted: identifiers only.
+_PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +86,18 @@ def check_adhoc(query: str, max_length: int = MAX_QUERY_LENGTH) -> None:
             f"ad-hoc queries are read-only ({write.group(1).upper()} found); "
             "editors change data through /api/v1/nodes"
         )
+    for call in _RANGE_CALL.finditer(code):
+        literal = _RANGE_LITERAL.match(code, call.start())
+        step = int(literal.group(3) or 1) if literal else 0
+        if (
+            not literal
+            or not step
+            or abs(int(literal.group(2)) - int(literal.group(1))) > (_MAX_RANGE * abs(step))
+        ):
+            raise QueryRejected(
+                "range() in ad-hoc queries takes integer literals and at most "
+                f"{_MAX_RANGE:,} values (a larger list would exhaust the database's memory)"
+            )
     if _SYSTEM.search(code):
         raise QueryRejected("system labels are not queryable; use the schema's labels")
 
@@ -136,8 +155,13 @@ def run_adhoc(
         raise PermissionDenied(ADHOC_ROLE, role)
     check_adhoc(query, max_length)
     params = dict(params or {})
-    if len(params) > _MAX_PARAMS or not all(isinstance(k, str) for k in params):
-        raise QueryError(f"send at most {_MAX_PARAMS} parameters, named by text")
+    if len(params) > _MAX_PARAMS or not all(
+        isinstance(k, str) and _PARAM_NAME.fullmatch(k) for k in params
+    ):
+        raise QueryError(
+            f"send at most {_MAX_PARAMS} parameters, each named like a Cypher identifier "
+            "(letters, digits, underscore)"
+        )
     rows, truncated = store.read_only(query, params, timeout_ms=timeout_ms, row_cap=row_cap)
     candidates = {s for row in rows for s in _strings(row) if _HASH.match(s)}
     hidden = store.suppressed(candidates) if candidates else set()

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from scaleup_graph.api.deps import StoreDep, require_role
 from scaleup_graph.settings import get_settings
-from scaleup_graph.store import QueryTimeout, StoreError
+from scaleup_graph.store import QueryRejected, QueryTimeout, StoreError
 from scaleup_graph.visualisation import (
     ASSETS,
     ViewError,
@@ -56,6 +56,16 @@ def _answer(lang: str, build: Callable[[], Any]) -> Any:
         log.warning("explorer query timed out")
         return JSONResponse(
             {"detail": text("err_slow", lang), "key": "err_slow", "values": {}}, status_code=504
+        )
+    except QueryRejected as exc:  # a value the database cannot take: the caller's input
+        values = {"detail": str(exc)}
+        return JSONResponse(
+            {
+                "detail": text("err_bad_request", lang, **values),
+                "key": "err_bad_request",
+                "values": values,
+            },
+            status_code=400,
         )
     except StoreError:
         log.warning("explorer could not read the store", exc_info=True)
