@@ -38,7 +38,7 @@ fix: $(STAMP)
 	$(BIN)/ruff format src tests bench
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m pip install -q -e '.[dev,bench]' && $(BIN)/python -m bench && $(BIN)/python -m bench.report
 
 check-hard: $(STAMP)
 	$(BIN)/python -m pytest -q -m hard tests; rc=$$?; [ $$rc -eq 5 ] && echo "no hard tests yet" && exit 0; exit $$rc

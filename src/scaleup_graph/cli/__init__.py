@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "scaleup_graph.cli.workflow_cmds",
     "scaleup_graph.cli.neo4j_cmds",
     "scaleup_graph.cli.explorer_cmds",
+    "scaleup_graph.cli.bench_cmds",
 )
 
 for _name in COMMAND_MODULES:
