@@ -111,13 +111,7 @@ def louvain(
     def compute() -> tuple[dict[str, float], dict[str, Any]]:
         groups = _RUN[use](graph, seed, resolution)
         values = {node: float(i) for i, members in enumerate(groups) for node in members}
-        by_id = {str(x): x for x in graph.nodes()}
-        modularity = nx.community.modularity(
-            graph,
-            [{by_id[x] for x in g} for g in groups],
-            weight="weight",
-            resolution=resolution,
-        )
+        modularity = _modularity(graph, {x: i for i, g in enumerate(groups) for x in g}, resolution)
         return values, {
             "modularity": round(float(modularity), 6),
             "communities": len(groups),
@@ -142,3 +136,28 @@ def partition_of(result: MetricResult) -> dict[int, set[str]]:
     for node, community in result.values.items():
         groups.setdefault(int(community), set()).add(node)
     return groups
+
+
+def _modularity(graph: nx.Graph, community: dict[str, int], resolution: float) -> float:
+    """Newman's modularity with resolution, as networkx defines it, in one pass over the edges
+    (networkx's own function took longer than the Louvain run itself on large graphs).
+
+    >>> g = nx.Graph([(1, 2), (3, 4)])
+    >>> round(_modularity(g, {"1": 0, "2": 0, "3": 1, "4": 1}, 1.0), 3)
+    0.5
+    """
+    total = 0.0
+    inside: dict[int, float] = {}
+    degree: dict[int, float] = {}
+    for a, b, w in graph.edges(data="weight", default=1.0):
+        ca, cb = community[str(a)], community[str(b)]
+        total += w
+        degree[ca] = degree.get(ca, 0.0) + w
+        degree[cb] = degree.get(cb, 0.0) + w
+        if ca == cb:
+            inside[ca] = inside.get(ca, 0.0) + w
+    if total == 0:
+        return 0.0
+    return sum(
+        inside.get(c, 0.0) / total - resolution * (d / (2 * total)) ** 2 for c, d in degree.items()
+    )

@@ -121,7 +121,7 @@ class ProjectionFilter:
             )
         for name, value in (("since", self.since), ("until", self.until)):
             if value is not None and not _DATE.match(value):
-                raise AnalyticsError(f"{name} must be a date like 2022-01-31, not {value!r}")
+                raise AnalyticsError(f"{name} must be a date like 2022-01-31")
         if self.since and self.until and self.since > self.until:
             raise AnalyticsError(f"since ({self.since}) is after until ({self.until})")
 
@@ -216,7 +216,8 @@ def _scope_ids(store: GraphStore, flt: ProjectionFilter) -> set[str] | None:
         }
         if not regions:
             raise AnalyticsError(
-                f"no region {flt.region!r}: give a Region id (region-de73) or a NUTS code prefix "
+                "no region with this id or code: give a Region id (region-de73) or a NUTS code "
+                "prefix "
                 "(DE7, DE73) that the store holds"
             )
         # Sub-regions (PART_OF) count as inside; NUTS codes nest, so the prefix covers most.
@@ -262,7 +263,7 @@ def _scope_ids(store: GraphStore, flt: ProjectionFilter) -> set[str] | None:
         missing = sorted(set(flt.projects) - found)
         if missing:
             raise AnalyticsError(
-                f"no project with id {', '.join(missing)}; check the id in the explorer "
+                f"no project with {len(missing)} of the ids given; check the ids in the explorer "
                 "(search for the project) and pass Project ids such as project-..."
             )
         linked = {

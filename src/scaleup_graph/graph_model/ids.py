@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from scaleup_graph.graph_model.schema import NODE_TYPES
 
@@ -42,6 +43,7 @@ def slugify(text: str, max_length: int = 80) -> str:
     return slug or hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+@lru_cache(maxsize=65536)  # ingest derives the same ids again and again (one row per link)
 def make_id(label: str, natural_key: str) -> str:
     """The id of a node from its label and a natural key (a name, a code).
 
