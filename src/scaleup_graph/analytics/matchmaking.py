@@ -174,9 +174,7 @@ def match_challenge(
     if not rows:
         known = [r["id"] for r in store.read(_SOME_CHALLENGES)]
         hint = f" (for example {', '.join(known)})" if known else " (the store holds none yet)"
-        raise AnalyticsError(
-            f"no challenge with this id; pass the id of a Challenge node{hint}"
-        )
+        raise AnalyticsError(f"no challenge with this id; pass the id of a Challenge node{hint}")
     ch = rows[0]
     wanted = _fold_set([*(ch["topics"] or []), *ch["linked"]])
     posers = set(ch["posers"])
