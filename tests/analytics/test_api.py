@@ -49,7 +49,7 @@ def test_bad_parameters_are_4xx_json(client: TestClient, settings: Settings) -> 
         ("/api/v1/analytics/metrics?name=fame", 422, "unknown metric"),
         ("/api/v1/analytics/metrics?label=Company", 422, "unknown label"),
         ("/api/v1/analytics/metrics?label=Event", 422, "too few"),
-        ("/api/v1/challenges/challenge-nope/matches", 404, "no challenge with id"),
+        ("/api/v1/challenges/challenge-nope/matches", 404, "no challenge with this id"),
         ("/api/v1/analytics/snapshots/diff?a=x&b=y", 404, "no snapshot named"),
     ]:
         response = client.get(url, headers=key)

@@ -48,7 +48,7 @@ def test_seed_challenge_ranks_providers_that_hold_its_topics(seeded: GraphStore)
 
 
 def test_unknown_challenge_and_bad_weights(small: GraphStore) -> None:
-    with pytest.raises(AnalyticsError, match="no challenge with id 'challenge-nope'"):
+    with pytest.raises(AnalyticsError, match="no challenge with this id"):
         match_challenge(small, "challenge-nope")
     with pytest.raises(AnalyticsError, match="weights"):
         match_challenge(small, "challenge-x", weights={"topic": 1.0})

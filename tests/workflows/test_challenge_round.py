@@ -207,7 +207,7 @@ def test_bad_drafts_are_refused_with_nothing_stored(
         "unknown poser": (
             {"posed_by": "org-nope", "name": "X", "topics": ["Logistics"]},
             404,
-            "no Organisation with id 'org-nope'",
+            "no Organisation with this id",
         ),
         "empty name": (
             {"posed_by": POSER, "name": " ", "topics": ["Logistics"]},

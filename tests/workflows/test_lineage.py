@@ -39,5 +39,5 @@ def test_lazio_practice_inspired_the_nordhessen_open_innovation_challenge(
     ]
     missing = seeded_client.get("/api/v1/practices/practice-nope/lineage", headers=keys["viewer"])
     assert missing.status_code == 404
-    assert "no BestPractice with id 'practice-nope'" in missing.json()["error"]["message"]
+    assert "no BestPractice with this id" in missing.json()["error"]["message"]
     assert seeded_client.get("/api/v1/practices/practice-nope/lineage").status_code == 401

@@ -38,7 +38,10 @@ def bench(
         bool, typer.Option(help="Install the peers first (pip install -e '.[bench]').")
     ] = True,
 ) -> None:
-    """Run the benchmark suite: our figures beside peers measured in the same run."""
+    """Run the benchmark suite: our figures beside peers measured in the same run.
+
+    Example: scaleup bench --sizes S --cases ingest,metrics --repeat 5
+    """
     root = _checkout()
     if root is None:
         fail("no bench/ folder here or above: run this in a source checkout of ScaleUp Graph")

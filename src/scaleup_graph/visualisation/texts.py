@@ -44,7 +44,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "Klick öffnet eine Gruppe.",
         "group": "Gruppe",
         "members": "Mitglieder",
-        "err_unknown_node": "Diesen Knoten gibt es nicht (mehr): {id}",
+        "err_unknown_node": "Diesen Knoten gibt es nicht (mehr)",
         "err_hops": "Die Schrittzahl muss zwischen 1 und {max} liegen.",
         "err_filter_empty": "Kein Knoten passt zu den gewählten Filtern.",
         "err_slow": "Die Datenbank antwortet gerade zu langsam. Bitte Auswahl verkleinern "
@@ -120,7 +120,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "aggregate_hint": "Large view: groups are shown as aggregate nodes; click one to open it.",
         "group": "Group",
         "members": "Members",
-        "err_unknown_node": "This node does not exist (any more): {id}",
+        "err_unknown_node": "This node does not exist (any more)",
         "err_hops": "Hops must be between 1 and {max}.",
         "err_filter_empty": "No node matches the chosen filters.",
         "err_slow": "The database is answering too slowly. Narrow the view or try again later.",

@@ -88,7 +88,7 @@ def _message(key: str, **values: Any) -> dict[str, Any]:
 def _require_node(store: GraphStore, node_id: str, timeout_ms: int | None) -> dict[str, Any]:
     found = fetch.fetch_nodes(store, [node_id], timeout_ms=timeout_ms)
     if node_id not in found:
-        raise ViewError("err_unknown_node", 404, id=node_id[:200])
+        raise ViewError("err_unknown_node", 404)  # the id is not echoed: it may be an e-mail
     return found[node_id]
 
 
@@ -130,7 +130,7 @@ def _apply_filters(
             continue
         chosen = _require_node(store, value, timeout_ms)
         if primary_label(chosen) != node_label:
-            raise ViewError("err_unknown_node", 404, id=value[:200])
+            raise ViewError("err_unknown_node", 404)
         linked = fetch.linked_ids(store, node_label, value, timeout_ms=timeout_ms) | {value}
         if node_label == "Topic":  # a topic also reaches nodes that list it by name
             name = chosen.get("name")

@@ -29,7 +29,7 @@ def require_node(store: GraphStore, label: str, node_id: str, field: str) -> dic
     )
     if not rows:
         raise NotFound(
-            f"{field}: there is no {label} with id {node_id[:120]!r}; look it up with the "
+            f"{field}: there is no {label} with this id; look it up with the "
             "search (GET /api/v1/organisations?q=... or the explorer)",
             field,
         )

@@ -14,7 +14,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from scaleup_graph.api.deps import StoreDep, require_role
+from scaleup_graph.api.deps import StoreDep, audit, require_role
+from scaleup_graph.api.errors import RETRY_AFTER_S
+from scaleup_graph.graph_model import NODE_TYPES
+from scaleup_graph.queries.privacy import sees_pii
 from scaleup_graph.settings import get_settings
 from scaleup_graph.store import QueryRejected, QueryTimeout, StoreError
 from scaleup_graph.visualisation import (
@@ -42,10 +45,33 @@ Viewer = Annotated[Any, Depends(require_role("viewer"))]
 Lang = Annotated[Literal["de", "en"], Query(description="language of captions and messages")]
 
 
-def _answer(lang: str, build: Callable[[], Any]) -> Any:
-    """Run ``build``; bad input and database trouble become a JSON message the page shows."""
+_PERSON_PREFIX = f"{NODE_TYPES['Person'].id_prefix}-"
+
+
+def _person_ids(value: Any) -> set[str]:
+    """Ids of the persons in an explorer answer (its nodes carry ``id``, not ``_labels``)."""
+    if isinstance(value, dict):
+        found = {value["id"]} if str(value.get("id", "")).startswith(_PERSON_PREFIX) else set()
+        return found.union(*(_person_ids(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_person_ids(v) for v in value))
+    return set()
+
+
+def _answer(
+    lang: str, build: Callable[[], Any], principal: Any = None, action: str = "explorer"
+) -> Any:
+    """Run ``build``; bad input and database trouble become a JSON message the page shows.
+
+    An answer that shows persons to a role allowed to see their fields is audited.
+    """
     try:
-        return build()
+        result = build()
+        if principal is not None and sees_pii(principal.role):
+            ids = _person_ids(result)
+            if ids:
+                audit(principal, action, ids, "read")
+        return result
     except ViewError as exc:
         log.info("explorer refused a request: %s", exc.key)
         return JSONResponse(
@@ -72,6 +98,7 @@ def _answer(lang: str, build: Callable[[], Any]) -> Any:
         return JSONResponse(
             {"detail": text("err_unavailable", lang), "key": "err_unavailable", "values": {}},
             status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
         )
 
 
@@ -118,6 +145,8 @@ def explorer_search(
         lambda: search(
             store, q, role=principal.role, lang=lang, limit=limit, timeout_ms=_timeout()
         ),
+        principal,
+        "explorer_search",
     )
 
 
@@ -152,7 +181,7 @@ def explorer_view_route(
             timeout_ms=_timeout(),
         )
 
-    return _answer(lang, build)
+    return _answer(lang, build, principal, "explorer_view")
 
 
 @router.get(f"{API}/expand")
@@ -164,7 +193,10 @@ def explorer_expand(
 ) -> Any:
     """The direct neighbours of a node (double-click in the page)."""
     return _answer(
-        lang, lambda: expand(store, id, role=principal.role, lang=lang, timeout_ms=_timeout())
+        lang,
+        lambda: expand(store, id, role=principal.role, lang=lang, timeout_ms=_timeout()),
+        principal,
+        "explorer_expand",
     )
 
 
@@ -172,5 +204,8 @@ def explorer_expand(
 def explorer_node(store: StoreDep, principal: Viewer, node_id: str, lang: Lang = "de") -> Any:
     """A node's properties (personal fields only for contacts and above) and its links."""
     return _answer(
-        lang, lambda: details(store, node_id, role=principal.role, lang=lang, timeout_ms=_timeout())
+        lang,
+        lambda: details(store, node_id, role=principal.role, lang=lang, timeout_ms=_timeout()),
+        principal,
+        "explorer_node",
     )

@@ -5,6 +5,7 @@ Validated like ingest (graph_model.validate_node), written with the store's upse
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
@@ -13,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit, require_role
 from scaleup_graph.api.errors import error_body
+from scaleup_graph.graph_model import NODE_TYPES, REL_TYPES
 from scaleup_graph.queries.edits import EditRejected, write_node, write_relationship
 
 __all__ = ["router"]
@@ -25,6 +27,15 @@ class RelationshipBody(BaseModel):
     start: str = Field(max_length=200, description="id of the start node")
     end: str = Field(max_length=200, description="id of the end node")
     properties: dict[str, Any] = Field(default_factory=dict)
+
+
+#: The form of an id (prefix-slug or prefix-hash). A refused write's path and body may hold
+#: anything (an e-mail typed as id): only ids of this form go to the audit log.
+_ID_FORM = re.compile(r"[a-z][a-z0-9]*-[a-z0-9-]{1,200}")
+
+
+def _audit_ids(*ids: str) -> list[str]:
+    return [i for i in ids if _ID_FORM.fullmatch(i)]
 
 
 def _rejected(exc: EditRejected) -> JSONResponse:
@@ -54,7 +65,8 @@ def put_node(
             salt=settings.suppression_salt.get_secret_value(),
         )
     except EditRejected as exc:
-        audit(principal, f"write_node:{label}", [node_id], f"rejected:{exc.status}")
+        action = f"write_node:{label if label in NODE_TYPES else '(unknown label)'}"
+        audit(principal, action, _audit_ids(node_id), f"rejected:{exc.status}")
         return _rejected(exc)
     audit(principal, f"write_node:{label}", [node_id], "written")
     return {"label": label, "id": node_id, "properties": stored}
@@ -75,8 +87,8 @@ def put_relationship(
     except EditRejected as exc:
         audit(
             principal,
-            f"write_relationship:{rel_type}",
-            [body.start, body.end],
+            f"write_relationship:{rel_type if rel_type in REL_TYPES else '(unknown type)'}",
+            _audit_ids(body.start, body.end),
             f"rejected:{exc.status}",
         )
         return _rejected(exc)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException
 
 from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit, require_role
+from scaleup_graph.graph_model import NODE_TYPES
 from scaleup_graph.queries import daily
 from scaleup_graph.queries.persons import erase_person, export_person
 
@@ -15,6 +16,13 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
 Contacts = Annotated[Principal, Depends(require_role("contacts"))]
 Admin = Annotated[Principal, Depends(require_role("admin"))]
+_PERSON_PREFIX = f"{NODE_TYPES['Person'].id_prefix}-"
+
+
+def _subjects(person_id: str) -> list[str]:
+    """The audit subject: the id if it has the form of a person id (a hash); anything else
+    (a mistyped id may be an e-mail address) is not written to the audit log."""
+    return [person_id] if person_id.startswith(_PERSON_PREFIX) else []
 
 
 def _missing() -> HTTPException:
@@ -25,7 +33,7 @@ def _missing() -> HTTPException:
 @router.get("/{person_id}", summary="One contact person and their organisations")
 def person(person_id: str, principal: Contacts, store: StoreDep) -> dict[str, Any]:
     found = daily.person(store, principal.role, person_id)
-    audit(principal, "person", [person_id], "read" if found else "not_found")
+    audit(principal, "person", _subjects(person_id), "read" if found else "not_found")
     if found is None:
         raise _missing()
     return found
@@ -36,7 +44,7 @@ def person(person_id: str, principal: Contacts, store: StoreDep) -> dict[str, An
 )
 def export(person_id: str, principal: Admin, store: StoreDep) -> dict[str, Any]:
     found = export_person(store, person_id)
-    audit(principal, "person_export", [person_id], "exported" if found else "not_found")
+    audit(principal, "person_export", _subjects(person_id), "exported" if found else "not_found")
     if found is None:
         raise _missing()
     return found
@@ -50,7 +58,9 @@ def erase(
     person_id: str, principal: Admin, store: StoreDep, settings: SettingsDep
 ) -> dict[str, Any]:
     report = erase_person(store, person_id, settings.suppression_salt.get_secret_value())
-    audit(principal, "person_erase", [person_id], "erased" if report.erased else "not_found")
+    audit(
+        principal, "person_erase", _subjects(person_id), "erased" if report.erased else "not_found"
+    )
     if not report.erased:
         raise _missing()
     return {
