@@ -16,6 +16,7 @@ from falkordb.node import Node
 from falkordb.path import Path as FPath
 
 from scaleup_graph.graph_model import KEY, NODE_TYPES
+from scaleup_graph.store import cypher
 from scaleup_graph.store.base import (
     GraphStore,
     QueryRejected,
@@ -209,7 +210,7 @@ class FalkorDBStore(GraphStore):
         }
         for label in NODE_TYPES:
             if (label, KEY) not in existing:
-                self.write(f"CREATE INDEX FOR (n:`{label}`) ON (n.{KEY})")
+                self.write(f"CREATE INDEX FOR (n:{cypher.label(label)}) ON (n.{KEY})")
         for label in NODE_TYPES:
             constraint = (
                 "GRAPH.CONSTRAINT",
