@@ -66,7 +66,6 @@ class NodeType:
     extra_labels: tuple[str, ...] = ()
     #: the property shown as the node's caption; for Person it is not personal data
     caption: str = "name"
-    label_de: str = ""
 
     def prop(self, name: str) -> Property | None:
         for prop in self.all_properties:
@@ -172,7 +171,6 @@ NODE_TYPES: dict[str, NodeType] = {
             colour="#1f77b4",
             shape="dot",
             extra_labels=ORGANISATION_KINDS,
-            label_de="Organisation",
         ),
         NodeType(
             "Person",
@@ -202,7 +200,6 @@ NODE_TYPES: dict[str, NodeType] = {
             colour="#ff7f0e",
             shape="diamond",
             caption="role",
-            label_de="Person",
         ),
         NodeType(
             "Region",
@@ -216,7 +213,6 @@ NODE_TYPES: dict[str, NodeType] = {
             ),
             colour="#2ca02c",
             shape="triangle",
-            label_de="Region",
         ),
         NodeType(
             "Project",
@@ -235,7 +231,6 @@ NODE_TYPES: dict[str, NodeType] = {
             ),
             colour="#9467bd",
             shape="square",
-            label_de="Projekt",
         ),
         NodeType(
             "Programme",
@@ -244,7 +239,6 @@ NODE_TYPES: dict[str, NodeType] = {
             (_NAME, Property("url", PropType.URL)),
             colour="#8c564b",
             shape="square",
-            label_de="Programm",
         ),
         NodeType(
             "Challenge",
@@ -261,7 +255,6 @@ NODE_TYPES: dict[str, NodeType] = {
             ),
             colour="#d62728",
             shape="star",
-            label_de="Challenge",
         ),
         NodeType(
             "Proposal",
@@ -277,7 +270,6 @@ NODE_TYPES: dict[str, NodeType] = {
             ),
             colour="#e377c2",
             shape="star",
-            label_de="Lösungsvorschlag",
         ),
         NodeType(
             "BestPractice",
@@ -286,7 +278,6 @@ NODE_TYPES: dict[str, NodeType] = {
             (_NAME, _TOPICS),
             colour="#bcbd22",
             shape="hexagon",
-            label_de="Best Practice",
         ),
         NodeType(
             "Event",
@@ -300,7 +291,6 @@ NODE_TYPES: dict[str, NodeType] = {
             ),
             colour="#17becf",
             shape="box",
-            label_de="Veranstaltung",
         ),
         NodeType(
             "ContentItem",
@@ -315,7 +305,6 @@ NODE_TYPES: dict[str, NodeType] = {
             ),
             colour="#7f7f7f",
             shape="ellipse",
-            label_de="Inhalt",
         ),
         NodeType(
             "Topic",
@@ -324,7 +313,6 @@ NODE_TYPES: dict[str, NodeType] = {
             (_NAME, Property("name_de")),
             colour="#aec7e8",
             shape="text",
-            label_de="Thema",
         ),
     )
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scaleup_graph.graph_model import NODE_TYPES
+from scaleup_graph.graph_model import NODE_TYPES, words
 
 __all__ = ["AGGREGATE_COLOUR", "COMMUNITY_PALETTE", "community_colour", "label_name", "legend"]
 
@@ -41,10 +41,7 @@ def community_colour(community: Any) -> str:
 
 def label_name(label: str, lang: str) -> str:
     """A schema label as a reader of ``lang`` calls it ("Veranstaltung" / "Event")."""
-    node_type = NODE_TYPES.get(label)
-    if node_type is None:
-        return label
-    return (node_type.label_de or label) if lang == "de" else label
+    return words.label_name(label, lang)
 
 
 def legend(lang: str) -> list[dict[str, str]]:

@@ -1,6 +1,6 @@
 """The explorer's own UI texts in German (default, this is a German agency) and English.
 
-Node and relationship names come from the schema (``label_de``); everything else the page shows
+Node and relationship names come from ``graph_model.words``; everything else the page shows
 is here, so a translation is one dictionary entry and a test can check both languages are complete.
 """
 
