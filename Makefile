@@ -22,7 +22,10 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/scaleup demo
 
+# Browser tests need Debian's /usr/bin/chromium: .ci/chromium installs it when it can (root,
+# apt-get); without it they are skipped with one line that says how to run them.
 test: $(STAMP)
+	@.ci/chromium
 	$(BIN)/python -m pytest -q -m "not hard"
 
 test-fast: $(STAMP)
