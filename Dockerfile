@@ -19,6 +19,7 @@ COPY --from=build /opt/scaleup /opt/scaleup
 USER scaleup
 WORKDIR /var/lib/scaleup
 EXPOSE 8000
+# GET /health answers 200 while the API runs and its database answers (503 otherwise).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=4 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/api/v1/health', timeout=4).status == 200 else 1)"]
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4).status == 200 else 1)"]
 CMD ["scaleup", "serve"]

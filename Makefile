@@ -46,5 +46,20 @@ bench: $(STAMP)
 check-hard: $(STAMP)
 	$(BIN)/python -m pytest -q -m hard tests; rc=$$?; [ $$rc -eq 5 ] && echo "no hard tests yet" && exit 0; exit $$rc
 
+# Neo4j's own Cypher front end (pinned in tests/store/cypher_lint/package-lock.json) for the
+# lint of every statement sent to Neo4j (tests/store/test_neo4j_cypher_lint.py). Without node,
+# npm or the registry the lint test is skipped and says why; make test goes on.
+CYPHER_LINT := .cache/cypher-lint
+CYPHER_LINT_PKG := $(CYPHER_LINT)/node_modules/@neo4j-cypher/language-support/package.json
+.PHONY: cypher-lint
+cypher-lint: $(CYPHER_LINT_PKG)
+test test-fast: cypher-lint
+$(CYPHER_LINT_PKG): tests/store/cypher_lint/package.json tests/store/cypher_lint/package-lock.json
+	@mkdir -p $(CYPHER_LINT) && cp $^ $(CYPHER_LINT)/
+	@if ! command -v npm >/dev/null 2>&1; then echo "Neo4j Cypher lint not installed: npm is missing (apt-get install nodejs npm)"; \
+	elif ! (cd $(CYPHER_LINT) && npm ci --no-audit --no-fund --loglevel=error --fetch-retries=1 >/dev/null); then \
+	  echo "Neo4j Cypher lint not installed: npm ci failed (no registry?); the lint test will be skipped"; \
+	else touch $@; fi
+
 clean:
 	rm -rf $(VENV) .scaleup .pytest_cache .mypy_cache .ruff_cache

@@ -15,6 +15,9 @@ import pytest
 
 from scaleup_graph.store import GraphStore, open_store
 
+# Records every statement the package sends, for the Neo4j lint (tests/cypher_recorder.py).
+pytest_plugins = ["tests.cypher_recorder"]
+
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
 

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("")
     neo4j_database: str = "neo4j"
+    #: a read-only database user for ad-hoc Cypher (docs/neo4j.md); unset: the user above
+    neo4j_adhoc_user: str = ""
+    neo4j_adhoc_password: SecretStr = SecretStr("")
     falkordb_password: SecretStr | None = None
 
     #: where run state lives: checkpoints, reject reports, audit log, keys, snapshots

@@ -6,14 +6,27 @@ compose file is validated as YAML against what a user relies on.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 import yaml
 
+from scaleup_graph.api.app import create_app
 from scaleup_graph.settings import Settings
+from scaleup_graph.store import GraphStore
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -70,3 +83,87 @@ def test_dockerfile_runs_as_a_non_root_user_with_a_healthcheck() -> None:
     assert users and users[-1] not in ("root", "0")
     assert re.search(r"^HEALTHCHECK ", text, re.M)
     assert ".env" in (REPO / ".dockerignore").read_text().split()
+
+
+@contextlib.contextmanager
+def _serving(store: GraphStore, tmp_path: Path) -> Iterator[int]:
+    """The API on a free loopback port over real HTTP, as the container runs it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    settings = Settings(database_url="embedded://unused", state_dir=tmp_path / "state")
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=port, log_level="error")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+def test_the_images_healthcheck_command_passes_against_the_running_api(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """K1: the HEALTHCHECK's own command, run against the API, exits 0 (it asked for a path
+    that answers 404, so ``docker compose up --wait`` called a working API unhealthy)."""
+    text = (REPO / "Dockerfile").read_text()
+    match = re.search(r"^HEALTHCHECK .*?CMD (\[[^\n]*\])$", text, re.M | re.S)
+    assert match, "the Dockerfile has no exec-form HEALTHCHECK"
+    command = json.loads(match[1])
+    assert command[0] == "python"
+    assert "http://127.0.0.1:8000/" in command[-1]
+    with _serving(store, tmp_path) as port:
+        argv = [sys.executable, *(c.replace(":8000/", f":{port}/") for c in command[1:])]
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr[-500:]
+        wrong = [arg.replace("/health'", "/api/v1/health'") for arg in argv]
+        assert subprocess.run(wrong, capture_output=True, timeout=60, check=False).returncode != 0
+
+
+def _password_check(compose: dict[str, Any], password: str) -> subprocess.CompletedProcess[str]:
+    service = compose["services"]["neo4j-password-check"]
+    # Compose turns "$$" into "$" before the container sees the command.
+    argv = [part.replace("$$", "$") for part in service["entrypoint"]]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NEO4J_PASSWORD": password}
+    return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=30, check=False)
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash to run the check")
+@pytest.mark.parametrize(
+    ("password", "ok", "says"),
+    [
+        ("a-long-random-password", True, "usable"),
+        ("Sp3cial.chars_and-more!", True, "usable"),
+        ("with/slash-in-it", False, 'must not contain "/"'),
+        ("tiny7", False, "at least 8 characters"),
+    ],
+)
+def test_a_password_neo4j_cannot_take_stops_compose_with_a_clear_message(
+    compose: dict[str, Any], password: str, ok: bool, says: str
+) -> None:
+    """K2: NEO4J_AUTH is user/password, so "/" in the password kept Neo4j from starting."""
+    neo4j = compose["services"]["neo4j"]
+    check = neo4j["depends_on"]["neo4j-password-check"]
+    assert check["condition"] == "service_completed_successfully"
+    done = _password_check(compose, password)
+    assert (done.returncode == 0) is ok
+    assert says in (done.stdout + done.stderr)
+    assert password not in done.stdout + done.stderr
+
+
+def test_env_example_warns_about_the_password_and_names_the_adhoc_user() -> None:
+    example = (REPO / ".env.example").read_text()
+    assert 'NO "/"' in example and "8 characters" in example
+    example_password = re.search(r"^NEO4J_PASSWORD=(.*)$", example, re.M)
+    assert example_password and "/" not in example_password[1]
+    assert "SCALEUP_NEO4J_ADHOC_USER" in example
+    fields = set(Settings.model_fields)
+    named = set(re.findall(r"^#? ?SCALEUP_(\w+)=", example, re.M))
+    assert {n.lower() for n in named} <= fields

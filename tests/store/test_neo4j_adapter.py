@@ -1,8 +1,34 @@
 """The Neo4j adapter without a server: a fake driver object stands in for ``neo4j.Driver``.
 
-It records every call (query text, parameters, routing, database, timeout, access mode) and
-answers from a script, so these tests check what the adapter sends, how it maps what comes back
-and how it reacts to the driver's errors. Query values must only ever travel as parameters.
+It records every call (query text, parameters, routing, database, timeout, access mode, auth,
+bookmark manager) and answers from a script, so these tests check what the adapter sends, how it
+maps what comes back and how it reacts to the driver's errors. Query values must only ever
+travel as parameters.
+
+Where the fake mirrors the 6.x driver (read from its source, neo4j 6.x ``_sync/driver.py``,
+``_sync/work/transaction.py``, ``_conf.py``, ``_work/summary.py``):
+
+- ``Driver.session(**config)`` checks its keywords against the driver's own ``SessionConfig``
+  and raises ``ConfigurationError("Unexpected config keys: ...")``; ``None`` values are ignored,
+  as the driver ignores them. A closed driver raises ``DriverError``.
+- ``Driver.execute_query`` refuses keyword parameters that end in a single ``_`` (a misspelt
+  option) with ``ValueError`` and a routing value other than READ/WRITE; without
+  ``bookmark_manager_`` it uses the driver's ``execute_query_bookmark_manager``.
+- An explicit transaction (``session.begin_transaction()``) used as a context manager
+  **commits** when the block ends without an exception and rolls back when it raises;
+  ``commit()``/``rollback()`` close it, after which leaving the block does nothing more.
+- ``session.execute_write(work)`` runs ``work`` with a managed transaction (no commit or
+  rollback methods) and commits after it returns.
+- Summaries are the driver's own ``ResultSummary`` built from the metadata a server sends
+  (``type``, ``plan``, ``db``, ``server``), so ``query_type``, ``plan``, ``database``,
+  ``counters`` and ``server.agent`` behave as in the driver, unknown query types included.
+
+What the fake does NOT model: the network and Bolt protocol; the driver's retries of transient
+errors inside ``execute_write``/``execute_query`` (a scripted error surfaces at once);
+routing tables and clusters (bookmarks are counted, not waited for); lazy results (rows are
+produced from a list, though pulled one by one so a test sees how many were consumed); fetch
+size; the server's own checks (syntax, access mode, privileges, timeouts): a scripted
+``Neo4jError`` stands for those.
 """
 
 from __future__ import annotations
@@ -10,16 +36,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from neo4j import READ_ACCESS, EagerResult, Record, RoutingControl
+from neo4j import READ_ACCESS, EagerResult, Record, ResultSummary, RoutingControl
+from neo4j._conf import SessionConfig
+from neo4j.api import ServerInfo
 from neo4j.exceptions import (
     AuthError,
+    ConfigurationError,
+    DriverError,
     IncompleteCommit,
     Neo4jError,
     ServiceUnavailable,
+    TransactionError,
 )
 from neo4j.graph import Graph, Node, Path, Relationship
 from neo4j.time import DateTime
@@ -42,6 +72,9 @@ PROV = {"source": "unit", "ingest_run": "r1", "ingested_at": "2026-01-01T00:00:0
 
 # --- the fake driver -------------------------------------------------------------------------
 
+_SESSION_KEYS = frozenset(SessionConfig.keys())
+_DEFAULT = object()
+
 
 @dataclass
 class Call:
@@ -52,6 +85,8 @@ class Call:
     database: str | None = None
     timeout: float | None = None
     access_mode: str | None = None
+    auth: Any = None
+    bookmark_manager: Any = None
 
 
 Answer = list[Record] | Exception | tuple[list[Record], Any]
@@ -62,10 +97,16 @@ def records(*rows: dict[str, Any]) -> list[Record]:
     return [Record(row.items()) for row in rows]
 
 
-def _summary(query_type: str = "r", plan: dict[str, Any] | None = None) -> Any:
-    return SimpleNamespace(
-        query_type=query_type, plan=plan, server=SimpleNamespace(agent="Neo4j/5.26.0")
-    )
+def _summary(
+    query_type: str = "r", plan: dict[str, Any] | None = None, database: str = "scaleup"
+) -> ResultSummary:
+    """The driver's own summary object, from the metadata a Neo4j 5.26 server sends."""
+    server = ServerInfo(("db.example", 7687), (5, 6))
+    server.update({"server": "Neo4j/5.26.0"})
+    metadata: dict[str, Any] = {"server": server, "db": database, "type": query_type}
+    if plan is not None:
+        metadata["plan"] = plan
+    return ResultSummary(("db.example", 7687), had_key=True, had_record=True, metadata=metadata)
 
 
 @dataclass
@@ -75,8 +116,9 @@ class FakeDriver:
     sessions: list[dict[str, Any]] = field(default_factory=list)
     closed: int = 0
     pulled: int = 0
-    rolled_back: int = 0
-    committed: int = 0
+    #: how each transaction ended, in order: (via, "commit" or "rollback", bookmark manager)
+    outcomes: list[tuple[str, str, Any]] = field(default_factory=list)
+    execute_query_bookmark_manager: Any = field(default_factory=object)
 
     def answer(self, call: Call) -> tuple[list[Record], Any]:
         self.calls.append(call)
@@ -87,27 +129,51 @@ class FakeDriver:
             return out
         return out, _summary()
 
+    def _check_open(self) -> None:
+        if self.closed:
+            raise DriverError("Driver closed")
+
     def execute_query(
         self,
         query_: Any,
         parameters_: dict[str, Any] | None = None,
-        *,
         routing_: Any = RoutingControl.WRITE,
         database_: str | None = None,
+        impersonated_user_: str | None = None,
+        bookmark_manager_: Any = _DEFAULT,
+        auth_: Any = None,
+        **kwargs: Any,
     ) -> Any:
+        self._check_open()
+        invalid = [k for k in kwargs if k[-2:-1] != "_" and k[-1:] == "_"]
+        if invalid:
+            raise ValueError(f"keyword parameters must not end with a single '_'. Found: {invalid}")
+        if routing_ not in (RoutingControl.READ, RoutingControl.WRITE):
+            raise ValueError(f"Invalid routing control value: {routing_!r}")
+        if bookmark_manager_ is _DEFAULT:
+            bookmark_manager_ = self.execute_query_bookmark_manager
+        text = getattr(query_, "text", query_)
         rows, summary = self.answer(
             Call(
                 "execute_query",
-                query_.text,
-                dict(parameters_ or {}),
+                text,
+                dict(parameters_ or {}, **kwargs),
                 routing_,
                 database_,
-                query_.timeout,
+                getattr(query_, "timeout", None),
+                READ_ACCESS if routing_ == RoutingControl.READ else "WRITE",
+                auth_,
+                bookmark_manager_,
             )
         )
+        self.outcomes.append(("execute_query", "commit", bookmark_manager_))
         return EagerResult(rows, summary, list(rows[0].keys()) if rows else [])
 
     def session(self, **config: Any) -> FakeSession:
+        self._check_open()
+        unexpected = [k for k, v in config.items() if v is not None and k not in _SESSION_KEYS]
+        if unexpected:
+            raise ConfigurationError("Unexpected config keys: " + ", ".join(unexpected))
         self.sessions.append(config)
         return FakeSession(self, config)
 
@@ -120,8 +186,12 @@ class FakeTx:
     session: FakeSession
     via: str
     timeout: float | None = None
+    managed: bool = False
+    closed: bool = False
 
     def run(self, query: str, parameters: dict[str, Any] | None = None) -> Iterator[Record]:
+        if self.closed:
+            raise TransactionError(self, "Transaction closed")
         config = self.session.config
         rows, _ = self.session.driver.answer(
             Call(
@@ -131,7 +201,9 @@ class FakeTx:
                 None,
                 config.get("database"),
                 self.timeout,
-                config.get("default_access_mode"),
+                config.get("default_access_mode", "WRITE"),
+                config.get("auth"),
+                config.get("bookmark_manager"),
             )
         )
 
@@ -142,11 +214,32 @@ class FakeTx:
 
         return stream()
 
+    def commit(self) -> None:
+        if self.managed or self.closed:
+            raise TransactionError(self, "Transaction closed")
+        self._commit()
+
+    def rollback(self) -> None:
+        if self.managed or self.closed:
+            raise TransactionError(self, "Transaction closed")
+        self._end("rollback")
+
+    def _commit(self) -> None:
+        self._end("commit")
+
+    def _end(self, outcome: str) -> None:
+        self.closed = True
+        manager = self.session.config.get("bookmark_manager")
+        self.session.driver.outcomes.append((self.via, outcome, manager))
+
     def __enter__(self) -> FakeTx:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.session.driver.rolled_back += 1  # an explicit tx left without commit rolls back
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        # As the driver's Transaction._exit: commit on a clean exit, roll back on an error.
+        if self.closed:
+            return
+        self._end("commit" if exc_type is None else "rollback")
 
 
 @dataclass
@@ -161,8 +254,9 @@ class FakeSession:
         return None
 
     def execute_write(self, work: Callable[..., Any], *args: Any) -> Any:
-        result = work(FakeTx(self, "write_tx", getattr(work, "timeout", None)), *args)
-        self.driver.committed += 1
+        tx = FakeTx(self, "write_tx", getattr(work, "timeout", None), managed=True)
+        result = work(tx, *args)
+        tx._commit()
         return result
 
     def begin_transaction(self, timeout: float | None = None) -> FakeTx:
@@ -213,7 +307,7 @@ def test_writes_run_in_a_managed_write_transaction_with_a_timeout() -> None:
     assert store.write("RETURN 2 AS written", timeout_ms=3000) == [{"written": 2}]
     (call,) = driver.calls
     assert (call.via, call.database, call.timeout) == ("write_tx", "scaleup", 3.0)
-    assert driver.committed == 1
+    assert [o[:2] for o in driver.outcomes] == [("write_tx", "commit")]
 
 
 def test_upserts_send_schema_labels_in_the_text_and_values_as_parameters() -> None:
@@ -334,7 +428,11 @@ def test_read_only_runs_after_explain_in_a_read_transaction_and_stops_pulling() 
     assert explain.routing == RoutingControl.READ and explain.params == {"x": 1}
     assert (run.via, run.access_mode, run.timeout) == ("read_tx", READ_ACCESS, 2.0)
     assert driver.pulled == 4  # row_cap + 1, not all 100
-    assert driver.rolled_back == 1 and driver.committed == 0
+    # rolled back explicitly: the driver's Transaction.__exit__ would commit on a clean exit
+    assert [o[:2] for o in driver.outcomes] == [
+        ("execute_query", "commit"),  # the EXPLAIN, as execute_query runs it
+        ("read_tx", "rollback"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -487,3 +585,210 @@ def test_open_store_picks_the_neo4j_adapter_for_neo4j_urls() -> None:
 def test_a_malformed_url_is_a_clear_error() -> None:
     with pytest.raises(StoreError, match="neo4j://host:7687"):
         Neo4jStore("neo4j://localhost:notaport", settings=Settings())
+
+
+# --- the fake against the real driver ----------------------------------------------------------
+
+
+def _real_driver() -> Any:
+    from neo4j import GraphDatabase
+
+    # Creating a driver does not connect; these misuses fail before any network traffic.
+    return GraphDatabase.driver("neo4j://localhost:1", auth=("neo4j", "password"))
+
+
+@pytest.mark.parametrize(
+    ("misuse", "error"),
+    [
+        (lambda d: d.session(databse="x"), ConfigurationError),
+        (lambda d: d.session(default_acces_mode=READ_ACCESS), ConfigurationError),
+        (lambda d: d.execute_query("RETURN 1", databse_="x"), ValueError),
+        (lambda d: d.execute_query("RETURN 1", routing_="READ"), ValueError),
+    ],
+)
+def test_the_fake_refuses_what_the_driver_refuses(
+    misuse: Callable[[Any], Any], error: type[Exception]
+) -> None:
+    real = _real_driver()
+    try:
+        with pytest.raises(error):
+            misuse(real)
+    finally:
+        real.close()
+    with pytest.raises(error):
+        misuse(FakeDriver())
+
+
+def test_the_fake_takes_every_session_keyword_the_adapter_uses() -> None:
+    real, fake = _real_driver(), FakeDriver()
+    config = {
+        "database": "scaleup",
+        "default_access_mode": READ_ACCESS,
+        "fetch_size": 10,
+        "bookmark_manager": object(),
+        "auth": ("reader", "pw"),
+    }
+    try:
+        real.session(**config).close()
+    finally:
+        real.close()
+    fake.session(**config)
+    with pytest.raises(DriverError):
+        fake.close() or fake.session()
+
+
+def test_an_explicit_transaction_commits_on_a_clean_exit_as_the_driver_does() -> None:
+    driver = FakeDriver()
+    session = driver.session(database="x", bookmark_manager=None)
+    with session.begin_transaction() as tx:
+        list(tx.run("RETURN 1"))
+    with pytest.raises(RuntimeError), session.begin_transaction() as tx:
+        raise RuntimeError("boom")
+    with session.begin_transaction() as tx:
+        tx.rollback()
+    assert [o[1] for o in driver.outcomes] == ["commit", "rollback", "rollback"]
+    with pytest.raises(TransactionError):
+        tx.run("RETURN 1")
+
+
+def test_summaries_are_the_drivers_own() -> None:
+    summary = _summary("rw", {"operatorType": "ProduceResults@neo4j"})
+    assert (summary.query_type, summary.database, summary.server.agent) == (
+        "rw",
+        "scaleup",
+        "Neo4j/5.26.0",
+    )
+    assert summary.counters.nodes_created == 0
+    with pytest.raises(Exception, match="Unexpected query type"):
+        _summary("dbms")
+
+
+# --- D2: one bookmark manager ------------------------------------------------------------------
+
+
+def test_reads_writes_and_adhoc_sessions_share_one_bookmark_manager() -> None:
+    def respond(call: Call) -> Answer:
+        if call.query.startswith("EXPLAIN "):
+            return [], _summary("r", {"operatorType": "ProduceResults@neo4j"})
+        return records({"n": 1})
+
+    store, driver = make_store(respond)
+    store.write("MERGE (n:`Topic` {id: $id})", {"id": "t"})
+    store.read("MATCH (n:`Topic` {id: $id}) RETURN n.id AS n", {"id": "t"})
+    store.read_only("MATCH (n:Topic) RETURN n.id AS n", timeout_ms=1000, row_cap=5)
+    managers = {id(call.bookmark_manager) for call in driver.calls}
+    assert len(managers) == 1 and None not in {c.bookmark_manager for c in driver.calls}
+    assert driver.calls[1].bookmark_manager is not driver.execute_query_bookmark_manager
+    assert all(manager is driver.calls[0].bookmark_manager for _, _, manager in driver.outcomes)
+
+
+# --- D3: no blind retry of a CREATE ------------------------------------------------------------
+
+
+def test_a_create_is_not_run_again_after_a_lost_commit() -> None:
+    store, driver = make_store(lambda call: IncompleteCommit("lost while committing"))
+    query = "MATCH (o {id: $o}) CREATE (c:Challenge) SET c = $props RETURN c.id AS id"
+    with pytest.raises(StoreUnavailable, match="look it up before you submit it again"):
+        store.write(query, {"o": "org-1", "props": {"id": "challenge-1"}})
+    assert len(driver.calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("MATCH (o {id: $o}) CREATE (c:Challenge) SET c = $props", True),
+        ("MATCH (a), (b) CREATE (a)-[:POSES]->(b)", True),
+        ("create (c:ContentItem)", True),
+        ("MERGE (n:Topic {id: $id}) ON CREATE SET n.at = $now", False),
+        ("MERGE (n:Topic {id: $id})\nON\n  CREATE SET n.at = $now", False),
+        ("CREATE CONSTRAINT x IF NOT EXISTS FOR (n:T) REQUIRE n.id IS UNIQUE", False),
+        ("CREATE INDEX x IF NOT EXISTS FOR (n:T) ON (n.name)", False),
+        ("MATCH (n) WHERE n.note = 'CREATE (x)' SET n.create = 1", False),
+        ("MATCH (n) // CREATE (x)\nDETACH DELETE n", False),
+    ],
+)
+def test_what_counts_as_a_create(query: str, expected: bool) -> None:
+    assert adapter.creates(query) is expected
+
+
+# --- D4: the ad-hoc path ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SHOW TRANSACTIONS",
+        "show transactions yield transactionId, currentQuery return *",
+        "TERMINATE TRANSACTIONS 'neo4j-transaction-7'",
+        "SHOW SETTINGS YIELD name, value",
+        "SHOW USERS",
+        "SHOW PROCEDURES",
+        "CYPHER 25 MATCH (n) WITH count(n) AS c SHOW TRANSACTIONS",
+        "/* hi */ SHOW CURRENT USER",
+        "GRANT ROLE admin TO scaleup_reader",
+    ],
+)
+def test_adhoc_refuses_administration_commands_before_sending_them(query: str) -> None:
+    store, driver = make_store()
+    with pytest.raises(QueryRejected, match="administration commands"):
+        store.read_only(query, timeout_ms=1000, row_cap=5)
+    assert driver.calls == []
+
+
+@pytest.mark.parametrize(
+    "operator", ["ShowTransactions", "TerminateTransactions", "ShowSettings", "ShowFunctions"]
+)
+def test_adhoc_refuses_administration_commands_the_plan_shows(operator: str) -> None:
+    plan = {
+        "operatorType": "ProduceResults@neo4j",
+        "children": [{"operatorType": f"{operator}@neo4j", "children": []}],
+    }
+    store, driver = make_store(lambda call: ([], _summary("r", plan)))
+    with pytest.raises(QueryRejected, match=operator):
+        store.read_only("MATCH (n) RETURN n", timeout_ms=1000, row_cap=5)
+    assert [c.query[:8] for c in driver.calls] == ["EXPLAIN "]
+
+
+def test_words_that_only_look_like_commands_are_let_through() -> None:
+    assert adapter.admin_command("MATCH (n) WHERE n.show = 'SHOW USERS' RETURN n {show: 1}") is None
+    assert adapter.admin_command("MATCH (n) RETURN n.`show transactions` AS x") is None
+
+
+def test_adhoc_queries_run_as_the_read_only_user_and_nothing_else_does() -> None:
+    def respond(call: Call) -> Answer:
+        if call.query.startswith("EXPLAIN "):
+            return [], _summary("r", {"operatorType": "ProduceResults@neo4j"})
+        return records({"n": 1})
+
+    driver = FakeDriver(respond)
+    settings = Settings(
+        neo4j_database="scaleup", neo4j_adhoc_user="scaleup_reader", neo4j_adhoc_password="pw-1"
+    )
+    store = Neo4jStore("neo4j://db.example:7687", settings=settings, driver=driver)
+    store.read_only("MATCH (n) RETURN 1 AS n", timeout_ms=1000, row_cap=5)
+    store.read("RETURN 1 AS n")
+    store.write("MERGE (n:`Topic` {id: $id})", {"id": "t"})
+    assert [(c.via, c.auth) for c in driver.calls] == [
+        ("execute_query", ("scaleup_reader", "pw-1")),
+        ("read_tx", ("scaleup_reader", "pw-1")),
+        ("execute_query", None),
+        ("write_tx", None),
+    ]
+    assert "pw-1" not in repr(store)
+
+
+def test_an_adhoc_user_without_a_password_is_a_clear_error() -> None:
+    settings = Settings(neo4j_adhoc_user="scaleup_reader")
+    with pytest.raises(StoreError, match="SCALEUP_NEO4J_ADHOC_PASSWORD"):
+        Neo4jStore("neo4j://db.example:7687", settings=settings, driver=FakeDriver())
+
+
+def test_adhoc_without_a_read_only_user_warns_once(caplog: pytest.LogCaptureFixture) -> None:
+    def respond(call: Call) -> Answer:
+        return ([], _summary("r", {"operatorType": "ProduceResults@neo4j"}))
+
+    store, _ = make_store(respond)
+    with caplog.at_level(logging.WARNING):
+        for _ in range(3):
+            store.read_only("MATCH (n) RETURN n", timeout_ms=1000, row_cap=5)
+    assert caplog.text.count("SCALEUP_NEO4J_ADHOC_USER") == 1

@@ -8,7 +8,11 @@ Header lines are ``//`` comments at the top of the file::
     // param hops: int = 2 range 1..3 inline -- how far to look
     // param labels: list[str] = [] one-of @labels -- only these labels
     // columns: id, name, email:pii
+    // distinct: source, target -- a path needs two different actors
 
+``distinct`` names parameters that must not all be equal (Neo4j's shortest-path functions
+raise an error for a path from a node to itself); ``bind()`` refuses such values with the text
+after ``--``.
 ``name.cypher`` is the default text; ``name.falkordb.cypher`` or ``name.neo4j.cypher`` override
 it for that store dialect (the header stays in the default file). ``inline`` parameters are small
 integers from a closed range (variable-length bounds cannot be Cypher parameters) or schema labels
@@ -27,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from scaleup_graph.graph_model import NODE_TYPES, ORGANISATION_KINDS, fold
-from scaleup_graph.queries.errors import CatalogueError, ParamError
+from scaleup_graph.queries.errors import CatalogueError, ParamError, QueryError
 from scaleup_graph.queries.folding import FOLD_PARAM, expand_fold, fold_pairs
 from scaleup_graph.queries.privacy import ROLES
 from scaleup_graph.store.cypher import label as cypher_label
@@ -177,6 +181,8 @@ class NamedQuery:
     columns: tuple[str, ...]
     pii_columns: frozenset[str]
     texts: Mapping[str, str] = field(repr=False)  # dialect ("" = default) -> text
+    #: parameters that must not all be equal, and why
+    distinct: tuple[tuple[str, ...], str] = ((), "")
 
     def param(self, name: str) -> QueryParam | None:
         return next((p for p in self.params if p.name == name), None)
@@ -199,6 +205,13 @@ class NamedQuery:
                 raise ParamError(p.name, f"is required ({p.type}): {p.description}")
             else:
                 bound[p.name] = p.convert(p.default) if p.folded else p.default
+        names, why = self.distinct
+        if len(names) > 1 and len({repr(bound.get(n)) for n in names}) == 1:
+            # QueryError, not ParamError: each value is fine alone, the request is not (400)
+            raise QueryError(
+                f"parameter {names[-1]!r} must differ from {names[0]!r}: "
+                f"{why or 'give different values'}"
+            )
         folded = [bound[p.name] for p in self.params if p.folded and bound[p.name]]
         if any(p.folded for p in self.params):
             bound[FOLD_PARAM] = fold_pairs(folded)
@@ -305,6 +318,11 @@ def parse_query_file(path: Path) -> NamedQuery:
         columns.append(base.strip())
         if flag.strip() == "pii":
             pii.add(base.strip())
+    names, _, why = header.get("distinct", "").partition(" -- ")
+    distinct = (tuple(n.strip() for n in names.split(",") if n.strip()), why.strip())
+    unknown = [n for n in distinct[0] if n not in {p.name for p in params}]
+    if unknown:
+        raise CatalogueError(f"{path.name}: distinct names unknown parameters {unknown}")
     texts = {"": expand_fold("\n".join(body).strip())}
     for dialect in _DIALECTS:
         variant = path.with_name(f"{name}.{dialect}.cypher")
@@ -320,6 +338,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         columns=tuple(columns),
         pii_columns=frozenset(pii),
         texts=texts,
+        distinct=distinct,
     )
 
 

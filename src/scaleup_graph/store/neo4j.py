@@ -8,11 +8,17 @@ error mapping, retries) is plain Python that the unit tests drive with a fake dr
   sends them to a reader.
 - Writes: managed transactions (``session.execute_write``); the driver retries transient faults.
   An :class:`~neo4j.exceptions.IncompleteCommit` (the connection died while the commit was in
-  flight, so nobody knows whether it landed) is *not* retried by the driver; we re-run the batch,
-  which is safe because every batch the port writes is an idempotent ``MERGE`` on a unique key.
+  flight, so nobody knows whether it landed) is *not* retried by the driver. We re-run the
+  statement only when it is idempotent (``MERGE`` on a unique key, ``SET``, ``DELETE``); a
+  statement with a ``CREATE`` clause is never re-run blindly (a commit that did land would make
+  the second run fail on the unique id, or create a twin): the caller is told to check first.
+- Causal consistency: one bookmark manager serves reads (``execute_query``), writes and ad-hoc
+  sessions, so on a cluster or Aura a read right after a write sees it.
 - Untrusted reads (:meth:`Neo4jStore.read_only`): ``EXPLAIN`` first, refused unless the planner
-  calls the query read-only and the plan holds no procedure call and no ``LOAD CSV``; then run in
-  an explicit READ transaction with a timeout, at most ``row_cap + 1`` records pulled, rolled back.
+  calls the query read-only and the plan holds no procedure call, no ``LOAD CSV`` and no
+  administration command (``SHOW ...``, ``TERMINATE TRANSACTIONS``); then run in an explicit READ
+  transaction with a timeout, at most ``row_cap + 1`` records pulled, then rolled back
+  explicitly. With ``SCALEUP_NEO4J_ADHOC_USER`` set, both run as that (read-only) database user.
 - Schema: named constraints and indexes with ``IF NOT EXISTS``, recorded as a ``:_Migration``
   node whose version is a hash of the statements, so a schema change is applied once.
 
@@ -33,6 +39,7 @@ from typing import Any, LiteralString, TypeVar, cast
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from neo4j import READ_ACCESS, GraphDatabase, Query, RoutingControl, unit_of_work
+from neo4j.api import BookmarkManager
 from neo4j.exceptions import (
     AuthError,
     ConfigurationError,
@@ -59,7 +66,9 @@ from scaleup_graph.store.base import (
 __all__ = [
     "MIGRATION_LABEL",
     "Neo4jStore",
+    "admin_command",
     "convert",
+    "creates",
     "map_error",
     "plan_operators",
     "schema_statements",
@@ -75,6 +84,64 @@ MIGRATION_LABEL = "_Migration"
 
 #: Plan operators an ad-hoc query may not contain, whatever the planner's query type says.
 FORBIDDEN_OPERATORS = frozenset({"ProcedureCall", "LoadCSV"})
+#: Plan operators of administration commands (ShowTransactions, TerminateTransactions,
+#: ShowSettings, ShowFunctions, ShowProcedures, ShowIndexes, ShowConstraints, ...).
+_ADMIN_OPERATOR = re.compile(r"^(Show|Terminate)[A-Z]")
+#: Statement words that begin administration commands (SHOW TRANSACTIONS, TERMINATE
+#: TRANSACTIONS, SHOW SETTINGS, GRANT ...); looked for in the code outside strings and comments,
+#: because Cypher 25 may combine SHOW/TERMINATE TRANSACTIONS with ordinary clauses.
+_ADMIN_WORDS = frozenset(
+    {"SHOW", "TERMINATE", "GRANT", "DENY", "REVOKE", "ALTER", "DEALLOCATE", "REALLOCATE", "DRYRUN"}
+)
+#: ``CREATE`` followed by one of these is schema DDL, not a node or relationship CREATE.
+_DDL_AFTER_CREATE = frozenset(
+    {"CONSTRAINT", "INDEX", "RANGE", "TEXT", "POINT", "LOOKUP", "FULLTEXT", "VECTOR", "OR"}
+)
+_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`", re.DOTALL)
+_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
+_TOKEN = re.compile(r"[A-Za-z_][A-Za-z_0-9]*|\S")
+
+
+def _keywords(query: str) -> list[tuple[str, str, str]]:
+    """Each word of the code (strings, comments, quoted names removed) as (before, WORD, after):
+    the neighbouring tokens tell a keyword from a property key (``n.show``, ``{show: 1}``)."""
+    code = _COMMENTS.sub(" ", _STRINGS.sub(" '' ", query))
+    tokens = _TOKEN.findall(code)
+    out = []
+    for i, token in enumerate(tokens):
+        if token[0].isalpha() or token[0] == "_":
+            before = tokens[i - 1] if i else ""
+            after = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if before not in (".", "$", ":") and after != ":":
+                out.append((before.upper(), token.upper(), after.upper()))
+    return out
+
+
+def admin_command(query: str) -> str | None:
+    """The administration command word in ``query``, if it has one.
+
+    >>> admin_command("SHOW TRANSACTIONS YIELD transactionId RETURN transactionId")
+    'SHOW'
+    >>> admin_command("MATCH (n) WHERE n.show = 'SHOW SETTINGS' RETURN n {show: 1}") is None
+    True
+    """
+    return next((word for _, word, _ in _keywords(query) if word in _ADMIN_WORDS), None)
+
+
+def creates(query: str) -> bool:
+    """Whether ``query`` has a ``CREATE`` clause (not ``ON CREATE SET``, not schema DDL): run
+    twice, it would create twice, so it is not retried blindly.
+
+    >>> creates("MATCH (o {id: $o}) CREATE (c:Challenge) SET c = $props")
+    True
+    >>> creates("MERGE (n:Topic {id: $id}) ON CREATE SET n.created = $now")
+    False
+    """
+    return any(
+        word == "CREATE" and before != "ON" and after not in _DDL_AFTER_CREATE
+        for before, word, after in _keywords(query)
+    )
+
 
 _CLEAR_BATCH = 10_000
 #: Status codes whose server message only repeats the query text (never a stored value).
@@ -343,8 +410,19 @@ class Neo4jStore(GraphStore):
         self.database = database or settings.neo4j_database
         self._where = f"Neo4j at {self.url} (database {self.database!r})"
         self._commit_retries = max(commit_retries, 1)
+        user = user or settings.neo4j_user
+        adhoc_user = settings.neo4j_adhoc_user.strip()
+        adhoc_password = settings.neo4j_adhoc_password.get_secret_value()
+        if adhoc_user and not adhoc_password:
+            raise StoreError(
+                "SCALEUP_NEO4J_ADHOC_USER is set but SCALEUP_NEO4J_ADHOC_PASSWORD is not; "
+                "set both (docs/neo4j.md shows how to create the read-only user)"
+            )
+        #: ad-hoc queries run as this read-only database user (session auth, Neo4j 5.5+)
+        self._adhoc_auth = (adhoc_user, adhoc_password) if adhoc_user else None
+        self._user = user
+        self._warned_adhoc_user = False
         if driver is None:
-            user = user or settings.neo4j_user
             password = password or settings.neo4j_password.get_secret_value()
             auth = (user, password) if password else None
             try:
@@ -360,6 +438,9 @@ class Neo4jStore(GraphStore):
             except Exception as exc:  # noqa: BLE001 - every driver failure becomes our error
                 raise map_error(exc, where=self._where) from None
         self._driver = driver
+        # One bookmark manager for every read, write and ad-hoc session: on a cluster or Aura
+        # a read then waits until the server it lands on has seen this process's last write.
+        self._bookmarks: BookmarkManager = GraphDatabase.bookmark_manager()
         self._closed = False
 
     def __repr__(self) -> str:
@@ -391,6 +472,7 @@ class Neo4jStore(GraphStore):
                 dict(params or {}),
                 routing_=RoutingControl.READ,
                 database_=self.database,
+                bookmark_manager_=self._bookmarks,
             )
             return _rows(result.records)
 
@@ -401,15 +483,23 @@ class Neo4jStore(GraphStore):
         def work(tx: Any) -> list[dict[str, Any]]:
             return _rows(tx.run(_text(query), dict(params or {})))
 
-        return self._write_tx(work)
+        return self._write_tx(work, idempotent=not creates(query))
 
-    def _write_tx(self, work: Callable[[Any], T]) -> T:
+    def _write_tx(self, work: Callable[[Any], T], *, idempotent: bool) -> T:
         with self._errors():
             for attempt in range(1, self._commit_retries + 1):
                 try:
-                    with self._driver.session(database=self.database) as session:
+                    with self._driver.session(
+                        database=self.database, bookmark_manager=self._bookmarks
+                    ) as session:
                         return cast(T, session.execute_write(work))
                 except IncompleteCommit:
+                    if not idempotent:
+                        raise StoreUnavailable(
+                            f"the connection to {self._where} was lost while a new record was "
+                            "being saved, so it may or may not have been saved; look it up "
+                            "before you submit it again"
+                        ) from None
                     if attempt == self._commit_retries:
                         raise
                     log.warning(
@@ -431,12 +521,28 @@ class Neo4jStore(GraphStore):
         body = _LEADING.sub("", query)
         if re.match(r"(?i)(EXPLAIN|PROFILE|USE)\b", body):
             raise QueryRejected("send the query without EXPLAIN, PROFILE or USE")
+        command = admin_command(query)
+        if command:
+            raise QueryRejected(
+                f"administration commands ({command} ...) are not allowed here; "
+                "ask an administrator of the Neo4j server"
+            )
+        if self._adhoc_auth is None and not self._warned_adhoc_user:
+            self._warned_adhoc_user = True
+            log.warning(
+                "ad-hoc Cypher on Neo4j runs as the application user %r: set "
+                "SCALEUP_NEO4J_ADHOC_USER and SCALEUP_NEO4J_ADHOC_PASSWORD to a read-only user "
+                "(docs/neo4j.md)",
+                self._user,
+            )
         with self._errors():
             plan = self._driver.execute_query(
                 Query(_text("EXPLAIN " + query), timeout=_seconds(timeout_ms)),
                 dict(params or {}),
                 routing_=RoutingControl.READ,
                 database_=self.database,
+                bookmark_manager_=self._bookmarks,
+                auth_=self._adhoc_auth,
             )
             summary = plan.summary
             if summary.query_type != "r":
@@ -444,7 +550,15 @@ class Neo4jStore(GraphStore):
                     "only read queries are allowed here; this query would write "
                     f"(query type {summary.query_type!r})"
                 )
-            forbidden = plan_operators(summary.plan) & FORBIDDEN_OPERATORS
+            operators = plan_operators(summary.plan)
+            admin = sorted(op for op in operators if _ADMIN_OPERATOR.match(op))
+            if admin:
+                raise QueryRejected(
+                    "administration commands are not allowed here (found "
+                    + ", ".join(admin)
+                    + "); ask an administrator of the Neo4j server"
+                )
+            forbidden = operators & FORBIDDEN_OPERATORS
             if forbidden:
                 raise QueryRejected(
                     "procedure calls and LOAD CSV are not allowed here (found "
@@ -456,6 +570,8 @@ class Neo4jStore(GraphStore):
                     database=self.database,
                     default_access_mode=READ_ACCESS,
                     fetch_size=min(row_cap + 1, 1000),
+                    bookmark_manager=self._bookmarks,
+                    auth=self._adhoc_auth,
                 ) as session,
                 session.begin_transaction(timeout=_seconds(timeout_ms)) as tx,
             ):
@@ -465,8 +581,10 @@ class Neo4jStore(GraphStore):
                     if len(records) > row_cap:
                         break
                 rows = _rows(records)
-                # Leaving without commit rolls back, which also stops a query that would go on
+                # Explicitly: leaving the block cleanly would commit (the driver's
+                # Transaction.__exit__ does). Rolling back also stops a query that would go on
                 # producing rows nobody will read.
+                tx.rollback()
         return rows[:row_cap], len(rows) > row_cap
 
     # -- schema, health, lifecycle ------------------------------------------------------------
@@ -483,6 +601,7 @@ class Neo4jStore(GraphStore):
                     Query(_text(statement)),
                     routing_=RoutingControl.WRITE,
                     database_=self.database,
+                    bookmark_manager_=self._bookmarks,
                 )
         self.write(
             _RECORD_MIGRATION,

@@ -7,7 +7,9 @@
 // param max_hops: int = 4 range 1..5 inline -- longest path to consider
 // param limit: int = 3 range 1..20 -- how many paths
 // columns: path, hops
+// distinct: source, target -- a path needs two different actors: give another target
 MATCH (a{{source_label}} {id: $source}), (b{{target_label}} {id: $target})
+WHERE a <> b
 MATCH p = (a)-[*1..{{max_hops}}]-(b)
 RETURN p AS path, length(p) AS hops
 ORDER BY hops
