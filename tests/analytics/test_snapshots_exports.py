@@ -95,7 +95,7 @@ def test_csv_for_german_excel(small: GraphStore, tmp_path: Path) -> None:
     edges = list(
         csv.DictReader((tmp_path / "nodes_edges.csv").open(encoding="utf-8-sig"), delimiter=";")
     )
-    assert {"source", "target", "type"} <= set(edges[0])
+    assert {"source_id", "target_id", "type", "source"} <= set(edges[0])
     assert not list(tmp_path.glob(".*tmp*"))
 
 

@@ -145,9 +145,12 @@ def test_export_then_reimport_gives_the_same_graph(
         out = Path(tmp) / "graph.json"
         export_graph(first, "json", out, role="admin")
         data = json.loads(out.read_text(encoding="utf-8"))
-        orgs = [(n["id"], n["name"], n.get("city", "")) for n in data["nodes"]]
+        orgs = [
+            (n["id"], n["properties"]["name"], n["properties"].get("city", ""))
+            for n in data["nodes"]
+        ]
         links = [(e["source"], e["target"]) for e in data["links"]]
-        assert {n["label"] for n in data["nodes"]} == {"Organisation"}
+        assert {n["type"] for n in data["nodes"]} == {"Organisation"}
         _ingest(again, _write(Path(tmp) / "back", orgs, links), Path(tmp) / "s2")
         assert again.fingerprint() == first.fingerprint()
 

@@ -164,9 +164,14 @@ files:
     assert store.read(
         "MATCH (:Organisation {id: 'org-ok'})-[:COOPERATES_WITH]->(b) RETURN b.id AS id"
     ) == [{"id": "org-ok2"}]
-    assert store.counts()["nodes"]["Organisation"] == 2
+    # an invalid optional cell (website, kinds) is left out; the organisation is stored
+    assert store.counts()["nodes"]["Organisation"] == 4
+    outcomes = {(r.file, r.line): r.outcome for r in report.rejects}
+    assert outcomes[("orgs.csv", 4)] == outcomes[("orgs.csv", 6)] == "cell dropped"
+    assert "website" not in store.node_properties("Organisation", ["org-badurl"])["org-badurl"]
+    assert report.rejected_rows == 3
     report_csv = (Path(report.report_dir or "") / "rejects.csv").read_text("utf-8-sig")
-    assert report_csv.splitlines()[0] == "file;line;column;value;reason"
+    assert report_csv.splitlines()[0] == "file;line;column;value;reason;outcome"
     assert len(report_csv.splitlines()) == 1 + len(report.rejects)
     data = json.loads((Path(report.report_dir or "") / "rejects.json").read_text())
     assert {d["line"] for d in data if d["file"] == "orgs.csv"} == {3, 4, 5, 6}

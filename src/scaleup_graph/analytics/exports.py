@@ -5,6 +5,11 @@ Gephi, networkx and igraph read the files: list and dict properties are flattene
 written only for roles that may see them. CSV tables can be written for German Excel
 (semicolon, UTF-8 BOM, decimal comma). Open data keeps its attribution in every file.
 
+Every node carries ``label`` (its name, what Gephi shows), ``type`` (its schema label) and
+``labels``; every relationship ``type``. Endpoints never share a name with a property: the CSV
+edge table has ``source_id``/``target_id`` (a relationship's own ``source`` is its provenance),
+and JSON node-link keeps properties under ``properties``.
+
 Example
 -------
 >>> flatten({"topics": ["a", "b"], "n": 1, "x": None})
@@ -38,6 +43,7 @@ __all__ = [
     "export_graph",
     "flatten",
     "load_export_graph",
+    "node_link",
     "write_csv_table",
 ]
 
@@ -101,7 +107,13 @@ def load_export_graph(
             sources.add(str(props.get("source") or ""))
             kinds = sorted(x for x in row["labels"] if x != lab and x in _KINDS)
             node_id = props.pop(KEY)
-            graph.add_node(node_id, label=lab, labels="; ".join([lab, *kinds]), **flatten(props))
+            graph.add_node(
+                node_id,
+                label=_display_name(lab, node_id, props),
+                type=lab,
+                labels="; ".join([lab, *kinds]),
+                **flatten(props),
+            )
     for type_ in flt.relationship_types():
         rt = REL_TYPES[type_]
         for start in rt.sources:
@@ -129,6 +141,19 @@ def load_export_graph(
 
 
 _KINDS = frozenset(k for nt in NODE_TYPES.values() for k in nt.extra_labels)
+#: Attribute names the writers give a meaning of their own; node properties never use them.
+_NODE_KEYS = ("id", "label", "type", "labels")
+
+
+def _display_name(label: str, node_id: str, props: Mapping[str, Any]) -> str:
+    """What a viewer sees on the node: its name, else its caption (a person's role for roles
+    that may not see names), else its id. ``props`` are already filtered by role."""
+    nt = NODE_TYPES[label]
+    for key in ("name", nt.caption):
+        value = props.get(key)
+        if value not in (None, ""):
+            return str(value)
+    return node_id
 
 
 def _decimal(value: Any, decimal_comma: bool) -> Any:
@@ -168,10 +193,47 @@ def write_csv_table(
 def _write_csv(graph: nx.MultiDiGraph, out: Path, **options: bool) -> list[Path]:
     edges_path = out.with_name(out.stem + "_edges" + (out.suffix or ".csv"))
     nodes = [{"id": n, **d} for n, d in graph.nodes(data=True)]
-    edges = [{"source": a, "target": b, **d} for a, b, d in graph.edges(data=True)]
-    write_csv_table(out, nodes, first=("id", "label", "name"), **options)
-    write_csv_table(edges_path, edges, first=("source", "target", "type"), **options)
+    edges = [{"source_id": a, "target_id": b, **d} for a, b, d in graph.edges(data=True)]
+    write_csv_table(out, nodes, first=("id", "label", "type", "labels"), **options)
+    write_csv_table(edges_path, edges, first=("source_id", "target_id", "type"), **options)
     return [out, edges_path]
+
+
+def node_link(graph: nx.MultiDiGraph) -> dict[str, Any]:
+    """Node-link JSON (networkx's layout) with each element's properties under ``properties``,
+    so a relationship's provenance ``source`` never collides with its endpoint ``source``.
+
+    ``networkx.node_link_graph(data, edges="links")`` reads it back.
+    """
+    nodes = []
+    for node, data in graph.nodes(data=True):
+        props = {k: v for k, v in data.items() if k not in _NODE_KEYS}
+        item = {k: data[k] for k in _NODE_KEYS[1:] if k in data}
+        nodes.append({"id": node, **item, "properties": props})
+    links = []
+    for a, b, key, data in graph.edges(keys=True, data=True):
+        props = {k: v for k, v in data.items() if k != "type"}
+        links.append(
+            {"source": a, "target": b, "key": key, "type": data["type"], "properties": props}
+        )
+    return {
+        "directed": True,
+        "multigraph": True,
+        "graph": dict(graph.graph),
+        "nodes": nodes,
+        "links": links,
+    }
+
+
+def _for_gexf(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """GEXF gives an edge's ``type`` a meaning (directed/undirected) and shows ``label``: the
+    relationship type goes to both ``label`` and ``relationship``."""
+    out = nx.MultiDiGraph(**graph.graph)
+    out.add_nodes_from(graph.nodes(data=True))
+    for a, b, key, data in graph.edges(keys=True, data=True):
+        props = {k: v for k, v in data.items() if k != "type"}
+        out.add_edge(a, b, key=key, label=data["type"], relationship=data["type"], **props)
+    return out
 
 
 def export_graph(
@@ -203,9 +265,9 @@ def export_graph(
         if fmt == "graphml":
             nx.write_graphml(graph, tmp)
         elif fmt == "gexf":
-            nx.write_gexf(graph, tmp)
+            nx.write_gexf(_for_gexf(graph), tmp)
         elif fmt == "json":
-            data = nx.node_link_data(graph, edges="links")
+            data = node_link(graph)
             tmp.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
         else:
             files = _write_csv(

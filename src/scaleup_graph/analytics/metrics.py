@@ -12,7 +12,7 @@ Example
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ import networkx as nx
 from scaleup_graph.analytics import centrality, cohesion, communities, structural_holes
 from scaleup_graph.analytics.brokerage import brokerage
 from scaleup_graph.analytics.errors import AnalyticsError
-from scaleup_graph.analytics.onemode import co_affiliation
+from scaleup_graph.analytics.onemode import AFFILIATIONS, co_affiliation
 from scaleup_graph.analytics.projection import Projection, ProjectionFilter, project
 from scaleup_graph.analytics.results import MetricResult, append_run, timed, write_back
 from scaleup_graph.store import GraphStore
@@ -131,6 +131,10 @@ def run_metrics(
             f"unknown metric(s) {', '.join(unknown)}; use: {', '.join(sorted(METRICS))}"
         )
     options = options or MetricOptions()
+    if options.actors and flt is not None and flt.labels:
+        # --label Organisation --actors: the organisations are tied through their projects,
+        # events, ...; a projection without those would have no ties to count
+        flt = replace(flt, labels=tuple(dict.fromkeys([*flt.labels, *AFFILIATIONS])))
     proj = projection or project(store, flt)
     graph = co_affiliation(proj.undirected()) if options.actors else proj.undirected()
     results: list[MetricResult] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -64,6 +65,11 @@ def _render(reports: list[IngestReport], as_json: bool) -> int:
             f"{r.seconds:.1f} s: {r.nodes_written:,} node writes, "
             f"{r.relationships_written:,} relationship writes; run {r.run_id}"
         )
+        if r.removed_partial_ids:
+            console.print(
+                f"  removed {len(r.removed_partial_ids)} node(s) an earlier version made from "
+                f"rows with an empty key: {', '.join(r.removed_partial_ids)}"
+            )
         if r.skipped_missing_endpoint:
             console.print(
                 f"  {r.skipped_missing_endpoint:,} links skipped: endpoint not in the "
@@ -72,13 +78,19 @@ def _render(reports: list[IngestReport], as_json: bool) -> int:
         if r.suppressed:
             console.print(f"  {r.suppressed:,} rows of erased persons skipped (suppression list)")
         if r.rejects:
+            summary = r.to_dict()
             table = Table(
                 "file",
                 "line",
                 "column",
                 "value",
                 "reason",
-                title=(f"{len(r.rejects):,} problems; full report: {r.report_dir}/rejects.csv"),
+                "outcome",
+                title=(
+                    f"{r.rejected_rows:,} rows rejected, {summary['dropped_cells']:,} cells left "
+                    f"out, {summary['withheld_names']:,} names withheld; full report: "
+                    f"{r.report_dir}/rejects.csv"
+                ),
             )
             for rej in r.rejects[:15]:
                 table.add_row(
@@ -87,6 +99,7 @@ def _render(reports: list[IngestReport], as_json: bool) -> int:
                     rej.column,
                     "" if rej.value is None else str(rej.value)[:40],
                     rej.reason,
+                    rej.outcome,
                 )
             console.print(table)
         if r.near_duplicates:
@@ -117,17 +130,32 @@ def ingest(
     batch_size: Annotated[
         int | None, typer.Option("--batch-size", min=1, max=100_000, help="Rows per transaction.")
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Text encoding of the CSV files (e.g. cp1252 for older Windows exports); "
+            "overrides the manifest's encoding: for every file. Default: utf-8.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Ingest files into the graph. Exit code 1 when rows were rejected.
+    """Ingest files into the graph. Exit code 1 when rows were rejected or cells left out.
 
-    Examples: scaleup ingest data/manifest.yaml; scaleup ingest orgs.csv --label Organisation
+    Examples: scaleup ingest data/manifest.yaml; scaleup ingest orgs.csv --label Organisation;
+    scaleup ingest akteure.xlsx (a filled-in scaleup template); scaleup ingest alt.csv
+    --label Organisation --encoding cp1252
     """
     overrides: dict[str, Any] = {"dry_run": dry_run, "rejects_dir": rejects}
     if batch_size:
         overrides["batch_size"] = batch_size
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            fail(f"--encoding {encoding}: unknown encoding; try utf-8, cp1252 or latin-1")
     try:
-        manifests = [manifest_for(p, label) for p in paths]
+        manifests = [manifest_for(p, label, encoding=encoding) for p in paths]
     except (ManifestError, ReadError) as exc:
         fail(str(exc))
     reports = []

@@ -65,18 +65,27 @@ def _is_manifest(path: Path) -> bool:
     return any(line.startswith("files:") for line in head.splitlines())
 
 
-def manifest_for(path: Path, label: str | None = None) -> Manifest:
+def manifest_for(path: Path, label: str | None = None, *, encoding: str | None = None) -> Manifest:
     """The manifest to run for ``path``: the file itself if it is a manifest, else a one-file
-    manifest that maps columns to ``label``'s properties."""
+    manifest that maps columns to ``label``'s properties. ``encoding`` overrides every file's."""
+    manifest = _manifest_for(path, label, encoding or "utf-8")
+    if encoding is not None:
+        for spec in manifest.files:
+            spec.encoding = encoding
+    return manifest
+
+
+def _manifest_for(path: Path, label: str | None, encoding: str) -> Manifest:
     if label is None:
         if path.is_file() and _is_manifest(path):
             return load_manifest(path)
         raise ManifestError(
             f"{path.name} is a data file: say which nodes its rows are with --label "
-            "(e.g. --label Organisation), or write a manifest (docs/manifest.md)"
+            "(e.g. --label Organisation), write a manifest (docs/manifest.md), or fill in "
+            "the workbook of scaleup template akteure.xlsx"
         )
     columns: list[str] = []
-    for _, row in read_rows(path):
+    for _, row in read_rows(path, encoding=encoding):
         if "__error__" not in row:
             columns = list(row)
             break

@@ -9,6 +9,7 @@ MERGE); its checkpoint is written after it commits.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 
 from scaleup_graph.graph_model import (
     NODE_TYPES,
+    REL_TYPES,
     extra_labels,
     identifier_hashes,
     validate_node,
@@ -27,12 +29,22 @@ from scaleup_graph.ingest.dedupe import NearDuplicate, near_duplicates
 from scaleup_graph.ingest.manifest import (
     FileSpec,
     Manifest,
+    ManifestError,
     NodeMapping,
     RelMapping,
+    referenced_columns,
     row_matches,
 )
-from scaleup_graph.ingest.readers import read_rows
-from scaleup_graph.ingest.rejects import REDACTED, Reject, write_reject_report
+from scaleup_graph.ingest.natural_persons import looks_like_person
+from scaleup_graph.ingest.readers import read_header, read_rows
+from scaleup_graph.ingest.rejects import (
+    CELL_DROPPED,
+    NAME_WITHHELD,
+    REDACTED,
+    ROW_REJECTED,
+    Reject,
+    write_reject_report,
+)
 from scaleup_graph.store import GraphStore, NodeRow, RelRow
 
 __all__ = ["IngestOptions", "IngestReport", "run_ingest"]
@@ -48,6 +60,9 @@ class IngestOptions:
     rejects_dir: Path | None = None
     suppression_salt: str = ""
     check_duplicates: bool = True
+    #: bench hook: False skips the trust checks (header, duplicate links, person-like names)
+    #: so bench/ingest_checks.py can measure what they cost; never False in real runs
+    checks: bool = True
     #: test hook: called after each committed batch with the running batch count
     after_batch: Callable[[int], None] | None = None
 
@@ -63,6 +78,8 @@ class IngestReport:
     suppressed: int = 0
     rejects: list[Reject] = field(default_factory=list)
     near_duplicates: list[NearDuplicate] = field(default_factory=list)
+    #: nodes with an id made from empty key columns by earlier versions ("org-pic-"), removed
+    removed_partial_ids: list[str] = field(default_factory=list)
     resumed: bool = False
     dry_run: bool = False
     report_dir: str | None = None
@@ -70,8 +87,14 @@ class IngestReport:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["rejected_rows"] = len({(r.file, r.line) for r in self.rejects})
+        data["rejected_rows"] = self.rejected_rows
+        data["dropped_cells"] = sum(1 for r in self.rejects if r.outcome == CELL_DROPPED)
+        data["withheld_names"] = sum(1 for r in self.rejects if r.outcome == NAME_WITHHELD)
         return data
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({(r.file, r.line) for r in self.rejects if r.outcome == ROW_REJECTED})
 
 
 def _now() -> str:
@@ -86,6 +109,16 @@ class _Pending:
     fill: dict[str, Any]
     labels: tuple[str, ...]
     hashes: set[str]
+    withheld_name: str | None = None
+
+
+@dataclass(slots=True)
+class _Link:
+    """The first row that wrote a relationship in this run, and its values so far."""
+
+    where: str
+    line: int
+    props: dict[str, Any]
 
 
 class _Run:
@@ -117,10 +150,15 @@ class _Run:
             "ingested_at": self.checkpoint.started_at,
         }
         self.known: dict[str, set[str]] = {label: set() for label in NODE_TYPES}
+        #: label -> key -> (file, line, reason) of node rows rejected in this run
+        self.rejected: dict[str, dict[str, tuple[str, int, str]]] = {
+            label: {} for label in NODE_TYPES
+        }
+        #: (type, start, end) -> the first row that wrote it in this run
+        self.links: dict[tuple[str, str, str], _Link] = {}
         self.new_org_names: dict[str, str] = {}
         self.batches = 0
         self._current_source: str | None = None
-        self._written_links: set[int] = set()
         self.total_rows = 0
         self.done_rows = 0
 
@@ -128,6 +166,10 @@ class _Run:
 
     def _source(self, spec: FileSpec) -> str:
         return spec.source or self.manifest.source or spec.path.name
+
+    @staticmethod
+    def _name(spec: FileSpec) -> str:
+        return f"{spec.path.name} [{spec.sheet}]" if spec.sheet else spec.path.name
 
     def _reject(
         self,
@@ -137,9 +179,10 @@ class _Run:
         value: Any,
         reason: str,
         personal: bool = False,
+        outcome: str = ROW_REJECTED,
     ) -> None:
         shown = REDACTED if personal and value not in (None, "") else value
-        self.report.rejects.append(Reject(spec.path.name, line, column, shown, reason))
+        self.report.rejects.append(Reject(self._name(spec), line, column, shown, reason, outcome))
 
     def _tick(self, phase: str, rows: int = 1) -> None:
         self.done_rows += rows
@@ -165,12 +208,60 @@ class _Run:
     # -- phases -------------------------------------------------------------------------------
 
     def preflight(self) -> None:
-        """Read every file once: unreadable files stop the run before anything is written."""
+        """Read every file once: unreadable files, and columns the manifest names that a file
+        does not have, stop the run before anything is written. Broken records (cut-off rows,
+        open quotes) are reported here, once per file."""
+        if self.options.checks:
+            for spec in self.manifest.files:
+                self._check_header(spec)
         for spec in self.manifest.files:
-            count = sum(1 for _ in self._rows(spec))
+            count = 0
+            for line, row in self._rows(spec):
+                count += 1
+                if "__error__" in row:
+                    self._reject(spec, line, "", None, row["__error__"])
             mappings = len(spec.nodes) + len(spec.relationships)
             self.total_rows += count * mappings
             self.report.rows_read += count
+
+    def _check_header(self, spec: FileSpec) -> None:
+        header = read_header(
+            spec.path, sheet=spec.sheet, delimiter=spec.delimiter, encoding=spec.encoding
+        )
+        missing = [c for c in referenced_columns(spec) if c not in header]
+        if not missing:
+            return
+        problems = []
+        folded = {h.casefold(): h for h in header}
+        for column in missing:
+            close = folded.get(column.casefold()) or next(
+                iter(difflib.get_close_matches(column, header, n=1, cutoff=0.6)), None
+            )
+            hint = f"; did you mean {close}?" if close else ""
+            problems.append(f"{column}: no such column{hint}")
+        raise ManifestError(
+            f"{self._name(spec)}: " + "; ".join(problems) + f" (the header has: "
+            f"{', '.join(header[:30])}{', ...' if len(header) > 30 else ''}); fix the manifest "
+            "or the header"
+        )
+
+    def remove_partial_ids(self) -> None:
+        """Delete nodes an earlier version made from rows whose key columns were all empty
+        ("org-pic-" from a key template "org-pic-{pic}"): no row can name them any more."""
+        for spec in self.manifest.files:
+            for mapping in spec.nodes:
+                partial = mapping.key.partial_id
+                if partial is None or partial in self.report.removed_partial_ids:
+                    continue
+                if self.store.existing_ids(mapping.label, [partial]):
+                    if not self.options.dry_run:
+                        self.store.erase_node(partial)
+                    self.report.removed_partial_ids.append(partial)
+
+    def _empty_key(self, spec: FileSpec, line: int, label: str, ep: Any, row: Any) -> str:
+        empty = ep.empty_columns(row) or sorted(ep.source.columns)
+        reason = f"empty {', '.join(empty)}: the {label} key needs it" if empty else ""
+        return reason or f"{label} key is empty"
 
     def nodes(self, spec: FileSpec, index: int, mapping: NodeMapping, m: int) -> None:
         key_name = f"{index}:n{m}"
@@ -183,21 +274,26 @@ class _Run:
         batch: list[_Pending] = []
         batch_no = 0
         skip = self.checkpoint.batches_done(key_name)
+        required = set(nt.required_fields)
+        check_names = (
+            self.options.checks and mapping.label == "Organisation" and not mapping.public_names
+        )
         for line, row in self._rows(spec):
             self._tick("nodes")
             if "__error__" in row:
-                self._reject(spec, line, "", None, row["__error__"])
-                continue
+                continue  # reported once by preflight
             if mapping.where and not row_matches(mapping.where, row):
                 continue
             key = mapping.key.key(row)
             key_col = ", ".join(sorted(key_columns)) or "(template)"
             if not key:
-                self._reject(spec, line, key_col, None, f"{mapping.label} key is empty")
+                reason = self._empty_key(spec, line, mapping.label, mapping.key, row)
+                self._reject(spec, line, key_col, None, reason)
                 continue
             raw = {name: vs.get(row) for name, vs in mapping.properties.items()}
             props, errors = validate_node(mapping.label, {"id": key, **raw})
             if errors:
+                fatal = mapping.strict or any(e.field in required for e in errors)
                 for e in errors:
                     vs = mapping.properties.get(e.field)
                     column = ", ".join(sorted(vs.columns)) if vs and vs.columns else e.field
@@ -206,10 +302,20 @@ class _Run:
                         line,
                         column,
                         e.value,
-                        f"{e.field} {e.reason}",
+                        f"{e.field} {e.reason}"
+                        + ("" if fatal else f"; {mapping.label} stored without {e.field}"),
                         personal=e.field in pii,
+                        outcome=ROW_REJECTED if fatal else CELL_DROPPED,
                     )
-                continue
+                if fatal:
+                    if key not in self.rejected[mapping.label]:
+                        first = next(e for e in errors if e.field in required or mapping.strict)
+                        self.rejected[mapping.label][key] = (
+                            self._name(spec),
+                            line,
+                            f"{first.field} {first.reason}",
+                        )
+                    continue
             if key in seen:
                 if mapping.unique:
                     shown = REDACTED if key_is_personal else key
@@ -237,12 +343,40 @@ class _Run:
                 if repeated.get(key) == signature:
                     continue
                 repeated[key] = signature
+            withheld = None
+            if check_names:
+                name = props.get("name") or fill.get("name")
+                kinds = props.get("kinds") or fill.get("kinds") or ()
+                activity = props.get("activity_type") or fill.get("activity_type")
+                if isinstance(name, str) and looks_like_person(name, activity, kinds):
+                    withheld = name
+                    props.pop("name", None)
+                    fill["name"] = key
+                    vs = mapping.properties.get("name")
+                    self._reject(
+                        spec,
+                        line,
+                        ", ".join(sorted(vs.columns)) if vs else "name",
+                        REDACTED,
+                        "name looks like a natural person's (two or three words, no legal "
+                        f"form): {mapping.label} stored as {key} without it; if it is an "
+                        "organisation's name, write names: public in the manifest",
+                        outcome=NAME_WITHHELD,
+                    )
             hashes = set()
             if mapping.label == "Person":
                 hashes = identifier_hashes({**fill, **props}, self.options.suppression_salt)
                 hashes.add(key)
             batch.append(
-                _Pending(line, key, props, fill, tuple(extra_labels(mapping.label, props)), hashes)
+                _Pending(
+                    line,
+                    key,
+                    props,
+                    fill,
+                    tuple(extra_labels(mapping.label, props)),
+                    hashes,
+                    withheld,
+                )
             )
             if len(batch) >= self.options.batch_size:
                 batch_no += 1
@@ -270,6 +404,7 @@ class _Run:
                 prev = merged[p.key]
                 prev.props.update(p.props)
                 prev.fill = {**p.fill, **prev.fill}
+                prev.withheld_name = prev.withheld_name or p.withheld_name
             else:
                 merged[p.key] = p
         rows = list(merged.values())
@@ -277,7 +412,7 @@ class _Run:
         if label == "Organisation":
             for p in rows:
                 name = p.props.get("name") or p.fill.get("name")
-                if name:
+                if name and not p.withheld_name:
                     self.new_org_names[p.key] = name
         if not write or self.options.dry_run or not rows:
             return
@@ -286,6 +421,13 @@ class _Run:
             for p in rows:
                 current = have.get(p.key, {})
                 p.props.update({k: v for k, v in p.fill.items() if current.get(k) in (None, "")})
+                stored = current.get("name")
+                if (
+                    p.withheld_name
+                    and isinstance(stored, str)
+                    and stored.casefold() == p.withheld_name.casefold()
+                ):
+                    p.props["name"] = p.key  # an earlier run stored the person's name
         self.report.nodes_written += self.store.upsert_nodes(
             label,
             [NodeRow(p.key, p.props, p.labels) for p in rows],
@@ -295,35 +437,49 @@ class _Run:
     def relationships(self, spec: FileSpec, index: int, mapping: RelMapping, m: int) -> None:
         key_name = f"{index}:r{m}"
         batch: list[tuple[int, str, str, dict[str, Any]]] = []
-        self._written_links = set()
         batch_no = 0
         skip = self.checkpoint.batches_done(key_name)
+        required = {p.name for p in REL_TYPES[mapping.type].all_properties if p.required}
         for line, row in self._rows(spec):
             self._tick("relationships")
             if "__error__" in row:
-                continue  # already reported by the node pass, or reported below once
+                continue  # reported once by preflight
             if mapping.where and not row_matches(mapping.where, row):
+                continue
+            if mapping.reject_rows:
+                self._reject(spec, line, ", ".join(mapping.where), None, mapping.reject_rows)
                 continue
             start, end = mapping.start.key(row), mapping.end.key(row)
             if not start or not end:
                 which = "start" if not start else "end"
                 ep = mapping.start if not start else mapping.end
+                reason = self._empty_key(spec, line, ep.label, ep, row)
                 self._reject(
                     spec,
                     line,
                     ", ".join(sorted(ep.source.columns)),
                     None,
-                    f"{mapping.type} {which} ({ep.label}) key is empty",
+                    f"{mapping.type} not written: {which} {reason}",
                 )
                 continue
             raw = {name: vs.get(row) for name, vs in mapping.properties.items()}
             props, errors = validate_relationship(mapping.type, raw)
             if errors:
+                fatal = mapping.strict or any(e.field in required for e in errors)
                 for e in errors:
+                    vs = mapping.properties.get(e.field)
+                    column = ", ".join(sorted(vs.columns)) if vs and vs.columns else e.field
                     self._reject(
-                        spec, line, e.field, e.value, f"{mapping.type}.{e.field} {e.reason}"
+                        spec,
+                        line,
+                        column,
+                        e.value,
+                        f"{mapping.type}.{e.field} {e.reason}"
+                        + ("" if fatal else f"; {mapping.type} stored without {e.field}"),
+                        outcome=ROW_REJECTED if fatal else CELL_DROPPED,
                     )
-                continue
+                if fatal:
+                    continue
             batch.append((line, start, end, props))
             if len(batch) >= self.options.batch_size:
                 batch_no += 1
@@ -376,19 +532,27 @@ class _Run:
                     else (e_label, end, mapping.end)
                 )
                 shown = REDACTED if label == "Person" and ep.derive else key
-                self._reject(
-                    spec,
-                    line,
-                    ", ".join(sorted(ep.source.columns)) or "(template)",
-                    shown,
-                    f"{mapping.type} points at {label} {shown}, which does not "
-                    f"exist; add it to a node file first",
-                )
+                column = ", ".join(sorted(ep.source.columns)) or "(template)"
+                rejected = self.rejected[label].get(key)
+                if rejected:
+                    file, at, why = rejected
+                    where = "" if file == self._name(spec) else f"{file} "
+                    reason = (
+                        f"{mapping.type} not written: the {label} of {where}line {at} was "
+                        f"rejected: {why}"
+                    )
+                else:
+                    reason = (
+                        f"{mapping.type} points at {label} {shown}, which does not "
+                        f"exist; add it to a node file first"
+                    )
+                self._reject(spec, line, column, shown, reason)
                 continue
-            signature = hash((start, end, repr(props)))
-            if signature in self._written_links:
-                continue  # the same link again (one row per participation): nothing new
-            self._written_links.add(signature)
+            if self.options.checks:
+                values = self._first_or_combined(spec, mapping, line, start, end, props)
+                if values is None:
+                    continue
+                props = values
             merged.setdefault((start, end), {}).update(props)
         if not write or self.options.dry_run or not merged:
             return
@@ -400,9 +564,48 @@ class _Run:
             provenance={**self.provenance, "source": self._current_source},
         )
 
+    def _first_or_combined(
+        self,
+        spec: FileSpec,
+        mapping: RelMapping,
+        line: int,
+        start: str,
+        end: str,
+        props: dict[str, Any],
+    ) -> dict[str, Any] | None:
+        """The values to write for this row's relationship, or None when there is nothing new
+        to write or the row is a rejected duplicate (two rows never merge in silence)."""
+        ident = (mapping.type, start, end)
+        first = self.links.get(ident)
+        if first is None:
+            self.links[ident] = _Link(self._name(spec), line, dict(props))
+            return props
+        combined, conflicts = combine_duplicate(first.props, props, mapping.on_duplicate)
+        if conflicts:
+            where = "" if first.where == self._name(spec) else f"{first.where} "
+            differing = "; ".join(
+                f"{name} {_shown(a)} there, {_shown(b)} here" for name, a, b in conflicts
+            )
+            columns = [mapping.properties[name].columns or {name} for name, _, _ in conflicts]
+            self._reject(
+                spec,
+                line,
+                ", ".join(sorted(set().union(*columns))),
+                None,
+                f"duplicate of {where}line {first.line} ({mapping.type} from {start} to {end}) "
+                f"with different values: {differing}; keep one row, or say in the manifest "
+                f"which wins: on_duplicate: {{{conflicts[0][0]}: first | last | sum | list}}",
+            )
+            return None
+        if combined == first.props:
+            return None
+        first.props = combined
+        return dict(combined)
+
     def run(self) -> IngestReport:
         started = dt.datetime.now(dt.UTC)
         self.preflight()
+        self.remove_partial_ids()
         for i, spec in enumerate(self.manifest.files):
             self._current_source = self._source(spec)
             for m, mapping in enumerate(spec.nodes):
@@ -429,6 +632,48 @@ class _Run:
             self.checkpoint.finish()
         self.report.seconds = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 3)
         return self.report
+
+
+def _shown(value: Any) -> str:
+    return "(empty)" if value is None else repr(value) if isinstance(value, str) else str(value)
+
+
+def combine_duplicate(
+    first: dict[str, Any], later: dict[str, Any], policies: dict[str, str]
+) -> tuple[dict[str, Any], list[tuple[str, Any, Any]]]:
+    """Combine a relationship's values with a later row's for the same start and end.
+
+    Returns the combined values and the (property, first value, later value) conflicts that
+    no policy settles. Without a policy, equal values are fine and different ones conflict.
+
+    >>> combine_duplicate({"contribution": 10.0}, {"contribution": 5.0}, {"contribution": "sum"})
+    ({'contribution': 15.0}, [])
+    >>> combine_duplicate({"role": "coordinator"}, {"role": "partner"}, {})[1]
+    [('role', 'coordinator', 'partner')]
+    """
+    out = dict(first)
+    conflicts: list[tuple[str, Any, Any]] = []
+    for name in dict.fromkeys([*first, *later]):
+        a, b = first.get(name), later.get(name)
+        policy = policies.get(name, "reject")
+        if policy == "sum":
+            numbers = [v for v in (a, b) if v is not None]
+            if all(isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
+                out[name] = sum(numbers) if numbers else None
+                continue
+            conflicts.append((name, a, b))
+        elif policy == "list":
+            values = a if isinstance(a, list) else ([] if a is None else [a])
+            out[name] = values if b is None or b in values else [*values, b]
+        elif a == b:
+            continue
+        elif policy == "first":
+            out[name] = a if a is not None else b
+        elif policy == "last":
+            out[name] = b if b is not None else a
+        else:
+            conflicts.append((name, a, b))
+    return {k: v for k, v in out.items() if v is not None}, conflicts
 
 
 def _write_duplicates(pairs: list[NearDuplicate], directory: Path) -> None:

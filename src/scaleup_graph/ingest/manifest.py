@@ -6,6 +6,7 @@ a relationship type or a property name stops the run with the list of valid name
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,9 @@ import yaml
 from scaleup_graph.graph_model import KEY, NODE_TYPES, make_id, node_type, rel_type
 
 __all__ = [
+    "DUPLICATE_POLICIES",
+    "FILTERS",
+    "OPTIONS",
     "EndpointSpec",
     "FileSpec",
     "Manifest",
@@ -26,6 +30,7 @@ __all__ = [
     "RelMapping",
     "ValueSpec",
     "load_manifest",
+    "referenced_columns",
     "single_file_manifest",
 ]
 
@@ -36,7 +41,50 @@ _FILTERS: dict[str, Callable[[str], str]] = {
     "parent": lambda s: s[:-1],  # NUTS: the parent code is the code without its last character
     "country": lambda s: s[:2].upper(),  # NUTS: the country is the first two characters
 }
+FILTERS = tuple(_FILTERS)
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+#: Every option the parser accepts, per level: docs/manifest.md documents each (a test checks).
+OPTIONS: dict[str, tuple[str, ...]] = {
+    "manifest": ("source", "files", "strict", "names"),
+    "file": (
+        "path",
+        "sheet",
+        "delimiter",
+        "encoding",
+        "na_values",
+        "source",
+        "strict",
+        "names",
+        "nodes",
+        "relationships",
+    ),
+    "node": (
+        "label",
+        "key",
+        "key_from",
+        "key_template",
+        "properties",
+        "unique",
+        "where",
+        "strict",
+        "names",
+    ),
+    "relationship": (
+        "type",
+        "start",
+        "end",
+        "properties",
+        "where",
+        "on_missing_endpoint",
+        "on_duplicate",
+        "strict",
+    ),
+    "endpoint": ("label", "key", "key_from", "key_template"),
+    "value": ("column", "template", "value", "map", "if_missing"),
+}
+#: What ``on_duplicate`` may say for a property of a relationship written twice in one run.
+DUPLICATE_POLICIES = ("reject", "first", "last", "sum", "list")
 
 
 class ManifestError(Exception):
@@ -49,6 +97,15 @@ def _column_ref(ref: str) -> tuple[str, tuple[str, ...]]:
         if f not in _FILTERS:
             raise ManifestError(f"unknown filter {f!r} in {ref!r}; use: {', '.join(_FILTERS)}")
     return name, tuple(filters)
+
+
+def _check_options(spec: Mapping[str, Any], level: str, where: str) -> None:
+    allowed = OPTIONS[level]
+    for name in spec:
+        if name not in allowed:
+            close = difflib.get_close_matches(str(name), allowed, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"valid: {', '.join(allowed)}"
+            raise ManifestError(f"{where}: unknown option {name!r}; {hint}")
 
 
 def _apply(value: Any, filters: tuple[str, ...]) -> Any:
@@ -71,6 +128,9 @@ class ValueSpec:
     value: Any = None
     mapping: Mapping[str, Any] | None = None
     if_missing: bool = False
+    #: with ``mapping``: a value the map does not name is kept (and validated) instead of
+    #: left empty; the Excel template's dropdown words use it
+    keep_unmapped: bool = False
 
     @property
     def columns(self) -> set[str]:
@@ -87,7 +147,8 @@ class ValueSpec:
                 return None
             raw = _apply(raw, self.filters)
             if self.mapping is not None:
-                return self.mapping.get(str(raw).strip())
+                text = str(raw).strip()
+                return self.mapping.get(text, text if self.keep_unmapped else None)
             return raw
         if self.template is not None:
             return _render(self.template, row)
@@ -122,16 +183,44 @@ def _render(template: str, row: Mapping[str, Any]) -> str | None:
     return text or None
 
 
+def _render_all(template: str, row: Mapping[str, Any]) -> str | None:
+    """A key template: None when any of its columns is blank, never a partial id."""
+    out = []
+    for literal, name, filters in _compile(template):
+        out.append(literal)
+        if name is None:
+            continue
+        raw = row.get(name)
+        if _blank(raw):
+            return None
+        text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
+        out.append(_apply(text, filters) if filters else text)
+    return "".join(out).strip() or None
+
+
 @dataclass(frozen=True, slots=True)
 class EndpointSpec:
     """How a node's key is found in a row: ``key`` (as is), ``key_from`` (make_id), or a
-    ``key_template``."""
+    ``key_template`` (every column of it must be filled)."""
 
     label: str
     source: ValueSpec
     derive: bool  # True: make_id(label, value)
 
+    def empty_columns(self, row: Mapping[str, Any]) -> list[str]:
+        """The key's columns that are blank in ``row`` (why :meth:`key` gave None)."""
+        return sorted(c for c in self.source.columns if _blank(row.get(c)))
+
+    @property
+    def partial_id(self) -> str | None:
+        """The id an all-blank row gave before key templates were checked ("org-pic-")."""
+        if self.source.template is None or not self.source.columns:
+            return None
+        return "".join(literal for literal, _, _ in _compile(self.source.template)).strip()
+
     def key(self, row: Mapping[str, Any]) -> str | None:
+        if self.source.template is not None:
+            return _render_all(self.source.template, row)
         value = self.source.get(row)
         if _blank(value):
             return None
@@ -146,6 +235,8 @@ class NodeMapping:
     properties: dict[str, ValueSpec]
     unique: bool = True  # a repeated key in one file is a reject unless the mapping says not
     where: dict[str, Any] = field(default_factory=dict)
+    strict: bool = False  # an invalid optional cell rejects the whole row (default: drops it)
+    public_names: bool = False  # names: public; else person-like names are withheld
 
 
 @dataclass(slots=True)
@@ -156,6 +247,12 @@ class RelMapping:
     properties: dict[str, ValueSpec]
     on_missing_endpoint: str = "reject"  # or "skip"
     where: dict[str, Any] = field(default_factory=dict)
+    #: property -> what a second row for the same (start, end) does: DUPLICATE_POLICIES
+    on_duplicate: dict[str, str] = field(default_factory=dict)
+    strict: bool = False
+    #: not a manifest option: every row this mapping matches is rejected with this reason
+    #: (the Excel template catches rows whose endpoint kind is missing or unknown)
+    reject_rows: str | None = None
 
 
 @dataclass(slots=True)
@@ -183,9 +280,7 @@ def _value_spec(spec: Any, where: str) -> ValueSpec:
         name, filters = _column_ref(spec)
         return ValueSpec(column=name, filters=filters)
     if isinstance(spec, dict):
-        unknown = set(spec) - {"column", "template", "value", "map", "if_missing"}
-        if unknown:
-            raise ManifestError(f"{where}: unknown option(s) {', '.join(sorted(unknown))}")
+        _check_options(spec, "value", where)
         if "column" in spec:
             name, filters = _column_ref(str(spec["column"]))
             mapping = spec.get("map")
@@ -209,9 +304,13 @@ def _value_spec(spec: Any, where: str) -> ValueSpec:
     )
 
 
-def _endpoint(spec: Any, label: str | None, where: str) -> EndpointSpec:
+def _endpoint(
+    spec: Any, label: str | None, where: str, *, own_options: bool = True
+) -> EndpointSpec:
     if not isinstance(spec, dict):
         raise ManifestError(f"{where}: expected {{label: ..., key: COLUMN}}")
+    if own_options:  # a node mapping's options are checked by its caller
+        _check_options(spec, "endpoint", where)
     label = spec.get("label", label)
     if label not in NODE_TYPES:
         raise ManifestError(
@@ -276,10 +375,60 @@ def row_matches(where: Mapping[str, Any], row: Mapping[str, Any]) -> bool:
     return True
 
 
-def _file_spec(raw: Any, base: Path, index: int) -> FileSpec:
+def _flag(raw: Mapping[str, Any], name: str, default: bool, where: str) -> bool:
+    value = raw.get(name, default)
+    if not isinstance(value, bool):
+        raise ManifestError(f"{where}: {name} is true or false, not {value!r}")
+    return value
+
+
+def _names(raw: Mapping[str, Any], default: bool, where: str) -> bool:
+    value = raw.get("names")
+    if value is None:
+        return default
+    if value not in ("public", "check"):
+        raise ManifestError(
+            f"{where}: names is public (store every name as given) or check (the default: "
+            "names that look like a natural person are withheld)"
+        )
+    return value == "public"
+
+
+def _on_duplicate(spec: Any, props: Mapping[str, Any], where: str) -> dict[str, str]:
+    if spec is None:
+        return {}
+    if isinstance(spec, str):
+        spec = {name: spec for name in props}
+    if not isinstance(spec, dict):
+        raise ManifestError(
+            f"{where}: on_duplicate is one of {', '.join(DUPLICATE_POLICIES)}, or a mapping "
+            "of property: policy"
+        )
+    out = {}
+    for prop, policy in spec.items():
+        if prop not in props:
+            raise ManifestError(
+                f"{where}: on_duplicate names {prop!r}, which this relationship does not map; "
+                f"mapped: {', '.join(props) or 'none'}"
+            )
+        if policy not in DUPLICATE_POLICIES:
+            raise ManifestError(
+                f"{where}: on_duplicate for {prop} is {policy!r}; use one of "
+                f"{', '.join(DUPLICATE_POLICIES)}"
+            )
+        out[str(prop)] = str(policy)
+    return out
+
+
+def _file_spec(
+    raw: Any, base: Path, index: int, *, strict: bool = False, public_names: bool = False
+) -> FileSpec:
     where = f"files[{index}]"
     if not isinstance(raw, dict) or "path" not in raw:
         raise ManifestError(f"{where}: each file needs a path")
+    _check_options(raw, "file", where)
+    strict = _flag(raw, "strict", strict, where)
+    public_names = _names(raw, public_names, where)
     path = Path(str(raw["path"]))
     path = path if path.is_absolute() else base / path
     nodes = []
@@ -287,6 +436,7 @@ def _file_spec(raw: Any, base: Path, index: int) -> FileSpec:
         w = f"{where}.nodes[{j}]"
         if not isinstance(node, dict):
             raise ManifestError(f"{w}: expected a mapping")
+        _check_options(node, "node", w)
         try:
             nt = node_type(str(node.get("label")))
         except ValueError as exc:
@@ -295,10 +445,12 @@ def _file_spec(raw: Any, base: Path, index: int) -> FileSpec:
         nodes.append(
             NodeMapping(
                 label=nt.label,
-                key=_endpoint({**node, "label": nt.label}, nt.label, w),
+                key=_endpoint({**node, "label": nt.label}, nt.label, w, own_options=False),
                 properties=_properties(node.get("properties"), allowed, nt.label, w),
-                unique=bool(node.get("unique", True)),
+                unique=_flag(node, "unique", True, w),
                 where=_where(node.get("where"), w),
+                strict=_flag(node, "strict", strict, w),
+                public_names=_names(node, public_names, w),
             )
         )
     rels = []
@@ -306,6 +458,7 @@ def _file_spec(raw: Any, base: Path, index: int) -> FileSpec:
         w = f"{where}.relationships[{j}]"
         if not isinstance(rel, dict):
             raise ManifestError(f"{w}: expected a mapping")
+        _check_options(rel, "relationship", w)
         try:
             rt = rel_type(str(rel.get("type")))
         except ValueError as exc:
@@ -323,16 +476,17 @@ def _file_spec(raw: Any, base: Path, index: int) -> FileSpec:
         missing = str(rel.get("on_missing_endpoint", "reject"))
         if missing not in ("reject", "skip"):
             raise ManifestError(f"{w}: on_missing_endpoint is reject or skip")
+        props = _properties(rel.get("properties"), {p.name for p in rt.properties}, rt.type, w)
         rels.append(
             RelMapping(
                 type=rt.type,
                 start=start,
                 end=end,
-                properties=_properties(
-                    rel.get("properties"), {p.name for p in rt.properties}, rt.type, w
-                ),
+                properties=props,
                 on_missing_endpoint=missing,
                 where=_where(rel.get("where"), w),
+                on_duplicate=_on_duplicate(rel.get("on_duplicate"), props, w),
+                strict=_flag(rel, "strict", strict, w),
             )
         )
     if not nodes and not rels:
@@ -350,6 +504,28 @@ def _file_spec(raw: Any, base: Path, index: int) -> FileSpec:
     )
 
 
+def referenced_columns(spec: FileSpec) -> dict[str, str]:
+    """Every column ``spec``'s mappings read, with where it is used (for the header check)."""
+    used: dict[str, str] = {}
+
+    def add(columns: set[str], use: str) -> None:
+        for column in sorted(columns):
+            used.setdefault(column, use)
+
+    for node in spec.nodes:
+        add(node.key.source.columns, f"{node.label} key")
+        for prop, vs in node.properties.items():
+            add(vs.columns, f"{node.label}.{prop}")
+        add(set(node.where), f"{node.label} where")
+    for rel in spec.relationships:
+        add(rel.start.source.columns, f"{rel.type} start")
+        add(rel.end.source.columns, f"{rel.type} end")
+        for prop, vs in rel.properties.items():
+            add(vs.columns, f"{rel.type}.{prop}")
+        add(set(rel.where), f"{rel.type} where")
+    return used
+
+
 def load_manifest(path: Path, *, base_dir: Path | None = None) -> Manifest:
     """Read and check a manifest; ``base_dir`` overrides the folder its paths are relative to."""
     try:
@@ -361,8 +537,14 @@ def load_manifest(path: Path, *, base_dir: Path | None = None) -> Manifest:
         raise ManifestError(f"{path.name} is not valid YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("files"), list) or not data["files"]:
         raise ManifestError(f"{path.name}: a manifest needs a non-empty 'files:' list")
+    _check_options(data, "manifest", path.name)
+    strict = _flag(data, "strict", False, path.name)
+    public_names = _names(data, False, path.name)
     base = base_dir or path.parent
-    files = [_file_spec(raw, base, i) for i, raw in enumerate(data["files"])]
+    files = [
+        _file_spec(raw, base, i, strict=strict, public_names=public_names)
+        for i, raw in enumerate(data["files"])
+    ]
     return Manifest(files=files, source=data.get("source"), path=path, text=text)
 
 

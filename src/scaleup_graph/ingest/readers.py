@@ -17,7 +17,7 @@ from typing import IO, Any, cast
 
 import yaml
 
-__all__ = ["ReadError", "detect_delimiter", "read_rows"]
+__all__ = ["ReadError", "detect_delimiter", "read_header", "read_rows"]
 
 _DELIMITERS = (";", ",", "\t", "|")
 csv.field_size_limit(10_000_000)
@@ -49,8 +49,9 @@ def _open_text(path: Path, encoding: str) -> IO[str]:
 def _decode_error(path: Path, exc: UnicodeDecodeError, encoding: str) -> ReadError:
     return ReadError(
         f"{path.name} is not valid {encoding} text (byte 0x{exc.object[exc.start]:02x} at "
-        f"offset {exc.start}); in Excel save it as 'CSV UTF-8', or pass --encoding cp1252 "
-        "(or encoding: cp1252 in the manifest) if it came from an older Windows export"
+        f"offset {exc.start}); in Excel save it as 'CSV UTF-8', or, if it came from an "
+        "older Windows export, run scaleup ingest with --encoding cp1252 (or write "
+        "encoding: cp1252 under the file in the manifest)"
     )
 
 
@@ -68,25 +69,34 @@ def _read_csv(
             header = next(csv.reader([header_line], delimiter=sep))
             header = [h.strip() for h in header]
             _check_header(path, header)
-            reader = csv.reader(handle, delimiter=sep)
+            # The raw lines of each record: a record that ends inside quotes (a file cut off
+            # in a quoted value) is read by csv as if the quote were closed; its lines show it.
+            raw: list[str] = []
+
+            def lines() -> Iterator[str]:
+                for text in handle:
+                    raw.append(text)
+                    yield text
+
+            reader = csv.reader(lines(), delimiter=sep)
             previous_end = 1
+            width = len(header)
             for record in reader:
                 start = previous_end + 1
                 previous_end = reader.line_num + 1
+                spans = len(raw) > 1 or not raw[-1].endswith("\n")
+                open_quote = spans and "".join(raw).count('"') % 2 == 1
+                raw.clear()
+                if open_quote:
+                    yield start, {"__error__": _OPEN_QUOTE}
+                    continue
                 if not any(cell.strip() for cell in record):
                     continue
-                if len(record) > len(header):
-                    extra = record[len(header) :]
-                    if any(cell.strip() for cell in extra):
-                        yield (
-                            start,
-                            {
-                                "__error__": f"row has {len(record)} cells but the header "
-                                f"has {len(header)}; check for a stray "
-                                f"'{sep}' in a value without quotes"
-                            },
-                        )
-                        continue
+                if len(record) != width and (
+                    len(record) < width or any(c.strip() for c in record[width:])
+                ):
+                    yield start, {"__error__": _width_problem(len(record), width, sep)}
+                    continue
                 row = {
                     name: (None if value in na_values else value)
                     for name, value in zip(header, record, strict=False)
@@ -100,6 +110,24 @@ def _read_csv(
         raise ReadError(f"{path.name} is not a valid gzip file: {exc}") from None
 
 
+_OPEN_QUOTE = (
+    "a quoted value is never closed: the file ends inside quotes (was it cut off?); this row "
+    "was not read"
+)
+
+
+def _width_problem(cells: int, width: int, sep: str) -> str:
+    if cells < width:
+        return (
+            f"row has {cells} cells but the header has {width}; the row is cut short or "
+            f"a value holds an unquoted line break"
+        )
+    return (
+        f"row has {cells} cells but the header has {width}; check for a stray "
+        f"'{sep}' in a value without quotes"
+    )
+
+
 def _check_header(path: Path, header: list[str]) -> None:
     if any(not h for h in header):
         position = header.index("") + 1
@@ -109,6 +137,10 @@ def _check_header(path: Path, header: list[str]) -> None:
         if name in seen:
             raise ReadError(f"{path.name}: the header names column {name!r} twice; rename one")
         seen.add(name)
+
+
+def _blank_cell(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -135,7 +167,16 @@ def _read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, dict[str, A
             header.pop()
         _check_header(path, header)
         for number, values in enumerate(rows, start=2):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            if all(_blank_cell(v) for v in values):
+                continue
+            if any(not _blank_cell(v) for v in values[len(header) :]):
+                yield (
+                    number,
+                    {
+                        "__error__": f"row has a value right of the last named column "
+                        f"({header[-1]}); give that column a header or clear the cell"
+                    },
+                )
                 continue
             yield number, dict(zip(header, values, strict=False))
     finally:
@@ -197,3 +238,53 @@ def read_rows(
     raise ReadError(
         f"{path.name}: unknown file type; use .csv, .csv.gz, .tsv, .xlsx, .json or .yaml"
     )
+
+
+def read_header(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
+) -> list[str]:
+    """The column names of a data file (for JSON/YAML: every field any record has).
+
+    Raises ReadError when the file cannot be read.
+    """
+    suffixes = [s.lower() for s in path.suffixes]
+    if path.is_file() and (".csv" in suffixes or ".tsv" in suffixes or ".txt" in suffixes):
+        enc = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+        try:
+            with _open_text(path, enc) as handle:
+                line = handle.readline()
+        except UnicodeDecodeError as exc:
+            raise _decode_error(path, exc, encoding) from None
+        except (OSError, EOFError) as exc:
+            raise ReadError(f"{path.name} cannot be read: {exc}") from None
+        sep = delimiter or ("\t" if ".tsv" in suffixes else detect_delimiter(line))
+        return [h.strip() for h in next(csv.reader([line], delimiter=sep), [])]
+    if path.is_file() and ".xlsx" in suffixes:
+        return _xlsx_header(path, sheet)
+    names: dict[str, None] = {}
+    for _, row in read_rows(path, sheet=sheet, delimiter=delimiter, encoding=encoding):
+        names.update(dict.fromkeys(k for k in row if k != "__error__"))
+    return list(names)
+
+
+def _xlsx_header(path: Path, sheet: str | None) -> list[str]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise ReadError(f"{path.name} is not a readable .xlsx workbook: {exc}") from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise ReadError(
+                f"{path.name} has no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}"
+            )
+        ws = book[sheet] if sheet else book.worksheets[0]
+        first = next(ws.iter_rows(max_row=1, values_only=True), ())
+        return [str(c).strip() for c in first if c is not None and str(c).strip()]
+    finally:
+        book.close()
