@@ -27,13 +27,13 @@ __all__ = ["INSTITUTIONAL_TYPES", "LEGAL_FORMS", "looks_like_person"]
 
 #: Legal forms (with dots removed, case-folded): the CORDIS manifest's filter for private
 #: companies (PRC) and the usual European forms besides.
-LEGAL_FORMS = frozenset(
-    """gmbh ag kg ug ltd limited llp plc inc corp sa sas sarl srl spa sl bv nv oy oyj ab as
+_LEGAL_FORMS_TEXT = """
+    gmbh ag kg ug ltd limited llp plc inc corp sa sas sarl srl spa sl bv nv oy oyj ab as
     aps sro kft zrt doo ou zoo spzoo ike ae epe lda ltda ev eg gbr ohg se co llc kgaa mbh ek
     ekfm bvba sprl scrl scs sca srls snc sas sapa uab dd ks vos sia sp ooo jsc pte pty gie
     sociedad limitada societe societa sccl slu sau cv ehf hf ivs eood ood ad gesmbh sal teoranta
-    kft bt zrt nyrt ps pc""".split()
-)
+    kft bt zrt nyrt ps pc"""
+LEGAL_FORMS = frozenset(_LEGAL_FORMS_TEXT.split())
 LEGAL_FORM = re.compile(r"(?i)\b(?:s\.?\s?r\.?\s?l|s\.?\s?p\.?\s?a|sp\.?\s?z\s?o\.?\s?o)\b")
 #: Words that name an institution, not a person (German and English, and CORDIS' languages).
 _INSTITUTION = re.compile(
@@ -54,7 +54,16 @@ _WORD = re.compile(r"^[^\W\d_]+(?:[-'’.][^\W\d_]*)*$")
 #: CORDIS activity types and organisation kinds that are institutions whatever their name (the
 #: CORDIS loader treats every type but PRC, private companies, as an institution).
 INSTITUTIONAL_TYPES = frozenset(
-    {"HES", "REC", "PUB", "OTH", "PublicBody", "ResearchInstitute", "PartnerOrganisation", "Stakeholder"}
+    {
+        "HES",
+        "REC",
+        "PUB",
+        "OTH",
+        "PublicBody",
+        "ResearchInstitute",
+        "PartnerOrganisation",
+        "Stakeholder",
+    }
 )
 
 
