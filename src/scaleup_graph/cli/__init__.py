@@ -14,6 +14,7 @@ from scaleup_graph.cli.common import app, main
 #: topic modules, in the order their commands appear in ``scaleup --help``
 COMMAND_MODULES = (
     "scaleup_graph.cli.ingest_cmds",
+    "scaleup_graph.cli.schema_cmds",
     "scaleup_graph.cli.generate_cmds",
     "scaleup_graph.cli.demo_cmds",
     "scaleup_graph.cli.api_cmds",

@@ -17,6 +17,7 @@ from scaleup_graph.ingest.manifest import (
     single_file_manifest,
 )
 from scaleup_graph.ingest.readers import ReadError, read_rows
+from scaleup_graph.ingest.template import is_template, template_manifest, write_template
 from scaleup_graph.settings import get_settings
 from scaleup_graph.store import GraphStore
 
@@ -35,6 +36,8 @@ __all__ = [
     "manifest_for",
     "open_data_dir",
     "run_ingest",
+    "template_manifest",
+    "write_template",
 ]
 
 _PACKAGE = Path(str(files("scaleup_graph")))
@@ -79,10 +82,12 @@ def _manifest_for(path: Path, label: str | None, encoding: str) -> Manifest:
     if label is None:
         if path.is_file() and _is_manifest(path):
             return load_manifest(path)
+        if is_template(path):
+            return template_manifest(path)
         raise ManifestError(
             f"{path.name} is a data file: say which nodes its rows are with --label "
             "(e.g. --label Organisation), write a manifest (docs/manifest.md), or fill in "
-            "the workbook of scaleup template akteure.xlsx"
+            "the workbook that scaleup template akteure.xlsx writes"
         )
     columns: list[str] = []
     for _, row in read_rows(path, encoding=encoding):
