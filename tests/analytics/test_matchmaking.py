@@ -6,6 +6,7 @@ import pytest
 
 from scaleup_graph.analytics import AnalyticsError
 from scaleup_graph.analytics.matchmaking import match_challenge
+from scaleup_graph.errors import NotFound
 from scaleup_graph.store import GraphStore
 
 
@@ -48,7 +49,7 @@ def test_seed_challenge_ranks_providers_that_hold_its_topics(seeded: GraphStore)
 
 
 def test_unknown_challenge_and_bad_weights(small: GraphStore) -> None:
-    with pytest.raises(AnalyticsError, match="no challenge with this id"):
+    with pytest.raises(NotFound, match="no challenge with this id"):
         match_challenge(small, "challenge-nope")
     with pytest.raises(AnalyticsError, match="weights"):
         match_challenge(small, "challenge-x", weights={"topic": 1.0})

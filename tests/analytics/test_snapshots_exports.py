@@ -13,6 +13,7 @@ import pytest
 from scaleup_graph.analytics import AnalyticsError, ProjectionFilter, project, run_metrics
 from scaleup_graph.analytics.exports import export_graph
 from scaleup_graph.analytics.snapshots import create_snapshot, diff
+from scaleup_graph.errors import NotFound
 from scaleup_graph.store import GraphStore, RelRow
 
 PROV = {"source": "analytics-test"}
@@ -44,7 +45,7 @@ def test_snapshot_diff_shows_new_links_and_centrality_change(
 def test_snapshot_names_and_missing_snapshots(small: GraphStore, tmp_path: Path) -> None:
     with pytest.raises(AnalyticsError, match="not allowed"):
         create_snapshot(tmp_path, "../evil", project(small))
-    with pytest.raises(AnalyticsError, match="no snapshot named 'nope'"):
+    with pytest.raises(NotFound, match="no snapshot named 'nope'"):
         diff(tmp_path, "nope", "other")
 
 

@@ -59,7 +59,7 @@ def test_bad_parameters_get_422_naming_the_parameter(
         "/api/v1/queries/neighbourhood", json={"params": params}, headers=keys["viewer"]
     )
     assert response.status_code == 422
-    assert response.json()["error"]["parameter"] == named
+    assert response.json()["error"]["field"] == named
 
 
 HOSTILE = [

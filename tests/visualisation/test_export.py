@@ -10,8 +10,9 @@ from sample_network import EMAIL, IHK, PERSON_NAME
 from typer.testing import CliRunner
 
 from scaleup_graph.cli import app
+from scaleup_graph.errors import NotFound
 from scaleup_graph.store import GraphStore
-from scaleup_graph.visualisation import ViewError, export_data, export_html
+from scaleup_graph.visualisation import export_data, export_html
 
 
 def test_export_is_self_contained_without_external_urls(sample: GraphStore) -> None:
@@ -40,7 +41,7 @@ def test_focused_export_holds_only_the_ego_network(sample: GraphStore) -> None:
     data = export_data(sample, role="viewer", focus=IHK, hops=1)
     assert IHK in data["nodes"] and "org-lazio-innova" not in data["nodes"]
     assert data["views"][""]["focus"] == IHK
-    with pytest.raises(ViewError):
+    with pytest.raises(NotFound):
         export_data(sample, role="viewer", focus="org-unbekannt")
 
 

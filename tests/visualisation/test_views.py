@@ -7,9 +7,9 @@ import json
 import pytest
 from sample_network import EMAIL, IHK, PERSON, PERSON_NAME
 
+from scaleup_graph.errors import Invalid, NotFound, ScaleUpError
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import (
-    ViewError,
     ViewFilter,
     details,
     expand,
@@ -33,15 +33,14 @@ def test_ego_view_grows_with_hops(sample: GraphStore) -> None:
 
 
 def test_bad_input_is_explained(sample: GraphStore) -> None:
-    with pytest.raises(ViewError) as unknown:
+    with pytest.raises(NotFound) as unknown:
         explorer_view(sample, role="viewer", focus="org-gibt-es-nicht")
-    assert unknown.value.status == 404
-    assert "gibt es nicht" in unknown.value.message("de")
-    assert "org-gibt-es-nicht" not in unknown.value.message("de")  # ids are not echoed
-    with pytest.raises(ViewError) as hops:
+    assert "gibt es nicht" in unknown.value.in_language("de")
+    assert "org-gibt-es-nicht" not in unknown.value.in_language("de")  # ids are not echoed
+    with pytest.raises(Invalid) as hops:
         explorer_view(sample, role="viewer", focus=IHK, hops=7)
-    assert hops.value.message("en") == "Hops must be between 1 and 3."
-    with pytest.raises(ViewError):
+    assert hops.value.in_language("en") == "Hops must be between 1 and 3."
+    with pytest.raises(ScaleUpError, match="unknown label 'Robot'"):
         ViewFilter(labels=("Robot",))
 
 
@@ -64,14 +63,14 @@ def test_topic_and_label_filters(sample: GraphStore) -> None:
 
 
 def test_filter_matching_nothing_says_so(sample: GraphStore) -> None:
-    with pytest.raises(ViewError) as empty:
+    with pytest.raises(NotFound) as empty:
         explorer_view(
             sample,
             role="viewer",
             focus="org-mowin",
             filters=ViewFilter(project="project-scale-up", labels=("Person",)),
         )
-    assert empty.value.key == "err_filter_empty"
+    assert empty.value.code == "filter_empty"
 
 
 def test_large_view_is_grouped_and_groups_open(sample: GraphStore) -> None:

@@ -1,13 +1,16 @@
-"""The one exception analytics raise for input a user can fix (a filter, an id, a name)."""
+"""Analytics raise the package's error kinds (:mod:`scaleup_graph.errors`) for input a user can
+fix: ``AnalyticsError`` (an :class:`~scaleup_graph.errors.Invalid`, its old name) for a bad
+filter, name or option, :class:`~scaleup_graph.errors.NotFound` for an unknown challenge or
+snapshot."""
 
 from __future__ import annotations
 
+from scaleup_graph.errors import Invalid
+
 __all__ = ["AnalyticsError", "GraphTooSmall"]
 
-
-class AnalyticsError(ValueError):
-    """Bad analytics input; the message says what to do instead (CLI exit 2, API 4xx)."""
+AnalyticsError = Invalid
 
 
-class GraphTooSmall(AnalyticsError):
+class GraphTooSmall(Invalid):
     """The filtered graph has too few nodes or edges for the metric asked for."""

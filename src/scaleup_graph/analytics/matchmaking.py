@@ -29,6 +29,7 @@ from scaleup_graph.analytics.errors import AnalyticsError
 from scaleup_graph.analytics.projection import Projection, ProjectionFilter, project
 from scaleup_graph.analytics.results import RunRecord
 from scaleup_graph.analytics.text_similarity import similarities
+from scaleup_graph.errors import NotFound
 from scaleup_graph.graph_model import fold
 from scaleup_graph.store import GraphStore
 
@@ -174,7 +175,7 @@ def match_challenge(
     if not rows:
         known = [r["id"] for r in store.read(_SOME_CHALLENGES)]
         hint = f" (for example {', '.join(known)})" if known else " (the store holds none yet)"
-        raise AnalyticsError(f"no challenge with this id; pass the id of a Challenge node{hint}")
+        raise NotFound(f"no challenge with this id; pass the id of a Challenge node{hint}", "id")
     ch = rows[0]
     wanted = _fold_set([*(ch["topics"] or []), *ch["linked"]])
     posers = set(ch["posers"])

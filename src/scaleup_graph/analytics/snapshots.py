@@ -21,6 +21,7 @@ from scaleup_graph.analytics.centrality import betweenness, degree, pagerank
 from scaleup_graph.analytics.communities import louvain
 from scaleup_graph.analytics.errors import AnalyticsError
 from scaleup_graph.analytics.projection import Projection, require_size
+from scaleup_graph.errors import NotFound
 
 __all__ = ["create_snapshot", "diff", "list_snapshots", "load_snapshot", "snapshot_path"]
 
@@ -94,7 +95,7 @@ def load_snapshot(state_dir: Path, name: str) -> dict[str, Any]:
     path = snapshot_path(state_dir, name)
     if not path.exists():
         known = ", ".join(s["name"] for s in list_snapshots(state_dir)) or "none yet"
-        raise AnalyticsError(
+        raise NotFound(
             f"no snapshot named {name!r} (known: {known}); create it with "
             f"`scaleup snapshot create {name}`"
         )

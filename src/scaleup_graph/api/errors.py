@@ -1,7 +1,16 @@
-"""Map every failure to a JSON error body ``{"error": {"code": ..., "message": ...}}``.
+"""The one place where failures become HTTP answers, all with one JSON body::
 
-Messages say what to do; none holds a traceback or a personal value. Request validation errors
-name the parameter but never echo the value sent (it may be someone's e-mail).
+    {"error": {"code": "not_found", "message": "...", "hint": null, "field": null}}
+
+``code`` is stable and machine-readable, ``message`` says what is wrong and what to do, ``hint``
+names a further step (or is null), ``field`` the parameter or body field at fault (or null).
+Some errors add facts of their own beside these four (``available``, ``problems``).
+
+The library raises :class:`~scaleup_graph.errors.ScaleUpError` kinds with no HTTP knowledge;
+:data:`STATUS` maps each kind to its status code. Messages hold no traceback and no personal
+value; request validation errors name the parameter but never echo the value sent (it may be
+someone's e-mail). The database's own words for an outage or a timeout go to the log, not to
+the caller.
 """
 
 from __future__ import annotations
@@ -9,24 +18,40 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from scaleup_graph.queries.errors import (
-    ParamError,
-    PermissionDenied,
-    QueryError,
-    QueryNotFound,
+from scaleup_graph.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RateLimited,
+    ScaleUpError,
+    Timeout,
+    Unavailable,
 )
-from scaleup_graph.store import QueryRejected, QueryTimeout, StoreError, StoreUnavailable
 
-__all__ = ["RETRY_AFTER_S", "error_body", "install_error_handlers"]
+__all__ = ["RETRY_AFTER_S", "STATUS", "error_body", "error_response", "install_error_handlers"]
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_S = 5
-_CODES = {
+
+#: kind -> status; the most specific kind in an exception's MRO wins. The root itself (a
+#: refusal that is none of the kinds: a write in a read-only query, a Cypher mistake) is 400.
+STATUS: dict[type[ScaleUpError], int] = {
+    NotFound: 404,
+    Invalid: 422,
+    Conflict: 409,
+    Forbidden: 403,
+    RateLimited: 429,
+    Unavailable: 503,
+    Timeout: 504,
+    ScaleUpError: 400,
+}
+_HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
     403: "forbidden",
@@ -37,16 +62,58 @@ _CODES = {
     422: "invalid_parameter",
     429: "too_many_requests",
 }
+#: what the caller reads for the kinds whose library message is about our infrastructure
+_UNAVAILABLE = f"the graph database is not reachable; retry in {RETRY_AFTER_S} s"
+_TIMEOUT = (
+    "the query ran past its time limit and was stopped; narrow it (fewer hops, a LIMIT, a label)"
+)
 
 
-def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, **extra}}
+def error_body(
+    code: str,
+    message: str,
+    *,
+    hint: str | None = None,
+    field: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The JSON error body.
+
+    >>> error_body("not_found", "no such node", field="id")
+    {'error': {'code': 'not_found', 'message': 'no such node', 'hint': None, 'field': 'id'}}
+    """
+    return {"error": {"code": code, "message": message, "hint": hint, "field": field, **extra}}
 
 
-def _json(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any
-) -> JSONResponse:
-    return JSONResponse(error_body(code, message, **extra), status_code=status, headers=headers)
+def status_of(exc: ScaleUpError) -> int:
+    """The status code of an error's kind.
+
+    >>> from scaleup_graph.errors import Invalid
+    >>> status_of(Invalid("bad"))
+    422
+    """
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def error_response(exc: ScaleUpError, lang: str | None = None) -> JSONResponse:
+    """The answer for a library error (routes that must answer instead of raising use it)."""
+    status = status_of(exc)
+    headers: dict[str, str] = {}
+    message = exc.in_language(lang)
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(exc.retry_after)
+    elif isinstance(exc, Unavailable):
+        log.warning("unavailable: %s", exc)
+        headers["Retry-After"] = str(RETRY_AFTER_S)
+        message = _UNAVAILABLE
+    elif isinstance(exc, Timeout):
+        log.warning("timed out: %s", exc)
+        message = _TIMEOUT
+    body = error_body(exc.code, message, hint=exc.hint, field=exc.field, **exc.details)
+    return JSONResponse(body, status_code=status, headers=headers or None)
 
 
 def _where(loc: tuple[Any, ...]) -> str:
@@ -61,73 +128,47 @@ async def _validation(_: Request, exc: Exception) -> JSONResponse:
         for e in exc.errors()
     ]
     first = problems[0] if problems else {"parameter": "body", "problem": "invalid"}
-    return _json(
-        422,
-        "invalid_parameter",
-        f"parameter {first['parameter']!r}: {first['problem']}",
-        problems=problems,
+    return JSONResponse(
+        error_body(
+            "invalid_parameter",
+            f"parameter {first['parameter']!r}: {first['problem']}",
+            field=first["parameter"],
+            problems=problems,
+        ),
+        status_code=422,
     )
 
 
 async def _http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else "request refused"
-    return _json(
-        exc.status_code,
-        _CODES.get(exc.status_code, "error"),
-        detail,
+    return JSONResponse(
+        error_body(_HTTP_CODES.get(exc.status_code, "error"), detail),
+        status_code=exc.status_code,
         headers=getattr(exc, "headers", None),
     )
 
 
-async def _query_error(_: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, QueryNotFound):
-        return _json(404, "unknown_query", str(exc), available=exc.available)
-    if isinstance(exc, ParamError):
-        return _json(422, "invalid_parameter", str(exc), parameter=exc.param)
-    if isinstance(exc, PermissionDenied):
-        return _json(403, "forbidden", str(exc))
-    return _json(400, "bad_request", str(exc))
-
-
-async def _store_error(_: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, StoreUnavailable):
-        log.warning("store unavailable: %s", exc)
-        return _json(
-            503,
-            "store_unavailable",
-            f"the graph database is not reachable; retry in {RETRY_AFTER_S} s",
-            headers={"Retry-After": str(RETRY_AFTER_S)},
-        )
-    if isinstance(exc, QueryTimeout):
-        return _json(
-            504,
-            "query_timeout",
-            "the query ran past its time limit and was stopped; "
-            "narrow it (fewer hops, a LIMIT, a label)",
-        )
-    if isinstance(exc, QueryRejected):
-        return _json(400, "query_rejected", str(exc))
-    # Other database errors are mostly Cypher mistakes in ad-hoc queries: the engine's message
-    # names the problem. It quotes the query, never stored values.
-    return _json(400, "query_failed", f"the database refused the query: {exc}")
+async def _library(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ScaleUpError)
+    return error_response(exc, request.query_params.get("lang"))
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     # The type and route only: an exception's text may quote a personal value.
     log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
-    return _json(
-        500,
-        "internal_error",
-        "something went wrong on our side; the request was not "
-        "completed. Try again, and report it if it persists",
+    return JSONResponse(
+        error_body(
+            "internal_error",
+            "something went wrong on our side; the request was not completed",
+            hint="try again, and report it if it persists",
+        ),
+        status_code=500,
     )
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
-    app.add_exception_handler(HTTPException, _http)
-    app.add_exception_handler(QueryError, _query_error)
-    app.add_exception_handler(StoreError, _store_error)
+    app.add_exception_handler(ScaleUpError, _library)
     app.add_exception_handler(Exception, _unexpected)

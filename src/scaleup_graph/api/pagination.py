@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import Depends, Query, Request
+
+from scaleup_graph.errors import Invalid
 
 __all__ = ["Page", "PageDep", "page_body"]
 
@@ -23,8 +25,8 @@ def _page(
 ) -> Page:
     cap: int = min(request.app.state.settings.page_size_cap, 500)
     if limit > cap:
-        raise HTTPException(
-            422, f"parameter 'limit': at most {cap} rows a page; page through with 'offset'"
+        raise Invalid(
+            f"parameter 'limit': at most {cap} rows a page; page through with 'offset'", "limit"
         )
     return Page(offset, limit)
 

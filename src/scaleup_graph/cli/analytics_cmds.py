@@ -6,8 +6,7 @@ sentence and exit code 2.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +17,6 @@ from rich.table import Table
 from scaleup_graph.analytics import (
     DEFAULT_METRICS,
     METRICS,
-    AnalyticsError,
     MetricOptions,
     ProjectionFilter,
     project,
@@ -28,7 +26,7 @@ from scaleup_graph.analytics.exports import export_graph
 from scaleup_graph.analytics.link_prediction import METHODS, suggest_introductions
 from scaleup_graph.analytics.matchmaking import match_challenge
 from scaleup_graph.analytics.snapshots import create_snapshot, diff, list_snapshots
-from scaleup_graph.cli.common import JsonOption, console, fail, opened_store, print_json
+from scaleup_graph.cli.common import JsonOption, console, opened_store, print_json
 from scaleup_graph.cli.export_cmds import export_app
 from scaleup_graph.settings import get_settings
 
@@ -60,26 +58,14 @@ def _filter(
     since: str | None,
     until: str | None,
 ) -> ProjectionFilter:
-    try:
-        return ProjectionFilter(
-            labels=tuple(labels or ()),
-            rel_types=tuple(rel_types or ()),
-            region=region,
-            projects=tuple(projects or ()),
-            since=since,
-            until=until,
-        )
-    except AnalyticsError as exc:
-        fail(str(exc))
-
-
-@contextmanager
-def _analytics() -> Iterator[None]:
-    """Turn analytics errors into one clear line and exit code 2."""
-    try:
-        yield
-    except AnalyticsError as exc:
-        fail(str(exc))
+    return ProjectionFilter(
+        labels=tuple(labels or ()),
+        rel_types=tuple(rel_types or ()),
+        region=region,
+        projects=tuple(projects or ()),
+        since=since,
+        until=until,
+    )
 
 
 def metrics(
@@ -126,7 +112,7 @@ def metrics(
     """
     flt = _filter(label, rel_type, region, project_, since, until)
     settings = get_settings()
-    with opened_store() as store, _analytics():
+    with opened_store() as store:
         run = run_metrics(
             store,
             names or DEFAULT_METRICS,
@@ -167,7 +153,7 @@ def match(
 
     Example: scaleup match challenge-digitale-logistik
     """
-    with opened_store() as store, _analytics():
+    with opened_store() as store:
         result = match_challenge(store, challenge_id, top=top)
     if json_:
         print_json(result.as_dict())
@@ -199,7 +185,7 @@ def introductions(
     Example: scaleup introductions --method resource_allocation --top 10
     """
     flt = _filter(label, rel_type, region, project_, since, until)
-    with opened_store() as store, _analytics():
+    with opened_store() as store:
         graph = project(store, flt).undirected()
         result = suggest_introductions(graph, method=method, top=top, node=org)
     if json_:
@@ -240,7 +226,7 @@ def snapshot_create(
     """
     flt = _filter(label, rel_type, region, project_, since, until)
     state = get_settings().state_dir
-    with opened_store() as store, _analytics():
+    with opened_store() as store:
         summary = create_snapshot(state, name, project(store, flt), seed=seed, overwrite=force)
     if json_:
         print_json(summary)
@@ -262,8 +248,7 @@ def snapshot_diff(
 
     Example: scaleup snapshot diff phase-1 phase-2
     """
-    with _analytics():
-        result = diff(get_settings().state_dir, a, b, top=top)
+    result = diff(get_settings().state_dir, a, b, top=top)
     if json_:
         print_json(result)
         return
@@ -319,7 +304,7 @@ def report(
     from scaleup_graph.analytics.report import write_report
 
     flt = _filter(label, rel_type, region, project_, since, until)
-    with opened_store() as store, _analytics():
+    with opened_store() as store:
         summary = write_report(store, out, flt=flt, seed=seed, group=group)
     console.print(f"Wrote {out} ({summary['bytes']} bytes, {summary['nodes']} nodes).")
 
@@ -348,7 +333,7 @@ def _export(fmt: str) -> Callable[..., None]:
     ) -> None:
         flt = _filter(label, rel_type, region, project_, since, until)
         flt = replace(flt, include_persons=True)  # exports show persons, filtered by role
-        with opened_store() as store, _analytics():
+        with opened_store() as store:
             summary = export_graph(
                 store,
                 fmt,

@@ -1,4 +1,11 @@
-"""Shared pieces of the CLI: the Typer app, the console, error handling, opening the store."""
+"""Shared pieces of the CLI: the Typer app, the console, error handling, opening the store.
+
+Error handling happens once, here: every :class:`~scaleup_graph.errors.ScaleUpError` a command
+lets through becomes one line on stderr (message, then hint) and exit code 2; anything else
+is a defect, reported without a traceback (``-v`` logs it). Exit codes: 0 done, 1 done but
+rows were rejected (ingest), 2 refused (bad input, unknown id, database unavailable, ...),
+130 interrupted.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +18,11 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from scaleup_graph import __version__
-from scaleup_graph.store import GraphStore, StoreError, open_store
+from scaleup_graph.errors import ScaleUpError
+from scaleup_graph.store import GraphStore, open_store
 
 __all__ = [
     "EXIT_OK",
@@ -27,6 +36,7 @@ __all__ = [
     "main",
     "opened_store",
     "print_json",
+    "report",
 ]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -34,8 +44,27 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 console = Console()
 err_console = Console(stderr=True)
 
+
+def report(exc: ScaleUpError) -> None:
+    """Print a library error as one clear sentence (and its hint) on stderr."""
+    hint = f" ({exc.hint})" if exc.hint else ""
+    err_console.print(f"[bold red]Error:[/] {exc.message}{hint}", highlight=False, soft_wrap=True)
+
+
+class _Commands(TyperGroup):
+    """The root command group: the one place a library error becomes an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click Context
+        try:
+            return super().invoke(ctx)
+        except ScaleUpError as exc:
+            report(exc)
+            raise typer.Exit(EXIT_USAGE) from None
+
+
 app = typer.Typer(
     name="scaleup",
+    cls=_Commands,
     help="ScaleUp Graph: the Nordhessen innovation network as a knowledge graph.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -77,15 +106,10 @@ def print_json(data: Any) -> None:
 
 @contextmanager
 def opened_store(url: str | None = None) -> Iterator[GraphStore]:
-    """Open the configured store, turning database problems into a clear exit 2."""
-    try:
-        store = open_store(url)
-    except StoreError as exc:
-        fail(f"{exc}")
+    """Open the configured store and close it after the command."""
+    store = open_store(url)
     try:
         yield store
-    except StoreError as exc:
-        fail(f"{exc}")
     finally:
         store.close()
 
@@ -98,6 +122,9 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err_console.print("Interrupted.")
         sys.exit(130)
+    except ScaleUpError as exc:  # raised outside a command (while loading the topics)
+        report(exc)
+        sys.exit(EXIT_USAGE)
     except Exception as exc:
         logging.getLogger("scaleup_graph.cli").debug("unexpected error", exc_info=True)
         err_console.print(

@@ -10,7 +10,7 @@ import typer
 from scaleup_graph.cli.common import console, fail, opened_store
 from scaleup_graph.cli.export_cmds import export_app
 from scaleup_graph.queries.privacy import ROLES
-from scaleup_graph.visualisation import MAX_HOPS, ViewError, write_export
+from scaleup_graph.visualisation import MAX_HOPS, write_export
 from scaleup_graph.visualisation.texts import LANGS
 
 __all__ = ["export_html", "register"]
@@ -44,8 +44,6 @@ def export_html(
     with opened_store() as store:
         try:
             result = write_export(store, out, role=role, focus=focus, hops=hops, lang=lang)
-        except ViewError as exc:
-            fail(exc.message("en"))
         except OSError as exc:
             fail(f"cannot write {out}: {exc.strerror}")
     console.print(

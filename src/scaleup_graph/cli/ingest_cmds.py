@@ -154,10 +154,7 @@ def ingest(
             codecs.lookup(encoding)
         except LookupError:
             fail(f"--encoding {encoding}: unknown encoding; try utf-8, cp1252 or latin-1")
-    try:
-        manifests = [manifest_for(p, label, encoding=encoding) for p in paths]
-    except (ManifestError, ReadError) as exc:
-        fail(str(exc))
+    manifests = [manifest_for(p, label, encoding=encoding) for p in paths]
     reports = []
     with opened_store() as store:
         for manifest in manifests:
@@ -191,11 +188,8 @@ def ingest_cordis(
         fail(f"{data_dir} has no cordis-h2020 folder; pass the open-data folder as argument")
     with opened_store() as store:
         bar, update = _progress(not as_json)
-        try:
-            with bar:
-                report = load_cordis(store, data_dir, options=default_options(), progress=update)
-        except (ManifestError, ReadError) as exc:
-            fail(str(exc))
+        with bar:
+            report = load_cordis(store, data_dir, options=default_options(), progress=update)
     raise typer.Exit(_render([report], as_json))
 
 

@@ -23,14 +23,9 @@ challenge_app = typer.Typer(
 
 
 def _step(run: Callable[[Any], Any]) -> Any:
-    """Run a workflow step on the configured store; a refusal is one clear line, exit 2."""
-    from scaleup_graph.workflows import WorkflowError
-
+    """Run a workflow step on the configured store (a refusal: one line, exit 2)."""
     with opened_store() as store:
-        try:
-            return run(store)
-        except WorkflowError as exc:
-            fail(exc.message)
+        return run(store)
 
 
 @challenge_app.command("draft")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from scaleup_graph.errors import Invalid
 from scaleup_graph.graph_model.schema import (
     KEY,
     METRIC_PREFIX,
@@ -51,16 +52,12 @@ class FieldError:
     reason: str
 
 
-class _Invalid(ValueError):
-    pass
-
-
 def node_type(label: str) -> NodeType:
-    """The schema entry for a label, or a ValueError that lists the valid ones."""
+    """The schema entry for a label, or an Invalid (a ValueError) that lists the valid ones."""
     try:
         return NODE_TYPES[label]
     except KeyError:
-        raise ValueError(
+        raise Invalid(
             f"unknown label {label!r}; valid labels are: {', '.join(sorted(NODE_TYPES))}"
         ) from None
 
@@ -69,7 +66,7 @@ def rel_type(type_: str) -> RelType:
     try:
         return REL_TYPES[type_]
     except KeyError:
-        raise ValueError(
+        raise Invalid(
             f"unknown relationship type {type_!r}; valid types are: {', '.join(sorted(REL_TYPES))}"
         ) from None
 
@@ -111,7 +108,7 @@ def coerce(prop: Property, value: Any) -> Any:
         # the common case, kept cheap: ingest calls this for every cell
         text = value.strip()
         if len(text) > prop.max_length or "\x00" in text:
-            raise _Invalid(
+            raise Invalid(
                 "contains a NUL byte"
                 if "\x00" in text
                 else f"longer than {prop.max_length} characters ({len(text)})"
@@ -119,42 +116,42 @@ def coerce(prop: Property, value: Any) -> Any:
         return text
     if kind in (PropType.STR, PropType.TEXT, PropType.PHONE, PropType.EMAIL, PropType.URL):
         if isinstance(value, bool | dict | list):
-            raise _Invalid(f"expected text, got {type(value).__name__}")
+            raise Invalid(f"expected text, got {type(value).__name__}")
         text = str(value).strip()
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))
         if "\x00" in text:
-            raise _Invalid("contains a NUL byte")
+            raise Invalid("contains a NUL byte")
         if len(text) > prop.max_length:
-            raise _Invalid(f"longer than {prop.max_length} characters ({len(text)})")
+            raise Invalid(f"longer than {prop.max_length} characters ({len(text)})")
         if kind is PropType.EMAIL and not _EMAIL.match(text):
-            raise _Invalid("is not an e-mail address (expected name@domain.tld)")
+            raise Invalid("is not an e-mail address (expected name@domain.tld)")
         if kind is PropType.PHONE and not _PHONE.match(text):
-            raise _Invalid("is not a phone number (digits, spaces, + ( ) / . - only)")
+            raise Invalid("is not a phone number (digits, spaces, + ( ) / . - only)")
         if kind is PropType.URL and not _URL.match(text):
-            raise _Invalid("is not a web address (expected http:// or https://...)")
+            raise Invalid("is not a web address (expected http:// or https://...)")
         if prop.choices and text not in prop.choices:
-            raise _Invalid(f"must be one of: {', '.join(prop.choices)}")
+            raise Invalid(f"must be one of: {', '.join(prop.choices)}")
         return text
     if kind is PropType.INT:
         if isinstance(value, bool):
-            raise _Invalid("expected a whole number, got true/false")
+            raise Invalid("expected a whole number, got true/false")
         try:
             number = value if isinstance(value, int | float) else _number(str(value))
         except ValueError:
-            raise _Invalid("is not a whole number") from None
+            raise Invalid("is not a whole number") from None
         if isinstance(number, float) and not number.is_integer():
-            raise _Invalid("is not a whole number")
+            raise Invalid("is not a whole number")
         return int(number)
     if kind is PropType.FLOAT:
         if isinstance(value, bool):
-            raise _Invalid("expected a number, got true/false")
+            raise Invalid("expected a number, got true/false")
         try:
             number = float(value) if isinstance(value, int | float) else _number(str(value))
         except ValueError:
-            raise _Invalid("is not a number") from None
+            raise Invalid("is not a number") from None
         if math.isnan(number) or math.isinf(number):
-            raise _Invalid("is not a finite number")
+            raise Invalid("is not a finite number")
         return number
     if kind is PropType.BOOL:
         if isinstance(value, bool):
@@ -164,7 +161,7 @@ def coerce(prop: Property, value: Any) -> Any:
             return True
         if text in _FALSE:
             return False
-        raise _Invalid("expected yes/no (true/false, ja/nein, 1/0)")
+        raise Invalid("expected yes/no (true/false, ja/nein, 1/0)")
     if kind is PropType.DATE:
         return _date(value)
     if kind is PropType.DATETIME:
@@ -173,16 +170,16 @@ def coerce(prop: Property, value: Any) -> Any:
         try:
             return dt.datetime.fromisoformat(str(value).strip()).isoformat()
         except ValueError:
-            raise _Invalid("is not an ISO timestamp (YYYY-MM-DDTHH:MM:SS)") from None
+            raise Invalid("is not an ISO timestamp (YYYY-MM-DDTHH:MM:SS)") from None
     if kind is PropType.STR_LIST:
         items = value if isinstance(value, list | tuple) else _LIST_SPLIT.split(str(value))
         cleaned = [str(item).strip() for item in items if not _is_blank(item)]
         if any("\x00" in item or len(item) > prop.max_length for item in cleaned):
-            raise _Invalid("has an item that is too long or holds a NUL byte")
+            raise Invalid("has an item that is too long or holds a NUL byte")
         if prop.choices:
             bad = [item for item in cleaned if item not in prop.choices]
             if bad:
-                raise _Invalid(f"{', '.join(bad)} not allowed; use: {', '.join(prop.choices)}")
+                raise Invalid(f"{', '.join(bad)} not allowed; use: {', '.join(prop.choices)}")
         return cleaned
     raise AssertionError(f"unhandled property type {kind}")  # pragma: no cover
 
@@ -200,7 +197,7 @@ def _date(value: Any) -> str:
             return dt.date(year, month, day).isoformat()
         return dt.date.fromisoformat(text[:10]).isoformat()
     except ValueError:
-        raise _Invalid("is not a date (YYYY-MM-DD or DD.MM.YYYY)") from None
+        raise Invalid("is not a date (YYYY-MM-DD or DD.MM.YYYY)") from None
 
 
 @cache

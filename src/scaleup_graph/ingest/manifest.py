@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from scaleup_graph.errors import Invalid
 from scaleup_graph.graph_model import KEY, NODE_TYPES, make_id, node_type, rel_type
 
 __all__ = [
@@ -87,8 +88,10 @@ OPTIONS: dict[str, tuple[str, ...]] = {
 DUPLICATE_POLICIES = ("reject", "first", "last", "sum", "list")
 
 
-class ManifestError(Exception):
+class ManifestError(Invalid):
     """The manifest itself is wrong; nothing was written."""
+
+    code = "invalid_manifest"
 
 
 def _column_ref(ref: str) -> tuple[str, tuple[str, ...]]:

@@ -17,14 +17,18 @@ from typing import IO, Any, cast
 
 import yaml
 
+from scaleup_graph.errors import Invalid
+
 __all__ = ["ReadError", "detect_delimiter", "read_header", "read_rows"]
 
 _DELIMITERS = (";", ",", "\t", "|")
 csv.field_size_limit(10_000_000)
 
 
-class ReadError(Exception):
+class ReadError(Invalid):
     """A file cannot be read at all; the message says why and what to do."""
+
+    code = "unreadable_file"
 
 
 def detect_delimiter(header_line: str) -> str:

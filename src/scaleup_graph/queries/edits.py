@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from scaleup_graph.errors import Conflict, Invalid, NotFound
 from scaleup_graph.graph_model import (
     KEY,
     extra_labels,
@@ -21,7 +22,6 @@ from scaleup_graph.graph_model import (
     validate_node,
     validate_relationship,
 )
-from scaleup_graph.queries.errors import QueryError
 from scaleup_graph.store import GraphStore, NodeRow, RelRow
 from scaleup_graph.store.cypher import label as cypher_label
 
@@ -34,15 +34,16 @@ class FieldProblem:
     reason: str
 
 
-class EditRejected(QueryError):
+class EditRejected(Invalid):
     """The write was refused; ``problems`` name each field and what is wrong (no values)."""
 
-    def __init__(
-        self, message: str, problems: list[FieldProblem] | None = None, status: int = 422
-    ) -> None:
+    def __init__(self, message: str, problems: list[FieldProblem] | None = None) -> None:
         self.problems = problems or []
-        self.status = status
-        super().__init__(message)
+        super().__init__(
+            message,
+            self.problems[0].field if self.problems else None,
+            problems=[{"parameter": p.field, "problem": p.reason} for p in self.problems],
+        )
 
 
 def _provenance(key_id: str) -> dict[str, Any]:
@@ -64,12 +65,16 @@ def write_node(
     Raises
     ------
     EditRejected
-        With one problem per invalid field, or 409 for an erased person.
+        With one problem per invalid field.
+    NotFound
+        For an unknown label.
+    Conflict
+        For an erased person.
     """
     try:
         node_type(label)
     except ValueError as exc:
-        raise EditRejected(str(exc), status=404) from None
+        raise NotFound(str(exc)) from None
     props = {k: v for k, v in raw.items() if k != KEY}
     clean, errors = validate_node(label, {KEY: node_id, **props})
     if errors:
@@ -80,9 +85,7 @@ def write_node(
             problems,
         )
     if label == "Person" and store.suppressed(identifier_hashes(clean, salt) | {node_id}):
-        raise EditRejected(
-            "this person was erased at their request and may not be re-created", status=409
-        )
+        raise Conflict("this person was erased at their request and may not be re-created")
     clean.pop(KEY, None)
     store.upsert_nodes(
         label,
@@ -109,7 +112,7 @@ def write_relationship(
     try:
         rt = rel_type(type_)
     except ValueError as exc:
-        raise EditRejected(str(exc), status=404) from None
+        raise NotFound(str(exc)) from None
     clean, errors = validate_relationship(type_, raw)
     if errors:
         problems = [FieldProblem(e.field, e.reason) for e in errors]

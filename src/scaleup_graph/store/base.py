@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from scaleup_graph.errors import ScaleUpError, Timeout, Unavailable
 from scaleup_graph.graph_model import (
     KEY,
     NODE_TYPES,
@@ -39,20 +40,28 @@ __all__ = [
 ]
 
 
-class StoreError(Exception):
-    """A database problem the caller can explain to a user."""
+class StoreError(ScaleUpError):
+    """A database problem the caller can explain to a user (a query the engine refused)."""
+
+    code = "query_failed"
 
 
-class StoreUnavailable(StoreError):
-    """The database cannot be reached; retry later (the API answers 503)."""
+class StoreUnavailable(StoreError, Unavailable):
+    """The database cannot be reached; retry later."""
+
+    code = "store_unavailable"
 
 
-class QueryTimeout(StoreError):
+class QueryTimeout(StoreError, Timeout):
     """A query ran longer than its time limit and was stopped."""
+
+    code = "query_timeout"
 
 
 class QueryRejected(StoreError):
     """A read-only query tried to write, call a procedure or load data."""
+
+    code = "query_rejected"
 
 
 @dataclass(slots=True)

@@ -10,7 +10,6 @@ from scaleup_graph.visualisation.page import ASSETS, asset, boot_data, render_pa
 from scaleup_graph.visualisation.texts import DEFAULT_LANG, LANGS, TEXTS
 from scaleup_graph.visualisation.views import (
     MAX_HOPS,
-    ViewError,
     ViewFilter,
     details,
     expand,
@@ -26,7 +25,6 @@ __all__ = [
     "LANGS",
     "MAX_HOPS",
     "TEXTS",
-    "ViewError",
     "ViewFilter",
     "asset",
     "boot_data",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from scaleup_graph.errors import NotFound
 from scaleup_graph.graph_model import KEY
 from scaleup_graph.queries.privacy import role_rank
 from scaleup_graph.store import GraphStore
@@ -19,7 +20,7 @@ from scaleup_graph.visualisation.fetch import primary_label
 from scaleup_graph.visualisation.page import boot_data, render_page
 from scaleup_graph.visualisation.styles import label_name
 from scaleup_graph.visualisation.texts import DEFAULT_LANG
-from scaleup_graph.visualisation.views import ViewError, ViewFilter, load_view, render_view
+from scaleup_graph.visualisation.views import ViewFilter, load_view, refused, render_view
 
 __all__ = ["export_data", "export_html", "write_export"]
 
@@ -38,7 +39,7 @@ def export_data(
     role_rank(role)  # ValueError naming the valid roles
     graph, _ = load_view(store, focus=focus, hops=hops, filters=ViewFilter(), timeout_ms=timeout_ms)
     if not graph.nodes:
-        raise ViewError("empty_graph", 404)
+        raise refused("empty_graph", NotFound)
     root = render_view(graph, role=role, lang=lang, focus=focus, aggregate_above=aggregate_above)
     views = {"": root}
     of_node: dict[str, str] = {}

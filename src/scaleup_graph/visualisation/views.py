@@ -1,8 +1,9 @@
 """What the explorer shows: overview, ego view, group drill-down, expand, details, search.
 
 Each function reads the store, filters personal data by role and returns JSON-ready dicts; the
-API route and the HTML export are thin layers over them. Bad input raises :class:`ViewError`,
-which carries a UI text key so the page can explain it in the reader's language.
+API route and the HTML export are thin layers over them. Bad input raises a
+:class:`~scaleup_graph.errors.ScaleUpError` made by :func:`refused`, which can say itself in the
+reader's language.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from scaleup_graph.errors import Invalid, NotFound, ScaleUpError
 from scaleup_graph.graph_model import KEY, NODE_TYPES
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import fetch
@@ -33,13 +35,13 @@ __all__ = [
     "EXPAND_LIMIT",
     "MAX_HOPS",
     "MAX_VIEW_NODES",
-    "ViewError",
     "ViewFilter",
     "details",
     "expand",
     "explorer_view",
     "filter_options",
     "load_view",
+    "refused",
     "render_view",
     "search",
 ]
@@ -51,15 +53,19 @@ EXPAND_LIMIT = 200
 FILTER_LABELS = {"topic": "Topic", "region": "Region", "project": "Project"}
 
 
-class ViewError(Exception):
-    """Input the explorer cannot show, with a UI text key and an HTTP status for the API."""
+def refused(key: str, kind: type[ScaleUpError] = ScaleUpError, **values: Any) -> ScaleUpError:
+    """A refusal of the explorer: an error of ``kind`` whose message is the UI text ``key``,
+    sayable in the reader's language (:meth:`~scaleup_graph.errors.ScaleUpError.in_language`).
 
-    def __init__(self, key: str, status: int = 400, **values: Any) -> None:
-        self.key, self.status, self.values = key, status, values
-        super().__init__(text(key, "en", **values))
-
-    def message(self, lang: str) -> str:
-        return text(self.key, lang, **self.values)
+    >>> err = refused("err_hops", Invalid, max=3)
+    >>> (err.code, err.message, err.in_language("de"))
+    ('hops', 'Hops must be between 1 and 3.', 'Die Schrittzahl muss zwischen 1 und 3 liegen.')
+    """
+    return kind(
+        text(key, "en", **values),
+        code=key.removeprefix("err_"),
+        translate=lambda lang: text(key, lang, **values),
+    )
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ class ViewFilter:
     def __post_init__(self) -> None:
         unknown = [name for name in self.labels if name not in NODE_TYPES]
         if unknown:
-            raise ViewError("err_bad_request", detail=f"unknown label {unknown[0]!r}")
+            raise refused("err_bad_request", detail=f"unknown label {unknown[0]!r}")
 
     @property
     def active(self) -> bool:
@@ -88,7 +94,7 @@ def _message(key: str, **values: Any) -> dict[str, Any]:
 def _require_node(store: GraphStore, node_id: str, timeout_ms: int | None) -> dict[str, Any]:
     found = fetch.fetch_nodes(store, [node_id], timeout_ms=timeout_ms)
     if node_id not in found:
-        raise ViewError("err_unknown_node", 404)  # the id is not echoed: it may be an e-mail
+        raise refused("err_unknown_node", NotFound)  # the id is not echoed: it may be an e-mail
     return found[node_id]
 
 
@@ -130,7 +136,7 @@ def _apply_filters(
             continue
         chosen = _require_node(store, value, timeout_ms)
         if primary_label(chosen) != node_label:
-            raise ViewError("err_unknown_node", 404)
+            raise refused("err_unknown_node", NotFound)
         linked = fetch.linked_ids(store, node_label, value, timeout_ms=timeout_ms) | {value}
         if node_label == "Topic":  # a topic also reaches nodes that list it by name
             name = chosen.get("name")
@@ -139,7 +145,7 @@ def _apply_filters(
     if focus is not None:
         keep.add(focus)
     if not keep - {focus}:
-        raise ViewError("err_filter_empty", 404)
+        raise refused("err_filter_empty", NotFound)
     return graph.restrict(keep)
 
 
@@ -156,7 +162,7 @@ def load_view(
     Returns the subgraph and whether it was cut at :data:`MAX_VIEW_NODES`.
     """
     if not 1 <= hops <= MAX_HOPS:
-        raise ViewError("err_hops", 422, max=MAX_HOPS)
+        raise refused("err_hops", Invalid, max=MAX_HOPS)
     if focus is not None:
         graph, cut = _ego(store, _require_node(store, focus, timeout_ms), hops, timeout_ms)
     else:
@@ -212,7 +218,7 @@ def render_view(
     if group is not None:
         grouping = group_nodes(graph, keep)
         if group not in grouping.members:
-            raise ViewError("err_unknown_group", 404)
+            raise refused("err_unknown_group", NotFound)
         members = grouping.members[group]
         name = group_name(group, graph, lang)
         if len(members) > aggregate_above:
@@ -346,7 +352,7 @@ def search(
 ) -> list[dict[str, Any]]:
     """Type-ahead hits: id, caption and type of nodes whose name contains ``query``."""
     if len(query) > 200:
-        raise ViewError("err_bad_request", 422, detail="search text longer than 200 characters")
+        raise refused("err_bad_request", Invalid, detail="search text longer than 200 characters")
     hits = fetch.search_nodes(store, query, role, limit=limit, timeout_ms=timeout_ms)
     return [
         {

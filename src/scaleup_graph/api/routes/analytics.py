@@ -1,7 +1,7 @@
 """Analyst routes: metrics, suggested introductions, challenge matches, snapshot diffs.
 
-Thin faces over :mod:`scaleup_graph.analytics`; an analytics error becomes a JSON 4xx with the
-library's message (404 for an unknown challenge or snapshot, 422 for other bad input). No route
+Thin faces over :mod:`scaleup_graph.analytics`; its errors (NotFound for an unknown challenge or
+snapshot, Invalid for other bad input) become JSON answers in api/errors.py. No route
 returns personal data: projections carry persons by id only.
 """
 
@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 
 from scaleup_graph.analytics import (
     DEFAULT_METRICS,
-    AnalyticsError,
     MetricOptions,
     ProjectionFilter,
     project,
@@ -23,6 +22,7 @@ from scaleup_graph.analytics.link_prediction import suggest_introductions
 from scaleup_graph.analytics.matchmaking import match_challenge
 from scaleup_graph.analytics.snapshots import diff, list_snapshots
 from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit, require_role
+from scaleup_graph.errors import ScaleUpError
 
 __all__ = ["router"]
 
@@ -31,10 +31,6 @@ router = APIRouter(prefix="/api/v1", tags=["analytics"])
 Analyst = Annotated[Principal, Depends(require_role("analyst"))]
 Editor = Annotated[Principal, Depends(require_role("editor"))]
 Top = Annotated[int, Query(ge=1, le=1000, description="How many rows to return.")]
-
-
-def _bad(exc: AnalyticsError, *, not_found: bool = False) -> HTTPException:
-    return HTTPException(status_code=404 if not_found else 422, detail=str(exc))
 
 
 def projection_filter(
@@ -48,17 +44,14 @@ def projection_filter(
     until: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
 ) -> ProjectionFilter:
     """The projection filter from query parameters (same options as the CLI)."""
-    try:
-        return ProjectionFilter(
-            labels=tuple(label or ()),
-            rel_types=tuple(rel_type or ()),
-            region=region,
-            projects=tuple(project_id or ()),
-            since=since,
-            until=until,
-        )
-    except AnalyticsError as exc:
-        raise _bad(exc) from None
+    return ProjectionFilter(
+        labels=tuple(label or ()),
+        rel_types=tuple(rel_type or ()),
+        region=region,
+        projects=tuple(project_id or ()),
+        since=since,
+        until=until,
+    )
 
 
 Filter = Annotated[ProjectionFilter, Depends(projection_filter)]
@@ -78,15 +71,12 @@ def metrics(
     top: Top = 10,
 ) -> dict[str, Any]:
     """Compute metrics on the (filtered) graph; the top nodes of each with run records."""
-    try:
-        run = run_metrics(
-            store,
-            name or DEFAULT_METRICS,
-            flt=flt,
-            options=MetricOptions(seed=seed, group=group, actors=actors),
-        )
-    except AnalyticsError as exc:
-        raise _bad(exc) from None
+    run = run_metrics(
+        store,
+        name or DEFAULT_METRICS,
+        flt=flt,
+        options=MetricOptions(seed=seed, group=group, actors=actors),
+    )
     return run.as_dict(top=top)
 
 
@@ -114,9 +104,9 @@ def write_metrics(
             write=True,
             state_dir=settings.state_dir,
         )
-    except AnalyticsError as exc:
+    except ScaleUpError:
         audit(principal, "write_metrics", names, "rejected")
-        raise _bad(exc) from None
+        raise
     audit(principal, "write_metrics", names, "written")
     return {"written": run.written, "runs": [r.run.as_dict() for r in run.results]}
 
@@ -131,11 +121,8 @@ def introductions(
     top: Top = 20,
 ) -> dict[str, Any]:
     """Suggested introductions between organisations that do not yet cooperate."""
-    try:
-        graph = project(store, flt).undirected()
-        return suggest_introductions(graph, method=method, top=top, node=org).as_dict()
-    except AnalyticsError as exc:
-        raise _bad(exc) from None
+    graph = project(store, flt).undirected()
+    return suggest_introductions(graph, method=method, top=top, node=org).as_dict()
 
 
 @router.get("/challenges/{challenge_id}/matches")
@@ -143,10 +130,7 @@ def challenge_matches(
     store: StoreDep, principal: Analyst, challenge_id: str, top: Top = 10
 ) -> dict[str, Any]:
     """Potential solution providers for a challenge, each with topics and introduction path."""
-    try:
-        return match_challenge(store, challenge_id, top=top).as_dict()
-    except AnalyticsError as exc:
-        raise _bad(exc, not_found="no challenge" in str(exc)) from None
+    return match_challenge(store, challenge_id, top=top).as_dict()
 
 
 @router.get("/analytics/snapshots")
@@ -164,7 +148,4 @@ def snapshot_diff(
     top: Top = 10,
 ) -> dict[str, Any]:
     """What changed between two snapshots: links, centrality, communities."""
-    try:
-        return diff(settings.state_dir, a, b, top=top)
-    except AnalyticsError as exc:
-        raise _bad(exc, not_found="no snapshot" in str(exc)) from None
+    return diff(settings.state_dir, a, b, top=top)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 
 from scaleup_graph.api.deps import Principal, StoreDep, audit_personal_reads, require_role
+from scaleup_graph.errors import NotFound
 from scaleup_graph.queries import daily
 
 __all__ = ["router"]
@@ -31,9 +32,7 @@ def neighbourhood(
         store, principal.role, node_id, hops=hops, labels=labels, limit=limit
     )
     if found is None:
-        raise HTTPException(
-            404, "no node with this id; find ids with GET /api/v1/organisations?q=..."
-        )
+        raise NotFound("no node with this id; find ids with GET /api/v1/organisations?q=...")
     audit_personal_reads(principal, "neighbourhood", found)
     return found
 

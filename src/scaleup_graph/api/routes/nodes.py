@@ -9,13 +9,13 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit, require_role
-from scaleup_graph.api.errors import error_body
+from scaleup_graph.api.errors import status_of
+from scaleup_graph.errors import ScaleUpError
 from scaleup_graph.graph_model import NODE_TYPES, REL_TYPES
-from scaleup_graph.queries.edits import EditRejected, write_node, write_relationship
+from scaleup_graph.queries.edits import write_node, write_relationship
 
 __all__ = ["router"]
 
@@ -38,12 +38,6 @@ def _audit_ids(*ids: str) -> list[str]:
     return [i for i in ids if _ID_FORM.fullmatch(i)]
 
 
-def _rejected(exc: EditRejected) -> JSONResponse:
-    problems = [{"parameter": p.field, "problem": p.reason} for p in exc.problems]
-    code = {404: "not_found", 409: "conflict"}.get(exc.status, "invalid_parameter")
-    return JSONResponse(error_body(code, str(exc), problems=problems), status_code=exc.status)
-
-
 @router.put(
     "/nodes/{label}/{node_id}", summary="Create or update a node (editor)", response_model=None
 )
@@ -54,7 +48,7 @@ def put_node(
     store: StoreDep,
     settings: SettingsDep,
     properties: Annotated[dict[str, Any], Body(description="the node's properties")],
-) -> dict[str, Any] | JSONResponse:
+) -> dict[str, Any]:
     try:
         stored = write_node(
             store,
@@ -64,10 +58,10 @@ def put_node(
             key_id=principal.key_id,
             salt=settings.suppression_salt.get_secret_value(),
         )
-    except EditRejected as exc:
+    except ScaleUpError as exc:
         action = f"write_node:{label if label in NODE_TYPES else '(unknown label)'}"
-        audit(principal, action, _audit_ids(node_id), f"rejected:{exc.status}")
-        return _rejected(exc)
+        audit(principal, action, _audit_ids(node_id), f"rejected:{status_of(exc)}")
+        raise
     audit(principal, f"write_node:{label}", [node_id], "written")
     return {"label": label, "id": node_id, "properties": stored}
 
@@ -79,18 +73,18 @@ def put_node(
 )
 def put_relationship(
     rel_type: str, body: RelationshipBody, principal: Editor, store: StoreDep
-) -> dict[str, Any] | JSONResponse:
+) -> dict[str, Any]:
     try:
         written = write_relationship(
             store, rel_type, body.start, body.end, body.properties, key_id=principal.key_id
         )
-    except EditRejected as exc:
+    except ScaleUpError as exc:
         audit(
             principal,
             f"write_relationship:{rel_type if rel_type in REL_TYPES else '(unknown type)'}",
             _audit_ids(body.start, body.end),
-            f"rejected:{exc.status}",
+            f"rejected:{status_of(exc)}",
         )
-        return _rejected(exc)
+        raise
     audit(principal, f"write_relationship:{rel_type}", [body.start, body.end], "written")
     return written

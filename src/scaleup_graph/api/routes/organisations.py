@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 
 from scaleup_graph.api.deps import Principal, StoreDep, audit_personal_reads, require_role
 from scaleup_graph.api.pagination import PageDep, page_body
+from scaleup_graph.errors import NotFound
 from scaleup_graph.queries import daily
 
 __all__ = ["router"]
@@ -51,8 +52,7 @@ def search(
 def detail(org_id: str, principal: Viewer, store: StoreDep) -> dict[str, Any]:
     found = daily.organisation(store, principal.role, org_id)
     if found is None:
-        raise HTTPException(
-            404,
+        raise NotFound(
             "no organisation with this id; find ids with GET /api/v1/organisations?q=...",
         )
     return found

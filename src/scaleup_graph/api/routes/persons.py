@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 
 from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit, require_role
+from scaleup_graph.errors import NotFound
 from scaleup_graph.graph_model import NODE_TYPES
 from scaleup_graph.queries import daily
 from scaleup_graph.queries.persons import erase_person, export_person
@@ -25,9 +26,9 @@ def _subjects(person_id: str) -> list[str]:
     return [person_id] if person_id.startswith(_PERSON_PREFIX) else []
 
 
-def _missing() -> HTTPException:
+def _missing() -> NotFound:
     # the id is not echoed: a mistyped id may be an e-mail address
-    return HTTPException(404, "no person with this id")
+    return NotFound("no person with this id")
 
 
 @router.get("/{person_id}", summary="One contact person and their organisations")

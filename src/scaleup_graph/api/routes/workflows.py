@@ -3,8 +3,8 @@ exchange and the consent-checked newsletter export.
 
 Thin: every answer comes from :mod:`scaleup_graph.workflows`. Writes need ``editor``, reads
 ``viewer``, the newsletter export ``contacts`` (its purpose goes to the audit log). A refused
-step answers ``{"error": {"code", "message", "field"}}`` (404 unknown id, 409 the graph's state
-forbids it, 422 bad input) and writes nothing.
+step raises a :class:`~scaleup_graph.errors.ScaleUpError` kind (api/errors.py answers 404 for an
+unknown id, 409 when the graph's state forbids it, 422 for bad input) and writes nothing.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from importlib import resources
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from scaleup_graph import workflows as wf
 from scaleup_graph.api.deps import Principal, StoreDep, audit, require_role
-from scaleup_graph.api.errors import error_body
+from scaleup_graph.errors import ScaleUpError
 
 __all__ = ["router"]
 
@@ -32,31 +32,15 @@ Id = Annotated[str, Path(max_length=200, description="a node id, e.g. challenge-
 Date = Annotated[str | None, Field(default=None, max_length=10, description="YYYY-MM-DD; today")]
 
 
-def _refused(exc: wf.WorkflowError) -> JSONResponse:
-    extra = {"field": exc.field} if exc.field else {}
-    return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=exc.status)
-
-
-def _write[T](
-    principal: Principal, action: str, subject: str, step: Callable[[], T], status: int = 200
-) -> T | JSONResponse:
-    """Run a write step; audit it (also when refused) and map refusals to JSON errors."""
+def _write[T](principal: Principal, action: str, subject: str, step: Callable[[], T]) -> T:
+    """Run a write step and audit it, also when it is refused."""
     try:
         result = step()
-    except wf.WorkflowError as exc:
+    except ScaleUpError as exc:
         audit(principal, action, [subject], f"refused:{exc.code}")
-        return _refused(exc)
+        raise
     audit(principal, action, [subject], "ok")
-    if status != 200:
-        return JSONResponse(result, status_code=status)
     return result
-
-
-def _read[T](step: Callable[[], T]) -> T | JSONResponse:
-    try:
-        return step()
-    except wf.WorkflowError as exc:
-        return _refused(exc)
 
 
 class _Body(BaseModel):
@@ -134,7 +118,6 @@ def create_challenge(body: ChallengeDraft, principal: Editor, store: StoreDep) -
             date=body.date,
             actor=principal.key_id,
         ),
-        status=201,
     )
 
 
@@ -146,7 +129,7 @@ def open_challenges(
 ) -> Any:
     """Published challenges (the only ones that take proposals) with who posed them, their
     topics and proposal counts, plus `by_topic`: topic -> challenge ids."""
-    return _read(lambda: wf.open_challenges(store, topic))
+    return wf.open_challenges(store, topic)
 
 
 @router.get(
@@ -161,7 +144,7 @@ def challenge_round(
     """Status with dated history and possible next steps, who posed it, the events it was
     pitched at, its proposals and the suggested solution providers (analytics matchmaking,
     each with matching topics and introduction path)."""
-    return _read(lambda: wf.challenge_round(store, challenge_id, top))
+    return wf.challenge_round(store, challenge_id, top)
 
 
 @router.post(
@@ -211,7 +194,6 @@ def submit_proposal(challenge_id: Id, body: ProposalIn, principal: Editor, store
             date=body.date,
             actor=principal.key_id,
         ),
-        status=201,
     )
 
 
@@ -219,7 +201,7 @@ def submit_proposal(challenge_id: Id, body: ProposalIn, principal: Editor, store
 def programme(event_id: Id, principal: Viewer, store: StoreDep) -> Any:
     """The challenges pitched at the event, each with the proposals pitched for it and the
     organisations presenting them."""
-    return _read(lambda: wf.pitch_programme(store, event_id))
+    return wf.pitch_programme(store, event_id)
 
 
 # --- best practices -------------------------------------------------------------------------
@@ -229,7 +211,7 @@ def programme(event_id: Id, principal: Viewer, store: StoreDep) -> Any:
 def lineage(practice_id: Id, principal: Viewer, store: StoreDep) -> Any:
     """Who presented it (organisations, regions), the regions it was transferred to (with
     phase), what was modelled on it (`inspired`, with depth) and what it was modelled on."""
-    return _read(lambda: wf.practice_lineage(store, practice_id))
+    return wf.practice_lineage(store, practice_id)
 
 
 # --- content exchange -----------------------------------------------------------------------
@@ -253,7 +235,6 @@ def publish(body: ContentIn, principal: Editor, store: StoreDep) -> Any:
             date=body.date,
             actor=principal.key_id,
         ),
-        status=201,
     )
 
 
@@ -280,7 +261,7 @@ def share(content_id: Id, body: ShareIn, principal: Editor, store: StoreDep) -> 
 def reach(content_id: Id, principal: Viewer, store: StoreDep) -> Any:
     """Receivers with their hops from the publisher (fewest shares), counts per hop, the
     regions and countries reached, and how many organisations subscribe to its topics."""
-    return _read(lambda: wf.content_reach(store, content_id))
+    return wf.content_reach(store, content_id)
 
 
 @router.put("/organisations/{org_id}/subscriptions", summary="Set an organisation's topics")
@@ -299,7 +280,7 @@ def set_subscriptions(org_id: Id, body: SubscriptionsIn, principal: Editor, stor
 
 @router.get("/organisations/{org_id}/subscriptions", summary="An organisation's topics")
 def get_subscriptions(org_id: Id, principal: Viewer, store: StoreDep) -> Any:
-    return _read(lambda: {"organisation": org_id, "topics": wf.subscriptions(store, org_id)})
+    return {"organisation": org_id, "topics": wf.subscriptions(store, org_id)}
 
 
 @router.get("/feed", summary="An organisation's content feed")
@@ -313,7 +294,7 @@ def content_feed(
 ) -> Any:
     """Items about its subscribed topics and items shared with it, newest first; each says
     why it is there (`matched_topics`, `shared_by`)."""
-    return _read(lambda: wf.feed(store, organisation, since=since, until=until, limit=limit))
+    return wf.feed(store, organisation, since=since, until=until, limit=limit)
 
 
 @router.get(
@@ -332,10 +313,7 @@ def digest(
 ) -> Response:
     """The week's feed items and the open challenges in its topics; nothing is sent. An
     organisation without subscriptions gets 409 saying how to subscribe."""
-    try:
-        body = wf.weekly_digest(store, org_id, fmt=format, lang=lang, week_ending=week_ending)
-    except wf.WorkflowError as exc:
-        return _refused(exc)
+    body = wf.weekly_digest(store, org_id, fmt=format, lang=lang, week_ending=week_ending)
     if format == "html":
         return HTMLResponse(body)
     return PlainTextResponse(body)
@@ -355,9 +333,9 @@ def newsletter(
     the purpose and the persons' ids (never their names) are written to the audit log."""
     try:
         export = wf.newsletter_contacts(store, purpose)
-    except wf.WorkflowError as exc:
+    except ScaleUpError as exc:
         audit(principal, "newsletter_export", [], f"refused:{exc.code}")
-        return _refused(exc)
+        raise
     audit(
         principal,
         f"newsletter_export purpose={export['purpose']}",

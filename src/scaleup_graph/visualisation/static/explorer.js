@@ -104,14 +104,15 @@
   // ---- data sources --------------------------------------------------------------------------
 
   function errorFrom(status, body) {
-    if (body && body.key) return new UiError(body.key, body.values, status);
+    // every error answer is {"error": {"code", "message", "hint", "field"}}, its message
+    // already in the page's language (?lang); a few statuses have the page's own words
     if (status === 401) return new UiError('err_key', {}, status);
     if (status === 403) return new UiError('err_forbidden', {}, status);
     if (status === 503) return new UiError('err_unavailable', {}, status);
     if (status === 504) return new UiError('err_slow', {}, status);
-    let detail = body && body.detail;
-    if (Array.isArray(detail)) detail = detail.map((d) => d.msg || '').join('; ');
-    return new UiError('err_bad_request', { detail: String(detail || status) }, status);
+    const error = body && body.error;
+    if (error && error.message) return new UiError('err_server', { message: error.message }, status);
+    return new UiError('err_bad_request', { detail: String(status) }, status);
   }
 
   const live = {

@@ -1,0 +1,112 @@
+"""One error body on every route, its status decided by the error's kind in one place."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from scaleup_graph.api.errors import status_of
+from scaleup_graph.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RateLimited,
+    ScaleUpError,
+    Timeout,
+    Unavailable,
+)
+from scaleup_graph.queries import ParamError, QueryError
+from scaleup_graph.store import QueryRejected, QueryTimeout, StoreError, StoreUnavailable
+from scaleup_graph.workflows import WorkflowError
+
+Keys = dict[str, dict[str, str]]
+BODY = {"code", "message", "hint", "field"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "role", "params", "status", "code"),
+    [
+        ("get", "/api/v1/organisations/org-nope", "viewer", {}, 404, "not_found"),
+        ("post", "/api/v1/queries/nope", "viewer", None, 404, "unknown_query"),
+        ("get", "/api/v1/organisations", "viewer", {"limit": 5000}, 422, "invalid_parameter"),
+        ("get", "/api/v1/challenges/open", "viewer", {"topic": "nope"}, 422, "invalid_parameter"),
+        ("get", "/api/v1/challenges/challenge-nope/round", "viewer", {}, 404, "not_found"),
+        ("get", "/api/v1/challenges/challenge-nope/matches", "analyst", {}, 404, "not_found"),
+        ("get", "/api/v1/explorer/view", "viewer", {"focus": "org-nope"}, 404, "unknown_node"),
+        ("get", "/api/v1/explorer/view", "viewer", {"hops": 9, "focus": "org-rmn"}, 422, "hops"),
+        ("get", "/api/v1/analytics/metrics", "viewer", {}, 403, "forbidden"),
+        ("get", "/api/v1/organisations", None, {}, 401, "unauthorized"),
+        ("get", "/explorer/assets/nope.js", None, {}, 404, "not_found"),
+    ],
+)
+def test_every_route_answers_errors_in_one_shape(
+    client: TestClient,
+    keys: Keys,
+    method: str,
+    path: str,
+    role: str | None,
+    params: dict | None,
+    status: int,
+    code: str,
+) -> None:
+    headers = keys[role] if role else {}
+    if method == "get":
+        response = client.get(path, params=params, headers=headers)
+    else:
+        response = client.post(path, json={"params": {}}, headers=headers)
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert set(error) >= BODY and set(response.json()) == {"error"}
+    assert error["code"] == code
+    assert error["message"]
+
+
+def test_explorer_errors_speak_the_page_language(client: TestClient, keys: Keys) -> None:
+    for lang, words in (("de", "gibt es nicht"), ("en", "does not exist")):
+        response = client.get(
+            "/api/v1/explorer/view",
+            params={"focus": "org-nope", "lang": lang},
+            headers=keys["viewer"],
+        )
+        assert words in response.json()["error"]["message"]
+        assert "org-nope" not in response.text  # an id may be an e-mail: never echoed
+
+
+def test_a_parameter_error_names_its_field(client: TestClient, keys: Keys) -> None:
+    response = client.post(
+        "/api/v1/queries/neighbourhood",
+        json={"params": {"id": "org-rmn", "hops": 9}},
+        headers=keys["viewer"],
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "hops"
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (NotFound("x"), 404),
+        (Invalid("x"), 422),
+        (ParamError("limit", "too big"), 422),
+        (Conflict("x"), 409),
+        (Forbidden("x"), 403),
+        (RateLimited("x", retry_after=3), 429),
+        (Unavailable("x"), 503),
+        (StoreUnavailable("x"), 503),
+        (Timeout("x"), 504),
+        (QueryTimeout("x"), 504),
+        (QueryRejected("x"), 400),
+        (StoreError("x"), 400),
+        (ScaleUpError("x"), 400),
+    ],
+)
+def test_the_kind_decides_the_status(error: ScaleUpError, status: int) -> None:
+    assert status_of(error) == status
+
+
+def test_old_names_are_kinds_of_the_one_root() -> None:
+    assert QueryError is ScaleUpError and WorkflowError is ScaleUpError
+    for old in (StoreError, QueryRejected, ParamError):
+        assert issubclass(old, ScaleUpError)
+    assert issubclass(StoreUnavailable, Unavailable) and issubclass(QueryTimeout, Timeout)
