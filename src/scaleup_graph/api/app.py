@@ -10,11 +10,13 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute, Route
 
 from scaleup_graph import __version__
 from scaleup_graph.api import routes
@@ -25,7 +27,7 @@ from scaleup_graph.api.keys import KeyStore, keys_path
 from scaleup_graph.settings import Settings, get_settings
 from scaleup_graph.store import GraphStore, StoreError, open_store
 
-__all__ = ["create_app", "discover_routers"]
+__all__ = ["create_app", "discover_routers", "shadowed_routes"]
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,43 @@ def discover_routers() -> list[APIRouter]:
         router = getattr(module, "router", None)
         if isinstance(router, APIRouter):
             found.append(router)
+    return found
+
+
+def _flat(routes: Sequence[BaseRoute]) -> list[Route]:
+    """The routes in the order requests try them; an included router (FastAPI >= 0.16x keeps
+    it whole, our routers are included without a further prefix) stands for its own routes."""
+    flat: list[Route] = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if isinstance(inner, APIRouter):
+            flat += _flat(inner.routes)
+        elif isinstance(route, APIRoute | Route):
+            flat.append(route)
+    return flat
+
+
+def shadowed_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Pairs ``(earlier, later)`` where a route declared earlier takes every request meant for
+    a later one: same method, and the earlier path pattern matches the later path (Starlette
+    tries routes in order, so ``GET /challenges/{id}`` before ``GET /challenges/open`` would
+    answer ``/challenges/open`` itself).
+
+    >>> from fastapi import FastAPI
+    >>> demo = FastAPI()
+    >>> _ = demo.get("/challenges/{challenge_id}")(lambda challenge_id: None)
+    >>> _ = demo.get("/challenges/open")(lambda: None)
+    >>> shadowed_routes(demo)
+    [('GET /challenges/{challenge_id}', 'GET /challenges/open')]
+    """
+    routes = _flat(app.routes)
+    found = []
+    for i, earlier in enumerate(routes):
+        for later in routes[i + 1 :]:
+            methods = (earlier.methods or set()) & (later.methods or set()) - {"HEAD"}
+            if methods and earlier.path_regex.match(later.path_format):
+                method = sorted(methods)[0]
+                found.append((f"{method} {earlier.path_format}", f"{method} {later.path_format}"))
     return found
 
 
