@@ -10,13 +10,13 @@ kind            meaning                                                      HTT
 ==============  ===========================================================  ======  =====
 NotFound        an id or name names nothing of the expected kind             404     2
 Invalid         a field or parameter is missing or malformed                 422     2
-Rejected        the request as a whole is refused (a write in a read-only     400     2
-                query, a Cypher mistake); an Invalid
 Conflict        well-formed, but the graph's state forbids it                409     2
 Forbidden       the caller's role may not do this                            403     2
 Unavailable     the database cannot be reached; retry later                  503     2
 RateLimited     too many requests; retry after ``retry_after`` seconds       429     2
 Timeout         a query ran past its time limit and was stopped              504     2
+(the root)      refused as a whole: a write in a read-only query, a Cypher   400     2
+                mistake (``StoreError``, ``QueryRejected``)
 ==============  ===========================================================  ======  =====
 
 A message says what went wrong and what to do next; it never quotes a personal value.
@@ -39,7 +39,6 @@ __all__ = [
     "Invalid",
     "NotFound",
     "RateLimited",
-    "Rejected",
     "ScaleUpError",
     "Timeout",
     "Unavailable",
@@ -108,12 +107,6 @@ class Invalid(ScaleUpError, ValueError):
     """A field or parameter is missing or malformed."""
 
     code = "invalid_parameter"
-
-
-class Rejected(Invalid):
-    """The request as a whole is refused: a write in a read-only query, a Cypher mistake."""
-
-    code = "bad_request"
 
 
 class Conflict(ScaleUpError):
