@@ -322,7 +322,11 @@ def test_upserts_send_schema_labels_in_the_text_and_values_as_parameters() -> No
     assert call.params["rows"] == [
         {
             "id": "org-1",
-            "props": {"name": "O'Brien; DROP", "name_fold": "o'brien; drop"},
+            "props": {
+                "name": "O'Brien; DROP",
+                "name_fold": "o'brien; drop",
+                "search_text": "o'brien; drop ~ rien ien rop",
+            },
             "fill": {},
         }
     ]
@@ -508,7 +512,13 @@ def test_schema_has_a_named_unique_key_per_label_and_only_if_not_exists() -> Non
             f"CREATE CONSTRAINT scaleup_{label.lower()}_id IF NOT EXISTS "
             f"FOR (n:`{label}`) REQUIRE n.id IS UNIQUE"
         ) in statements
-    assert all(" IF NOT EXISTS " in s and s.split()[2].startswith("scaleup_") for s in statements)
+    assert all(
+        " IF NOT EXISTS " in s and s.split(" IF NOT EXISTS ")[0].split()[-1].startswith("scaleup_")
+        for s in statements
+    )
+    assert any(
+        s.startswith("CREATE FULLTEXT INDEX scaleup_organisation_search") for s in statements
+    )
     assert any("n:_Suppressed" in s and "n.hash IS UNIQUE" in s for s in statements)
 
 

@@ -1,13 +1,23 @@
 """The schema: labels, relationship types, properties, keys, PII flags, deterministic ids."""
 
-from scaleup_graph.graph_model.ids import fold, identifier_hashes, make_id, person_id, slugify
+from scaleup_graph.graph_model.ids import (
+    fold,
+    identifier_hashes,
+    make_id,
+    person_id,
+    search_fold,
+    slugify,
+)
 from scaleup_graph.graph_model.schema import (
+    DERIVED_SEARCH_PROPERTIES,
     KEY,
     METRIC_PREFIX,
     NODE_TYPES,
     ORGANISATION_KINDS,
     REL_TYPES,
     SEARCH_KEYS,
+    SEARCH_TEXT,
+    SEARCH_TEXT_SOURCES,
     VOLATILE_PROPERTIES,
     NodeType,
     Property,
@@ -25,12 +35,15 @@ from scaleup_graph.graph_model.validation import (
 )
 
 __all__ = [
+    "DERIVED_SEARCH_PROPERTIES",
     "KEY",
     "METRIC_PREFIX",
     "NODE_TYPES",
     "ORGANISATION_KINDS",
     "REL_TYPES",
     "SEARCH_KEYS",
+    "SEARCH_TEXT",
+    "SEARCH_TEXT_SOURCES",
     "VOLATILE_PROPERTIES",
     "FieldError",
     "NodeType",
@@ -45,6 +58,7 @@ __all__ = [
     "node_type",
     "person_id",
     "rel_type",
+    "search_fold",
     "slugify",
     "validate_node",
     "validate_relationship",

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from scaleup_graph.graph_model.schema import NODE_TYPES
 
-__all__ = ["fold", "identifier_hashes", "make_id", "person_id", "slugify"]
+__all__ = ["fold", "identifier_hashes", "make_id", "person_id", "search_fold", "slugify"]
 
 _GERMAN = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
@@ -30,6 +30,24 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_GERMAN)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+_UMLAUT_SPELLINGS = re.compile(r"(?<=[aou])e")
+
+
+def search_fold(text: str) -> str:
+    """fold(), then "ae", "oe", "ue" to "a", "o", "u": one form for every umlaut spelling.
+
+    fold() writes "ü" as "ue"; people also type "u" (no umlaut key) or "ue". Applied to both the
+    stored names and the search text, "für", "fuer" and "fur" all become "fur", and "Müller",
+    "Mueller" and "Muller" all "muller".
+
+    >>> search_fold("für") == search_fold("fuer") == search_fold("FUR") == "fur"
+    True
+    >>> search_fold("Straße"), search_fold("Fördertechnik")
+    ('strasse', 'fordertechnik')
+    """
+    return _UMLAUT_SPELLINGS.sub("", fold(text))
 
 
 def slugify(text: str, max_length: int = 80) -> str:

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 __all__ = [
     "COMMON_PROPERTIES",
+    "DERIVED_SEARCH_PROPERTIES",
     "KEY",
     "METRIC_PREFIX",
     "NODE_TYPES",
@@ -18,6 +19,8 @@ __all__ = [
     "PROVENANCE_PROPERTIES",
     "REL_TYPES",
     "SEARCH_KEYS",
+    "SEARCH_TEXT",
+    "SEARCH_TEXT_SOURCES",
     "VOLATILE_PROPERTIES",
     "NodeType",
     "PropType",
@@ -129,6 +132,14 @@ PROVENANCE_PROPERTIES: tuple[Property, ...] = (
 #: Never written for personal properties; not part of the response models.
 SEARCH_KEYS: dict[str, str] = {"name": "name_fold", "short_name": "short_name_fold"}
 
+#: One derived property per node with every name it is known by (name, short name, other
+#: names), in search_fold() form: what the engine's full-text index holds. Derived like the
+#: search keys: never for personal properties, never in dumps or details.
+SEARCH_TEXT = "search_text"
+SEARCH_TEXT_SOURCES: tuple[str, ...] = ("name", "short_name", "alt_names")
+#: Every property the store derives for search; outputs that show a node's fields hide them.
+DERIVED_SEARCH_PROPERTIES = frozenset({*SEARCH_KEYS.values(), SEARCH_TEXT})
+
 #: Provenance that differs between two otherwise equal runs; graph fingerprints ignore it.
 VOLATILE_PROPERTIES = frozenset({"ingest_run", "ingested_at", "updated_at"})
 
@@ -142,6 +153,11 @@ ORGANISATION_KINDS = (
 
 _NAME = Property("name", required=True, max_length=500)
 _TOPICS = Property("topics", PropType.STR_LIST, description="topic names, see Topic nodes")
+_ALT_NAMES = Property(
+    "alt_names",
+    PropType.STR_LIST,
+    description="other names it is known by (German, English, its own language); found by search",
+)
 
 NODE_TYPES: dict[str, NodeType] = {
     nt.label: nt
@@ -153,6 +169,7 @@ NODE_TYPES: dict[str, NodeType] = {
             (
                 _NAME,
                 Property("short_name", max_length=100),
+                _ALT_NAMES,
                 Property(
                     "kinds",
                     PropType.STR_LIST,
@@ -210,6 +227,7 @@ NODE_TYPES: dict[str, NodeType] = {
                 Property("nuts_code", max_length=10),
                 Property("country", max_length=2),
                 Property("level", PropType.INT),
+                _ALT_NAMES,
             ),
             colour="#2ca02c",
             shape="triangle",

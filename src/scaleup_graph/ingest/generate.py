@@ -128,7 +128,7 @@ _CROSS_TOPICS = tuple(_T[n] for n in (
 
 #: sector -> (word in company names, core topics)
 _SECTORS: tuple[tuple[str, str, tuple[int, ...]], ...] = (
-    ("Maschinenbau", "Maschinenbau", (_T["Manufacturing"],)),
+    ("Maschinenbau", "Fördertechnik", (_T["Manufacturing"],)),
     ("Logistik", "Logistik", (_T["Logistics"], _T["Mobility"])),
     ("Software & IT", "Software", (_T["Software"], _T["Digitalisation"])),
     ("Energietechnik", "Energietechnik", (_T["Energy"], _T["Sustainability"])),

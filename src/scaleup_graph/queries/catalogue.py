@@ -4,7 +4,7 @@ Header lines are ``//`` comments at the top of the file::
 
     // summary: Organisations whose name contains the search text.
     // role: viewer
-    // param q: str = "" fold max-length 200 -- part of the name; "Koeln" finds "Köln"
+    // param q: str = "" fold search max-length 200 -- part of the name; "Koeln" finds "Köln"
     // param hops: int = 2 range 1..3 inline -- how far to look
     // param labels: list[str] = [] one-of @labels -- only these labels
     // columns: id, name, email:pii
@@ -17,7 +17,9 @@ after ``--``.
 it for that store dialect (the header stays in the default file). ``inline`` parameters are small
 integers from a closed range (variable-length bounds cannot be Cypher parameters) or schema labels
 (so a lookup by key uses the label's index); only values from that closed set, checked by
-``bind()``, are placed in the text, labels through the schema allowlist.
+``bind()``, are placed in the text, labels through the schema allowlist. A ``search``
+parameter ``q`` also gives the query ``$q_text``, ``$q_ft`` and ``$q_all`` for the store's
+full-text index (:func:`scaleup_graph.queries.search.search_params`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from scaleup_graph.graph_model import NODE_TYPES, ORGANISATION_KINDS, fold
 from scaleup_graph.queries.errors import CatalogueError, ParamError, QueryError
 from scaleup_graph.queries.folding import FOLD_PARAM, expand_fold, fold_pairs
 from scaleup_graph.queries.privacy import ROLES
+from scaleup_graph.queries.search import search_params
 from scaleup_graph.store.cypher import label as cypher_label
 
 __all__ = [
@@ -82,6 +85,7 @@ class QueryParam:
     maximum: int | None = None
     inline: bool = False
     folded: bool = False
+    search: bool = False
     max_length: int = _DEFAULT_MAX_LENGTH
 
     @property
@@ -187,8 +191,13 @@ class NamedQuery:
     def param(self, name: str) -> QueryParam | None:
         return next((p for p in self.params if p.name == name), None)
 
-    def bind(self, raw: Mapping[str, Any], *, from_text: bool = False) -> dict[str, Any]:
-        """Validated, typed parameters with defaults filled in; ParamError names the culprit."""
+    def bind(
+        self, raw: Mapping[str, Any], *, from_text: bool = False, dialect: str = "falkordb"
+    ) -> dict[str, Any]:
+        """Validated, typed parameters with defaults filled in; ParamError names the culprit.
+
+        ``dialect`` shapes the full-text query of ``search`` parameters.
+        """
         known = {p.name for p in self.params}
         unknown = sorted(set(raw) - known)
         if unknown:
@@ -215,6 +224,9 @@ class NamedQuery:
         folded = [bound[p.name] for p in self.params if p.folded and bound[p.name]]
         if any(p.folded for p in self.params):
             bound[FOLD_PARAM] = fold_pairs(folded)
+        for p in self.params:
+            if p.search:
+                bound.update(search_params(p.name, bound[p.name], dialect))
         return bound
 
     def text(self, dialect: str, bound: Mapping[str, Any]) -> str:
@@ -265,6 +277,8 @@ def _parse_param(line: str, where: str) -> QueryParam:
             kwargs["inline"] = True
         elif token == "fold":
             kwargs["folded"] = True
+        elif token == "search":
+            kwargs["search"] = True
         elif token == "range":
             low, high = tokens.pop(0).split("..")
             kwargs["minimum"], kwargs["maximum"] = int(low), int(high)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scaleup_graph.graph_model import NODE_TYPES
+from scaleup_graph.queries.neighbourhood import HUB_DEGREE, bounded_neighbourhood
 from scaleup_graph.queries.runner import QueryResult, run_query
 from scaleup_graph.store import GraphStore
 
@@ -91,19 +92,17 @@ def neighbourhood(
     hops: int = 1,
     labels: list[str] | None = None,
     limit: int = 200,
+    hub_degree: int = HUB_DEGREE,
 ) -> dict[str, Any] | None:
-    """Nodes within ``hops`` of ``node_id`` and the relationships among them; None if unknown."""
-    rows = _run(
-        store,
-        "neighbourhood",
-        role,
-        id=node_id,
-        label=label_for_id(node_id),
-        hops=hops,
-        labels=labels or [],
-        limit=limit,
-    ).rows
-    return rows[0] if rows else None
+    """Nodes within ``hops`` of ``node_id`` and the relationships among them; None if unknown.
+
+    Walked level by level with caps; hubs are shown but not walked through unless their label
+    is in ``labels`` (see :mod:`scaleup_graph.queries.neighbourhood`). The named query
+    ``neighbourhood`` is the unbounded walk, kept as the reference.
+    """
+    return bounded_neighbourhood(
+        store, role, node_id, hops=hops, labels=labels, limit=limit, hub_degree=hub_degree
+    )
 
 
 def paths(

@@ -82,7 +82,7 @@ def run_query(
     query = get_query(name)
     if not has_role(principal_role, query.role):
         raise PermissionDenied(query.role, principal_role)
-    bound = query.bind(params or {}, from_text=from_text)
+    bound = query.bind(params or {}, from_text=from_text, dialect=store.dialect)
     rows = store.read(query.text(store.dialect, bound), bound, timeout_ms=timeout_ms)
     rows = [row for row in rows if not _has_system_value(row)]
     return QueryResult(

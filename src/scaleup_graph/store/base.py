@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,8 +25,11 @@ from scaleup_graph.graph_model import (
     NODE_TYPES,
     REL_TYPES,
     SEARCH_KEYS,
+    SEARCH_TEXT,
+    SEARCH_TEXT_SOURCES,
     VOLATILE_PROPERTIES,
     fold,
+    search_fold,
 )
 from scaleup_graph.store import cypher
 
@@ -81,7 +85,50 @@ class RelRow:
 
 
 #: per-run provenance and derived search keys: not part of what a graph holds
-_NOT_DUMPED = VOLATILE_PROPERTIES | frozenset(SEARCH_KEYS.values())
+_NOT_DUMPED = VOLATILE_PROPERTIES | frozenset(SEARCH_KEYS.values()) | {SEARCH_TEXT}
+
+
+#: Between the names and the word endings in a search text.
+SUFFIX_MARK = " ~ "
+_WORD = re.compile(r"[^\W_]+")
+_SUFFIX_MIN = 3
+
+
+def search_text(values: Mapping[str, Any]) -> str:
+    """Every name in ``values`` (name, short name, other names) in search_fold() form, then
+    ``" ~ "`` and the endings of its longer words: what the full-text index holds.
+
+    The endings let a word's beginning find the middle of a German compound ("technik" finds
+    "Fördertechnik") through the index's prefix lookup: the engine's own infix search gives up
+    after a fixed number of dictionary words.
+
+    >>> search_text({"name": "Hessisches Ministerium für Wirtschaft", "short_name": "HMWEVW"})[:44]
+    'hessisches ministerium fur wirtschaft hmwevw'
+    >>> "technik" in search_text({"name": "Fördertechnik"}).split()
+    True
+    """
+    parts: list[str] = []
+    for source in SEARCH_TEXT_SOURCES:
+        value = values.get(source)
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        parts += [search_fold(item) for item in items if isinstance(item, str)]
+    names = " ".join(dict.fromkeys(p for p in parts if p))
+    words = _WORD.findall(names)
+    endings = dict.fromkeys(
+        word[i:] for word in words for i in range(1, len(word) - _SUFFIX_MIN + 1)
+    )
+    for word in words:
+        endings.pop(word, None)
+    return names + SUFFIX_MARK + " ".join(endings) if endings else names
+
+
+def searchable_labels() -> tuple[str, ...]:
+    """Labels whose names are not personal data: they get a search text and a full-text index."""
+    return tuple(
+        label
+        for label, nt in NODE_TYPES.items()
+        if (prop := nt.prop("name")) is not None and not prop.pii
+    )
 
 
 def _searchable(label: str) -> dict[str, str]:
@@ -105,6 +152,13 @@ def _with_search_keys(
             props[key] = fold(props[source])
         elif isinstance(fill.get(source), str):
             fill[key] = fold(fill[source])
+    if "name" in searchable:
+        # The search text goes where the name goes: a name that only fills a gap
+        # (``if_missing``) gives a search text that only fills a gap too.
+        if isinstance(props.get("name"), str):
+            props[SEARCH_TEXT] = search_text({**fill, **props})
+        elif isinstance(fill.get("name"), str):
+            fill[SEARCH_TEXT] = search_text({**props, **fill})
     return props, fill
 
 
@@ -259,6 +313,22 @@ class GraphStore(ABC):
                 json.dumps(["R", row["start"], row["type"], row["end"], props], sort_keys=True)
             )
         return lines
+
+    def backfill_search_text(self, batch: int = 5000) -> int:
+        """Write the search text of nodes that lack it (a graph written by an older version).
+
+        Called by ``setup_schema``; costs one filtered scan per label when nothing is missing.
+        """
+        written = 0
+        for node_label in searchable_labels():
+            while True:
+                rows = self.read(cypher.missing_search_text(node_label), {"limit": batch})
+                if not rows:
+                    break
+                updates = [{"id": row["id"], "text": search_text(row)} for row in rows]
+                self.write(cypher.set_search_text(node_label), {"rows": updates})
+                written += len(updates)
+        return written
 
     def erase_node(self, node_id: str) -> int:
         """Detach-delete one node by key; returns how many nodes were deleted."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES, SEARCH_KEYS
+from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES, SEARCH_KEYS, SEARCH_TEXT
 
 __all__ = ["existing_ids", "label", "merge_nodes", "merge_relationships", "rel"]
 
@@ -38,7 +38,10 @@ def provenance_params(provenance: Mapping[str, Any]) -> dict[str, Any]:
 
 def prop(node_label: str, name: str) -> str:
     """A property name of ``node_label`` from the schema, safe to splice into Cypher."""
-    if NODE_TYPES[node_label].prop(name) is None and name not in SEARCH_KEYS.values():
+    if NODE_TYPES[node_label].prop(name) is None and name not in (
+        *SEARCH_KEYS.values(),
+        SEARCH_TEXT,
+    ):
         raise ValueError(f"{node_label} has no property {name!r}")
     return f"`{name}`"
 
@@ -75,6 +78,26 @@ def node_properties(node_label: str) -> str:
         f"UNWIND $ids AS id MATCH (n:{label(node_label)} {{{KEY}: id}}) "
         f"RETURN n.{KEY} AS id, properties(n) AS props"
     )
+
+
+def missing_search_text(node_label: str) -> str:
+    return (
+        f"MATCH (n:{label(node_label)}) WHERE n.{SEARCH_TEXT} IS NULL AND n.name IS NOT NULL "
+        f"RETURN n.{KEY} AS id, n.name AS name, n.short_name AS short_name, "
+        "n.alt_names AS alt_names LIMIT $limit"
+    )
+
+
+def set_search_text(node_label: str) -> str:
+    return (
+        f"UNWIND $rows AS r MATCH (n:{label(node_label)} {{{KEY}: r.id}}) "
+        f"SET n.{SEARCH_TEXT} = r.text"
+    )
+
+
+def fulltext_index_name(node_label: str) -> str:
+    """The name of a label's full-text index on Neo4j (FalkorDB names it by the label)."""
+    return "scaleup_" + node_label.lower() + "_search"
 
 
 COUNT_NODES = "MATCH (n) RETURN labels(n) AS labels, count(n) AS n"

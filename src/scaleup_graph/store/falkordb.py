@@ -15,7 +15,7 @@ from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path as FPath
 
-from scaleup_graph.graph_model import KEY, NODE_TYPES
+from scaleup_graph.graph_model import KEY, NODE_TYPES, SEARCH_TEXT
 from scaleup_graph.store import cypher
 from scaleup_graph.store.base import (
     GraphStore,
@@ -23,6 +23,7 @@ from scaleup_graph.store.base import (
     QueryTimeout,
     StoreError,
     StoreUnavailable,
+    searchable_labels,
 )
 from scaleup_graph.store.embedded import EmbeddedServer
 
@@ -85,6 +86,8 @@ class FalkorDBStore(GraphStore):
         self._socket_timeout = socket_timeout_s
         self._lock = threading.Lock()
         self._db: FalkorDB | None = None
+        #: clear() dropped the indexes with the graph; the next write sets them up again
+        self._schema_pending = False
         self._connect()
 
     def __repr__(self) -> str:
@@ -184,6 +187,9 @@ class FalkorDBStore(GraphStore):
     def write(
         self, query: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int | None = None
     ) -> list[dict[str, Any]]:
+        if self._schema_pending:
+            self._schema_pending = False
+            self.setup_schema()
         result = self._call(
             lambda: self._graph.query(query, dict(params or {}), timeout=timeout_ms)
         )
@@ -201,6 +207,7 @@ class FalkorDBStore(GraphStore):
         return rows[:row_cap], len(rows) > row_cap
 
     def setup_schema(self) -> None:
+        self._schema_pending = False
         existing = {
             (row["label"], prop)
             for row in self.read(
@@ -228,6 +235,18 @@ class FalkorDBStore(GraphStore):
             except StoreError as exc:
                 if "already exists" not in str(exc).lower():
                     raise
+        for label in searchable_labels():
+            if (label, SEARCH_TEXT) not in existing:
+                # No stop words (a name's "of" or "für" counts) and no stemming (names are
+                # not prose); the text is already folded, so the default tokenizer suffices.
+                self.write(
+                    "CALL db.idx.fulltext.createNodeIndex($options, $field)",
+                    {
+                        "options": {"label": label, "stopwords": []},
+                        "field": {"field": SEARCH_TEXT, "nostem": True},
+                    },
+                )
+        self.backfill_search_text()
 
     def health(self) -> dict[str, Any]:
         started = time.perf_counter()
@@ -249,6 +268,9 @@ class FalkorDBStore(GraphStore):
         # graph), and the server would refuse to start. Rewriting the file now folds the
         # deletion into a snapshot.
         self._rewrite_append_only_file()
+        # Deleting the graph deleted its indexes too; a graph that is written again gets them
+        # back (not now: a cleared graph that nobody writes should not linger on the server).
+        self._schema_pending = True
 
     def _rewrite_append_only_file(self, timeout_s: float = 60.0) -> None:
         def in_progress() -> bool:

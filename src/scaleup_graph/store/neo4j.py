@@ -52,7 +52,7 @@ from neo4j.exceptions import (
 )
 from neo4j.graph import Node, Path, Relationship
 
-from scaleup_graph.graph_model import KEY, NODE_TYPES
+from scaleup_graph.graph_model import KEY, NODE_TYPES, SEARCH_TEXT
 from scaleup_graph.settings import Settings, get_settings
 from scaleup_graph.store import cypher
 from scaleup_graph.store.base import (
@@ -61,6 +61,7 @@ from scaleup_graph.store.base import (
     QueryTimeout,
     StoreError,
     StoreUnavailable,
+    searchable_labels,
 )
 
 __all__ = [
@@ -183,6 +184,14 @@ def schema_statements() -> list[str]:
         f"CREATE INDEX {_name(lbl, 'name')} IF NOT EXISTS FOR (n:{cypher.label(lbl)}) ON (n.name)"
         for lbl, nt in NODE_TYPES.items()
         if nt.prop("name") is not None
+    ]
+    # Full-text indexes on the folded search text: the whitespace analyzer keeps its tokens
+    # as they are (already lower-case and folded) and drops no stop words.
+    out += [
+        f"CREATE FULLTEXT INDEX {cypher.fulltext_index_name(lbl)} IF NOT EXISTS "
+        f"FOR (n:{cypher.label(lbl)}) ON EACH [n.{SEARCH_TEXT}] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}"
+        for lbl in searchable_labels()
     ]
     out.append(
         f"CREATE CONSTRAINT {_name('suppressed', 'hash')} IF NOT EXISTS "
@@ -594,6 +603,9 @@ class Neo4jStore(GraphStore):
         version = schema_version(statements)
         if self.read(_MIGRATION_DONE, {"version": version}):
             return
+        self._apply_schema(statements, version)
+
+    def _apply_schema(self, statements: list[str], version: str) -> None:
         with self._errors():
             for statement in statements:
                 # Schema commands go alone, each in its own auto-retried transaction.
@@ -603,13 +615,14 @@ class Neo4jStore(GraphStore):
                     database_=self.database,
                     bookmark_manager_=self._bookmarks,
                 )
+        self.backfill_search_text()  # graphs written before the search text existed
         self.write(
             _RECORD_MIGRATION,
             {
                 "version": version,
                 "now": datetime.now(UTC).isoformat(timespec="seconds"),
                 "statements": len(statements),
-                "description": "unique keys per label, name indexes, system labels",
+                "description": "unique keys, name and full-text indexes, system labels",
             },
         )
         log.info("applied Neo4j schema %s (%d statements)", version, len(statements))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scaleup_graph.graph_model import KEY, METRIC_PREFIX, NODE_TYPES, SEARCH_KEYS
+from scaleup_graph.graph_model import DERIVED_SEARCH_PROPERTIES, KEY, METRIC_PREFIX, NODE_TYPES
 from scaleup_graph.queries.privacy import sees_pii, strip_pii
 from scaleup_graph.visualisation.aggregate import COMMUNITY
 from scaleup_graph.visualisation.fetch import Subgraph, primary_label
@@ -35,7 +35,7 @@ GROUP_PREFIX = "group:"
 CAPTION_MAX = 48
 #: fields never listed in the details panel: internal or already shown elsewhere
 #: internal bookkeeping, not information: labels (shown as the type), the run id, search keys
-_HIDDEN_DETAILS = frozenset({"_labels", "ingest_run", *SEARCH_KEYS.values()})
+_HIDDEN_DETAILS = frozenset({"_labels", "ingest_run", *DERIVED_SEARCH_PROPERTIES})
 
 
 def _short(value: str, limit: int = CAPTION_MAX) -> str:

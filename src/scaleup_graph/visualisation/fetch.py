@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from scaleup_graph.graph_model import KEY, NODE_TYPES, fold
+from scaleup_graph.graph_model import KEY, NODE_TYPES, fold, search_fold
 from scaleup_graph.queries.privacy import sees_pii
+from scaleup_graph.queries.search import MATCH_KINDS, find_nodes
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cy_label
 
@@ -128,36 +129,37 @@ def linked_ids(
 def search_nodes(
     store: GraphStore, text: str, role: str, *, limit: int = 10, timeout_ms: int | None = None
 ) -> list[dict[str, Any]]:
-    """Nodes whose name (or short name) contains ``text``, accent- and case-insensitively.
+    """Nodes found by name (or short or other name), forgiving case, accents and umlaut spelling.
 
-    Persons are matched by name only for roles that may see names, otherwise by their role
-    caption: a viewer's search must not reveal that a name exists. Names are folded in Python
-    (see :func:`~scaleup_graph.graph_model.fold`): the Cypher ``replace`` chain of
-    ``queries.folding`` stalls FalkorDB, and a projection of names is cheap even at 10^5 nodes.
+    Every label but Person goes through the store's full-text index
+    (:func:`scaleup_graph.queries.search.find_nodes`): the name itself first, then names that
+    start with the text. Persons are matched by name only for roles that may see names,
+    otherwise by their role caption, by a scan of the (few) persons: a viewer's search must not
+    reveal that a name exists, and persons' names are kept out of the index.
     """
-    needle = fold(text)
+    needle = search_fold(text)
     if not needle:
         return []
-    ranked: list[tuple[tuple[int, int, str], str]] = []
-    for name, node_type in NODE_TYPES.items():
-        field_name = "name" if name != "Person" or sees_pii(role) else node_type.caption
-        query = (
-            f"MATCH (n:{cy_label(name)}) WHERE n.{field_name} IS NOT NULL "
-            f"RETURN n.{KEY} AS id, n.{field_name} AS caption, n.short_name AS short"
+    hits = [
+        (
+            (MATCH_KINDS.index(hit["match"]), len(str(hit["name"])), fold(str(hit["name"]))),
+            hit["id"],
         )
-        for row in store.read(query, timeout_ms=timeout_ms):
-            caption = fold(str(row["caption"]))
-            short = fold(str(row["short"] or ""))
-            if needle in caption or (short and needle in short):
-                # Names that start with the text first, then shorter ones: a type-ahead's order.
-                rank = (
-                    0 if caption.startswith(needle) or short.startswith(needle) else 1,
-                    len(caption),
-                    caption,
-                )
-                ranked.append((rank, row["id"]))
-    ranked.sort()
-    ids = [node_id for _, node_id in ranked[:limit]]
+        for hit in find_nodes(store, text, limit=limit, timeout_ms=timeout_ms)
+    ]
+    person = NODE_TYPES["Person"]
+    field_name = "name" if sees_pii(role) else person.caption
+    query = (
+        f"MATCH (n:{cy_label('Person')}) WHERE n.{field_name} IS NOT NULL "
+        f"RETURN n.{KEY} AS id, n.{field_name} AS caption"
+    )
+    for row in store.read(query, timeout_ms=timeout_ms):
+        caption = search_fold(str(row["caption"]))
+        if needle in caption:
+            rank = 0 if caption == needle else 1 if caption.startswith(needle) else 3
+            hits.append(((rank, len(caption), caption), row["id"]))
+    hits.sort()
+    ids = [node_id for _, node_id in hits[:limit]]
     found = fetch_nodes(store, ids, timeout_ms=timeout_ms)
     return [found[i] for i in ids if i in found]
 

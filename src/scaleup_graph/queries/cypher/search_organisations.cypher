@@ -1,20 +1,22 @@
-// summary: Organisations by name, topic, region or kind; case- and accent-insensitive ("Koeln" finds "Köln").
+// summary: Organisations by name, topic, region or kind; any case, accents and umlaut spelling ("Koeln", "Köln" and "Koln" find "Köln"), small typos forgiven; the name itself and names that start with the text come first.
 // role: viewer
-// param q: str = "" fold max-length 200 -- part of the name or short name
+// param q: str = "" fold search max-length 200 -- part of the name, short name or another name
 // param topic: str = "" fold max-length 200 -- a topic name or id (competence or listed topic)
 // param region: str = "" max-length 50 -- a NUTS code prefix (DE73), country code (DE) or region id
 // param kind: str = "" one-of @kinds -- only organisations of this kind
 // param skip: int = 0 range 0..1000000 -- rows to skip (pagination)
 // param limit: int = 50 range 1..501 -- rows to return (page size)
-// columns: id, name, short_name, kinds, city, country, nuts_code, topics
-MATCH (o:Organisation)
-// name_fold and short_name_fold are fold(name) written by the store: a plain CONTAINS then
-// finds "Köln" for "Koeln" at the cost of a string comparison per node.
-WHERE ($q = '' OR o.name_fold CONTAINS $q OR o.short_name_fold CONTAINS $q)
-  AND ($kind = '' OR $kind IN coalesce(o.kinds, []))
+// columns: id, name, short_name, kinds, city, country, nuts_code, topics, match
+// The full-text index on search_text (queries.search) hands back only the organisations whose
+// names match; without a text ($q_ft = '*') it hands back every organisation.
+CALL db.idx.fulltext.queryNodes('Organisation', $q_ft) YIELD node AS o, score
+WITH o, score
+WHERE ($kind = '' OR $kind IN coalesce(o.kinds, []))
+  // a text without letters or digits ("-") cannot use the index: compare it as it is
+  AND (NOT $q_all OR $q = '' OR o.name_fold CONTAINS $q OR o.short_name_fold CONTAINS $q)
 // FalkorDB resolves pattern comprehensions only in a projection, not inside WHERE; the CASE
 // skips them when the filter is not used.
-WITH o,
+WITH o, score,
      CASE WHEN $region = '' THEN [] ELSE [(o)-[:LOCATED_IN]->(rx:Region) | rx] END AS regions,
      CASE WHEN $topic = '' THEN [] ELSE [(o)-[:HAS_COMPETENCE]->(tx:Topic) | tx] END AS competences
 WHERE ($region = ''
@@ -23,7 +25,18 @@ WHERE ($region = ''
   AND ($topic = ''
        OR any(t IN coalesce(o.topics, []) WHERE {{fold t}} = $topic)
        OR any(c IN competences WHERE c.id = $topic OR c.name_fold = $topic))
+// rank: the name itself, starts with the text, a word starts with it, contains it, similar
+WITH o, score, head(split(o.search_text, ' ~ ')) AS names
+WITH o, score,
+     CASE WHEN $q = '' THEN 0
+          WHEN o.name_fold = $q OR o.short_name_fold = $q OR names = $q_text THEN 0
+          WHEN names STARTS WITH $q_text OR o.short_name_fold STARTS WITH $q THEN 1
+          WHEN (' ' + names) CONTAINS (' ' + $q_text) THEN 2
+          WHEN names CONTAINS $q_text THEN 3
+          ELSE 4 END AS rank
 RETURN o.id AS id, o.name AS name, o.short_name AS short_name, o.kinds AS kinds,
-       o.city AS city, o.country AS country, o.nuts_code AS nuts_code, o.topics AS topics
-ORDER BY name, id
+       o.city AS city, o.country AS country, o.nuts_code AS nuts_code, o.topics AS topics,
+       CASE WHEN $q = '' THEN NULL
+            ELSE ['exact', 'prefix', 'word', 'contains', 'similar'][rank] END AS match
+ORDER BY rank, score DESC, name, id
 SKIP $skip LIMIT $limit

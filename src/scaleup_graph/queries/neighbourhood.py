@@ -1,0 +1,198 @@
+"""Neighbourhoods with bounded work: the walk goes level by level and stops at hubs.
+
+A variable-length match (``(s)-[*1..2]-(m)``) reaches everything within two hops before it
+keeps ``limit`` nodes: from an ordinary SME that is the whole region and every firm sharing a
+topic (12,751 nodes at 40,000 organisations). Here each level is one query from the nodes of the
+level before, ranked by relevance (how many shown nodes link to a candidate, then how many
+links, then PageRank where analysts computed it) and cut at a cap, so the engine touches about
+``limit x degree`` relationships, not the graph.
+
+Hubs (regions, topics, programmes, and any node with more than ``hub_degree`` relationships)
+are shown but not walked through, unless their label is asked for (``labels``). The answer says
+what was left out and how to ask for it (``left_out``, ``hubs``, ``ask``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scaleup_graph.graph_model import KEY, METRIC_PREFIX, NODE_TYPES
+from scaleup_graph.queries.errors import ParamError, PermissionDenied
+from scaleup_graph.queries.privacy import has_role, strip_pii
+from scaleup_graph.store import GraphStore
+from scaleup_graph.store.cypher import label as cypher_label
+
+__all__ = ["HUB_DEGREE", "HUB_LABELS", "bounded_neighbourhood"]
+
+#: Labels whose nodes connect whole populations: walking through them reaches everything.
+HUB_LABELS: tuple[str, ...] = ("Region", "Topic", "Programme")
+#: Any node with more relationships than this is a hub too.
+HUB_DEGREE = 100
+_ALL_LABELS = frozenset(NODE_TYPES) | {k for nt in NODE_TYPES.values() for k in nt.extra_labels}
+_RANK = f"{METRIC_PREFIX}pagerank"
+
+
+def _dialect_parts(dialect: str) -> tuple[str, str]:
+    """(internal id function, degree expression of ``m``) for the store's dialect."""
+    if dialect == "neo4j":
+        return "elementId", "COUNT { (m)--() }"
+    return "ID", "indegree(m) + outdegree(m)"
+
+
+def _centre_query(node_label: str, dialect: str) -> str:
+    iid, degree = _dialect_parts(dialect)
+    where = f":{cypher_label(node_label)}" if node_label else ""
+    return (
+        f"MATCH (m{where} {{{KEY}: $id}}) "
+        f"RETURN {iid}(m) AS iid, m AS node, {degree} AS degree LIMIT 1"
+    )
+
+
+def _level_query(dialect: str) -> str:
+    iid, degree = _dialect_parts(dialect)
+    return (
+        f"UNWIND $frontier AS fid MATCH (f) WHERE {iid}(f) = fid "
+        "MATCH (f)-[r]-(m) "
+        f"WHERE NOT {iid}(m) IN $seen "
+        "AND (size($labels) = 0 OR any(l IN labels(m) WHERE l IN $labels)) "
+        "AND NOT any(l IN labels(m) WHERE l STARTS WITH '_') "
+        f"WITH m, count(DISTINCT f) AS via, count(r) AS links "
+        f"ORDER BY via DESC, links DESC, coalesce(m.{_RANK}, 0.0) DESC, m.{KEY} "
+        "WITH collect(m)[0..$cap] AS kept, count(*) AS total "
+        "UNWIND (CASE WHEN size(kept) = 0 THEN [NULL] ELSE kept END) AS m "
+        f"RETURN {iid}(m) AS iid, m AS node, "
+        f"CASE WHEN m IS NULL THEN 0 ELSE {degree} END AS degree, total"
+    )
+
+
+def _links_query(dialect: str) -> str:
+    iid, _ = _dialect_parts(dialect)
+    return (
+        f"UNWIND $iids AS a MATCH (x) WHERE {iid}(x) = a "
+        f"MATCH (x)-[r]->(y) WHERE {iid}(y) IN $iids "
+        f"RETURN DISTINCT type(r) AS type, x.{KEY} AS start, y.{KEY} AS end"
+    )
+
+
+def _is_hub(node: dict[str, Any], degree: int, walk: frozenset[str], hub_degree: int) -> bool:
+    labels = set(node.get("_labels", []))
+    if labels & walk:
+        return False
+    return bool(labels & set(HUB_LABELS)) or degree > hub_degree
+
+
+def bounded_neighbourhood(
+    store: GraphStore,
+    role: str,
+    node_id: str,
+    *,
+    hops: int = 1,
+    labels: list[str] | None = None,
+    limit: int = 200,
+    hub_degree: int = HUB_DEGREE,
+    timeout_ms: int | None = None,
+) -> dict[str, Any] | None:
+    """Nodes within ``hops`` of ``node_id`` and the relationships among them; None if unknown.
+
+    Parameters
+    ----------
+    store
+        The graph store.
+    role
+        The caller's role (personal fields are removed unless it may see them).
+    node_id
+        The centre.
+    hops
+        1 to 3.
+    labels
+        Walk only through nodes with these labels; hubs of these labels are walked through too.
+    limit
+        At most this many nodes besides the centre, the most relevant of each level first.
+    hub_degree
+        Nodes with more relationships than this are not walked through (unless asked).
+
+    Returns
+    -------
+    dict
+        ``nodes`` and ``relationships`` (as before), and ``complete`` (nothing was left out),
+        ``levels`` (per hop: found, shown, left_out), ``hubs`` (shown, not walked through) and
+        ``ask`` (how to get what was left out).
+    """
+    if not has_role(role, "viewer"):
+        raise PermissionDenied("viewer", role)
+    if not 1 <= hops <= 3:
+        raise ParamError("hops", "must be between 1 and 3")
+    if not 1 <= limit <= 1000:
+        raise ParamError("limit", "must be between 1 and 1000")
+    wanted = list(labels or [])
+    unknown = [x for x in wanted if x not in _ALL_LABELS]
+    if unknown:
+        raise ParamError("labels", f"unknown label {unknown[0]!r}; use schema labels")
+    from scaleup_graph.queries.daily import label_for_id
+
+    dialect = store.dialect
+    found = store.read(
+        _centre_query(label_for_id(node_id), dialect), {"id": node_id}, timeout_ms=timeout_ms
+    )
+    if not found:
+        return None
+    centre = found[0]
+    walk = frozenset(wanted)
+    nodes: list[dict[str, Any]] = [centre["node"]]
+    seen: list[Any] = [centre["iid"]]
+    frontier: list[Any] = [centre["iid"]]
+    levels: list[dict[str, int]] = []
+    hubs: list[dict[str, Any]] = []
+    level_query = _level_query(dialect)
+    for level in range(1, hops + 1):
+        room = limit - (len(nodes) - 1)
+        if not frontier or room <= 0:
+            break
+        rows = store.read(
+            level_query,
+            {"frontier": frontier, "seen": seen, "labels": wanted, "cap": room},
+            timeout_ms=timeout_ms,
+        )
+        kept = [r for r in rows if r["node"] is not None]
+        total = int(rows[0]["total"]) if rows else 0
+        levels.append(
+            {"hop": level, "found": total, "shown": len(kept), "left_out": total - len(kept)}
+        )
+        frontier = []
+        for row in kept:
+            nodes.append(row["node"])
+            seen.append(row["iid"])
+            if _is_hub(row["node"], int(row["degree"]), walk, hub_degree):
+                if level < hops:
+                    hubs.append(
+                        {
+                            "id": row["node"].get(KEY),
+                            "label": next(iter(row["node"].get("_labels", [])), ""),
+                            "degree": int(row["degree"]),
+                        }
+                    )
+            else:
+                frontier.append(row["iid"])
+    links = store.read(_links_query(dialect), {"iids": seen}, timeout_ms=timeout_ms)
+    relationships = [{"type": r["type"], "start": r["start"], "end": r["end"]} for r in links]
+    left_out = sum(lv["left_out"] for lv in levels)
+    ask: list[str] = []
+    if left_out:
+        ask.append(f"{left_out} more nodes were found than shown: raise limit (at most 1000)")
+    if hubs:
+        hub_labels = sorted({h["label"] for h in hubs if h["label"]})
+        ask.append(
+            "hubs were shown but not walked through; to walk through them, pass "
+            + " ".join(f"labels={x}" for x in hub_labels)
+            + " (with the other labels you want)"
+        )
+    body = strip_pii([{"nodes": nodes, "relationships": relationships}], role)[0]
+    body.update(
+        {
+            "complete": not left_out and not hubs,
+            "levels": levels,
+            "hubs": hubs,
+            "ask": ask,
+        }
+    )
+    return body

@@ -1,0 +1,94 @@
+"""Bounded neighbourhoods: the same nodes and links as the full walk when nothing is capped; hubs
+shown but not walked through; what was left out is said, with how to ask for it."""
+
+from __future__ import annotations
+
+import pytest
+
+from scaleup_graph.graph_model import NODE_TYPES
+from scaleup_graph.queries import daily, run_query
+from scaleup_graph.store import GraphStore
+
+CENTRES = [
+    "org-ihk-kassel-marburg",
+    "org-regionalmanagement-nordhessen-gmbh",
+    "org-syn2021-000001",
+    "region-de73",
+    "project-scale-up",
+]
+EVERY_LABEL = list(NODE_TYPES)
+
+
+def _full_walk(store: GraphStore, node_id: str, hops: int, role: str = "viewer") -> dict:
+    rows = run_query(
+        store, "neighbourhood", {"id": node_id, "hops": hops, "limit": 1000}, role
+    ).rows
+    return rows[0]
+
+
+def _ids(body: dict) -> set[str]:
+    return {n["id"] for n in body["nodes"]}
+
+
+def _links(body: dict) -> set[tuple[str, str, str]]:
+    return {(r["start"], r["type"], r["end"]) for r in body["relationships"]}
+
+
+@pytest.mark.parametrize("hops", [1, 2, 3])
+def test_equals_the_full_walk_when_nothing_is_capped(seeded_store: GraphStore, hops: int) -> None:
+    for centre in CENTRES:
+        full = _full_walk(seeded_store, centre, hops)
+        if len(full["nodes"]) > 1000:
+            continue
+        bounded = daily.neighbourhood(
+            seeded_store,
+            "viewer",
+            centre,
+            hops=hops,
+            labels=EVERY_LABEL,
+            limit=1000,
+            hub_degree=10**9,
+        )
+        assert bounded is not None
+        assert bounded["complete"], (centre, hops, bounded["ask"])
+        assert _ids(bounded) == _ids(full), (centre, hops)
+        assert _links(bounded) == _links(full), (centre, hops)
+
+
+def test_hubs_are_shown_but_not_walked_and_the_answer_says_so(seeded_store: GraphStore) -> None:
+    centre = "org-syn2021-000001"
+    full = _full_walk(seeded_store, centre, 2)
+    bounded = daily.neighbourhood(seeded_store, "viewer", centre, hops=2, limit=1000)
+    assert bounded is not None
+    assert _ids(bounded) < _ids(full)  # the region and topics are not walked through
+    hub_ids = {h["id"] for h in bounded["hubs"]}
+    assert hub_ids and hub_ids <= _ids(bounded)  # ... but they are shown
+    assert {h["label"] for h in bounded["hubs"]} & {"Region", "Topic"}
+    assert not bounded["complete"]
+    assert any("labels=Region" in a or "labels=Topic" in a for a in bounded["ask"])
+    # every link between shown nodes is there
+    shown = _ids(bounded)
+    assert _links(bounded) == {x for x in _links(full) if x[0] in shown and x[2] in shown}
+
+
+def test_a_cap_keeps_the_most_connected_and_counts_the_rest(seeded_store: GraphStore) -> None:
+    centre = "region-de73"
+    everything = daily.neighbourhood(seeded_store, "viewer", centre, hops=1, limit=1000)
+    assert everything is not None
+    capped = daily.neighbourhood(seeded_store, "viewer", centre, hops=1, limit=5)
+    assert capped is not None
+    assert len(capped["nodes"]) == 6
+    found = everything["levels"][0]["shown"]
+    assert capped["levels"][0] == {"hop": 1, "found": found, "shown": 5, "left_out": found - 5}
+    assert any("limit" in a for a in capped["ask"])
+    assert _ids(capped) <= _ids(everything)
+
+
+def test_viewers_get_no_personal_fields(seeded_store: GraphStore) -> None:
+    body = daily.neighbourhood(
+        seeded_store, "viewer", "org-regionalmanagement-nordhessen-gmbh", hops=1
+    )
+    assert body is not None
+    persons = [n for n in body["nodes"] if "Person" in n.get("_labels", [])]
+    assert persons and all("name" not in p and "email" not in p for p in persons)
+    assert daily.neighbourhood(seeded_store, "viewer", "org-does-not-exist") is None
