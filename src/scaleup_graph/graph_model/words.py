@@ -302,6 +302,7 @@ PROPERTIES: dict[str, W] = {
     "updated_at": W("zuletzt geändert am", "last changed on"),
     "name": W("Name", "name"),
     "short_name": W("Kurzname", "short name"),
+    "alt_names": W("weitere Namen", "other names"),
     "kinds": W("Art", "kind"),
     "sector": W("Branche", "sector"),
     "city": W("Ort", "city"),
@@ -347,6 +348,7 @@ PROPERTIES: dict[str, W] = {
     "version": W("Version", "version"),
     "name_fold": W("Suchschlüssel Name", "search key name"),
     "short_name_fold": W("Suchschlüssel Kurzname", "search key short name"),
+    "search_text": W("Suchtext", "search text"),
 }
 
 #: Fields a stakeholder does not need to read: provenance, search keys, bookkeeping. Pages show
@@ -360,6 +362,7 @@ TECHNICAL_PROPERTIES = frozenset(
         "updated_at",
         "name_fold",
         "short_name_fold",
+        "search_text",
         "version",
         "synthetic",
         "pic",
