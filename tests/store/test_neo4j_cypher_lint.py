@@ -309,3 +309,50 @@ def test_the_statement_sources_pick_up_new_cypher(tmp_path: Path) -> None:
     adapter = neo4j_adapter_statements()
     assert any(t.startswith("CREATE CONSTRAINT scaleup_") for t in adapter)
     assert any("MERGE (n:`Organisation`" in t for t in adapter)
+
+
+def test_the_recorder_keeps_our_statements_and_tells_falkordb_branches_apart() -> None:
+    """Statements of the package are recorded with their module; a test's own statements, the
+    FalkorDB adapters' own and named queries are not; a statement sent from a function that
+    looked at ``store.dialect`` on a FalkorDB store counts as a FalkorDB branch."""
+    from tests import cypher_recorder as recorder
+
+    class Store:
+        _recorded_dialect = "falkordb"
+        dialect = recorder._DialectProbe("falkordb")
+
+    code = """
+def shared(store, record):
+    record(store, "MATCH (n) RETURN n AS shared_probe")
+
+def branching(store, record):
+    if store.dialect == "falkordb":
+        record(store, "CALL db.idx.fulltext.queryNodes('L', 'x') YIELD node RETURN node")
+"""
+    texts = [
+        "MATCH (n) RETURN n AS shared_probe",
+        "CALL db.idx.fulltext.queryNodes('L', 'x') YIELD node RETURN node",
+        "MATCH (n) RETURN n AS from_a_test",
+        "MATCH (n) RETURN n AS from_the_adapter",
+    ]
+    ours: dict[str, Any] = {"__name__": "scaleup_graph.probe"}
+    adapter: dict[str, Any] = {"__name__": "scaleup_graph.store.falkordb"}
+    exec(compile(code, "probe", "exec"), ours)
+    exec(
+        compile("def own(store, record):\n    record(store, " + repr(texts[3]) + ")", "a", "exec"),
+        adapter,
+    )
+    store = Store()
+    try:
+        ours["shared"](store, recorder._record)
+        ours["branching"](store, recorder._record)
+        recorder._record(store, texts[2])
+        adapter["own"](store, recorder._record)
+        seen = recorder._seen
+        assert seen[texts[0]]["origins"] == {"scaleup_graph.probe"}
+        assert seen[texts[0]]["falkordb_branch"] is False
+        assert seen[texts[1]]["falkordb_branch"] is True
+        assert texts[2] not in seen and texts[3] not in seen
+    finally:
+        for text in texts:
+            recorder._seen.pop(text, None)
