@@ -26,7 +26,9 @@ def test_paths_between_an_actor_and_itself_answer_400_with_a_message(
         headers=keys["viewer"],
     )
     assert response.status_code == 400
-    message = response.json()["error"]["message"]
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == ("same_values", "target")
+    message = error["message"]
     assert "'target' must differ from 'source'" in message and "two different actors" in message
     # the same pair of different actors still answers
     ok = client.get(

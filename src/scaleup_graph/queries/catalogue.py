@@ -216,10 +216,12 @@ class NamedQuery:
                 bound[p.name] = p.convert(p.default) if p.folded else p.default
         names, why = self.distinct
         if len(names) > 1 and len({repr(bound.get(n)) for n in names}) == 1:
-            # QueryError, not ParamError: each value is fine alone, the request is not (400)
+            # The root kind, not Invalid: each value is fine alone, the request is not (400).
             raise QueryError(
                 f"parameter {names[-1]!r} must differ from {names[0]!r}: "
-                f"{why or 'give different values'}"
+                f"{why or 'give different values'}",
+                field=names[-1],
+                code="same_values",
             )
         folded = [bound[p.name] for p in self.params if p.folded and bound[p.name]]
         if any(p.folded for p in self.params):
