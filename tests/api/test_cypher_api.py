@@ -73,7 +73,7 @@ def test_rows_are_capped_and_truncation_reported(
 
 
 def test_a_cypher_mistake_is_a_400_not_a_500(client: TestClient, keys: Keys) -> None:
-    response = _run(client, keys, "MATCH (o:Organisation RETURN o")
+    response = _run(client, keys, "MATCH (o:Organisation) RETRUN o")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "query_failed"
 

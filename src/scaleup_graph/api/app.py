@@ -108,7 +108,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         if app.state.store is None:
             try:
                 app.state.store = open_store(
-                    settings.database_url, graph=settings.graph, settings=settings
+                    settings.database_url,
+                    graph=settings.graph,
+                    settings=settings,
+                    bounded_reads=True,
                 )
                 app.state.owns_store = True
             except StoreError as exc:

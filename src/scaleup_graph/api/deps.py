@@ -72,7 +72,10 @@ def get_store(request: Request) -> GraphStore:
         if state.store is None:
             try:
                 state.store = open_store(
-                    state.settings.database_url, graph=state.settings.graph, settings=state.settings
+                    state.settings.database_url,
+                    graph=state.settings.graph,
+                    settings=state.settings,
+                    bounded_reads=True,
                 )
                 state.owns_store = True
             except StoreUnavailable:

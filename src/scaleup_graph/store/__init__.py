@@ -48,12 +48,17 @@ def open_store(
     graph: str | None = None,
     settings: Settings | None = None,
     setup: bool = True,
+    bounded_reads: bool = False,
 ) -> GraphStore:
     """Open the store named by ``url`` (default: ``SCALEUP_DATABASE_URL``) and set up its schema.
 
     >>> store = open_store("nosuch://x")  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
     StoreError: unknown database URL scheme 'nosuch' ...
+
+    ``bounded_reads`` (the API's store) puts every read under ``SCALEUP_QUERY_TIMEOUT_MS``: on
+    FalkorDB the socket then waits the limit plus a margin, so a frozen server gives callers a
+    timeout instead of a hang.
     """
     settings = settings or get_settings()
     url = url or settings.database_url
@@ -63,7 +68,12 @@ def open_store(
     if scheme == "embedded":
         from scaleup_graph.store.falkordb import FalkorDBStore
 
-        store = FalkorDBStore(graph=graph, embedded_dir=embedded_path(url))
+        store = FalkorDBStore(
+            graph=graph,
+            embedded_dir=embedded_path(url),
+            query_timeout_ms=settings.query_timeout_ms,
+            bounded_reads=bounded_reads,
+        )
     elif scheme in ("falkordb", "redis"):
         from scaleup_graph.store.falkordb import FalkorDBStore
 
@@ -72,7 +82,12 @@ def open_store(
             settings.falkordb_password.get_secret_value() if settings.falkordb_password else None
         )
         store = FalkorDBStore(
-            graph=graph, host=parsed.hostname, port=parsed.port or 6379, password=password
+            graph=graph,
+            host=parsed.hostname,
+            port=parsed.port or 6379,
+            password=password,
+            query_timeout_ms=settings.query_timeout_ms,
+            bounded_reads=bounded_reads,
         )
     elif scheme in ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"):
         from scaleup_graph.store.neo4j import Neo4jStore  # type: ignore[import-not-found,unused-ignore]

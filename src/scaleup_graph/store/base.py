@@ -197,6 +197,12 @@ class GraphStore(ABC):
         QueryRejected for writes, procedure calls and data loading, QueryTimeout on the limit.
         """
 
+    def engine_threads(self) -> int:
+        """How many queries the database runs at once; ad-hoc queries get fewer than this.
+
+        Adapters that can ask the engine override it; 4 is a cautious guess for a server."""
+        return 4
+
     @abstractmethod
     def setup_schema(self) -> None:
         """Create indexes and unique constraints on every label's key. Idempotent."""

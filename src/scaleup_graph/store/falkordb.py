@@ -36,6 +36,25 @@ _EMPTY = "empty key"
 _TIMED_OUT = "the query ran past its time limit and was stopped"
 _RO_REFUSED = "is to be executed only on read-only queries"
 _BAD_VALUE = "a parameter value holds a NUL byte or invalid unicode; remove it and try again"
+#: what the socket waits beyond a query's own time limit before it gives up on the server
+SOCKET_MARGIN_S = 1.0
+#: writes (ingest batches) are not bounded by the query limit; their socket waits this long
+_WRITE_SOCKET_TIMEOUT_S = 120.0
+#: plan operators an ad-hoc query may not contain (GRAPH.EXPLAIN names them so)
+FORBIDDEN_OPERATORS = frozenset({"ProcedureCall", "Load CSV"})
+#: plan operators that write (GRAPH.RO_QUERY refuses them too; the plan gives a clear message)
+WRITE_OPERATORS = frozenset({"Create", "Merge", "Delete", "Update", "Foreach"})
+
+
+def plan_operators(plan: list[str]) -> list[str]:
+    """Operator names of a GRAPH.EXPLAIN answer (one indented line per operator).
+
+    >>> plan_operators(["Results", "    Project", "        ProcedureCall"])
+    ['Results', 'Project', 'ProcedureCall']
+    >>> plan_operators(["Results", "    Node By Label Scan | (o:Organisation)"])
+    ['Results', 'Node By Label Scan']
+    """
+    return [line.strip().split(" | ", 1)[0].strip() for line in plan if line.strip()]
 
 
 def _node(node: Node) -> dict[str, Any]:
@@ -78,16 +97,24 @@ class FalkorDBStore(GraphStore):
         host: str | None = None,
         port: int | None = None,
         password: str | None = None,
-        socket_timeout_s: float = 60.0,
+        query_timeout_ms: int = 10_000,
+        bounded_reads: bool = False,
     ) -> None:
         self.graph_name = graph
         self.server = EmbeddedServer(embedded_dir) if embedded_dir else None
         self._host, self._port, self._password = host, port, password
-        self._socket_timeout = socket_timeout_s
+        self.query_timeout_ms = query_timeout_ms
+        #: every read runs under the query limit (the API's store: callers never wait longer)
+        self.bounded_reads = bounded_reads
+        # Reads wait for the query limit plus a margin, never longer: a frozen server gives the
+        # caller a timeout in that time, and a timed-out query is never sent again.
+        self._socket_timeout = query_timeout_ms / 1000 + SOCKET_MARGIN_S
         self._lock = threading.Lock()
         self._db: FalkorDB | None = None
         #: clear() dropped the indexes with the graph; the next write sets them up again
         self._schema_pending = False
+        self._wdb: FalkorDB | None = None
+        self._threads: int | None = None
         self._connect()
 
     def __repr__(self) -> str:
@@ -96,36 +123,51 @@ class FalkorDBStore(GraphStore):
 
     # -- connection ---------------------------------------------------------------------------
 
+    def _client(self, socket_timeout: float) -> FalkorDB:
+        # retry=None: the driver never sends a command twice (redis-py's default retries
+        # would re-send a query after a socket timeout, doubling the work of a runaway query).
+        connect_timeout = min(5.0, self._socket_timeout)
+        if self.server is not None:
+            return FalkorDB(
+                unix_socket_path=str(self.server.socket),
+                socket_timeout=socket_timeout,
+                socket_connect_timeout=connect_timeout,
+                retry=None,
+            )
+        return FalkorDB(
+            host=self._host or "localhost",
+            port=self._port or 6379,
+            password=self._password,
+            socket_timeout=socket_timeout,
+            socket_connect_timeout=connect_timeout,
+            retry=None,
+        )
+
     def _connect(self) -> None:
         try:
             if self.server is not None:
-                sock = self.server.ensure_running()
-                self._db = FalkorDB(
-                    unix_socket_path=str(sock),
-                    socket_timeout=self._socket_timeout,
-                    socket_connect_timeout=5,
-                )
-            else:
-                self._db = FalkorDB(
-                    host=self._host or "localhost",
-                    port=self._port or 6379,
-                    password=self._password,
-                    socket_timeout=self._socket_timeout,
-                    socket_connect_timeout=5,
-                )
+                self.server.ensure_running()
+            self._db = self._client(self._socket_timeout)
+            self._wdb = self._client(max(_WRITE_SOCKET_TIMEOUT_S, self._socket_timeout))
             self._graph = self._db.select_graph(self.graph_name)
+            self._wgraph = self._wdb.select_graph(self.graph_name)
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
             raise StoreUnavailable(f"cannot reach the graph database: {exc}") from None
 
     def _call(self, fn: Callable[[], T]) -> T:
         """Run ``fn``, mapping driver errors to ours. The embedded server is restarted once if
-        it went away (a crash, a kill -9): the append-only file brings every write back."""
+        it went away (a crash, a kill -9): the append-only file brings every write back.
+
+        A timeout is never retried: the server may still be working on the command, and sending
+        it again would double the load (a frozen or overloaded server answers with 504)."""
         for attempt in (1, 2):
             try:
                 return fn()
-            except (redis.ConnectionError, redis.TimeoutError) as exc:
-                if isinstance(exc, redis.TimeoutError) and attempt == 1 and self.server is None:
-                    raise StoreUnavailable(f"the graph database did not answer: {exc}") from None
+            except redis.TimeoutError:
+                raise QueryTimeout(
+                    "the graph database did not answer within the query's time limit"
+                ) from None
+            except redis.ConnectionError as exc:
                 if self.server is not None and attempt == 1:
                     log.warning("lost the embedded database (%s); reconnecting", exc)
                     with self._lock:
@@ -152,14 +194,19 @@ class FalkorDBStore(GraphStore):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _disconnect(self) -> None:
-        if self._db is not None:
-            try:
-                self._db.connection.connection_pool.disconnect()
-            except Exception:
-                log.debug("ignored error while disconnecting", exc_info=True)
-            self._db = None
+        for client in (self._db, self._wdb):
+            if client is not None:
+                try:
+                    client.connection.connection_pool.disconnect()
+                except Exception:
+                    log.debug("ignored error while disconnecting", exc_info=True)
+        self._db = self._wdb = None
 
     def _command(self, *args: Any) -> Any:
+        assert self._wdb is not None
+        return self._wdb.connection.execute_command(*args)
+
+    def _read_command(self, *args: Any) -> Any:
         assert self._db is not None
         return self._db.connection.execute_command(*args)
 
@@ -174,9 +221,16 @@ class FalkorDBStore(GraphStore):
     def read(
         self, query: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int | None = None
     ) -> list[dict[str, Any]]:
+        if timeout_ms is None and self.bounded_reads:
+            timeout_ms = self.query_timeout_ms
+        # The bounded connection gives up at the query limit plus a margin; a caller that asked
+        # for no limit (an export, an analysis) or a longer one waits on the write connection.
+        bounded = timeout_ms is not None and timeout_ms <= self.query_timeout_ms
         try:
             result = self._call(
-                lambda: self._graph.ro_query(query, dict(params or {}), timeout=timeout_ms)
+                lambda: (self._graph if bounded else self._wgraph).ro_query(
+                    query, dict(params or {}), timeout=timeout_ms
+                )
             )
         except StoreError as exc:
             if _EMPTY in str(exc):  # the graph has never been written: it is empty
@@ -191,7 +245,7 @@ class FalkorDBStore(GraphStore):
             self._schema_pending = False
             self.setup_schema()
         result = self._call(
-            lambda: self._graph.query(query, dict(params or {}), timeout=timeout_ms)
+            lambda: self._wgraph.query(query, dict(params or {}), timeout=timeout_ms)
         )
         return self._rows(result)
 
@@ -203,8 +257,49 @@ class FalkorDBStore(GraphStore):
         timeout_ms: int,
         row_cap: int,
     ) -> tuple[list[dict[str, Any]], bool]:
-        rows = self.read(query, params, timeout_ms=timeout_ms)
+        """The engine guards: the plan may hold no procedure call and no LOAD CSV
+        (GRAPH.EXPLAIN), GRAPH.RO_QUERY refuses writes, and the row cap is part of the query
+        (``CALL { ... } RETURN * LIMIT cap + 1``): the server never builds a larger result.
+
+        Columns come back in the order the engine gives ``RETURN *`` (by name)."""
+        values = dict(params or {})
+        header = self._graph._build_params_header(values)  # the driver's own quoting
+        plan = plan_operators(
+            self._call(
+                partial(self._read_command, "GRAPH.EXPLAIN", self.graph_name, header + query)
+            )
+        )
+        refused = [op for op in plan if op in FORBIDDEN_OPERATORS]
+        if refused:
+            what = (
+                "LOAD CSV is" if "Load CSV" in refused else "procedure calls (CALL name(...)) are"
+            )
+            raise QueryRejected(
+                f"{what} not allowed in ad-hoc queries (found in the query plan); "
+                "CALL { ... } subqueries are fine"
+            )
+        writes = sorted({op for op in plan if op in WRITE_OPERATORS})
+        if writes:
+            raise QueryRejected(
+                f"ad-hoc queries are read-only (the query plan writes: {', '.join(writes)}); "
+                "editors change data through /api/v1/nodes"
+            )
+        # The newline ends a trailing // comment of the caller's text.
+        capped = f"CALL {{ {query}\n}} RETURN * LIMIT {int(row_cap) + 1}"
+        try:
+            rows = self.read(capped, values, timeout_ms=timeout_ms)
+        except StoreError as exc:
+            if "RETURN * is not allowed" in str(exc):
+                raise QueryRejected("an ad-hoc query ends with RETURN ...") from None
+            raise
         return rows[:row_cap], len(rows) > row_cap
+
+    def engine_threads(self) -> int:
+        """How many queries the server runs at once (FalkorDB's THREAD_COUNT)."""
+        if self._threads is None:
+            answer = self._call(partial(self._read_command, "GRAPH.CONFIG", "GET", "THREAD_COUNT"))
+            self._threads = max(1, int(answer[1]))
+        return self._threads
 
     def setup_schema(self) -> None:
         self._schema_pending = False
@@ -302,6 +397,7 @@ class FalkorDBStore(GraphStore):
             host=self._host,
             port=self._port,
             password=self._password,
+            query_timeout_ms=self.query_timeout_ms,
         )
 
     def close(self) -> None:

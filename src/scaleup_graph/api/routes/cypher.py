@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from scaleup_graph.api.deps import (
@@ -15,7 +15,9 @@ from scaleup_graph.api.deps import (
     require_role,
 )
 from scaleup_graph.queries import run_adhoc
-from scaleup_graph.queries.adhoc import MAX_QUERY_LENGTH
+from scaleup_graph.queries.adhoc import MAX_QUERY_LENGTH, AdhocSlots
+from scaleup_graph.settings import Settings
+from scaleup_graph.store import GraphStore
 
 __all__ = ["router"]
 
@@ -34,12 +36,22 @@ class AdhocQuery(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict, description="$parameters")
 
 
+def _slots(request: Request, store: GraphStore, settings: Settings) -> AdhocSlots:
+    slots: AdhocSlots | None = getattr(request.app.state, "adhoc_slots", None)
+    if slots is None:
+        slots = AdhocSlots.for_store(
+            settings.state_dir / "adhoc-slots", store, settings.query_timeout_ms
+        )
+        request.app.state.adhoc_slots = slots
+    return slots
+
+
 @router.post(
     "/cypher",
     summary="Run read-only Cypher (analyst); writes, LOAD CSV and procedure calls are refused",
 )
 def adhoc(
-    body: AdhocQuery, principal: Analyst, store: StoreDep, settings: SettingsDep
+    request: Request, body: AdhocQuery, principal: Analyst, store: StoreDep, settings: SettingsDep
 ) -> dict[str, Any]:
     result = run_adhoc(
         store,
@@ -48,6 +60,8 @@ def adhoc(
         principal.role,
         timeout_ms=settings.query_timeout_ms,
         row_cap=settings.adhoc_row_cap,
+        key_id=principal.key_id,
+        slots=_slots(request, store, settings),
     )
     audit_personal_reads(principal, "cypher", result.rows)
     return {
