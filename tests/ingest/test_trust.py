@@ -429,3 +429,24 @@ def test_real_cordis_rows_are_all_stored_or_reported(
     assert not store.existing_ids("Organisation", ["org-pic-"])
     again = ingest(store, manifest, tmp_path, batch_size=500)
     assert again.rejected_rows == 1 and partners(store) == stored
+
+
+def test_repeated_node_with_a_different_value_keeps_the_first_and_says_so(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    manifest = flat(
+        tmp_path,
+        "1;999;Alpha GmbH;ALPHA;;coordinator;10\n"
+        "2;999;Alpha GmbH;ALPHA;;participant;20\n"  # the same organisation again: nothing new
+        "3;999;Alpha Holding GmbH;ALPHA;;participant;30\n",  # line 4: another name
+    )
+    report = ingest(store, manifest, tmp_path)
+    props = store.node_properties("Organisation", ["org-pic-999"])["org-pic-999"]
+    assert props["name"] == "Alpha GmbH"
+    [cell] = report.rejects
+    assert (cell.line, cell.column, cell.outcome) == (4, "name", "cell dropped")
+    assert cell.reason == (
+        "name differs from line 2 ('Alpha GmbH' there, 'Alpha Holding GmbH' here); "
+        "Organisation org-pic-999 keeps the first value"
+    )
+    assert len(partners(store)) == 3

@@ -271,6 +271,7 @@ class _Run:
         key_is_personal = mapping.label == "Person" and mapping.key.derive
         seen: dict[str, int] = {}
         repeated: dict[str, int] = {}
+        firsts: dict[str, tuple[int, dict[str, Any]]] = {}
         batch: list[_Pending] = []
         batch_no = 0
         skip = self.checkpoint.batches_done(key_name)
@@ -343,6 +344,8 @@ class _Run:
                 if repeated.get(key) == signature:
                     continue
                 repeated[key] = signature
+                if self.options.checks:
+                    self._keep_first_values(spec, mapping, line, key, props, firsts)
             withheld = None
             if check_names:
                 name = props.get("name") or fill.get("name")
@@ -389,6 +392,42 @@ class _Run:
             self._flush_nodes(mapping.label, batch, write=batch_no > skip)
             if batch_no > skip:
                 self._committed(key_name, batch_no)
+
+    def _keep_first_values(
+        self,
+        spec: FileSpec,
+        mapping: NodeMapping,
+        line: int,
+        key: str,
+        props: dict[str, Any],
+        firsts: dict[str, tuple[int, dict[str, Any]]],
+    ) -> None:
+        """A node repeated on many rows (``unique: false``) keeps the first row's values; a
+        later row that says otherwise has that cell left out and listed, never written over."""
+        known = firsts.get(key)
+        if known is None:
+            firsts[key] = (line, dict(props))
+            return
+        first_line, first = known
+        pii = NODE_TYPES[mapping.label].pii_fields
+        for name, value in list(props.items()):
+            old = first.setdefault(name, value)
+            if old == value:
+                continue
+            props.pop(name)
+            personal = name in pii
+            vs = mapping.properties.get(name)
+            self._reject(
+                spec,
+                line,
+                ", ".join(sorted(vs.columns)) if vs and vs.columns else name,
+                value,
+                f"{name} differs from line {first_line} "
+                + ("" if personal else f"({_shown(old)} there, {_shown(value)} here)")
+                + f"; {mapping.label} {REDACTED if personal else key} keeps the first value",
+                personal=personal,
+                outcome=CELL_DROPPED,
+            )
 
     def _flush_nodes(self, label: str, batch: list[_Pending], *, write: bool) -> None:
         if label == "Person":
