@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
+from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
@@ -15,7 +17,10 @@ from scaleup_graph.api.keys import KeyStore, keys_path
 from scaleup_graph.queries.privacy import ROLES
 from scaleup_graph.settings import Settings, get_settings
 
-__all__ = ["demo_keys", "serve", "serve_demo"]
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+__all__ = ["app_from_env", "default_workers", "demo_keys", "serve", "serve_demo"]
 
 _DEMO_KEYS = "demo-keys.json"
 
@@ -43,22 +48,71 @@ def demo_keys(settings: Settings) -> dict[str, str]:
     return valid
 
 
+def default_workers() -> int:
+    """One worker process per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def app_from_env() -> FastAPI:
+    """The app as a worker process builds it: settings from the environment (uvicorn factory)."""
+    get_settings.cache_clear()
+    return create_app(get_settings())
+
+
+def _env_value(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return str(value)
+
+
+def _settings_env(settings: Settings) -> dict[str, str]:
+    """``settings`` as SCALEUP_* variables, so that worker processes build the same app."""
+    out = {}
+    for name in type(settings).model_fields:
+        value = _env_value(getattr(settings, name))
+        if value is not None:
+            out[f"SCALEUP_{name.upper()}"] = value
+    return out
+
+
 def serve(
     host: str | None = None,
     port: int | None = None,
     *,
     reload: bool = False,
     settings: Settings | None = None,
+    workers: int | None = None,
 ) -> None:
-    """Serve the API (and the explorer at ``/``) until interrupted."""
+    """Serve the API (and the explorer at ``/``) until interrupted.
+
+    ``workers`` processes (default: one per core) answer requests side by side; they share the
+    one database: the embedded store's server is started by the first and attached to by the
+    others (store/embedded.py), and stopped when the last one closes.
+    """
     settings = settings or get_settings()
-    app = create_app(settings)
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
+    host, port = host or settings.api_host, port or settings.api_port
+    if workers == 1 or reload:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", reload=reload)
+        return
+    # Worker processes are started fresh and read their settings from the environment.
+    os.environ.update(_settings_env(settings))
     uvicorn.run(
-        app,
-        host=host or settings.api_host,
-        port=port or settings.api_port,
+        f"{__name__}:app_from_env",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
         log_level="warning",
-        reload=reload,
     )
 
 

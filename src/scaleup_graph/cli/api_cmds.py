@@ -27,14 +27,18 @@ keys_app = typer.Typer(
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface (default SCALEUP_API_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default SCALEUP_API_PORT).")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes (default: one per core); they share the store."),
+    ] = None,
 ) -> None:
     """Serve the HTTP API (docs at /docs) and the explorer (/).
 
-    Example: scaleup serve --port 8000
+    Example: scaleup serve --port 8000 --workers 2
     """
     from scaleup_graph.api.server import serve as run
 
-    run(host, port)
+    run(host, port, workers=workers)
 
 
 def query(
