@@ -287,7 +287,27 @@ def snapshot_list(json_: JsonOption = False) -> None:
 
 
 def report(
-    out: Annotated[Path, typer.Argument(help="The HTML file to write.")],
+    out: Annotated[
+        Path, typer.Argument(help="The file to write: .html (one offline page) or .pdf.")
+    ],
+    lang: Annotated[str, typer.Option(help="Language: de (default) or en.")] = "de",
+    since_snapshot: Annotated[
+        str | None,
+        typer.Option(help="Add what changed since this snapshot (scaleup snapshot create NAME)."),
+    ] = None,
+    persons: Annotated[
+        bool,
+        typer.Option(
+            "--persons",
+            help="Add the best-connected contact persons (only with a --role that may see them).",
+        ),
+    ] = False,
+    role: Annotated[
+        str, typer.Option(help="Whose report: viewer (no personal data), contacts, analyst ...")
+    ] = "viewer",
+    home: Annotated[
+        str, typer.Option(help="NUTS code of the home region whose districts get rows.")
+    ] = "DE73",
     label: Labels = None,
     rel_type: RelTypes = None,
     region: Region = None,
@@ -295,18 +315,37 @@ def report(
     since: Since = None,
     until: Until = None,
     seed: Seed = 42,
-    group: Annotated[str, typer.Option(help="Group attribute for the brokers table.")] = "region",
+    top: Top = 10,
+    group: Annotated[str, typer.Option(help="Group attribute for the brokerage roles.")] = "region",
+    json_: JsonOption = False,
 ) -> None:
-    """Write the offline analyst report (key figures, brokers, communities, introductions).
+    """Write the analyst report (German by default) and the exact values as CSV beside it.
 
-    Example: scaleup report report.html
+    Example: scaleup report analyse.pdf --since-snapshot phase-1
     """
-    from scaleup_graph.analytics.report import write_report
+    from scaleup_graph.analytics.report import ReportOptions, write_report
 
     flt = _filter(label, rel_type, region, project_, since, until)
+    options = ReportOptions(
+        lang=lang,
+        seed=seed,
+        top=top,
+        group=group,
+        home=home,
+        since_snapshot=since_snapshot,
+        state_dir=get_settings().state_dir,
+        persons=persons,
+        role=role,
+    )
     with opened_store() as store:
-        summary = write_report(store, out, flt=flt, seed=seed, group=group)
-    console.print(f"Wrote {out} ({summary['bytes']} bytes, {summary['nodes']} nodes).")
+        summary = write_report(store, out, flt=flt, options=options)
+    if json_:
+        print_json(summary)
+        return
+    console.print(
+        f"Wrote {out} ({summary['bytes']:,} bytes, {len(summary['sections'])} sections, "
+        f"{summary['organisations']} organisations) and the exact values in {summary['csv']}."
+    )
 
 
 def _export(fmt: str) -> Callable[..., None]:
