@@ -86,8 +86,35 @@ def test_exports_and_report(env: dict[str, str], tmp_path: Path) -> None:
     code, out = _run("report", str(tmp_path / "r.html"))
     assert code == 0, out
     page = (tmp_path / "r.html").read_text()
-    assert "data:image/png;base64," in page and "http" not in page.replace("http-equiv", "")
-    assert "Erika" not in page
+    assert "<svg" in page and "<img" not in page and "<script" not in page
+    assert 'src="' not in page and 'href="http' not in page  # one offline file
+    assert "Erika" not in page and "Netzwerkanalyse" in page
+    assert (tmp_path / "r.csv").exists()
+    code, out = _run("report", str(tmp_path / "r.html"), "--lang", "en", "--json")
+    assert code == 0 and "Topics at the centre" in json.loads(out)["sections"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "r.docx"], "name the file .html"),
+        (["report", "r.html", "--lang", "fr"], "unknown language"),
+        (["report", "r.html", "--persons"], "may not see persons"),
+        (["report", "r.html", "--since-snapshot", "phase-9"], "no snapshot named"),
+    ],
+)
+def test_report_bad_input_is_one_clear_line(
+    env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out = _run(*args)
+    assert code == 2, out
+    assert message in out and "Traceback" not in out
+    assert list(tmp_path.glob("r.*")) == []
 
 
 def test_brokerage_on_the_organisation_network(env: dict[str, str]) -> None:

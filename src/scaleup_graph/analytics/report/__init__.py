@@ -74,16 +74,26 @@ def values_csv(data: dict[str, Any]) -> str:
         for j, b in enumerate(rows):
             if j >= i and data["matrix"][i][j]:
                 writer.writerow(
-                    ["regions", "ties", f"{a['code']}|{b['code']}", f"{a['name']} | {b['name']}",
-                     data["matrix"][i][j]]
+                    [
+                        "regions",
+                        "ties",
+                        f"{a['code']}|{b['code']}",
+                        f"{a['name']} | {b['name']}",
+                        data["matrix"][i][j],
+                    ]
                 )
     for t in data["topics"]:
         for key in ("competent", "challenges", "content", "followers"):
             writer.writerow(["topics", key, t["id"], t["name"], t[key]])
     for s in data["introductions"]:
         writer.writerow(
-            ["introductions", "adamic_adar", f"{s['source']}|{s['target']}",
-             f"{s['source_name']} | {s['target_name']}", _number(float(s["score"]), lang)]
+            [
+                "introductions",
+                "adamic_adar",
+                f"{s['source']}|{s['target']}",
+                f"{s['source_name']} | {s['target_name']}",
+                _number(float(s["score"]), lang),
+            ]
         )
     return buf.getvalue()
 

@@ -20,9 +20,9 @@ __all__ = [
     "Figure",
     "LegendEntry",
     "bar_chart",
+    "community_map",
     "diverging_bars",
     "grouped_bars",
-    "community_map",
     "matrix_chart",
     "stacked_bars",
 ]
@@ -238,8 +238,14 @@ def matrix_chart(
             if v:
                 colour = "#ffffff" if t > 0.55 else _TEXT
                 body.append(
-                    _text(cx + cell / 2, y + cell / 2 + 4, str(v), anchor="middle", size=11,
-                          fill=colour)
+                    _text(
+                        cx + cell / 2,
+                        y + cell / 2 + 4,
+                        str(v),
+                        anchor="middle",
+                        size=11,
+                        fill=colour,
+                    )
                 )
     for i in range(1, n):
         if groups[i] != groups[i - 1]:
@@ -273,8 +279,10 @@ def _ring(n: int, cx: float, cy: float, rx: float, ry: float) -> list[tuple[floa
     if n == 1:
         return [(cx, cy)]
     return [
-        (cx + rx * math.cos(-math.pi / 2 + 2 * math.pi * i / n),
-         cy + ry * math.sin(-math.pi / 2 + 2 * math.pi * i / n))
+        (
+            cx + rx * math.cos(-math.pi / 2 + 2 * math.pi * i / n),
+            cy + ry * math.sin(-math.pi / 2 + 2 * math.pi * i / n),
+        )
         for i in range(n)
     ]
 
@@ -331,8 +339,15 @@ def community_map(
         )
         text_colour = "#000000" if colours[i] in ("#F0E442", "#56B4E9", "#E69F00") else "#ffffff"
         body.append(
-            _text(x, y + 6, str(bubble.size), anchor="middle", size=17, weight="bold",
-                  fill=text_colour)
+            _text(
+                x,
+                y + 6,
+                str(bubble.size),
+                anchor="middle",
+                size=17,
+                weight="bold",
+                fill=text_colour,
+            )
         )
         # Name and central members under the circle, on a white halo over crossing lines.
         ly = y + r + 19
@@ -412,7 +427,7 @@ def diverging_bars(
         y = top + i * row
         w = max(1.5, (half - 50) * abs(v) / most)
         x = mid if v >= 0 else mid - w
-        body.append(_text(label_w - 8, y + 16, _clip(label, 40), anchor="end", title=label))
+        body.append(_text(label_w - 8, y + 16, _clip(label, 34), anchor="end", title=label))
         body.append(
             f'<rect x="{x:.1f}" y="{y + 4:.1f}" width="{w:.1f}" height="{row - 8:.1f}" '
             f'fill="{up if v >= 0 else down}"><title>{_e(label)}: {_e(value_text(v))}</title>'

@@ -28,8 +28,8 @@ from scaleup_graph.analytics.onemode import co_affiliation
 from scaleup_graph.analytics.privacy import pii_allowed
 from scaleup_graph.analytics.projection import ProjectionFilter, project, require_size
 from scaleup_graph.analytics.report.changes import changes_since
-from scaleup_graph.analytics.report.texts import report_text
 from scaleup_graph.analytics.results import MetricResult
+from scaleup_graph.graph_model.words import report_text
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cy_label
 
@@ -183,7 +183,7 @@ def _sources(store: GraphStore, graph: nx.Graph) -> list[dict[str, Any]]:
 def _topic_table(
     graph: nx.Graph, topic_names: dict[str, dict[str, str]], lang: str
 ) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for node, data in graph.nodes(data=True):
         if data.get("label") != "Topic":
             continue
@@ -261,7 +261,7 @@ def _communities(
     lang: str,
 ) -> dict[str, Any]:
     groups = sorted(partition_of(community).values(), key=lambda g: (-len(g), min(g)))
-    listed = []
+    listed: list[dict[str, Any]] = []
     number_of: dict[str, int] = {}
     for members in groups:
         if len(members) < _MIN_COMMUNITY:
@@ -287,9 +287,7 @@ def _communities(
                 ],
                 "region": region_names.get(region_code),
                 "region_share": region_count / len(members) if members else 0.0,
-                "topics": [
-                    topic_names.get(t, {}).get(lang, t) for t, _ in topics.most_common(2)
-                ],
+                "topics": [topic_names.get(t, {}).get(lang, t) for t, _ in topics.most_common(2)],
                 "synthetic_share": sum(1 for n in members if actors.nodes[n].get("synthetic"))
                 / len(members),
             }
@@ -371,9 +369,7 @@ def build_report(
         brokers = None
     try:
         # Sharing a region is no acquaintance: suggestions come from partners and topics.
-        no_regions = graph.subgraph(
-            n for n, lab in graph.nodes(data="label") if lab != "Region"
-        )
+        no_regions = graph.subgraph(n for n, lab in graph.nodes(data="label") if lab != "Region")
         intro = suggest_introductions(no_regions, top=opts.top)
         introductions = intro.as_dict()["suggestions"]
         intro_run = intro.run.as_dict()
@@ -382,9 +378,7 @@ def build_report(
 
     regions = _regions(store)
     topic_names = _topic_names(store)
-    row_of, region_rows = _region_rows(
-        actors, regions, opts.home, report_text("home_wide", lang)
-    )
+    row_of, region_rows = _region_rows(actors, regions, opts.home, report_text("home_wide", lang))
     region_names = {r["code"]: r["name"] for r in region_rows}
     names = {str(n): str(d.get("name") or n) for n, d in actors.nodes(data=True)}
 
@@ -459,16 +453,19 @@ def build_report(
     synthetic_nodes = sum(1 for _, s in graph.nodes(data="synthetic") if s)
     synthetic_orgs = sum(1 for _, s in actors.nodes(data="synthetic") if s)
     synthetic_ties = sum(
-        1 for a, b in actors.edges() if actors.nodes[a].get("synthetic") or actors.nodes[b].get(
-            "synthetic")
+        1
+        for a, b in actors.edges()
+        if actors.nodes[a].get("synthetic") or actors.nodes[b].get("synthetic")
     )
     sources = _sources(store, graph)
     top_degree = results["degree"].top(1)
     top_share = (
-        top_degree[0][1] / actors.number_of_edges() if top_degree and actors.number_of_edges() else 0
+        top_degree[0][1] / actors.number_of_edges()
+        if top_degree and actors.number_of_edges()
+        else 0
     )
     changes = (
-        changes_since(store, opts.state_dir, opts.since_snapshot, seed=opts.seed, top=opts.top)
+        changes_since(opts.state_dir, opts.since_snapshot, actors, seed=opts.seed, top=opts.top)
         if opts.since_snapshot and opts.state_dir is not None
         else None
     )

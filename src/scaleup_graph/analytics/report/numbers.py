@@ -26,7 +26,7 @@ def round_sig(value: float, digits: int = 3) -> float:
 
 def _group(whole: str, sep: str) -> str:
     sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
-    parts = []
+    parts: list[str] = []
     while len(digits) > 3:
         parts.insert(0, digits[-3:])
         digits = digits[:-3]

@@ -69,7 +69,7 @@ def html_to_pdf(html_file: Path, pdf_file: Path) -> None:
                 f"chromium did not finish printing the PDF within {_TIMEOUT} s; try again, or "
                 "write the report as .html"
             ) from None
-        if not target.exists() or not target.read_bytes()[:5] == b"%PDF-":
+        if not target.exists() or target.read_bytes()[:5] != b"%PDF-":
             tail = " ".join((done.stderr or "").strip().splitlines()[-2:])
             raise AnalyticsError(
                 f"chromium could not print the PDF (exit code {done.returncode}: {tail[:300]}); "

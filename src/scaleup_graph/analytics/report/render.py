@@ -27,13 +27,13 @@ from scaleup_graph.analytics.report.charts import (
 )
 from scaleup_graph.analytics.report.data import ACTOR_MEASURES, KIND_ORDER
 from scaleup_graph.analytics.report.numbers import fmt, pct
-from scaleup_graph.analytics.report.texts import report_text
 from scaleup_graph.graph_model.words import (
     label_name,
     measure_explanation,
     measure_name,
     prop_name,
     rel_group,
+    report_text,
 )
 
 __all__ = ["Section", "render", "sections"]
@@ -58,9 +58,7 @@ def _clip(text: str, limit: int) -> str:
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, cls: str = "") -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows
-    )
+    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
     klass = f' class="{cls}"' if cls else ""
     return f"<table{klass}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -87,16 +85,16 @@ def _figure(fig: Figure, lang: str) -> str:
 
 
 def _explain(metric: str, lang: str) -> str:
+    """The measure's name and its one-sentence explanation (marked for the tests)."""
+    name = _cap(measure_name(metric, lang))
     return (
-        f'<p class="explain" data-measure="{_e(metric)}"><b>{_e(measure_name(metric, lang))}:</b> '
+        f'<p class="explain" data-measure="{_e(metric)}"><b>{_e(name)}:</b> '
         f"{_e(measure_explanation(metric, lang))}</p>"
     )
 
 
 def _suggest(text: str, lang: str) -> str:
-    return (
-        f'<p class="suggest"><b>{_e(report_text("what_it_suggests", lang))}:</b> {_e(text)}</p>'
-    )
+    return f'<p class="suggest"><b>{_e(report_text("what_it_suggests", lang))}:</b> {_e(text)}</p>'
 
 
 def _kind_colours(lang: str) -> dict[str, str]:
@@ -112,8 +110,14 @@ def _names(items: Sequence[str], lang: str) -> str:
     return ", ".join(items[:-1]) + word + items[-1]
 
 
-def _community_name(c: dict[str, Any], lang: str) -> str:
-    return report_text("community_name", lang, leader=c["leader"])
+def _cap(text: str) -> str:
+    """Words stand alone (heading, column, legend) with a capital, in English too."""
+    return text[:1].upper() + text[1:]
+
+
+def _community_name(c: dict[str, Any], lang: str, *, alone: bool = True) -> str:
+    name = report_text("community_name", lang, leader=c["leader"])
+    return _cap(name) if alone else name
 
 
 # ----------------------------------------------------------------------------- sections
@@ -137,15 +141,19 @@ def _summary(data: dict[str, Any], csv_name: str) -> Section:
     findings = []
     top = data["measures"]["degree"]
     if top:
-        findings.append(report_text("f_hub", lang, name=top[0]["name"], share=pct(
-            f["top_share"], lang)))
+        findings.append(
+            report_text("f_hub", lang, name=top[0]["name"], share=pct(f["top_share"], lang))
+        )
     bridges = [m["name"] for m in data["measures"]["betweenness"][:3]]
     if bridges:
         findings.append(report_text("f_bridge", lang, names=_names(bridges, lang)))
     if listed:
         findings.append(
             report_text(
-                "f_groups", lang, n=len(listed), name=_community_name(listed[0], lang),
+                "f_groups",
+                lang,
+                n=len(listed),
+                name=_community_name(listed[0], lang, alone=False),
                 size=listed[0]["size"],
             )
         )
@@ -188,7 +196,7 @@ def _overview(data: dict[str, Any]) -> Section:
         label_name("Organisation", lang),
         prop_name("kinds", lang),
         label_name("Region", lang),
-        *(measure_name(m, lang) for m in ACTOR_MEASURES),
+        *(_cap(measure_name(m, lang)) for m in ACTOR_MEASURES),
         report_text("col_community", lang),
     ]
     rows = [
@@ -219,15 +227,19 @@ def _measure(data: dict[str, Any], metric: str) -> Section:
         [Bar(r["name"], r["value"], label_name(r["kind"], lang)) for r in rows],
         colours=colours,
         value_text=lambda v: fmt(v, lang),
-        caption=report_text("measure_caption", lang, n=len(rows), measure=measure_name(
-            metric, lang)),
+        caption=report_text(
+            "measure_caption", lang, n=len(rows), measure=measure_name(metric, lang)
+        ),
         alt=measure_name(metric, lang),
     )
     names = [r["name"] for r in rows] + ["–", "–"]
     if metric == "degree":
         suggestion = report_text(
-            "suggest_degree", lang, first=names[0], value=fmt(rows[0]["value"], lang) if rows
-            else "0", low=fmt(data["figures"]["low_degree"], lang),
+            "suggest_degree",
+            lang,
+            first=names[0],
+            value=fmt(rows[0]["value"], lang) if rows else "0",
+            low=fmt(data["figures"]["low_degree"], lang),
             total=fmt(data["figures"]["organisations"], lang),
         )
     else:
@@ -239,7 +251,7 @@ def _measure(data: dict[str, Any], metric: str) -> Section:
         + _figure(fig, lang)
         + _suggest(suggestion, lang)
     )
-    return Section(f"measure-{metric}", measure_name(metric, lang), body)
+    return Section(f"measure-{metric}", _cap(measure_name(metric, lang)), body)
 
 
 def _communities(data: dict[str, Any]) -> Section:
@@ -261,17 +273,21 @@ def _communities(data: dict[str, Any]) -> Section:
         bubbles,
         ties,
         caption=report_text(
-            "community_caption", lang, n=len(shown),
+            "community_caption",
+            lang,
+            n=len(shown),
             small=com["small_groups"] + max(0, len(com["listed"]) - len(shown)),
             isolated=com["isolated"],
         ),
         alt=report_text("communities", lang),
-        legend_text=lambda b: report_text("community_legend", lang, name=b.name, size=b.size),
+        legend_text=lambda b: report_text(
+            "community_legend", lang, name=_clip(b.name, 40), size=b.size
+        ),
         tie_text=report_text("community_ties", lang),
     )
     rows = [
         [
-            _clip(_community_name(c, lang), 46),
+            _clip(_community_name(c, lang), 36),
             c["size"],
             f"{c['region']} ({pct(c['region_share'], lang)})" if c["region"] else "–",
             ", ".join(c["topics"]) or "–",
@@ -280,8 +296,8 @@ def _communities(data: dict[str, Any]) -> Section:
     ]
     table = _table(
         [
-            measure_name("community", lang),
-            report_text("col_members", lang),
+            _cap(measure_name("community", lang)),
+            _cap(report_text("col_members", lang)),
             report_text("col_main_region", lang),
             report_text("col_topics", lang),
         ],
@@ -295,8 +311,12 @@ def _communities(data: dict[str, Any]) -> Section:
         + _figure(fig, lang)
         + table
         + _suggest(
-            report_text("suggest_communities", lang, between=fmt(between, lang),
-                        total=fmt(between + inside, lang)),
+            report_text(
+                "suggest_communities",
+                lang,
+                between=fmt(between, lang),
+                total=fmt(between + inside, lang),
+            ),
             lang,
         )
     )
@@ -308,11 +328,14 @@ def _brokers(data: dict[str, Any]) -> Section:
     br = data["brokerage"]
     names = {r["code"]: r["name"] for r in data["region_rows"]}
     per_region = sorted(
-        ((names.get(code, code), counts) for code, counts in br["per_region"].items()
-         if sum(counts.values()) > 0),
+        (
+            (names.get(code, code), counts)
+            for code, counts in br["per_region"].items()
+            if sum(counts.values()) > 0
+        ),
         key=lambda kv: (-sum(kv[1].values()), kv[0]),
     )
-    parts = [(role, measure_name(f"brokerage_{role}", lang)) for role in ROLES]
+    parts = [(role, _cap(measure_name(f"brokerage_{role}", lang))) for role in ROLES]
     if not per_region:
         body = _explain("brokerage", lang) + f"<p>{_e(report_text('no_brokers', lang))}</p>"
         return Section("brokers", report_text("brokers", lang), body)
@@ -326,16 +349,22 @@ def _brokers(data: dict[str, Any]) -> Section:
     )
     rows = [
         [
-            measure_name(f"brokerage_{role}", lang),
+            _cap(measure_name(f"brokerage_{role}", lang)),
             measure_explanation(f"brokerage_{role}", lang),
-            ", ".join(f"{b['name']} ({fmt(b['value'], lang)})" for b in
-                      br["top_per_role"].get(role, [])[:2]) or "–",
+            ", ".join(
+                f"{b['name']} ({fmt(b['value'], lang)})"
+                for b in br["top_per_role"].get(role, [])[:2]
+            )
+            or "–",
         ]
         for role in ROLES
     ]
     table = _table(
-        [report_text("col_role", lang), report_text("col_meaning", lang),
-         report_text("col_leading", lang)],
+        [
+            report_text("col_role", lang),
+            report_text("col_meaning", lang),
+            report_text("col_leading", lang),
+        ],
         rows,
         cls="small",
     )
@@ -346,9 +375,13 @@ def _brokers(data: dict[str, Any]) -> Section:
         + _figure(fig, lang)
         + table
         + _suggest(
-            report_text("suggest_brokers", lang, region=top_name,
-                        n=fmt(sum(top_counts.values()), lang),
-                        role=measure_name(f"brokerage_{main_role}", lang)),
+            report_text(
+                "suggest_brokers",
+                lang,
+                region=top_name,
+                n=fmt(sum(top_counts.values()), lang),
+                role=measure_name(f"brokerage_{main_role}", lang),
+            ),
             lang,
         )
     )
@@ -376,8 +409,11 @@ def _regions(data: dict[str, Any]) -> Section:
     best = max(rows, key=lambda r: (r["outside"], r["name"])) if rows else None
     isolated = sum(1 for r in rows if r["organisations"] and r["outside"] == 0)
     suggestion = report_text(
-        "suggest_regions", lang, n=fmt(partner_ties, lang),
-        region=best["name"] if best else "–", m=fmt(best["outside"] if best else 0, lang),
+        "suggest_regions",
+        lang,
+        n=fmt(partner_ties, lang),
+        region=best["name"] if best else "–",
+        m=fmt(best["outside"] if best else 0, lang),
         isolated=isolated,
     )
     carrier = data.get("partner_carrier")
@@ -400,8 +436,7 @@ def _topics(data: dict[str, Any]) -> Section:
     demand = rel_group("CONCERNS", lang, direction="in")
     fig = grouped_bars(
         "topics",
-        [(t["name"], {"competent": t["competent"], "challenges": t["challenges"]})
-         for t in topics],
+        [(t["name"], {"competent": t["competent"], "challenges": t["challenges"]}) for t in topics],
         series=[("competent", supply), ("challenges", demand)],
         value_text=lambda v: fmt(int(v), lang),
         caption=report_text("topics_caption", lang, n=len(topics)),
@@ -433,30 +468,47 @@ def _topics(data: dict[str, Any]) -> Section:
 def _risks(data: dict[str, Any]) -> Section:
     lang = data["lang"]
     spof = data["spof"][:6]
-    parts = [f"<h3>{_e(measure_name('articulation', lang))}</h3>", _explain("articulation", lang)]
+    parts = [
+        f"<h3>{_e(_cap(measure_name('articulation', lang)))}</h3>",
+        _explain("articulation", lang),
+    ]
     if spof:
         parts.append(
             _table(
-                [label_name("Organisation", lang), report_text("col_cut_off", lang),
-                 report_text("col_pieces", lang)],
+                [
+                    label_name("Organisation", lang),
+                    report_text("col_cut_off", lang),
+                    report_text("col_pieces", lang),
+                ],
                 [[a["name"], a["cut_off"], a["pieces"]] for a in spof],
                 cls="small",
             )
         )
         parts.append(
-            _suggest(report_text("suggest_spof", lang, name=spof[0]["name"],
-                                 n=fmt(spof[0]["cut_off"], lang)), lang)
+            _suggest(
+                report_text(
+                    "suggest_spof", lang, name=spof[0]["name"], n=fmt(spof[0]["cut_off"], lang)
+                ),
+                lang,
+            )
         )
     else:
         parts.append(f"<p>{_e(report_text('no_spof', lang))}</p>")
     intro = data["introductions"][:5]
-    parts += [f"<h3>{_e(measure_name('adamic_adar', lang))}</h3>", _explain("adamic_adar", lang)]
+    parts += [
+        f"<h3>{_e(_cap(measure_name('adamic_adar', lang)))}</h3>",
+        _explain("adamic_adar", lang),
+    ]
     if intro:
         parts.append(
             _table(
-                [label_name("Organisation", lang), label_name("Organisation", lang),
-                 report_text("col_value", lang), report_text("col_common", lang),
-                 report_text("col_shared_topics", lang)],
+                [
+                    label_name("Organisation", lang),
+                    label_name("Organisation", lang),
+                    report_text("col_value", lang),
+                    report_text("col_common", lang),
+                    report_text("col_shared_topics", lang),
+                ],
                 [
                     [
                         s["source_name"] or s["source"],
@@ -472,9 +524,15 @@ def _risks(data: dict[str, Any]) -> Section:
         )
         first = intro[0]
         parts.append(
-            _suggest(report_text("suggest_introductions", lang,
-                                 a=first["source_name"] or first["source"],
-                                 b=first["target_name"] or first["target"]), lang)
+            _suggest(
+                report_text(
+                    "suggest_introductions",
+                    lang,
+                    a=first["source_name"] or first["source"],
+                    b=first["target_name"] or first["target"],
+                ),
+                lang,
+            )
         )
     else:
         parts.append(f"<p>{_e(report_text('no_introductions', lang))}</p>")
@@ -486,24 +544,29 @@ def _changes(data: dict[str, Any]) -> Section:
     ch = data["changes"]
     name = ch["name"]
     figures = [
-        (f"{fmt(_orgs(ch, 'from'), lang)} → {fmt(_orgs(ch, 'to'), lang)}",
-         report_text("ch_organisations", lang)),
-        (f"+{fmt(ch['new_actor_ties_count'], lang)}", report_text("ch_new_ties", lang)),
-        (f"+{fmt(ch['new_links_count'], lang)} / −{fmt(ch['removed_links_count'], lang)}",
-         report_text("ch_links", lang)),
-        (f"{fmt(ch['communities_before'], lang)} → {fmt(ch['communities_after'], lang)}",
-         report_text("ch_communities", lang)),
+        (
+            f"{fmt(ch['organisations_before'], lang)} → {fmt(ch['organisations_after'], lang)}",
+            report_text("ch_organisations", lang),
+        ),
+        (
+            f"+{fmt(ch['new_ties_count'], lang)} / −{fmt(ch['removed_ties_count'], lang)}",
+            report_text("ch_ties", lang),
+        ),
+        (
+            f"{fmt(ch['communities_before'], lang)} → {fmt(ch['communities_after'], lang)}",
+            report_text("fig_communities", lang),
+        ),
     ]
     tiles = "".join(
         f'<div class="tile"><span class="big">{_e(v)}</span><span>{_e(t)}</span></div>'
         for v, t in figures
     )
-    metric = "pagerank"
+    metric = "betweenness"
     moves = [(r["name"] or r["id"], r["change"]) for r in ch["risers"][metric][:6]]
     moves += [(r["name"] or r["id"], r["change"]) for r in ch["fallers"][metric][:6]]
+    since = (ch["created_at"] or "")[:10]
     parts = [
-        f"<p>{_e(report_text('changes_intro', lang, name=name, date=(ch['created_at'] or '')[:10]))}"
-        "</p>",
+        f"<p>{_e(report_text('changes_intro', lang, name=name, date=since))}</p>",
         f'<div class="tiles">{tiles}</div>',
     ]
     if moves:
@@ -513,33 +576,45 @@ def _changes(data: dict[str, Any]) -> Section:
             up_text=report_text("ch_risers", lang),
             down_text=report_text("ch_fallers", lang),
             value_text=lambda v: ("+" if v > 0 else "") + fmt(v, lang),
-            caption=report_text("ch_caption", lang, measure=measure_name(metric, lang),
-                                name=name),
+            caption=report_text("ch_caption", lang, measure=measure_name(metric, lang), name=name),
             alt=report_text("changes", lang, name=name),
         )
         parts += [_explain(metric, lang), _figure(fig, lang)]
-    new_ties = ch["new_actor_ties"][:6]
+    new_ties = ch["new_ties"][:5]
     if new_ties:
         parts.append(
             f"<h3>{_e(report_text('ch_new_ties', lang))}</h3>"
             + _table(
                 [label_name("Organisation", lang), label_name("Organisation", lang)],
-                [[t["source"]["name"] or t["source"]["id"], t["target"]["name"] or
-                  t["target"]["id"]] for t in new_ties],
+                [
+                    [
+                        _clip(t["source"]["name"] or t["source"]["id"], 50),
+                        _clip(t["target"]["name"] or t["target"]["id"], 50),
+                    ]
+                    for t in new_ties
+                ],
                 cls="small",
             )
         )
     sentences = [
-        report_text("ch_merged", lang, sources=_names(m["from"], lang),
-                    target=report_text("community_name", lang, leader=m["into"]), size=m["size"])
+        report_text(
+            "ch_merged",
+            lang,
+            sources=_names(m["from"], lang),
+            target=report_text("community_name", lang, leader=m["into"]),
+            size=m["size"],
+        )
         for m in ch["merged"][:3]
     ] + [
-        report_text("ch_split", lang,
-                    source=report_text("community_name", lang, leader=s["community"]),
-                    targets=", ".join(s["into"]))
+        report_text(
+            "ch_split",
+            lang,
+            source=report_text("community_name", lang, leader=s["community"]),
+            targets=", ".join(s["into"]),
+        )
         for s in ch["split"][:3]
     ]
-    parts.append(f"<h3>{_e(measure_name('community', lang))}</h3>")
+    parts.append(f"<h3>{_e(_cap(measure_name('community', lang)))}</h3>")
     parts.append(
         "<ul>" + "".join(f"<li>{_e(s)}</li>" for s in sentences) + "</ul>"
         if sentences
@@ -548,26 +623,28 @@ def _changes(data: dict[str, Any]) -> Section:
     return Section("changes", report_text("changes", lang, name=name), "".join(parts))
 
 
-def _orgs(ch: dict[str, Any], side: str) -> int:
-    return int(ch[side].get("organisations", ch[side]["nodes"]))
-
-
 def _persons(data: dict[str, Any], role: str) -> Section:
     lang = data["lang"]
     rows = [
-        [p["name"], p["role"] or "–", ", ".join(p["organisations"]) or "–",
-         p["acquaintances"], p["links"]]
+        [
+            p["name"],
+            p["role"] or "–",
+            ", ".join(p["organisations"]) or "–",
+            p["acquaintances"],
+            p["links"],
+        ]
         for p in data["persons"]
     ]
-    body = (
-        f'<p class="warning">{_e(report_text("persons_intro", lang, role=role))}</p>'
-        + _table(
-            [label_name("Person", lang), prop_name("role", lang),
-             label_name("Organisation", lang, plural=True),
-             report_text("col_acquaintances", lang), report_text("col_links", lang)],
-            rows,
-            cls="small",
-        )
+    body = f'<p class="warning">{_e(report_text("persons_intro", lang, role=role))}</p>' + _table(
+        [
+            label_name("Person", lang),
+            prop_name("role", lang),
+            label_name("Organisation", lang, plural=True),
+            report_text("col_acquaintances", lang),
+            report_text("col_links", lang),
+        ],
+        rows,
+        cls="small",
     )
     return Section("persons", report_text("persons", lang), body)
 
@@ -593,11 +670,17 @@ def _notes(data: dict[str, Any], csv_name: str) -> Section:
     syn = data["synthetic"]
     share = syn["organisations"] / syn["organisations_total"] if syn["organisations_total"] else 0
     sources = _table(
-        [report_text("col_source", lang), report_text("col_nodes", lang),
-         report_text("col_synthetic", lang)],
         [
-            [s["source"] or report_text("source_unknown", lang), fmt(s["nodes"], lang),
-             report_text("yes" if s["synthetic"] else "no", lang)]
+            report_text("col_source", lang),
+            report_text("col_nodes", lang),
+            report_text("col_synthetic", lang),
+        ],
+        [
+            [
+                s["source"] or report_text("source_unknown", lang),
+                fmt(s["nodes"], lang),
+                report_text("yes" if s["synthetic"] else "no", lang),
+            ]
             for s in data["sources"]
         ],
         cls="small",
@@ -610,21 +693,34 @@ def _notes(data: dict[str, Any], csv_name: str) -> Section:
         else f"<p>{_e(report_text('notes_no_open_data', lang))}</p>"
     )
     synthetic = report_text(
-        "notes_synthetic", lang,
-        orgs=fmt(syn["organisations"], lang), orgs_total=fmt(syn["organisations_total"], lang),
-        share=pct(share, lang), ties=fmt(syn["ties"], lang),
-        ties_total=fmt(syn["ties_total"], lang), nodes=fmt(syn["nodes"], lang),
+        "notes_synthetic",
+        lang,
+        orgs=fmt(syn["organisations"], lang),
+        orgs_total=fmt(syn["organisations_total"], lang),
+        share=pct(share, lang),
+        ties=fmt(syn["ties"], lang),
+        ties_total=fmt(syn["ties_total"], lang),
+        nodes=fmt(syn["nodes"], lang),
         nodes_total=fmt(syn["nodes_total"], lang),
     )
     runs = _table(
-        [report_text("col_algorithm", lang), report_text("col_backend", lang),
-         report_text("col_parameters", lang), report_text("col_seed", lang),
-         report_text("col_nodes", lang), report_text("col_seconds", lang)],
         [
-            [r["algorithm"], r["backend"],
-             ", ".join(f"{k}={v}" for k, v in r["params"].items()) or "–",
-             r["seed"] if r["seed"] is not None else "–", fmt(r["nodes"], lang),
-             fmt(r["seconds"], lang)]
+            report_text("col_algorithm", lang),
+            report_text("col_backend", lang),
+            report_text("col_parameters", lang),
+            report_text("col_seed", lang),
+            report_text("col_nodes", lang),
+            report_text("col_seconds", lang),
+        ],
+        [
+            [
+                r["algorithm"],
+                r["backend"],
+                ", ".join(f"{k}={v}" for k, v in r["params"].items()) or "–",
+                r["seed"] if r["seed"] is not None else "–",
+                fmt(r["nodes"], lang),
+                fmt(r["seconds"], lang),
+            ]
             for r in data["runs"]
         ],
         cls="small",
@@ -681,9 +777,10 @@ th { background: #eef2f6; }
 table.small { font-size: 8.5pt; }
 figure { margin: 2mm 0; break-inside: avoid; }
 figure svg { display: block; max-height: 150mm; margin: 0 auto; }
-#fig-communities svg { max-height: 100mm; }
+#fig-communities svg { max-height: 92mm; }
 .legend { font-size: 8.5pt; margin-top: 1mm; }
 .legend ul { display: inline; padding: 0; margin: 0; }
+#fig-communities .legend ul { display: grid; grid-template-columns: 1fr 1fr; }
 .legend li { display: inline-block; margin: 0 3mm 0 2mm; }
 .swatch { display: inline-block; width: 3.2mm; height: 3.2mm; margin-right: 1mm;
   vertical-align: -0.4mm; border: 1px solid #666; }
@@ -698,9 +795,11 @@ def render(data: dict[str, Any], *, csv_name: str, role: str = "viewer") -> str:
     """The whole report as one HTML document (no external resource of any kind)."""
     lang = data["lang"]
     parts = sections(data, csv_name=csv_name, role=role)
-    nav = "<nav><ol>" + "".join(
-        f'<li><a href="#{_e(s.key)}">{_e(s.title)}</a></li>' for s in parts[1:]
-    ) + "</ol></nav>"
+    nav = (
+        "<nav><ol>"
+        + "".join(f'<li><a href="#{_e(s.key)}">{_e(s.title)}</a></li>' for s in parts[1:])
+        + "</ol></nav>"
+    )
     out = [
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -708,9 +807,7 @@ def render(data: dict[str, Any], *, csv_name: str, role: str = "viewer") -> str:
     ]
     for i, s in enumerate(parts):
         heading = "h1" if i == 0 else "h2"
-        extra = (
-            f"<h3>{_e(report_text('contents', lang))}</h3>{nav}" if i == 0 else ""
-        )
+        extra = f"<h3>{_e(report_text('contents', lang))}</h3>{nav}" if i == 0 else ""
         out.append(
             f'<section id="{_e(s.key)}"><{heading}>{_e(s.title)}</{heading}>{s.body}{extra}'
             "</section>"
