@@ -25,6 +25,7 @@ from scaleup_graph.analytics.report import pdf as report_pdf
 from scaleup_graph.analytics.report.data import ACTOR_MEASURES
 from scaleup_graph.analytics.report.numbers import fmt, round_sig
 from scaleup_graph.analytics.snapshots import create_snapshot
+from scaleup_graph.errors import Forbidden, NotFound
 from scaleup_graph.graph_model.words import measure_explanation, report_text
 from scaleup_graph.store import GraphStore
 
@@ -256,7 +257,7 @@ def test_persons_only_where_asked_and_for_roles_that_may_see_them(seeded: GraphS
     persons = _names(seeded, "Person")
     plain = render(build_report(seeded), csv_name="a.csv")
     assert not any(p in plain for p in persons if p)
-    with pytest.raises(AnalyticsError, match="may not see persons"):
+    with pytest.raises(Forbidden, match="may not see persons"):
         ReportOptions(persons=True, role="viewer")
     data = build_report(seeded, options=ReportOptions(persons=True, role="contacts"))
     page = render(data, csv_name="a.csv", role="contacts")
@@ -279,7 +280,7 @@ def test_change_since_a_snapshot(seeded: GraphStore, tmp_path: Path) -> None:
     text = render(data, csv_name="a.csv")
     assert "Veränderungen seit „phase-1“" in text and 'id="fig-changes"' in text
     assert not list((tmp_path / "snapshots").glob("now*"))  # the user's snapshots untouched
-    with pytest.raises(AnalyticsError, match="no snapshot named"):
+    with pytest.raises(NotFound, match="no snapshot named"):
         build_report(seeded, options=ReportOptions(since_snapshot="nope", state_dir=tmp_path))
 
 

@@ -29,6 +29,7 @@ from scaleup_graph.analytics.privacy import pii_allowed
 from scaleup_graph.analytics.projection import ProjectionFilter, project, require_size
 from scaleup_graph.analytics.report.changes import changes_since
 from scaleup_graph.analytics.results import MetricResult
+from scaleup_graph.errors import Forbidden
 from scaleup_graph.graph_model.words import report_text
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cy_label
@@ -77,7 +78,7 @@ class ReportOptions:
         if self.lang not in ("de", "en"):
             raise AnalyticsError(f"unknown language {self.lang!r}; use de or en")
         if self.persons and not pii_allowed(self.role):
-            raise AnalyticsError(
+            raise Forbidden(
                 f"the role {self.role!r} may not see persons; persons appear in the report only "
                 "for a role that may see personal data (e.g. --role contacts), or leave out "
                 "--persons"

@@ -791,7 +791,7 @@ nav ol { columns: 2; font-size: 9.5pt; }
 """
 
 
-def render(data: dict[str, Any], *, csv_name: str, role: str = "viewer") -> str:
+def render(data: dict[str, Any], *, csv_name: str = "analyse.csv", role: str = "viewer") -> str:
     """The whole report as one HTML document (no external resource of any kind)."""
     lang = data["lang"]
     parts = sections(data, csv_name=csv_name, role=role)
