@@ -43,11 +43,13 @@ import pytest
 import scaleup_graph
 from scaleup_graph.graph_model import NODE_TYPES, ORGANISATION_KINDS, REL_TYPES
 from scaleup_graph.queries.catalogue import catalogue
+from scaleup_graph.queries.neighbourhood import bounded_neighbourhood
+from scaleup_graph.queries.search import find_nodes
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import NodeRow, RelRow
 from scaleup_graph.store.neo4j import Neo4jStore
 from tests.cypher_recorder import CACHE, FALKORDB_ONLY, recorded
-from tests.store.test_neo4j_adapter import FakeDriver
+from tests.store.test_neo4j_adapter import Call, FakeDriver, records
 
 pytestmark = pytest.mark.cypher_lint
 
@@ -167,6 +169,43 @@ def neo4j_adapter_statements() -> dict[str, set[str]]:
     return out
 
 
+def neo4j_branch_statements() -> dict[str, set[str]]:
+    """The Neo4j side of code that sends other Cypher to Neo4j than to FalkorDB (it reads
+    ``store.dialect``): run here on a Neo4j store whose driver answers from a script.
+
+    The suite runs on FalkorDB, so only these calls reach those branches. When someone adds a
+    new branch, the lint test below names the module until a call is added here.
+    """
+    centre = {"iid": "4:x:1", "node": {"id": "org-1", "_labels": ["Organisation"]}, "degree": 2}
+    neighbour = {
+        "iid": "4:x:2",
+        "node": {"id": "topic-1", "_labels": ["Topic"]},
+        "degree": 500,
+        "total": 1,
+    }
+
+    def respond(call: Call) -> list[Any]:
+        if "AS iid" in call.query and "LIMIT 1" in call.query:
+            return records(centre)
+        if "$frontier" in call.query:
+            return records(neighbour)
+        return []
+
+    driver = FakeDriver(respond)
+    store = Neo4jStore(
+        "neo4j://db.example:7687", settings=Settings(neo4j_database="scaleup"), driver=driver
+    )
+    for text in ("Kassel Energie", "Ka", "Göttingen*", "x"):
+        find_nodes(store, text)
+        find_nodes(store, text, labels=("Organisation",))
+    bounded_neighbourhood(store, "admin", "org-1", hops=3)
+    bounded_neighbourhood(store, "viewer", "org-1", hops=1, labels=["Topic"])
+    out: dict[str, set[str]] = defaultdict(set)
+    for call in driver.calls:
+        out[call.query].add("Neo4j branch")
+    return out
+
+
 def recorded_statements() -> tuple[dict[str, set[str]], list[str]]:
     """Statements sent while the suite ran, and those sent only on a FalkorDB branch."""
     out: dict[str, set[str]] = defaultdict(set)
@@ -243,8 +282,9 @@ def test_every_statement_sent_to_neo4j_lints_clean_as_cypher_5_and_25() -> None:
     named = named_statements()
     constants = constant_statements()
     adapter = neo4j_adapter_statements()
+    branches = neo4j_branch_statements()
     from_suite, falkordb_branches = recorded_statements()
-    for part in (named, constants, adapter, from_suite):
+    for part in (named, constants, adapter, branches, from_suite):
         for text, origins in part.items():
             sources[text] |= origins
     statements = sorted(sources)
@@ -279,6 +319,7 @@ def test_every_statement_sent_to_neo4j_lints_clean_as_cypher_5_and_25() -> None:
         "named": len(named),
         "constants": len(constants),
         "neo4j_adapter": len(adapter),
+        "neo4j_branches": len(branches),
         "recorded": len(from_suite),
         "falkordb_branch_only": len(falkordb_branches),
         "linted_now": answer["linted_now"],
@@ -291,6 +332,15 @@ def test_every_statement_sent_to_neo4j_lints_clean_as_cypher_5_and_25() -> None:
             encoding="utf-8",
         )
     print("Neo4j Cypher lint:", json.dumps(summary))
+    # every module that sends FalkorDB-only Cypher on a dialect branch had its Neo4j side linted
+    everything = recorded()
+    branching = {o for t in falkordb_branches for o in everything[t]["origins"]}
+    on_neo4j = {o for e in everything.values() if "neo4j" in e["dialects"] for o in e["origins"]}
+    assert branching <= on_neo4j, (
+        f"{sorted(branching - on_neo4j)} send other Cypher to FalkorDB than to Neo4j (they read "
+        "store.dialect), and their Neo4j side never ran here: call them in "
+        "neo4j_branch_statements()"
+    )
     assert errors == [], f"{len(errors)} Cypher errors on the Neo4j path:\n" + "\n".join(errors)
     assert falkordb_only == [], "FalkorDB-only Cypher on the Neo4j path:\n" + "\n".join(
         falkordb_only
