@@ -23,6 +23,10 @@ Where the fake mirrors the 6.x driver (read from its source, neo4j 6.x ``_sync/d
   (``type``, ``plan``, ``db``, ``server``), so ``query_type``, ``plan``, ``database``,
   ``counters`` and ``server.agent`` behave as in the driver, unknown query types included.
 
+The tests under "the fake against the real driver" hold the fake to this: the same misuses
+raise the same errors from a real (unconnected) driver object, and the same transaction bodies
+make the driver's own ``Transaction`` send the same commit or rollback to a recording connection.
+
 What the fake does NOT model: the network and Bolt protocol; the driver's retries of transient
 errors inside ``execute_write``/``execute_query`` (a scripted error surfaces at once);
 routing tables and clusters (bookmarks are counted, not waited for); lazy results (rows are
@@ -33,6 +37,7 @@ size; the server's own checks (syntax, access mode, privileges, timeouts): a scr
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -659,6 +664,51 @@ def test_an_explicit_transaction_commits_on_a_clean_exit_as_the_driver_does() ->
     assert [o[1] for o in driver.outcomes] == ["commit", "rollback", "rollback"]
     with pytest.raises(TransactionError):
         tx.run("RETURN 1")
+
+
+def _real_transaction_outcomes(body: Callable[[Any], None]) -> list[str]:
+    """What the driver's own ``Transaction`` sends to its connection when used as ``body``
+    does; the connection is a recorder, so no server is needed."""
+    from unittest.mock import MagicMock
+
+    from neo4j import Transaction
+
+    connection = MagicMock()
+    connection.defunct.return_value = False
+    connection.closed.return_value = False
+    connection.is_reset = False
+    tx = Transaction(connection, 100, None, lambda: None, lambda exc: None, lambda: None, None)
+    with contextlib.suppress(RuntimeError):
+        body(tx)
+    return [c[0] for c in connection.method_calls if c[0] in ("commit", "rollback")]
+
+
+def _clean(tx: Any) -> None:
+    with tx:
+        pass
+
+
+def _raises(tx: Any) -> None:
+    with tx:
+        raise RuntimeError("boom")
+
+
+def _rolls_back(tx: Any) -> None:
+    with tx:
+        tx.rollback()
+
+
+@pytest.mark.parametrize(
+    ("body", "outcome"), [(_clean, "commit"), (_raises, "rollback"), (_rolls_back, "rollback")]
+)
+def test_the_fake_transaction_ends_as_the_drivers_own(
+    body: Callable[[Any], None], outcome: str
+) -> None:
+    assert _real_transaction_outcomes(body) == [outcome]
+    driver = FakeDriver()
+    with contextlib.suppress(RuntimeError):
+        body(driver.session().begin_transaction())
+    assert [o[1] for o in driver.outcomes] == [outcome]
 
 
 def test_summaries_are_the_drivers_own() -> None:
