@@ -450,3 +450,16 @@ def test_repeated_node_with_a_different_value_keeps_the_first_and_says_so(
         "Organisation org-pic-999 keeps the first value"
     )
     assert len(partners(store)) == 3
+
+
+def test_unknown_encoding_in_the_manifest_is_a_manifest_error(tmp_path: Path) -> None:
+    manifest = flat(
+        tmp_path,
+        "",
+        FLAT.replace(
+            "  - path: participations.csv\n",
+            "  - path: participations.csv\n    encoding: windows-1252x\n",
+        ),
+    )
+    with pytest.raises(ManifestError, match="unknown encoding 'windows-1252x'"):
+        load_manifest(manifest)

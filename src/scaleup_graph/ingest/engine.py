@@ -242,7 +242,8 @@ class _Run:
         raise ManifestError(
             f"{self._name(spec)}: " + "; ".join(problems) + f" (the header has: "
             f"{', '.join(header[:30])}{', ...' if len(header) > 30 else ''}); fix the manifest "
-            "or the header"
+            "or the header",
+            field=missing[0],
         )
 
     def remove_partial_ids(self) -> None:

@@ -6,6 +6,7 @@ a relationship type or a property name stops the run with the list of valid name
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
 from collections.abc import Callable, Mapping
@@ -495,13 +496,21 @@ def _file_spec(
     if not nodes and not rels:
         raise ManifestError(f"{where} ({path.name}): map it to nodes, relationships or both")
     na = raw.get("na_values") or []
+    encoding = str(raw.get("encoding", "utf-8"))
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ManifestError(
+            f"{where}: unknown encoding {encoding!r}; use utf-8, cp1252 or latin-1",
+            field="encoding",
+        ) from None
     return FileSpec(
         path=path,
         nodes=nodes,
         relationships=rels,
         sheet=raw.get("sheet"),
         delimiter=raw.get("delimiter"),
-        encoding=str(raw.get("encoding", "utf-8")),
+        encoding=encoding,
         na_values=frozenset(str(v) for v in na),
         source=raw.get("source"),
     )
