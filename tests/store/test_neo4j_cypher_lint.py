@@ -16,6 +16,10 @@ The statements (collected anew on every run, so new Cypher is picked up without 
   starts like a Cypher statement, except in the FalkorDB-only adapter modules;
 - the Neo4j adapter: every statement it sends for each of the port's operations (every label,
   every relationship type), caught from a recording driver;
+- Neo4j branches: code that sends other Cypher to each store (it reads ``store.dialect``: search,
+  bounded neighbourhoods) run on a Neo4j store; the test names any module whose FalkorDB side
+  was recorded but whose Neo4j side never ran;
+- docs: the Cypher docs/neo4j.md tells an operator to run (the read-only user);
 - recorded: every statement the store, ingest, analytics, workflows and edits sent while the
   rest of this test session ran (``tests/cypher_recorder.py``), merged with earlier runs of the
   same source tree.
@@ -48,7 +52,7 @@ from scaleup_graph.queries.search import find_nodes
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import NodeRow, RelRow
 from scaleup_graph.store.neo4j import Neo4jStore
-from tests.cypher_recorder import CACHE, FALKORDB_ONLY, recorded
+from tests.cypher_recorder import CACHE, FALKORDB_ONLY, REPO, recorded
 from tests.store.test_neo4j_adapter import Call, FakeDriver, records
 
 pytestmark = pytest.mark.cypher_lint
@@ -206,6 +210,17 @@ def neo4j_branch_statements() -> dict[str, set[str]]:
     return out
 
 
+def docs_statements() -> dict[str, set[str]]:
+    """The Cypher an operator is told to run on Neo4j (```cypher blocks of docs/neo4j.md)."""
+    text = (REPO / "docs" / "neo4j.md").read_text(encoding="utf-8")
+    out: dict[str, set[str]] = defaultdict(set)
+    for block in re.findall(r"```cypher\n(.*?)```", text, re.S):
+        for statement in block.split(";"):
+            if statement.strip():
+                out[statement.strip()].add("docs/neo4j.md")
+    return out
+
+
 def recorded_statements() -> tuple[dict[str, set[str]], list[str]]:
     """Statements sent while the suite ran, and those sent only on a FalkorDB branch."""
     out: dict[str, set[str]] = defaultdict(set)
@@ -283,8 +298,9 @@ def test_every_statement_sent_to_neo4j_lints_clean_as_cypher_5_and_25() -> None:
     constants = constant_statements()
     adapter = neo4j_adapter_statements()
     branches = neo4j_branch_statements()
+    docs = docs_statements()
     from_suite, falkordb_branches = recorded_statements()
-    for part in (named, constants, adapter, branches, from_suite):
+    for part in (named, constants, adapter, branches, docs, from_suite):
         for text, origins in part.items():
             sources[text] |= origins
     statements = sorted(sources)
@@ -320,6 +336,7 @@ def test_every_statement_sent_to_neo4j_lints_clean_as_cypher_5_and_25() -> None:
         "constants": len(constants),
         "neo4j_adapter": len(adapter),
         "neo4j_branches": len(branches),
+        "docs": len(docs),
         "recorded": len(from_suite),
         "falkordb_branch_only": len(falkordb_branches),
         "linted_now": answer["linted_now"],
@@ -346,6 +363,7 @@ def test_every_statement_sent_to_neo4j_lints_clean_as_cypher_5_and_25() -> None:
         falkordb_only
     )
     assert len(named) >= len(catalogue())
+    assert len(docs) >= 2  # CREATE USER and GRANT ROLE
     assert len(adapter) > len(NODE_TYPES)
 
 
@@ -406,3 +424,20 @@ def branching(store, record):
     finally:
         for text in texts:
             recorder._seen.pop(text, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "falkordb_only"),
+    [
+        ("CALL db.idx.fulltext.queryNodes('Organisation', $q) YIELD node RETURN node", True),
+        ("CALL db.idx.vector.queryNodes('Doc', 'v', 5, vecf32($v)) YIELD node RETURN node", True),
+        ("CALL algo.pageRank('Organisation', 'COOPERATES') YIELD node, score RETURN node", True),
+        ("MATCH (n) RETURN typeOf(n.x) AS t", True),
+        ("RETURN string.join(['a', 'b'], ',') AS s", True),
+        ("CALL db.index.fulltext.queryNodes('scaleup_names', $q) YIELD node RETURN node", False),
+        ("MATCH (n:Organisation) WHERE n.algo = 1 RETURN n.graph AS graph", False),
+        ("MATCH (n) RETURN valueType(n.x) AS t, elementId(n) AS id", False),
+    ],
+)
+def test_falkordb_only_constructs_are_told_from_neo4j_ones(text: str, falkordb_only: bool) -> None:
+    assert bool(FALKORDB_ONLY_CONSTRUCTS.search(text)) is falkordb_only
