@@ -765,6 +765,7 @@ def test_a_create_is_not_run_again_after_a_lost_commit() -> None:
         ("CREATE INDEX x IF NOT EXISTS FOR (n:T) ON (n.name)", False),
         ("MATCH (n) WHERE n.note = 'CREATE (x)' SET n.create = 1", False),
         ("MATCH (n) // CREATE (x)\nDETACH DELETE n", False),
+        ("MATCH (create) RETURN create", False),
     ],
 )
 def test_what_counts_as_a_create(query: str, expected: bool) -> None:
@@ -809,9 +810,19 @@ def test_adhoc_refuses_administration_commands_the_plan_shows(operator: str) -> 
     assert [c.query[:8] for c in driver.calls] == ["EXPLAIN "]
 
 
-def test_words_that_only_look_like_commands_are_let_through() -> None:
-    assert adapter.admin_command("MATCH (n) WHERE n.show = 'SHOW USERS' RETURN n {show: 1}") is None
-    assert adapter.admin_command("MATCH (n) RETURN n.`show transactions` AS x") is None
+@pytest.mark.parametrize(
+    "query",
+    [
+        "MATCH (n) WHERE n.show = 'SHOW USERS' RETURN n {show: 1}",
+        "MATCH (n) RETURN n.`show transactions` AS x",
+        "MATCH (grant:Grant)-[:FUNDS]->(p) RETURN grant.name AS name, p",
+        "MATCH (g) WITH g AS grant WHERE grant.amount > 1 RETURN grant",
+        "WITH 1 AS show RETURN show",
+        "MATCH (alter) RETURN alter ORDER BY alter.id",
+    ],
+)
+def test_words_that_only_look_like_commands_are_let_through(query: str) -> None:
+    assert adapter.admin_command(query) is None
 
 
 def test_adhoc_queries_run_as_the_read_only_user_and_nothing_else_does() -> None:

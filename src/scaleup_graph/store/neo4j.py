@@ -94,10 +94,13 @@ _ADMIN_OPERATOR = re.compile(r"^(Show|Terminate)[A-Z]")
 _ADMIN_WORDS = frozenset(
     {"SHOW", "TERMINATE", "GRANT", "DENY", "REVOKE", "ALTER", "DEALLOCATE", "REALLOCATE", "DRYRUN"}
 )
-#: ``CREATE`` followed by one of these is schema DDL, not a node or relationship CREATE.
-_DDL_AFTER_CREATE = frozenset(
-    {"CONSTRAINT", "INDEX", "RANGE", "TEXT", "POINT", "LOOKUP", "FULLTEXT", "VECTOR", "OR"}
-)
+#: Words that may follow a variable of the same name as an administration word
+#: (``MATCH (grant) WITH grant AS g``): after these it is not a command.
+_NOT_AN_OBJECT = frozenset(
+    {"AS", "RETURN", "WHERE", "WITH", "ORDER", "LIMIT", "SKIP", "UNION", "AND", "OR", "XOR",
+     "IS", "IN", "STARTS", "ENDS", "CONTAINS", "MATCH", "OPTIONAL", "CALL", "UNWIND", "SET",
+     "ASC", "ASCENDING", "DESC", "DESCENDING", "OFFSET", "FINISH", "NEXT", "FILTER", "LET"}
+)  # fmt: skip
 _STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`", re.DOTALL)
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z_0-9]*|\S")
@@ -119,14 +122,25 @@ def _keywords(query: str) -> list[tuple[str, str, str]]:
 
 
 def admin_command(query: str) -> str | None:
-    """The administration command word in ``query``, if it has one.
+    """The administration command word in ``query``, if it has one: an administration word
+    followed by the name of what it acts on (``SHOW TRANSACTIONS``, ``GRANT ROLE``), so a
+    variable called ``grant`` or ``show`` is not one.
 
     >>> admin_command("SHOW TRANSACTIONS YIELD transactionId RETURN transactionId")
     'SHOW'
     >>> admin_command("MATCH (n) WHERE n.show = 'SHOW SETTINGS' RETURN n {show: 1}") is None
     True
+    >>> admin_command("MATCH (grant)-[:FUNDS]->(p) WITH grant AS g RETURN g") is None
+    True
     """
-    return next((word for _, word, _ in _keywords(query) if word in _ADMIN_WORDS), None)
+    return next(
+        (
+            word
+            for _, word, after in _keywords(query)
+            if word in _ADMIN_WORDS and after[:1].isalpha() and after not in _NOT_AN_OBJECT
+        ),
+        None,
+    )
 
 
 def creates(query: str) -> bool:
@@ -138,8 +152,9 @@ def creates(query: str) -> bool:
     >>> creates("MERGE (n:Topic {id: $id}) ON CREATE SET n.created = $now")
     False
     """
+    # A CREATE clause is always followed by a pattern; DDL by a word (CONSTRAINT, INDEX ...).
     return any(
-        word == "CREATE" and before != "ON" and after not in _DDL_AFTER_CREATE
+        word == "CREATE" and before != "ON" and after == "("
         for before, word, after in _keywords(query)
     )
 
