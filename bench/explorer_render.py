@@ -1,13 +1,20 @@
-"""Explorer rendering benchmark: time to first rendered frame and frames per second while
-panning, for views of 1,000, 5,000 and 10,000 nodes from a generated graph, in the same headless
-Debian chromium the browser tests use.
+"""Explorer benchmark: what a reader waits for, end to end, in headless Debian chromium at 1440x900.
 
-Each view is drawn raw (no grouping), with server-side positions, from a self-contained export
-file opened from disk, so the numbers are the browser's alone; the server-side layout and build
-times are measured separately. The explorer itself groups any view above 400 nodes; the grouped
-view of the largest graph is measured too.
+The real app serves the real page over HTTP on 127.0.0.1 from an embedded store holding the demo
+data (the Nordhessen seed) and a generated graph of about 10,000 nodes. Measured, in ms, from
+the moment the page is asked for a view to its first drawn frame (server query, layout plan,
+JSON, drawing):
 
-    .venv/bin/python bench/explorer_render.py [--sizes 1000,5000,10000] [--pan-seconds 3]
+- ego views of 1, 2 and 3 hops around a well-connected organisation, on both graphs;
+- the grouped overview of the 10,000-node graph (the whole graph, shown as named groups);
+- hover-fade: pointing at a node until the faded picture is drawn;
+- expand: "Alle Nachbarn zeigen" on a node of the first ring until the grown picture is drawn.
+
+Each view is measured cold (first visit: the server plans the picture) and warm (the same view
+again: the plan comes from the server's cache, the answer from the page's). Ratios are against
+the baseline in the same run: the warm 1-hop view of the demo data.
+
+    .venv/bin/python bench/explorer_render.py [--orgs 5200] [--repeat 3]
 
 Prints a table and writes bench/results/explorer_render-<UTC time>.json.
 """
@@ -19,22 +26,16 @@ import datetime as dt
 import json
 import os
 import platform
+import socket
+import statistics
 import tempfile
+import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import psutil
-
-from scaleup_graph.ingest import IngestOptions, ingest_path
-from scaleup_graph.ingest.generate import generate
-from scaleup_graph.store import open_store
-from scaleup_graph.visualisation.aggregate import AGGREGATE_ABOVE
-from scaleup_graph.visualisation.fetch import Subgraph, fetch_whole_graph
-from scaleup_graph.visualisation.layout import layout_cache
-from scaleup_graph.visualisation.page import boot_data, render_page
-from scaleup_graph.visualisation.views import render_view
 
 RESULTS = Path(__file__).resolve().parent / "results"
 CHROMIUM = "/usr/bin/chromium"
@@ -45,173 +46,253 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+DEMO_FOCUS = "org-ihk-kassel-marburg"
 
-PAN_JS = """async (seconds) => {
-  const net = window.__explorer.network;
-  const start = performance.now();
-  const before = window.__explorer.frames;
-  const base = net.getViewPosition();
-  let t = 0;
+#: time from pointing at a node to the next drawn frame, the faded picture
+HOVER_JS = """async (id) => {
+  const X = window.__explorer;
+  const before = X.frames;
+  const t0 = performance.now();
+  X.hover(id);
+  X.network.redraw();
   await new Promise((done) => {
-    function step(now) {
-      t = now - start;
-      const x = base.x + 400 * Math.sin(t / 500);
-      const y = base.y + 300 * Math.cos(t / 700);
-      net.moveTo({position: {x, y}, animation: false});
-      if (t < seconds * 1000) requestAnimationFrame(step); else done();
-    }
-    requestAnimationFrame(step);
+    const check = () => (X.frames > before ? done() : requestAnimationFrame(check));
+    check();
   });
-  return (window.__explorer.frames - before) / ((performance.now() - start) / 1000);
+  const ms = performance.now() - t0;
+  X.hover(null);
+  return {ms, faded: X.snapshot().nodes.filter((n) => n.faded).length};
+}"""
+
+#: time from "Alle Nachbarn zeigen" to the grown picture's first frame
+EXPAND_JS = """async (id) => {
+  const X = window.__explorer;
+  const count = X.snapshot().nodes.length;
+  X.firstFrame = 0;
+  const t0 = performance.now();
+  const button = [...document.querySelectorAll('#node-actions button')]
+    .find((b) => b.dataset.expandAll === '1');
+  button.click();
+  await new Promise((done) => {
+    const check = () => (X.firstFrame && X.snapshot().nodes.length > count
+      ? done() : requestAnimationFrame(check));
+    check();
+  });
+  return {ms: X.firstFrame - t0, nodes: X.snapshot().nodes.length};
 }"""
 
 
-def _ball(graph: Subgraph, size: int) -> Subgraph:
-    """``size`` nodes grown breadth-first from the best-connected node: an ego-like view."""
-    degree = Counter(a for a, _, _ in graph.edges) + Counter(b for _, b, _ in graph.edges)
-    neighbours: dict[str, list[str]] = {}
-    for a, b, _ in graph.edges:
-        neighbours.setdefault(a, []).append(b)
-        neighbours.setdefault(b, []).append(a)
-    order = sorted(graph.nodes, key=lambda n: -degree[n])
-    seen: dict[str, None] = {}
-    for root in order:  # further components when one is not enough
-        queue = deque([root])
-        while queue and len(seen) < size:
-            node = queue.popleft()
-            if node in seen:
-                continue
-            seen[node] = None
-            queue.extend(n for n in neighbours.get(node, ()) if n not in seen)
-        if len(seen) >= size:
-            break
-    return graph.restrict(seen)
+class App:
+    """The real API app over an embedded store, on a free local port."""
+
+    def __init__(self, db: Path, state: Path, graph: str) -> None:
+        import uvicorn
+
+        from scaleup_graph.api.app import create_app
+        from scaleup_graph.api.keys import KeyStore, keys_path
+        from scaleup_graph.settings import get_settings
+        from scaleup_graph.store import open_store
+
+        os.environ.update(
+            SCALEUP_DATABASE_URL=f"embedded://{db}",
+            SCALEUP_GRAPH=graph,
+            SCALEUP_STATE_DIR=str(state),
+        )
+        get_settings.cache_clear()
+        self.store = open_store(f"embedded://{db}", graph=graph)
+        self.key = KeyStore(keys_path(get_settings())).create("viewer", note="bench")[1]
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        sock.close()
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(store=self.store), host="127.0.0.1", port=self.port, log_level="error"
+            )
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.05)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.store.close()
 
 
-def _render(browser: Any, html_path: Path, pan_seconds: float) -> dict[str, float]:
-    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.goto(html_path.as_uri())
-    page.wait_for_function("window.__explorer && window.__explorer.firstFrame > 0", timeout=300_000)
-    first = page.evaluate("window.__explorer.firstFrame")
-    fps = page.evaluate(PAN_JS, pan_seconds)
-    context.close()
-    return {"first_frame_ms": round(first, 1), "pan_fps": round(fps, 1)}
+def _pick_focus(store: Any) -> str:
+    """An organisation with many links but not a hub: the kind a reader looks up."""
+    rows = store.read(
+        "MATCH (o:Organisation)-[e]-() RETURN o.id AS id, count(e) AS n ORDER BY n DESC, id"
+    )
+    degrees = [(r["id"], int(r["n"])) for r in rows]
+    wanted = [d for d in degrees if 15 <= d[1] <= 40]
+    return (wanted or degrees)[0][0]
+
+
+READY = "document.querySelector('#canvas').dataset.state === 'ready'"
+
+
+def _first_frame(page: Any, url: str, reload: bool = False) -> dict[str, Any]:
+    """Navigation start to the first frame with nodes (page, API call, plan, drawing)."""
+    if reload:
+        page.reload()
+    else:
+        page.goto(url)
+    page.wait_for_function(
+        f"window.__explorer && window.__explorer.firstFrame > 0 && {READY}", timeout=600_000
+    )
+    return page.evaluate(
+        "({ms: window.__explorer.firstFrame, nodes: window.__explorer.snapshot().nodes.length,"
+        " grouped: document.querySelector('#legend-size').textContent})"
+    )
+
+
+def _view(page: Any, url: str, what: str, repeat: int) -> dict[str, Any]:
+    cold = _first_frame(page, url)
+    warm = [_first_frame(page, url, reload=True)["ms"] for _ in range(repeat)]
+    row = {
+        "what": what,
+        "nodes": cold["nodes"],
+        "cold_ms": round(cold["ms"], 1),
+        "warm_ms": round(statistics.median(warm), 1),
+    }
+    print(row, flush=True)
+    return row
+
+
+def _measure(page: Any, app: App, focus: str, repeat: int) -> list[dict[str, Any]]:
+    rows = [
+        _view(
+            page,
+            f"{app.url}/?focus={focus}&hops={hops}&lang=de",
+            f"ego {hops} hop{'s' if hops > 1 else ''}",
+            repeat,
+        )
+        for hops in (1, 2, 3)
+    ]
+    # hover-fade and expand on the 1-hop view
+    _first_frame(page, f"{app.url}/?focus={focus}&hops=1&lang=de")
+    snap = page.evaluate("window.__explorer.snapshot()")
+    degree = Counter(e["from"] for e in snap["edges"]) + Counter(e["to"] for e in snap["edges"])
+    near = sorted(
+        (n["id"] for n in snap["nodes"] if n["id"] != focus), key=lambda i: (-degree[i], i)
+    )
+    hover = [page.evaluate(HOVER_JS, near[i % len(near)])["ms"] for i in range(repeat * 3)]
+    rows.append(
+        {
+            "what": "hover-fade (1 hop)",
+            "nodes": len(snap["nodes"]),
+            "cold_ms": None,
+            "warm_ms": round(statistics.median(hover), 1),
+        }
+    )
+    print(rows[-1], flush=True)
+    expandable = next(i for i in near if i.startswith("org-"))
+    page.evaluate("window.__explorer.hover(null)")
+    box = page.locator("#canvas").bounding_box()
+    point = next(n for n in snap["nodes"] if n["id"] == expandable)
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{expandable}'")
+    grown = page.evaluate(EXPAND_JS, expandable)
+    rows.append(
+        {
+            "what": "expand (1 hop + neighbours)",
+            "nodes": grown["nodes"],
+            "cold_ms": round(grown["ms"], 1),
+            "warm_ms": None,
+        }
+    )
+    print(rows[-1], flush=True)
+    return rows
+
+
+def _overview(page: Any, app: App, repeat: int) -> dict[str, Any]:
+    return _view(page, f"{app.url}/?lang=de", "grouped overview", repeat)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,5000,10000")
-    parser.add_argument("--pan-seconds", type=float, default=3.0)
     parser.add_argument("--orgs", type=int, default=5200, help="generated SMEs (5200: ~10k nodes)")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
 
     from playwright.sync_api import sync_playwright
 
-    work = Path(tempfile.mkdtemp(prefix="explorer-bench-"))
-    store = open_store(f"embedded://{work / 'db'}", graph="bench")
-    results: list[dict[str, Any]] = []
-    try:
-        population = generate(args.orgs, 42, work / "population")
-        manifest = getattr(population, "manifest", population)
-        ingest_path(
-            store,
-            Path(str(manifest)),
-            options=IngestOptions(state_dir=work / "state", check_duplicates=False),
-        )
-        whole = fetch_whole_graph(store)
-        print(f"generated graph: {len(whole.nodes)} nodes, {len(whole.edges)} relationships")
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-            for size in sizes:
-                view = _ball(whole, size)
-                started = time.perf_counter()
-                layout_cache.positions(list(view.nodes), [(a, b) for a, b, _ in view.edges])
-                layout_s = time.perf_counter() - started
-                started = time.perf_counter()
-                payload = render_view(view, role="viewer", lang="de", aggregate_above=size + 1)
-                build_s = time.perf_counter() - started  # the layout cache makes this the build
-                html = render_page(
-                    boot_data(
-                        "offline",
-                        data={
-                            "role": "viewer",
-                            "focus": None,
-                            "hops": 1,
-                            "views": {"": payload},
-                            "details": {},
-                            "nodes": {},
-                            "options": {},
-                        },
-                    ),
-                    inline=True,
-                )
-                path = work / f"view-{size}.html"
-                path.write_text(html, encoding="utf-8")
-                row = {
-                    "view": f"{len(view.nodes)} nodes raw",
-                    "nodes": len(view.nodes),
-                    "edges": len(payload["edges"]),
-                    "layout_s": round(layout_s, 2),
-                    "build_s": round(build_s, 2),
-                    "html_mb": round(len(html) / 1e6, 1),
-                    **_render(browser, path, args.pan_seconds),
-                }
-                results.append(row)
-                print(row, flush=True)
-            grouped = render_view(whole, role="viewer", lang="de")
-            html = render_page(
-                boot_data(
-                    "offline",
-                    data={
-                        "role": "viewer",
-                        "focus": None,
-                        "hops": 1,
-                        "views": {"": grouped},
-                        "details": {},
-                        "nodes": {},
-                        "options": {},
-                    },
-                ),
-                inline=True,
-            )
-            path = work / "view-grouped.html"
-            path.write_text(html, encoding="utf-8")
-            row = {
-                "view": f"{len(whole.nodes)} nodes grouped (> {AGGREGATE_ABOVE})",
-                "nodes": len(grouped["nodes"]),
-                "edges": len(grouped["edges"]),
-                **_render(browser, path, args.pan_seconds),
-            }
-            results.append(row)
-            print(row, flush=True)
-            browser.close()
-    finally:
-        store.clear()
-        store.close()
+    from scaleup_graph.ingest import IngestOptions, ingest_path, load_seed
+    from scaleup_graph.ingest.generate import generate
+    from scaleup_graph.store import open_store
 
+    work = Path(tempfile.mkdtemp(prefix="explorer-bench-"))
+    db = work / "db"
+    keeper = open_store(f"embedded://{db}", graph="keepalive")
+    demo = open_store(f"embedded://{db}", graph="demo")
+    load_seed(demo, options=IngestOptions(state_dir=work / "seed-state", check_duplicates=False))
+    big = open_store(f"embedded://{db}", graph="big")
+    started = time.perf_counter()
+    population = generate(args.orgs, 42, work / "population")
+    manifest = getattr(population, "manifest", population)
+    ingest_path(
+        big,
+        Path(str(manifest)),
+        options=IngestOptions(state_dir=work / "state", check_duplicates=False),
+    )
+    counts = big.counts()
+    total = sum(counts["nodes"].values())
+    print(f"generated graph: {total} nodes in {time.perf_counter() - started:.0f} s", flush=True)
+    big_focus = _pick_focus(big)
+    demo.close()
+    big.close()
+
+    results: dict[str, list[dict[str, Any]]] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        for name, graph, focus in (("demo", "demo", DEMO_FOCUS), ("10k", "big", big_focus)):
+            app = App(db, work / f"state-{name}", graph)
+            context = browser.new_context(viewport={"width": 1440, "height": 900})
+            context.add_init_script(f"sessionStorage.setItem('scaleup-api-key', '{app.key}')")
+            page = context.new_page()
+            rows = _measure(page, app, focus, args.repeat)
+            if name == "10k":
+                rows.append(_overview(page, app, args.repeat))
+            results[name] = rows
+            context.close()
+            app.close()
+        browser.close()
+    keeper.close()
+
+    baseline = next(r["warm_ms"] for r in results["demo"] if r["what"] == "ego 1 hop")
     machine = {
-        "cpu": platform.processor() or platform.machine(),
         "cpu_model": _cpu_model(),
         "cores": os.cpu_count(),
         "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
         "os": platform.platform(),
         "python": platform.python_version(),
-        "browser": "Debian chromium, headless, --disable-gpu (software rendering)",
+        "browser": "Debian chromium, headless, --disable-gpu (software rendering), 1440x900",
+        "generated_nodes": total,
     }
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"explorer_render-{stamp}.json"
-    out.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
+    payload = {"machine": machine, "baseline_ms": baseline, "results": results}
+    out.write_text(json.dumps(payload, indent=2) + "\n")
     print(f"\nmachine: {machine}")
-    print(f"{'view':<34}{'edges':>8}{'layout s':>10}{'first frame ms':>16}{'pan fps':>9}")
-    for r in results:
-        print(
-            f"{r['view']:<34}{r['edges']:>8}{r.get('layout_s', ''):>10}"
-            f"{r['first_frame_ms']:>16}{r['pan_fps']:>9}"
-        )
+    print(f"{'graph':<6}{'what':<30}{'nodes':>7}{'cold ms':>10}{'warm ms':>10}{'x base':>8}")
+    for name, rows in results.items():
+        for r in rows:
+            ms = r["warm_ms"] if r["warm_ms"] is not None else r["cold_ms"]
+            ratio = f"{ms / baseline:.1f}" if baseline and ms is not None else ""
+            print(
+                f"{name:<6}{r['what']:<30}{r['nodes']:>7}{_f(r['cold_ms']):>10}"
+                f"{_f(r['warm_ms']):>10}{ratio:>8}"
+            )
     print(f"written to {out}")
+
+
+def _f(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}"
 
 
 def _cpu_model() -> str:

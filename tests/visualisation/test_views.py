@@ -100,7 +100,7 @@ def test_viewer_never_receives_personal_data(sample: GraphStore) -> None:
 
 def test_contacts_role_sees_the_person(sample: GraphStore) -> None:
     person = details(sample, PERSON, role="contacts")
-    assert person["properties"]["email"] == EMAIL
+    assert {f["name"]: f["value"] for f in person["facts"]}["E-Mail"] == EMAIL
     assert person["caption"] == PERSON_NAME
     assert [h["id"] for h in search(sample, "anna beispiel", role="contacts")] == [PERSON]
 
@@ -115,7 +115,42 @@ def test_search_is_accent_and_case_insensitive(sample: GraphStore) -> None:
 def test_expand_returns_neighbours_with_their_links(sample: GraphStore) -> None:
     grown = expand(sample, "org-rmn", role="viewer")
     assert {"org-lazio-innova", "org-mowin", IHK, "project-scale-up"} <= _ids(grown)
-    assert all(e["from"] == "org-rmn" or e["to"] == "org-rmn" for e in grown["edges"])
+    # every link of a new node comes along, so the page can draw those to nodes it shows
+    new = _ids(grown)
+    assert all(e["from"] in new or e["to"] in new for e in grown["edges"])
+    assert {("org-lazio-innova", "region-iti4")} <= {(e["from"], e["to"]) for e in grown["edges"]}
+    partners = expand(sample, "org-rmn", role="viewer", rel="PARTNER_IN", direction="out")
+    assert _ids(partners) == {"project-scale-up"}
+    with pytest.raises(Invalid):
+        expand(sample, "org-rmn", role="viewer", rel="LIKES")
+
+
+def test_every_link_between_two_shown_nodes_is_in_the_view(sample: GraphStore) -> None:
+    for hops in (1, 2, 3):
+        view = explorer_view(sample, role="viewer", focus=IHK, hops=hops)
+        shown = sorted(_ids(view))
+        rows = sample.read(
+            "MATCH (a)-[e]->(b) WHERE a.id IN $ids AND b.id IN $ids "
+            "RETURN a.id AS a, type(e) AS t, b.id AS b",
+            {"ids": shown},
+        )
+        expected = {(r["a"], r["t"], r["b"]) for r in rows}
+        drawn = {(e["from"], e["type"], e["to"]) for e in view["edges"]}
+        assert drawn == expected, f"{hops} hops: missing {expected - drawn}"
+
+
+def test_details_speak_plain_german(sample: GraphStore) -> None:
+    sample.write("MATCH (n:Organisation) SET n.metric_pagerank = 0.123456789")
+    sample.write("MATCH (n:Organisation {id: $id}) SET n.metric_pagerank = 0.9", {"id": IHK})
+    panel = details(sample, IHK, role="viewer", lang="de")
+    shown = [(f["name"], f["value"]) for f in panel["facts"] + panel["measures"]]
+    text = json.dumps([shown, [s["name"] for s in panel["sections"]]], ensure_ascii=False)
+    for technical in ("ingested_at", "name_fold", "MEMBER_OF", "metric_", "0.123456789"):
+        assert technical not in text
+    measure = panel["measures"][0]
+    assert measure["value"].startswith("Platz 1 von ") and measure["explanation"]
+    assert any(s["name"] == "Mitglieder" for s in panel["sections"]) or panel["sections"]
+    assert {o["key"] for o in panel["origin"]} >= {"id"}
 
 
 def test_metrics_and_communities_reach_the_page(sample: GraphStore) -> None:

@@ -15,6 +15,8 @@ from scaleup_graph.visualisation.views import (
     expand,
     explorer_view,
     filter_options,
+    node_tags,
+    path_view,
     search,
 )
 
@@ -34,6 +36,8 @@ __all__ = [
     "export_data",
     "export_html",
     "filter_options",
+    "node_tags",
+    "path_view",
     "render_page",
     "search",
     "write_export",

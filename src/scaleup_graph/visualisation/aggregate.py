@@ -16,8 +16,10 @@ from scaleup_graph.visualisation.fetch import Subgraph, primary_label
 __all__ = ["AGGREGATE_ABOVE", "MAX_GROUPS", "Grouping", "group_nodes"]
 
 AGGREGATE_ABOVE = 400
-#: beyond this many groups the smallest ones are pooled into one "other" group
-MAX_GROUPS = 120
+#: beyond this many groups the smallest ones are pooled into one "other" group ("Weitere")
+MAX_GROUPS = 60
+#: a group needs this many members; smaller ones are pooled into "Weitere"
+MIN_GROUP = 3
 COMMUNITY = METRIC_PREFIX + "community"
 OTHER = "other:"
 
@@ -30,6 +32,8 @@ class Grouping:
     of_node: dict[str, str] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)
     links: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: degree of each node in the whole view (names a community by its best-connected members)
+    degree: Counter[str] = field(default_factory=Counter)
 
 
 def _regions(graph: Subgraph) -> dict[str, str]:
@@ -69,14 +73,15 @@ def group_nodes(graph: Subgraph, keep: frozenset[str] = frozenset()) -> Grouping
             key = f"label:{primary_label(node)}"
         grouping.of_node[node_id] = key
     sizes = Counter(grouping.of_node.values())
-    if len(sizes) > MAX_GROUPS:
-        kept = {key for key, _ in sizes.most_common(MAX_GROUPS - 1)}
-        for node_id, key in grouping.of_node.items():
-            if key not in kept:
-                grouping.of_node[node_id] = OTHER
+    kept = {key for key, count in sizes.most_common(MAX_GROUPS - 1) if count >= MIN_GROUP}
+    for node_id, key in grouping.of_node.items():
+        if key not in kept:
+            grouping.of_node[node_id] = OTHER
     for node_id, key in sorted(grouping.of_node.items()):
         grouping.members.setdefault(key, []).append(node_id)
     for start, end, _ in graph.edges:
+        grouping.degree[start] += 1
+        grouping.degree[end] += 1
         a = grouping.of_node.get(start, start)
         b = grouping.of_node.get(end, end)
         if a != b:

@@ -14,11 +14,11 @@ from scaleup_graph.errors import NotFound
 from scaleup_graph.graph_model import KEY
 from scaleup_graph.queries.privacy import role_rank
 from scaleup_graph.store import GraphStore
+from scaleup_graph.visualisation import fetch
 from scaleup_graph.visualisation.aggregate import AGGREGATE_ABOVE, group_nodes
 from scaleup_graph.visualisation.builders import node_details, vis_node
 from scaleup_graph.visualisation.fetch import primary_label
 from scaleup_graph.visualisation.page import boot_data, render_page
-from scaleup_graph.visualisation.styles import label_name
 from scaleup_graph.visualisation.texts import DEFAULT_LANG
 from scaleup_graph.visualisation.views import ViewFilter, load_view, refused, render_view
 
@@ -54,17 +54,33 @@ def export_data(
     for a, b, t in graph.edges:
         links[a].append(("out", t, graph.nodes[b]))
         links[b].append(("in", t, graph.nodes[a]))
-    details = {i: node_details(n, links[i], role, lang) for i, n in graph.nodes.items()}
+    in_store = fetch.degrees(store, graph.nodes, timeout_ms=timeout_ms)
+    names_de = fetch.topic_names(store, timeout_ms=timeout_ms)
+    details = {}
+    for i, n in graph.nodes.items():
+        entry = node_details(n, links[i], role, lang, topic_names=names_de)
+        entry["missing"] = max(0, in_store.get(i, 0) - len(links[i]))
+        details[i] = entry
     # Every node once, without position: the page searches, expands and builds ego views
     # from these; "group" says which drill-down view holds it.
     nodes = {
         i: {
             **vis_node(n, role, lang),
-            "typeName": label_name(primary_label(n), lang),
             "group": of_node.get(i, ""),
         }
         for i, n in sorted(graph.nodes.items())
     }
+    kinds = {i: primary_label(n) for i, n in graph.nodes.items()}
+    topic_ids = {str(n.get("name")): i for i, n in graph.nodes.items() if kinds[i] == "Topic"}
+    tags: dict[str, dict[str, set[str]]] = {i: {} for i in graph.nodes}
+    for a, b, _ in graph.edges:
+        for mine, other in ((a, b), (b, a)):
+            if kinds[other] in ("Topic", "Region", "Project"):
+                tags[mine].setdefault(kinds[other].lower(), set()).add(other)
+    for i, n in graph.nodes.items():
+        for name in n.get("topics") or ():
+            if str(name) in topic_ids:
+                tags[i].setdefault("topic", set()).add(topic_ids[str(name)])
     options = {
         field_name: sorted(
             (
@@ -88,6 +104,8 @@ def export_data(
         "details": details,
         "nodes": nodes,
         "options": options,
+        "tags": {i: {k: sorted(v) for k, v in t.items()} for i, t in tags.items() if t},
+        "metrics": root.get("metrics", []),
     }
 
 

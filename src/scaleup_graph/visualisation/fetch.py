@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from scaleup_graph.graph_model import KEY, NODE_TYPES, fold, search_fold
+from scaleup_graph.graph_model import KEY, METRIC_PREFIX, NODE_TYPES, fold, search_fold
 from scaleup_graph.queries.privacy import sees_pii
 from scaleup_graph.queries.search import MATCH_KINDS, find_nodes
 from scaleup_graph.store import GraphStore
@@ -20,13 +20,18 @@ from scaleup_graph.store.cypher import label as cy_label
 
 __all__ = [
     "Subgraph",
+    "degrees",
+    "edges_among",
+    "edges_of",
     "fetch_neighbours",
     "fetch_nodes",
     "fetch_whole_graph",
     "linked_ids",
     "list_names",
+    "metric_ranks",
     "primary_label",
     "search_nodes",
+    "topic_names",
 ]
 
 Edge = tuple[str, str, str]  # (start id, end id, relationship type)
@@ -96,6 +101,106 @@ def fetch_neighbours(
             a, b = row["a"], other[KEY]
             out.edges.add((a, b, row["t"]) if row["s"] == a else (b, a, row["t"]))
     return out
+
+
+def edges_of(
+    store: GraphStore, nodes: dict[str, dict[str, Any]], *, timeout_ms: int | None = None
+) -> set[Edge]:
+    """Every relationship with at least one end among ``nodes`` (ids and types only)."""
+    by_label: dict[str, list[str]] = {}
+    for node_id, node in nodes.items():
+        by_label.setdefault(primary_label(node), []).append(node_id)
+    found: set[Edge] = set()
+    for name, ids in by_label.items():
+        if name not in NODE_TYPES:
+            continue
+        query = (
+            f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]-(b) "
+            f"WHERE any(l IN labels(b) WHERE l IN $labels) "
+            f"RETURN startNode(e).{KEY} AS a, type(e) AS t, endNode(e).{KEY} AS b"
+        )
+        params = {"ids": sorted(ids), "labels": list(NODE_TYPES)}
+        for row in store.read(query, params, timeout_ms=timeout_ms):
+            found.add((row["a"], row["b"], row["t"]))
+    return found
+
+
+def degrees(
+    store: GraphStore, nodes: dict[str, dict[str, Any]], *, timeout_ms: int | None = None
+) -> dict[str, int]:
+    """How many relationships each node has in the whole graph (an export says how many of
+    them it left out)."""
+    by_label: dict[str, list[str]] = {}
+    for node_id, node in nodes.items():
+        by_label.setdefault(primary_label(node), []).append(node_id)
+    found: dict[str, int] = {}
+    for name, ids in by_label.items():
+        if name not in NODE_TYPES:
+            continue
+        query = (
+            f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]-(b) "
+            f"WHERE any(l IN labels(b) WHERE l IN $labels) RETURN i AS id, count(e) AS n"
+        )
+        params = {"ids": sorted(ids), "labels": list(NODE_TYPES)}
+        for row in store.read(query, params, timeout_ms=timeout_ms):
+            found[row["id"]] = int(row["n"])
+    return found
+
+
+def metric_ranks(
+    store: GraphStore, node: dict[str, Any], *, timeout_ms: int | None = None
+) -> dict[str, tuple[int, int]]:
+    """For each measure on ``node``: its place among the nodes of its label and how many have
+    the measure ("PageRank: Platz 3 von 136")."""
+    label = primary_label(node)
+    ranks: dict[str, tuple[int, int]] = {}
+    if label not in NODE_TYPES:
+        return ranks
+    for key, value in sorted(node.items()):
+        if not key.startswith(METRIC_PREFIX) or not isinstance(value, int | float):
+            continue
+        if key == METRIC_PREFIX + "community" or not key[len(METRIC_PREFIX) :].isidentifier():
+            continue
+        query = (
+            f"MATCH (n:{cy_label(label)}) WHERE n.{key} IS NOT NULL "
+            f"RETURN sum(CASE WHEN n.{key} > $v THEN 1 ELSE 0 END) AS above, count(n) AS total"
+        )
+        rows = store.read(query, {"v": value}, timeout_ms=timeout_ms)
+        if rows:
+            ranks[key] = (int(rows[0]["above"]) + 1, int(rows[0]["total"]))
+    return ranks
+
+
+def topic_names(store: GraphStore, *, timeout_ms: int | None = None) -> dict[str, str]:
+    """Topic name -> German name, for the topics lists that organisations carry by name."""
+    query = f"MATCH (t:{cy_label('Topic')}) RETURN t.name AS name, t.name_de AS de"
+    rows = store.read(query, timeout_ms=timeout_ms)
+    return {str(r["name"]): str(r["de"]) for r in rows if r["name"] and r["de"]}
+
+
+def edges_among(
+    store: GraphStore, nodes: dict[str, dict[str, Any]], *, timeout_ms: int | None = None
+) -> set[Edge]:
+    """Every relationship whose two ends are both among ``nodes``, in one query per label.
+
+    Only ids come back (no node bodies), and the filter to the shown set runs here, so the
+    cost grows with the relationships of the shown nodes, not with the graph.
+    """
+    by_label: dict[str, list[str]] = {}
+    for node_id, node in nodes.items():
+        by_label.setdefault(primary_label(node), []).append(node_id)
+    found: set[Edge] = set()
+    for name, ids in by_label.items():
+        if name not in NODE_TYPES:
+            continue
+        query = (
+            f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]->(b) "
+            f"RETURN i AS a, type(e) AS t, b.{KEY} AS b"
+        )
+        for row in store.read(query, {"ids": sorted(ids)}, timeout_ms=timeout_ms):
+            if row["b"] in nodes:
+                found.add((row["a"], row["b"], row["t"]))
+    return found
 
 
 def fetch_whole_graph(store: GraphStore, *, timeout_ms: int | None = None) -> Subgraph:

@@ -12,6 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from scaleup_graph.graph_model import METRIC_PREFIX, REL_TYPES, words
 from scaleup_graph.visualisation.aggregate import AGGREGATE_ABOVE
 from scaleup_graph.visualisation.styles import legend
 from scaleup_graph.visualisation.texts import DEFAULT_LANG, LANGS, TEXTS
@@ -70,14 +71,28 @@ def script_json(data: Any) -> str:
     )
 
 
+def _editor_present() -> bool:
+    return resources.files("scaleup_graph.visualisation").joinpath("static/editor.js").is_file()
+
+
+if _editor_present():  # issue 17's in-page editing, loaded only where it exists
+    ASSETS["editor.js"] = ("scaleup_graph.visualisation", "static/editor.js", "text/javascript")
+
+
 def boot_data(mode: str, **extra: Any) -> dict[str, Any]:
-    """What the page script starts from: texts in every language, legends, limits."""
+    """What the page script starts from: texts in every language, legends, the plain words of
+    relationship types and measures, limits."""
     return {
         "mode": mode,
         "lang": DEFAULT_LANG,
         "langs": list(LANGS),
         "texts": TEXTS,
         "legend": {lang: legend(lang) for lang in LANGS},
+        "relWords": {lang: {t: words.rel_name(t, lang) for t in REL_TYPES} for lang in LANGS},
+        "measureWords": {
+            lang: {f"{METRIC_PREFIX}{m}": words.measure_name(m, lang) for m in words.MEASURES}
+            for lang in LANGS
+        },
         "maxHops": MAX_HOPS,
         "aggregateAbove": AGGREGATE_ABOVE,
         "api": "/api/v1/explorer",
@@ -107,6 +122,9 @@ def render_page(boot: dict[str, Any], *, inline: bool) -> str:
             f'<script src="{ASSET_PREFIX}vis-network.min.js"></script>\n'
             f'<script src="{ASSET_PREFIX}explorer.js"></script>'
         )
+        if "editor.js" in ASSETS:
+            scripts += f'\n<script src="{ASSET_PREFIX}editor.js"></script>'
+
     parts = {
         "TITLE": TEXTS[DEFAULT_LANG]["title"],
         "HEAD": head,

@@ -1,4 +1,10 @@
-"""Colours, shapes and the legend, all taken from the schema; a palette for communities."""
+"""How each kind of node looks: colour and shape from a colour-blind-safe palette, the legend.
+
+The palette is Okabe and Ito's (https://jfly.uni-koeln.de/color/), which stays apart for the common
+forms of colour blindness; it has eight colours for eleven labels, so a label is told by colour
+*and* shape together (no two labels share both). Every shape draws its label below the node, so
+sizes and label boxes are what the layout planned. Names come from ``graph_model.words``.
+"""
 
 from __future__ import annotations
 
@@ -6,47 +12,75 @@ from typing import Any
 
 from scaleup_graph.graph_model import NODE_TYPES, words
 
-__all__ = ["AGGREGATE_COLOUR", "COMMUNITY_PALETTE", "community_colour", "label_name", "legend"]
+__all__ = [
+    "AGGREGATE_COLOUR",
+    "COMMUNITY_PALETTE",
+    "NODE_STYLES",
+    "OKABE_ITO",
+    "community_colour",
+    "label_name",
+    "legend",
+    "node_style",
+]
 
-#: Tableau-like colours that stay apart on a white canvas; communities cycle through them.
-COMMUNITY_PALETTE = (
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-    "#86bcb6",
-    "#d37295",
-)
-AGGREGATE_COLOUR = "#6b7b8c"
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+GREY = "#8C8C8C"
+
+#: label -> colour and shape; colour *and* shape tell labels apart
+NODE_STYLES: dict[str, dict[str, str]] = {
+    "Organisation": {"colour": OKABE_ITO["blue"], "shape": "dot"},
+    "Person": {"colour": OKABE_ITO["orange"], "shape": "diamond"},
+    "Region": {"colour": OKABE_ITO["bluish_green"], "shape": "triangle"},
+    "Project": {"colour": OKABE_ITO["reddish_purple"], "shape": "square"},
+    "Programme": {"colour": OKABE_ITO["black"], "shape": "square"},
+    "Challenge": {"colour": OKABE_ITO["vermillion"], "shape": "star"},
+    "Proposal": {"colour": OKABE_ITO["yellow"], "shape": "star"},
+    "BestPractice": {"colour": OKABE_ITO["sky_blue"], "shape": "hexagon"},
+    "Event": {"colour": OKABE_ITO["sky_blue"], "shape": "triangleDown"},
+    "ContentItem": {"colour": GREY, "shape": "dot"},
+    "Topic": {"colour": OKABE_ITO["yellow"], "shape": "diamond"},
+}
+
+#: Community colours: the palette without black (kept for text), cycling.
+COMMUNITY_PALETTE = (*(c for k, c in OKABE_ITO.items() if k != "black"), GREY)
+AGGREGATE_COLOUR = "#5B6B7B"
+
+
+def node_style(label: str) -> dict[str, str]:
+    """Colour and shape of a label (grey dot for anything unknown)."""
+    return NODE_STYLES.get(label, {"colour": GREY, "shape": "dot"})
 
 
 def community_colour(community: Any) -> str:
     """The palette colour of a community number (or any hashable community key).
 
-    >>> community_colour(0), community_colour(12) == community_colour(0)
-    ('#4e79a7', True)
+    >>> community_colour(0), community_colour(8) == community_colour(0)
+    ('#E69F00', True)
     """
     try:
-        index = int(community)
+        index = int(float(community))
     except (TypeError, ValueError):
         index = sum(str(community).encode())
     return COMMUNITY_PALETTE[index % len(COMMUNITY_PALETTE)]
 
 
-def label_name(label: str, lang: str) -> str:
+def label_name(label: str, lang: str, *, plural: bool = False) -> str:
     """A schema label as a reader of ``lang`` calls it ("Veranstaltung" / "Event")."""
-    return words.label_name(label, lang)
+    return words.label_name(label, lang, plural=plural)
 
 
 def legend(lang: str) -> list[dict[str, str]]:
     """One legend entry per node label: label, its name in ``lang``, colour and shape."""
     return [
-        {"label": name, "name": label_name(name, lang), "colour": nt.colour, "shape": nt.shape}
-        for name, nt in NODE_TYPES.items()
+        {"label": name, "name": label_name(name, lang, plural=True), **node_style(name)}
+        for name in NODE_TYPES
     ]

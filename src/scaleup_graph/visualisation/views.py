@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scaleup_graph.errors import Invalid, NotFound, ScaleUpError
-from scaleup_graph.graph_model import KEY, NODE_TYPES
+from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import fetch
 from scaleup_graph.visualisation.aggregate import AGGREGATE_ABOVE, group_nodes
@@ -27,7 +27,7 @@ from scaleup_graph.visualisation.builders import (
     vis_node,
 )
 from scaleup_graph.visualisation.fetch import Subgraph, primary_label
-from scaleup_graph.visualisation.layout import layout_cache
+from scaleup_graph.visualisation.layout import Picture, layout_cache, wrap_label
 from scaleup_graph.visualisation.styles import label_name
 from scaleup_graph.visualisation.texts import text
 
@@ -41,6 +41,8 @@ __all__ = [
     "explorer_view",
     "filter_options",
     "load_view",
+    "node_tags",
+    "path_view",
     "refused",
     "render_view",
     "search",
@@ -111,11 +113,18 @@ def _ego(
             room = MAX_VIEW_NODES - len(graph.nodes)
             frontier = dict(sorted(frontier.items())[:room])
             graph.nodes.update(frontier)
-            return graph.restrict(graph.nodes), True
+            return _closed(store, graph, timeout_ms), True
         graph.nodes.update(frontier)
         if not frontier:
             break
-    return graph.restrict(graph.nodes), False
+    return _closed(store, graph, timeout_ms), False
+
+
+def _closed(store: GraphStore, graph: Subgraph, timeout_ms: int | None) -> Subgraph:
+    """The view with every relationship between two of its nodes, also those between two nodes
+    of the outer ring, which the hop-by-hop walk never follows."""
+    graph.edges |= fetch.edges_among(store, graph.nodes, timeout_ms=timeout_ms)
+    return graph.restrict(graph.nodes)
 
 
 def _apply_filters(
@@ -170,6 +179,63 @@ def load_view(
     return _apply_filters(store, graph, focus, filters, timeout_ms), cut
 
 
+def _degrees(graph: Subgraph) -> Counter[str]:
+    return Counter(e[0] for e in graph.edges) + Counter(e[1] for e in graph.edges)
+
+
+def _importance(graph: Subgraph, degree: Counter[str]) -> dict[str, float]:
+    """What ranks labels: PageRank where analytics wrote it, else the degree in the view."""
+    ranked = {
+        i: float(n["metric_pagerank"])
+        for i, n in graph.nodes.items()
+        if isinstance(n.get("metric_pagerank"), int | float)
+    }
+    if len(ranked) * 2 >= len(graph.nodes):
+        top = max(ranked.values(), default=1.0) or 1.0
+        return {i: ranked.get(i, 0.0) / top * 1000 + degree[i] / 1000 for i in graph.nodes}
+    return {i: float(degree[i]) for i in graph.nodes}
+
+
+def _ring_kinds(graph: Subgraph, focus: str | None) -> dict[str, str]:
+    """How each direct neighbour hangs on the focus (relationship type and direction): the first
+    ring keeps members, projects, partners ... side by side."""
+    kinds: dict[str, str] = {}
+    if focus is None:
+        return {i: primary_label(n) for i, n in graph.nodes.items()}
+    for a, b, t in sorted(graph.edges):
+        if a == focus:
+            kinds.setdefault(b, f"{t}>")
+        elif b == focus:
+            kinds.setdefault(a, f"<{t}")
+    for i, n in graph.nodes.items():
+        kinds.setdefault(i, "~" + primary_label(n))
+    return kinds
+
+
+def _paint(
+    graph: Subgraph, role: str, lang: str, focus: str | None
+) -> tuple[list[dict[str, Any]], Picture]:
+    degree = _degrees(graph)
+    labels = {i: wrap_label(caption(n, role, lang)) for i, n in graph.nodes.items()}
+    picture = layout_cache.picture(
+        list(graph.nodes),
+        [(a, b) for a, b, _ in graph.edges],
+        labels=labels,
+        importance=_importance(graph, degree),
+        focus=focus,
+        kinds=_ring_kinds(graph, focus),
+    )
+    nodes = [
+        {**vis_node(node, role, lang, picture.nodes[i]), "degree": degree[i]}
+        for i, node in sorted(graph.nodes.items())
+    ]
+    return nodes, picture
+
+
+def _frame(picture: Picture) -> dict[str, Any]:
+    return {"scale": picture.scale, "centre": list(picture.centre)}
+
+
 def render_view(
     graph: Subgraph,
     *,
@@ -177,6 +243,7 @@ def render_view(
     lang: str,
     focus: str | None = None,
     group: str | None = None,
+    page: int = 0,
     aggregate_above: int = AGGREGATE_ABOVE,
 ) -> dict[str, Any]:
     """vis-network JSON for a subgraph with server positions; groups when it is large."""
@@ -191,13 +258,33 @@ def render_view(
             return item if item in keep else GROUP_PREFIX + item
 
         pairs = [(node_of(a), node_of(b)) for a, b in grouping.links]
-        positions = layout_cache.positions(ids, pairs)
-        nodes = [
-            aggregate_node(key, members, graph, lang, positions[GROUP_PREFIX + key])
+        names = {key: group_name(key, grouping, graph, lang) for key in grouping.members}
+        largest = max((len(m) for m in grouping.members.values()), default=1)
+        sizes = {
+            GROUP_PREFIX + key: 9.0 + 27.0 * (len(members) / largest) ** 0.5
             for key, members in grouping.members.items()
-        ] + [vis_node(graph.nodes[i], role, lang, positions[i]) for i in keep]
+        }
+        labels = {
+            GROUP_PREFIX + key: wrap_label(f"{names[key]} ({len(members)})")
+            for key, members in grouping.members.items()
+        }
+        for i in keep:
+            labels[i] = wrap_label(caption(graph.nodes[i], role, lang))
+            sizes[i] = 16.0
+        picture = layout_cache.picture(
+            ids,
+            pairs,
+            labels=labels,
+            importance={GROUP_PREFIX + k: float(len(m)) for k, m in grouping.members.items()},
+            focus=None,
+            sizes_px=sizes,
+        )
+        nodes = [
+            aggregate_node(key, members, names[key], lang, picture.nodes[GROUP_PREFIX + key])
+            for key, members in grouping.members.items()
+        ] + [vis_node(graph.nodes[i], role, lang, picture.nodes[i]) for i in keep]
         edges = [
-            {**vis_edge(node_of(a), node_of(b), "", count), "id": f"agg|{a}|{b}"}
+            {**vis_edge(node_of(a), node_of(b), "", count, lang), "id": f"agg|{a}|{b}"}
             for (a, b), count in sorted(grouping.links.items())
         ]
         messages.append(_message("aggregate_hint"))
@@ -213,36 +300,51 @@ def render_view(
             "shown": len(nodes),
             "messages": messages,
             "metrics": _metric_names(graph),
+            **_frame(picture),
         }
     name = None
+    pages = 1
     if group is not None:
         grouping = group_nodes(graph, keep)
         if group not in grouping.members:
             raise refused("err_unknown_group", NotFound)
         members = grouping.members[group]
-        name = group_name(group, graph, lang)
-        if len(members) > aggregate_above:
-            degree = Counter(e[0] for e in graph.edges) + Counter(e[1] for e in graph.edges)
-            members = sorted(members, key=lambda i: (-degree[i], i))[:aggregate_above]
+        name = group_name(group, grouping, graph, lang)
+        degree = _degrees(graph)
+        ranked = sorted(members, key=lambda i: (-degree[i], i))
+        pages = max(1, -(-len(ranked) // aggregate_above))
+        if not 0 <= page < pages:
+            raise refused("err_bad_request", Invalid, detail=f"page {page} of {pages}")
+        members = ranked[page * aggregate_above : (page + 1) * aggregate_above]
+        if pages > 1:
             messages.append(
-                _message("truncated", shown=len(members), total=len(grouping.members[group]))
+                _message(
+                    "group_page",
+                    first=page * aggregate_above + 1,
+                    last=page * aggregate_above + len(members),
+                    total=len(ranked),
+                )
             )
         graph = graph.restrict([*members, *keep])
-    positions = layout_cache.positions(list(graph.nodes), [(a, b) for a, b, _ in graph.edges])
-    nodes = [vis_node(node, role, lang, positions[i]) for i, node in graph.nodes.items()]
-    edges = [{**vis_edge(a, b, t), "id": f"{a}|{t}|{b}"} for a, b, t in sorted(graph.edges)]
+    nodes, picture = _paint(graph, role, lang, focus)
+    edges = [
+        {**vis_edge(a, b, t, 1, lang), "id": f"{a}|{t}|{b}"} for a, b, t in sorted(graph.edges)
+    ]
     return {
         "nodes": nodes,
         "edges": edges,
         "focus": focus,
         "group": group,
         "groupName": name,
+        "page": page,
+        "pages": pages,
         "aggregated": False,
         "groupedBy": None,
         "total": total,
         "shown": len(nodes),
         "messages": messages,
         "metrics": _metric_names(graph),
+        **_frame(picture),
     }
 
 
@@ -261,6 +363,7 @@ def explorer_view(
     hops: int = 1,
     filters: ViewFilter = ViewFilter(),
     group: str | None = None,
+    page: int = 0,
     timeout_ms: int | None = None,
     aggregate_above: int = AGGREGATE_ABOVE,
 ) -> dict[str, Any]:
@@ -287,7 +390,13 @@ def explorer_view(
             "metrics": [],
         }
     payload = render_view(
-        graph, role=role, lang=lang, focus=focus, group=group, aggregate_above=aggregate_above
+        graph,
+        role=role,
+        lang=lang,
+        focus=focus,
+        group=group,
+        page=page,
+        aggregate_above=aggregate_above,
     )
     if cut:
         payload["messages"].append(
@@ -302,23 +411,39 @@ def expand(
     *,
     role: str,
     lang: str = "de",
+    rel: str | None = None,
+    direction: str | None = None,
     timeout_ms: int | None = None,
 ) -> dict[str, Any]:
-    """The direct neighbours of one node (double-click), without positions: the page puts them
-    in a ring around the node it expanded."""
+    """The neighbours of one node, all or only those over one relationship type (and
+    direction), without positions: the page places them around the node it expanded. The
+    answer also lists every relationship of the new nodes (``links``), so the page can draw
+    those to nodes it already shows."""
+    if rel is not None and rel not in REL_TYPES:
+        raise refused("err_bad_request", Invalid, detail="unknown relationship type")
+    if direction not in (None, "out", "in"):
+        raise refused("err_bad_request", Invalid, detail="direction is out or in")
     node = _require_node(store, node_id, timeout_ms)
     step = fetch.fetch_neighbours(store, {node_id: node}, timeout_ms=timeout_ms)
-    neighbours = sorted(step.nodes.items())
+    wanted = {
+        (b if a == node_id else a)
+        for a, b, t in step.edges
+        if (rel is None or t == rel)
+        and (direction is None or (direction == "out") == (a == node_id))
+    }
+    neighbours = sorted((i, n) for i, n in step.nodes.items() if i in wanted)
     messages = []
     if len(neighbours) > EXPAND_LIMIT:
         messages.append(_message("truncated", shown=EXPAND_LIMIT, total=len(neighbours)))
         neighbours = neighbours[:EXPAND_LIMIT]
-    shown = {i for i, _ in neighbours} | {node_id}
-    edges = [e for e in sorted(step.edges) if e[0] in shown and e[1] in shown]
+    fresh = dict(neighbours)
+    links = fetch.edges_of(store, fresh, timeout_ms=timeout_ms) if fresh else set()
     return {
         "focus": node_id,
         "nodes": [vis_node(n, role, lang) for _, n in neighbours],
-        "edges": [{**vis_edge(a, b, t), "id": f"{a}|{t}|{b}"} for a, b, t in edges],
+        "edges": [
+            {**vis_edge(a, b, t, 1, lang), "id": f"{a}|{t}|{b}"} for a, b, t in sorted(links)
+        ],
         "messages": messages,
     }
 
@@ -331,14 +456,22 @@ def details(
     lang: str = "de",
     timeout_ms: int | None = None,
 ) -> dict[str, Any]:
-    """The details panel of one node: its properties (filtered by role) and its links."""
+    """The details panel of one node: plain facts (filtered by role), measures as places,
+    links grouped by meaning, provenance folded."""
     node = _require_node(store, node_id, timeout_ms)
     step = fetch.fetch_neighbours(store, {node_id: node}, timeout_ms=timeout_ms)
     links = [
         ("out" if a == node_id else "in", t, step.nodes[b if a == node_id else a])
         for a, b, t in step.edges
     ]
-    return node_details(node, links, role, lang)
+    return node_details(
+        node,
+        links,
+        role,
+        lang,
+        ranks=fetch.metric_ranks(store, node, timeout_ms=timeout_ms),
+        topic_names=fetch.topic_names(store, timeout_ms=timeout_ms),
+    )
 
 
 def search(
@@ -370,4 +503,90 @@ def filter_options(store: GraphStore, *, timeout_ms: int | None = None) -> dict[
     return {
         field_name: fetch.list_names(store, node_label, timeout_ms=timeout_ms)
         for field_name, node_label in FILTER_LABELS.items()
+    }
+
+
+def node_tags(
+    store: GraphStore, ids: list[str], *, timeout_ms: int | None = None
+) -> dict[str, dict[str, list[str]]]:
+    """For each node: the topics, regions and projects it is directly linked to (topics also by
+    the names it lists), so the page can count and highlight filter matches itself."""
+    if len(ids) > MAX_VIEW_NODES:
+        raise refused("err_bad_request", Invalid, detail=f"at most {MAX_VIEW_NODES} ids")
+    nodes = fetch.fetch_nodes(store, ids, timeout_ms=timeout_ms)
+    tags: dict[str, dict[str, list[str]]] = {i: {} for i in nodes}
+    linked = fetch.edges_of(store, nodes, timeout_ms=timeout_ms)
+    others = {b if a in nodes else a for a, b, _ in linked}
+    kinds = {i: primary_label(n) for i, n in fetch.fetch_nodes(store, others).items()}
+    by_topic_name = {
+        o["name"]: o["id"] for o in fetch.list_names(store, "Topic", timeout_ms=timeout_ms)
+    }
+    for a, b, _ in sorted(linked):
+        for mine, other in ((a, b), (b, a)):
+            kind = kinds.get(other)
+            if mine in tags and kind in ("Topic", "Region", "Project"):
+                tags[mine].setdefault(kind.lower(), []).append(other)
+    for i, node in nodes.items():
+        for name in node.get("topics") or ():
+            topic = by_topic_name.get(str(name))
+            if topic:
+                tags[i].setdefault("topic", []).append(topic)
+    return {i: {k: sorted(set(v)) for k, v in t.items()} for i, t in tags.items()}
+
+
+def path_view(
+    store: GraphStore,
+    source: str,
+    target: str,
+    *,
+    role: str,
+    lang: str = "de",
+    max_hops: int = 4,
+    limit: int = 5,
+    timeout_ms: int | None = None,
+) -> dict[str, Any]:
+    """ "Wer kann mich vorstellen?": the shortest paths between two nodes (the ``/paths`` query)
+    drawn as one picture, every relationship among the path nodes, the first path highlighted
+    and the intermediaries of each path listed."""
+    from scaleup_graph.queries import daily
+
+    ends = fetch.fetch_nodes(store, [source, target], timeout_ms=timeout_ms)
+    if source not in ends or target not in ends:
+        raise refused("err_unknown_node", NotFound)
+    rows = daily.paths(store, role, source, target, max_hops=max_hops, limit=limit).rows
+    chains: list[list[str]] = []
+    for row in rows:
+        chain = [str(n.get(KEY)) for n in (row.get("path") or {}).get("nodes", [])]
+        if chain and chain not in chains:
+            chains.append(chain)
+    ids = {i for chain in chains for i in chain} | {source, target}
+    graph = Subgraph(fetch.fetch_nodes(store, ids, timeout_ms=timeout_ms))
+    graph = _closed(store, graph, timeout_ms)
+    nodes, picture = _paint(graph, role, lang, source)
+    edges = [
+        {**vis_edge(a, b, t, 1, lang), "id": f"{a}|{t}|{b}"} for a, b, t in sorted(graph.edges)
+    ]
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "focus": source,
+        "group": None,
+        "groupName": None,
+        "aggregated": False,
+        "total": len(nodes),
+        "shown": len(nodes),
+        "messages": [],
+        "metrics": _metric_names(graph),
+        "highlight": chains[0] if chains else [],
+        "paths": [
+            {
+                "nodes": [
+                    {"id": i, "caption": caption(graph.nodes[i], role, lang)}
+                    for i in chain
+                    if i in graph.nodes
+                ]
+            }
+            for chain in chains
+        ],
+        **_frame(picture),
     }

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field, StringConstraints
 
 from scaleup_graph.api.deps import StoreDep, audit, require_role
 from scaleup_graph.errors import NotFound
@@ -27,6 +28,8 @@ from scaleup_graph.visualisation import (
     expand,
     explorer_view,
     filter_options,
+    node_tags,
+    path_view,
     render_page,
     search,
 )
@@ -124,6 +127,9 @@ def explorer_view_route(
     ] = None,
     hops: Annotated[int, Query(description="1 to 3")] = 1,
     group: Annotated[str | None, Query(max_length=300, description="open one aggregate")] = None,
+    page: Annotated[
+        int, Query(ge=0, le=10_000, description="page of an opened group's members")
+    ] = 0,
     labels: Annotated[str | None, Query(description="comma-separated node labels")] = None,
     topic: Annotated[str | None, Query(max_length=300)] = None,
     region: Annotated[str | None, Query(max_length=300)] = None,
@@ -143,6 +149,7 @@ def explorer_view_route(
             hops=hops,
             filters=filters,
             group=group,
+            page=page,
             timeout_ms=_timeout(),
         )
 
@@ -154,14 +161,58 @@ def explorer_expand(
     store: StoreDep,
     principal: Viewer,
     id: Annotated[str, Query(max_length=300, description="node id")],
+    rel: Annotated[
+        str | None, Query(max_length=60, description="only over this relationship type")
+    ] = None,
+    direction: Annotated[
+        Literal["out", "in"] | None,
+        Query(description="only relationships leaving (out) or reaching (in) the node"),
+    ] = None,
     lang: Lang = "de",
 ) -> Any:
-    """The direct neighbours of a node (double-click in the page)."""
+    """The neighbours of a node, all or over one relationship type (the node's menu)."""
     return _answer(
         lang,
-        lambda: expand(store, id, role=principal.role, lang=lang, timeout_ms=_timeout()),
+        lambda: expand(
+            store,
+            id,
+            role=principal.role,
+            lang=lang,
+            rel=rel or None,
+            direction=direction,
+            timeout_ms=_timeout(),
+        ),
         principal,
         "explorer_expand",
+    )
+
+
+class TagRequest(BaseModel):
+    ids: list[Annotated[str, StringConstraints(max_length=300)]] = Field(max_length=20_000)
+
+
+@router.post(f"{API}/tags")
+def explorer_tags(store: StoreDep, principal: Viewer, body: TagRequest, lang: Lang = "de") -> Any:
+    """For each node id: the topics, regions and projects it is linked to (filter counts)."""
+    return _answer(lang, lambda: {"tags": node_tags(store, body.ids, timeout_ms=_timeout())})
+
+
+@router.get(f"{API}/path")
+def explorer_path(
+    store: StoreDep,
+    principal: Viewer,
+    source: Annotated[str, Query(max_length=300, description="node id")],
+    target: Annotated[str, Query(max_length=300, description="node id")],
+    lang: Lang = "de",
+) -> Any:
+    """ "Wer kann mich vorstellen?": the shortest paths (``/api/v1/paths``) as a picture."""
+    return _answer(
+        lang,
+        lambda: path_view(
+            store, source, target, role=principal.role, lang=lang, timeout_ms=_timeout()
+        ),
+        principal,
+        "explorer_path",
     )
 
 

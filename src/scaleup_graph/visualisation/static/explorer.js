@@ -1,9 +1,16 @@
 /* ScaleUp Graph network explorer.
  *
- * One page, two data sources: "live" asks the API (the key lives in sessionStorage only) and
- * "offline" reads the data embedded in an exported file. Everything from the data reaches the
- * DOM through textContent, never innerHTML, so names cannot inject markup. Positions come from
- * the server; the browser runs physics only on small views that have none.
+ * One page, two data sources: "live" asks the API (the key lives in sessionStorage only, never in
+ * the address) and "offline" reads the data embedded in an exported file. Everything from the
+ * data reaches the DOM through textContent, never innerHTML, so names cannot inject markup; no
+ * inline script or handler exists, so a strict Content-Security-Policy holds.
+ *
+ * The picture: positions, dot sizes and label sizes are planned on the server for the first fit
+ * (layout.py); the page computes its own fit (centred on the focus) and divides the planned CSS
+ * pixel sizes by it. The view lives in the address (focus, hops, lang, filters, colouring,
+ * sizing, expanded and hidden nodes, group and page), so Back/Forward, reload and a copied link
+ * all give the same picture. window.__explorer is the contract for embedding and tests
+ * (docs/explorer.md).
  */
 (function () {
   'use strict';
@@ -11,21 +18,38 @@
   const BOOT = JSON.parse(document.getElementById('boot').textContent);
   const $ = (id) => document.getElementById(id);
   const KEY_STORE = 'scaleup-api-key';
-  const LANG_STORE = 'scaleup-lang';
-  const PHYSICS_UP_TO = 300;
+  const DRAW_THRESHOLD = 10;
+  const MAX_VISIBLE = 30;
+  const EDGE_MARGIN = 16;
+  const GLYPH = 0.58;
+  const LINE = 1.22;
+  const PAD = 3;
+  const FADED = 'rgba(200, 205, 212, 0.35)';
+  const FADED_TEXT = 'rgba(120, 130, 140, 0.35)';
+  const DEFAULT_VIEW = { focus: null, hops: 1, group: null, page: 0, type: '', topic: '',
+    region: '', project: '', only: false, colour: 'label', size: '', open: [], hide: [] };
 
   const state = {
-    lang: sessionStorage.getItem(LANG_STORE) || BOOT.lang,
+    lang: BOOT.lang,
     role: null,
-    focus: null,
-    group: null,
-    view: null,
+    options: { topic: [], region: [], project: [] },
+    view: { ...DEFAULT_VIEW },
+    base: null,          // the server's answer for focus/hops/group/page
+    nodes: new Map(),    // id -> node as drawn (server fields + planned sizes)
+    edges: new Map(),    // id -> edge
+    scale: 1,
+    centre: { x: 0, y: 0 },
     selected: null,
-    colourBy: 'label',
-    sizeBy: '',
+    hovered: null,
+    matches: null,       // Set of ids matching the filters, or null without filters
+    faded: new Set(),
     message: null,
     note: 'loading',
+    historyIndex: 0,
+    historyTop: 0,
+    ready: false,
   };
+  const cache = { views: new Map(), expand: new Map(), tags: new Map() };
 
   // ---- texts ---------------------------------------------------------------------------------
 
@@ -39,20 +63,18 @@
   function applyTexts() {
     document.documentElement.lang = state.lang;
     document.title = t('title');
-    document.querySelectorAll('[data-t]').forEach((el) => {
-      if (el.id === 'canvas-note') return;
-      el.textContent = t(el.dataset.t);
+    document.querySelectorAll('[data-t]').forEach((e) => {
+      if (e.id === 'canvas-note') return;
+      e.textContent = t(e.dataset.t);
     });
-    document.querySelectorAll('[data-tp]').forEach((el) => { el.placeholder = t(el.dataset.tp); });
+    document.querySelectorAll('[data-tp]').forEach((e) => { e.placeholder = t(e.dataset.tp); });
+    document.querySelectorAll('[data-ta]').forEach((e) => { e.setAttribute('aria-label', t(e.dataset.ta)); });
     $('lang-btn').textContent = t('language');
-    fillLabelFilter();
-    fillOptions(state.options || {});
-    renderLegend();
+    renderRole();
     renderMessage();
     renderNote();
   }
 
-  /** A readable error: {key, values} from the server, or a fallback by HTTP status. */
   class UiError extends Error {
     constructor(key, values, status) {
       super(key);
@@ -62,20 +84,17 @@
     }
   }
 
-  function showMessage(key, values, kind, groupName) {
-    state.message = key || groupName
-      ? { key, values: values || {}, kind: kind || 'info', groupName } : null;
+  function showMessage(key, values, kind) {
+    state.message = key ? { key, values: values || {}, kind: kind || 'info' } : null;
     renderMessage();
   }
 
   function renderMessage() {
-    const el = $('message');
-    if (!state.message) { el.hidden = true; el.textContent = ''; return; }
-    el.hidden = false;
-    el.className = state.message.kind === 'error' ? 'error' : '';
-    const m = state.message;
-    const body = m.key ? t(m.key, m.values) : '';
-    el.textContent = m.groupName ? t('group') + ': ' + m.groupName + (body ? ' — ' + body : '') : body;
+    const box = $('message');
+    if (!state.message) { box.hidden = true; box.textContent = ''; return; }
+    box.hidden = false;
+    box.className = state.message.kind === 'error' ? 'error' : '';
+    box.textContent = state.message.text || t(state.message.key, state.message.values);
   }
 
   function setNote(key, values, isError) {
@@ -84,14 +103,12 @@
   }
 
   function renderNote() {
-    const el = $('canvas-note');
-    const empty = !nodesDS || nodesDS.length === 0;
-    if (!state.note || (!empty && !state.note.error)) { el.hidden = true; return; }
-    if (!empty && state.note.error) { el.hidden = true; return; }  // the banner says it
-    el.hidden = false;
-    el.className = state.note.error ? 'error' : '';
-    const note = typeof state.note === 'string' ? { key: state.note } : state.note;
-    el.textContent = t(note.key, note.values);
+    const box = $('canvas-note');
+    const empty = state.nodes.size === 0;
+    if (!state.note || !empty) { box.hidden = true; return; }
+    box.hidden = false;
+    box.className = state.note.error ? 'error' : '';
+    box.textContent = t(state.note.key, state.note.values);
   }
 
   function showError(err) {
@@ -99,6 +116,13 @@
     if (!(err instanceof UiError)) console.warn(err);
     showMessage(e.key, e.values, 'error');
     setNote(e.key, e.values, true);
+  }
+
+  function renderRole() {
+    const info = $('role-info');
+    if (!state.role) { info.textContent = BOOT.mode === 'offline' ? t('offline') : ''; return; }
+    info.textContent = (BOOT.mode === 'offline' ? t('offline') + ' · ' : '')
+      + t('access') + ': ' + t('role_' + state.role);
   }
 
   // ---- data sources --------------------------------------------------------------------------
@@ -115,32 +139,47 @@
     return new UiError('err_bad_request', { detail: String(status) }, status);
   }
 
+  async function request(url, options) {
+    let response;
+    const headers = { 'X-API-Key': sessionStorage.getItem(KEY_STORE) || '' };
+    if (options && options.body) headers['Content-Type'] = 'application/json';
+    try {
+      response = await fetch(url, { ...(options || {}), headers });
+    } catch (e) {
+      throw new UiError('err_network');
+    }
+    let body = null;
+    try { body = await response.json(); } catch (e) { body = null; }
+    if (!response.ok) {
+      const err = errorFrom(response.status, body);
+      if (response.status === 401) askKey(err.key);
+      throw err;
+    }
+    return body;
+  }
+
+  function apiUrl(path, params) {
+    const url = new URL(path, window.location.origin);
+    for (const [k, v] of Object.entries(params || {})) {
+      if (v !== null && v !== undefined && v !== '') url.searchParams.set(k, v);
+    }
+    return url;
+  }
+
   const live = {
-    async call(path, params) {
-      const url = new URL(BOOT.api + path, window.location.origin);
-      for (const [k, v] of Object.entries(params || {})) {
-        if (v !== null && v !== undefined && v !== '') url.searchParams.set(k, v);
-      }
-      let response;
-      try {
-        response = await fetch(url, { headers: { 'X-API-Key': sessionStorage.getItem(KEY_STORE) || '' } });
-      } catch (e) {
-        throw new UiError('err_network');
-      }
-      let body = null;
-      try { body = await response.json(); } catch (e) { body = null; }
-      if (!response.ok) {
-        const err = errorFrom(response.status, body);
-        if (response.status === 401) askKey(err.key);
-        throw err;
-      }
-      return body;
+    call(path, params) { return request(apiUrl(BOOT.api + path, { ...params, lang: state.lang })); },
+    config() { return this.call('/config', {}); },
+    view(p) { return this.call('/view', p); },
+    expand(id, rel, direction) { return this.call('/expand', { id, rel, direction }); },
+    details(id) { return this.call('/nodes/' + encodeURIComponent(id), {}); },
+    search(q) { return this.call('/search', { q }); },
+    tags(ids) { return request(apiUrl(BOOT.api + '/tags'), { method: 'POST', body: JSON.stringify({ ids }) }); },
+    paths(source, target) { return request(apiUrl('/api/v1/paths', { source, target, max_hops: 4, limit: 5 })); },
+    pathView(source, target) { return this.call('/path', { source, target }); },
+    listViews() { return request(apiUrl('/api/v1/views')); },
+    saveView(name, params) {
+      return request(apiUrl('/api/v1/views'), { method: 'POST', body: JSON.stringify({ name, params }) });
     },
-    config() { return this.call('/config', { lang: state.lang }); },
-    view(p) { return this.call('/view', { ...p, lang: state.lang }); },
-    expand(id) { return this.call('/expand', { id, lang: state.lang }); },
-    details(id) { return this.call('/nodes/' + encodeURIComponent(id), { lang: state.lang }); },
-    search(q) { return this.call('/search', { q, lang: state.lang }); },
   };
 
   function fold(s) {
@@ -154,112 +193,223 @@
     async config() { return { role: this.data.role, options: this.data.options }; },
     neighbours(id) {
       const d = this.data.details[id];
-      return d ? d.links.filter((l) => this.data.nodes[l.id]) : [];
+      const out = [];
+      if (!d) return out;
+      for (const s of d.sections) for (const item of s.items) {
+        if (this.data.nodes[item.id]) out.push({ id: item.id, rel: s.rel, direction: s.direction });
+      }
+      return out;
     },
-    async view(p) {
-      const data = this.data;
-      const filtered = p.labels || p.topic || p.region || p.project;
-      if (p.group && !data.views[p.group]) throw new UiError('err_unknown_group', {}, 404);
-      if (p.focus && !data.nodes[p.focus]) throw new UiError('err_unknown_node', { id: p.focus }, 404);
-      const hops = Number(p.hops || 1);
-      if (!(hops >= 1 && hops <= BOOT.maxHops)) throw new UiError('err_hops', { max: BOOT.maxHops }, 422);
-      const exportFocus = p.focus === data.focus && hops === data.hops;
-      if (!filtered && (!p.focus || exportFocus)) {
-        return JSON.parse(JSON.stringify(data.views[p.group || '']));
-      }
-      let ids;
-      const rings = {};
-      if (p.focus) {
-        rings[p.focus] = 0;
-        let frontier = [p.focus];
-        for (let hop = 1; hop <= hops && frontier.length; hop++) {
-          const next = [];
-          for (const id of frontier) {
-            for (const link of this.neighbours(id)) {
-              if (!(link.id in rings)) { rings[link.id] = hop; next.push(link.id); }
-            }
-          }
-          frontier = next;
-        }
-        ids = Object.keys(rings);
-      } else {
-        ids = Object.keys(data.nodes).filter((id) => !p.group || data.nodes[id].group === p.group);
-      }
-      if (p.labels) ids = ids.filter((id) => id === p.focus || data.nodes[id].type === p.labels);
-      for (const key of ['topic', 'region', 'project']) {
-        const value = p[key];
-        if (!value) continue;
-        if (!data.nodes[value]) throw new UiError('err_unknown_node', { id: value }, 404);
-        ids = ids.filter((id) => id === p.focus || id === value
-          || this.neighbours(id).some((l) => l.id === value));
-      }
-      if (!ids.some((id) => id !== p.focus)) throw new UiError('err_filter_empty', {}, 404);
-      const messages = [];
-      if (ids.length > BOOT.aggregateAbove) {
-        const degree = (id) => (data.details[id] || { linkCount: 0 }).linkCount;
-        messages.push({ key: 'truncated', values: { shown: BOOT.aggregateAbove, total: ids.length } });
-        ids = ids.sort((a, b) => degree(b) - degree(a)).slice(0, BOOT.aggregateAbove);
-        if (p.focus && !ids.includes(p.focus)) ids.push(p.focus);
-      }
+    edgesAmong(ids) {
       const keep = new Set(ids);
-      const nodes = ids.map((id) => ({ ...data.nodes[id] }));
-      if (p.focus) ringLayout(nodes, rings);
       const edges = [];
       for (const id of ids) {
         for (const link of this.neighbours(id)) {
           if (link.direction === 'out' && keep.has(link.id)) {
             edges.push({ id: id + '|' + link.rel + '|' + link.id, from: id, to: link.id,
-              type: link.rel, title: link.rel });
+              type: link.rel, caption: relCaption(link.rel) });
           }
         }
       }
-      const metrics = [...new Set(nodes.flatMap((n) => Object.keys(n.metrics || {})))].sort();
-      return { nodes, edges, focus: p.focus || null, group: p.group || null, aggregated: false,
-        total: ids.length, shown: ids.length, messages, metrics };
+      return edges;
     },
-    async expand(id) {
-      if (!this.data.nodes[id]) throw new UiError('err_unknown_node', { id }, 404);
-      const links = this.neighbours(id);
-      return {
-        focus: id,
-        nodes: links.map((l) => ({ ...this.data.nodes[l.id] })),
-        edges: links.map((l) => {
-          const [a, b] = l.direction === 'out' ? [id, l.id] : [l.id, id];
-          return { id: a + '|' + l.rel + '|' + b, from: a, to: b, type: l.rel, title: l.rel };
-        }),
-        messages: [],
-      };
+    async view(p) {
+      const data = this.data;
+      if (p.group && !data.views[p.group]) throw new UiError('err_unknown_group', {}, 404);
+      if (p.focus && !data.nodes[p.focus]) throw new UiError('err_unknown_node', {}, 404);
+      const hops = Number(p.hops || 1);
+      if (!(hops >= 1 && hops <= BOOT.maxHops)) throw new UiError('err_hops', { max: BOOT.maxHops }, 422);
+      const exported = (p.focus || null) === (data.focus || null) && (!p.focus || hops === data.hops);
+      if (p.group || exported) return JSON.parse(JSON.stringify(data.views[p.group || '']));
+      const rings = { [p.focus]: 0 };
+      let frontier = [p.focus];
+      for (let hop = 1; hop <= hops && frontier.length; hop++) {
+        const next = [];
+        for (const id of frontier) {
+          for (const link of this.neighbours(id)) {
+            if (!(link.id in rings)) { rings[link.id] = hop; next.push(link.id); }
+          }
+        }
+        frontier = next;
+      }
+      let ids = Object.keys(rings);
+      const messages = [];
+      if (ids.length > BOOT.aggregateAbove) {
+        messages.push({ key: 'truncated', values: { shown: BOOT.aggregateAbove, total: ids.length } });
+        ids = ids.sort((a, b) => rings[a] - rings[b]).slice(0, BOOT.aggregateAbove);
+      }
+      const nodes = ids.map((id) => ({ ...data.nodes[id], ring: rings[id] }));
+      const edges = this.edgesAmong(ids);
+      planRadial(nodes, edges, p.focus);
+      return { nodes, edges, focus: p.focus, group: null, aggregated: false, planned: true,
+        total: ids.length, shown: ids.length, messages, metrics: data.metrics || [] };
+    },
+    async expand(id, rel, direction) {
+      const links = this.neighbours(id).filter((l) => (!rel || l.rel === rel)
+        && (!direction || l.direction === direction));
+      const ids = [...new Set(links.map((l) => l.id))];
+      const edges = [];
+      for (const other of ids) {
+        for (const link of this.neighbours(other)) {
+          const [a, b] = link.direction === 'out' ? [other, link.id] : [link.id, other];
+          edges.push({ id: a + '|' + link.rel + '|' + b, from: a, to: b, type: link.rel,
+            caption: relCaption(link.rel) });
+        }
+      }
+      return { focus: id, nodes: ids.map((i) => ({ ...this.data.nodes[i] })), edges, messages: [] };
     },
     async details(id) {
       const d = this.data.details[id];
-      if (!d) throw new UiError('err_unknown_node', { id }, 404);
+      if (!d) throw new UiError('err_unknown_node', {}, 404);
       return d;
     },
     async search(q) {
       const needle = fold(q);
       if (!needle) return [];
-      const hits = Object.values(this.data.nodes).filter((n) => fold(n.label).includes(needle));
-      hits.sort((a, b) => (fold(a.label).startsWith(needle) ? 0 : 1) - (fold(b.label).startsWith(needle) ? 0 : 1)
-        || a.label.length - b.label.length);
-      return hits.slice(0, 10).map((n) => ({ id: n.id, label: n.label, type: n.type, typeName: n.typeName }));
+      const hits = Object.values(this.data.nodes).filter((n) => fold(n.name).includes(needle));
+      hits.sort((a, b) => (fold(a.name).startsWith(needle) ? 0 : 1) - (fold(b.name).startsWith(needle) ? 0 : 1)
+        || a.name.length - b.name.length);
+      return hits.slice(0, 10).map((n) => ({ id: n.id, label: n.name, type: n.type, typeName: n.typeName }));
     },
+    async tags(ids) {
+      const out = {};
+      for (const id of ids) out[id] = (this.data.tags || {})[id] || {};
+      return { tags: out };
+    },
+    async paths() { throw new UiError('path_offline'); },
+    async pathView() { throw new UiError('path_offline'); },
+    async listViews() { return { views: [] }; },
+    async saveView() { throw new UiError('path_offline'); },
   };
 
-  /** Focus in the middle, each hop on its own ring: for ego views built in the browser. */
-  function ringLayout(nodes, rings) {
-    const byRing = {};
-    for (const n of nodes) (byRing[rings[n.id] || 0] = byRing[rings[n.id] || 0] || []).push(n);
-    for (const [ring, list] of Object.entries(byRing)) {
-      const radius = Number(ring) * Math.max(160, list.length * 9);
-      list.forEach((n, i) => {
-        const angle = (2 * Math.PI * i) / list.length;
-        n.x = Math.round(radius * Math.cos(angle));
-        n.y = Math.round(radius * Math.sin(angle));
-      });
-    }
+  function relCaption(type) {
+    const words = (BOOT.relWords || {})[state.lang] || {};
+    return words[type] || type;
   }
 
   const source = BOOT.mode === 'offline' ? offline : live;
+
+  // ---- planning in the page: rings for offline ego views and expanded nodes ------------------
+
+  function labelBox(label, fontPx) {
+    const rows = String(label || '').split('\n');
+    const width = Math.max(...rows.map((r) => r.length)) * GLYPH * fontPx + 4;
+    return { w: width, h: rows.length * LINE * fontPx + 2 };
+  }
+
+  /** Radial positions and planned sizes, as layout.py makes them, for views built here. */
+  function planRadial(nodes, edges, focus) {
+    const byRing = {};
+    const adj = {};
+    for (const e of edges) {
+      (adj[e.from] = adj[e.from] || []).push(e.to);
+      (adj[e.to] = adj[e.to] || []).push(e.from);
+    }
+    for (const n of nodes) (byRing[n.ring || 0] = byRing[n.ring || 0] || []).push(n);
+    const angle = {};
+    let radius = 0;
+    for (const ring of Object.keys(byRing).map(Number).sort((a, b) => a - b)) {
+      const list = byRing[ring];
+      if (ring === 0) {
+        for (const n of list) { n.x = 0; n.y = 0; angle[n.id] = 0; }
+        continue;
+      }
+      const want = {};
+      for (const n of list) {
+        const inner = (adj[n.id] || []).filter((m) => m in angle);
+        want[n.id] = inner.length ? (Math.atan2(inner.reduce((s, m) => s + Math.sin(angle[m]), 0),
+          inner.reduce((s, m) => s + Math.cos(angle[m]), 0)) + 2 * Math.PI) % (2 * Math.PI) : 0;
+      }
+      if (ring === 1) list.sort((a, b) => (a.type > b.type ? 1 : a.type < b.type ? -1 : 0) || (a.id > b.id ? 1 : -1));
+      else list.sort((a, b) => want[a.id] - want[b.id]);
+      radius = Math.max(radius + (ring === 1 ? 190 : 170), list.length * 34 / (2 * Math.PI));
+      list.forEach((n, i) => {
+        const a = -Math.PI / 2 + (2 * Math.PI * i) / list.length;
+        const r = radius * (list.length < 24 || i % 2 === 0 ? 1 : 1.16);
+        angle[n.id] = a;
+        n.x = r * Math.cos(a);
+        n.y = r * Math.sin(a);
+      });
+    }
+    for (const n of nodes) {
+      const ring = n.ring || 0;
+      n.sizePx = ring === 0 ? 16 : ring === 1 ? 10 : 7;
+      n.fontPx = ring === 0 ? 15 : ring === 1 ? 13 : 7;
+      n.labelled = ring <= 1;
+    }
+    const fixed = nodes.find((n) => n.id === focus);
+    for (let round = 0; round < 6; round++) {
+      const s = fitScale(nodes, { x: 0, y: 0 }, canvasSize());
+      if (!separate(nodes, s, fixed)) break;
+    }
+  }
+
+  function boxesPx(n) {
+    const size = n.sizePx || 8;
+    const shown = n.labelled;
+    const box = labelBox(n.label, n.fontPx || 12);
+    return {
+      halfW: (shown ? Math.max(size, box.w / 2) : size) + PAD,
+      top: size + PAD,
+      bottom: size + (shown ? box.h + 2 : 0) + PAD,
+    };
+  }
+
+  /** Push overlapping boxes apart (canvas units at scale s); true if anything moved. */
+  function separate(nodes, s, fixed) {
+    const boxes = nodes.map((n) => boxesPx(n));
+    let moved = false;
+    for (let round = 0; round < 200; round++) {
+      let any = false;
+      for (let i = 0; i < nodes.length; i++) {
+        for (let j = i + 1; j < nodes.length; j++) {
+          const a = nodes[i];
+          const b = nodes[j];
+          const ba = boxes[i];
+          const bb = boxes[j];
+          const dx = a.x - b.x;
+          const ay = a.y + (ba.bottom - ba.top) / 2 / s;
+          const by = b.y + (bb.bottom - bb.top) / 2 / s;
+          const dy = ay - by;
+          const ox = (ba.halfW + bb.halfW) / s - Math.abs(dx);
+          const oy = ((ba.top + ba.bottom) / 2 + (bb.top + bb.bottom) / 2) / s - Math.abs(dy);
+          if (ox <= 0 || oy <= 0) continue;
+          any = true;
+          const alongX = ox <= oy;
+          const push = (alongX ? ox : oy) / 2 + 0.5;
+          const sign = (alongX ? dx : dy) === 0 ? (i < j ? -1 : 1) : Math.sign(alongX ? dx : dy);
+          const ma = a === fixed ? 0 : b === fixed ? 2 : 1;
+          const mb = b === fixed ? 0 : a === fixed ? 2 : 1;
+          if (alongX) { a.x += sign * push * ma; b.x -= sign * push * mb; } else { a.y += sign * push * ma; b.y -= sign * push * mb; }
+        }
+      }
+      if (!any) break;
+      moved = true;
+    }
+    return moved;
+  }
+
+  function canvasSize() {
+    const box = $('canvas').getBoundingClientRect();
+    return { w: box.width || 1080, h: box.height || 760 };
+  }
+
+  /** The largest scale at which every planned box lies inside the canvas, centred on centre. */
+  function fitScale(nodes, centre, size) {
+    const halfW = size.w / 2 - EDGE_MARGIN;
+    const halfH = size.h / 2 - EDGE_MARGIN;
+    let s = 1.3;
+    for (const n of nodes) {
+      const b = boxesPx(n);
+      const dx = Math.abs(n.x - centre.x);
+      const up = centre.y - n.y;
+      const down = n.y - centre.y;
+      if (dx > 1e-9) s = Math.min(s, (halfW - b.halfW) / dx);
+      if (up > 1e-9) s = Math.min(s, (halfH - b.top) / up);
+      if (down > 1e-9) s = Math.min(s, (halfH - b.bottom) / down);
+    }
+    return Math.max(s, 0.02);
+  }
 
   // ---- the network ---------------------------------------------------------------------------
 
@@ -268,31 +418,64 @@
   let edgesDS = null;
 
   function tip(text) {
-    const el = document.createElement('div');
-    el.className = 'tip';
-    el.textContent = text || '';
-    return el;
+    const e = document.createElement('div');
+    e.className = 'tip';
+    e.textContent = text || '';
+    return e;
+  }
+
+  function colourOf(n) {
+    if (state.view.colour === 'community' && !n.aggregate) return n.communityColour || '#c8ccd0';
+    return n.colour;
+  }
+
+  function sizeFactor(n) {
+    const metric = state.view.size;
+    if (!metric || n.aggregate) return 1;
+    const values = [...state.nodes.values()].map((m) => (m.metrics || {})[metric]).filter((v) => v !== undefined);
+    const max = Math.max(...values, 0);
+    const v = (n.metrics || {})[metric];
+    if (v === undefined || max <= 0) return 0.6;
+    return 0.6 + 1.4 * Math.sqrt(v / max);
   }
 
   function styled(n) {
-    let colour = n.colour;
-    if (state.colourBy === 'community' && !n.aggregate) colour = n.communityColour || '#c8ccd0';
-    const out = {
-      id: n.id, label: n.label, shape: n.shape || 'dot', title: tip(n.title),
-      color: { background: colour, border: '#3b4b5b', highlight: { background: colour, border: '#000' } },
-      borderWidth: n.id === state.focus ? 4 : 1,
-      raw: n,
+    const s = state.scale;
+    const faded = state.faded.has(n.id);
+    const colour = faded ? FADED : colourOf(n);
+    const focus = n.id === state.view.focus;
+    const selected = n.id === state.selected;
+    return {
+      id: n.id,
+      label: n.label,
+      x: n.x,
+      y: n.y,
+      shape: n.shape || 'dot',
+      size: (n.sizePx || 8) * sizeFactor(n) / s,
+      title: tip(n.title),
+      color: { background: colour, border: faded ? FADED : (focus || selected ? '#111' : '#2d3a47'),
+        highlight: { background: colour, border: '#000' }, hover: { background: colour, border: '#000' } },
+      borderWidth: focus ? 3 : selected ? 3 : 1,
+      font: { size: (n.fontPx || 12) / s, color: faded ? FADED_TEXT : '#14202b',
+        strokeWidth: 3 / s, strokeColor: 'rgba(255,255,255,0.92)',
+        bold: focus ? { color: '#000' } : undefined, face: 'system-ui, "Segoe UI", Roboto, Arial, sans-serif' },
+      fixed: true,
     };
-    if (n.shape === 'text') out.font = { color: '#2b5d8a' };
-    if (n.x !== undefined) { out.x = n.x; out.y = n.y; }
-    if (n.aggregate) out.value = n.count;
-    else if (state.sizeBy && n.metrics && n.metrics[state.sizeBy] !== undefined) out.value = n.metrics[state.sizeBy];
-    else if (state.sizeBy) out.value = 0;
-    return out;
   }
 
   function edgeStyled(e) {
-    return { ...e, title: tip(e.title), arrows: e.type ? 'to' : undefined };
+    const faded = state.faded.has(e.from) || state.faded.has(e.to);
+    const a = state.nodes.get(e.from);
+    const b = state.nodes.get(e.to);
+    const text = (a ? a.name : e.from) + ' — ' + (e.caption || '') + ' → ' + (b ? b.name : e.to);
+    return {
+      id: e.id, from: e.from, to: e.to,
+      title: tip(e.count ? (e.caption || '') : text),
+      width: (e.width || 1) / Math.max(state.scale, 0.3),
+      color: { color: faded ? 'rgba(190,196,204,0.25)' : '#8795a3', highlight: '#1d2733', hover: '#1d2733' },
+      arrows: e.type ? { to: { enabled: true, scaleFactor: 0.5 } } : undefined,
+      font: { size: 12 / state.scale, color: '#1d2733', strokeWidth: 3 / state.scale, strokeColor: '#fff' },
+    };
   }
 
   function ensureNetwork() {
@@ -302,116 +485,373 @@
     network = new vis.Network($('canvas'), { nodes: nodesDS, edges: edgesDS }, {
       autoResize: true,
       physics: { enabled: false },
-      layout: { improvedLayout: false },
-      interaction: { hover: true, tooltipDelay: 120, multiselect: false },
-      nodes: { size: 14, font: { size: 12 }, scaling: { min: 8, max: 46 } },
-      edges: { smooth: false, color: { color: '#a3adb8', highlight: '#1d2733' },
-        font: { size: 10, color: '#4b5563', strokeWidth: 2 }, arrows: { to: { scaleFactor: 0.4 } } },
+      layout: { improvedLayout: false, randomSeed: 7 },
+      interaction: { hover: true, tooltipDelay: 150, multiselect: false, hideEdgesOnDrag: false },
+      nodes: { scaling: { label: { enabled: false, drawThreshold: DRAW_THRESHOLD, maxVisible: MAX_VISIBLE } },
+        labelHighlightBold: false },
+      edges: { smooth: false, selectionWidth: 1, hoverWidth: 1 },
     });
-    window.__explorer.network = network;
+    X.network = network;
     network.on('afterDrawing', () => {
-      window.__explorer.frames += 1;
-      if (!window.__explorer.firstFrame && nodesDS.length) window.__explorer.firstFrame = performance.now();
+      X.frames += 1;
+      if (!X.firstFrame && nodesDS.length) X.firstFrame = performance.now();
     });
     network.on('click', (params) => {
-      if (!params.nodes.length) return;
-      const node = nodesDS.get(params.nodes[0]);
-      if (node && node.raw.aggregate) openGroup(node.raw.group);
-      else if (node) showDetails(node.id);
+      hideMenu();
+      if (!params.nodes.length) { if (state.selected) select(null); return; }
+      const node = state.nodes.get(params.nodes[0]);
+      if (node && node.aggregate) openGroup(node.group);
+      else if (node) select(node.id);
     });
     network.on('doubleClick', (params) => {
       if (!params.nodes.length) return;
-      const node = nodesDS.get(params.nodes[0]);
-      if (node && !node.raw.aggregate) expandNode(node.id);
+      const node = state.nodes.get(params.nodes[0]);
+      if (node && !node.aggregate) focusOn(node.id);
+    });
+    network.on('oncontext', (params) => {
+      params.event.preventDefault();
+      const id = network.getNodeAt(params.pointer.DOM);
+      if (!id || !state.nodes.has(id) || state.nodes.get(id).aggregate) return;
+      select(id);
+      showMenu(id, params.pointer.DOM);
+    });
+    network.on('hoverNode', (params) => { state.hovered = params.node; refade(); });
+    network.on('blurNode', () => { state.hovered = null; refade(); });
+    network.on('hoverEdge', (params) => {
+      const e = state.edges.get(params.edge);
+      if (e && e.caption && edgesDS.get(params.edge)) edgesDS.update({ id: params.edge, label: e.caption });
+    });
+    network.on('blurEdge', (params) => {
+      if (edgesDS.get(params.edge)) edgesDS.update({ id: params.edge, label: ' ' });
     });
   }
 
-  function draw(view) {
+  /** Fade everything but the hovered or selected node and its neighbours (or the filter). */
+  function fadeSet() {
+    const keep = state.hovered || state.selected;
+    if (keep && state.nodes.has(keep)) {
+      const near = new Set([keep]);
+      for (const e of state.edges.values()) {
+        if (e.from === keep) near.add(e.to);
+        if (e.to === keep) near.add(e.from);
+      }
+      return new Set([...state.nodes.keys()].filter((id) => !near.has(id)));
+    }
+    if (state.matches && state.matches.size) {
+      return new Set([...state.nodes.keys()].filter((id) => !state.matches.has(id)));
+    }
+    return new Set();
+  }
+
+  function refade() {
+    const next = fadeSet();
+    const changed = [];
+    for (const id of state.nodes.keys()) {
+      if (next.has(id) !== state.faded.has(id)) changed.push(id);
+    }
+    state.faded = next;
+    if (!changed.length || !nodesDS) return;
+    const touched = new Set(changed);
+    nodesDS.update(changed.map((id) => styled(state.nodes.get(id))));
+    edgesDS.update([...state.edges.values()].filter((e) => touched.has(e.from) || touched.has(e.to)).map(edgeStyled));
+  }
+
+  /** Which shown ids a picture keeps: "nur Treffer" drops the rest, hidden nodes go. */
+  function visibleIds() {
+    const hidden = new Set(state.view.hide);
+    const ids = [...state.nodes.keys()].filter((id) => !hidden.has(id));
+    if (state.view.only && state.matches && state.matches.size) {
+      return ids.filter((id) => state.matches.has(id) || id === state.view.focus);
+    }
+    return ids;
+  }
+
+  function draw() {
     ensureNetwork();
-    state.view = view;
-    window.__explorer.firstFrame = 0;
+    const ids = new Set(visibleIds());
+    const nodes = [...state.nodes.values()].filter((n) => ids.has(n.id));
+    const focus = state.nodes.get(state.view.focus) || (state.base && state.nodes.get(state.base.focus));
+    state.centre = focus ? { x: focus.x, y: focus.y }
+      : (state.base && state.base.centre ? { x: state.base.centre[0], y: state.base.centre[1] } : { x: 0, y: 0 });
+    if (!focus && nodes.length) {
+      const xs = nodes.map((n) => n.x);
+      const ys = nodes.map((n) => n.y);
+      state.centre = { x: (Math.max(...xs) + Math.min(...xs)) / 2, y: (Math.max(...ys) + Math.min(...ys)) / 2 };
+    }
+    state.scale = nodes.length ? fitScale(nodes, state.centre, canvasSize()) : 1;
+    state.faded = fadeSet();
+    X.firstFrame = 0;
     nodesDS.clear();
     edgesDS.clear();
-    const placed = view.nodes.every((n) => n.x !== undefined);
-    nodesDS.add(view.nodes.map(styled));
-    edgesDS.add(view.edges.map(edgeStyled));
-    if (!placed && view.nodes.length <= PHYSICS_UP_TO) {
-      network.setOptions({ physics: { enabled: true, stabilization: { iterations: 200 } } });
-      network.once('stabilizationIterationsDone', () => network.setOptions({ physics: { enabled: false } }));
-    } else {
-      network.setOptions({ physics: { enabled: false } });
-    }
-    network.fit({ animation: false });
-    fillMetrics(view.metrics || []);
+    nodesDS.add(nodes.map(styled));
+    edgesDS.add([...state.edges.values()].filter((e) => ids.has(e.from) && ids.has(e.to)).map(edgeStyled));
+    network.moveTo({ position: state.centre, scale: state.scale, animation: false });
+    $('canvas').dataset.nodes = String(nodes.length);
     renderLegend();
-    const first = (view.messages || [])[0];
-    if (first || view.groupName) {
-      showMessage(first ? first.key : null, first ? first.values : {}, 'info', view.groupName);
-    } else {
-      showMessage(null);
-    }
-    setNote(view.nodes.length ? null : 'empty_graph');
-    $('canvas').dataset.nodes = String(view.nodes.length);
+    setNote(nodes.length ? null : 'empty_graph');
   }
 
-  function restyle() {
-    if (!nodesDS) return;
-    nodesDS.update(nodesDS.get().map((n) => styled(n.raw)));
-    renderLegend();
+  // ---- the view: address, loading, expanding -------------------------------------------------
+
+  function paramsOf(view) {
+    const p = new URLSearchParams();
+    if (view.focus) p.set('focus', view.focus);
+    if (view.focus || view.hops !== 1) p.set('hops', String(view.hops));
+    p.set('lang', state.lang);
+    if (view.group) p.set('group', view.group);
+    if (view.page) p.set('page', String(view.page));
+    for (const k of ['type', 'topic', 'region', 'project']) if (view[k]) p.set(k, view[k]);
+    if (view.only) p.set('only', '1');
+    if (view.colour !== 'label') p.set('colour', view.colour);
+    if (view.size) p.set('size', view.size);
+    if (view.open.length) p.set('open', view.open.join(','));
+    if (view.hide.length) p.set('hide', view.hide.join(','));
+    return p;
   }
 
-  function viewParams() {
+  function viewFromParams(p) {
+    const list = (k) => (p.get(k) || '').split(',').filter(Boolean);
+    const hops = Number(p.get('hops') || 1);
     return {
-      focus: state.focus, hops: $('hops').value, group: state.group,
-      labels: $('f-label').value, topic: $('f-topic').value,
-      region: $('f-region').value, project: $('f-project').value,
+      focus: p.get('focus') || null,
+      hops: hops >= 1 && hops <= BOOT.maxHops ? hops : 1,
+      group: p.get('group') || null,
+      page: Math.max(0, Number(p.get('page') || 0) || 0),
+      type: p.get('type') || '', topic: p.get('topic') || '', region: p.get('region') || '',
+      project: p.get('project') || '', only: p.get('only') === '1',
+      colour: p.get('colour') === 'community' ? 'community' : 'label',
+      size: p.get('size') || '', open: list('open'), hide: list('hide'),
     };
   }
 
-  async function loadView() {
+  function addressOf(view) {
+    if (BOOT.mode === 'offline') return window.location.pathname + '#' + paramsOf(view).toString();
+    return window.location.pathname + '?' + paramsOf(view).toString();
+  }
+
+  function currentParams() {
+    if (BOOT.mode === 'offline') return new URLSearchParams(window.location.hash.slice(1));
+    return new URLSearchParams(window.location.search);
+  }
+
+  /** Go to a view: a new entry in the browser's history (Back returns), then draw it. */
+  async function go(change, replace) {
+    const view = { ...state.view, ...change };
+    const address = addressOf(view);
+    if (replace) {
+      history.replaceState({ idx: state.historyIndex }, '', address);
+    } else {
+      state.historyIndex += 1;
+      state.historyTop = state.historyIndex;
+      history.pushState({ idx: state.historyIndex }, '', address);
+    }
+    await show(view);
+  }
+
+  function baseKey(v) { return [v.focus, v.focus ? v.hops : 1, v.group, v.page, state.lang].join('|'); }
+
+  async function loadBase(view) {
+    const key = baseKey(view);
+    if (!cache.views.has(key)) {
+      const p = { focus: view.focus, hops: view.hops, group: view.group, page: view.page || '' };
+      const path = /^path:(.+)>(.+)$/.exec(view.focus || '');
+      const answer = path ? source.pathView(path[1], path[2]) : source.view(p);
+      cache.views.set(key, answer.catch((err) => { cache.views.delete(key); throw err; }));
+    }
+    return cache.views.get(key);
+  }
+
+  async function loadExpand(id, rel, direction) {
+    const key = [id, rel || '', direction || '', state.lang].join('|');
+    if (!cache.expand.has(key)) {
+      cache.expand.set(key, source.expand(id, rel, direction).catch((err) => { cache.expand.delete(key); throw err; }));
+    }
+    return cache.expand.get(key);
+  }
+
+  /** Draw ``view``: its base from the server, expansions added around their nodes. */
+  async function show(view) {
     $('canvas').dataset.state = 'loading';
     try {
-      draw(await source.view(viewParams()));
+      const base = await loadBase(view);
+      const nodes = new Map();
+      const edges = new Map();
+      for (const n of base.nodes) nodes.set(n.id, { ...n });
+      for (const e of base.edges) edges.set(e.id, e);
+      const extra = [];
+      for (const item of view.open) {
+        const [id, rel, direction] = item.split(':');
+        if (!nodes.has(id)) continue;
+        const data = await loadExpand(id, rel, direction);
+        const fresh = data.nodes.filter((n) => !nodes.has(n.id));
+        placeAround(nodes.get(id), fresh, nodes);
+        for (const n of fresh) { nodes.set(n.id, n); extra.push(n); }
+        for (const e of data.edges) if (nodes.has(e.from) && nodes.has(e.to)) edges.set(e.id, e);
+        if (data.messages && data.messages[0]) showMessage(data.messages[0].key, data.messages[0].values);
+      }
+      if (extra.length) {
+        const all = [...nodes.values()];
+        const focus = view.focus ? nodes.get(view.focus) : null;
+        const s = fitScale(all, focus ? { x: focus.x, y: focus.y } : { x: 0, y: 0 }, canvasSize());
+        separate(all, s, focus);
+      }
+      state.view = view;
+      state.base = base;
+      state.nodes = nodes;
+      state.edges = edges;
+      if (state.selected && !nodes.has(state.selected)) state.selected = null;
+      syncControls();
+      await applyFilters();
+      draw();
+      const first = (base.messages || [])[0];
+      if (!state.matchMessage) {
+        if (first) showMessage(first.key, first.values, 'info');
+        else showMessage(null);
+      }
+      renderPager(base);
+      if (base.paths) renderPaths(base);
       $('canvas').dataset.state = 'ready';
+      $('canvas').dataset.focus = view.focus || '';
+      updateHistoryButtons();
+      if (!state.ready) { state.ready = true; document.dispatchEvent(new CustomEvent('explorer:ready')); }
+      if (view.focus && state.detailsFor !== view.focus && !state.selected) showDetails(view.focus);
     } catch (err) {
       showError(err);
       $('canvas').dataset.state = 'error';
     }
   }
 
-  function selectNode(id) {
-    state.focus = id;
-    state.group = null;
-    $('hits').hidden = true;
-    loadView();
+  /** New neighbours of ``centre`` on a ring just outside it, facing away from the middle. */
+  function placeAround(centre, fresh, nodes) {
+    if (!fresh.length) return;
+    const away = Math.atan2(centre.y - state.centre.y, centre.x - state.centre.x);
+    const spread = fresh.length > 8 ? 2 * Math.PI : Math.PI;
+    const radius = 120 + fresh.length * 6;
+    fresh.forEach((n, i) => {
+      const a = away - spread / 2 + spread * (i + 0.5) / fresh.length;
+      n.x = centre.x + radius * Math.cos(a) / Math.max(state.scale, 0.2);
+      n.y = centre.y + radius * Math.sin(a) / Math.max(state.scale, 0.2);
+      n.sizePx = 8;
+      n.fontPx = 12;
+      n.labelled = true;
+      n.ring = (centre.ring || 0) + 1;
+    });
+    return nodes;
+  }
+
+  function focusOn(id) {
+    state.selected = null;
+    go({ focus: id, group: null, page: 0, open: [], hide: [] });
     showDetails(id);
   }
 
-  function openGroup(group) {
-    state.group = group;
-    loadView();
+  function select(id) {
+    state.selected = id;
+    refade();
+    if (nodesDS) nodesDS.update([...state.nodes.values()].filter((n) => nodesDS.get(n.id)).map(styled));
+    if (id) showDetails(id);
+    document.dispatchEvent(new CustomEvent('explorer:select', {
+      detail: { id, label: id && state.nodes.has(id) ? state.nodes.get(id).name : null },
+    }));
   }
 
-  async function expandNode(id) {
-    try {
-      const data = await source.expand(id);
-      const centre = network.getPositions([id])[id] || { x: 0, y: 0 };
-      const fresh = data.nodes.filter((n) => !nodesDS.get(n.id));
-      fresh.forEach((n, i) => {
-        const angle = (2 * Math.PI * i) / Math.max(fresh.length, 1);
-        const radius = 120 + fresh.length * 4;
-        n.x = Math.round(centre.x + radius * Math.cos(angle));
-        n.y = Math.round(centre.y + radius * Math.sin(angle));
-      });
-      nodesDS.add(fresh.map(styled));
-      edgesDS.update(data.edges.filter((e) => nodesDS.get(e.from) && nodesDS.get(e.to)).map(edgeStyled));
-      const first = (data.messages || [])[0];
-      if (first) showMessage(first.key, first.values, 'info');
-      else showMessage(fresh.length ? 'expanded' : 'nothing_to_expand', { n: fresh.length }, 'info');
-      $('canvas').dataset.nodes = String(nodesDS.length);
-    } catch (err) {
-      showError(err);
+  function openGroup(group) {
+    go({ group, page: 0, open: [], hide: [] });
+  }
+
+  function expand(id, rel, direction) {
+    const item = [id, rel || '', direction || ''].join(':').replace(/:+$/, '');
+    if (state.view.open.includes(item)) return;
+    go({ open: [...state.view.open, item] });
+  }
+
+  function hideNode(id) {
+    if (id === state.view.focus) return;
+    if (state.selected === id) state.selected = null;
+    go({ hide: [...state.view.hide, id] });
+  }
+
+  function updateHistoryButtons() {
+    $('undo-btn').disabled = state.historyIndex <= 0;
+    $('redo-btn').disabled = state.historyIndex >= state.historyTop;
+  }
+
+  function renderPager(base) {
+    const pager = $('pager');
+    if (!base.group || !(base.pages > 1)) { pager.hidden = true; return; }
+    pager.hidden = false;
+    const m = (base.messages || []).find((x) => x.key === 'group_page');
+    $('page-info').textContent = (base.groupName ? base.groupName + ': ' : '') + (m ? t(m.key, m.values) : '');
+    $('page-prev').disabled = !(base.page > 0);
+    $('page-next').disabled = !(base.page < base.pages - 1);
+  }
+
+  // ---- filters: highlight by default -------------------------------------------------------
+
+  async function loadTags(ids) {
+    const missing = ids.filter((id) => !cache.tags.has(id));
+    if (missing.length) {
+      const answer = await source.tags(missing);
+      for (const id of missing) cache.tags.set(id, (answer.tags || {})[id] || {});
     }
+  }
+
+  function matchesOf(n, key, value) {
+    if (key === 'type') return n.type === value;
+    const tags = cache.tags.get(n.id) || {};
+    return n.id === value || (tags[key] || []).includes(value);
+  }
+
+  async function applyFilters() {
+    const v = state.view;
+    const ids = [...state.nodes.keys()].filter((id) => !state.nodes.get(id).aggregate);
+    state.matchMessage = false;
+    try { await loadTags(ids); } catch (err) { console.warn(err); }
+    const active = ['type', 'topic', 'region', 'project'].filter((k) => v[k]);
+    fillFilterOptions(ids);
+    if (!active.length) {
+      state.matches = state.base && state.base.highlight ? new Set(state.base.highlight) : null;
+      $('f-count').textContent = '';
+      return;
+    }
+    const hits = new Set(ids.filter((id) => active.every((k) => matchesOf(state.nodes.get(id), k, v[k]))));
+    if (!hits.size) {
+      state.matches = null;
+      $('f-count').textContent = t('matches', { n: 0, total: ids.length });
+      showMessage('no_match', {}, 'error');
+      state.matchMessage = true;
+      return;
+    }
+    state.matches = hits;
+    $('f-count').textContent = t('matches', { n: hits.size, total: ids.length });
+  }
+
+  function option(value, text) {
+    const o = document.createElement('option');
+    o.value = value;
+    o.textContent = text;
+    return o;
+  }
+
+  function fillSelect(select, first, items, chosen) {
+    select.replaceChildren(option('', first), ...items.map(([v, text]) => option(v, text)));
+    select.value = chosen || '';
+    select.classList.toggle('chosen', !!chosen);
+  }
+
+  function fillFilterOptions(ids) {
+    const count = (key, value) => ids.filter((id) => matchesOf(state.nodes.get(id), key, value)).length;
+    const v = state.view;
+    const types = (BOOT.legend[state.lang] || []).map((e) => [e.label, e.name, count('type', e.label)])
+      .filter(([label, , n]) => n > 0 || label === v.type);
+    fillSelect($('f-label'), t('all_labels'), types.map(([l, name, n]) => [l, name + ' (' + n + ')']), v.type);
+    for (const key of ['topic', 'region', 'project']) {
+      const items = (state.options[key] || []).map((o) => [o.id, o.name, count(key, o.id)])
+        .filter(([id, , n]) => n > 0 || id === v[key])
+        .sort((a, b) => b[2] - a[2] || a[1].localeCompare(b[1]));
+      fillSelect($('f-' + key), t(key) + ': ' + t('any'), items.map(([id, name, n]) => [id, name + ' (' + n + ')']), v[key]);
+    }
+    $('f-only').checked = v.only;
   }
 
   // ---- side panel ----------------------------------------------------------------------------
@@ -423,10 +863,21 @@
     return e;
   }
 
+  function linkButton(id, caption) {
+    const b = el('button', caption, 'link');
+    b.type = 'button';
+    b.dataset.id = id;
+    b.addEventListener('click', () => focusOn(id));
+    return b;
+  }
+
+  let detailsSeq = 0;
   async function showDetails(id) {
-    state.selected = id;
+    const mine = ++detailsSeq;
+    state.detailsFor = id;
     try {
-      renderDetails(await source.details(id));
+      const d = await source.details(id);
+      if (mine === detailsSeq) renderDetails(d);
     } catch (err) {
       showError(err);
     }
@@ -436,162 +887,347 @@
     const body = $('details-body');
     body.replaceChildren();
     $('details-hint').hidden = true;
-    body.append(el('h3', d.caption), el('p', d.typeName));
-    const dl = el('dl');
-    for (const [k, v] of Object.entries(d.properties)) {
-      dl.append(el('dt', k), el('dd', Array.isArray(v) ? v.join(', ') : (typeof v === 'object' ? JSON.stringify(v) : v)));
-    }
-    body.append(dl);
+    body.append(el('h3', d.caption));
+    body.append(el('p', [d.typeName, ...(d.kinds || [])].join(' · '), 'kind'));
+    const facts = el('dl');
+    for (const f of d.facts || []) facts.append(el('dt', f.name), el('dd', f.value));
+    body.append(facts);
     if (d.personalHidden) body.append(el('p', t('personal_hidden'), 'note'));
-    body.append(el('h4', t('links') + ' (' + d.linkCount + ')'));
-    const ul = el('ul');
-    for (const link of d.links) {
-      const li = el('li');
-      const b = el('button', (link.direction === 'out' ? '→ ' : '← ') + link.rel + ': ' + link.caption, 'link');
-      b.type = 'button';
-      b.addEventListener('click', () => selectNode(link.id));
-      li.append(b);
-      ul.append(li);
+    if ((d.measures || []).length) {
+      body.append(el('h4', t('measures')));
+      const dl = el('dl', null, 'measures');
+      for (const m of d.measures) {
+        const dd = el('dd', m.value);
+        if (m.explanation) dd.append(el('span', m.explanation, 'why'));
+        dl.append(el('dt', m.name), dd);
+      }
+      body.append(dl);
     }
-    body.append(ul);
+    for (const s of d.sections || []) {
+      body.append(el('h4', s.name + ' (' + s.count + ')'));
+      const ul = el('ul');
+      for (const item of s.items) {
+        const li = el('li');
+        li.append(linkButton(item.id, item.caption), el('small', ' ' + item.typeName));
+        ul.append(li);
+      }
+      body.append(ul);
+    }
+    if (d.missing) body.append(el('p', t('not_in_export', { n: d.missing }), 'note'));
+    if ((d.origin || []).length) {
+      const fold = el('details', null, 'origin');
+      fold.append(el('summary', t('origin')));
+      const dl = el('dl');
+      for (const f of d.origin) dl.append(el('dt', f.name), el('dd', f.value));
+      fold.append(dl);
+      body.append(fold);
+    }
     body.dataset.id = d.id;
-    // -- workflows (issue 6): the challenge / lineage panel follows the selected node --
-    window.__explorer.lastDetails = d;
+    renderActions(d);
+    X.lastDetails = d;
     if (window.__workflows) window.__workflows.show(d);
-    // -- /workflows --
+  }
+
+  /** The node's menu, in the panel and on right-click: focus, expand by meaning, hide. */
+  function menuItems(id, d) {
+    const items = [];
+    if (id !== state.view.focus) items.push([t('focus_here'), () => focusOn(id)]);
+    items.push([t('expand_all'), () => expand(id), 'all']);
+    for (const s of (d && d.id === id ? d.sections : []) || []) {
+      items.push([t('expand_by') + ': ' + s.name + ' (' + s.count + ')', () => expand(id, s.rel, s.direction)]);
+    }
+    if (id !== state.view.focus) items.push([t('hide'), () => hideNode(id)]);
+    return items;
+  }
+
+  function renderActions(d) {
+    const box = $('node-actions');
+    box.replaceChildren();
+    if (!state.nodes.has(d.id)) return;
+    const list = el('div', null, 'actions');
+    for (const [text, run, kind] of menuItems(d.id, d)) {
+      const b = el('button', text);
+      b.type = 'button';
+      if (kind === 'all') b.dataset.expandAll = '1';
+      b.addEventListener('click', run);
+      list.append(b);
+    }
+    box.append(list);
+  }
+
+  async function showMenu(id, point) {
+    const menu = $('node-menu');
+    let d = X.lastDetails;
+    if (!d || d.id !== id) { try { d = await source.details(id); } catch (e) { d = null; } }
+    menu.replaceChildren();
+    for (const [text, run] of menuItems(id, d)) {
+      const b = el('button', text);
+      b.type = 'button';
+      b.setAttribute('role', 'menuitem');
+      b.addEventListener('click', () => { hideMenu(); run(); });
+      menu.append(b);
+    }
+    menu.style.left = Math.round(point.x + 8) + 'px';
+    menu.style.top = Math.round(point.y + 8) + 'px';
+    menu.hidden = false;
+  }
+
+  function hideMenu() { $('node-menu').hidden = true; }
+
+  // ---- legend --------------------------------------------------------------------------------
+
+  const SVG = 'http:\/\/www.w3.org/2000/svg';
+  function shapeIcon(shape, colour) {
+    const svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('width', '16');
+    svg.setAttribute('height', '16');
+    svg.setAttribute('viewBox', '-8 -8 16 16');
+    const star = (n, r1, r2) => Array.from({ length: n * 2 }, (_, i) => {
+      const r = i % 2 ? r2 : r1;
+      const a = -Math.PI / 2 + (Math.PI * i) / n;
+      return (r * Math.cos(a)).toFixed(2) + ',' + (r * Math.sin(a)).toFixed(2);
+    }).join(' ');
+    const poly = (n, r, rot) => Array.from({ length: n }, (_, i) => {
+      const a = rot + (2 * Math.PI * i) / n;
+      return (r * Math.cos(a)).toFixed(2) + ',' + (r * Math.sin(a)).toFixed(2);
+    }).join(' ');
+    let shapeEl;
+    if (shape === 'dot') { shapeEl = document.createElementNS(SVG, 'circle'); shapeEl.setAttribute('r', '6'); }
+    else if (shape === 'square') { shapeEl = document.createElementNS(SVG, 'rect'); shapeEl.setAttribute('x', '-5.5'); shapeEl.setAttribute('y', '-5.5'); shapeEl.setAttribute('width', '11'); shapeEl.setAttribute('height', '11'); }
+    else {
+      shapeEl = document.createElementNS(SVG, 'polygon');
+      const points = { diamond: poly(4, 7, 0), triangle: poly(3, 7, -Math.PI / 2), triangleDown: poly(3, 7, Math.PI / 2),
+        hexagon: poly(6, 6.5, 0), star: star(5, 7, 3) }[shape] || poly(8, 6, 0);
+      shapeEl.setAttribute('points', points);
+    }
+    shapeEl.setAttribute('fill', colour);
+    shapeEl.setAttribute('stroke', '#2d3a47');
+    shapeEl.setAttribute('stroke-width', '1');
+    svg.append(shapeEl);
+    return svg;
   }
 
   function renderLegend() {
     const list = $('legend-list');
     list.replaceChildren();
-    if (state.colourBy === 'community' && nodesDS) {
+    const present = new Set([...state.nodes.values()].map((n) => n.type));
+    if (state.view.colour === 'community') {
       const seen = new Map();
-      nodesDS.get().forEach((n) => {
-        if (n.raw.community !== undefined) seen.set(n.raw.community, n.raw.communityColour);
-      });
-      [...seen.entries()].sort((a, b) => a[0] - b[0]).slice(0, 24).forEach(([c, colour]) => {
+      for (const n of state.nodes.values()) if (n.community !== undefined) seen.set(n.community, n.communityColour);
+      [...seen.entries()].sort((a, b) => a[0] - b[0]).slice(0, 12).forEach(([c, colour]) => {
         const li = el('li');
-        const sw = el('span', null, 'swatch');
-        sw.style.background = colour;
-        li.append(sw, el('span', t('by_community') + ' ' + c));
+        li.append(shapeIcon('dot', colour), el('span', t('by_community') + ' ' + (Number(c) + 1)));
         list.append(li);
       });
-      if (seen.size) return;
     }
-    for (const entry of BOOT.legend[state.lang] || BOOT.legend[BOOT.lang]) {
-      const li = el('li');
-      const sw = el('span', null, 'swatch');
-      sw.style.background = entry.colour;
-      li.append(sw, el('span', entry.name));
-      li.dataset.label = entry.label;
-      list.append(li);
+    if (!list.children.length) {
+      for (const entry of BOOT.legend[state.lang] || BOOT.legend[BOOT.lang]) {
+        if (present.size && !present.has(entry.label)) continue;
+        const li = el('li');
+        li.append(shapeIcon(entry.shape, entry.colour), el('span', entry.name));
+        li.dataset.label = entry.label;
+        list.append(li);
+      }
+      if ([...state.nodes.values()].some((n) => n.aggregate)) {
+        const li = el('li');
+        li.append(shapeIcon('dot', '#5B6B7B'), el('span', t('group') + ' (' + t('members') + ')'));
+        list.append(li);
+      }
     }
+    const metric = state.view.size;
+    const names = BOOT.measureWords ? BOOT.measureWords[state.lang] || {} : {};
+    let meaning = t('size_equal');
+    if (metric) meaning = t('size_meaning', { metric: names[metric] || metric });
+    else if ([...state.nodes.values()].some((n) => n.aggregate)) meaning = t('size_meaning', { metric: t('members') });
+    else if (state.base && state.base.focus) meaning = t('size_ego');
+    $('legend-size').textContent = meaning;
   }
 
   // ---- controls ------------------------------------------------------------------------------
 
-  function option(value, text) {
-    const o = el('option', text);
-    o.value = value;
-    return o;
+  function syncControls() {
+    const v = state.view;
+    $('hops').value = String(v.hops);
+    $('colour-by').value = v.colour;
+    const metrics = (state.base && state.base.metrics) || [];
+    const names = BOOT.measureWords ? BOOT.measureWords[state.lang] || {} : {};
+    fillSelect($('size-by'), t('size_none'), metrics.map((m) => [m, names[m] || m.replace(/^metric_/, '')]), v.size);
   }
 
-  function fillSelect(select, first, items) {
-    const current = select.value;
-    select.replaceChildren(option('', first), ...items.map(([v, text]) => option(v, text)));
-    if ([...select.options].some((o) => o.value === current)) select.value = current;
-  }
-
-  function fillLabelFilter() {
-    fillSelect($('f-label'), t('all_labels'),
-      (BOOT.legend[state.lang] || []).map((e) => [e.label, e.name]));
-  }
-
-  function fillOptions(options) {
-    for (const key of ['topic', 'region', 'project']) {
-      fillSelect($('f-' + key), t(key) + ': ' + t('any'),
-        (options[key] || []).map((o) => [o.id, o.name]));
-    }
-  }
-
-  function fillMetrics(metrics) {
-    fillSelect($('size-by'), t('size_none'), metrics.map((m) => [m, m.replace(/^metric_/, '')]));
-    state.sizeBy = $('size-by').value;
-  }
-
-  let searchTimer = null;
-  let searchSeq = 0;
-
-  async function runSearch() {
-    const q = $('search').value.trim();
-    const hits = $('hits');
-    if (!q) { hits.hidden = true; return; }
-    const seq = ++searchSeq;
-    try {
-      const found = await source.search(q);
-      if (seq !== searchSeq) return;  // a newer keystroke won
-      hits.replaceChildren();
-      if (!found.length) hits.append(el('li', t('no_hits'), 'empty'));
-      for (const hit of found) {
-        const li = el('li', hit.label);
-        li.append(el('small', hit.typeName));
-        li.dataset.id = hit.id;
-        li.setAttribute('role', 'option');
-        li.addEventListener('click', () => { $('search').value = hit.label; selectNode(hit.id); });
-        hits.append(li);
+  function attachSearch(input, pick) {
+    const hits = input.parentElement.querySelector('.hits');
+    let timer = null;
+    let seq = 0;
+    async function run() {
+      const q = input.value.trim();
+      if (!q) { hits.hidden = true; return; }
+      const mine = ++seq;
+      try {
+        const found = await source.search(q);
+        if (mine !== seq) return;
+        hits.replaceChildren();
+        if (!found.length) hits.append(el('li', t('no_hits'), 'empty'));
+        for (const hit of found) {
+          const li = el('li', hit.label);
+          li.append(el('small', hit.typeName));
+          li.dataset.id = hit.id;
+          li.setAttribute('role', 'option');
+          li.addEventListener('click', () => { input.value = hit.label; input.dataset.id = hit.id; hits.hidden = true; pick(hit); });
+          hits.append(li);
+        }
+        hits.hidden = false;
+      } catch (err) {
+        showError(err);
       }
-      hits.hidden = false;
-    } catch (err) {
-      showError(err);
     }
+    input.addEventListener('input', () => { delete input.dataset.id; clearTimeout(timer); timer = setTimeout(run, 180); });
+    input.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter') {
+        const first = hits.querySelector('li[data-id]');
+        if (first) first.click();
+      } else if (ev.key === 'Escape') {
+        hits.hidden = true;
+      }
+    });
+    document.addEventListener('click', (ev) => { if (!input.parentElement.contains(ev.target)) hits.hidden = true; });
+  }
+
+  async function findPaths() {
+    const from = $('path-from').dataset.id || state.view.focus;
+    const to = $('path-to').dataset.id;
+    const out = $('path-result');
+    out.replaceChildren();
+    if (!from || !to) return;
+    try {
+      const view = await source.pathView(from, to);
+      if (!view.paths.length) { out.append(el('p', t('path_none'), 'note')); return; }
+      cache.views.set(['path:' + from + '>' + to, 1, null, 0, state.lang].join('|'), Promise.resolve(view));
+      state.selected = null;
+      await go({ focus: 'path:' + from + '>' + to, hops: 1, group: null, page: 0, open: [], hide: [] });
+      renderPaths(view);
+    } catch (err) {
+      out.append(el('p', t(err.key || 'err_network', err.values), 'error'));
+    }
+  }
+
+  function renderPaths(view) {
+    const out = $('path-result');
+    out.replaceChildren();
+    const ol = el('ol');
+    for (const path of view.paths) {
+      const li = el('li');
+      const middle = path.nodes.slice(1, -1);
+      if (!middle.length) li.append(el('span', t('path_direct')));
+      else {
+        li.append(el('span', t('path_via') + ' '));
+        middle.forEach((n, i) => { if (i) li.append(el('span', ', ')); li.append(linkButton(n.id, n.caption)); });
+      }
+      ol.append(li);
+    }
+    out.append(ol);
+  }
+
+  async function loadViews() {
+    const list = $('views-list');
+    try {
+      const answer = await source.listViews();
+      list.replaceChildren();
+      if (!answer.views.length) list.append(el('li', t('views_none'), 'note'));
+      for (const v of answer.views) {
+        const li = el('li');
+        const b = el('button', v.name, 'link');
+        b.type = 'button';
+        b.addEventListener('click', () => {
+          const p = new URLSearchParams(v.params);
+          p.set('lang', state.lang);
+          go(viewFromParams(p));
+        });
+        li.append(b);
+        list.append(li);
+      }
+    } catch (err) {
+      list.replaceChildren(el('li', t(err.key || 'err_network', err.values), 'note'));
+    }
+  }
+
+  function savePng() {
+    const source = $('canvas').querySelector('canvas');
+    const out = document.createElement('canvas');
+    out.width = source.width;
+    out.height = source.height;
+    const ctx = out.getContext('2d');
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(source, 0, 0);
+    const a = document.createElement('a');
+    a.download = 'scaleup-graph' + (state.view.focus ? '-' + state.view.focus : '') + '.png';
+    a.href = out.toDataURL('image/png');
+    X.lastPng = a.href.length;
+    document.body.append(a);
+    a.click();
+    a.remove();
   }
 
   function wireControls() {
     const hops = $('hops');
     for (let h = 1; h <= BOOT.maxHops; h++) hops.append(option(String(h), String(h)));
-    hops.value = String(BOOT.data && BOOT.data.hops ? BOOT.data.hops : 1);
-    $('search').addEventListener('input', () => {
-      clearTimeout(searchTimer);
-      searchTimer = setTimeout(runSearch, 180);
-    });
-    $('search').addEventListener('keydown', (ev) => {
-      if (ev.key === 'Enter') {
-        const first = $('hits').querySelector('li[data-id]');
-        if (first) first.click();
-      } else if (ev.key === 'Escape') {
-        $('hits').hidden = true;
-      }
-    });
-    document.addEventListener('click', (ev) => {
-      if (!$('search-wrap').contains(ev.target)) $('hits').hidden = true;
-    });
-    for (const id of ['hops', 'f-label', 'f-topic', 'f-region', 'f-project']) {
-      $(id).addEventListener('change', () => { state.group = null; loadView(); });
+    attachSearch($('search'), (hit) => focusOn(hit.id));
+    attachSearch($('path-from'), () => {});
+    attachSearch($('path-to'), () => {});
+    $('path-find').addEventListener('click', findPaths);
+    hops.addEventListener('change', () => go({ hops: Number(hops.value), open: [], hide: [] }));
+    for (const key of ['topic', 'region', 'project']) {
+      $('f-' + key).addEventListener('change', () => go({ [key]: $('f-' + key).value }));
     }
-    $('colour-by').addEventListener('change', () => { state.colourBy = $('colour-by').value; restyle(); });
-    $('size-by').addEventListener('change', () => { state.sizeBy = $('size-by').value; restyle(); });
+    $('f-label').addEventListener('change', () => go({ type: $('f-label').value }));
+    $('f-only').addEventListener('change', () => go({ only: $('f-only').checked }));
+    $('f-clear').addEventListener('click', () => go({ type: '', topic: '', region: '', project: '', only: false }));
+    $('colour-by').addEventListener('change', () => go({ colour: $('colour-by').value }));
+    $('size-by').addEventListener('change', () => go({ size: $('size-by').value }));
     $('overview-btn').addEventListener('click', () => {
-      state.focus = BOOT.mode === 'offline' ? (BOOT.data.focus || null) : null;
-      state.group = null;
-      loadView();
+      const focus = BOOT.mode === 'offline' ? (BOOT.data.focus || null) : null;
+      state.selected = null;
+      go({ focus, hops: BOOT.mode === 'offline' ? BOOT.data.hops || 1 : 1, group: null, page: 0, open: [], hide: [] });
+    });
+    $('page-prev').addEventListener('click', () => go({ page: Math.max(0, state.view.page - 1) }));
+    $('page-next').addEventListener('click', () => go({ page: state.view.page + 1 }));
+    $('undo-btn').addEventListener('click', () => { if (state.historyIndex > 0) history.back(); });
+    $('redo-btn').addEventListener('click', () => { if (state.historyIndex < state.historyTop) history.forward(); });
+    $('png-btn').addEventListener('click', savePng);
+    $('copy-btn').addEventListener('click', async () => {
+      try { await navigator.clipboard.writeText(window.location.href); } catch (e) { /* shown anyway */ }
+      showMessage('link_copied', {}, 'info');
     });
     $('lang-btn').addEventListener('click', () => {
       const langs = BOOT.langs;
       state.lang = langs[(langs.indexOf(state.lang) + 1) % langs.length];
-      sessionStorage.setItem(LANG_STORE, state.lang);
       applyTexts();
-      if (BOOT.mode === 'live' && state.role) {
-        loadView();
-        if (state.selected) showDetails(state.selected);
+      if (state.role) {
+        go({}, true);
+        if (state.detailsFor) showDetails(state.detailsFor);
+        loadViews();
       }
     });
     $('logout').addEventListener('click', () => {
       sessionStorage.removeItem(KEY_STORE);
+      state.nodes = new Map();
+      state.edges = new Map();
       if (nodesDS) { nodesDS.clear(); edgesDS.clear(); }
       $('details-body').replaceChildren();
-      if (window.__workflows) window.__workflows.show(null);  // workflows (issue 6)
+      $('node-actions').replaceChildren();
+      if (window.__workflows) window.__workflows.show(null);
       state.role = null;
+      cache.views.clear();
+      renderRole();
       askKey();
+    });
+    $('signin-btn').addEventListener('click', () => askKey());
+    $('key-cancel').addEventListener('click', () => $('key-dialog').close('cancel'));
+    $('key-dialog').addEventListener('close', () => {
+      if (!sessionStorage.getItem(KEY_STORE)) {
+        $('signin-btn').hidden = false;
+        setNote('signed_out');
+      }
     });
     $('key-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
@@ -602,6 +1238,44 @@
       $('key-dialog').close();
       start();
     });
+    $('view-form').addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const name = $('view-name').value.trim();
+      if (!name) return;
+      const p = paramsOf(state.view);
+      p.delete('lang');
+      try {
+        await source.saveView(name, p.toString());
+        $('view-name').value = '';
+        showMessage('view_saved', { name }, 'info');
+        loadViews();
+      } catch (err) {
+        showError(err);
+      }
+    });
+    document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') hideMenu(); });
+    window.addEventListener('popstate', (ev) => {
+      state.historyIndex = ev.state && typeof ev.state.idx === 'number' ? ev.state.idx : 0;
+      const p = currentParams();
+      if (p.get('lang') && BOOT.langs.includes(p.get('lang')) && p.get('lang') !== state.lang) {
+        state.lang = p.get('lang');
+        applyTexts();
+      }
+      state.selected = null;
+      show(viewFromParams(p));
+    });
+    // vis-network keeps the visible width when its canvas changes size, which changes the
+    // scale and so every label size: redo the fit whenever the drawing area changes.
+    let resizeTimer = null;
+    let lastSize = '';
+    new ResizeObserver(() => {
+      const size = canvasSize();
+      const key = Math.round(size.w) + 'x' + Math.round(size.h);
+      if (key === lastSize) return;
+      lastSize = key;
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => { if (state.nodes.size && state.ready) draw(); }, 60);
+    }).observe($('canvas'));
   }
 
   function askKey(errorKey) {
@@ -609,42 +1283,74 @@
     const err = $('key-error');
     err.hidden = !errorKey;
     err.textContent = errorKey ? t(errorKey) : '';
+    $('signin-btn').hidden = true;
     setNote('key_prompt');
     if (!$('key-dialog').open) $('key-dialog').showModal();
   }
 
   async function start() {
     if (BOOT.mode === 'live' && !sessionStorage.getItem(KEY_STORE)) { askKey(); return; }
+    $('signin-btn').hidden = true;
     try {
       const config = await source.config();
       state.role = config.role;
       state.options = config.options;
-      fillOptions(config.options);
-      $('role-info').textContent = (BOOT.mode === 'offline' ? t('offline') + ' · ' : '')
-        + t('role') + ': ' + config.role;
+      renderRole();
       $('logout').hidden = BOOT.mode !== 'live';
     } catch (err) {
       showError(err);
       return;
     }
-    if (BOOT.mode === 'offline' && BOOT.data.focus) state.focus = BOOT.data.focus;
-    await loadView();
-    if (state.focus) showDetails(state.focus);
+    const p = currentParams();
+    let view = viewFromParams(p);
+    if (BOOT.mode === 'offline' && !p.has('focus') && !p.has('group')) {
+      view = { ...view, focus: BOOT.data.focus || null, hops: BOOT.data.hops || 1 };
+    }
+    state.historyIndex = history.state && typeof history.state.idx === 'number' ? history.state.idx : 0;
+    state.historyTop = state.historyIndex;
+    history.replaceState({ idx: state.historyIndex }, '', addressOf(view));
+    await show(view);
+    loadViews();
   }
 
-  window.__explorer = { network: null, frames: 0, firstFrame: 0, mode: BOOT.mode };
-  // -- workflows (issue 6): panels for challenges, pitch events and best-practice lineage;
-  // they need the API, so they load in live mode only (an offline export has none) --
-  Object.assign(window.__explorer, {
-    t, el, lang: () => state.lang, select: (id) => selectNode(id), lastDetails: null,
+  // ---- the contract for embedding and tests (docs/explorer.md) ------------------------------
+
+  function snapshot() {
+    const scale = network ? network.getScale() : state.scale;
+    const nodes = [];
+    if (nodesDS) {
+      const positions = network.getPositions();
+      for (const n of nodesDS.get()) {
+        const p = positions[n.id];
+        if (!p) continue;
+        const dom = network.canvasToDOM(p);
+        let fontPx = n.font.size * scale;
+        const labelShown = !!n.label && fontPx >= DRAW_THRESHOLD - 1;
+        if (fontPx >= MAX_VISIBLE) fontPx = MAX_VISIBLE;
+        nodes.push({ id: n.id, label: (state.nodes.get(n.id) || {}).name || n.label, x: dom.x, y: dom.y,
+          r: n.size * scale, fontPx, labelShown, faded: state.faded.has(n.id) });
+      }
+    }
+    const edges = edgesDS ? edgesDS.get().map((e) => ({ from: e.from, to: e.to, type: (state.edges.get(e.id) || {}).type || '' })) : [];
+    return { focus: state.view.focus, hops: state.view.hops, lang: state.lang, nodes, edges };
+  }
+
+  const X = window.__explorer = {
+    network: null, frames: 0, firstFrame: 0, mode: BOOT.mode,
+    snapshot,
+    select: (id) => { if (id) focusOn(id); },
+    refresh: () => { cache.views.clear(); cache.expand.clear(); cache.tags.clear(); return show(state.view); },
+    view: () => ({ ...state.view }),
+    t, el, lang: () => state.lang, lastDetails: null,
     apiKey: () => sessionStorage.getItem(KEY_STORE) || '',
-  });
+    hover: (id) => { state.hovered = id; refade(); },
+    exportDetails: (id) => (BOOT.mode === 'offline' ? BOOT.data.details[id] || null : null),
+  };
   if (BOOT.mode === 'live') {
     const wf = document.createElement('script');
     wf.src = '/api/v1/explorer/workflows.js';
     document.body.append(wf);
   }
-  // -- /workflows --
   wireControls();
   applyTexts();
   if (typeof vis === 'undefined') {

@@ -1,0 +1,448 @@
+"""The explorer as a stakeholder meets it: the demo data (the Nordhessen seed), a 1440x900 window,
+Debian's chromium, the real app over HTTP.
+
+Each view is checked for what a reader notices: the focus in the middle, the focus and its direct
+neighbours labelled at 11 CSS px or more, no node on top of another, every relationship between
+two shown nodes drawn, plain German words only. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scaleup_graph.store import GraphStore
+from scaleup_graph.visualisation import write_export
+
+pytestmark = pytest.mark.browser
+
+IHK = "org-ihk-kassel-marburg"
+RMN = "org-regionalmanagement-nordhessen-gmbh"
+VIEWS = [
+    ("ihk-1", IHK, 1),
+    ("ihk-2", IHK, 2),
+    ("regionalmanagement-1", RMN, 1),
+]
+#: words a stakeholder should never meet on the German page
+TECHNICAL = re.compile(
+    r"ingested_at|ingest_run|name_fold|updated_at|metric_|MEMBER_OF|WORKS_AT|LOCATED_IN|"
+    r"PARTNER_IN|HAS_COMPETENCE|BestPractice|ContentItem|Rolle: viewer|\bviewer\b|"
+    r"\d\.\d{6,}"
+)
+READY = "document.querySelector('#canvas').dataset.state === 'ready'"
+
+
+class Live:
+    def __init__(self, url: str, keys: dict[str, str], store: GraphStore) -> None:
+        self.url, self.keys, self.store = url, keys, store
+
+
+@pytest.fixture(scope="module")
+def demo(
+    seed_graph: GraphStore, db_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Live]:
+    import uvicorn
+
+    from scaleup_graph.api.app import create_app
+    from scaleup_graph.api.keys import KeyStore, keys_path
+    from scaleup_graph.settings import get_settings
+
+    graph = f"t_demo_{uuid.uuid4().hex[:8]}"
+    store = seed_graph.copy_to(graph)  # type: ignore[attr-defined]
+    env = {
+        "SCALEUP_DATABASE_URL": f"embedded://{db_dir}",
+        "SCALEUP_GRAPH": graph,
+        "SCALEUP_STATE_DIR": str(tmp_path_factory.mktemp("demo-state")),
+    }
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        get_settings.cache_clear()
+        keys = {
+            role: KeyStore(keys_path(get_settings())).create(role, note="stakeholder test")[1]
+            for role in ("viewer", "contacts")
+        }
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        sock.close()
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(store=store), host="127.0.0.1", port=port, log_level="warning"
+            )
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        yield Live(f"http://127.0.0.1:{port}", keys, store)
+        server.should_exit = True
+        thread.join(10)
+        store.clear()
+        store.close()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def page(browser: Any, demo: Live) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    pg = context.new_page()
+    pg.outside = []
+    pg.errors = []
+    pg.on(
+        "request",
+        lambda r: None if r.url.startswith((demo.url, "data:")) else pg.outside.append(r.url),
+    )
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    context.close()
+
+
+def _sign_in(page: Any, demo: Live, role: str = "viewer", query: str = "") -> None:
+    page.goto(demo.url + "/" + query)
+    page.fill("#key-input", demo.keys[role])
+    page.click("#key-submit")
+    page.wait_for_function(READY)
+
+
+def _settled(page: Any) -> dict[str, Any]:
+    """The snapshot once the picture stopped moving (a message line can resize the canvas)."""
+    last = page.evaluate("window.__explorer.snapshot()")
+    for _ in range(50):
+        page.wait_for_timeout(150)
+        now = page.evaluate("window.__explorer.snapshot()")
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+def _open(page: Any, demo: Live, focus: str, hops: int) -> dict[str, Any]:
+    page.goto(f"{demo.url}/?focus={focus}&hops={hops}&lang=de")
+    page.wait_for_function(READY)
+    page.wait_for_function(f"window.__explorer.snapshot().focus === '{focus}'")
+    return _settled(page)
+
+
+def _store_links(store: GraphStore, ids: list[str]) -> set[tuple[str, str, str]]:
+    rows = store.read(
+        "MATCH (a)-[e]->(b) WHERE a.id IN $ids AND b.id IN $ids "
+        "RETURN a.id AS a, type(e) AS t, b.id AS b",
+        {"ids": ids},
+    )
+    return {(r["a"], r["b"], r["t"]) for r in rows}
+
+
+def assert_legible(snap: dict[str, Any], width: float, height: float) -> None:
+    """What a reader notices first, for any drawn view."""
+    nodes = {n["id"]: n for n in snap["nodes"]}
+    focus = nodes[snap["focus"]]
+    near = {e["to"] for e in snap["edges"] if e["from"] == snap["focus"]}
+    near |= {e["from"] for e in snap["edges"] if e["to"] == snap["focus"]}
+    assert near, "the focus has neighbours in the picture"
+    small = [
+        (n["label"], round(n["fontPx"], 1))
+        for i, n in nodes.items()
+        if (i in near or i == snap["focus"]) and not (n["labelShown"] and n["fontPx"] >= 11)
+    ]
+    assert small == [], f"labels of the focus and its neighbours under 11 px: {small[:5]}"
+    listed = list(nodes.values())
+    overlapping = [
+        (a["label"], b["label"])
+        for i, a in enumerate(listed)
+        for b in listed[i + 1 :]
+        if math.hypot(a["x"] - b["x"], a["y"] - b["y"]) < a["r"] + b["r"]
+    ]
+    assert overlapping == [], f"{len(overlapping)} pairs on top of each other: {overlapping[:3]}"
+    assert abs(focus["x"] - width / 2) <= 0.15 * width
+    assert abs(focus["y"] - height / 2) <= 0.15 * height
+    inside = [n for n in listed if 0 <= n["x"] <= width and 0 <= n["y"] <= height]
+    assert len(inside) == len(listed), "the first fit shows every node"
+
+
+@pytest.mark.parametrize(("name", "focus", "hops"), VIEWS, ids=[v[0] for v in VIEWS])
+def test_a_view_a_stakeholder_can_read(
+    page: Any, demo: Live, artifacts: Path, name: str, focus: str, hops: int
+) -> None:
+    _sign_in(page, demo)
+    snap = _open(page, demo, focus, hops)
+    box = page.locator("#canvas").bounding_box()
+    page.screenshot(path=str(artifacts / f"explorer-{name}.png"))
+    assert_legible(snap, box["width"], box["height"])
+
+    # every relationship between two shown nodes is drawn: the store's and the API's
+    shown = sorted(n["id"] for n in snap["nodes"])
+    drawn = {(e["from"], e["to"], e["type"]) for e in snap["edges"]}
+    assert drawn == _store_links(demo.store, shown)
+    answer = page.evaluate(
+        """async ([focus, hops]) => {
+             const r = await fetch(`/api/v1/explorer/view?focus=${focus}&hops=${hops}`,
+               {headers: {'X-API-Key': sessionStorage.getItem('scaleup-api-key')}});
+             return (await r.json()).edges.map(e => [e.from, e.to, e.type]); }""",
+        [focus, hops],
+    )
+    assert {tuple(e) for e in answer} == drawn
+
+    # plain German only, also in the details panel of the focus
+    page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{focus}'")
+    text = page.inner_text("body")
+    assert not TECHNICAL.search(text), TECHNICAL.search(text)
+    assert page.outside == [] and page.errors == []
+
+
+def test_back_forward_reload_and_a_shared_link(page: Any, demo: Live) -> None:
+    _sign_in(page, demo)
+    first = _open(page, demo, IHK, 1)
+    assert "focus=" + IHK in page.url and "hops=1" in page.url and "lang=de" in page.url
+    page.evaluate(f"window.__explorer.select('{RMN}')")
+    page.wait_for_function(f"window.__explorer.snapshot().focus === '{RMN}'")
+    assert "focus=" + RMN in page.url
+    page.go_back()
+    page.wait_for_function(f"window.__explorer.snapshot().focus === '{IHK}'")
+    again = page.evaluate("window.__explorer.snapshot()")
+
+    def arrangement(snap: dict[str, Any]) -> tuple[list[str], list[str]]:
+        # the window's drawing area may differ by a message line; the arrangement may not
+        nodes = snap["nodes"]
+        return (
+            [n["id"] for n in sorted(nodes, key=lambda n: (round(n["x"]), n["id"]))],
+            [n["id"] for n in sorted(nodes, key=lambda n: (round(n["y"]), n["id"]))],
+        )
+
+    assert arrangement(again) == arrangement(first), "Back brings the same picture"
+    page.go_forward()
+    page.wait_for_function(f"window.__explorer.snapshot().focus === '{RMN}'")
+
+    # expanded and hidden nodes, colouring and filters live in the address; reload keeps them
+    page.evaluate("window.__explorer.select('org-mowin-net-e-v')")
+    page.wait_for_function("window.__explorer.snapshot().focus === 'org-mowin-net-e-v'")
+    page.wait_for_function(READY)
+    snap = _settled(page)
+    rmn = next(n for n in snap["nodes"] if n["id"] == RMN)
+    box = page.locator("#canvas").bounding_box()
+    page.mouse.click(box["x"] + rmn["x"], box["y"] + rmn["y"])  # select, not focus
+    page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{RMN}'")
+    page.locator("#node-actions button", has_text="Alle Nachbarn zeigen").click()
+    page.wait_for_function(f"window.__explorer.snapshot().nodes.length > {len(snap['nodes'])}")
+    page.select_option("#colour-by", "community")
+    page.wait_for_function("location.search.includes('colour=community')")
+    address = page.url
+    assert "open=" in address
+    assert demo.keys["viewer"] not in address and "key" not in address.lower()
+    expanded = page.evaluate("window.__explorer.snapshot().nodes.length")
+    page.reload()
+    page.wait_for_function(READY)
+    assert page.evaluate("window.__explorer.snapshot().nodes.length") == expanded
+    assert page.input_value("#colour-by") == "community"
+
+    # undo and redo walk the same steps
+    page.click("#undo-btn")
+    page.wait_for_function("!location.search.includes('colour=community')")
+    page.click("#redo-btn")
+    page.wait_for_function("location.search.includes('colour=community')")
+    assert page.errors == []
+
+
+def test_filters_highlight_count_and_stack(page: Any, demo: Live, artifacts: Path) -> None:
+    _sign_in(page, demo)
+    snap = _open(page, demo, IHK, 2)
+    total = len(snap["nodes"])
+    options = page.eval_on_selector_all("#f-label option", "os => os.map(o => o.textContent)")
+    assert any(re.fullmatch(r"Organisationen \(\d+\)", o) for o in options), options
+    page.select_option("#f-label", "Organisation")
+    page.wait_for_function("location.search.includes('type=Organisation')")
+    page.wait_for_function(READY)
+    snap = _settled(page)
+    assert len(snap["nodes"]) == total, "a filter highlights; it removes nothing"
+    faded = {n["id"] for n in snap["nodes"] if n["faded"]}
+    assert faded and IHK not in faded
+    chosen = page.eval_on_selector("#f-label", "s => s.options[s.selectedIndex].textContent")
+    assert chosen.startswith("Organisationen (")
+    # a second filter stacks on the first; "nur Treffer zeigen" hides the rest
+    topic = page.eval_on_selector_all(
+        "#f-topic option", "os => os.filter(o => o.value).map(o => o.value)"
+    )[0]
+    page.select_option("#f-topic", topic)
+    page.wait_for_function(READY)
+    stacked = page.evaluate("window.__explorer.snapshot()")
+    lit = {n["id"] for n in stacked["nodes"] if not n["faded"]}
+    assert lit and lit <= {n["id"] for n in snap["nodes"] if not n["faded"]}
+    page.check("#f-only")
+    page.wait_for_function("location.search.includes('only=1')")
+    page.wait_for_function(READY)
+    only = page.evaluate("window.__explorer.snapshot()")
+    assert {n["id"] for n in only["nodes"]} <= lit | {IHK}
+    page.screenshot(path=str(artifacts / "explorer-filter-only.png"))
+    # nothing matches: the page says so, keeps the picture, and the choice stays visible
+    page.uncheck("#f-only")
+    page.wait_for_function(READY)
+    if not page.locator("#f-label option[value='Programme']").count():
+        page.evaluate("document.querySelector('#f-label').add(new Option('P', 'Programme'))")
+    page.select_option("#f-label", "Programme")
+    page.wait_for_function(READY)
+    assert "Kein Knoten passt" in page.inner_text("#message")
+    after = page.evaluate("window.__explorer.snapshot()")
+    assert len(after["nodes"]) == total and not any(n["faded"] for n in after["nodes"])
+    assert page.input_value("#f-label") == "Programme"
+
+
+def test_node_menu_expands_by_meaning_and_hides(page: Any, demo: Live) -> None:
+    _sign_in(page, demo)
+    snap = _open(page, demo, RMN, 1)
+    before = {n["id"] for n in snap["nodes"]}
+    page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{RMN}'")
+    target = min(i for i in before if i.startswith("org-") and i != RMN)
+    point = next(n for n in snap["nodes"] if n["id"] == target)
+    box = page.locator("#canvas").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"], button="right")
+    page.wait_for_selector("#node-menu:not([hidden])")
+    entries = page.eval_on_selector_all("#node-menu button", "bs => bs.map(b => b.textContent)")
+    assert "Ausblenden" in entries and any(e.startswith("Nachbarn zeigen: ") for e in entries)
+    by_type = next(e for e in entries if e.startswith("Nachbarn zeigen: "))
+    page.locator("#node-menu button", has_text=by_type).click()
+    page.wait_for_function("location.search.includes('open=')")
+    page.wait_for_function(READY)
+    grown = page.evaluate("window.__explorer.snapshot()")
+    assert {n["id"] for n in grown["nodes"]} >= before
+    shown = sorted(n["id"] for n in grown["nodes"])
+    assert {(e["from"], e["to"], e["type"]) for e in grown["edges"]} == _store_links(
+        demo.store, shown
+    )
+    page.evaluate(f"window.__explorer.select('{RMN}')")  # back to the plain view
+    page.wait_for_function("!location.search.includes('open=')")
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"], button="right")
+    page.wait_for_selector("#node-menu:not([hidden])")
+    page.locator("#node-menu button", has_text="Ausblenden").click()
+    page.wait_for_function("location.search.includes('hide=')")
+    page.wait_for_function(READY)
+    hidden = page.evaluate("window.__explorer.snapshot()")
+    assert target not in {n["id"] for n in hidden["nodes"]}
+    page.click("#undo-btn")
+    page.wait_for_function(f"window.__explorer.snapshot().nodes.some(n => n.id === '{target}')")
+    assert page.errors == []
+
+
+def test_who_can_introduce_me(page: Any, demo: Live, artifacts: Path) -> None:
+    _sign_in(page, demo)
+    _open(page, demo, IHK, 1)
+    page.fill("#path-from", "ihk kassel")
+    page.locator("#path-from ~ .hits li[data-id]").first.click()
+    page.fill("#path-to", "lazio innova")
+    page.locator("#path-to ~ .hits li[data-id]").first.click()
+    page.click("#path-find")
+    page.wait_for_selector("#path-result li")
+    page.wait_for_function(READY)
+    assert "über" in page.inner_text("#path-result") or "direkt" in page.inner_text("#path-result")
+    snap = page.evaluate("window.__explorer.snapshot()")
+    lit = [n for n in snap["nodes"] if not n["faded"]]
+    assert len(lit) >= 3 and any("Lazio" in n["label"] for n in lit)
+    page.screenshot(path=str(artifacts / "explorer-path.png"))
+
+
+def test_perspectives_are_kept_and_shared(page: Any, demo: Live, browser: Any) -> None:
+    _sign_in(page, demo)
+    _open(page, demo, IHK, 2)
+    page.fill("#view-name", "IHK und Umfeld")
+    page.click("#view-save")
+    page.wait_for_selector("#views-list button.link >> text=IHK und Umfeld")
+    listed = page.evaluate(
+        """async () => (await (await fetch('/api/v1/views',
+             {headers: {'X-API-Key': sessionStorage.getItem('scaleup-api-key')}})).json())"""
+    )
+    assert listed["views"][0]["name"] == "IHK und Umfeld"
+    assert "focus=" + IHK in listed["views"][0]["params"]
+    # a colleague with a contacts key opens it from the list
+    other = browser.new_context(viewport={"width": 1440, "height": 900})
+    colleague = other.new_page()
+    _sign_in(colleague, demo, "contacts")
+    colleague.locator("#views-list button.link", has_text="IHK und Umfeld").click()
+    colleague.wait_for_function(f"window.__explorer.snapshot().focus === '{IHK}'")
+    assert colleague.evaluate("window.__explorer.snapshot().hops") == 2
+    other.close()
+
+
+def test_sign_in_explains_the_key_and_escape_is_no_dead_end(page: Any, demo: Live) -> None:
+    page.goto(demo.url + f"/?focus={IHK}&hops=1")
+    page.wait_for_selector("#key-dialog[open]")
+    text = page.inner_text("#key-dialog")
+    assert "Schlüssel" in text and "Regionalmanagement" in text
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#signin-btn:not([hidden])")
+    assert page.inner_text("#signin-btn") == "Anmelden"
+    page.click("#signin-btn")
+    page.fill("#key-input", demo.keys["viewer"])
+    page.click("#key-submit")
+    page.wait_for_function(f"window.__explorer.snapshot().focus === '{IHK}'")
+
+
+def test_png_of_the_picture_and_the_editing_hook(page: Any, demo: Live) -> None:
+    page.add_init_script(
+        "window.__events = [];"
+        "document.addEventListener('explorer:ready', () => window.__events.push('ready'));"
+        "document.addEventListener('explorer:select', e => window.__events.push(e.detail));"
+    )
+    _sign_in(page, demo)
+    _open(page, demo, IHK, 1)
+    assert page.evaluate("window.__events") == ["ready"]
+    with page.expect_download() as download:
+        page.click("#png-btn")
+    path = download.value.path()
+    assert path is not None and Path(path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert Path(path).stat().st_size > 20_000
+    snap = page.evaluate("window.__explorer.snapshot()")
+    some = next(n for n in snap["nodes"] if n["id"] != IHK)
+    box = page.locator("#canvas").bounding_box()
+    page.evaluate("window.__events = []")
+    page.mouse.click(box["x"] + some["x"], box["y"] + some["y"])
+    page.wait_for_function("window.__events.length > 0")
+    assert page.evaluate("window.__events[0].id") == some["id"]
+    assert page.locator("#node-actions").count() == 1
+
+
+def test_offline_export_is_as_legible_and_says_what_it_left_out(
+    browser: Any, demo: Live, tmp_path: Path, artifacts: Path
+) -> None:
+    out = tmp_path / "ihk.html"
+    write_export(demo.store, out, role="viewer", focus=IHK, hops=2)
+    context = browser.new_context(offline=True, viewport={"width": 1440, "height": 900})
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(out.as_uri())
+    page.wait_for_function(READY)
+    page.wait_for_function(f"window.__explorer.snapshot().focus === '{IHK}'")
+    snap = page.evaluate("window.__explorer.snapshot()")
+    box = page.locator("#canvas").bounding_box()
+    page.screenshot(path=str(artifacts / "explorer-offline-ihk-2.png"))
+    assert_legible(snap, box["width"], box["height"])
+    shown = sorted(n["id"] for n in snap["nodes"])
+    assert {(e["from"], e["to"], e["type"]) for e in snap["edges"]} == _store_links(
+        demo.store, shown
+    )
+    text = page.inner_text("body")
+    assert not TECHNICAL.search(text), TECHNICAL.search(text)
+    # a node of the outer ring: its links beyond the export are named, not denied
+    outer = next(
+        n["id"]
+        for n in snap["nodes"]
+        if n["id"].startswith("org-")
+        and page.evaluate(f"(window.__explorer.exportDetails('{n['id']}') || {{}}).missing > 0")
+    )
+    page.evaluate(f"window.__explorer.select('{outer}')")
+    page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{outer}'")
+    assert "nicht in diesem Export" in page.inner_text("#details-body")
+    assert "keine weiteren Nachbarn" not in page.inner_text("body").lower()
+    assert requests == [out.as_uri()] and errors == []
+    context.close()
