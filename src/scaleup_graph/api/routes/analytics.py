@@ -19,7 +19,6 @@ from scaleup_graph.analytics import (
     run_metrics,
 )
 from scaleup_graph.analytics.link_prediction import suggest_introductions
-from scaleup_graph.analytics.matchmaking import match_challenge
 from scaleup_graph.analytics.snapshots import diff, list_snapshots
 from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit, require_role
 from scaleup_graph.errors import ScaleUpError
@@ -123,14 +122,6 @@ def introductions(
     """Suggested introductions between organisations that do not yet cooperate."""
     graph = project(store, flt).undirected()
     return suggest_introductions(graph, method=method, top=top, node=org).as_dict()
-
-
-@router.get("/challenges/{challenge_id}/matches")
-def challenge_matches(
-    store: StoreDep, principal: Analyst, challenge_id: str, top: Top = 10
-) -> dict[str, Any]:
-    """Potential solution providers for a challenge, each with topics and introduction path."""
-    return match_challenge(store, challenge_id, top=top).as_dict()
 
 
 @router.get("/analytics/snapshots")

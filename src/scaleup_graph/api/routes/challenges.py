@@ -1,19 +1,59 @@
-"""``/api/v1/challenges``: Open Innovation Challenge entries and their proposals."""
+"""``/api/v1/challenges``: the Open Innovation Challenge: entries, proposals, the round.
+
+An SME drafts a challenge with known topics; publishing opens it for proposals; at the pitch
+event it is pitched with its proposals; afterwards it is solved or closed. Reads need
+``viewer``, writes ``editor`` (audited, also when refused), matches ``analyst``. Thin: every
+answer comes from :mod:`scaleup_graph.queries` (the named queries), :mod:`scaleup_graph.workflows`
+and :mod:`scaleup_graph.analytics`.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
+from pydantic import Field
 
-from scaleup_graph.api.deps import Principal, StoreDep, require_role
+from scaleup_graph import workflows as wf
+from scaleup_graph.analytics.matchmaking import match_challenge
+from scaleup_graph.api.deps import StoreDep
 from scaleup_graph.api.pagination import PageDep, page_body
+from scaleup_graph.api.params import Analyst, Date, Editor, Id, StrictBody, Viewer, audited
 from scaleup_graph.queries import daily
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/challenges", tags=["challenges"])
-Viewer = Annotated[Principal, Depends(require_role("viewer"))]
+Top = Annotated[int, Query(ge=1, le=1000, description="How many rows to return.")]
+
+
+class ChallengeDraft(StrictBody):
+    posed_by: str = Field(max_length=200, description="id of the organisation (an SME) posing it")
+    name: str = Field(max_length=500, description="short title of the problem")
+    description: str = Field(default="", max_length=20000)
+    topics: list[str] = Field(
+        max_length=20, description="known topic ids or names (German or English)"
+    )
+    date: Date = None
+
+
+class Transition(StrictBody):
+    to: Literal["published", "pitched", "solved", "closed"]
+    date: Date = None
+    event: str | None = Field(default=None, max_length=200, description="pitch Event (pitched)")
+    proposals: list[str] | None = Field(
+        default=None, max_length=200, description="proposals pitched with it (default: all)"
+    )
+    accepted: list[str] = Field(
+        default_factory=list, max_length=200, description="proposals that solved it (solved)"
+    )
+
+
+class ProposalIn(StrictBody):
+    organisation: str = Field(max_length=200, description="id of the proposing organisation")
+    name: str = Field(max_length=500)
+    description: str = Field(default="", max_length=20000)
+    date: Date = None
 
 
 @router.get("", summary="Challenges by topic and status")
@@ -32,6 +72,37 @@ def challenges(
     return page_body(result.rows, page)
 
 
+@router.post("", summary="Draft a challenge (Open Innovation Challenge)", status_code=201)
+def create_challenge(body: ChallengeDraft, principal: Editor, store: StoreDep) -> Any:
+    """An SME drafts a challenge with known topics; it starts as `draft`. Publish it with
+    `POST /challenges/{id}/transitions {"to": "published"}`."""
+    return audited(
+        principal,
+        "challenge_draft",
+        body.posed_by,
+        lambda: wf.draft_challenge(
+            store,
+            posed_by=body.posed_by,
+            name=body.name,
+            topics=body.topics,
+            description=body.description,
+            date=body.date,
+            actor=principal.key_id,
+        ),
+    )
+
+
+@router.get("/open", summary="Challenges open for proposals, grouped by topic")
+def open_challenges(
+    principal: Viewer,
+    store: StoreDep,
+    topic: Annotated[str, Query(max_length=200, description="a topic id or name")] = "",
+) -> Any:
+    """Published challenges (the only ones that take proposals) with who posed them, their
+    topics and proposal counts, plus `by_topic`: topic -> challenge ids."""
+    return wf.open_challenges(store, topic)
+
+
 @router.get("/{challenge_id}/proposals", summary="Proposals submitted for a challenge")
 def proposals(
     challenge_id: str, principal: Viewer, store: StoreDep, page: PageDep
@@ -40,3 +111,72 @@ def proposals(
         store, principal.role, challenge_id, skip=page.offset, limit=page.limit + 1
     )
     return page_body(result.rows, page)
+
+
+@router.post(
+    "/{challenge_id}/proposals",
+    summary="Submit a proposal to a published challenge",
+    status_code=201,
+)
+def submit_proposal(challenge_id: Id, body: ProposalIn, principal: Editor, store: StoreDep) -> Any:
+    """One proposal per organisation and challenge, only while it is `published` (409
+    otherwise); the poser cannot propose to its own challenge."""
+    return audited(
+        principal,
+        "proposal_submit",
+        challenge_id,
+        lambda: wf.submit_proposal(
+            store,
+            challenge_id,
+            organisation=body.organisation,
+            name=body.name,
+            description=body.description,
+            date=body.date,
+            actor=principal.key_id,
+        ),
+    )
+
+
+@router.get("/{challenge_id}/round", summary="A challenge's lifecycle, proposals, matches")
+def challenge_round(
+    challenge_id: Id,
+    principal: Viewer,
+    store: StoreDep,
+    top: Annotated[int, Query(ge=1, le=50, description="how many suggested providers")] = 5,
+) -> Any:
+    """Status with dated history and possible next steps, who posed it, the events it was
+    pitched at, its proposals and the suggested solution providers (analytics matchmaking,
+    each with matching topics and introduction path)."""
+    return wf.challenge_round(store, challenge_id, top)
+
+
+@router.post("/{challenge_id}/transitions", summary="Move a challenge to its next status")
+def challenge_transition(
+    challenge_id: Id, body: Transition, principal: Editor, store: StoreDep
+) -> Any:
+    """draft -> published -> pitched (needs `event`) -> solved, or -> closed; dated (`date`,
+    default today; for `pitched` the event's date). Out-of-order steps are refused with 409
+    naming the possible next steps."""
+    return audited(
+        principal,
+        f"challenge_{body.to}",
+        challenge_id,
+        lambda: wf.transition(
+            store,
+            challenge_id,
+            body.to,
+            date=body.date,
+            event=body.event,
+            proposals=body.proposals,
+            accepted=body.accepted,
+            actor=principal.key_id,
+        ),
+    )
+
+
+@router.get("/{challenge_id}/matches")
+def challenge_matches(
+    store: StoreDep, principal: Analyst, challenge_id: str, top: Top = 10
+) -> dict[str, Any]:
+    """Potential solution providers for a challenge, each with topics and introduction path."""
+    return match_challenge(store, challenge_id, top=top).as_dict()
