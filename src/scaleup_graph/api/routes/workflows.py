@@ -47,22 +47,6 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ContentIn(_Body):
-    publisher: str = Field(max_length=200, description="id of the publishing organisation")
-    kind: Literal["news", "offer", "event", "study"]
-    name: str = Field(max_length=500, description="the title")
-    topics: list[str] = Field(max_length=20, description="known topic ids or names")
-    url: str | None = Field(default=None, max_length=2000)
-    description: str = Field(default="", max_length=20000)
-    date: Date = None
-
-
-class ShareIn(_Body):
-    by: str = Field(max_length=200, description="organisation that shared it (holds the item)")
-    with_: list[str] = Field(alias="with", max_length=100, description="receiving organisations")
-    date: Date = None
-
-
 class SubscriptionsIn(_Body):
     topics: list[str] = Field(max_length=20, description="the complete new set of topics")
 
@@ -90,53 +74,6 @@ def lineage(practice_id: Id, principal: Viewer, store: StoreDep) -> Any:
 # --- content exchange -----------------------------------------------------------------------
 
 
-@router.post("/content", summary="Publish a Scale-Up content item", status_code=201)
-def publish(body: ContentIn, principal: Editor, store: StoreDep) -> Any:
-    """News, offer, event or study about known topics (unknown topics: 422, nothing stored)."""
-    return _write(
-        principal,
-        "content_publish",
-        body.publisher,
-        lambda: wf.publish_content(
-            store,
-            publisher=body.publisher,
-            kind=body.kind,
-            name=body.name,
-            topics=body.topics,
-            url=body.url,
-            description=body.description,
-            date=body.date,
-            actor=principal.key_id,
-        ),
-    )
-
-
-@router.post("/content/{content_id}/shares", summary="Record that an item was shared")
-def share(content_id: Id, body: ShareIn, principal: Editor, store: StoreDep) -> Any:
-    """`by` shared the item with each organisation of `with` (SHARED_WITH, with by and date).
-    `by` must have published or received it, so every share chains back to the publisher."""
-    return _write(
-        principal,
-        "content_share",
-        content_id,
-        lambda: wf.share_content(
-            store,
-            content_id,
-            by=body.by,
-            targets=body.with_,
-            date=body.date,
-            actor=principal.key_id,
-        ),
-    )
-
-
-@router.get("/content/{content_id}/reach", summary="Who an item reached, in how many hops")
-def reach(content_id: Id, principal: Viewer, store: StoreDep) -> Any:
-    """Receivers with their hops from the publisher (fewest shares), counts per hop, the
-    regions and countries reached, and how many organisations subscribe to its topics."""
-    return wf.content_reach(store, content_id)
-
-
 @router.put("/organisations/{org_id}/subscriptions", summary="Set an organisation's topics")
 def set_subscriptions(org_id: Id, body: SubscriptionsIn, principal: Editor, store: StoreDep) -> Any:
     """Replaces the organisation's subscriptions with `topics` (at least one known topic)."""
@@ -154,20 +91,6 @@ def set_subscriptions(org_id: Id, body: SubscriptionsIn, principal: Editor, stor
 @router.get("/organisations/{org_id}/subscriptions", summary="An organisation's topics")
 def get_subscriptions(org_id: Id, principal: Viewer, store: StoreDep) -> Any:
     return {"organisation": org_id, "topics": wf.subscriptions(store, org_id)}
-
-
-@router.get("/feed", summary="An organisation's content feed")
-def content_feed(
-    principal: Viewer,
-    store: StoreDep,
-    organisation: Annotated[str, Query(max_length=200, description="organisation id")],
-    since: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
-    until: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> Any:
-    """Items about its subscribed topics and items shared with it, newest first; each says
-    why it is there (`matched_topics`, `shared_by`)."""
-    return wf.feed(store, organisation, since=since, until=until, limit=limit)
 
 
 @router.get(
