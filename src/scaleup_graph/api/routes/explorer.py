@@ -8,6 +8,8 @@ personal fields are filtered by the caller's role inside the library.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
+from importlib import resources
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -224,4 +226,23 @@ def explorer_node(store: StoreDep, principal: Viewer, node_id: str, lang: Lang =
         lambda: details(store, node_id, role=principal.role, lang=lang, timeout_ms=_timeout()),
         principal,
         "explorer_node",
+    )
+
+
+@cache
+def _panel_script() -> str:
+    return (
+        resources.files("scaleup_graph.visualisation")
+        .joinpath("static/workflows.js")
+        .read_text(encoding="utf-8")
+    )
+
+
+@router.get(f"{API}/workflows.js", include_in_schema=False)
+def panel_script() -> Response:
+    """The explorer's challenge and lineage panels (loaded by explorer.js in live mode)."""
+    return Response(
+        _panel_script(),
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=3600"},
     )

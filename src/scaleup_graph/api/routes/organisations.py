@@ -1,13 +1,17 @@
-"""``/api/v1/organisations``: search, detail and contact persons."""
+"""``/api/v1/organisations``: search, detail, contact persons, topic subscriptions, digest."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from pydantic import Field
 
+from scaleup_graph import workflows as wf
 from scaleup_graph.api.deps import Principal, StoreDep, audit_personal_reads, require_role
 from scaleup_graph.api.pagination import PageDep, page_body
+from scaleup_graph.api.params import Editor, Id, StrictBody, audited
 from scaleup_graph.errors import NotFound
 from scaleup_graph.queries import daily
 
@@ -69,3 +73,48 @@ def contacts(org_id: str, principal: Viewer, store: StoreDep, page: PageDep) -> 
     body = page_body(result.rows, page)
     audit_personal_reads(principal, "organisation_contacts", body["items"])
     return body
+
+
+class SubscriptionsIn(StrictBody):
+    topics: list[str] = Field(max_length=20, description="the complete new set of topics")
+
+
+@router.put("/{org_id}/subscriptions", summary="Set an organisation's topics")
+def set_subscriptions(org_id: Id, body: SubscriptionsIn, principal: Editor, store: StoreDep) -> Any:
+    """Replaces the organisation's subscriptions with `topics` (at least one known topic)."""
+    return audited(
+        principal,
+        "subscriptions_set",
+        org_id,
+        lambda: {
+            "organisation": org_id,
+            "topics": wf.subscribe(store, org_id, body.topics, actor=principal.key_id),
+        },
+    )
+
+
+@router.get("/{org_id}/subscriptions", summary="An organisation's topics")
+def get_subscriptions(org_id: Id, principal: Viewer, store: StoreDep) -> Any:
+    return {"organisation": org_id, "topics": wf.subscriptions(store, org_id)}
+
+
+@router.get(
+    "/{org_id}/digest",
+    summary="The weekly digest as plain text or HTML",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/plain": {}, "text/html": {}}}},
+)
+def digest(
+    org_id: Id,
+    principal: Viewer,
+    store: StoreDep,
+    format: Annotated[Literal["text", "html"], Query(description="text or html")] = "text",
+    lang: Annotated[Literal["de", "en"], Query()] = "de",
+    week_ending: Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")] = None,
+) -> Response:
+    """The week's feed items and the open challenges in its topics; nothing is sent. An
+    organisation without subscriptions gets 409 saying how to subscribe."""
+    body = wf.weekly_digest(store, org_id, fmt=format, lang=lang, week_ending=week_ending)
+    if format == "html":
+        return HTMLResponse(body)
+    return PlainTextResponse(body)
