@@ -16,12 +16,23 @@ from pydantic import BaseModel, ConfigDict, Field
 from scaleup_graph.api.deps import Principal, audit, require_role
 from scaleup_graph.errors import ScaleUpError
 
-__all__ = ["Analyst", "Contacts", "Date", "Editor", "Id", "StrictBody", "Viewer", "audited"]
+__all__ = [
+    "Admin",
+    "Analyst",
+    "Contacts",
+    "Date",
+    "Editor",
+    "Id",
+    "StrictBody",
+    "Viewer",
+    "audited",
+]
 
 Viewer = Annotated[Principal, Depends(require_role("viewer"))]
 Contacts = Annotated[Principal, Depends(require_role("contacts"))]
 Analyst = Annotated[Principal, Depends(require_role("analyst"))]
 Editor = Annotated[Principal, Depends(require_role("editor"))]
+Admin = Annotated[Principal, Depends(require_role("admin"))]
 Id = Annotated[str, Path(max_length=200, description="a node id, e.g. challenge-... or org-...")]
 Date = Annotated[str | None, Field(default=None, max_length=10, description="YYYY-MM-DD; today")]
 

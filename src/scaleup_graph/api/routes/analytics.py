@@ -20,15 +20,14 @@ from scaleup_graph.analytics import (
 )
 from scaleup_graph.analytics.link_prediction import suggest_introductions
 from scaleup_graph.analytics.snapshots import diff, list_snapshots
-from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit, require_role
+from scaleup_graph.api.deps import SettingsDep, StoreDep, audit
+from scaleup_graph.api.params import Analyst, Editor
 from scaleup_graph.errors import ScaleUpError
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["analytics"])
 
-Analyst = Annotated[Principal, Depends(require_role("analyst"))]
-Editor = Annotated[Principal, Depends(require_role("editor"))]
 Top = Annotated[int, Query(ge=1, le=1000, description="How many rows to return.")]
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from scaleup_graph.api.deps import (
-    Principal,
     SettingsDep,
     StoreDep,
     audit_personal_reads,
-    require_role,
 )
+from scaleup_graph.api.params import Analyst
 from scaleup_graph.queries import run_adhoc
 from scaleup_graph.queries.adhoc import MAX_QUERY_LENGTH, AdhocSlots
 from scaleup_graph.settings import Settings
@@ -22,7 +21,6 @@ from scaleup_graph.store import GraphStore
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["cypher"])
-Analyst = Annotated[Principal, Depends(require_role("analyst"))]
 
 
 class AdhocQuery(BaseModel):

@@ -12,11 +12,12 @@ from functools import cache
 from importlib import resources
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field, StringConstraints
 
-from scaleup_graph.api.deps import StoreDep, audit, require_role
+from scaleup_graph.api.deps import StoreDep, audit
+from scaleup_graph.api.params import Viewer
 from scaleup_graph.errors import NotFound
 from scaleup_graph.graph_model import NODE_TYPES
 from scaleup_graph.queries.privacy import sees_pii
@@ -41,7 +42,6 @@ __all__ = ["router"]
 router = APIRouter(tags=["explorer"])
 API = "/api/v1/explorer"
 
-Viewer = Annotated[Any, Depends(require_role("viewer"))]
 Lang = Annotated[Literal["de", "en"], Query(description="language of captions and messages")]
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from scaleup_graph.api.deps import Principal, StoreDep, audit_personal_reads, require_role
+from scaleup_graph.api.deps import StoreDep, audit_personal_reads
+from scaleup_graph.api.params import Viewer
 from scaleup_graph.errors import NotFound
 from scaleup_graph.queries import daily
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["network"])
-Viewer = Annotated[Principal, Depends(require_role("viewer"))]
 
 
 @router.get(

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field
 
-from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit, require_role
+from scaleup_graph.api.deps import SettingsDep, StoreDep, audit
 from scaleup_graph.api.errors import status_of
+from scaleup_graph.api.params import Editor
 from scaleup_graph.errors import ScaleUpError
 from scaleup_graph.graph_model import NODE_TYPES, REL_TYPES
 from scaleup_graph.queries.edits import write_node, write_relationship
@@ -20,7 +21,6 @@ from scaleup_graph.queries.edits import write_node, write_relationship
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["editing"])
-Editor = Annotated[Principal, Depends(require_role("editor"))]
 
 
 class RelationshipBody(BaseModel):

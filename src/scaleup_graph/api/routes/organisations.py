@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import Field
 
 from scaleup_graph import workflows as wf
-from scaleup_graph.api.deps import Principal, StoreDep, audit_personal_reads, require_role
+from scaleup_graph.api.deps import StoreDep, audit_personal_reads
 from scaleup_graph.api.pagination import PageDep, page_body
-from scaleup_graph.api.params import Editor, Id, StrictBody, audited
+from scaleup_graph.api.params import Editor, Id, StrictBody, Viewer, audited
 from scaleup_graph.errors import NotFound
 from scaleup_graph.queries import daily
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"])
-Viewer = Annotated[Principal, Depends(require_role("viewer"))]
 
 
 @router.get("", summary="Search organisations (case- and accent-insensitive: Koeln finds Köln)")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit, require_role
+from scaleup_graph.api.deps import SettingsDep, StoreDep, audit
+from scaleup_graph.api.params import Admin, Contacts
 from scaleup_graph.errors import NotFound
 from scaleup_graph.graph_model import NODE_TYPES
 from scaleup_graph.queries import daily
@@ -15,8 +16,6 @@ from scaleup_graph.queries.persons import erase_person, export_person
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
-Contacts = Annotated[Principal, Depends(require_role("contacts"))]
-Admin = Annotated[Principal, Depends(require_role("admin"))]
 _PERSON_PREFIX = f"{NODE_TYPES['Person'].id_prefix}-"
 
 

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field
 
 from scaleup_graph.api.deps import (
-    Principal,
     SettingsDep,
     StoreDep,
     audit_personal_reads,
-    require_role,
 )
+from scaleup_graph.api.params import Viewer
 from scaleup_graph.queries import catalogue, get_query, has_role, run_query
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/queries", tags=["queries"])
-Viewer = Annotated[Principal, Depends(require_role("viewer"))]
 
 
 class RunQuery(BaseModel):

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from scaleup_graph.api.deps import Principal, StoreDep, require_role
+from scaleup_graph.api.deps import StoreDep
+from scaleup_graph.api.params import Viewer
 from scaleup_graph.queries import daily
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["partnership"])
-Viewer = Annotated[Principal, Depends(require_role("viewer"))]
 
 
 @router.get(
