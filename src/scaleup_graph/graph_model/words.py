@@ -731,8 +731,8 @@ REPORT: dict[str, W] = {
     "community_name": W("Gruppe um {leader}", "group around {leader}"),
     "community_legend": W("{name} ({size})", "{name} ({size})"),
     "community_ties": W(
-        "Linie: Verbindungen zwischen zwei Gruppen (Zahl in der Mitte)",
-        "Line: ties between two communities (number in the middle)",
+        "Linie: Verbindungen zwischen Gruppen (mit Anzahl)",
+        "Line: ties between communities (with number)",
     ),
     "community_caption": W(
         "Die {n} größten Gruppen als Kreise (Fläche und Zahl: Mitglieder), darunter fett das "

@@ -303,11 +303,11 @@ def community_map(
     One circle per community instead of one dot per actor: the picture stays readable at any
     size of network (no hairball), and the names carry the argument.
     """
-    width = 1000.0
+    width = 860.0
     most_members = max((len(b.members) for b in bubbles), default=0)
-    height = 560.0 + 17 * most_members
-    cx, cy = width / 2, 250.0
-    pos = _ring(len(bubbles), cx, cy, 330.0, 175.0)
+    height = 470.0 + 17 * most_members
+    cx, cy = width / 2, 215.0
+    pos = _ring(len(bubbles), cx, cy, 290.0, 150.0)
     biggest = max((b.size for b in bubbles), default=1) or 1
     radius = [14.0 + 44.0 * math.sqrt(b.size / biggest) for b in bubbles]
     colours = [OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(bubbles))]
@@ -354,13 +354,13 @@ def community_map(
         body.append(
             f'<text x="{x:.1f}" y="{ly:.1f}" text-anchor="middle" font-size="16" '
             f'font-weight="bold" {halo}><title>{_e(bubble.name)}</title>'
-            f"{_e(_clip(bubble.label or bubble.name, 30))}</text>"
+            f"{_e(_clip(bubble.label or bubble.name, 28))}</text>"
         )
         for k, member in enumerate(bubble.members):
             body.append(
                 f'<text x="{x:.1f}" y="{ly + 17 * (k + 1):.1f}" text-anchor="middle" '
                 f'font-size="14" fill="#333" {halo}><title>{_e(member)}</title>'
-                f"{_e(_clip(member, 32))}</text>"
+                f"{_e(_clip(member, 30))}</text>"
             )
     legend = [LegendEntry(colours[i], legend_text(b)) for i, b in enumerate(bubbles)]
     legend.append(LegendEntry("#9aa5b1", tie_text))

@@ -302,7 +302,7 @@ def _communities(data: dict[str, Any]) -> Section:
             report_text("col_topics", lang),
         ],
         rows,
-        cls="small",
+        cls="small communities",
     )
     between = sum(com["ties"].values())
     inside = sum(c["inside"] for c in com["listed"])
@@ -514,8 +514,8 @@ def _risks(data: dict[str, Any]) -> Section:
                         s["source_name"] or s["source"],
                         s["target_name"] or s["target"],
                         fmt(s["score"], lang),
-                        ", ".join(c["name"] or c["id"] for c in s["common"][:3]) or "–",
-                        ", ".join(s["shared_topics"][:3]) or "–",
+                        ", ".join(_clip(c["name"] or c["id"], 30) for c in s["common"][:2]) or "–",
+                        ", ".join(s["shared_topics"][:2]) or "–",
                     ]
                     for s in intro
                 ],
@@ -562,8 +562,8 @@ def _changes(data: dict[str, Any]) -> Section:
         for v, t in figures
     )
     metric = "betweenness"
-    moves = [(r["name"] or r["id"], r["change"]) for r in ch["risers"][metric][:6]]
-    moves += [(r["name"] or r["id"], r["change"]) for r in ch["fallers"][metric][:6]]
+    moves = [(r["name"] or r["id"], r["change"]) for r in ch["risers"][metric][:5]]
+    moves += [(r["name"] or r["id"], r["change"]) for r in ch["fallers"][metric][:5]]
     since = (ch["created_at"] or "")[:10]
     parts = [
         f"<p>{_e(report_text('changes_intro', lang, name=name, date=since))}</p>",
@@ -580,7 +580,7 @@ def _changes(data: dict[str, Any]) -> Section:
             alt=report_text("changes", lang, name=name),
         )
         parts += [_explain(metric, lang), _figure(fig, lang)]
-    new_ties = ch["new_ties"][:5]
+    new_ties = ch["new_ties"][:4]
     if new_ties:
         parts.append(
             f"<h3>{_e(report_text('ch_new_ties', lang))}</h3>"
@@ -716,7 +716,7 @@ def _notes(data: dict[str, Any], csv_name: str) -> Section:
             [
                 r["algorithm"],
                 r["backend"],
-                ", ".join(f"{k}={v}" for k, v in r["params"].items()) or "–",
+                _clip(", ".join(f"{k}={v}" for k, v in r["params"].items()), 60) or "–",
                 r["seed"] if r["seed"] is not None else "–",
                 fmt(r["nodes"], lang),
                 fmt(r["seconds"], lang),
@@ -771,23 +771,33 @@ h3 { font-size: 12pt; margin: 4mm 0 2mm; color: #0b3d66; }
 .reading { color: #444; font-size: 9.5pt; }
 .explain { margin: 1.5mm 0; }
 .suggest { background: #eef6f1; border-left: 4px solid #009E73; padding: 2mm 3mm; }
-table { border-collapse: collapse; margin: 2mm 0 3mm; width: 100%; font-size: 9.5pt; }
+table { border-collapse: collapse; margin: 2mm 0 3mm; width: 100%; font-size: 9.5pt;
+  table-layout: fixed; overflow-wrap: anywhere; }
+table.actors th:nth-child(1) { width: 23%; } table.actors th:nth-child(2) { width: 12%; }
+table.actors th:nth-child(3) { width: 14%; } table.actors th:nth-child(7) { width: 19%; }
+table.communities th:nth-child(1) { width: 36%; } table.communities th:nth-child(2) { width: 12%; }
 td, th { border: 1px solid #ccd3da; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
 th { background: #eef2f6; }
 table.small { font-size: 8.5pt; }
 figure { margin: 2mm 0; break-inside: avoid; }
 figure svg { display: block; max-height: 150mm; margin: 0 auto; }
-#fig-communities svg { max-height: 92mm; }
+#fig-communities svg { max-height: 96mm; }
 .legend { font-size: 8.5pt; margin-top: 1mm; }
 .legend ul { display: inline; padding: 0; margin: 0; }
-#fig-communities .legend ul { display: grid; grid-template-columns: 1fr 1fr; }
+#fig-communities .legend ul { display: grid; grid-template-columns: 1fr 1fr 1fr; }
 .legend li { display: inline-block; margin: 0 3mm 0 2mm; }
 .swatch { display: inline-block; width: 3.2mm; height: 3.2mm; margin-right: 1mm;
   vertical-align: -0.4mm; border: 1px solid #666; }
 .swatch.scale { width: 14mm; }
 figcaption { font-size: 9pt; color: #333; font-style: italic; margin-top: 1mm; }
 nav ol { columns: 2; font-size: 9.5pt; }
-@media print { section { border-bottom: none; } a { color: inherit; text-decoration: none; } }
+@media print {
+  body { font-size: 9.5pt; }
+  section { border-bottom: none; padding: 0; }
+  table.small { font-size: 7.8pt; }
+  figcaption, .legend { font-size: 8pt; }
+  a { color: inherit; text-decoration: none; }
+}
 """
 
 
