@@ -1,6 +1,7 @@
 """The analyst report as a reader opens it in chromium: every section photographed for a person
 to look at (test-artifacts/report-<lang>-NN-<section>.png), nothing fetched, every picture with a
-visible legend and caption, and no label of a picture cut off at its edge."""
+visible legend and caption, no label of a picture cut off at its edge, and every section fits
+one printed A4 page; for the whole demo network and for Nordhessen alone (``--region DE73``)."""
 
 from __future__ import annotations
 
@@ -45,14 +46,20 @@ _FIGURES = """
 """
 
 
-@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize(("lang", "region"), [("de", None), ("en", None), ("en", "DE73")])
 def test_report_pages_read_well(
-    browser: Any, seed_graph: GraphStore, artifacts: Path, tmp_path: Path, lang: str
+    browser: Any,
+    seed_graph: GraphStore,
+    artifacts: Path,
+    tmp_path: Path,
+    lang: str,
+    region: str | None,
 ) -> None:
     create_snapshot(tmp_path, "phase-1", project(seed_graph, ProjectionFilter(until="2021-12-31")))
-    out = tmp_path / f"analyse-{lang}.html"
+    name = f"{lang}-{region}" if region else lang
+    out = tmp_path / f"analyse-{name}.html"
     opts = ReportOptions(lang=lang, since_snapshot="phase-1", state_dir=tmp_path)
-    summary = write_report(seed_graph, out, options=opts)
+    summary = write_report(seed_graph, out, flt=ProjectionFilter(region=region), options=opts)
     page = browser.new_page(viewport={"width": 900, "height": 1200})
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
@@ -66,11 +73,11 @@ def test_report_pages_read_well(
     assert page.evaluate(_CLIPPED) == []
     sections = page.query_selector_all("section")
     assert [s.query_selector("h1, h2").inner_text() for s in sections] == summary["sections"]
-    for old in artifacts.glob(f"report-{lang}-*.png"):
+    for old in artifacts.glob(f"report-{name}-[0-9]*.png"):
         old.unlink()
     for i, section in enumerate(sections):
         key = section.get_attribute("id")
-        section.screenshot(path=str(artifacts / f"report-{lang}-{i:02d}-{key}.png"))
+        section.screenshot(path=str(artifacts / f"report-{name}-{i:02d}-{key}.png"))
     # Printed on A4 (182 mm wide inside the margins), every section fits its one page.
     page.set_viewport_size({"width": 688, "height": 1000})
     page.emulate_media(media="print")

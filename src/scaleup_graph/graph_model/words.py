@@ -804,12 +804,17 @@ REPORT: dict[str, W] = {
     "col_community": W("Gruppe um", "group around"),
     "col_inside": W("Verbindungen innerhalb", "ties within"),
     "col_outside": W("Verbindungen nach außen", "ties outside"),
+    "suggest_regions_partners": W(
+        "Zwischen Nordhessen und den Partnerregionen bestehen {n} Verbindungen.",
+        "There are {n} ties between Nordhessen and the partner regions.",
+    ),
     "suggest_regions": W(
-        "Zwischen Nordhessen und den Partnerregionen bestehen {n} Verbindungen. Am stärksten "
-        "nach außen vernetzt ist {region} ({m} Verbindungen); {isolated} Regionen haben keine "
-        "Verbindung in eine andere Region.",
-        "There are {n} ties between Nordhessen and the partner regions. {region} has the most "
-        "ties to other regions ({m}); {isolated} regions have no tie to another region.",
+        "Am stärksten nach außen vernetzt ist {region} ({m} Verbindungen in andere Regionen).",
+        "{region} has the most ties to other regions ({m}).",
+    ),
+    "suggest_regions_isolated": W(
+        "{isolated} Regionen haben keine Verbindung in eine andere Region: dort fehlen Brücken.",
+        "{isolated} regions have no tie to another region: bridges are missing there.",
     ),
     "topics": W("Themen im Zentrum", "Topics at the centre"),
     "topics_intro": W(

@@ -206,7 +206,8 @@ def matrix_chart(
     n = len(labels)
     cell = 34.0 if n <= 16 else max(18.0, 540.0 / n)
     label_w, head = 230.0, 150.0
-    width, height = label_w + n * cell + 20, head + n * cell + 10
+    # Column names lean right at 50 degrees: room on the right for the last ones.
+    width, height = label_w + n * cell + 130, head + n * cell + 10
     light, dark = "#f4f8fb", "#0072B2"
     top = max((v for row in values for v in row), default=0) or 1
     group_colour = {g: OKABE_ITO[(i + 1) % len(OKABE_ITO)] for i, g in enumerate(group_text)}
@@ -223,7 +224,7 @@ def matrix_chart(
         x = label_w + i * cell + cell / 2
         body.append(
             f'<text transform="translate({x + 4:.1f},{head - 8:.1f}) rotate(-50)" '
-            f'font-size="12">{_e(_clip(label, 24))}</text>'
+            f'font-size="12">{_e(_clip(label, 32))}</text>'
         )
         for j in range(n):
             v = values[i][j]

@@ -405,22 +405,29 @@ def _regions(data: dict[str, Any]) -> Section:
         caption=report_text("regions_caption", lang),
         alt=report_text("regions", lang),
     )
-    partner_ties = _home_partner_ties(data) or 0
+    sentences = []
+    partner_ties = _home_partner_ties(data)
+    if partner_ties is not None:
+        sentences.append(report_text("suggest_regions_partners", lang, n=fmt(partner_ties, lang)))
+        carrier = data.get("partner_carrier")
+        if carrier:
+            sentences.append(
+                report_text(
+                    "suggest_regions_carrier",
+                    lang,
+                    name=carrier["name"],
+                    n=fmt(carrier["ties"], lang),
+                )
+            )
     best = max(rows, key=lambda r: (r["outside"], r["name"])) if rows else None
-    isolated = sum(1 for r in rows if r["organisations"] and r["outside"] == 0)
-    suggestion = report_text(
-        "suggest_regions",
-        lang,
-        n=fmt(partner_ties, lang),
-        region=best["name"] if best else "–",
-        m=fmt(best["outside"] if best else 0, lang),
-        isolated=isolated,
-    )
-    carrier = data.get("partner_carrier")
-    if carrier:
-        suggestion += " " + report_text(
-            "suggest_regions_carrier", lang, name=carrier["name"], n=fmt(carrier["ties"], lang)
+    if best and best["outside"]:
+        sentences.append(
+            report_text("suggest_regions", lang, region=best["name"], m=fmt(best["outside"], lang))
         )
+    isolated = sum(1 for r in rows if r["organisations"] and r["outside"] == 0)
+    if isolated:
+        sentences.append(report_text("suggest_regions_isolated", lang, isolated=isolated))
+    suggestion = " ".join(sentences) or report_text("regions_intro", lang)
     body = (
         f"<p>{_e(report_text('regions_intro', lang))}</p>"
         + _figure(fig, lang)
