@@ -97,7 +97,7 @@ def test_challenge_panel_and_pitch_programme(page: Any, live: Live, artifacts: P
         "gepitcht – 2022-09-22",
         "gelöst – 2023-01-08",
     ]
-    expected = {p["id"] for p in proposals(live.store, CHALLENGE)}
+    expected = {p["proposal"]["id"] for p in proposals(live.store, CHALLENGE)}
     shown = set(page.eval_on_selector_all("#wf-proposals li", "els => els.map(e => e.dataset.id)"))
     assert shown == expected and len(shown) == 3
     matches = page.locator("#wf-matches li")

@@ -77,7 +77,12 @@ def test_full_round_from_draft_to_solved(
     assert published.status_code == 200, published.text
     assert published.json()["published_at"] == "2022-03-10"
     opened = seeded_client.get("/api/v1/challenges/open?topic=logistics", headers=viewer).json()
-    assert [c["id"] for c in opened["challenges"]] == [cid]
+    assert [c["challenge"]["id"] for c in opened["challenges"]] == [cid]
+    # one home: the same rows as the named query behind GET /challenges?status=published
+    listed = seeded_client.get(
+        "/api/v1/challenges", params={"topic": "logistics", "status": "published"}, headers=viewer
+    ).json()["items"]
+    assert listed == opened["challenges"]
     assert opened["by_topic"][0]["topic"]["name"] == "Logistics"
 
     # the matchmaking suggests providers; the best one and a real actor propose
@@ -153,7 +158,9 @@ def test_full_round_from_draft_to_solved(
         "2022-09-22",
         "2022-10-15",
     ]
-    statuses = {p["id"]: p["status"] for p in final["proposals"]}
+    statuses = {p["proposal"]["id"]: p["proposal"]["status"] for p in final["proposals"]}
+    paged = seeded_client.get(f"/api/v1/challenges/{cid}/proposals", headers=viewer).json()
+    assert sorted(paged["items"], key=str) == sorted(final["proposals"], key=str)  # one shape
     assert statuses == {proposal_ids[0]: "accepted", proposal_ids[1]: "pitched"}
     assert final["pitched_at_events"][0]["id"] == PITCH
     reopened = seeded_client.post(

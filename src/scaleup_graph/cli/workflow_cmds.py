@@ -118,10 +118,10 @@ def open_(
         return
     if not found["challenges"]:
         console.print("No challenge is open for proposals.")
-    for c in found["challenges"]:
+    for row in found["challenges"]:
+        c, topics = row["challenge"], ", ".join(t["name"] for t in row["topics"])
         console.print(
-            f"{c['id']}  {c['name']}  [{', '.join(c['topics'])}]  {c['proposals']} proposal(s)",
-            highlight=False,
+            f"{c['id']}  {c['name']}  [{topics}]  {row['proposals']} proposal(s)", highlight=False
         )
 
 

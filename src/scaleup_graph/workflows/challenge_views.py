@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scaleup_graph.graph_model import fold
+from scaleup_graph.queries import daily
 from scaleup_graph.store import GraphStore
 from scaleup_graph.workflows.challenges import challenge_state
 from scaleup_graph.workflows.errors import Invalid
@@ -22,24 +22,8 @@ __all__ = [
     "suggested_providers",
 ]
 
-_OPEN = (
-    "MATCH (c:Challenge) WHERE c.status = 'published' "
-    "OPTIONAL MATCH (c)-[:CONCERNS]->(t:Topic) "
-    "WITH c, collect({id: t.id, name: t.name}) AS linked "
-    "OPTIONAL MATCH (o:Organisation)-[:POSES]->(c) "
-    "WITH c, linked, collect({id: o.id, name: o.name}) AS posers "
-    "OPTIONAL MATCH (p:Proposal)-[:ADDRESSES]->(c) "
-    "RETURN c.id AS id, c.name AS name, c.topics AS topics, c.published_at AS published_at, "
-    "linked, posers, count(p) AS proposals ORDER BY c.published_at DESC, c.id"
-)
-_PROPOSALS = (
-    "MATCH (p:Proposal)-[:ADDRESSES]->(c:Challenge {id: $id}) "
-    "OPTIONAL MATCH (o:Organisation)-[:PROPOSES]->(p) "
-    "OPTIONAL MATCH (p)-[:PITCHED_AT]->(e:Event) "
-    "RETURN p.id AS id, p.name AS name, p.description AS description, p.status AS status, "
-    "p.submitted_at AS submitted_at, o.id AS organisation, o.name AS organisation_name, "
-    "e.id AS pitched_at_event ORDER BY p.submitted_at, p.id"
-)
+#: the most rows one call reads through a named query (their page-size limit)
+_ALL = 500
 _PROGRAMME = (
     "MATCH (c:Challenge)-[:PITCHED_AT]->(e:Event {id: $id}) "
     "OPTIONAL MATCH (o:Organisation)-[:POSES]->(c) "
@@ -62,6 +46,9 @@ def _clean(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def open_challenges(store: GraphStore, topic: str = "") -> dict[str, Any]:
     """Published challenges (open for proposals), grouped by topic.
 
+    The challenges are the rows of the named query ``challenges`` (status ``published``), the
+    one home of this read: ``GET /api/v1/challenges?status=published`` gives the same rows.
+
     Parameters
     ----------
     topic
@@ -70,41 +57,34 @@ def open_challenges(store: GraphStore, topic: str = "") -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{"total", "challenges": [...], "by_topic": [{"topic", "challenges": [ids]}]}``
+        ``{"total", "challenges": [{"challenge", "posed_by", "topics", "proposals"}],
+        "by_topic": [{"topic", "challenges": [ids]}]}``
     """
     wanted = resolve_topics(store, [topic], required=False, field="topic") if topic else []
-    rows = store.read(_OPEN)
-    challenges = []
+    rows = daily.challenges(
+        store,
+        "viewer",
+        topic=wanted[0]["name"] if wanted else "",
+        status="published",
+        limit=_ALL,
+    ).rows
     groups: dict[str, dict[str, Any]] = {}
     for r in rows:
-        topics = {fold(t["name"]): t for t in _clean(r["linked"])}
-        for name in r["topics"] or []:
-            topics.setdefault(fold(name), {"id": None, "name": name})
-        if wanted and fold(wanted[0]["name"]) not in topics:
-            continue
-        challenges.append(
-            {
-                "id": r["id"],
-                "name": r["name"],
-                "published_at": r["published_at"],
-                "posed_by": _clean(r["posers"]),
-                "topics": sorted(t["name"] for t in topics.values()),
-                "proposals": r["proposals"],
-            }
-        )
-        for t in topics.values():
-            group = groups.setdefault(t["name"], {"topic": t, "challenges": []})
-            group["challenges"].append(r["id"])
+        for t in r["topics"]:
+            group = groups.setdefault(t["id"], {"topic": t, "challenges": []})
+            group["challenges"].append(r["challenge"]["id"])
     by_topic = sorted(groups.values(), key=lambda g: (-len(g["challenges"]), g["topic"]["name"]))
     if wanted:
-        by_topic = [g for g in by_topic if fold(g["topic"]["name"]) == fold(wanted[0]["name"])]
-    return {"total": len(challenges), "challenges": challenges, "by_topic": by_topic}
+        by_topic = [g for g in by_topic if g["topic"]["id"] == wanted[0]["id"]]
+    return {"total": len(rows), "challenges": rows, "by_topic": by_topic}
 
 
 def proposals(store: GraphStore, challenge_id: str) -> list[dict[str, Any]]:
-    """The proposals submitted to a challenge, oldest first, with who proposed them."""
+    """The proposals submitted to a challenge, with who proposed them and where they were
+    pitched: the rows of the named query ``challenge_proposals`` (as
+    ``GET /api/v1/challenges/{id}/proposals`` gives them)."""
     require_node(store, "Challenge", challenge_id, "challenge")
-    return store.read(_PROPOSALS, {"id": challenge_id})
+    return daily.challenge_proposals(store, "viewer", challenge_id, limit=_ALL).rows
 
 
 def pitch_programme(store: GraphStore, event_id: str) -> dict[str, Any]:

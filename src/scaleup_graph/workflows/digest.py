@@ -51,6 +51,20 @@ _TEXTS = {
 }
 
 
+def _open_challenges(store: GraphStore) -> list[dict[str, Any]]:
+    """Open challenges as the digest lists them: name, topic names, proposal count, posers."""
+    return [
+        {
+            "id": row["challenge"]["id"],
+            "name": row["challenge"].get("name"),
+            "topics": [t["name"] for t in row["topics"]],
+            "proposals": row["proposals"],
+            "posed_by": row["posed_by"],
+        }
+        for row in open_challenges(store)["challenges"]
+    ]
+
+
 def build_digest(
     store: GraphStore, organisation: str, *, week_ending: str | None = None
 ) -> dict[str, Any]:
@@ -75,7 +89,7 @@ def build_digest(
     topics = {fold(t["name"]) for t in week["subscriptions"]}
     challenges = [
         c
-        for c in open_challenges(store)["challenges"]
+        for c in _open_challenges(store)
         if topics & {fold(t) for t in c["topics"]}
         and organisation not in {p["id"] for p in c["posed_by"]}
     ]

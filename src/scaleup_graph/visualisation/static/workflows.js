@@ -57,9 +57,12 @@
     body.append(...section(t('wf_posed_by'), c.posed_by.map((o) => {
       const li = el('li'); li.append(nodeLink(o.id, o.name)); return li;
     })));
-    const proposals = c.proposals.map((p) => {
+    // rows of the named query challenge_proposals: {proposal, proposed_by, pitched_at}
+    const proposals = c.proposals.map((row) => {
+      const p = row.proposal;
+      const by = row.proposed_by[0] || {};
       const li = el('li');
-      li.append(nodeLink(p.organisation, p.organisation_name),
+      li.append(nodeLink(by.id, by.name),
         el('span', ' – ' + (p.name || p.id) + ' (' + (p.status || '') + ')'));
       li.dataset.id = p.id;
       return li;
