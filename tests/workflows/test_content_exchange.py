@@ -196,10 +196,16 @@ def test_subscriptions_feed_and_weekly_digest(
     assert shared.status_code == 200
 
     feed = client.get("/api/v1/feed", params={"organisation": "org-b"}, headers=viewer).json()
-    names = [i["name"] for i in feed["items"]]
+    names = [i["item"]["name"] for i in feed["items"]]
     assert names == ["Altes Angebot", "<b>KI</b> & Mittelstand"]  # shared 05-08, published 05-06
     assert feed["items"][0]["shared_by"][0]["id"] == "org-pub"
     assert feed["items"][1]["matched_topics"] == ["Digitalisation"]
+    # one home: a feed item is the row GET /content (the named query content_feed) gives
+    stream = client.get("/api/v1/content", headers=viewer).json()["items"]
+    by_id = {row["item"]["id"]: row for row in stream}
+    for entry in feed["items"]:
+        row = {k: entry[k] for k in ("item", "published_by", "topics")}
+        assert row == by_id[entry["item"]["id"]]
 
     text = client.get(
         "/api/v1/organisations/org-b/digest", params={"week_ending": "2024-05-12"}, headers=viewer

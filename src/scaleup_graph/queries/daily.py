@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from scaleup_graph.graph_model import NODE_TYPES
@@ -153,8 +154,18 @@ def content_feed(
     *,
     topic: str = "",
     kind: str = "",
+    ids: Sequence[str] = (),
     skip: int = 0,
     limit: int = 50,
 ) -> QueryResult:
-    """Scale-Up content, newest first."""
-    return _run(store, "content_feed", role, topic=topic, kind=kind, skip=skip, limit=limit)
+    """Scale-Up content, newest first (only the items ``ids`` when given)."""
+    return _run(
+        store,
+        "content_feed",
+        role,
+        topic=topic,
+        kind=kind,
+        ids=list(ids),
+        skip=skip,
+        limit=limit,
+    )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from scaleup_graph.graph_model import make_id, validate_node
+from scaleup_graph.queries import daily
 from scaleup_graph.store import GraphStore
 from scaleup_graph.workflows.errors import Conflict, Invalid
 from scaleup_graph.workflows.lookup import require_node, resolve_topics
@@ -28,6 +29,7 @@ __all__ = [
 
 KINDS = ("news", "offer", "event", "study")
 MAX_SHARE_TARGETS = 100
+_IDS_PER_CALL = 50  # a named query's list parameter holds at most 50 values
 
 _PUBLISH = (
     "MATCH (o:Organisation {id: $org}) "
@@ -57,13 +59,6 @@ _SHARED_ITEMS = (
     "MATCH (c:ContentItem)-[s:SHARED_WITH]->(o:Organisation {id: $org}) "
     "OPTIONAL MATCH (b:Organisation {id: s.by}) "
     "RETURN c.id AS id, collect({id: s.by, name: b.name, date: s.date}) AS shared_by"
-)
-_ITEMS = (
-    "UNWIND $ids AS cid MATCH (c:ContentItem {id: cid}) "
-    "OPTIONAL MATCH (p:Organisation)-[:PUBLISHES]->(c) "
-    "RETURN c.id AS id, c.name AS name, c.kind AS kind, c.url AS url, "
-    "c.published_at AS published_at, c.topics AS topics, c.description AS description, "
-    "collect({id: p.id, name: p.name}) AS publishers"
 )
 _HOLDERS = (
     "MATCH (c:ContentItem {id: $id}) "
@@ -167,6 +162,16 @@ def subscriptions(store: GraphStore, organisation: str) -> list[dict[str, str]]:
     return store.read(_SUBSCRIPTIONS, {"org": organisation})
 
 
+def _items(store: GraphStore, ids: list[str]) -> list[dict[str, Any]]:
+    """The items ``ids`` as rows of the named query ``content_feed`` (``item``,
+    ``published_by``, ``topics``), the one home of the item shape."""
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), _IDS_PER_CALL):
+        chunk = ids[start : start + _IDS_PER_CALL]
+        rows += daily.content_feed(store, "viewer", ids=chunk, limit=len(chunk)).rows
+    return rows
+
+
 def feed(
     store: GraphStore,
     organisation: str,
@@ -177,7 +182,9 @@ def feed(
 ) -> dict[str, Any]:
     """Items about the organisation's topics and items shared with it, newest first.
 
-    Each item says why it is in the feed: ``matched_topics`` and/or ``shared_by``. ``since``
+    An item is a row of the named query ``content_feed`` (``item``, ``published_by``,
+    ``topics``) that also says why it is in the feed: ``matched_topics`` and/or ``shared_by``,
+    and its ``feed_date``. ``since``
     and ``until`` (inclusive) filter on the item's publication date or, for shared items, on
     the share date.
     """
@@ -192,22 +199,21 @@ def feed(
     for r in store.read(_SHARED_ITEMS, {"org": organisation}):
         reasons.setdefault(r["id"], {})["shared_by"] = [s for s in r["shared_by"] if s["id"]]
     items = []
-    for row in store.read(_ITEMS, {"ids": sorted(reasons)}):
-        why = reasons[row["id"]]
-        dates = [row["published_at"] or ""] if "matched_topics" in why else []
+    for row in _items(store, sorted(reasons)):
+        why = reasons[row["item"]["id"]]
+        dates = [row["item"].get("published_at") or ""] if "matched_topics" in why else []
         dates += [s["date"] or "" for s in why.get("shared_by", [])]
         if not any(lo <= d <= hi for d in dates):
             continue
         items.append(
             {
                 **row,
-                "publishers": [p for p in row["publishers"] if p["id"]],
                 "matched_topics": why.get("matched_topics", []),
                 "shared_by": why.get("shared_by", []),
                 "feed_date": max(d for d in dates if lo <= d <= hi),
             }
         )
-    items.sort(key=lambda i: (i["feed_date"], i["id"]), reverse=True)
+    items.sort(key=lambda i: (i["feed_date"], i["item"]["id"]), reverse=True)
     notes = []
     if not subscribed:
         notes.append(

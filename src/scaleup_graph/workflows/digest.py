@@ -115,9 +115,10 @@ def _text(d: dict[str, Any], t: dict[str, str]) -> str:
     if not d["items"]:
         lines.append(t["none"])
     for item in d["items"]:
-        lines.append(f"* {item['name']} ({item['kind']}, {item['published_at']})")
-        if item["url"]:
-            lines.append(f"  {item['url']}")
+        it = item["item"]
+        lines.append(f"* {it.get('name')} ({it.get('kind')}, {it.get('published_at')})")
+        if it.get("url"):
+            lines.append(f"  {it['url']}")
         if item["shared_by"]:
             names = ", ".join(s["name"] or s["id"] for s in item["shared_by"])
             lines.append(f"  {t['shared']} {names}")
@@ -147,15 +148,16 @@ def _html(d: dict[str, Any], t: dict[str, str], lang: str) -> str:
     else:
         parts.append("<ul>")
         for item in d["items"]:
-            title = e(item["name"])
-            if item["url"] and str(item["url"]).startswith(("https://", "http://")):
-                title = f'<a href="{e(item["url"])}">{title}</a>'
+            it = item["item"]
+            title = e(str(it.get("name") or it["id"]))
+            if it.get("url") and str(it["url"]).startswith(("https://", "http://")):
+                title = f'<a href="{e(it["url"])}">{title}</a>'
             shared = ""
             if item["shared_by"]:
                 names = ", ".join(s["name"] or s["id"] for s in item["shared_by"])
                 shared = f" – {e(t['shared'])} {e(names)}"
             parts.append(
-                f"<li>{title} <small>({e(item['kind'])}, {e(str(item['published_at']))})"
+                f"<li>{title} <small>({e(str(it.get('kind')))}, {e(str(it.get('published_at')))})"
                 f"</small>{shared}</li>"
             )
         parts.append("</ul>")

@@ -2,11 +2,12 @@
 // role: viewer
 // param topic: str = "" fold max-length 200 -- a topic name or id
 // param kind: str = "" one-of @ContentItem.kind -- only this kind of content
+// param ids: list[str] = [] -- only these items (ContentItem ids; all when empty)
 // param skip: int = 0 range 0..1000000 -- rows to skip (pagination)
 // param limit: int = 50 range 1..501 -- rows to return (page size)
 // columns: item, published_by, topics
 MATCH (c:ContentItem)
-WHERE ($kind = '' OR c.kind = $kind)
+WHERE ($kind = '' OR c.kind = $kind) AND (size($ids) = 0 OR c.id IN $ids)
 // pattern comprehensions only in a projection (FalkorDB), computed only when filtering
 WITH c, CASE WHEN $topic = '' THEN [] ELSE [(c)-[:ABOUT]->(x:Topic) | x] END AS about
 WHERE ($topic = ''
