@@ -657,9 +657,8 @@ REPORT: dict[str, W] = {
         "the network.",
     ),
     "f_hub": W(
-        "{name} ist an {share} aller Verbindungen beteiligt: das Netz hängt stark an diesem "
-        "einen Knoten.",
-        "{name} takes part in {share} of all ties: the network depends heavily on this one hub.",
+        "{name} ist an {share} aller Verbindungen beteiligt, mehr als jede andere Organisation.",
+        "{name} takes part in {share} of all ties, more than any other organisation.",
     ),
     "f_bridge": W(
         "Wichtigste Brückenbauer sind {names}.",
@@ -905,6 +904,18 @@ REPORT: dict[str, W] = {
     "col_source": W("Quelle", "source"),
     "col_nodes": W("Knoten", "nodes"),
     "col_synthetic": W("erfunden (synthetic: true)", "invented (synthetic: true)"),
+    "col_licence": W("Lizenz und Nutzung", "licence and use"),
+    "licence_nuts": W(
+        "© Europäische Union (Eurostat); Weiterverwendung mit Quellenangabe",
+        "© European Union (Eurostat); reuse with attribution",
+    ),
+    "licence_cordis": W("CC BY 4.0 (© Europäische Union)", "CC BY 4.0 (© European Union)"),
+    "licence_synthetic": W(
+        "erfunden für die Demo, keine realen Daten", "invented for the demo, no real data"
+    ),
+    "licence_other": W(
+        "nur Fakten übernommen, Quelle genannt", "facts only, with the source named"
+    ),
     "yes": W("ja", "yes"),
     "no": W("nein", "no"),
     "source_unknown": W("(ohne Quellenangabe)", "(no source given)"),

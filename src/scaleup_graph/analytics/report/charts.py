@@ -205,7 +205,7 @@ def matrix_chart(
     """
     n = len(labels)
     cell = 34.0 if n <= 16 else max(18.0, 540.0 / n)
-    label_w, head = 230.0, 150.0
+    label_w, head = 250.0, 165.0
     # Column names lean right at 50 degrees: room on the right for the last ones.
     width, height = label_w + n * cell + 130, head + n * cell + 10
     light, dark = "#f4f8fb", "#0072B2"
@@ -215,7 +215,14 @@ def matrix_chart(
     for i, label in enumerate(labels):
         y = head + i * cell
         body.append(
-            _text(label_w - 12, y + cell / 2 + 4, _clip(label, 30), anchor="end", title=label)
+            _text(
+                label_w - 12,
+                y + cell / 2 + 5,
+                _clip(label, 30),
+                anchor="end",
+                size=14.5,
+                title=label,
+            )
         )
         body.append(
             f'<rect x="{label_w - 8:.1f}" y="{y + 2:.1f}" width="5" height="{cell - 4:.1f}" '
@@ -224,7 +231,7 @@ def matrix_chart(
         x = label_w + i * cell + cell / 2
         body.append(
             f'<text transform="translate({x + 4:.1f},{head - 8:.1f}) rotate(-50)" '
-            f'font-size="12">{_e(_clip(label, 32))}</text>'
+            f'font-size="13.5">{_e(_clip(label, 32))}</text>'
         )
         for j in range(n):
             v = values[i][j]
@@ -241,10 +248,10 @@ def matrix_chart(
                 body.append(
                     _text(
                         cx + cell / 2,
-                        y + cell / 2 + 4,
+                        y + cell / 2 + 5,
                         str(v),
                         anchor="middle",
-                        size=11,
+                        size=13,
                         fill=colour,
                     )
                 )

@@ -57,7 +57,7 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, cls: str = "") -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    head = "".join(f"<th>{_e(_cap(h))}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
     klass = f' class="{cls}"' if cls else ""
     return f"<table{klass}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -84,11 +84,12 @@ def _figure(fig: Figure, lang: str) -> str:
     )
 
 
-def _explain(metric: str, lang: str) -> str:
-    """The measure's name and its one-sentence explanation (marked for the tests)."""
-    name = _cap(measure_name(metric, lang))
+def _explain(metric: str, lang: str, *, named: bool = True) -> str:
+    """The measure's one-sentence explanation, after its name unless a heading just named it
+    (marked with the measure, so a test can find every explanation)."""
+    name = f"<b>{_e(_cap(measure_name(metric, lang)))}:</b> " if named else ""
     return (
-        f'<p class="explain" data-measure="{_e(metric)}"><b>{_e(name)}:</b> '
+        f'<p class="explain" data-measure="{_e(metric)}">{name}'
         f"{_e(measure_explanation(metric, lang))}</p>"
     )
 
@@ -477,7 +478,7 @@ def _risks(data: dict[str, Any]) -> Section:
     spof = data["spof"][:6]
     parts = [
         f"<h3>{_e(_cap(measure_name('articulation', lang)))}</h3>",
-        _explain("articulation", lang),
+        _explain("articulation", lang, named=False),
     ]
     if spof:
         parts.append(
@@ -504,7 +505,7 @@ def _risks(data: dict[str, Any]) -> Section:
     intro = data["introductions"][:5]
     parts += [
         f"<h3>{_e(_cap(measure_name('adamic_adar', lang)))}</h3>",
-        _explain("adamic_adar", lang),
+        _explain("adamic_adar", lang, named=False),
     ]
     if intro:
         parts.append(
@@ -526,7 +527,7 @@ def _risks(data: dict[str, Any]) -> Section:
                     ]
                     for s in intro
                 ],
-                cls="small",
+                cls="small introductions",
             )
         )
         first = intro[0]
@@ -672,6 +673,18 @@ def _filters(data: dict[str, Any]) -> str:
     return "; ".join(parts) or report_text("no_filter", lang)
 
 
+def _licence(source: dict[str, Any]) -> str:
+    """The words key of a source's licence, from what its ``source`` text names."""
+    text = str(source["source"] or "").lower()
+    if source["synthetic"]:
+        return "licence_synthetic"
+    if "cordis" in text:
+        return "licence_cordis"
+    if "nuts" in text or "eurostat" in text:
+        return "licence_nuts"
+    return "licence_other"
+
+
 def _notes(data: dict[str, Any], csv_name: str) -> Section:
     lang = data["lang"]
     syn = data["synthetic"]
@@ -681,16 +694,18 @@ def _notes(data: dict[str, Any], csv_name: str) -> Section:
             report_text("col_source", lang),
             report_text("col_nodes", lang),
             report_text("col_synthetic", lang),
+            report_text("col_licence", lang),
         ],
         [
             [
                 s["source"] or report_text("source_unknown", lang),
                 fmt(s["nodes"], lang),
                 report_text("yes" if s["synthetic"] else "no", lang),
+                report_text(_licence(s), lang),
             ]
             for s in data["sources"]
         ],
-        cls="small",
+        cls="small sources",
     )
     attribution = (
         f"<p>{_e(report_text('notes_licence', lang))}</p><ul>"
@@ -730,7 +745,7 @@ def _notes(data: dict[str, Any], csv_name: str) -> Section:
             ]
             for r in data["runs"]
         ],
-        cls="small",
+        cls="small runs",
     )
     f = data["figures"]
     body = (
@@ -782,6 +797,11 @@ table { border-collapse: collapse; margin: 2mm 0 3mm; width: 100%; font-size: 9.
   table-layout: fixed; overflow-wrap: anywhere; }
 table.actors th:nth-child(1) { width: 23%; } table.actors th:nth-child(2) { width: 12%; }
 table.actors th:nth-child(3) { width: 14%; } table.actors th:nth-child(7) { width: 19%; }
+table.introductions th:nth-child(3) { width: 8%; }
+table.sources th:nth-child(1) { width: 44%; } table.sources th:nth-child(2) { width: 9%; }
+table.sources th:nth-child(3) { width: 14%; }
+table.runs th:nth-child(1) { width: 18%; } table.runs th:nth-child(3) { width: 32%; }
+table.runs th:nth-child(4) { width: 14%; }
 table.communities th:nth-child(1) { width: 36%; } table.communities th:nth-child(2) { width: 12%; }
 td, th { border: 1px solid #ccd3da; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
 th { background: #eef2f6; }
