@@ -8,7 +8,10 @@ reader's language.
 
 from __future__ import annotations
 
-from collections import Counter
+import copy
+import threading
+import time
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +49,8 @@ __all__ = [
     "refused",
     "render_view",
     "search",
+    "warm_overview",
+    "whole_graph",
 ]
 
 MAX_HOPS = 3
@@ -53,6 +58,9 @@ MAX_HOPS = 3
 MAX_VIEW_NODES = 20_000
 EXPAND_LIMIT = 200
 FILTER_LABELS = {"topic": "Topic", "region": "Region", "project": "Project"}
+#: what can stand between two organisations in an introduction: people, organisations and what
+#: they did together (a project, an event, a challenge); not a shared topic or region
+INTRODUCERS = frozenset({"Organisation", "Person", "Project", "Event", "Challenge", "Proposal"})
 
 
 def refused(key: str, kind: type[ScaleUpError] = ScaleUpError, **values: Any) -> ScaleUpError:
@@ -175,8 +183,58 @@ def load_view(
     if focus is not None:
         graph, cut = _ego(store, _require_node(store, focus, timeout_ms), hops, timeout_ms)
     else:
-        graph, cut = fetch.fetch_whole_graph(store, timeout_ms=timeout_ms), False
+        graph, cut = whole_graph(store, timeout_ms=timeout_ms), False
     return _apply_filters(store, graph, focus, filters, timeout_ms), cut
+
+
+#: how long a cached whole graph may be reused without looking at the store's counts again
+WHOLE_GRAPH_FRESH_S = 2.0
+#: the longest a cached whole graph is kept even when the counts did not change (an edit of
+#: a property changes no count)
+WHOLE_GRAPH_MAX_AGE_S = 60.0
+_whole: dict[str, tuple[tuple[int, int], float, Subgraph]] = {}
+_rendered: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_cache_lock = threading.Lock()
+_fetch_locks: dict[str, threading.Lock] = {}
+
+
+def _signature(store: GraphStore, timeout_ms: int | None) -> tuple[int, int]:
+    nodes = store.read("MATCH (n) RETURN count(n) AS n", timeout_ms=timeout_ms)
+    rels = store.read("MATCH ()-[e]->() RETURN count(e) AS n", timeout_ms=timeout_ms)
+    return int(nodes[0]["n"]), int(rels[0]["n"])
+
+
+def whole_graph(store: GraphStore, *, timeout_ms: int | None = None) -> Subgraph:
+    """The whole graph for the overview and its groups, kept while the store's node and
+    relationship counts stay the same (at most :data:`WHOLE_GRAPH_MAX_AGE_S`): reading 10,000
+    nodes takes seconds, counting them milliseconds. Treat the result as read-only."""
+    key = f"{type(store).__name__}:{getattr(store, 'graph_name', id(store))}:{id(store)}"
+    now = time.monotonic()
+    with _cache_lock:
+        held = _whole.get(key)
+    if held and now - held[1] < WHOLE_GRAPH_FRESH_S:
+        return held[2]
+    with _fetch_locks.setdefault(key, threading.Lock()):  # one reader fetches, others wait
+        with _cache_lock:
+            held = _whole.get(key)
+        now = time.monotonic()
+        if held and now - held[1] < WHOLE_GRAPH_FRESH_S:
+            return held[2]
+        signature = _signature(store, timeout_ms)
+        if held and held[0] == signature and now - held[1] < WHOLE_GRAPH_MAX_AGE_S:
+            return held[2]
+        graph = fetch.fetch_whole_graph(store, timeout_ms=timeout_ms)
+        with _cache_lock:
+            _whole[key] = (signature, time.monotonic(), graph)
+            for stale in [k for k in _rendered if k[0] == key and k[1] != signature]:
+                del _rendered[stale]
+        return graph
+
+
+def warm_overview(store: GraphStore, *, role: str = "viewer", lang: str = "de") -> None:
+    """Read and plan the overview ahead (the page calls this while the reader signs in), so
+    the first picture of a large graph does not wait for the whole graph to be read."""
+    explorer_view(store, role=role, lang=lang)
 
 
 def _degrees(graph: Subgraph) -> Counter[str]:
@@ -375,6 +433,17 @@ def explorer_view(
     ... # doctest: +SKIP
     """
     graph, cut = load_view(store, focus=focus, hops=hops, filters=filters, timeout_ms=timeout_ms)
+    cache_key: tuple[Any, ...] | None = None
+    if focus is None and not filters.active:
+        key = f"{type(store).__name__}:{getattr(store, 'graph_name', id(store))}:{id(store)}"
+        with _cache_lock:
+            held = _whole.get(key)
+        if held is not None and held[2] is graph:
+            cache_key = (key, held[0], role, lang, group, page, aggregate_above)
+            with _cache_lock:
+                if cache_key in _rendered:
+                    _rendered.move_to_end(cache_key)
+                    return copy.deepcopy(_rendered[cache_key])
     if not graph.nodes:
         return {
             "nodes": [],
@@ -402,6 +471,11 @@ def explorer_view(
         payload["messages"].append(
             _message("truncated", shown=len(graph.nodes), total=f">{MAX_VIEW_NODES}")
         )
+    if cache_key is not None:
+        with _cache_lock:
+            _rendered[cache_key] = copy.deepcopy(payload)
+            while len(_rendered) > 32:
+                _rendered.popitem(last=False)
     return payload
 
 
@@ -553,12 +627,22 @@ def path_view(
     ends = fetch.fetch_nodes(store, [source, target], timeout_ms=timeout_ms)
     if source not in ends or target not in ends:
         raise refused("err_unknown_node", NotFound)
-    rows = daily.paths(store, role, source, target, max_hops=max_hops, limit=limit).rows
+    # More paths than shown: an introduction runs through people, organisations and what they
+    # did together, so paths through a shared topic or region come only when there is no other.
+    rows = daily.paths(store, role, source, target, max_hops=max_hops, limit=20).rows
     chains: list[list[str]] = []
     for row in rows:
         chain = [str(n.get(KEY)) for n in (row.get("path") or {}).get("nodes", [])]
         if chain and chain not in chains:
             chains.append(chain)
+    kinds = {
+        i: primary_label(n)
+        for i, n in fetch.fetch_nodes(
+            store, {i for c in chains for i in c}, timeout_ms=timeout_ms
+        ).items()
+    }
+    people = [c for c in chains if all(kinds.get(i) in INTRODUCERS for i in c[1:-1])]
+    chains = (people or chains)[:limit]
     ids = {i for chain in chains for i in chain} | {source, target}
     graph = Subgraph(fetch.fetch_nodes(store, ids, timeout_ms=timeout_ms))
     graph = _closed(store, graph, timeout_ms)

@@ -7,12 +7,14 @@ personal fields are filtered by the caller's role inside the library.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -36,9 +38,11 @@ from scaleup_graph.visualisation import (
     render_page,
     search,
 )
+from scaleup_graph.visualisation.views import warm_overview
 
 __all__ = ["router"]
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["explorer"])
 API = "/api/v1/explorer"
 
@@ -77,9 +81,22 @@ def _timeout() -> int:
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def explorer_page() -> HTMLResponse:
-    """The explorer page; it asks for an API key and keeps it in sessionStorage only."""
+def explorer_page(request: Request) -> HTMLResponse:
+    """The explorer page; it asks for an API key and keeps it in sessionStorage only.
+
+    While the reader signs in, the overview is read and planned in the background (nothing of
+    it is sent before a key is checked), so a large graph's first picture does not wait."""
+    store = getattr(request.app.state, "store", None)
+    if store is not None:
+        threading.Thread(target=_warm, args=(store,), daemon=True).start()
     return HTMLResponse(render_page(boot_data("live"), inline=False))
+
+
+def _warm(store: Any) -> None:
+    try:
+        warm_overview(store)
+    except Exception:
+        log.debug("explorer overview warm-up failed", exc_info=True)
 
 
 @router.get("/explorer/assets/{name}", include_in_schema=False)

@@ -714,7 +714,8 @@
       $('canvas').dataset.focus = view.focus || '';
       updateHistoryButtons();
       if (!state.ready) { state.ready = true; document.dispatchEvent(new CustomEvent('explorer:ready')); }
-      if (view.focus && state.detailsFor !== view.focus && !state.selected) showDetails(view.focus);
+      if (view.focus && !view.focus.startsWith('path:') && state.detailsFor !== view.focus
+        && !state.selected) showDetails(view.focus);
     } catch (err) {
       showError(err);
       $('canvas').dataset.state = 'error';
