@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from scaleup_graph.api.deps import Principal, require_role
+from scaleup_graph.api.params import Viewer
 from scaleup_graph.errors import Invalid
 from scaleup_graph.settings import get_settings
 from scaleup_graph.visualisation.perspectives import PerspectiveError, PerspectiveStore
@@ -15,7 +15,6 @@ from scaleup_graph.visualisation.perspectives import PerspectiveError, Perspecti
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["explorer"])
-Viewer = Annotated[Principal, Depends(require_role("viewer"))]
 
 
 class NewView(BaseModel):
