@@ -334,3 +334,16 @@ def test_pdf_has_one_page_a_section_and_the_headings_in_its_text(
             check=True,
         ).stdout
         assert " ".join(heading.split()) in " ".join(text.split()), (page, heading)
+
+
+def test_every_report_sentence_has_both_languages_with_the_same_blanks() -> None:
+    import string
+
+    from scaleup_graph.graph_model.words import REPORT
+
+    for key, words in REPORT.items():
+        fields = [
+            {name for _, name, _, _ in string.Formatter().parse(words(lang)) if name}
+            for lang in ("de", "en")
+        ]
+        assert words.de and words.en and words.de != "" and fields[0] == fields[1], key

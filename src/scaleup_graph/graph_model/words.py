@@ -916,6 +916,7 @@ REPORT: dict[str, W] = {
     "licence_other": W(
         "nur Fakten übernommen, Quelle genannt", "facts only, with the source named"
     ),
+    "and": W("und", "and"),
     "yes": W("ja", "yes"),
     "no": W("nein", "no"),
     "source_unknown": W("(ohne Quellenangabe)", "(no source given)"),

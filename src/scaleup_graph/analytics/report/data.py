@@ -30,7 +30,7 @@ from scaleup_graph.analytics.projection import ProjectionFilter, project, requir
 from scaleup_graph.analytics.report.changes import changes_since
 from scaleup_graph.analytics.results import MetricResult
 from scaleup_graph.errors import Forbidden
-from scaleup_graph.graph_model.words import report_text
+from scaleup_graph.graph_model.words import DEFAULT_LANG, LANGS, report_text
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cy_label
 
@@ -64,7 +64,7 @@ class ReportOptions:
         Add the best-connected contact persons (only for a ``role`` that may see them).
     """
 
-    lang: str = "de"
+    lang: str = DEFAULT_LANG
     seed: int = 42
     top: int = 10
     group: str = "region"
@@ -75,8 +75,8 @@ class ReportOptions:
     role: str = "viewer"
 
     def __post_init__(self) -> None:
-        if self.lang not in ("de", "en"):
-            raise AnalyticsError(f"unknown language {self.lang!r}; use de or en")
+        if self.lang not in LANGS:
+            raise AnalyticsError(f"unknown language {self.lang!r}; use {' or '.join(LANGS)}")
         if self.persons and not pii_allowed(self.role):
             raise Forbidden(
                 f"the role {self.role!r} may not see persons; persons appear in the report only "

@@ -107,7 +107,7 @@ def _names(items: Sequence[str], lang: str) -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    word = " und " if lang == "de" else " and "
+    word = f" {report_text('and', lang)} "
     return ", ".join(items[:-1]) + word + items[-1]
 
 
