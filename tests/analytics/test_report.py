@@ -347,3 +347,42 @@ def test_every_report_sentence_has_both_languages_with_the_same_blanks() -> None
             for lang in ("de", "en")
         ]
         assert words.de and words.en and words.de != "" and fields[0] == fields[1], key
+
+
+def test_many_regions_make_at_most_twenty_matrix_rows() -> None:
+    import networkx as nx
+
+    from scaleup_graph.analytics.report.data import _region_rows
+
+    regions = {
+        f"r{i}": {"id": f"r{i}", "code": f"FR{i:02d}", "name": f"Région {i}"} for i in range(40)
+    }
+    regions |= {
+        "de731": {"id": "de731", "code": "DE731", "name": "Kassel, Kreisfreie Stadt"},
+        "iti4": {"id": "iti4", "code": "ITI4", "name": "Lazio"},
+    }
+    actors = nx.Graph()
+    for i in range(40):
+        for k in range(i % 4 + 1):
+            actors.add_node(f"o{i}-{k}", region=f"r{i}", kinds=["SME"])
+    actors.add_node("home", region="de731", kinds=["Stakeholder"])
+    actors.add_node("lazio", region="iti4", kinds=["PartnerOrganisation"])
+    row_of, rows = _region_rows(actors, regions, "DE73", "Nordhessen", "Alle weiteren")
+    assert len(rows) <= 20
+    codes = [r["code"] for r in rows]
+    assert codes[0] == "DE731" and "ITI4" in codes and rows[-1]["name"] == "Alle weiteren"
+    assert set(row_of) == set(actors) and set(row_of.values()) <= set(codes)
+    # The regions with most organisations keep their own row; the smaller ones share the last.
+    kept = {r["code"] for r in rows if r["group"] == "other" and r["name"] != "Alle weiteren"}
+    size = {f"FR{i:02d}": i % 4 + 1 for i in range(40)}
+    merged = {c for c in size if c not in codes}
+    assert merged
+    assert min(size[c] for c in kept) >= max(size[c] for c in merged)
+
+
+def test_a_filter_without_topics_says_so_instead_of_an_empty_picture(seeded: GraphStore) -> None:
+    data = build_report(seeded, ProjectionFilter(labels=("Organisation",)))
+    text = render(data)
+    assert 'id="fig-topics"' not in text
+    assert report_text("no_topics", "de") in html.unescape(text)
+    assert "Themen im Zentrum" in text

@@ -786,6 +786,7 @@ REPORT: dict[str, W] = {
         "Ties between organisations by region: Nordhessen's districts (NUTS 3), Nordhessen as a "
         "whole and the Scale Up partner regions. The darker, the more ties; empty cells: none.",
     ),
+    "rest_regions": W("Alle weiteren Regionen", "all further regions"),
     "home_wide": W("Nordhessen, regionsweit", "Nordhessen, region-wide"),
     "group_home": W("Nordhessen", "Nordhessen"),
     "group_partner": W("Scale Up Partnerregionen", "Scale Up partner regions"),
@@ -917,6 +918,20 @@ REPORT: dict[str, W] = {
         "nur Fakten übernommen, Quelle genannt", "facts only, with the source named"
     ),
     "and": W("und", "and"),
+    "no_topics": W(
+        "Im gefilterten Netz hat keine Organisation ein Thema als Kompetenz und keine Challenge "
+        "betrifft ein Thema; nehmen Sie Themen in den Filter auf (--label Topic).",
+        "In the filtered network no organisation lists a topic as a competence and no challenge "
+        "concerns one; keep topics in the filter (--label Topic).",
+    ),
+    "no_communities": W(
+        "Keine Gruppe mit mindestens 3 Organisationen: das gefilterte Netz ist zu dünn.",
+        "No community of 3 or more organisations: the filtered network is too sparse.",
+    ),
+    "no_regions": W(
+        "Keiner Organisation ist eine Region zugeordnet (Beziehung „liegt in“).",
+        "No organisation is located in a region (relationship “is located in”).",
+    ),
     "yes": W("ja", "yes"),
     "no": W("nein", "no"),
     "source_unknown": W("(ohne Quellenangabe)", "(no source given)"),

@@ -42,6 +42,8 @@ ACTOR_MEASURES = ("pagerank", "betweenness", "degree")
 KIND_ORDER = ("PartnerOrganisation", "PublicBody", "ResearchInstitute", "Stakeholder", "SME")
 _MAP_COMMUNITIES = 8  # the community map shows the largest communities (Okabe-Ito has 8 colours)
 _MIN_COMMUNITY = 3
+_MAX_REGION_ROWS = 20  # rows of the region x region matrix
+_REST = "~rest"  # the row of the regions beyond them
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +125,11 @@ def _topic_names(store: GraphStore) -> dict[str, dict[str, str]]:
 
 
 def _region_rows(
-    actors: nx.Graph, regions: dict[str, dict[str, Any]], home: str, home_wide: str
+    actors: nx.Graph,
+    regions: dict[str, dict[str, Any]],
+    home: str,
+    home_wide: str,
+    rest_name: str = "",
 ) -> tuple[dict[str, str], list[dict[str, Any]]]:
     """Each organisation's report row (a home district, the home region as a whole, or its own
     region) and the rows in reading order: home districts, partner regions, the rest."""
@@ -151,10 +157,23 @@ def _region_rows(
 
     def order(code: str) -> tuple[int, int, str]:
         g = {"home": 0, "partner": 1, "other": 2}[group(code)]
-        return (g, 1 if code == home else 0, code)
+        return (g, 1 if code in (home, _REST) else 0, code)
 
+    # Many regions (EU-wide data) would make an unreadable matrix: the home districts and the
+    # partner regions always get a row, the other regions with most organisations fill up to
+    # _MAX_REGION_ROWS, and the rest share one row.
+    tally = Counter(row_of.values())
+    others = sorted((c for c in codes if group(c) == "other"), key=lambda c: (-tally[c], c))
+    room = max(1, _MAX_REGION_ROWS - (len(codes) - len(others)) - 1)
+    if len(others) > room + 1:
+        merged = set(others[room:])
+        codes = (codes - merged) | {_REST}
+        row_of = {n: (_REST if c in merged else c) for n, c in row_of.items()}
     rows = []
     for code in sorted(codes, key=order):
+        if code == _REST:
+            rows.append({"code": _REST, "name": rest_name, "group": "other"})
+            continue
         region = regions.get(by_code.get(code, ""), {"id": code, "code": code, "name": code})
         rows.append(
             {"code": code, "name": _region_name(region, home, home_wide), "group": group(code)}
@@ -379,7 +398,13 @@ def build_report(
 
     regions = _regions(store)
     topic_names = _topic_names(store)
-    row_of, region_rows = _region_rows(actors, regions, opts.home, report_text("home_wide", lang))
+    row_of, region_rows = _region_rows(
+        actors,
+        regions,
+        opts.home,
+        report_text("home_wide", lang),
+        report_text("rest_regions", lang),
+    )
     region_names = {r["code"]: r["name"] for r in region_rows}
     names = {str(n): str(d.get("name") or n) for n, d in actors.nodes(data=True)}
 

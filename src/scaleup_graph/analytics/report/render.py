@@ -259,6 +259,10 @@ def _communities(data: dict[str, Any]) -> Section:
     lang = data["lang"]
     com = data["communities"]
     shown = com["listed"][:8]
+    if not shown:
+        return _empty(
+            "communities", report_text("communities", lang), report_text("no_communities", lang)
+        )
     bubbles = [
         Bubble(
             _community_name(c, lang),
@@ -392,6 +396,8 @@ def _brokers(data: dict[str, Any]) -> Section:
 def _regions(data: dict[str, Any]) -> Section:
     lang = data["lang"]
     rows = data["region_rows"]
+    if not rows:
+        return _empty("regions", report_text("regions", lang), report_text("no_regions", lang))
     matrix = data["matrix"]
     most = max((v for row in matrix for v in row), default=0)
     groups = {g: report_text(f"group_{g}", lang) for g in ("home", "partner", "other")}
@@ -437,9 +443,16 @@ def _regions(data: dict[str, Any]) -> Section:
     return Section("regions", report_text("regions", lang), body)
 
 
+def _empty(key: str, title: str, text: str) -> Section:
+    """A section whose subject the filter left out: said in one sentence, no empty picture."""
+    return Section(key, title, f'<p class="empty">{_e(text)}</p>')
+
+
 def _topics(data: dict[str, Any]) -> Section:
     lang = data["lang"]
-    topics = data["topics"][:12]
+    topics = [t for t in data["topics"] if t["competent"] or t["challenges"]][:12]
+    if not topics:
+        return _empty("topics", report_text("topics", lang), report_text("no_topics", lang))
     supply = rel_group("HAS_COMPETENCE", lang, direction="in")
     demand = rel_group("CONCERNS", lang, direction="in")
     fig = grouped_bars(
