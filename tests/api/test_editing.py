@@ -1,85 +1,341 @@
-"""Editors write nodes and relationships through the API with ingest's validation."""
+"""Editors keep the network current over HTTP: create, edit with versions, delete with a
+confirmation, link, history and undo; everything validated as ingest validates it."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from scaleup_graph.settings import Settings
-from scaleup_graph.store import GraphStore
+from scaleup_graph.store import GraphStore, NodeRow
+
+from .conftest import ANNA, PROV
 
 Keys = dict[str, dict[str, str]]
 
 
-def test_editor_creates_and_updates_an_organisation(
-    client: TestClient, keys: Keys, api_settings: Settings
+def _audit(settings: Settings) -> list[dict[str, Any]]:
+    path = settings.state_dir / "audit.jsonl"
+    return [json.loads(x) for x in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_editor_creates_edits_and_the_version_counts_every_write(
+    client: TestClient, keys: Keys, api_settings: Settings, small_store: GraphStore
 ) -> None:
-    url = "/api/v1/nodes/Organisation/org-new-sme"
-    created = client.put(
-        url,
-        json={"name": "Neue Firma GmbH", "kinds": "SME", "country": "DE"},
+    created = client.post(
+        "/api/v1/nodes/Organisation",
+        json={"properties": {"name": "Neue Firma GmbH", "kinds": ["SME"], "country": "DE"}},
         headers=keys["editor"],
     )
-    assert created.status_code == 200, created.text
-    assert created.json()["properties"]["kinds"] == ["SME"]
+    assert created.status_code == 201, created.text
+    made = created.json()
+    assert made["id"] == "org-neue-firma-gmbh" and made["version"] == 1
     found = client.get(
         "/api/v1/organisations", params={"kind": "SME", "q": "neue firma"}, headers=keys["viewer"]
     ).json()["items"]
-    assert [o["id"] for o in found] == ["org-new-sme"]
-    client.put(url, json={"name": "Neue Firma AG"}, headers=keys["editor"])
-    detail = client.get(url.replace("nodes/Organisation", "organisations"), headers=keys["viewer"])
-    assert detail.json()["organisation"]["name"] == "Neue Firma AG"
-    entries = [
-        json.loads(x) for x in (api_settings.state_dir / "audit.jsonl").read_text().splitlines()
-    ]
-    assert [e["outcome"] for e in entries] == ["written", "written"]
+    assert [o["id"] for o in found] == ["org-neue-firma-gmbh"]
+    url = "/api/v1/nodes/Organisation/org-neue-firma-gmbh"
+    edited = client.put(
+        url,
+        json={"version": 1, "properties": {"name": "Neue Firma AG", "country": ""}},
+        headers=keys["editor"],
+    )
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["version"] == 2
+    assert edited.json()["properties"] == {"name": "Neue Firma AG", "kinds": ["SME"]}
+    # an ingest-style write through the store bumps the version too
+    small_store.upsert_nodes(
+        "Organisation", [NodeRow("org-neue-firma-gmbh", {"city": "Kassel"})], provenance=PROV
+    )
+    record = client.get("/api/v1/nodes/org-neue-firma-gmbh/record", headers=keys["viewer"])
+    assert record.json()["version"] == 3
+    assert [e["outcome"] for e in _audit(api_settings)] == ["written", "written"]
+    assert created.json()["id"] in _audit(api_settings)[0]["subject_ids"]
 
 
-def test_invalid_fields_are_422_naming_each_field_and_nothing_is_written(
+def test_a_stale_edit_is_refused_with_the_current_values_and_nothing_changes(
+    client: TestClient, keys: Keys, small_store: GraphStore
+) -> None:
+    url = "/api/v1/nodes/Organisation/org-kassel-tech"
+    first = client.put(
+        url, json={"version": 1, "properties": {"city": "Kassel"}}, headers=keys["editor"]
+    )
+    assert first.status_code == 200
+    before = small_store.fingerprint()
+    stale = client.put(
+        url, json={"version": 1, "properties": {"city": "Baunatal"}}, headers=keys["admin"]
+    )
+    assert stale.status_code == 409
+    error = stale.json()["error"]
+    assert error["code"] == "stale_version"
+    assert error["current"]["version"] == 2 and error["current"]["properties"]["city"] == "Kassel"
+    assert small_store.fingerprint() == before
+
+
+def test_a_stale_person_edit_shows_personal_values_only_to_keys_that_see_them(
+    client: TestClient, keys: Keys
+) -> None:
+    url = "/api/v1/nodes/Person/person-anna"
+    ok = client.put(url, json={"version": 1, "properties": {"role": "CEO"}}, headers=keys["editor"])
+    assert ok.status_code == 200
+    stale = client.put(
+        url, json={"version": 1, "properties": {"role": "x"}}, headers=keys["editor"]
+    )
+    assert stale.json()["error"]["current"]["properties"]["email"] == ANNA["email"]
+    viewer = client.get("/api/v1/nodes/person-anna/record", headers=keys["viewer"])
+    assert viewer.status_code == 200 and viewer.json()["properties"] == {"role": "CEO"}
+    for value in ANNA.values():
+        assert value not in viewer.text
+
+
+INVALID = [
+    # (label, properties, field, words the message must contain)
+    ("Organisation", {"city": "Kassel"}, "name", "required"),
+    ("Region", {"name": "X", "level": "zwei"}, "level", "whole number"),
+    ("Organisation", {"name": "X", "activity_type": "ABC"}, "activity_type", "one of"),
+    ("Organisation", {"name": "X", "country": "DEU"}, "country", "longer than 2"),
+    ("Organisation", {"name": "X", "website": "www.x.de"}, "website", "web address"),
+    ("Person", {"name": "X Y", "email": "not-an-address"}, "email", "e-mail address"),
+    ("Project", {"name": "X", "start_date": "31.02.2022"}, "start_date", "not a date"),
+    ("Organisation", {"name": "X", "shoe_size": 44}, "shoe_size", "no property"),
+    ("Organisation", {"name": "X", "source": "me"}, "source", "set by the system"),
+]
+
+
+def test_every_kind_of_invalid_field_gets_its_message_and_nothing_is_stored(
     client: TestClient, keys: Keys, small_store: GraphStore
 ) -> None:
     before = small_store.fingerprint()
-    response = client.put(
-        "/api/v1/nodes/Person/person-new",
-        json={"name": "X", "email": "not-an-address", "shoe_size": 44},
+    for label, props, field, words in INVALID:
+        response = client.post(
+            f"/api/v1/nodes/{label}", json={"properties": props}, headers=keys["editor"]
+        )
+        assert response.status_code == 422, (label, props, response.text)
+        error = response.json()["error"]
+        messages = {p["field"]: p["message"] for p in error["problems"]}
+        assert words in messages[field], (field, messages)
+        assert error["field"] in messages
+    many = client.put(
+        "/api/v1/nodes/Organisation/org-rmn",
+        json={"version": 1, "properties": {"name": "", "website": "nope", "country": "DEU"}},
         headers=keys["editor"],
     )
-    assert response.status_code == 422
-    assert {p["parameter"] for p in response.json()["error"]["problems"]} == {"email", "shoe_size"}
-    assert "not-an-address" not in response.text
+    assert many.status_code == 422
+    assert {p["field"] for p in many.json()["error"]["problems"]} == {"name", "website", "country"}
+    assert (
+        "not-an-address"
+        not in client.post(
+            "/api/v1/nodes/Person",
+            json={"properties": {"name": "X", "email": "not-an-address"}},
+            headers=keys["editor"],
+        ).text
+    )
     assert small_store.fingerprint() == before
-    unknown = client.put("/api/v1/nodes/Spaceship/x", json={"name": "x"}, headers=keys["editor"])
-    assert unknown.status_code == 404
-    assert "Organisation" in unknown.json()["error"]["message"]
-
-
-def test_relationships_need_existing_endpoints_of_the_right_labels(
-    client: TestClient, keys: Keys, small_store: GraphStore
-) -> None:
-    ok = client.put(
-        "/api/v1/relationships/COOPERATES_WITH",
-        json={
-            "start": "org-podkarpackie",
-            "end": "org-stadtwerke-koeln",
-            "properties": {"since": "01.02.2023"},
-        },
-        headers=keys["editor"],
+    unknown = client.post(
+        "/api/v1/nodes/Spaceship", json={"properties": {}}, headers=keys["editor"]
     )
-    assert ok.status_code == 200, ok.text
+    assert unknown.status_code == 404 and "Organisation" in unknown.json()["error"]["message"]
+
+
+def test_relationships_between_existing_nodes_with_history_on_both_ends(
+    client: TestClient, keys: Keys
+) -> None:
+    body = {
+        "start": "org-podkarpackie",
+        "end": "org-stadtwerke-koeln",
+        "properties": {"since": "01.02.2023"},
+    }
+    ok = client.post("/api/v1/relationships/COOPERATES_WITH", json=body, headers=keys["editor"])
+    assert ok.status_code == 201, ok.text
     assert ok.json()["properties"] == {"since": "2023-02-01"}
-    wrong = client.put(
+    again = client.post("/api/v1/relationships/COOPERATES_WITH", json=body, headers=keys["editor"])
+    assert again.status_code == 409
+    wrong = client.post(
         "/api/v1/relationships/WORKS_AT",
         json={"start": "org-rmn", "end": "org-kassel-tech"},
         headers=keys["editor"],
     )
-    assert wrong.status_code == 422
-    assert "Person" in wrong.json()["error"]["message"]
+    assert wrong.status_code == 422 and "Person" in wrong.json()["error"]["message"]
+    for end in ("org-podkarpackie", "org-stadtwerke-koeln"):
+        entries = client.get(f"/api/v1/nodes/{end}/history", headers=keys["viewer"]).json()
+        assert entries["entries"][0]["action"] == "link"
+        assert entries["entries"][0]["relationship"]["type"] == "COOPERATES_WITH"
+    gone = client.delete(
+        "/api/v1/relationships/COOPERATES_WITH",
+        params={"start": "org-podkarpackie", "end": "org-stadtwerke-koeln"},
+        headers=keys["editor"],
+    )
+    assert gone.status_code == 200
+    undo = client.post("/api/v1/nodes/org-podkarpackie/undo", headers=keys["editor"])
+    assert undo.status_code == 200, undo.text
+    coop = client.get("/api/v1/organisations/org-podkarpackie", headers=keys["viewer"]).json()
+    assert "org-stadtwerke-koeln" in json.dumps(coop)
+
+
+def test_history_newest_first_with_personal_values_only_for_keys_that_see_them(
+    client: TestClient, keys: Keys
+) -> None:
+    url = "/api/v1/nodes/Person/person-anna"
+    client.put(
+        url,
+        json={"version": 1, "properties": {"email": "anna@neu.example.org"}},
+        headers=keys["editor"],
+    )
+    client.put(url, json={"version": 2, "properties": {"role": "Leitung"}}, headers=keys["editor"])
+    seen = client.get("/api/v1/nodes/person-anna/history", headers=keys["contacts"]).json()
+    assert [e["fields"] for e in seen["entries"]] == [["role"], ["email"]]
+    assert seen["entries"][0]["at"] > seen["entries"][1]["at"]
+    assert seen["entries"][1]["changes"][0] == {
+        "field": "email",
+        "personal": True,
+        "old": ANNA["email"],
+        "new": "anna@neu.example.org",
+    }
+    hidden = client.get("/api/v1/nodes/person-anna/history", headers=keys["viewer"])
+    assert hidden.json()["entries"][1]["changes"][0] == {"field": "email", "personal": True}
+    assert "example.org" not in hidden.text
+    assert hidden.json()["entries"][0]["changes"][0]["new"] == "Leitung"
+
+
+def test_undo_reverts_only_the_callers_own_last_change(
+    client: TestClient, keys: Keys, api_settings: Settings
+) -> None:
+    url = "/api/v1/nodes/Organisation/org-rmn"
+    client.put(url, json={"version": 1, "properties": {"city": "Kassel"}}, headers=keys["editor"])
+    client.put(url, json={"version": 2, "properties": {"city": "Fulda"}}, headers=keys["admin"])
+    theirs = client.post("/api/v1/nodes/org-rmn/undo", headers=keys["editor"])
+    assert theirs.status_code == 409 and theirs.json()["error"]["code"] == "not_your_change"
+    mine = client.post("/api/v1/nodes/org-rmn/undo", headers=keys["admin"])
+    assert mine.status_code == 200
+    assert mine.json()["node"]["properties"]["city"] == "Kassel"
+    assert mine.json()["node"]["version"] == 4
+    back = client.post("/api/v1/nodes/org-rmn/undo", headers=keys["editor"])
+    assert back.status_code == 200
+    assert "city" not in back.json()["node"]["properties"]
+    entries = client.get("/api/v1/nodes/org-rmn/history", headers=keys["viewer"]).json()["entries"]
+    assert [(e["action"], e["undone"]) for e in entries] == [
+        ("undo", False),
+        ("undo", False),
+        ("update", True),
+        ("update", True),
+    ]
+    nothing = client.post("/api/v1/nodes/org-rmn/undo", headers=keys["editor"])
+    assert nothing.status_code == 409
+
+
+def test_delete_names_what_goes_with_it_and_asks_first(
+    client: TestClient, keys: Keys, small_store: GraphStore
+) -> None:
+    url = "/api/v1/nodes/Organisation/org-podkarpackie"
+    asked = client.delete(url, params={"version": 1}, headers=keys["editor"])
+    assert asked.status_code == 409
+    error = asked.json()["error"]
+    assert error["code"] == "confirm_required"
+    assert {(r["type"], r["other"]) for r in error["dependents"]["relationships"]} == {
+        ("LOCATED_IN", "region-pl82"),
+        ("COOPERATES_WITH", "org-rmn"),
+    }
+    assert small_store.existing_ids("Organisation", ["org-podkarpackie"])
+    done = client.delete(url, params={"version": 1, "confirm": True}, headers=keys["editor"])
+    assert done.status_code == 200 and done.json()["relationships_removed"] == 2
+    assert not small_store.existing_ids("Organisation", ["org-podkarpackie"])
+
+
+def test_a_person_is_erased_through_the_gdpr_path_not_deleted(
+    client: TestClient, keys: Keys, small_store: GraphStore
+) -> None:
+    url = "/api/v1/nodes/Person/person-anna"
+    client.put(url, json={"version": 1, "properties": {"role": "CEO"}}, headers=keys["editor"])
+    refused = client.delete(url, params={"version": 2}, headers=keys["editor"])
+    assert refused.status_code == 403 and "erase" in refused.json()["error"]["message"]
+    erased = client.delete(url, params={"version": 2}, headers=keys["admin"])
+    assert erased.status_code == 200 and erased.json()["erased"] is True
+    assert small_store.node_history("person-anna") == []  # the old values went too
+    again = client.post("/api/v1/nodes/Person", json={"properties": ANNA}, headers=keys["editor"])
+    assert again.status_code == 409 and again.json()["error"]["code"] == "erased"
+
+
+def test_forms_come_from_the_schema_with_both_languages(client: TestClient, keys: Keys) -> None:
+    forms = client.get("/api/v1/schema/forms", headers=keys["viewer"]).json()
+    assert forms["caller"] == {
+        "role": "viewer",
+        "can_write": False,
+        "can_erase": False,
+        "sees_personal": False,
+    }
+    person = next(f for f in forms["nodes"] if f["label"] == "Person")
+    email = next(f for f in person["fields"] if f["name"] == "email")
+    assert email["personal"] and email["input"] == "email" and email["label"]["en"]
+    challenge = next(f for f in forms["nodes"] if f["label"] == "Challenge")
+    status = next(f for f in challenge["fields"] if f["name"] == "status")
+    assert status["read_only"] and [c["value"] for c in status["choices"]][:2] == [
+        "draft",
+        "published",
+    ]
+    assert challenge["create"]["path"] == "/api/v1/challenges"
+    org = next(f for f in forms["nodes"] if f["label"] == "Organisation")
+    kinds = next(f for f in org["fields"] if f["name"] == "kinds")
+    assert (
+        kinds["input"] == "multiselect"
+        and {"value": "SME", "de": "KMU", "en": "SME"} in kinds["choices"]
+    )
+    assert next(f for f in org["fields"] if f["name"] == "name")["required"] is True
+    assert {"MEMBER_OF", "COOPERATES_WITH", "PARTNER_IN", "LOCATED_IN", "HAS_COMPETENCE"} <= {
+        r["type"] for r in org["relationships"]
+    }
 
 
 def test_below_editor_writes_are_forbidden(client: TestClient, keys: Keys) -> None:
     for role in ("viewer", "contacts", "analyst"):
-        response = client.put(
-            "/api/v1/nodes/Organisation/org-x", json={"name": "x"}, headers=keys[role]
+        response = client.post(
+            "/api/v1/nodes/Organisation", json={"properties": {"name": "x"}}, headers=keys[role]
         )
         assert response.status_code == 403
+        assert client.post("/api/v1/nodes/org-rmn/undo", headers=keys[role]).status_code == 403
+
+
+def test_challenge_steps_are_in_the_history_and_a_step_can_be_undone(
+    client: TestClient, keys: Keys
+) -> None:
+    drafted = client.post(
+        "/api/v1/challenges",
+        json={"posed_by": "org-kassel-tech", "name": "Abwärme nutzen", "topics": ["Mobilität"]},
+        headers=keys["editor"],
+    )
+    assert drafted.status_code == 201, drafted.text
+    cid = drafted.json()["id"]
+    step = client.post(
+        f"/api/v1/challenges/{cid}/transitions", json={"to": "published"}, headers=keys["editor"]
+    )
+    assert step.status_code == 200
+    record = client.get(f"/api/v1/nodes/{cid}/record", headers=keys["viewer"]).json()
+    assert record["version"] == 2
+    entries = client.get(f"/api/v1/nodes/{cid}/history", headers=keys["viewer"]).json()["entries"]
+    assert [e["action"] for e in entries] == ["step:challenge_published", "create"]
+    assert {c["field"]: c["new"] for c in entries[0]["changes"]}["status"] == "published"
+    undone = client.post(f"/api/v1/nodes/{cid}/undo", headers=keys["editor"])
+    assert undone.status_code == 200, undone.text
+    round_ = client.get(f"/api/v1/challenges/{cid}/round", headers=keys["viewer"]).json()
+    assert round_["status"] == "draft" and round_["published_at"] is None
+    assert round_["next"] == ["published", "closed"]
+
+
+def test_history_is_not_reachable_through_ad_hoc_cypher(client: TestClient, keys: Keys) -> None:
+    client.put(
+        "/api/v1/nodes/Person/person-anna",
+        json={"version": 1, "properties": {"email": "neu@example.org"}},
+        headers=keys["editor"],
+    )
+    refused = client.post(
+        "/api/v1/cypher",
+        json={"query": "MATCH (h:_History) RETURN h.values AS v"},
+        headers=keys["analyst"],
+    )
+    assert refused.status_code == 400
+    nodes = client.post(
+        "/api/v1/cypher", json={"query": "MATCH (n) RETURN n"}, headers=keys["analyst"]
+    )
+    assert nodes.status_code == 200 and "neu@example.org" in nodes.text  # the node itself
+    assert ANNA["email"] not in nodes.text  # the old value lives only in the history

@@ -46,9 +46,9 @@ def test_erase_removes_the_person_and_writes_a_pii_free_audit_line(
 
 def test_an_editor_cannot_bring_an_erased_person_back(client: TestClient, keys: Keys) -> None:
     client.delete("/api/v1/persons/person-anna", headers=keys["admin"])
-    again = client.put(
-        "/api/v1/nodes/Person/person-anna-2",
-        json={"name": "Anna Beispiel", "email": "anna.beispiel@example.org"},
+    again = client.post(
+        "/api/v1/nodes/Person",
+        json={"properties": {"name": "Anna Beispiel", "email": "anna.beispiel@example.org"}},
         headers=keys["editor"],
     )
     assert again.status_code == 409

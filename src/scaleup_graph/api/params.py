@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from scaleup_graph.api.deps import Principal, audit, require_role
+from scaleup_graph.api.keys import KeyStore
 from scaleup_graph.errors import ScaleUpError
+from scaleup_graph.queries import history as node_history
+from scaleup_graph.queries.edits import Actor
+from scaleup_graph.store import GraphStore
 
 __all__ = [
     "Admin",
@@ -25,6 +29,7 @@ __all__ = [
     "Id",
     "StrictBody",
     "Viewer",
+    "actor_of",
     "audited",
 ]
 
@@ -41,12 +46,45 @@ class StrictBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def audited[T](principal: Principal, action: str, subject: str, step: Callable[[], T]) -> T:
-    """Run a write step and audit it (``ok``, or ``refused:<code>`` when it raises)."""
+def actor_of(request: Request, principal: Principal) -> Actor:
+    """The writer as a node's history records it: the key's id and note."""
+    keys: KeyStore = request.app.state.keys
+    note = next((k.note for k in keys.list() if k.key_id == principal.key_id), "")
+    return Actor(principal.key_id, note, principal.role)
+
+
+def audited[T](
+    principal: Principal,
+    action: str,
+    subject: str,
+    step: Callable[[], T],
+    *,
+    history: tuple[Request, GraphStore, str | None] | None = None,
+) -> T:
+    """Run a write step and audit it (``ok``, or ``refused:<code>`` when it raises).
+
+    With ``history`` (request, store, id of the node the step changes, or None when it
+    creates one: the result's ``id``) the step also goes into that node's history, so editors
+    see it in the page and can undo it.
+    """
+    before = None
+    if history is not None and history[2] is not None:
+        before = node_history.snapshot(history[1], history[2])
     try:
         result = step()
     except ScaleUpError as exc:
         audit(principal, action, [subject], f"refused:{exc.code}")
         raise
+    if history is not None:
+        request, store, changed = history
+        node_id = changed or (result.get("id") if isinstance(result, dict) else None)
+        if isinstance(node_id, str):
+            node_history.record_step(
+                store,
+                node_id,
+                before if changed else None,
+                actor_of(request, principal),
+                f"step:{action}",
+            )
     audit(principal, action, [subject], "ok")
     return result

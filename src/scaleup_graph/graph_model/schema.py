@@ -21,6 +21,7 @@ __all__ = [
     "SEARCH_KEYS",
     "SEARCH_TEXT",
     "SEARCH_TEXT_SOURCES",
+    "VERSION",
     "VOLATILE_PROPERTIES",
     "NodeType",
     "PropType",
@@ -29,6 +30,9 @@ __all__ = [
 ]
 
 KEY = "id"
+#: Every node carries ``version``: 1 when created, +1 on every write through the store (ingest,
+#: API edits, workflow steps). Editors send the version they read; an older one is refused.
+VERSION = "version"
 #: Analytics write their results back under this prefix (``metric_pagerank``); ingest refuses it.
 METRIC_PREFIX = "metric_"
 
@@ -140,8 +144,9 @@ SEARCH_TEXT_SOURCES: tuple[str, ...] = ("name", "short_name", "alt_names")
 #: Every property the store derives for search; outputs that show a node's fields hide them.
 DERIVED_SEARCH_PROPERTIES = frozenset({*SEARCH_KEYS.values(), SEARCH_TEXT})
 
-#: Provenance that differs between two otherwise equal runs; graph fingerprints ignore it.
-VOLATILE_PROPERTIES = frozenset({"ingest_run", "ingested_at", "updated_at"})
+#: Provenance that differs between two otherwise equal runs; graph fingerprints ignore it
+#: (a resumed ingest writes some batches twice, so its versions differ from a clean run's).
+VOLATILE_PROPERTIES = frozenset({"ingest_run", "ingested_at", "updated_at", VERSION})
 
 ORGANISATION_KINDS = (
     "Stakeholder",

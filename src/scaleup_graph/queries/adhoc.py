@@ -45,7 +45,7 @@ _MAX_PARAMS = 50
 _LOAD_CSV = re.compile(r"\bLOAD\s+CSV\b", re.IGNORECASE)
 _PROCEDURE_CALL = re.compile(r"\bCALL\s+(?!\{)", re.IGNORECASE)
 _WRITES = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|FOREACH)\b", re.IGNORECASE)
-_SYSTEM = re.compile(r"_Suppressed", re.IGNORECASE)
+_SYSTEM = re.compile(r"_Suppressed|_History", re.IGNORECASE)
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 # FalkorDB allocates a range() list whole, before any time limit applies: range(1, 2000000000)
 # asks for 32 GB and the server aborts. Ad-hoc range() takes integer literals, bounded.

@@ -1,31 +1,72 @@
-"""Editors' writes through the API: the same validation as ingest, then store upserts.
+"""Editors' writes: create, update, delete nodes and link or unlink them, with history.
 
-A node is validated with graph_model.validate_node and written with store.upsert_nodes; a
-relationship's type, endpoint labels and properties are checked against the schema and both
-endpoints must exist. An erased person cannot be re-created by hand either.
+Every write is validated exactly as ingest validates (graph_model.validate_node and
+validate_relationship), checked against the node's ``version`` (an edit based on an older
+version is refused with the current values, never applied in silence), and written in one
+statement together with its history entry (see :mod:`scaleup_graph.queries.history`), so a
+refused or failed write leaves nothing behind.
+
+Examples
+--------
+>>> sorted(SYSTEM_FIELDS)[:3]
+['id', 'ingest_run', 'ingested_at']
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scaleup_graph.errors import Conflict, Invalid, NotFound
+from scaleup_graph.errors import Conflict, Forbidden, Invalid, NotFound, ScaleUpError
 from scaleup_graph.graph_model import (
     KEY,
+    NODE_TYPES,
+    VERSION,
     extra_labels,
     identifier_hashes,
+    make_id,
     node_type,
     rel_type,
     validate_node,
     validate_relationship,
 )
+from scaleup_graph.graph_model.forms import SYSTEM_FIELDS, WORKFLOW_FIELDS, editable_fields
+from scaleup_graph.queries.privacy import sees_pii
 from scaleup_graph.store import GraphStore, NodeRow, RelRow
-from scaleup_graph.store.cypher import label as cypher_label
 
-__all__ = ["EditRejected", "write_node", "write_relationship"]
+__all__ = [
+    "SYSTEM_FIELDS",
+    "WORKFLOW_FIELDS",
+    "Actor",
+    "FieldProblem",
+    "create_node",
+    "delete_node",
+    "editable_fields",
+    "history_entry",
+    "link",
+    "node_record",
+    "now_iso",
+    "refusal",
+    "unlink",
+    "update_node",
+    "upsert_relationship",
+]
+
+#: How many relationships a delete confirmation names (the total is always given).
+MAX_NAMED = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who writes: the API key's public id and its note (never a person's value)."""
+
+    key_id: str
+    note: str = ""
+    role: str = "editor"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,107 +75,503 @@ class FieldProblem:
     reason: str
 
 
-class EditRejected(Invalid):
-    """The write was refused; ``problems`` name each field and what is wrong (no values)."""
+def refusal(
+    message: str,
+    problems: list[FieldProblem] | None = None,
+    *,
+    status: int = 422,
+    code: str | None = None,
+    **details: Any,
+) -> ScaleUpError:
+    """The error kind for a refused write (nothing was written): 422 Invalid with one problem
+    per field (``problems``: field and what to do, never the value), 409 Conflict (a stale
+    version with ``current``, a delete that needs ``confirm`` with ``dependents``), 404
+    NotFound, 403 Forbidden."""
+    kind = {404: NotFound, 409: Conflict, 403: Forbidden}.get(status, Invalid)
+    found = problems or []
+    if found:
+        details["problems"] = [{"field": p.field, "message": p.reason} for p in found]
+    return kind(message, found[0].field if found else None, code=code, **details)
 
-    def __init__(self, message: str, problems: list[FieldProblem] | None = None) -> None:
-        self.problems = problems or []
-        super().__init__(
-            message,
-            self.problems[0].field if self.problems else None,
-            problems=[{"parameter": p.field, "problem": p.reason} for p in self.problems],
+
+def now_iso() -> str:
+    """A UTC timestamp with microseconds: history entries sort by it."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _provenance(actor: Actor, now: str) -> dict[str, Any]:
+    return {
+        "source": f"api:{actor.key_id}",
+        "ingest_run": f"api-{actor.key_id}",
+        "ingested_at": now,
+    }
+
+
+def _label_of(labels: list[str]) -> str | None:
+    return next((lb for lb in labels if lb in NODE_TYPES), None)
+
+
+def _filtered(label: str, props: Mapping[str, Any], role: str) -> dict[str, Any]:
+    hidden = set() if sees_pii(role) else set(NODE_TYPES[label].pii_fields)
+    return {k: v for k, v in props.items() if k not in hidden}
+
+
+def node_record(store: GraphStore, node_id: str, role: str) -> dict[str, Any]:
+    """The node's label, version and schema properties as a form shows them (role-filtered).
+
+    Raises
+    ------
+    ScaleUpError
+        404 if there is no such node.
+    """
+    found = store.node_record(node_id)
+    label = _label_of(found[0]) if found else None
+    if found is None or label is None:
+        raise refusal(
+            "there is no node with this id; search for it first", status=404, code="not_found"
+        )
+    props = found[1]
+    nt = NODE_TYPES[label]
+    known = {p.name for p in nt.all_properties}
+    shown = {k: v for k, v in props.items() if k in known and k not in SYSTEM_FIELDS}
+    return {
+        "label": label,
+        "id": node_id,
+        VERSION: int(props.get(VERSION) or 0),
+        "labels": sorted(found[0]),
+        "properties": _filtered(label, shown, role),
+        "updated_at": props.get("updated_at"),
+    }
+
+
+def _invalid(errors: list[FieldProblem]) -> ScaleUpError:
+    return refusal(
+        f"{len(errors)} field(s) need attention: "
+        + "; ".join(f"{p.field} {p.reason}" for p in errors),
+        errors,
+    )
+
+
+def _check_fields(label: str, raw: Mapping[str, Any]) -> list[FieldProblem]:
+    """Fields a form may not send: system fields, workflow fields, the version inside."""
+    problems = []
+    locked = WORKFLOW_FIELDS.get(label, {})
+    for name in raw:
+        if name in SYSTEM_FIELDS:
+            problems.append(FieldProblem(name, "is set by the system and cannot be edited"))
+        elif name in locked:
+            problems.append(FieldProblem(name, f"is {locked[name]}; use those steps"))
+        elif name == VERSION:
+            problems.append(FieldProblem(name, "goes beside the properties, not inside them"))
+    return problems
+
+
+def _validate(label: str, node_id: str, merged: Mapping[str, Any]) -> dict[str, Any]:
+    clean, errors = validate_node(label, {KEY: node_id, **merged})
+    if errors:
+        raise _invalid([FieldProblem(e.field, e.reason) for e in errors])
+    clean.pop(KEY, None)
+    return clean
+
+
+def history_entry(
+    node_id: str,
+    label: str,
+    action: str,
+    actor: Actor,
+    *,
+    at: str,
+    change: str,
+    version: int | None,
+    fields: Mapping[str, tuple[Any, Any]] | None = None,
+    rel: Mapping[str, Any] | None = None,
+    seq: int = 0,
+) -> dict[str, Any]:
+    """One stored history entry (values as JSON text: FalkorDB stores no maps)."""
+    entry: dict[str, Any] = {
+        "node": node_id,
+        "label": label,
+        "action": action,
+        "change": change,
+        "at": at,
+        "seq": seq,
+        "key_id": actor.key_id,
+        "key_note": actor.note,
+        "undone": False,
+        "fields": sorted(fields or {}),
+        "values": json.dumps(
+            {k: {"old": old, "new": new} for k, (old, new) in (fields or {}).items()},
+            ensure_ascii=False,
+            default=str,
+        ),
+    }
+    if version is not None:
+        entry[VERSION] = version
+    if rel is not None:
+        entry["rel"] = json.dumps(dict(rel), ensure_ascii=False, default=str)
+    return entry
+
+
+def _refuse_erased(
+    store: GraphStore, label: str, clean: Mapping[str, Any], node_id: str, salt: str
+) -> None:
+    if label == "Person" and store.suppressed(identifier_hashes(dict(clean), salt) | {node_id}):
+        raise refusal(
+            "this person was erased at their request and may not be re-created",
+            status=409,
+            code="erased",
         )
 
 
-def _provenance(key_id: str) -> dict[str, Any]:
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    return {"source": f"api:{key_id}", "ingest_run": f"api-{key_id}", "ingested_at": now}
+def create_node(
+    store: GraphStore,
+    label: str,
+    raw: Mapping[str, Any],
+    actor: Actor,
+    *,
+    salt: str,
+    node_id: str | None = None,
+    undoes: str | None = None,
+    action: str = "create",
+) -> dict[str, Any]:
+    """Create one node; its id comes from its name (as ingest makes it) unless given.
+
+    Raises
+    ------
+    ScaleUpError
+        422 with one problem per invalid field; 409 if the id exists (edit that node) or the
+        person was erased; 404 for an unknown label.
+    """
+    _require_label(label)
+    problems = _check_fields(label, raw)
+    if problems:
+        raise _invalid(problems)
+    clean = _validate(label, node_id or "new", raw)
+    if node_id is None:
+        natural = clean.get("email") if label == "Person" else None
+        node_id = make_id(label, str(natural or clean["name"]))
+    _refuse_erased(store, label, clean, node_id, salt)
+    now = now_iso()
+    change = uuid.uuid4().hex
+    entry = history_entry(
+        node_id,
+        label,
+        action,
+        actor,
+        at=now,
+        change=change,
+        version=1,
+        fields={k: (None, v) for k, v in clean.items()},
+    )
+    version = store.create_node(
+        label,
+        NodeRow(node_id, clean, tuple(extra_labels(label, clean))),
+        provenance=_provenance(actor, now),
+        history=[entry],
+        undoes=undoes,
+    )
+    if version is None:
+        raise refusal(
+            f"a {label} with this name exists already ({node_id}); open it and edit it instead",
+            [FieldProblem("name", "exists already: open that node and edit it")],
+            status=409,
+            code="exists",
+        )
+    return node_record(store, node_id, actor.role)
 
 
-def write_node(
+def _require_label(label: str) -> None:
+    try:
+        node_type(label)
+    except ValueError as exc:
+        raise refusal(str(exc), status=404, code="unknown_label") from None
+
+
+def _stored(store: GraphStore, label: str, node_id: str) -> dict[str, Any]:
+    found = store.node_record(node_id)
+    if found is None or label not in found[0]:
+        raise refusal(
+            f"there is no {label} with this id; it may have been deleted meanwhile",
+            status=404,
+            code="not_found",
+        )
+    return found[1]
+
+
+def _stale(store: GraphStore, node_id: str, role: str, sent: int) -> ScaleUpError:
+    current = node_record(store, node_id, role)
+    return refusal(
+        f"this node was changed by someone else meanwhile (you edited version {sent}, it is "
+        f"now version {current[VERSION]}); nothing was saved: compare with the current values, "
+        "then send your change again with the current version",
+        status=409,
+        code="stale_version",
+        current=current,
+    )
+
+
+def update_node(
     store: GraphStore,
     label: str,
     node_id: str,
     raw: Mapping[str, Any],
+    actor: Actor,
     *,
-    key_id: str,
+    version: int,
     salt: str,
+    undoes: str | None = None,
+    action: str = "update",
+    allow_locked: bool = False,
 ) -> dict[str, Any]:
-    """Create or update one node; returns its stored properties.
+    """Change the fields in ``raw`` (an empty value clears a field) if ``version`` is current.
+
+    Fields not in ``raw`` keep their values. The result is validated as a whole, so a required
+    field cannot be cleared.
 
     Raises
     ------
-    EditRejected
-        With one problem per invalid field.
-    NotFound
-        For an unknown label.
-    Conflict
-        For an erased person.
+    ScaleUpError
+        409 ``stale_version`` with the current values when the node moved on; 422 with one
+        problem per invalid field; 404 if the node is gone.
     """
-    try:
-        node_type(label)
-    except ValueError as exc:
-        raise NotFound(str(exc)) from None
-    props = {k: v for k, v in raw.items() if k != KEY}
-    clean, errors = validate_node(label, {KEY: node_id, **props})
-    if errors:
-        problems = [FieldProblem(e.field, e.reason) for e in errors]
-        raise EditRejected(
-            f"{len(problems)} invalid field(s): "
-            + "; ".join(f"{p.field} {p.reason}" for p in problems),
-            problems,
-        )
-    if label == "Person" and store.suppressed(identifier_hashes(clean, salt) | {node_id}):
-        raise Conflict("this person was erased at their request and may not be re-created")
-    clean.pop(KEY, None)
-    store.upsert_nodes(
+    _require_label(label)
+    problems = [] if allow_locked else _check_fields(label, raw)
+    if problems:
+        raise _invalid(problems)
+    stored = _stored(store, label, node_id)
+    if int(stored.get(VERSION) or 0) != version:
+        raise _stale(store, node_id, actor.role, version)
+    nt = NODE_TYPES[label]
+    known = {p.name for p in nt.all_properties} - SYSTEM_FIELDS
+    current = {k: v for k, v in stored.items() if k in known}
+    merged = {**current, **raw}
+    clean = _validate(label, node_id, {k: v for k, v in merged.items() if k not in SYSTEM_FIELDS})
+    changes = {
+        k: (current.get(k), clean.get(k))
+        for k in sorted(set(current) | set(clean))
+        if current.get(k) != clean.get(k)
+    }
+    if not changes:
+        return node_record(store, node_id, actor.role)
+    if label == "Person":
+        _refuse_erased(store, label, clean, node_id, salt)
+    kinds_before = set(extra_labels(label, current))
+    kinds_after = set(extra_labels(label, clean))
+    now = now_iso()
+    entry = history_entry(
+        node_id,
         label,
-        [NodeRow(node_id, clean, tuple(extra_labels(label, clean)))],
-        provenance=_provenance(key_id),
+        action,
+        actor,
+        at=now,
+        change=uuid.uuid4().hex,
+        version=version + 1,
+        fields=changes,
     )
-    rows = store.read(
-        f"MATCH (n:{cypher_label(label)} {{{KEY}: $id}}) RETURN properties(n) AS p", {"id": node_id}
+    written = store.update_node(
+        label,
+        node_id,
+        {k: new for k, (_, new) in changes.items()},
+        version=version,
+        now=now,
+        history=[entry],
+        add_labels=sorted(kinds_after - kinds_before),
+        remove_labels=sorted(kinds_before - kinds_after),
+        undoes=undoes,
     )
-    return dict(rows[0]["p"]) if rows else {}
+    if written is None:  # another write came between our read and this statement
+        raise _stale(store, node_id, actor.role, version)
+    return node_record(store, node_id, actor.role)
 
 
-def _endpoint_label(store: GraphStore, node_id: str, allowed: tuple[str, ...]) -> str | None:
-    for label in allowed:
-        if store.existing_ids(label, [node_id]):
-            return label
-    return None
+def dependents(store: GraphStore, node_id: str) -> dict[str, Any]:
+    """The relationships that go with a node when it is deleted."""
+    rows, total = store.node_links(node_id, MAX_NAMED)
+    return {
+        "total": total,
+        "relationships": [
+            {
+                "type": r["type"],
+                "direction": "out" if r["start"] == node_id else "in",
+                "other": r["other"],
+                "other_label": _label_of(list(r["other_labels"])),
+            }
+            for r in rows
+        ],
+    }
 
 
-def write_relationship(
-    store: GraphStore, type_: str, start: str, end: str, raw: Mapping[str, Any], *, key_id: str
+def delete_node(
+    store: GraphStore,
+    label: str,
+    node_id: str,
+    actor: Actor,
+    *,
+    version: int,
+    confirm: bool,
+    action: str = "delete",
+    undoes: str | None = None,
 ) -> dict[str, Any]:
-    """Create or update one relationship between existing nodes."""
+    """Delete a node with its relationships, after confirmation when it has any.
+
+    Persons are not deleted here: they are erased through the GDPR path (the route sends them
+    there), which also keeps them on the suppression list.
+
+    Raises
+    ------
+    ScaleUpError
+        409 ``confirm_required`` naming the relationships that would go (nothing deleted);
+        409 ``stale_version``; 404.
+    """
+    _require_label(label)
+    stored = _stored(store, label, node_id)
+    if int(stored.get(VERSION) or 0) != version:
+        raise _stale(store, node_id, actor.role, version)
+    going = dependents(store, node_id)
+    if going["total"] and not confirm:
+        raise refusal(
+            f"this {label} has {going['total']} relationship(s) that would be deleted with it; "
+            "send the request again with confirm=true to delete them all",
+            status=409,
+            code="confirm_required",
+            dependents=going,
+        )
+    now = now_iso()
+    nt = NODE_TYPES[label]
+    known = {p.name for p in nt.all_properties} - SYSTEM_FIELDS
+    entry = history_entry(
+        node_id,
+        label,
+        action,
+        actor,
+        at=now,
+        change=uuid.uuid4().hex,
+        version=version + 1,
+        fields={k: (v, None) for k, v in stored.items() if k in known},
+    )
+    if not store.delete_node(
+        label, node_id, version=version, now=now, history=[entry], undoes=undoes
+    ):
+        raise _stale(store, node_id, actor.role, version)
+    return {"deleted": node_id, "label": label, "relationships_removed": going["total"]}
+
+
+def _endpoints(
+    store: GraphStore, type_: str, start: str, end: str
+) -> tuple[tuple[str, str], tuple[str, str]]:
     try:
         rt = rel_type(type_)
     except ValueError as exc:
-        raise NotFound(str(exc)) from None
+        raise refusal(str(exc), status=404, code="unknown_type") from None
+    found: list[tuple[str, str]] = []
+    for side, node_id, allowed in (("start", start, rt.sources), ("end", end, rt.targets)):
+        record = store.node_record(node_id)
+        label = next((lb for lb in allowed if record and lb in record[0]), None)
+        if label is None:
+            raise refusal(
+                f"{side}: no {' or '.join(allowed)} with that id; {type_} goes from "
+                f"{'/'.join(rt.sources)} to {'/'.join(rt.targets)}",
+                [FieldProblem(side, f"pick a {' or '.join(allowed)} that exists")],
+            )
+        found.append((label, node_id))
+    if start == end:
+        raise refusal(
+            "a node cannot be linked to itself", [FieldProblem("end", "pick another node")]
+        )
+    return found[0], found[1]
+
+
+def _rel_entries(
+    type_: str,
+    a: tuple[str, str],
+    b: tuple[str, str],
+    action: str,
+    actor: Actor,
+    props: Mapping[str, Any],
+) -> list[dict[str, Any]]:
+    now, change = now_iso(), uuid.uuid4().hex
+    rel = {"type": type_, "start": a[1], "end": b[1], "properties": dict(props)}
+    return [
+        history_entry(
+            node, label, action, actor, at=now, change=change, version=None, rel=rel, seq=i
+        )
+        for i, (label, node) in enumerate((a, b))
+    ]
+
+
+def link(
+    store: GraphStore,
+    type_: str,
+    start: str,
+    end: str,
+    raw: Mapping[str, Any],
+    actor: Actor,
+    *,
+    undoes: str | None = None,
+    action: str = "link",
+) -> dict[str, Any]:
+    """Create a relationship between two existing nodes of the schema's labels for ``type_``.
+
+    Raises
+    ------
+    ScaleUpError
+        422 for wrong endpoints or properties, 409 if the relationship exists already.
+    """
+    a, b = _endpoints(store, type_, start, end)
     clean, errors = validate_relationship(type_, raw)
     if errors:
-        problems = [FieldProblem(e.field, e.reason) for e in errors]
-        raise EditRejected(
-            f"{len(problems)} invalid field(s): "
-            + "; ".join(f"{p.field} {p.reason}" for p in problems),
-            problems,
-        )
-    start_label = _endpoint_label(store, start, rt.sources)
-    end_label = _endpoint_label(store, end, rt.targets)
-    for side, found, allowed in (
-        ("start", start_label, rt.sources),
-        ("end", end_label, rt.targets),
+        raise _invalid([FieldProblem(e.field, e.reason) for e in errors])
+    entries = _rel_entries(type_, a, b, action, actor, clean)
+    if not store.link(
+        type_,
+        a,
+        b,
+        clean,
+        provenance=_provenance(actor, entries[0]["at"]),
+        history=entries,
+        undoes=undoes,
     ):
-        if found is None:
-            raise EditRejected(
-                f"{side}: no {' or '.join(allowed)} with that id; {type_} "
-                f"goes from {'/'.join(rt.sources)} to {'/'.join(rt.targets)}",
-                [FieldProblem(side, "not found")],
-            )
-    assert start_label and end_label
+        raise refusal(
+            f"{start} already {type_} {end}; edit or delete that relationship instead",
+            status=409,
+            code="exists",
+        )
+    return {"type": type_, "start": start, "end": end, "properties": clean}
+
+
+def unlink(
+    store: GraphStore,
+    type_: str,
+    start: str,
+    end: str,
+    actor: Actor,
+    *,
+    undoes: str | None = None,
+    action: str = "unlink",
+) -> dict[str, Any]:
+    """Delete the relationship ``start -[type_]-> end``; its properties go to the history."""
+    a, b = _endpoints(store, type_, start, end)
+    props = store.relationship_properties(type_, a, b)
+    if props is None:
+        raise refusal(f"there is no {type_} from {start} to {end}", status=404, code="not_found")
+    kept = {k: v for k, v in props.items() if k not in SYSTEM_FIELDS}
+    entries = _rel_entries(type_, a, b, action, actor, kept)
+    if not store.unlink(type_, a, b, now=entries[0]["at"], history=entries, undoes=undoes):
+        raise refusal(f"there is no {type_} from {start} to {end}", status=404, code="not_found")
+    return {"type": type_, "start": start, "end": end, "deleted": True}
+
+
+def upsert_relationship(
+    store: GraphStore, type_: str, start: str, end: str, raw: Mapping[str, Any], actor: Actor
+) -> dict[str, Any]:
+    """Create a relationship or set the properties of the existing one (``PUT``)."""
+    a, b = _endpoints(store, type_, start, end)
+    clean, errors = validate_relationship(type_, raw)
+    if errors:
+        raise _invalid([FieldProblem(e.field, e.reason) for e in errors])
+    if store.relationship_properties(type_, a, b) is None:
+        return link(store, type_, start, end, clean, actor)
     store.upsert_relationships(
-        type_, start_label, end_label, [RelRow(start, end, clean)], provenance=_provenance(key_id)
+        type_, a[0], b[0], [RelRow(start, end, clean)], provenance=_provenance(actor, now_iso())
     )
     return {"type": type_, "start": start, "end": end, "properties": clean}

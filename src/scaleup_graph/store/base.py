@@ -337,9 +337,173 @@ class GraphStore(ABC):
         return written
 
     def erase_node(self, node_id: str) -> int:
-        """Detach-delete one node by key; returns how many nodes were deleted."""
+        """Detach-delete one node by key, and its history (which holds its old values).
+
+        Returns how many nodes were deleted.
+        """
         rows = self.write(cypher.ERASE_NODE, {"id": node_id})
+        self.write(cypher.DELETE_HISTORY, {"id": node_id})
         return int(rows[0]["deleted"]) if rows else 0
+
+    # --- editors' writes: checked against the stored version, history in the same statement --
+
+    @staticmethod
+    def _edit_params(
+        history: Sequence[Mapping[str, Any]], undoes: str | None, now: str
+    ) -> dict[str, Any]:
+        return {"history": [dict(h) for h in history], "undoes": undoes or "", "now": now}
+
+    def create_node(
+        self,
+        label: str,
+        row: NodeRow,
+        *,
+        provenance: Mapping[str, Any],
+        history: Sequence[Mapping[str, Any]],
+        undoes: str | None = None,
+    ) -> int | None:
+        """Create one node unless its key exists; returns its version (1) or None if it exists."""
+        if self.existing_ids(label, [row.id]):
+            return None
+        props, _ = _with_search_keys(row.props, {}, _searchable(label))
+        try:
+            rows = self.write(
+                cypher.create_node(label, row.extra_labels),
+                {
+                    "id": row.id,
+                    "props": props,
+                    **cypher.provenance_params(provenance),
+                    **self._edit_params(history, undoes, provenance["ingested_at"]),
+                },
+            )
+        except StoreError as exc:  # a concurrent create of the same key won the race
+            if "constraint" in str(exc).lower():
+                return None
+            raise
+        return int(rows[0]["version"]) if rows else None
+
+    def update_node(
+        self,
+        label: str,
+        node_id: str,
+        props: Mapping[str, Any],
+        *,
+        version: int,
+        now: str,
+        history: Sequence[Mapping[str, Any]],
+        add_labels: Sequence[str] = (),
+        remove_labels: Sequence[str] = (),
+        undoes: str | None = None,
+    ) -> int | None:
+        """Set ``props`` (None removes one) if the node is still at ``version``.
+
+        Returns the new version, or None when the node is gone or another write came first.
+        """
+        changed, _ = _with_search_keys(dict(props), {}, _searchable(label))
+        for source, key in _searchable(label).items():
+            if source in props and props[source] is None:
+                changed[key] = None
+        rows = self.write(
+            cypher.update_node(label, add_labels, remove_labels),
+            {
+                "id": node_id,
+                "props": changed,
+                "version": version,
+                **self._edit_params(history, undoes, now),
+            },
+        )
+        return int(rows[0]["version"]) if rows else None
+
+    def delete_node(
+        self,
+        label: str,
+        node_id: str,
+        *,
+        version: int,
+        now: str,
+        history: Sequence[Mapping[str, Any]],
+        undoes: str | None = None,
+    ) -> bool:
+        """Detach-delete a node if it is still at ``version``; False otherwise."""
+        rows = self.write(
+            cypher.delete_node(label),
+            {"id": node_id, "version": version, **self._edit_params(history, undoes, now)},
+        )
+        return bool(rows)
+
+    def link(
+        self,
+        type_: str,
+        start: tuple[str, str],
+        end: tuple[str, str],
+        props: Mapping[str, Any],
+        *,
+        provenance: Mapping[str, Any],
+        history: Sequence[Mapping[str, Any]],
+        undoes: str | None = None,
+    ) -> bool:
+        """Create a relationship between two existing nodes (``(label, id)`` each).
+
+        False if either node is missing or the relationship exists already.
+        """
+        rows = self.write(
+            cypher.link(type_, start[0], end[0]),
+            {
+                "start": start[1],
+                "end": end[1],
+                "props": dict(props),
+                **cypher.provenance_params(provenance),
+                **self._edit_params(history, undoes, provenance["ingested_at"]),
+            },
+        )
+        return bool(rows)
+
+    def unlink(
+        self,
+        type_: str,
+        start: tuple[str, str],
+        end: tuple[str, str],
+        *,
+        now: str,
+        history: Sequence[Mapping[str, Any]],
+        undoes: str | None = None,
+    ) -> bool:
+        """Delete the relationship; False if there is none."""
+        rows = self.write(
+            cypher.unlink(type_, start[0], end[0]),
+            {"start": start[1], "end": end[1], **self._edit_params(history, undoes, now)},
+        )
+        return bool(rows)
+
+    def relationship_properties(
+        self, type_: str, start: tuple[str, str], end: tuple[str, str]
+    ) -> dict[str, Any] | None:
+        rows = self.read(
+            cypher.relationship(type_, start[0], end[0]), {"start": start[1], "end": end[1]}
+        )
+        return dict(rows[0]["props"]) if rows else None
+
+    def node_record(self, node_id: str) -> tuple[list[str], dict[str, Any]] | None:
+        """The labels and stored properties of the node with this key, or None."""
+        rows = self.read(cypher.NODE_RECORD, {"id": node_id})
+        if not rows:
+            return None
+        return list(rows[0]["labels"]), dict(rows[0]["props"])
+
+    def node_links(self, node_id: str, limit: int = 200) -> tuple[list[dict[str, Any]], int]:
+        """Up to ``limit`` relationships of a node (type, start, end, other end) and the total."""
+        total = self.read(cypher.NODE_LINK_COUNT, {"id": node_id})
+        rows = self.read(cypher.NODE_LINKS, {"id": node_id, "limit": limit})
+        return rows, int(total[0]["n"]) if total else 0
+
+    def add_history(self, entries: Sequence[Mapping[str, Any]]) -> None:
+        """Append history entries (for writes made by workflow steps)."""
+        if entries:
+            self.write(cypher.ADD_HISTORY, {"history": [dict(e) for e in entries]})
+
+    def node_history(self, node_id: str, limit: int = 200) -> list[dict[str, Any]]:
+        """History entries of a node, newest first (as stored: see queries.history)."""
+        return [dict(r["h"]) for r in self.read(cypher.HISTORY_OF, {"id": node_id, "limit": limit})]
 
     # --- suppression list of erased persons (GDPR Art. 17) -----------------------------------
 

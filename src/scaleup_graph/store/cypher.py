@@ -9,9 +9,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES, SEARCH_KEYS, SEARCH_TEXT
+from scaleup_graph.graph_model import (
+    KEY,
+    NODE_TYPES,
+    REL_TYPES,
+    SEARCH_KEYS,
+    SEARCH_TEXT,
+    VERSION,
+)
 
-__all__ = ["existing_ids", "label", "merge_nodes", "merge_relationships", "rel"]
+__all__ = [
+    "HISTORY_LABEL",
+    "create_node",
+    "delete_node",
+    "existing_ids",
+    "label",
+    "link",
+    "merge_nodes",
+    "merge_relationships",
+    "rel",
+    "unlink",
+    "update_node",
+]
 
 
 def label(name: str) -> str:
@@ -54,7 +73,8 @@ def merge_nodes(node_label: str, extra_labels: Iterable[str] = (), fill: Iterabl
     return (
         f"UNWIND $rows AS r MERGE (n:{label(node_label)} {{{KEY}: r.{KEY}}}) "
         "ON CREATE SET n.source = $source, n.ingest_run = $run, n.ingested_at = $now "
-        f"SET n += r.props, n.updated_at = $now{gaps}{extra}"
+        f"SET n += r.props, n.updated_at = $now, n.{VERSION} = coalesce(n.{VERSION}, 0) + 1"
+        f"{gaps}{extra}"
     )
 
 
@@ -102,7 +122,10 @@ def fulltext_index_name(node_label: str) -> str:
 
 COUNT_NODES = "MATCH (n) RETURN labels(n) AS labels, count(n) AS n"
 COUNT_RELS = "MATCH ()-[e]->() RETURN type(e) AS type, count(e) AS n"
-ALL_NODES = "MATCH (n) WHERE NOT n:_Migration RETURN labels(n) AS labels, properties(n) AS props"
+ALL_NODES = (
+    "MATCH (n) WHERE NOT n:_Migration AND NOT n:_History RETURN"
+    " labels(n) AS labels, properties(n) AS props"
+)
 ALL_RELS = (
     f"MATCH (a)-[e]->(b) RETURN a.{KEY} AS start, type(e) AS type, b.{KEY} AS end, "
     "properties(e) AS props"
@@ -114,3 +137,106 @@ ERASE_NODE = f"MATCH (n {{{KEY}: $id}}) DETACH DELETE n RETURN count(*) AS delet
 SUPPRESSED_LABEL = "_Suppressed"
 ADD_SUPPRESSED = f"UNWIND $hashes AS h MERGE (:{SUPPRESSED_LABEL} {{hash: h}})"
 FIND_SUPPRESSED = f"UNWIND $hashes AS h MATCH (s:{SUPPRESSED_LABEL} {{hash: h}}) RETURN s.hash AS h"
+
+# --- editors' writes: one statement each, so the change and its history entry land together --
+
+#: Node history lives in the graph, beside the data it describes, under a system label that no
+#: schema label, named query or export matches (like the suppression list).
+HISTORY_LABEL = "_History"
+
+# Every edit ends like this: write the history entries, then mark what an undo reverted.
+_HISTORY_TAIL = (
+    f" WITH {{carry}} UNWIND $history AS hp CREATE (h:{HISTORY_LABEL}) SET h = hp"
+    " WITH {carry}, count(h) AS entries"
+    f" OPTIONAL MATCH (u:{HISTORY_LABEL} {{change: $undoes}})"
+    " WITH {carry}, entries, collect(u) AS us FOREACH (x IN us | SET x.undone = true)"
+)
+
+
+def _tail(carry: str) -> str:
+    return _HISTORY_TAIL.replace("{carry}", carry)
+
+
+def create_node(node_label: str, extra_labels: Iterable[str] = ()) -> str:
+    """CREATE a node; the unique constraint on the key refuses a duplicate."""
+    extra = "".join(f":{label(x)}" for x in extra_labels)
+    return (
+        f"CREATE (n:{label(node_label)}{extra}) SET n = $props, n.{KEY} = $id, n.{VERSION} = 1, "
+        "n.source = $source, n.ingest_run = $run, n.ingested_at = $now, n.updated_at = $now"
+        + _tail("n")
+        + f" RETURN n.{VERSION} AS version"
+    )
+
+
+def update_node(
+    node_label: str, add_labels: Iterable[str] = (), remove_labels: Iterable[str] = ()
+) -> str:
+    """SET ``$props`` (a null removes a property) if the stored version is ``$version``."""
+    added = "".join(f", n:{label(x)}" for x in add_labels)
+    removed = ", ".join(f"n:{label(x)}" for x in remove_labels)
+    return (
+        f"MATCH (n:{label(node_label)} {{{KEY}: $id}}) "
+        f"WHERE coalesce(n.{VERSION}, 0) = $version "
+        f"SET n += $props, n.updated_at = $now, n.{VERSION} = coalesce(n.{VERSION}, 0) + 1{added}"
+        + (f" REMOVE {removed}" if removed else "")
+        + _tail("n")
+        + f" RETURN n.{VERSION} AS version"
+    )
+
+
+def delete_node(node_label: str) -> str:
+    """DETACH DELETE a node if the stored version is ``$version``."""
+    return (
+        f"MATCH (n:{label(node_label)} {{{KEY}: $id}}) "
+        f"WHERE coalesce(n.{VERSION}, 0) = $version "
+        "DETACH DELETE n" + _tail("1 AS one") + " RETURN entries AS deleted"
+    )
+
+
+def link(type_: str, start_label: str, end_label: str) -> str:
+    """CREATE a relationship between two existing nodes unless it exists."""
+    return (
+        f"MATCH (a:{label(start_label)} {{{KEY}: $start}}) "
+        f"MATCH (b:{label(end_label)} {{{KEY}: $end}}) "
+        f"OPTIONAL MATCH (a)-[x:{rel(type_)}]->(b) WITH a, b, x WHERE x IS NULL "
+        f"CREATE (a)-[e:{rel(type_)}]->(b) SET e = $props, e.source = $source, "
+        "e.ingest_run = $run, e.ingested_at = $now, e.updated_at = $now"
+        + _tail("e")
+        + " RETURN entries AS written"
+    )
+
+
+def unlink(type_: str, start_label: str, end_label: str) -> str:
+    """DELETE the relationship between two nodes (no row if there is none)."""
+    return (
+        f"MATCH (a:{label(start_label)} {{{KEY}: $start}})-[e:{rel(type_)}]->"
+        f"(b:{label(end_label)} {{{KEY}: $end}}) "
+        "DELETE e" + _tail("1 AS one") + " RETURN entries AS deleted"
+    )
+
+
+def relationship(type_: str, start_label: str, end_label: str) -> str:
+    return (
+        f"MATCH (a:{label(start_label)} {{{KEY}: $start}})-[e:{rel(type_)}]->"
+        f"(b:{label(end_label)} {{{KEY}: $end}}) RETURN properties(e) AS props"
+    )
+
+
+NODE_RECORD = (
+    f"MATCH (n {{{KEY}: $id}}) WHERE NOT n:{HISTORY_LABEL} "
+    "RETURN labels(n) AS labels, properties(n) AS props"
+)
+NODE_LINKS = (
+    f"MATCH (n {{{KEY}: $id}})-[e]-(m) WHERE NOT n:{HISTORY_LABEL} "
+    f"RETURN type(e) AS type, startNode(e).{KEY} AS start, endNode(e).{KEY} AS end, "
+    f"m.{KEY} AS other, labels(m) AS other_labels ORDER BY type, other LIMIT $limit"
+)
+NODE_LINK_COUNT = (
+    f"MATCH (n {{{KEY}: $id}})-[e]-() WHERE NOT n:{HISTORY_LABEL} RETURN count(e) AS n"
+)
+HISTORY_OF = (
+    f"MATCH (h:{HISTORY_LABEL} {{node: $id}}) RETURN properties(h) AS h "
+    "ORDER BY h.at DESC, h.seq DESC LIMIT $limit"
+)
+DELETE_HISTORY = f"MATCH (h:{HISTORY_LABEL} {{node: $id}}) DELETE h RETURN count(*) AS deleted"
+ADD_HISTORY = f"UNWIND $history AS hp CREATE (h:{HISTORY_LABEL}) SET h = hp RETURN count(h) AS n"

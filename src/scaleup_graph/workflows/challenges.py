@@ -46,6 +46,8 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "closed": {},
 }
 _DATE_FIELDS = ("created_at", "published_at", "pitched_at", "closed_at")
+#: every write bumps the node's version (editors' forms send the version they read)
+_BUMP = "c.version = coalesce(c.version, 0) + 1"
 
 _CREATE = (
     "MATCH (o:Organisation {id: $org}) "
@@ -59,9 +61,10 @@ _CREATE = (
 _SIMPLE = {
     field: (
         "MATCH (c:Challenge {id: $id}) WHERE c.status = $from "
-        f"SET c.status = $to, c.{field} = $date, c.updated_at = $now "
+        f"SET c.status = $to, c.{field} = $date, c.updated_at = $now, {_BUMP} "
         "WITH c OPTIONAL MATCH (p:Proposal)-[:ADDRESSES]->(c) WHERE p.id IN $accepted "
-        "WITH c, collect(p) AS ps FOREACH (x IN ps | SET x.status = 'accepted') "
+        "WITH c, collect(p) AS ps "
+        "FOREACH (x IN ps | SET x.status = 'accepted', x.version = coalesce(x.version, 0) + 1) "
         "RETURN c.id AS id"
     )
     for field in ("published_at", "closed_at")
@@ -69,11 +72,12 @@ _SIMPLE = {
 _PITCH = (
     "MATCH (c:Challenge {id: $id}) WHERE c.status = $from "
     "MATCH (e:Event {id: $event}) "
-    "SET c.status = 'pitched', c.pitched_at = $date, c.updated_at = $now "
+    f"SET c.status = 'pitched', c.pitched_at = $date, c.updated_at = $now, {_BUMP} "
     "MERGE (c)-[r:PITCHED_AT]->(e) SET r += $rel "
     "WITH c, e OPTIONAL MATCH (p:Proposal)-[:ADDRESSES]->(c) WHERE p.id IN $proposals "
     "WITH c, e, collect(p) AS ps "
-    "FOREACH (x IN ps | SET x.status = 'pitched' MERGE (x)-[q:PITCHED_AT]->(e) SET q += $rel) "
+    "FOREACH (x IN ps | SET x.status = 'pitched', x.version = coalesce(x.version, 0) + 1 "
+    "MERGE (x)-[q:PITCHED_AT]->(e) SET q += $rel) "
     "RETURN c.id AS id"
 )
 _PROPOSALS = (

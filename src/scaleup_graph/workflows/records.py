@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from scaleup_graph.graph_model import fold
+from scaleup_graph.graph_model import VERSION, fold
 from scaleup_graph.workflows.errors import Invalid
 
 __all__ = ["node_props", "parse_date", "provenance", "today"]
@@ -43,9 +43,10 @@ def provenance(actor: str) -> dict[str, Any]:
 
 def node_props(props: dict[str, Any], actor: str) -> dict[str, Any]:
     """``props`` with provenance and the folded search key of ``name`` (as store/ writes it),
-    so nodes created here are found by the accent-insensitive search like imported ones."""
+    so nodes created here are found by the accent-insensitive search like imported ones.
+    They start at ``version`` 1, as the store's writes do."""
     prov = provenance(actor)
-    out = {**props, **prov, "updated_at": prov["ingested_at"]}
+    out = {**props, **prov, "updated_at": prov["ingested_at"], VERSION: 1}
     if isinstance(props.get("name"), str):
         out["name_fold"] = fold(props["name"])
     return out

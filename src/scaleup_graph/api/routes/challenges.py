@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
 from scaleup_graph import workflows as wf
@@ -73,7 +73,9 @@ def challenges(
 
 
 @router.post("", summary="Draft a challenge (Open Innovation Challenge)", status_code=201)
-def create_challenge(body: ChallengeDraft, principal: Editor, store: StoreDep) -> Any:
+def create_challenge(
+    body: ChallengeDraft, request: Request, principal: Editor, store: StoreDep
+) -> Any:
     """An SME drafts a challenge with known topics; it starts as `draft`. Publish it with
     `POST /challenges/{id}/transitions {"to": "published"}`."""
     return audited(
@@ -89,6 +91,7 @@ def create_challenge(body: ChallengeDraft, principal: Editor, store: StoreDep) -
             date=body.date,
             actor=principal.key_id,
         ),
+        history=(request, store, None),
     )
 
 
@@ -118,7 +121,9 @@ def proposals(
     summary="Submit a proposal to a published challenge",
     status_code=201,
 )
-def submit_proposal(challenge_id: Id, body: ProposalIn, principal: Editor, store: StoreDep) -> Any:
+def submit_proposal(
+    challenge_id: Id, body: ProposalIn, request: Request, principal: Editor, store: StoreDep
+) -> Any:
     """One proposal per organisation and challenge, only while it is `published` (409
     otherwise); the poser cannot propose to its own challenge."""
     return audited(
@@ -134,6 +139,7 @@ def submit_proposal(challenge_id: Id, body: ProposalIn, principal: Editor, store
             date=body.date,
             actor=principal.key_id,
         ),
+        history=(request, store, None),
     )
 
 
@@ -152,7 +158,7 @@ def challenge_round(
 
 @router.post("/{challenge_id}/transitions", summary="Move a challenge to its next status")
 def challenge_transition(
-    challenge_id: Id, body: Transition, principal: Editor, store: StoreDep
+    challenge_id: Id, body: Transition, request: Request, principal: Editor, store: StoreDep
 ) -> Any:
     """draft -> published -> pitched (needs `event`) -> solved, or -> closed; dated (`date`,
     default today; for `pitched` the event's date). Out-of-order steps are refused with 409
@@ -171,6 +177,7 @@ def challenge_transition(
             accepted=body.accepted,
             actor=principal.key_id,
         ),
+        history=(request, store, challenge_id),
     )
 
 

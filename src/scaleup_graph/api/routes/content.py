@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
 from scaleup_graph import workflows as wf
@@ -55,7 +55,7 @@ def content(
 
 
 @router.post("/content", summary="Publish a Scale-Up content item", status_code=201)
-def publish(body: ContentIn, principal: Editor, store: StoreDep) -> Any:
+def publish(body: ContentIn, request: Request, principal: Editor, store: StoreDep) -> Any:
     """News, offer, event or study about known topics (unknown topics: 422, nothing stored)."""
     return audited(
         principal,
@@ -72,6 +72,7 @@ def publish(body: ContentIn, principal: Editor, store: StoreDep) -> Any:
             date=body.date,
             actor=principal.key_id,
         ),
+        history=(request, store, None),
     )
 
 

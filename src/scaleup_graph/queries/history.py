@@ -1,0 +1,246 @@
+"""Each node's history of edits, and undo of one's own last change.
+
+History is kept in the graph as ``_History`` entries beside the data (one per node a write
+touched, written in the same statement as the write; see store/cypher.py). In the graph and not
+in a file beside it because every API process and every store type (embedded, FalkorDB server,
+Neo4j) then shares one history that travels with the data in a backup, and because the GDPR
+erasure can remove a person's history (it holds their old values) in the same place as the
+person. The ad-hoc guard keeps the system label out of analysts' answers.
+
+Entries hold old and new values; personal values (the schema's pii fields) are shown only to
+roles that may see them. Who wrote is the API key's id and note, never a person's value.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from scaleup_graph.errors import ScaleUpError
+from scaleup_graph.graph_model import NODE_TYPES, VERSION
+from scaleup_graph.graph_model.forms import SYSTEM_FIELDS
+from scaleup_graph.queries import edits
+from scaleup_graph.queries.edits import Actor
+from scaleup_graph.queries.privacy import sees_pii
+from scaleup_graph.store import GraphStore
+
+__all__ = ["HISTORY_LIMIT", "node_history", "record_step", "snapshot", "undo_last"]
+
+HISTORY_LIMIT = 200
+#: What an undo does for each kind of change.
+_UNDOABLE = ("create", "update", "delete", "link", "unlink", "step")
+
+
+def _values(entry: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    try:
+        values = json.loads(entry.get("values") or "{}")
+    except ValueError:
+        return {}
+    return values if isinstance(values, dict) else {}
+
+
+def _rel(entry: Mapping[str, Any]) -> dict[str, Any] | None:
+    text = entry.get("rel")
+    if not text:
+        return None
+    try:
+        rel = json.loads(text)
+    except ValueError:
+        return None
+    return rel if isinstance(rel, dict) else None
+
+
+def _shown(entry: Mapping[str, Any], role: str) -> dict[str, Any]:
+    label = str(entry.get("label") or "")
+    nt = NODE_TYPES.get(label)
+    personal = nt.pii_fields if nt else frozenset()
+    visible = sees_pii(role)
+    changes = []
+    for name, pair in sorted(_values(entry).items()):
+        row: dict[str, Any] = {"field": name, "personal": name in personal}
+        if name not in personal or visible:
+            row["old"], row["new"] = pair.get("old"), pair.get("new")
+        changes.append(row)
+    shown: dict[str, Any] = {
+        "at": entry.get("at"),
+        "key_id": entry.get("key_id"),
+        "key_note": entry.get("key_note") or "",
+        "action": entry.get("action"),
+        "fields": list(entry.get("fields") or []),
+        "changes": changes,
+        "version": entry.get(VERSION),
+        "undone": bool(entry.get("undone")),
+        "change": entry.get("change"),
+    }
+    rel = _rel(entry)
+    if rel is not None:
+        shown["relationship"] = rel
+    return shown
+
+
+def node_history(
+    store: GraphStore, node_id: str, role: str, limit: int = HISTORY_LIMIT
+) -> dict[str, Any]:
+    """The node's changes, newest first: when, which key, what changed (old and new values,
+    personal ones only for roles that may see them), and whether it was undone."""
+    entries = store.node_history(node_id, limit)
+    if not entries and store.node_record(node_id) is None:
+        raise edits.refusal(
+            "there is no node with this id and no history for it", status=404, code="not_found"
+        )
+    return {"id": node_id, "entries": [_shown(e, role) for e in entries]}
+
+
+def _target(entries: list[dict[str, Any]], actor: Actor) -> dict[str, Any]:
+    for entry in entries:
+        if entry.get("undone") or entry.get("action") == "undo":
+            continue
+        if entry.get("key_id") != actor.key_id:
+            raise edits.refusal(
+                f"the last change on this node was made by another key ({entry.get('key_id')}, "
+                f"{entry.get('at')}); undo reverts only your own last change: edit the node "
+                "instead",
+                status=409,
+                code="not_your_change",
+            )
+        if str(entry.get("action")).split(":")[0] not in _UNDOABLE:
+            break
+        return entry
+    raise edits.refusal(
+        "you have no change on this node that can be undone", status=409, code="nothing_to_undo"
+    )
+
+
+def _changed_since() -> ScaleUpError:
+    return edits.refusal(
+        "this node changed after your change (an import or a workflow step wrote to it), so "
+        "undo would overwrite that: edit the fields by hand instead",
+        status=409,
+        code="changed_since",
+    )
+
+
+def undo_last(store: GraphStore, node_id: str, actor: Actor, *, salt: str) -> dict[str, Any]:
+    """Revert the caller's own last change on a node, as a new, recorded change.
+
+    An update gets its old values back, a create is deleted, a delete re-created (without the
+    relationships it had), a link removed, an unlink restored. Refused (409) when the last
+    change is someone else's or the node changed since.
+    """
+    entries = store.node_history(node_id, HISTORY_LIMIT)
+    target = _target(entries, actor)
+    action = str(target["action"]).split(":")[0]
+    label = str(target["label"])
+    change = str(target["change"])
+    values = _values(target)
+    rel = _rel(target)
+    if action in ("link", "unlink") and rel is not None:
+        if action == "link":
+            edits.unlink(
+                store, rel["type"], rel["start"], rel["end"], actor, undoes=change, action="undo"
+            )
+        else:
+            edits.link(
+                store,
+                rel["type"],
+                rel["start"],
+                rel["end"],
+                rel.get("properties") or {},
+                actor,
+                undoes=change,
+                action="undo",
+            )
+        return {"undone": target["action"], "node": edits.node_record(store, node_id, actor.role)}
+    if action == "delete":
+        if store.node_record(node_id) is not None:
+            raise _changed_since()
+        record = edits.create_node(
+            store,
+            label,
+            {k: v["old"] for k, v in values.items() if v.get("old") is not None},
+            actor,
+            salt=salt,
+            node_id=node_id,
+            undoes=change,
+            action="undo",
+        )
+        return {"undone": "delete", "node": record}
+    found = store.node_record(node_id)
+    if found is None:
+        raise _changed_since()
+    stored = found[1]
+    if any(stored.get(k) != v.get("new") for k, v in values.items()):
+        raise _changed_since()
+    version = int(stored.get(VERSION) or 0)
+    if action == "create":
+        # the create is the last change on the node, so its relationships came with it
+        # (a workflow step's POSES, CONCERNS, ...): they go with it
+        edits.delete_node(
+            store,
+            label,
+            node_id,
+            actor,
+            version=version,
+            confirm=True,
+            action="undo",
+            undoes=change,
+        )
+        if label == "Person":  # its history holds personal values: nothing of it stays
+            store.erase_node(node_id)
+        return {"undone": "create", "node": None}
+    record = edits.update_node(
+        store,
+        label,
+        node_id,
+        {k: v.get("old") for k, v in values.items()},
+        actor,
+        version=version,
+        salt=salt,
+        undoes=change,
+        action="undo",
+        allow_locked=True,
+    )
+    return {"undone": target["action"], "node": record}
+
+
+def snapshot(store: GraphStore, node_id: str) -> dict[str, Any] | None:
+    """The stored properties of a node before a workflow step (None if it does not exist)."""
+    found = store.node_record(node_id)
+    return None if found is None else found[1]
+
+
+def record_step(
+    store: GraphStore,
+    node_id: str,
+    before: Mapping[str, Any] | None,
+    actor: Actor,
+    action: str,
+) -> None:
+    """Write the history entry of a workflow step (a challenge published, a proposal made):
+    what changed on the node between ``before`` (None: it was created) and now."""
+    found = store.node_record(node_id)
+    label = next((lb for lb in found[0] if lb in NODE_TYPES), None) if found else None
+    if found is None or label is None:
+        return
+    after = found[1]
+    known = {p.name for p in NODE_TYPES[label].all_properties} - SYSTEM_FIELDS
+    old = dict(before or {})
+    fields = {k: (old.get(k), after.get(k)) for k in sorted(known) if old.get(k) != after.get(k)}
+    if not fields and before is not None:
+        return
+    store.add_history(
+        [
+            edits.history_entry(
+                node_id,
+                label,
+                "create" if before is None else action,
+                actor,
+                at=edits.now_iso(),
+                change=uuid.uuid4().hex,
+                version=int(after.get(VERSION) or 0),
+                fields=fields,
+            )
+        ]
+    )
