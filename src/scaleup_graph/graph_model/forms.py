@@ -113,7 +113,12 @@ def _node_form(label: str) -> dict[str, Any]:
             ("out", rt.sources, rt.targets),
             ("in", rt.targets, rt.sources),
         ):
-            if label in mine:
+            symmetric = (
+                direction == "in"
+                and label in rt.sources
+                and words.rel_name(rt.type, direction="in") == words.rel_name(rt.type)
+            )
+            if label in mine and not symmetric:  # "cooperates with" is offered once
                 links.append(
                     {
                         "type": rt.type,

@@ -27,6 +27,7 @@ from scaleup_graph.graph_model import (
     NODE_TYPES,
     VERSION,
     extra_labels,
+    fold,
     identifier_hashes,
     make_id,
     node_type,
@@ -35,8 +36,10 @@ from scaleup_graph.graph_model import (
     validate_relationship,
 )
 from scaleup_graph.graph_model.forms import SYSTEM_FIELDS, WORKFLOW_FIELDS, editable_fields
+from scaleup_graph.graph_model.schema import SEARCH_TEXT_SOURCES
 from scaleup_graph.queries.privacy import sees_pii
 from scaleup_graph.store import GraphStore, NodeRow, RelRow
+from scaleup_graph.store.cypher import label as cypher_label
 
 __all__ = [
     "SYSTEM_FIELDS",
@@ -48,6 +51,7 @@ __all__ = [
     "editable_fields",
     "history_entry",
     "link",
+    "lookup",
     "node_record",
     "now_iso",
     "refusal",
@@ -368,10 +372,14 @@ def update_node(
         version=version + 1,
         fields=changes,
     )
+    values = {k: new for k, (_, new) in changes.items()}
+    if values.keys() & set(SEARCH_TEXT_SOURCES):
+        # the store derives the search text from all of a node's names, not just the changed
+        values.update({k: clean.get(k) for k in SEARCH_TEXT_SOURCES if k in clean})
     written = store.update_node(
         label,
         node_id,
-        {k: new for k, (_, new) in changes.items()},
+        values,
         version=version,
         now=now,
         history=[entry],
@@ -384,21 +392,25 @@ def update_node(
     return node_record(store, node_id, actor.role)
 
 
-def dependents(store: GraphStore, node_id: str) -> dict[str, Any]:
-    """The relationships that go with a node when it is deleted."""
+def dependents(store: GraphStore, node_id: str, role: str) -> dict[str, Any]:
+    """The relationships that go with a node when it is deleted (the other end named by its
+    caption: a person by job title unless ``role`` may see names)."""
     rows, total = store.node_links(node_id, MAX_NAMED)
-    return {
-        "total": total,
-        "relationships": [
+    named = []
+    for r in rows:
+        label = _label_of(list(r["other_labels"]))
+        hide = label == "Person" and not sees_pii(role)
+        caption = r["other_role"] if hide else r["other_name"]
+        named.append(
             {
                 "type": r["type"],
                 "direction": "out" if r["start"] == node_id else "in",
                 "other": r["other"],
-                "other_label": _label_of(list(r["other_labels"])),
+                "other_label": label,
+                "other_caption": str(caption or r["other"]),
             }
-            for r in rows
-        ],
-    }
+        )
+    return {"total": total, "relationships": named}
 
 
 def delete_node(
@@ -427,7 +439,7 @@ def delete_node(
     stored = _stored(store, label, node_id)
     if int(stored.get(VERSION) or 0) != version:
         raise _stale(store, node_id, actor.role, version)
-    going = dependents(store, node_id)
+    going = dependents(store, node_id, actor.role)
     if going["total"] and not confirm:
         raise refusal(
             f"this {label} has {going['total']} relationship(s) that would be deleted with it; "
@@ -575,3 +587,41 @@ def upsert_relationship(
         type_, a[0], b[0], [RelRow(start, end, clean)], provenance=_provenance(actor, now_iso())
     )
     return {"type": type_, "start": start, "end": end, "properties": clean}
+
+
+def lookup(
+    store: GraphStore, text: str, labels: list[str], role: str, limit: int = 10
+) -> list[dict[str, str]]:
+    """Type-ahead for picking the other end of a relationship: nodes of ``labels`` whose name
+    contains ``text`` (accent- and case-insensitive). Persons are found by name only for roles
+    that may see names, otherwise by their job title; the caption follows the same rule."""
+    needle = fold(text.strip())
+    if not needle:
+        return []
+    found: list[dict[str, str]] = []
+    for label in labels or list(NODE_TYPES):
+        if label not in NODE_TYPES:
+            raise refusal(
+                f"unknown label {label!r}; valid labels are: {', '.join(NODE_TYPES)}",
+                [FieldProblem("labels", "use the schema's labels")],
+            )
+        nt = NODE_TYPES[label]
+        personal = "name" in nt.pii_fields and not sees_pii(role)
+        caption = nt.caption if personal else "name"
+        if label == "Person":
+            query = (
+                f"MATCH (n:{cypher_label(label)}) WHERE n.{caption} IS NOT NULL "
+                f"RETURN n.{KEY} AS id, n.{caption} AS caption"
+            )
+            rows = [r for r in store.read(query) if needle in fold(str(r["caption"]))]
+            rows = sorted(rows, key=lambda r: str(r["caption"]))[:limit]
+        else:
+            query = (
+                f"MATCH (n:{cypher_label(label)}) WHERE n.name_fold CONTAINS $q "
+                f"RETURN n.{KEY} AS id, n.name AS caption "
+                "ORDER BY size(n.name), n.name LIMIT $limit"
+            )
+            rows = store.read(query, {"q": needle, "limit": limit})
+        found += [{"id": r["id"], "label": label, "caption": str(r["caption"])} for r in rows]
+    found.sort(key=lambda r: (0 if fold(r["caption"]).startswith(needle) else 1, len(r["caption"])))
+    return found[:limit]

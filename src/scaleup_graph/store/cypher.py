@@ -229,7 +229,8 @@ NODE_RECORD = (
 NODE_LINKS = (
     f"MATCH (n {{{KEY}: $id}})-[e]-(m) WHERE NOT n:{HISTORY_LABEL} "
     f"RETURN type(e) AS type, startNode(e).{KEY} AS start, endNode(e).{KEY} AS end, "
-    f"m.{KEY} AS other, labels(m) AS other_labels ORDER BY type, other LIMIT $limit"
+    f"m.{KEY} AS other, labels(m) AS other_labels, m.name AS other_name, m.role AS other_role "
+    "ORDER BY type, other LIMIT $limit"
 )
 NODE_LINK_COUNT = (
     f"MATCH (n {{{KEY}: $id}})-[e]-() WHERE NOT n:{HISTORY_LABEL} RETURN count(e) AS n"

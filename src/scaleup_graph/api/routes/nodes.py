@@ -81,6 +81,20 @@ def schema_forms(principal: Viewer) -> dict[str, Any]:
     }
 
 
+@router.get("/nodes/lookup", summary="Type-ahead: nodes of some labels by part of their name")
+def lookup(
+    principal: Viewer,
+    store: StoreDep,
+    q: Annotated[str, Query(max_length=200, description="part of a name")],
+    labels: Annotated[list[str], Query(max_length=20, description="e.g. Organisation")] = [],  # noqa: B006
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> Any:
+    """What the forms use to pick the other end of a relationship: `[{id, label, caption}]`.
+    Persons are matched by name only for keys that see personal data (by job title
+    otherwise)."""
+    return {"items": edits.lookup(store, q, labels, principal.role, limit)}
+
+
 @router.get("/nodes/{node_id}/record", summary="A node's editable values and version")
 def record(node_id: NodeId, principal: Viewer, store: StoreDep) -> Any:
     """Label, `version` and the schema properties (personal ones only for keys that may see
@@ -312,4 +326,4 @@ def undo(
 def links(node_id: NodeId, principal: Viewer, store: StoreDep) -> Any:
     """The node's relationships (type, direction, other end), at most 50 named, and the
     total: what a delete would remove."""
-    return edits.dependents(store, node_id)
+    return edits.dependents(store, node_id, principal.role)
