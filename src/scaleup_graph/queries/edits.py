@@ -292,7 +292,7 @@ def _require_label(label: str) -> None:
 
 
 def _stored(store: GraphStore, label: str, node_id: str) -> dict[str, Any]:
-    found = store.node_record(node_id)
+    found = store.node_record(node_id, [label])
     if found is None or label not in found[0]:
         raise refusal(
             f"there is no {label} with this id; it may have been deleted meanwhile",
@@ -477,7 +477,7 @@ def _endpoints(
         raise refusal(str(exc), status=404, code="unknown_type") from None
     found: list[tuple[str, str]] = []
     for side, node_id, allowed in (("start", start, rt.sources), ("end", end, rt.targets)):
-        record = store.node_record(node_id)
+        record = store.node_record(node_id, list(allowed))
         label = next((lb for lb in allowed if record and lb in record[0]), None)
         if label is None:
             raise refusal(

@@ -162,6 +162,12 @@ def _with_search_keys(
     return props, fill
 
 
+def _labels_by_prefix(node_id: str) -> list[str]:
+    """Every label, the one whose id prefix ``node_id`` has first (ids are ``<prefix>-...``)."""
+    prefix = node_id.split("-", 1)[0]
+    return sorted(NODE_TYPES, key=lambda lb: NODE_TYPES[lb].id_prefix != prefix)
+
+
 class GraphStore(ABC):
     """A graph database holding one ScaleUp graph."""
 
@@ -483,17 +489,30 @@ class GraphStore(ABC):
         )
         return dict(rows[0]["props"]) if rows else None
 
-    def node_record(self, node_id: str) -> tuple[list[str], dict[str, Any]] | None:
-        """The labels and stored properties of the node with this key, or None."""
-        rows = self.read(cypher.NODE_RECORD, {"id": node_id})
-        if not rows:
-            return None
-        return list(rows[0]["labels"]), dict(rows[0]["props"])
+    def node_record(
+        self, node_id: str, labels: Sequence[str] | None = None
+    ) -> tuple[list[str], dict[str, Any]] | None:
+        """The labels and stored properties of the node with this key, or None.
 
-    def node_links(self, node_id: str, limit: int = 200) -> tuple[list[dict[str, Any]], int]:
+        Looked up label by label through the key indexes (``labels``: the ones to try, default
+        the label whose id prefix the id has first, then the others).
+        """
+        for label in labels or _labels_by_prefix(node_id):
+            rows = self.read(cypher.node_record(label), {"id": node_id})
+            if rows:
+                return list(rows[0]["labels"]), dict(rows[0]["props"])
+        return None
+
+    def node_links(
+        self, node_id: str, limit: int = 200, label: str | None = None
+    ) -> tuple[list[dict[str, Any]], int]:
         """Up to ``limit`` relationships of a node (type, start, end, other end) and the total."""
-        total = self.read(cypher.NODE_LINK_COUNT, {"id": node_id})
-        rows = self.read(cypher.NODE_LINKS, {"id": node_id, "limit": limit})
+        found = self.node_record(node_id, [label] if label else None)
+        if found is None:
+            return [], 0
+        own = next(lb for lb in found[0] if lb in NODE_TYPES)
+        total = self.read(cypher.node_link_count(own), {"id": node_id})
+        rows = self.read(cypher.node_links(own), {"id": node_id, "limit": limit})
         return rows, int(total[0]["n"]) if total else 0
 
     def add_history(self, entries: Sequence[Mapping[str, Any]]) -> None:

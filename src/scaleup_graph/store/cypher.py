@@ -222,19 +222,26 @@ def relationship(type_: str, start_label: str, end_label: str) -> str:
     )
 
 
-NODE_RECORD = (
-    f"MATCH (n {{{KEY}: $id}}) WHERE NOT n:{HISTORY_LABEL} "
-    "RETURN labels(n) AS labels, properties(n) AS props"
-)
-NODE_LINKS = (
-    f"MATCH (n {{{KEY}: $id}})-[e]-(m) WHERE NOT n:{HISTORY_LABEL} "
-    f"RETURN type(e) AS type, startNode(e).{KEY} AS start, endNode(e).{KEY} AS end, "
-    f"m.{KEY} AS other, labels(m) AS other_labels, m.name AS other_name, m.role AS other_role "
-    "ORDER BY type, other LIMIT $limit"
-)
-NODE_LINK_COUNT = (
-    f"MATCH (n {{{KEY}: $id}})-[e]-() WHERE NOT n:{HISTORY_LABEL} RETURN count(e) AS n"
-)
+def node_record(node_label: str) -> str:
+    return (
+        f"MATCH (n:{label(node_label)} {{{KEY}: $id}}) "
+        "RETURN labels(n) AS labels, properties(n) AS props"
+    )
+
+
+def node_links(node_label: str) -> str:
+    return (
+        f"MATCH (n:{label(node_label)} {{{KEY}: $id}})-[e]-(m) "
+        f"RETURN type(e) AS type, startNode(e).{KEY} AS start, endNode(e).{KEY} AS end, "
+        f"m.{KEY} AS other, labels(m) AS other_labels, m.name AS other_name, "
+        "m.role AS other_role ORDER BY type, other LIMIT $limit"
+    )
+
+
+def node_link_count(node_label: str) -> str:
+    return f"MATCH (n:{label(node_label)} {{{KEY}: $id}})-[e]-() RETURN count(e) AS n"
+
+
 HISTORY_OF = (
     f"MATCH (h:{HISTORY_LABEL} {{node: $id}}) RETURN properties(h) AS h "
     "ORDER BY h.at DESC, h.seq DESC LIMIT $limit"

@@ -313,6 +313,8 @@ class FalkorDBStore(GraphStore):
         for label in NODE_TYPES:
             if (label, KEY) not in existing:
                 self.write(f"CREATE INDEX FOR (n:{cypher.label(label)}) ON (n.{KEY})")
+        if (cypher.HISTORY_LABEL, "node") not in existing:  # each node's history by its id
+            self.write(f"CREATE INDEX FOR (h:{cypher.HISTORY_LABEL}) ON (h.node)")
         for label in NODE_TYPES:
             constraint = (
                 "GRAPH.CONSTRAINT",

@@ -209,6 +209,10 @@ def schema_statements() -> list[str]:
         for lbl in searchable_labels()
     ]
     out.append(
+        f"CREATE INDEX {_name('history', 'node')} IF NOT EXISTS "
+        f"FOR (n:{cypher.HISTORY_LABEL}) ON (n.node)"
+    )
+    out.append(
         f"CREATE CONSTRAINT {_name('suppressed', 'hash')} IF NOT EXISTS "
         f"FOR (n:{cypher.SUPPRESSED_LABEL}) REQUIRE n.hash IS UNIQUE"
     )
