@@ -91,31 +91,12 @@ def open_page(browser: Any, live: Live) -> Iterator[Callable[[str], Any]]:
         pg.fill("#key-input", live.keys[who])
         pg.click("#key-submit")
         pg.wait_for_function("window.__explorer && window.__explorer.firstFrame > 0")
-        _hook_shim(pg)
         pg.wait_for_function("window.__editor && window.__editor.state.forms")
         return pg
 
     yield open_as
     for context in contexts:
         context.close()
-
-
-STATIC = Path(__file__).resolve().parents[2] / "src/scaleup_graph/visualisation/static"
-
-
-def _hook_shim(page: Any) -> None:
-    """TEMPORARY until issue 12's explorer lands with the hook (page loads editor.js, fires
-    explorer:select / explorer:ready, has #node-actions)."""
-    if page.evaluate("!!document.querySelector('script[src*=\"editor.js\"]')"):
-        return
-    page.add_style_tag(content=(STATIC / "editor.css").read_text())
-    page.evaluate(
-        """() => { const X = window.__explorer; const select = X.select;
-        X.select = (id) => { select(id); document.dispatchEvent(
-          new CustomEvent('explorer:select', {detail: {id}})); }; }"""
-    )
-    page.add_script_tag(content=(STATIC / "editor.js").read_text())
-    page.evaluate("document.dispatchEvent(new CustomEvent('explorer:ready'))")
 
 
 def select(page: Any, node_id: str) -> None:

@@ -77,6 +77,7 @@ def _editor_present() -> bool:
 
 if _editor_present():  # issue 17's in-page editing, loaded only where it exists
     ASSETS["editor.js"] = ("scaleup_graph.visualisation", "static/editor.js", "text/javascript")
+    ASSETS["editor.css"] = ("scaleup_graph.visualisation", "static/editor.css", "text/css")
 
 
 def boot_data(mode: str, **extra: Any) -> dict[str, Any]:
@@ -123,6 +124,7 @@ def render_page(boot: dict[str, Any], *, inline: bool) -> str:
             f'<script src="{ASSET_PREFIX}explorer.js"></script>'
         )
         if "editor.js" in ASSETS:
+            head += f'\n<link rel="stylesheet" href="{ASSET_PREFIX}editor.css">'
             scripts += f'\n<script src="{ASSET_PREFIX}editor.js"></script>'
 
     parts = {

@@ -110,12 +110,15 @@
 
   // --- the panel inside the explorer's details --------------------------------------------
 
+  // The explorer redraws #node-actions (its own node menu) with every details view, so the
+  // editor keeps its panel right after that container instead of inside it.
   function container() {
-    let box = document.getElementById('node-actions');
-    if (!box) {  // an explorer without the hook: keep the editor usable beside the details
-      box = el('div', { id: 'node-actions' });
-      (document.getElementById('details') || document.body).append(box);
-    }
+    let box = document.getElementById('ed-panel');
+    if (box) return box;
+    box = el('div', { id: 'ed-panel' });
+    const hook = document.getElementById('node-actions');
+    if (hook) hook.after(box);
+    else (document.getElementById('details') || document.body).append(box);
     return box;
   }
 
@@ -148,6 +151,12 @@
 
   async function onSelect(detail) {
     if (!detail || !detail.id) return;
+    if (S.key !== (sessionStorage.getItem(KEY_STORE) || '')) {  // signed in with another key
+      S.selected = { id: detail.id, label: null };
+      booted = false;
+      await boot();
+      return;
+    }
     if (S.selecting === detail.id) { S.selecting = null; return; }  // afterWrite renders it
     S.selected = { id: detail.id, label: detail.label };
     if (S.forms) renderNode();
@@ -655,6 +664,7 @@
     if (!r.ok) { booted = false; return; }
     S.forms = r.body;
     S.caller = r.body.caller;
+    S.key = sessionStorage.getItem(KEY_STORE) || '';
     r.body.nodes.forEach((f) => { S.byLabel[f.label] = f; });
     r.body.relationships.forEach((f) => { S.rels[f.type] = f; });
     window.__editor = { state: S, reload: renderPanel };
@@ -664,6 +674,17 @@
 
   document.addEventListener('explorer:ready', boot);
   document.addEventListener('explorer:select', (e) => { onSelect(e.detail); });
+  // The explorer also shows a node's details without a selection (focusing on a search hit, a
+  // link in the details): follow the node the details panel shows.
+  function followDetails() {
+    const body = document.getElementById('details-body');
+    if (!body) return;
+    new MutationObserver(() => {
+      const id = body.dataset.id;
+      if (id && (!S.selected || S.selected.id !== id)) onSelect({ id });
+    }).observe(body, { attributes: true, attributeFilter: ['data-id'] });
+  }
+  followDetails();
   if (window.__explorer && window.__explorer.ready) boot();
   if (sessionStorage.getItem(KEY_STORE)) boot();
 })();
