@@ -332,8 +332,20 @@ def test_publishing_content_reaches_the_feed_at_once_and_delete_asks_first(
     content = live.api("GET", "/api/v1/content", "viewer", params={"kind": "study"}).json()
     assert "Studie: Sensorik im Mittelstand" in json.dumps(content, ensure_ascii=False)
     item = page.evaluate("window.__editor.state.record.id")
+    reader = "org-mowin-net-e-v"  # subscribes to the topic: its feed and digest show the item
+    subscribed = live.api(
+        "PUT",
+        f"/api/v1/organisations/{reader}/subscriptions",
+        "editor",
+        json={"topics": ["topic-digitalisation"]},
+    )
+    assert subscribed.status_code == 200, subscribed.text
+    feed = live.api("GET", "/api/v1/feed", "viewer", params={"organisation": reader}).json()
+    assert item in [i["id"] for i in feed["items"]]
+    digest = live.api("GET", f"/api/v1/organisations/{reader}/digest", "viewer")
+    assert "Studie: Sensorik im Mittelstand" in digest.text
     reach = live.api("GET", f"/api/v1/content/{item}/reach", "viewer")
-    assert reach.status_code == 200
+    assert reach.status_code == 200 and IHK in reach.text
     # delete asks first and names what goes with it
     page.click("[data-action='delete']")
     page.wait_for_selector("#ed-dependents li")
