@@ -27,7 +27,14 @@ from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cy_label
 from scaleup_graph.store.cypher import rel as cy_rel
 
-__all__ = ["NODE_ATTRIBUTES", "Projection", "ProjectionFilter", "project", "require_size"]
+__all__ = [
+    "NODE_ATTRIBUTES",
+    "Projection",
+    "ProjectionFilter",
+    "clear_projection_cache",
+    "project",
+    "require_size",
+]
 
 #: Node properties a projection carries (never personal data, never long texts).
 NODE_ATTRIBUTES = (
@@ -366,8 +373,25 @@ def _load_edges(
                         graph.add_edge(a, b, weight=1, types=[type_])
 
 
-def project(store: GraphStore, flt: ProjectionFilter | None = None) -> Projection:
+#: (store, graph, filter) -> (store version, projection): a second metric, the matchmaking and
+#: the explorer's sizing reuse the projection until the graph is written
+_CACHE: dict[tuple[int, str, ProjectionFilter], tuple[str, Projection]] = {}
+_CACHE_SIZE = 4
+
+
+def clear_projection_cache() -> None:
+    """Forget every cached projection (tests, memory)."""
+    _CACHE.clear()
+
+
+def project(
+    store: GraphStore, flt: ProjectionFilter | None = None, *, cached: bool = True
+) -> Projection:
     """Load the part of the store that ``flt`` keeps as a :class:`Projection`.
+
+    The projection is cached per graph version (:meth:`GraphStore.version`): asked again with
+    the same filter before any write, the same projection comes back at once. Callers must not
+    change it (derive a copy instead).
 
     Parameters
     ----------
@@ -387,10 +411,19 @@ def project(store: GraphStore, flt: ProjectionFilter | None = None) -> Projectio
         For a region or project the store does not hold.
     """
     flt = flt or ProjectionFilter()
+    key = (id(store), str(getattr(store, "graph_name", "")), flt)
+    version = store.version() if cached else ""
+    if cached and key in _CACHE and _CACHE[key][0] == version:
+        return _CACHE[key][1]
     started = time.perf_counter()
     graph = nx.DiGraph()
     scope = _scope_ids(store, flt)
     _load_nodes(store, flt, scope, graph)
     _load_regions(store, graph)
     _load_edges(store, flt, scope, graph)
-    return Projection(graph=graph, filter=flt, seconds=time.perf_counter() - started)
+    made = Projection(graph=graph, filter=flt, seconds=time.perf_counter() - started)
+    if cached:
+        while len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = (version, made)
+    return made

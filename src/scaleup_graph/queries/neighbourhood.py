@@ -32,46 +32,66 @@ _ALL_LABELS = frozenset(NODE_TYPES) | {k for nt in NODE_TYPES.values() for k in 
 _RANK = f"{METRIC_PREFIX}pagerank"
 
 
-def _dialect_parts(dialect: str) -> tuple[str, str]:
-    """(internal id function, degree expression of ``m``) for the store's dialect."""
-    if dialect == "neo4j":
-        return "elementId", "COUNT { (m)--() }"
-    return "ID", "indegree(m) + outdegree(m)"
+def _degree(dialect: str) -> str:
+    """The degree of ``m``, read from the engine's adjacency, not by walking its links."""
+    return "COUNT { (m)--() }" if dialect == "neo4j" else "indegree(m) + outdegree(m)"
 
 
 def _centre_query(node_label: str, dialect: str) -> str:
-    iid, degree = _dialect_parts(dialect)
     where = f":{cypher_label(node_label)}" if node_label else ""
-    return (
-        f"MATCH (m{where} {{{KEY}: $id}}) "
-        f"RETURN {iid}(m) AS iid, m AS node, {degree} AS degree LIMIT 1"
+    return f"MATCH (m{where} {{{KEY}: $id}}) RETURN m AS node, {_degree(dialect)} AS degree LIMIT 1"
+
+
+def _from_each_label(groups: list[str], pattern: str, where: str, returns: str) -> str:
+    """A union with one branch per label, so each lookup of the frontier uses that label's key
+    index (FalkorDB scans every node for an unlabelled lookup, or for one by internal id from
+    a list)."""
+    return " UNION ALL ".join(
+        f"MATCH {pattern.format(label=cypher_label(lbl))} WHERE {where.format(i=i)} "
+        f"RETURN {returns}"
+        for i, lbl in enumerate(groups)
     )
 
 
-def _level_query(dialect: str) -> str:
-    iid, degree = _dialect_parts(dialect)
+def _level_query(groups: list[str], dialect: str) -> str:
+    branches = _from_each_label(groups, "(f:{label})-[r]-(m)", f"f.{KEY} IN $ids{{i}}", "f, r, m")
     return (
-        f"UNWIND $frontier AS fid MATCH (f) WHERE {iid}(f) = fid "
-        "MATCH (f)-[r]-(m) "
-        f"WHERE NOT {iid}(m) IN $seen "
+        f"CALL {{ {branches} }} "
+        f"WITH f, r, m WHERE NOT m.{KEY} IN $seen "
         "AND (size($labels) = 0 OR any(l IN labels(m) WHERE l IN $labels)) "
         "AND NOT any(l IN labels(m) WHERE l STARTS WITH '_') "
-        f"WITH m, count(DISTINCT f) AS via, count(r) AS links "
+        "WITH m, count(DISTINCT f) AS via, count(r) AS links "
         f"ORDER BY via DESC, links DESC, coalesce(m.{_RANK}, 0.0) DESC, m.{KEY} "
         "WITH collect(m)[0..$cap] AS kept, count(*) AS total "
         "UNWIND (CASE WHEN size(kept) = 0 THEN [NULL] ELSE kept END) AS m "
-        f"RETURN {iid}(m) AS iid, m AS node, "
-        f"CASE WHEN m IS NULL THEN 0 ELSE {degree} END AS degree, total"
+        f"RETURN m AS node, CASE WHEN m IS NULL THEN 0 ELSE {_degree(dialect)} END AS degree, "
+        "total"
     )
 
 
-def _links_query(dialect: str) -> str:
-    iid, _ = _dialect_parts(dialect)
+def _links_query(groups: list[str]) -> str:
+    branches = _from_each_label(
+        groups, "(x:{label})-[r]->(y)", f"x.{KEY} IN $ids{{i}} AND y.{KEY} IN $all", "x, r, y"
+    )
     return (
-        f"UNWIND $iids AS a MATCH (x) WHERE {iid}(x) = a "
-        f"MATCH (x)-[r]->(y) WHERE {iid}(y) IN $iids "
-        f"RETURN DISTINCT type(r) AS type, x.{KEY} AS start, y.{KEY} AS end"
+        f"CALL {{ {branches} }} RETURN DISTINCT type(r) AS type, x.{KEY} AS start, y.{KEY} AS end"
     )
+
+
+def _primary(node: dict[str, Any]) -> str:
+    labels = node.get("_labels", [])
+    return next((lbl for lbl in NODE_TYPES if lbl in labels), "")
+
+
+def _by_label(nodes: list[dict[str, Any]]) -> tuple[list[str], dict[str, Any]]:
+    """Labels present among ``nodes`` and the parameters ``ids0``, ``ids1``, ... per label."""
+    groups: dict[str, list[str]] = {}
+    for node in nodes:
+        label = _primary(node)
+        if label:
+            groups.setdefault(label, []).append(str(node.get(KEY)))
+    labels = sorted(groups)
+    return labels, {f"ids{i}": groups[lbl] for i, lbl in enumerate(labels)}
 
 
 def _is_hub(node: dict[str, Any], degree: int, walk: frozenset[str], hub_degree: int) -> bool:
@@ -139,18 +159,18 @@ def bounded_neighbourhood(
     centre = found[0]
     walk = frozenset(wanted)
     nodes: list[dict[str, Any]] = [centre["node"]]
-    seen: list[Any] = [centre["iid"]]
-    frontier: list[Any] = [centre["iid"]]
+    seen: list[str] = [node_id]
+    frontier: list[dict[str, Any]] = [centre["node"]]
     levels: list[dict[str, int]] = []
     hubs: list[dict[str, Any]] = []
-    level_query = _level_query(dialect)
     for level in range(1, hops + 1):
         room = limit - (len(nodes) - 1)
         if not frontier or room <= 0:
             break
+        groups, ids = _by_label(frontier)
         rows = store.read(
-            level_query,
-            {"frontier": frontier, "seen": seen, "labels": wanted, "cap": room},
+            _level_query(groups, dialect),
+            {**ids, "seen": seen, "labels": wanted, "cap": room},
             timeout_ms=timeout_ms,
         )
         kept = [r for r in rows if r["node"] is not None]
@@ -160,20 +180,18 @@ def bounded_neighbourhood(
         )
         frontier = []
         for row in kept:
-            nodes.append(row["node"])
-            seen.append(row["iid"])
-            if _is_hub(row["node"], int(row["degree"]), walk, hub_degree):
+            node = row["node"]
+            nodes.append(node)
+            seen.append(str(node.get(KEY)))
+            if _is_hub(node, int(row["degree"]), walk, hub_degree):
                 if level < hops:
                     hubs.append(
-                        {
-                            "id": row["node"].get(KEY),
-                            "label": next(iter(row["node"].get("_labels", [])), ""),
-                            "degree": int(row["degree"]),
-                        }
+                        {"id": node.get(KEY), "label": _primary(node), "degree": int(row["degree"])}
                     )
             else:
-                frontier.append(row["iid"])
-    links = store.read(_links_query(dialect), {"iids": seen}, timeout_ms=timeout_ms)
+                frontier.append(node)
+    groups, ids = _by_label(nodes)
+    links = store.read(_links_query(groups), {**ids, "all": seen}, timeout_ms=timeout_ms)
     relationships = [{"type": r["type"], "start": r["start"], "end": r["end"]} for r in links]
     left_out = sum(lv["left_out"] for lv in levels)
     ask: list[str] = []

@@ -173,6 +173,8 @@ class GraphStore(ABC):
 
     #: "falkordb" or "neo4j"; named queries may have a per-dialect variant file.
     dialect: str = ""
+    #: writes this process sent through this store (part of :meth:`version`)
+    _local_writes: int = 0
 
     # --- primitives every adapter implements -------------------------------------------------
 
@@ -231,6 +233,23 @@ class GraphStore(ABC):
         self.close()
 
     # --- shared behaviour, written once over the primitives ----------------------------------
+
+    def note_write(self) -> None:
+        """Adapters call this on every write: cached derivations (projections) are stale."""
+        self._local_writes += 1
+
+    def version(self) -> str:
+        """A token that changes with every write: this process's writes through this store, and
+        the numbers of nodes and relationships (writes of other processes that add or delete).
+
+        Caches of derived data (the analytics projection) compare it before reuse. A property
+        change by another process leaves it unchanged; caches keep only structure and names.
+        """
+        nodes = self.read(cypher.NODE_TOTAL)
+        rels = self.read(cypher.REL_TOTAL)
+        n = nodes[0]["n"] if nodes else 0
+        m = rels[0]["n"] if rels else 0
+        return f"{id(self)}:{self._local_writes}:{n}:{m}"
 
     def upsert_nodes(
         self, label: str, rows: Sequence[NodeRow], *, provenance: Mapping[str, Any]

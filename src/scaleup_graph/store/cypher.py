@@ -120,6 +120,8 @@ def fulltext_index_name(node_label: str) -> str:
     return "scaleup_" + node_label.lower() + "_search"
 
 
+NODE_TOTAL = "MATCH (n) RETURN count(n) AS n"
+REL_TOTAL = "MATCH ()-[e]->() RETURN count(e) AS n"
 COUNT_NODES = "MATCH (n) RETURN labels(n) AS labels, count(n) AS n"
 COUNT_RELS = "MATCH ()-[e]->() RETURN type(e) AS type, count(e) AS n"
 ALL_NODES = (

@@ -244,6 +244,7 @@ class FalkorDBStore(GraphStore):
         if self._schema_pending:
             self._schema_pending = False
             self.setup_schema()
+        self.note_write()
         result = self._call(
             lambda: self._wgraph.query(query, dict(params or {}), timeout=timeout_ms)
         )
@@ -355,6 +356,7 @@ class FalkorDBStore(GraphStore):
         }
 
     def clear(self) -> None:
+        self.note_write()
         try:
             self._call(lambda: self._graph.delete())
         except StoreError as exc:

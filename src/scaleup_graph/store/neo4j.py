@@ -514,6 +514,7 @@ class Neo4jStore(GraphStore):
         return self._write_tx(work, idempotent=not creates(query))
 
     def _write_tx(self, work: Callable[[Any], T], *, idempotent: bool) -> T:
+        self.note_write()
         with self._errors():
             for attempt in range(1, self._commit_retries + 1):
                 try:

@@ -1,0 +1,376 @@
+"""HTTP cost of the API measured with wrk, beside a bare route with the same bytes and the engine.
+
+    apt-get install wrk        # the load generator: a C program in its own process
+    .venv/bin/python -m bench.api_wrk [--sizes S,M,L] [--seconds 5] [--workers 2]
+
+For each size a generated graph (``scaleup_graph.ingest.generate``, seed 7; kept in
+$TMPDIR/scaleup-api-wrk between runs) is served by ``scaleup serve --workers N`` in its own
+process. Beside it, in another process with the same number of uvicorn workers, a bare Starlette
+route answers each case with the very bytes our API answered. wrk (1 thread and 1 connection,
+then 2 threads and 8 connections) measures both; the same Cypher is timed on the engine alone
+in this process. Every figure is printed with ours/bare and ours/engine, and each cost's growth
+from S to M to L. Results: bench/results/api_wrk-<time>.json; plot: bench/api_wrk.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+WORK = Path(tempfile.gettempdir()) / "scaleup-api-wrk"
+ORGS = {"S": 4_000, "M": 40_000, "L": 100_000}
+CASES = ("search", "detail", "hop1", "hop2")
+CLIENTS = (1, 8)
+ENGINE_RUNS = 200
+_LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format(
+    "WRKJSON {\\"p50\\": %f, \\"p99\\": %f, \\"requests\\": %d, \\"seconds\\": %f, "
+    .. "\\"errors\\": %d, \\"non2xx\\": %d}\\n",
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.requests,
+    summary.duration / 1e6,
+    summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout, summary.errors.status))
+end
+"""
+
+# --- the bare server (child process) ------------------------------------------------------------
+
+
+def bare_app() -> Any:
+    """A Starlette app answering /bare/<case> with the stored bytes (uvicorn factory)."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    bodies = {
+        k: v.encode() for k, v in json.loads(Path(os.environ["BARE_BODIES"]).read_text()).items()
+    }
+
+    async def bare(request: Request) -> Response:
+        return Response(bodies[request.path_params["case"]], media_type="application/json")
+
+    return Starlette(routes=[Route("/bare/{case}", bare)])
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def _db_url() -> str:
+    return f"embedded://{WORK / 'db'}"
+
+
+def build(orgs: int) -> dict[str, int]:
+    """The graph of ``orgs`` organisations (kept between runs); its counts."""
+    from scaleup_graph.ingest import IngestOptions, load_manifest, run_ingest
+    from scaleup_graph.ingest.generate import generate_population
+    from scaleup_graph.store import open_store
+
+    store = open_store(_db_url(), graph=f"api{orgs}")
+    try:
+        counts = store.counts()
+        if counts["nodes"]["Organisation"] < orgs:
+            store.clear()
+            store.setup_schema()
+            manifest = load_manifest(generate_population(orgs, 7, WORK / f"gen-{orgs}"))
+            started = time.perf_counter()
+            run_ingest(
+                store,
+                manifest,
+                IngestOptions(state_dir=WORK / f"state-{orgs}", check_duplicates=False),
+            )
+            print(f"  ingested {orgs} organisations in {time.perf_counter() - started:.0f} s")
+            counts = store.counts()
+        return {
+            "organisations": counts["nodes"]["Organisation"],
+            "nodes": sum(counts["nodes"].values()),
+            "relationships": sum(counts["relationships"].values()),
+        }
+    finally:
+        store.close()
+
+
+def targets(orgs: int) -> dict[str, Any]:
+    """An organisation of median degree (an ordinary SME, not a hub) for detail and hops."""
+    from scaleup_graph.store import open_store
+
+    store = open_store(_db_url(), graph=f"api{orgs}")
+    try:
+        rows = store.read(
+            "MATCH (o:Organisation) RETURN o.id AS id, indegree(o) + outdegree(o) AS d "
+            "ORDER BY d, id"
+        )
+        middle = rows[len(rows) // 2]
+        return {"org": middle["id"], "degree": middle["d"], "q": "kassel"}
+    finally:
+        store.close()
+
+
+def paths(t: dict[str, Any]) -> dict[str, str]:
+    org = t["org"]
+    return {
+        "search": f"/api/v1/organisations?q={t['q']}&limit=20",
+        "detail": f"/api/v1/organisations/{org}",
+        "hop1": f"/api/v1/nodes/{org}/neighbourhood?hops=1",
+        "hop2": f"/api/v1/nodes/{org}/neighbourhood?hops=2",
+    }
+
+
+def engine_alone(orgs: int, t: dict[str, Any]) -> dict[str, float]:
+    """p50 in ms of the same Cypher on the engine, without HTTP (the walk: its statements)."""
+    from scaleup_graph.queries import daily
+    from scaleup_graph.queries.runner import get_query
+    from scaleup_graph.store import open_store
+
+    store = open_store(_db_url(), graph=f"api{orgs}")
+
+    def named(name: str, params: dict[str, Any]) -> Any:
+        query = get_query(name)
+        bound = query.bind(params, dialect=store.dialect)
+        text = query.text(store.dialect, bound)
+        return lambda: store.read(text, bound)
+
+    calls = {
+        "search": named("search_organisations", {"q": t["q"], "limit": 21}),
+        "detail": named("organisation", {"id": t["org"]}),
+        "hop1": lambda: daily.neighbourhood(store, "viewer", t["org"], hops=1),
+        "hop2": lambda: daily.neighbourhood(store, "viewer", t["org"], hops=2),
+    }
+    out = {}
+    try:
+        for case, call in calls.items():
+            call()
+            times = []
+            for _ in range(ENGINE_RUNS):
+                started = time.perf_counter()
+                call()
+                times.append((time.perf_counter() - started) * 1000)
+            out[case] = statistics.median(times)
+    finally:
+        store.close()
+    return out
+
+
+# --- servers and wrk ----------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes]) -> None:
+    for _ in range(1200):
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {url}")
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"server did not start: {url}")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def wrk(url: str, clients: int, seconds: float, key: str = "") -> dict[str, float]:
+    """wrk against ``url``: p50 and p99 in ms, requests per second."""
+    script = WORK / "report.lua"
+    script.write_text(_LUA)
+    threads = min(clients, 2)
+    cmd = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", "-s", str(script)]
+    if key:
+        cmd += ["-H", f"X-API-Key: {key}"]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    found = re.search(r"WRKJSON (\{.*\})", out)
+    if not found:
+        raise RuntimeError(f"no result from wrk: {out}")
+    raw = json.loads(found.group(1))
+    if raw["errors"] or raw["non2xx"]:
+        raise RuntimeError(f"wrk saw errors against {url}: {raw}")
+    return {"p50": raw["p50"], "p99": raw["p99"], "rps": raw["requests"] / raw["seconds"]}
+
+
+def measure_size(size: str, seconds: float, workers: int) -> list[dict[str, Any]]:
+    from scaleup_graph.api.keys import KeyStore
+    from scaleup_graph.settings import Settings
+
+    orgs = ORGS[size]
+    print(f"{size}: {orgs} organisations", flush=True)
+    counts = build(orgs)
+    t = targets(orgs)
+    state = WORK / f"serve-{orgs}"
+    state.mkdir(parents=True, exist_ok=True)
+    settings = Settings(state_dir=state)
+    _, key = KeyStore(state / "api-keys.json").create("viewer", note="bench")
+    env = {
+        **os.environ,
+        "SCALEUP_DATABASE_URL": _db_url(),
+        "SCALEUP_GRAPH": f"api{orgs}",
+        "SCALEUP_STATE_DIR": str(settings.state_dir),
+    }
+    port, bare_port = _free_port(), _free_port()
+    ours = subprocess.Popen(
+        [sys.executable, "-m", "scaleup_graph", "serve", "--port", str(port)]
+        + ["--workers", str(workers)],
+        env=env,
+    )
+    base, bare_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
+    rows: list[dict[str, Any]] = []
+    bare: subprocess.Popen[bytes] | None = None
+    try:
+        _wait(f"{base}/health", ours)
+        bodies = {}
+        for case, path in paths(t).items():
+            answer = httpx.get(base + path, headers={"X-API-Key": key}, timeout=60)
+            answer.raise_for_status()
+            bodies[case] = answer.text
+        (WORK / "bodies.json").write_text(json.dumps(bodies))
+        bare = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "bench.api_wrk:bare_app", "--factory"]
+            + ["--port", str(bare_port), "--workers", str(workers), "--log-level", "warning"],
+            env={**env, "BARE_BODIES": str(WORK / "bodies.json")},
+            cwd=HERE.parent,
+        )
+        _wait(f"{bare_base}/bare/detail", bare)
+        engine = engine_alone(orgs, t)
+        for case, path in paths(t).items():
+            for clients in CLIENTS:
+                mine = wrk(base + path, clients, seconds, key)
+                peer = wrk(f"{bare_base}/bare/{case}", clients, seconds)
+                row = {
+                    "size": size,
+                    **counts,
+                    "case": case,
+                    "clients": clients,
+                    "workers": workers,
+                    "bytes": len(bodies[case].encode()),
+                    "ours": mine,
+                    "bare": peer,
+                    "engine_p50": engine[case],
+                }
+                rows.append(row)
+                print(_line(row), flush=True)
+    finally:
+        if bare is not None:
+            _stop(bare)
+        _stop(ours)
+    return rows
+
+
+def _line(r: dict[str, Any]) -> str:
+    o, b = r["ours"], r["bare"]
+    return (
+        f"  {r['size']} {r['case']:<6} c={r['clients']}  ours p50 {o['p50']:.2f} p99 "
+        f"{o['p99']:.2f} ms {o['rps']:.0f} req/s | bare p50 {b['p50']:.2f} p99 {b['p99']:.2f} "
+        f"{b['rps']:.0f} req/s | engine p50 {r['engine_p50']:.2f} ms | ours/bare p50 "
+        f"{o['p50'] / b['p50']:.1f}x rps {o['rps'] / b['rps']:.2f}x | ours/engine p50 "
+        f"{o['p50'] / r['engine_p50']:.1f}x"
+    )
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """The Markdown table of bench/README.md, with growth from the smallest size."""
+    head = (
+        "| size | case | clients | ours p50 / p99 ms | ours req/s | bare p50 / p99 ms | "
+        "bare req/s | engine p50 ms | ours/bare p50 | ours/bare req/s | ours/engine p50 | "
+        "ours p50 vs S |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    )
+    first = {(r["case"], r["clients"]): r["ours"]["p50"] for r in rows if r["size"] == rows[0]["size"]}
+    lines = [head]
+    for r in rows:
+        o, b = r["ours"], r["bare"]
+        growth = o["p50"] / first[(r["case"], r["clients"])]
+        lines.append(
+            f"| {r['size']} | {r['case']} | {r['clients']} | {o['p50']:.2f} / {o['p99']:.2f} | "
+            f"{o['rps']:.0f} | {b['p50']:.2f} / {b['p99']:.2f} | {b['rps']:.0f} | "
+            f"{r['engine_p50']:.2f} | {o['p50'] / b['p50']:.1f}x | {o['rps'] / b['rps']:.2f}x | "
+            f"{o['p50'] / r['engine_p50']:.1f}x | {growth:.2f}x |"
+        )
+    return "\n".join(lines)
+
+
+def plot(rows: list[dict[str, Any]], out: Path) -> None:
+    """p50 at one client against graph size (relationships), ours and the engine alone."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for case in CASES:
+        mine = [r for r in rows if r["case"] == case and r["clients"] == 1]
+        if not mine:
+            continue
+        xs = [r["relationships"] for r in mine]
+        (line,) = ax.plot(xs, [r["ours"]["p50"] for r in mine], marker="o", label=f"{case} ours")
+        ax.plot(
+            xs,
+            [r["engine_p50"] for r in mine],
+            marker="x",
+            linestyle="--",
+            color=line.get_color(),
+            label=f"{case} engine",
+        )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("relationships in the graph")
+    ax.set_ylabel("p50 latency, 1 client (ms)")
+    ax.set_title("API cost against graph size (wrk)")
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="S,M,L")
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--workers", type=int, default=None, help="default: one per core")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk")
+    from scaleup_graph.api.server import default_workers
+
+    workers = args.workers or default_workers()
+    WORK.mkdir(parents=True, exist_ok=True)
+    rows: list[dict[str, Any]] = []
+    for size in args.sizes.split(","):
+        rows += measure_size(size.strip(), args.seconds, workers)
+    RESULTS.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    out = RESULTS / f"api_wrk-{stamp}.json"
+    out.write_text(json.dumps({"rows": rows, "seconds": args.seconds}, indent=1))
+    plot(rows, HERE / "api_wrk.png")
+    print(table(rows))
+    print(f"results: {out}; plot: {HERE / 'api_wrk.png'}")
+
+
+if __name__ == "__main__":
+    main()
