@@ -38,6 +38,7 @@ ORGS = {"S": 4_000, "M": 40_000, "L": 100_000}
 CASES = ("search", "detail", "hop1", "hop2")
 CLIENTS = (1, 8)
 ENGINE_RUNS = 200
+SERVE = (sys.executable, "-m", "scaleup_graph", "serve")
 _LUA = """
 done = function(summary, latency, requests)
   io.write(string.format(
@@ -204,10 +205,13 @@ def wrk(url: str, clients: int, seconds: float, key: str = "") -> dict[str, floa
     script = WORK / "report.lua"
     script.write_text(_LUA)
     threads = min(clients, 2)
-    cmd = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", "-s", str(script)]
+    cmd = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{max(1, round(seconds))}s", "-s", str(script)]
     if key:
         cmd += ["-H", f"X-API-Key: {key}"]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    done = subprocess.run([*cmd, url], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"wrk failed: {done.stderr or done.stdout}")
+    out = done.stdout
     found = re.search(r"WRKJSON (\{.*\})", out)
     if not found:
         raise RuntimeError(f"no result from wrk: {out}")
@@ -237,8 +241,7 @@ def measure_size(size: str, seconds: float, workers: int) -> list[dict[str, Any]
     }
     port, bare_port = _free_port(), _free_port()
     ours = subprocess.Popen(
-        [sys.executable, "-m", "scaleup_graph", "serve", "--port", str(port)]
-        + ["--workers", str(workers)],
+        [*SERVE, "--port", str(port), "--workers", str(workers)],
         env=env,
     )
     base, bare_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
@@ -252,9 +255,14 @@ def measure_size(size: str, seconds: float, workers: int) -> list[dict[str, Any]
             answer.raise_for_status()
             bodies[case] = answer.text
         (WORK / "bodies.json").write_text(json.dumps(bodies))
+        # the same uvicorn as ours: the same worker count and the same HTTP protocol class
+        serve_bare = (
+            "import uvicorn, sys; from scaleup_graph.api.server import HTTP_PROTOCOL; "
+            "uvicorn.run('bench.api_wrk:bare_app', factory=True, http=HTTP_PROTOCOL, "
+            "port=int(sys.argv[1]), workers=int(sys.argv[2]), log_level='warning')"
+        )
         bare = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "bench.api_wrk:bare_app", "--factory"]
-            + ["--port", str(bare_port), "--workers", str(workers), "--log-level", "warning"],
+            [sys.executable, "-c", serve_bare, str(bare_port), str(workers)],
             env={**env, "BARE_BODIES": str(WORK / "bodies.json")},
             cwd=HERE.parent,
         )
@@ -302,7 +310,9 @@ def table(rows: list[dict[str, Any]]) -> str:
         "bare req/s | engine p50 ms | ours/bare p50 | ours/bare req/s | ours/engine p50 | "
         "ours p50 vs S |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     )
-    first = {(r["case"], r["clients"]): r["ours"]["p50"] for r in rows if r["size"] == rows[0]["size"]}
+    first = {
+        (r["case"], r["clients"]): r["ours"]["p50"] for r in rows if r["size"] == rows[0]["size"]
+    }
     lines = [head]
     for r in rows:
         o, b = r["ours"], r["bare"]
@@ -351,7 +361,7 @@ def plot(rows: list[dict[str, Any]], out: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="S,M,L")
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=None, help="default: one per core")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +22,40 @@ from scaleup_graph.settings import Settings, get_settings
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-__all__ = ["app_from_env", "default_workers", "demo_keys", "serve", "serve_demo"]
+__all__ = [
+    "NoDelayHTTP",
+    "app_from_env",
+    "default_workers",
+    "demo_keys",
+    "serve",
+    "serve_demo",
+]
+
+try:  # the protocol uvicorn's "auto" would pick
+    import httptools  # noqa: F401
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _HTTP
+except ImportError:
+    from uvicorn.protocols.http.h11_impl import H11Protocol as _HTTP  # type: ignore[assignment]
+
+
+class NoDelayHTTP(_HTTP):
+    """uvicorn's HTTP protocol with Nagle's algorithm off on every connection.
+
+    asyncio turns it off only for sockets whose ``proto`` is TCP; the listening socket uvicorn
+    hands to its worker processes comes back with ``proto`` 0, and every response then waited
+    for the client's delayed ACK: 40 ms per request at one client (measured with wrk, bare
+    route: 44 ms with --workers 2, 0.12 ms with one process).
+    """
+
+    def connection_made(self, transport: Any) -> None:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):  # a unix socket has no Nagle to turn off
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().connection_made(transport)
+
+
+HTTP_PROTOCOL = f"{__name__}:NoDelayHTTP"
 
 _DEMO_KEYS = "demo-keys.json"
 
@@ -102,13 +137,21 @@ def serve(
         raise ValueError("workers must be at least 1")
     host, port = host or settings.api_host, port or settings.api_port
     if workers == 1 or reload:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", reload=reload)
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="warning",
+            reload=reload,
+            http=HTTP_PROTOCOL,
+        )
         return
     # Worker processes are started fresh and read their settings from the environment.
     os.environ.update(_settings_env(settings))
     uvicorn.run(
         f"{__name__}:app_from_env",
         factory=True,
+        http=HTTP_PROTOCOL,
         workers=workers,
         host=host,
         port=port,
