@@ -54,6 +54,8 @@ __all__ = [
 ]
 
 MAX_HOPS = 3
+#: an ego walk whose next ring is wider than this continues over the cached whole graph
+WALK_IN_MEMORY_ABOVE = 1500
 #: an ego view stops growing here; above AGGREGATE_ABOVE it is shown as groups anyway
 MAX_VIEW_NODES = 20_000
 EXPAND_LIMIT = 200
@@ -113,7 +115,10 @@ def _ego(
 ) -> tuple[Subgraph, bool]:
     graph = Subgraph({focus[KEY]: focus})
     frontier = {focus[KEY]: focus}
-    for _ in range(hops):
+    for done in range(hops):
+        if len(frontier) > WALK_IN_MEMORY_ABOVE:
+            # a wide walk reads most of the graph anyway: walk the (cached) whole graph instead
+            return _ego_in_memory(whole_graph(store, timeout_ms=timeout_ms), graph, hops - done)
         step = fetch.fetch_neighbours(store, frontier, timeout_ms=timeout_ms)
         graph.edges |= step.edges
         frontier = {i: n for i, n in step.nodes.items() if i not in graph.nodes}
@@ -126,6 +131,26 @@ def _ego(
         if not frontier:
             break
     return _closed(store, graph, timeout_ms), False
+
+
+def _ego_in_memory(whole: Subgraph, start: Subgraph, hops: int) -> tuple[Subgraph, bool]:
+    """Continue an ego walk of ``hops`` more steps from the nodes of ``start`` in memory."""
+    adjacent: dict[str, set[str]] = {}
+    for a, b, _ in whole.edges:
+        adjacent.setdefault(a, set()).add(b)
+        adjacent.setdefault(b, set()).add(a)
+    seen = set(start.nodes)
+    frontier = set(seen)
+    cut = False
+    for _ in range(hops):
+        found = sorted({o for i in frontier for o in adjacent.get(i, ()) if o not in seen})
+        if len(seen) + len(found) > MAX_VIEW_NODES:
+            found, cut = found[: MAX_VIEW_NODES - len(seen)], True
+        seen.update(found)
+        frontier = set(found)
+        if cut or not frontier:
+            break
+    return whole.restrict(seen), cut
 
 
 def _closed(store: GraphStore, graph: Subgraph, timeout_ms: int | None) -> Subgraph:

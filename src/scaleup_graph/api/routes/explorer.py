@@ -87,7 +87,11 @@ def explorer_page(request: Request) -> HTMLResponse:
     While the reader signs in, the overview is read and planned in the background (nothing of
     it is sent before a key is checked), so a large graph's first picture does not wait."""
     store = getattr(request.app.state, "store", None)
-    if store is not None:
+    if (
+        store is not None
+        and "focus" not in request.query_params
+        and "group" not in request.query_params
+    ):
         threading.Thread(target=_warm, args=(store,), daemon=True).start()
     return HTMLResponse(render_page(boot_data("live"), inline=False))
 

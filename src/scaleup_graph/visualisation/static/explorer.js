@@ -21,7 +21,7 @@
   const DRAW_THRESHOLD = 10;
   const MAX_VISIBLE = 30;
   const EDGE_MARGIN = 16;
-  const GLYPH = 0.58;
+  const GLYPH = 0.63;
   const LINE = 1.22;
   const PAD = 3;
   const FADED = 'rgba(200, 205, 212, 0.35)';
@@ -293,7 +293,7 @@
 
   function labelBox(label, fontPx) {
     const rows = String(label || '').split('\n');
-    const width = Math.max(...rows.map((r) => r.length)) * GLYPH * fontPx + 4;
+    const width = Math.max(...rows.map((r) => r.length)) * GLYPH * fontPx + 8;
     return { w: width, h: rows.length * LINE * fontPx + 2 };
   }
 
@@ -1345,6 +1345,7 @@
     t, el, lang: () => state.lang, lastDetails: null,
     apiKey: () => sessionStorage.getItem(KEY_STORE) || '',
     hover: (id) => { state.hovered = id; refade(); },
+    expand: (id, rel, direction) => expand(id, rel, direction),
     exportDetails: (id) => (BOOT.mode === 'offline' ? BOOT.data.details[id] || null : null),
   };
   if (BOOT.mode === 'live') {
@@ -1352,6 +1353,8 @@
     wf.src = '/api/v1/explorer/workflows.js';
     document.body.append(wf);
   }
+  const asked = currentParams().get('lang');
+  if (asked && BOOT.langs.includes(asked)) state.lang = asked;  // a shared link keeps its language
   wireControls();
   applyTexts();
   if (typeof vis === 'undefined') {
