@@ -125,6 +125,17 @@ def test_every_export_reads_back_equal_to_the_store(
     sources = {s for _, _, _, p in truth for s in [p["source"]]}
     assert sources == {"analytics-test", "CORDIS H2020 participations"}
 
+    # one property per label: every node's name and its label, as stored
+    stored_nodes = {
+        r["id"]: (r["name"], r["labels"])
+        for r in graph.read("MATCH (n) RETURN n.id AS id, n.name AS name, labels(n) AS labels")
+    }
+    for node, d in g.nodes(data=True):
+        name, labels = stored_nodes[node]
+        props = d["properties"] if fmt == "json" else d
+        assert props.get("name") == name
+        assert d["type"] in labels
+
     # Gephi shows label: the organisation's name, not its type
     assert g.nodes["org-sme-a"]["label"] == "Alpha GmbH"
     assert g.nodes["org-sme-a"]["type"] == "Organisation"

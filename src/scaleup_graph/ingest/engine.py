@@ -112,15 +112,6 @@ class _Pending:
     withheld_name: str | None = None
 
 
-@dataclass(slots=True)
-class _Link:
-    """The first row that wrote a relationship in this run, and its values so far."""
-
-    where: str
-    line: int
-    props: dict[str, Any]
-
-
 class _Run:
     def __init__(
         self,
@@ -154,8 +145,9 @@ class _Run:
         self.rejected: dict[str, dict[str, tuple[str, int, str]]] = {
             label: {} for label in NODE_TYPES
         }
-        #: (type, start, end) -> the first row that wrote it in this run
-        self.links: dict[tuple[str, str, str], _Link] = {}
+        #: (type, start, end) -> the file and line that first wrote it in this run, and the
+        #: values written so far (a tuple, not an object: there is one per relationship)
+        self.links: dict[tuple[str, str, str], tuple[FileSpec, int, dict[str, Any]]] = {}
         self.new_org_names: dict[str, str] = {}
         self.batches = 0
         self._current_source: str | None = None
@@ -618,11 +610,12 @@ class _Run:
         ident = (mapping.type, start, end)
         first = self.links.get(ident)
         if first is None:
-            self.links[ident] = _Link(self._name(spec), line, dict(props))
+            self.links[ident] = (spec, line, props)  # props is never changed in place
             return props
-        combined, conflicts = combine_duplicate(first.props, props, mapping.on_duplicate)
+        first_spec, first_line, first_props = first
+        combined, conflicts = combine_duplicate(first_props, props, mapping.on_duplicate)
         if conflicts:
-            where = "" if first.where == self._name(spec) else f"{first.where} "
+            where = "" if first_spec is spec else f"{self._name(first_spec)} "
             differing = "; ".join(
                 f"{name} {_shown(a)} there, {_shown(b)} here" for name, a, b in conflicts
             )
@@ -632,14 +625,14 @@ class _Run:
                 line,
                 ", ".join(sorted(set().union(*columns))),
                 None,
-                f"duplicate of {where}line {first.line} ({mapping.type} from {start} to {end}) "
+                f"duplicate of {where}line {first_line} ({mapping.type} from {start} to {end}) "
                 f"with different values: {differing}; keep one row, or say in the manifest "
                 f"which wins: on_duplicate: {{{conflicts[0][0]}: first | last | sum | list}}",
             )
             return None
-        if combined == first.props:
+        if combined == first_props:
             return None
-        first.props = combined
+        self.links[ident] = (first_spec, first_line, combined)
         return dict(combined)
 
     def run(self) -> IngestReport:
