@@ -179,6 +179,17 @@ def test_the_issues_scenario_from_a_new_sme_to_a_proposal(
     save(page)
     saved(page)
     page.wait_for_selector("#ed-round[data-status='published']")
+    # the explorer's own details were read again after the step
+    page.wait_for_function(
+        "document.querySelector('#details-body').innerText.includes('veröffentlicht')"
+    )
+    # a step the server refuses says why, next to the field (pitching needs the pitch event)
+    page.click("[data-action='step'][data-to='pitched']")
+    save(page)
+    page.wait_for_selector("#ed-err-event:not([hidden])")
+    assert "event is required" in page.inner_text("#ed-err-event")
+    page.screenshot(path=str(artifacts / "editor-step-refused.png"))
+    page.click("dialog [data-action='cancel']")
 
     # 4. a second key proposes a solution to the published challenge
     partner = open_page("partner")
@@ -209,6 +220,22 @@ def test_the_issues_scenario_from_a_new_sme_to_a_proposal(
 def test_viewer_sees_the_new_nodes_but_no_edit_control_and_no_personal_field(
     open_page: Callable[[str], Any], live: Live, artifacts: Path
 ) -> None:
+    sme = live.api(
+        "POST",
+        "/api/v1/nodes/Organisation",
+        "editor",
+        json={"properties": {"name": "Fuldataler Robotik GmbH", "kinds": ["SME"]}},
+    ).json()["id"]
+    challenge = live.api(
+        "POST",
+        "/api/v1/challenges",
+        "editor",
+        json={"posed_by": sme, "name": "Greifer für Obstkisten", "topics": ["Digitalisation"]},
+    ).json()["id"]
+    step = live.api(
+        "POST", f"/api/v1/challenges/{challenge}/transitions", "editor", json={"to": "published"}
+    )
+    assert step.status_code == 200
     made = live.api(
         "POST",
         "/api/v1/nodes/Person",
@@ -225,14 +252,19 @@ def test_viewer_sees_the_new_nodes_but_no_edit_control_and_no_personal_field(
     person = made.json()["id"]
     page = open_page("viewer")
     assert page.locator("[data-action]").count() == 0
+    select(page, sme)
+    assert page.inner_text("#details-body h3") == "Fuldataler Robotik GmbH"
+    select(page, challenge)
+    assert page.get_attribute("#ed-round", "data-status") == "published"
+    assert page.locator("[data-action]").count() == 0  # no step, edit or create control
+    assert page.locator(".ed-not-allowed[data-to='pitched']").count() == 0  # allowed, not mine
+    assert "nicht möglich" in page.inner_text(".ed-not-allowed[data-to='solved']")
+    assert "Greifer für Obstkisten" in page.inner_text("#details-body")
+    page.screenshot(path=str(artifacts / "editor-viewer-challenge.png"))
     select(page, person)
-    assert page.locator("[data-action='edit'], [data-action='create']").count() == 0
+    history = page.inner_text("#ed-history-list")
+    assert "(verborgen)" in history and "Innovationsberatung" in history
     assert "erika" not in page.content().lower()
-    found = page.evaluate(
-        "fetch('/api/v1/nodes/lookup?q=sensorik', {headers: {'X-API-Key': "
-        "sessionStorage.getItem('scaleup-api-key')}}).then(r => r.json())"
-    )
-    assert [n["id"] for n in found["items"]] in ([SME], [])  # [] when run alone
     editor = open_page("editor")
     select(editor, person)
     editor.click("[data-action='edit']")

@@ -68,7 +68,9 @@
   const S = { forms: null, byLabel: {}, rels: {}, caller: null, selected: null, record: null, seq: 0 };
 
   function lang() {
-    const l = sessionStorage.getItem(LANG_STORE) || document.documentElement.lang || 'de';
+    const x = window.__explorer;
+    const l = (x && typeof x.lang === 'function' && x.lang()) || sessionStorage.getItem(LANG_STORE)
+      || document.documentElement.lang || 'de';
     return l.slice(0, 2) === 'en' ? 'en' : 'de';
   }
   function t(key, values) {
@@ -220,7 +222,7 @@
       if (c.next.includes(s) && canWrite()) {
         steps.append(el('li', {}, el('button', { type: 'button', text: '→ ' + t('st_' + s),
           'data-action': 'step', 'data-to': s, on: { click: () => openStep(c, s) } })));
-      } else if (s !== c.status) {
+      } else if (s !== c.status && !c.next.includes(s)) {
         steps.append(el('li', { cls: 'ed-not-allowed', 'data-to': s,
           text: t('st_' + s) + ': ' + t('not_allowed') + ' „' + t('st_' + c.status) + '“' }));
       }
@@ -685,6 +687,10 @@
     }).observe(body, { attributes: true, attributeFilter: ['data-id'] });
   }
   followDetails();
+  // The explorer's language button: redraw the editor in the other language.
+  document.addEventListener('click', (e) => {
+    if (e.target && e.target.id === 'lang-btn' && S.forms) setTimeout(renderPanel, 0);
+  });
   if (window.__explorer && window.__explorer.ready) boot();
   if (sessionStorage.getItem(KEY_STORE)) boot();
 })();

@@ -1340,7 +1340,12 @@
     network: null, frames: 0, firstFrame: 0, mode: BOOT.mode,
     snapshot,
     select: (id) => { if (id) focusOn(id); },
-    refresh: () => { cache.views.clear(); cache.expand.clear(); cache.tags.clear(); return show(state.view); },
+    // after an edit (issue 17's editor): the picture and the details shown are read again
+    refresh: () => {
+      cache.views.clear(); cache.expand.clear(); cache.tags.clear();
+      if (state.detailsFor) showDetails(state.detailsFor);
+      return show(state.view);
+    },
     view: () => ({ ...state.view }),
     t, el, lang: () => state.lang, lastDetails: null,
     apiKey: () => sessionStorage.getItem(KEY_STORE) || '',
