@@ -387,3 +387,49 @@ def test_publishing_content_reaches_the_feed_at_once_and_delete_asks_first(
     page.click("[data-action='confirm-delete']")
     page.wait_for_selector(".ed-message.ed-ok")
     assert not live.store.existing_ids("ContentItem", [item])
+
+
+def test_a_person_and_their_job_and_a_practice_transferred_to_a_region(
+    open_page: Callable[[str], Any], live: Live, artifacts: Path
+) -> None:
+    page = open_page("editor")
+    page.select_option("#ed-create-label", "Person")
+    page.click("[data-action='create']")
+    assert "personenbezogen" in page.inner_text("label[for='ed-f-email']")
+    page.fill("#ed-f-name", "Jana Beispiel")
+    page.fill("#ed-f-email", "jana.beispiel@example.org")
+    page.fill("#ed-f-role", "Innovationsberaterin")
+    page.select_option("#ed-f-lawful_basis", "consent")
+    page.fill("#ed-f-consent", "newsletter")
+    page.screenshot(path=str(artifacts / "editor-form-create-person.png"))
+    save(page)
+    saved(page)
+    person = page.evaluate("window.__editor.state.record.id")
+    assert person.startswith("person-") and "jana" not in person
+    page.click("[data-action='link']")
+    page.select_option("#ed-f-_rel", label="arbeitet bei")
+    pick(page, "_other", "IHK Kassel", IHK)
+    page.fill("#ed-f-role", "Referentin Innovation")
+    page.fill("#ed-f-since", "01.03.2024")
+    save(page)
+    saved(page)
+    job = live.store.relationship_properties("WORKS_AT", ("Person", person), ("Organisation", IHK))
+    assert job is not None
+    assert (job["role"], job["since"]) == ("Referentin Innovation", "2024-03-01")
+
+    page.select_option("#ed-create-label", "BestPractice")
+    page.click("[data-action='create']")
+    page.fill("#ed-f-name", "Sensorik-Sprechstunde")
+    page.fill("#ed-f-topics", "Digitalisation")
+    save(page)
+    saved(page)
+    practice = page.evaluate("window.__editor.state.record.id")
+    page.click("[data-action='link']")
+    page.select_option("#ed-f-_rel", label="übertragen nach")
+    pick(page, "_other", "Lubelskie", "region-pl81")
+    page.fill("#ed-f-phase", "Umsetzung")
+    page.screenshot(path=str(artifacts / "editor-form-transfer.png"))
+    save(page)
+    saved(page)
+    lineage = live.api("GET", f"/api/v1/practices/{practice}/lineage", "viewer")
+    assert lineage.status_code == 200 and "region-pl81" in lineage.text
