@@ -51,7 +51,9 @@ def search_fold(text: str) -> str:
 
 
 def slugify(text: str, max_length: int = 80) -> str:
-    """>>> slugify("IHK Kassel-Marburg")
+    """A readable, ASCII-only id part; long ones end in a hash of the whole.
+
+    >>> slugify("IHK Kassel-Marburg")
     'ihk-kassel-marburg'
     """
     slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")

@@ -195,7 +195,7 @@ def nesting_depth(code: str) -> int:
     ``RETURN [[[[...]]]]`` at depth 24 ran for 28 s past any time limit.
 
     >>> nesting_depth("MATCH (n) WHERE n.x IN [[1], [2]] RETURN n")
-    3
+    2
     >>> nesting_depth("RETURN [1")
     -1
     """

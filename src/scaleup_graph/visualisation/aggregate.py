@@ -55,8 +55,8 @@ def group_nodes(graph: Subgraph, keep: frozenset[str] = frozenset()) -> Grouping
 
     >>> g = Subgraph({"a": {"id": "a", "_labels": ["Topic"]}, "b": {"id": "b", "_labels":
     ...     ["Topic"]}}, set())
-    >>> group_nodes(g).members
-    {'label:Topic': ['a', 'b']}
+    >>> group_nodes(g).members  # groups below MIN_GROUP nodes join the "other" group
+    {'other:': ['a', 'b']}
     """
     with_community = sum(1 for n in graph.nodes.values() if n.get(COMMUNITY) is not None)
     by_community = with_community * 2 >= max(len(graph.nodes), 1)

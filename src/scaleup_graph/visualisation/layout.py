@@ -98,7 +98,7 @@ def wrap_label(text: str, width: int = WRAP_AT, lines: int = 2) -> str:
     """A caption broken into at most ``lines`` lines of about ``width`` characters.
 
     >>> wrap_label("Hessisches Ministerium für Wirtschaft, Energie, Verkehr und Wohnen")
-    'Hessisches Ministerium\\nfür Wirtschaft, Energie…'
+    'Hessisches Ministerium\\nfür Wirtschaft…'
     """
     words = text.split()
     out: list[str] = []
