@@ -29,6 +29,7 @@ import networkx as nx
 from scaleup_graph.analytics.errors import AnalyticsError
 from scaleup_graph.analytics.projection import require_size
 from scaleup_graph.analytics.results import RunRecord
+from scaleup_graph.graph_model import is_personal
 
 __all__ = ["METHODS", "Introduction", "Introductions", "pair_scores", "suggest_introductions"]
 
@@ -85,7 +86,7 @@ def pair_scores(graph: nx.Graph, u: Hashable, v: Hashable) -> dict[str, float]:
 def _display(graph: nx.Graph, node: Hashable) -> dict[str, Any]:
     data = graph.nodes[node]
     # Persons are carried by id only (see projection); a name appears only for other labels.
-    name = None if data.get("label") == "Person" else data.get("name")
+    name = None if is_personal(data.get("label")) else data.get("name")
     return {"id": str(node), "label": data.get("label"), "name": name}
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import networkx as nx
 
 from scaleup_graph.analytics.errors import AnalyticsError, GraphTooSmall
-from scaleup_graph.graph_model import KEY, NODE_TYPES, ORGANISATION_KINDS, REL_TYPES
+from scaleup_graph.graph_model import KEY, NODE_TYPES, ORGANISATION_KINDS, REL_TYPES, is_personal
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cy_label
 from scaleup_graph.store.cypher import rel as cy_rel
@@ -136,7 +136,7 @@ class ProjectionFilter:
         """The labels to load, in schema order when no label was named."""
         if self.labels:
             return self.labels
-        return tuple(x for x in NODE_TYPES if x != "Person" or self.include_persons)
+        return tuple(x for x in NODE_TYPES if not is_personal(x) or self.include_persons)
 
     def relationship_types(self) -> tuple[str, ...]:
         return self.rel_types or tuple(REL_TYPES)
@@ -302,9 +302,9 @@ def _load_nodes(
     params: dict[str, Any] = _window(flt)
     where = f" WHERE {_active('n')}" if flt.timed else ""
     for lab in flt.node_labels():
-        if lab == "Person" and not flt.include_persons:
+        if is_personal(lab) and not flt.include_persons:
             continue
-        if lab == "Person":
+        if is_personal(lab):
             # Persons by id only: no property of theirs is read, so none can leak.
             ret = "RETURN n.id AS id, {} AS props, labels(n) AS labels"
         else:
@@ -317,7 +317,7 @@ def _load_nodes(
             rows = store.read(query, {**params, "ids": sorted(scope)})
         for row in rows:
             primary = _primary_label(row["labels"])
-            if primary is None or (primary == "Person" and not flt.include_persons):
+            if primary is None or (is_personal(primary) and not flt.include_persons):
                 continue
             attrs = {k: v for k, v in row["props"].items() if v is not None and k != KEY}
             attrs["label"] = primary

@@ -14,6 +14,7 @@ from scaleup_graph.graph_model.schema import (
     METRIC_PREFIX,
     NODE_TYPES,
     ORGANISATION_KINDS,
+    PERSONAL_LABELS,
     REL_TYPES,
     SEARCH_KEYS,
     SEARCH_TEXT,
@@ -24,6 +25,7 @@ from scaleup_graph.graph_model.schema import (
     Property,
     PropType,
     RelType,
+    is_personal,
 )
 from scaleup_graph.graph_model.validation import (
     FieldError,
@@ -41,6 +43,7 @@ __all__ = [
     "METRIC_PREFIX",
     "NODE_TYPES",
     "ORGANISATION_KINDS",
+    "PERSONAL_LABELS",
     "REL_TYPES",
     "SEARCH_KEYS",
     "SEARCH_TEXT",
@@ -56,6 +59,7 @@ __all__ = [
     "extra_labels",
     "fold",
     "identifier_hashes",
+    "is_personal",
     "make_id",
     "node_type",
     "person_id",

@@ -72,7 +72,7 @@ def make_id(label: str, natural_key: str) -> str:
     >>> make_id("Region", "DE73")
     'region-de73'
     """
-    if label == "Person":
+    if NODE_TYPES[label].personal:
         return person_id(natural_key)
     return f"{NODE_TYPES[label].id_prefix}-{slugify(natural_key)}"
 

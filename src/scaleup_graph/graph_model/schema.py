@@ -6,6 +6,7 @@ from it, visualisation/ takes colours and legends from it. Nothing else repeats 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -16,6 +17,7 @@ __all__ = [
     "METRIC_PREFIX",
     "NODE_TYPES",
     "ORGANISATION_KINDS",
+    "PERSONAL_LABELS",
     "PROVENANCE_PROPERTIES",
     "REL_TYPES",
     "SEARCH_KEYS",
@@ -27,6 +29,7 @@ __all__ = [
     "PropType",
     "Property",
     "RelType",
+    "is_personal",
 ]
 
 KEY = "id"
@@ -73,6 +76,9 @@ class NodeType:
     extra_labels: tuple[str, ...] = ()
     #: the property shown as the node's caption; for Person it is not personal data
     caption: str = "name"
+    #: its nodes are natural persons: ids are hashes, names are personal data, erasure and the
+    #: suppression list apply, projections leave them out unless asked
+    personal: bool = False
 
     def prop(self, name: str) -> Property | None:
         for prop in self.all_properties:
@@ -222,6 +228,7 @@ NODE_TYPES: dict[str, NodeType] = {
             colour="#ff7f0e",
             shape="diamond",
             caption="role",
+            personal=True,
         ),
         NodeType(
             "Region",
@@ -339,6 +346,23 @@ NODE_TYPES: dict[str, NodeType] = {
         ),
     )
 }
+
+#: labels whose nodes are natural persons (the ``personal`` flag)
+PERSONAL_LABELS = frozenset(label for label, t in NODE_TYPES.items() if t.personal)
+
+
+def is_personal(labels: str | Iterable[str] | None) -> bool:
+    """Whether a node of this label (or of any of these labels) is a natural person.
+
+    >>> is_personal("Person"), is_personal(["Organisation", "SME"]), is_personal(None)
+    (True, False, False)
+    """
+    if labels is None:
+        return False
+    if isinstance(labels, str):
+        return labels in PERSONAL_LABELS
+    return any(label in PERSONAL_LABELS for label in labels)
+
 
 _ANY_ACTOR = ("Organisation", "Person")
 _ROLE = Property("role")

@@ -21,6 +21,7 @@ from scaleup_graph.graph_model import (
     REL_TYPES,
     extra_labels,
     identifier_hashes,
+    is_personal,
     validate_node,
     validate_relationship,
 )
@@ -261,7 +262,7 @@ class _Run:
         nt = NODE_TYPES[mapping.label]
         pii = nt.pii_fields
         key_columns = mapping.key.source.columns
-        key_is_personal = mapping.label == "Person" and mapping.key.derive
+        key_is_personal = is_personal(mapping.label) and mapping.key.derive
         seen: dict[str, int] = {}
         repeated: dict[str, int] = {}
         firsts: dict[str, tuple[int, dict[str, Any]]] = {}
@@ -360,7 +361,7 @@ class _Run:
                         outcome=NAME_WITHHELD,
                     )
             hashes = set()
-            if mapping.label == "Person":
+            if is_personal(mapping.label):
                 hashes = identifier_hashes({**fill, **props}, self.options.suppression_salt)
                 hashes.add(key)
             batch.append(
@@ -423,7 +424,7 @@ class _Run:
             )
 
     def _flush_nodes(self, label: str, batch: list[_Pending], *, write: bool) -> None:
-        if label == "Person":
+        if is_personal(label):
             suppressed = self.store.suppressed(h for p in batch for h in p.hashes)
             if suppressed:
                 kept = [p for p in batch if not (p.hashes & suppressed)]
@@ -545,9 +546,9 @@ class _Run:
         missing_start = self._missing(s_label, {b[1] for b in batch})
         missing_end = self._missing(e_label, {b[2] for b in batch})
         suppressed: set[str] = set()
-        if "Person" in (s_label, e_label):
-            ids = {b[1] for b in batch if s_label == "Person"}
-            ids |= {b[2] for b in batch if e_label == "Person"}
+        if is_personal((s_label, e_label)):
+            ids = {b[1] for b in batch if is_personal(s_label)}
+            ids |= {b[2] for b in batch if is_personal(e_label)}
             suppressed = self.store.suppressed(ids)
         merged: dict[tuple[str, str], dict[str, Any]] = {}
         for line, start, end, props in batch:
@@ -563,7 +564,7 @@ class _Run:
                     if start in missing_start
                     else (e_label, end, mapping.end)
                 )
-                shown = REDACTED if label == "Person" and ep.derive else key
+                shown = REDACTED if is_personal(label) and ep.derive else key
                 column = ", ".join(sorted(ep.source.columns)) or "(template)"
                 rejected = self.rejected[label].get(key)
                 if rejected:

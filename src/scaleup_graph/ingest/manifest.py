@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from scaleup_graph.errors import Invalid
-from scaleup_graph.graph_model import KEY, NODE_TYPES, make_id, node_type, rel_type
+from scaleup_graph.graph_model import KEY, NODE_TYPES, is_personal, make_id, node_type, rel_type
 
 __all__ = [
     "DUPLICATE_POLICIES",
@@ -578,7 +578,7 @@ def single_file_manifest(path: Path, label: str, columns: list[str]) -> Manifest
     elif nt.caption in columns or "name" in columns:
         key = EndpointSpec(
             label,
-            ValueSpec(column="email" if label == "Person" and "email" in columns else "name"),
+            ValueSpec(column="email" if is_personal(label) and "email" in columns else "name"),
             derive=True,
         )
     else:

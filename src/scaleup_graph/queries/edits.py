@@ -29,6 +29,7 @@ from scaleup_graph.graph_model import (
     extra_labels,
     fold,
     identifier_hashes,
+    is_personal,
     make_id,
     node_type,
     rel_type,
@@ -219,7 +220,7 @@ def history_entry(
 def _refuse_erased(
     store: GraphStore, label: str, clean: Mapping[str, Any], node_id: str, salt: str
 ) -> None:
-    if label == "Person" and store.suppressed(identifier_hashes(dict(clean), salt) | {node_id}):
+    if is_personal(label) and store.suppressed(identifier_hashes(dict(clean), salt) | {node_id}):
         raise refusal(
             "this person was erased at their request and may not be re-created",
             status=409,
@@ -252,7 +253,7 @@ def create_node(
         raise _invalid(problems)
     clean = _validate(label, node_id or "new", raw)
     if node_id is None:
-        natural = clean.get("email") if label == "Person" else None
+        natural = clean.get("email") if is_personal(label) else None
         node_id = make_id(label, str(natural or clean["name"]))
     _refuse_erased(store, label, clean, node_id, salt)
     now = now_iso()
@@ -357,7 +358,7 @@ def update_node(
     }
     if not changes:
         return node_record(store, node_id, actor.role)
-    if label == "Person":
+    if is_personal(label):
         _refuse_erased(store, label, clean, node_id, salt)
     kinds_before = set(extra_labels(label, current))
     kinds_after = set(extra_labels(label, clean))
@@ -399,7 +400,7 @@ def dependents(store: GraphStore, node_id: str, role: str) -> dict[str, Any]:
     named = []
     for r in rows:
         label = _label_of(list(r["other_labels"]))
-        hide = label == "Person" and not sees_pii(role)
+        hide = is_personal(label) and not sees_pii(role)
         caption = r["other_role"] if hide else r["other_name"]
         named.append(
             {
@@ -608,7 +609,7 @@ def lookup(
         nt = NODE_TYPES[label]
         personal = "name" in nt.pii_fields and not sees_pii(role)
         caption = nt.caption if personal else "name"
-        if label == "Person":
+        if is_personal(label):
             query = (
                 f"MATCH (n:{cypher_label(label)}) WHERE n.{caption} IS NOT NULL "
                 f"RETURN n.{KEY} AS id, n.{caption} AS caption"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from scaleup_graph.graph_model import NODE_TYPES
+from scaleup_graph.graph_model import NODE_TYPES, is_personal
 
 __all__ = [
     "PII_ROLE",
@@ -123,7 +123,7 @@ def person_ids(value: Any) -> set[str]:
     """
     found: set[str] = set()
     if isinstance(value, Mapping):
-        if "Person" in value.get("_labels", ()) and isinstance(value.get("id"), str):
+        if is_personal(value.get("_labels", ())) and isinstance(value.get("id"), str):
             found.add(value["id"])
         for v in value.values():
             found |= person_ids(v)

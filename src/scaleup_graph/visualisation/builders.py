@@ -14,6 +14,7 @@ from scaleup_graph.graph_model import (
     KEY,
     METRIC_PREFIX,
     NODE_TYPES,
+    is_personal,
     words,
 )
 from scaleup_graph.queries.privacy import sees_pii, strip_pii
@@ -58,7 +59,7 @@ def caption(node: dict[str, Any], role: str, lang: str) -> str:
     ('CEO', 'Anna Muster')
     """
     label = primary_label(node)
-    if label == "Person":
+    if is_personal(label):
         if sees_pii(role) and node.get("name"):
             return _short(str(node["name"]))
         return _short(str(node.get("role") or label_name(label, lang)))

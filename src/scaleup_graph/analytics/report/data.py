@@ -30,6 +30,7 @@ from scaleup_graph.analytics.projection import ProjectionFilter, project, requir
 from scaleup_graph.analytics.report.changes import changes_since
 from scaleup_graph.analytics.results import MetricResult
 from scaleup_graph.errors import Forbidden
+from scaleup_graph.graph_model import is_personal
 from scaleup_graph.graph_model.words import DEFAULT_LANG, LANGS, report_text
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cy_label
@@ -238,7 +239,7 @@ def _person_table(
     """The best-connected contact persons (acquaintances and employers), with their names:
     called only for a role that may see them."""
     graph = project(store, replace(flt, include_persons=True)).undirected()
-    persons = [n for n, lab in graph.nodes(data="label") if lab == "Person"]
+    persons = [n for n, lab in graph.nodes(data="label") if is_personal(lab)]
     ranked = sorted(persons, key=lambda p: (-graph.degree(p), str(p)))[:top]
     found = {
         r["id"]: r
@@ -255,7 +256,7 @@ def _person_table(
             for o in graph.adj[p]
             if graph.nodes[o].get("label") == "Organisation"
         ]
-        acquaintances = sum(1 for o in graph.adj[p] if graph.nodes[o].get("label") == "Person")
+        acquaintances = sum(1 for o in graph.adj[p] if is_personal(graph.nodes[o].get("label")))
         row = found.get(p, {})
         out.append(
             {
