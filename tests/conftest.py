@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from scaleup_graph.store import GraphStore, open_store
+from tests.support.api import api_settings, keys, make_client  # noqa: F401  (shared fixtures)
 
 # Records every statement the package sends, for the Neo4j lint (tests/cypher_recorder.py).
 pytest_plugins = ["tests.cypher_recorder"]

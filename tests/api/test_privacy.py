@@ -12,8 +12,7 @@ from fastapi.testclient import TestClient
 
 from scaleup_graph.queries import catalogue
 from scaleup_graph.settings import Settings
-
-from .conftest import PII_VALUES
+from tests.support.graphs import PII_VALUES
 
 Keys = dict[str, dict[str, str]]
 

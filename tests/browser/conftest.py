@@ -11,13 +11,10 @@ deselected and the run ends with one line saying how to run them; ``SCALEUP_REQU
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "visualisation"))
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

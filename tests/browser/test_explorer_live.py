@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sample_network import EMAIL, IHK, PERSON, PERSON_NAME, build_sample
+from tests.support.sample_network import EMAIL, IHK, PERSON, PERSON_NAME, build_sample
 
 from scaleup_graph.store import GraphStore, open_store
 

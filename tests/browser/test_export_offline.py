@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sample_network import EMAIL, IHK, PERSON_NAME, build_sample
+from tests.support.sample_network import EMAIL, IHK, PERSON_NAME, build_sample
 
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import write_export

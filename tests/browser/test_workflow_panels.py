@@ -3,15 +3,13 @@ Nordhessen seed network: the challenge round, the pitch programme and the MoWiN 
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.live_server import serve
 
 from scaleup_graph.store import GraphStore
 
@@ -29,8 +27,6 @@ class Live:
 
 @pytest.fixture(scope="module")
 def live(seed_graph: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    import uvicorn
-
     from scaleup_graph.api.app import create_app
     from scaleup_graph.api.keys import KeyStore, keys_path
     from scaleup_graph.settings import Settings
@@ -38,22 +34,8 @@ def live(seed_graph: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> It
     store = seed_graph.copy_to(f"t_wf_{uuid.uuid4().hex[:8]}")  # type: ignore[attr-defined]
     settings = Settings(state_dir=tmp_path_factory.mktemp("wf-live-state"))
     _, key = KeyStore(keys_path(settings)).create("viewer", note="workflow panel test")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, store), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield Live(f"http://127.0.0.1:{port}", key, store)
-    server.should_exit = True
-    thread.join(10)
+    with serve(create_app(settings, store)) as url:
+        yield Live(url, key, store)
     store.clear()
     store.close()
 

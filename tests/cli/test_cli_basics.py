@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.support.cli import scaleup
 
 from scaleup_graph import __version__
 from scaleup_graph.store import GraphStore
-
-
-def scaleup(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scaleup_graph", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def test_version_and_help(store_env: dict[str, str]) -> None:

@@ -7,15 +7,10 @@ Every module here sets ``pytestmark = pytest.mark.hard``: ``make check-hard`` ru
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -24,7 +19,7 @@ from scaleup_graph.api.keys import KeyStore, keys_path
 from scaleup_graph.queries import ROLES
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import GraphStore
-from tests.api.conftest import build_small_graph
+from tests.support.graphs import build_small_graph
 
 
 @pytest.fixture
@@ -63,29 +58,3 @@ def hard_app(hard_settings: Settings, rich_store: GraphStore) -> FastAPI:
 def hard_client(hard_app: FastAPI) -> Iterator[TestClient]:
     with TestClient(hard_app, raise_server_exceptions=False) as client:
         yield client
-
-
-@contextlib.contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    """Run ``app`` under uvicorn on a free loopback port in a thread; yield its base URL.
-
-    Over real HTTP, concurrent clients are served as in production (the in-process TestClient
-    runs one request at a time).
-    """
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start within 30 s")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(30)

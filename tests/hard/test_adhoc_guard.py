@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from scaleup_graph.store import GraphStore
-from tests.hard.conftest import serve
+from tests.support.live_server import serve
 
 pytestmark = pytest.mark.hard
 

@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 from scaleup_graph.api.keys import KeyStore, keys_path
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import GraphStore, QueryRejected
-from tests.hard.conftest import serve
+from tests.support.live_server import serve
 
 pytestmark = pytest.mark.hard
 

@@ -25,9 +25,9 @@ from scaleup_graph.api import create_app
 from scaleup_graph.api.keys import KeyStore, keys_path
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import open_store
-from tests.api.conftest import build_small_graph
 from tests.contract.conftest import free_port, start_falkordb_server
-from tests.hard.conftest import serve
+from tests.support.graphs import build_small_graph
+from tests.support.live_server import serve
 
 pytestmark = pytest.mark.hard
 

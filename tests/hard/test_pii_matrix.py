@@ -34,7 +34,7 @@ from scaleup_graph.settings import Settings
 from scaleup_graph.store import GraphStore, NodeRow, RelRow
 from scaleup_graph.store.neo4j_import import write_import_files
 from scaleup_graph.visualisation.export import write_export
-from tests.api.conftest import ANNA, BERND, PROV
+from tests.support.graphs import ANNA, BERND, PROV
 
 pytestmark = pytest.mark.hard
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sample_network import build_sample
+from tests.support.sample_network import build_sample
 
 from scaleup_graph.store import GraphStore
 

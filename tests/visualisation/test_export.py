@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from sample_network import EMAIL, IHK, PERSON_NAME
+from tests.support.sample_network import EMAIL, IHK, PERSON_NAME
 from typer.testing import CliRunner
 
 from scaleup_graph.cli import app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sample_network import EMAIL, IHK, PERSON, PERSON_NAME
+from tests.support.sample_network import EMAIL, IHK, PERSON, PERSON_NAME
 
 from scaleup_graph.errors import Invalid, NotFound, ScaleUpError
 from scaleup_graph.store import GraphStore

@@ -1,4 +1,5 @@
-"""Workflow API tests reuse the API engineer's fixtures: real app, real store, one key per role."""
+"""Workflow API tests: clients over the seed network or an empty graph (the API fixtures come
+from tests/support/api.py through the root conftest)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from scaleup_graph.store import GraphStore
-from tests.api import conftest as api_fixtures
-
-# The API engineer's fixtures, re-exported so pytest finds them for these tests too.
-api_settings = api_fixtures.api_settings
-keys = api_fixtures.keys
-make_client = api_fixtures.make_client
-
-PROV = {"source": "test", "ingest_run": "t1", "ingested_at": "2026-01-01T00:00:00"}
 
 
 @pytest.fixture
@@ -32,14 +25,3 @@ def empty_client(
 ) -> TestClient:
     """The API over an empty graph the test fills by hand."""
     return make_client(store)
-
-
-def count(store: GraphStore, label: str) -> int:
-    """How many nodes of ``label`` the graph holds (``label`` is a schema constant)."""
-    from scaleup_graph.store.cypher import label as cypher_label
-
-    return int(store.read(f"MATCH (n:{cypher_label(label)}) RETURN count(n) AS n")[0]["n"])
-
-
-def rel_count(store: GraphStore) -> int:
-    return int(store.read("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"])

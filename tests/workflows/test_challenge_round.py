@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from scaleup_graph.api.audit import audit_path
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import GraphStore
-from tests.workflows.conftest import count, rel_count
+from tests.support.graphs import count, rel_count
 
 POSER = "org-syn2021-000001"  # Fulando Logistik GmbH & Co. KG (synthetic SME, logistics)
 SCIENCE_PARK = "org-science-park-kassel"  # a real actor of the press release

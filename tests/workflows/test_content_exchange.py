@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from scaleup_graph.api.audit import audit_path
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import GraphStore, NodeRow, RelRow
-from tests.workflows.conftest import PROV, count, rel_count
+from tests.support.graphs import PROV, count, rel_count
 
 #: org id -> (name, region); the publisher is in Kassel, the item travels to Attica and Lublin
 ORGS = {
