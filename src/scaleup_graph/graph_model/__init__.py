@@ -25,6 +25,7 @@ from scaleup_graph.graph_model.schema import (
     Property,
     PropType,
     RelType,
+    choices,
     is_personal,
 )
 from scaleup_graph.graph_model.validation import (
@@ -55,6 +56,7 @@ __all__ = [
     "PropType",
     "Property",
     "RelType",
+    "choices",
     "coerce",
     "extra_labels",
     "fold",

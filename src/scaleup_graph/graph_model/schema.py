@@ -29,6 +29,7 @@ __all__ = [
     "PropType",
     "Property",
     "RelType",
+    "choices",
     "is_personal",
 ]
 
@@ -349,6 +350,18 @@ NODE_TYPES: dict[str, NodeType] = {
 
 #: labels whose nodes are natural persons (the ``personal`` flag)
 PERSONAL_LABELS = frozenset(label for label, t in NODE_TYPES.items() if t.personal)
+
+
+def choices(label: str, prop: str) -> tuple[str, ...]:
+    """The allowed values of a property: the one list routes, workflows and forms take.
+
+    >>> choices("ContentItem", "kind")
+    ('news', 'offer', 'event', 'study')
+    """
+    found = NODE_TYPES[label].prop(prop)
+    if found is None or not found.choices:
+        raise KeyError(f"{label}.{prop} has no choices")
+    return tuple(found.choices)
 
 
 def is_personal(labels: str | Iterable[str] | None) -> bool:

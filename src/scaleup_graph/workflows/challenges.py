@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from scaleup_graph.graph_model import make_id, validate_node
+from scaleup_graph.graph_model import choices, make_id, validate_node
 from scaleup_graph.store import GraphStore
 from scaleup_graph.workflows.errors import Conflict, Invalid
 from scaleup_graph.workflows.lookup import require_node, resolve_topics
@@ -36,7 +36,7 @@ __all__ = [
     "transition",
 ]
 
-STATUSES = ("draft", "published", "pitched", "solved", "closed")
+STATUSES = choices("Challenge", "status")
 #: status -> {next status: the date property the transition sets}
 TRANSITIONS: dict[str, dict[str, str]] = {
     "draft": {"published": "published_at", "closed": "closed_at"},

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from scaleup_graph.graph_model import make_id, validate_node
+from scaleup_graph.graph_model import choices, make_id, validate_node
 from scaleup_graph.queries import daily
 from scaleup_graph.store import GraphStore
 from scaleup_graph.workflows.errors import Conflict, Invalid
@@ -27,7 +27,7 @@ __all__ = [
     "subscriptions",
 ]
 
-KINDS = ("news", "offer", "event", "study")
+KINDS = choices("ContentItem", "kind")
 MAX_SHARE_TARGETS = 100
 _IDS_PER_CALL = 50  # a named query's list parameter holds at most 50 values
 

@@ -38,7 +38,7 @@ class ChallengeDraft(StrictBody):
 
 
 class Transition(StrictBody):
-    to: Literal["published", "pitched", "solved", "closed"]
+    to: Literal[wf.STATUSES[1:]]  # type: ignore[valid-type]  # from the schema
     date: Date = None
     event: str | None = Field(default=None, max_length=200, description="pitch Event (pitched)")
     proposals: list[str] | None = Field(
@@ -63,7 +63,7 @@ def challenges(
     page: PageDep,
     topic: Annotated[str, Query(max_length=200)] = "",
     status: Annotated[
-        str, Query(max_length=50, description="draft, published, pitched, solved or closed")
+        str, Query(max_length=50, description=f"one of: {', '.join(wf.STATUSES)}")
     ] = "",
 ) -> dict[str, Any]:
     result = daily.challenges(

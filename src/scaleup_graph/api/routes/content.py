@@ -18,6 +18,7 @@ from scaleup_graph.api.deps import StoreDep
 from scaleup_graph.api.pagination import PageDep, page_body
 from scaleup_graph.api.params import Date, Editor, Id, StrictBody, Viewer, audited
 from scaleup_graph.queries import daily
+from scaleup_graph.workflows.content import KINDS
 
 __all__ = ["router"]
 
@@ -26,7 +27,7 @@ router = APIRouter(prefix="/api/v1", tags=["content"])
 
 class ContentIn(StrictBody):
     publisher: str = Field(max_length=200, description="id of the publishing organisation")
-    kind: Literal["news", "offer", "event", "study"]
+    kind: Literal[KINDS]  # type: ignore[valid-type]  # from the schema
     name: str = Field(max_length=500, description="the title")
     topics: list[str] = Field(max_length=20, description="known topic ids or names")
     url: str | None = Field(default=None, max_length=2000)
@@ -46,7 +47,7 @@ def content(
     store: StoreDep,
     page: PageDep,
     topic: Annotated[str, Query(max_length=200)] = "",
-    kind: Annotated[str, Query(max_length=20, description="news, offer, event or study")] = "",
+    kind: Annotated[str, Query(max_length=20, description=f"one of: {', '.join(KINDS)}")] = "",
 ) -> dict[str, Any]:
     result = daily.content_feed(
         store, principal.role, topic=topic, kind=kind, skip=page.offset, limit=page.limit + 1
