@@ -10,8 +10,7 @@ from fastapi.testclient import TestClient
 
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import GraphStore, NodeRow
-
-from .conftest import ANNA, PROV
+from tests.support.graphs import ANNA, PROV
 
 Keys = dict[str, dict[str, str]]
 

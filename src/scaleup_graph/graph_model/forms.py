@@ -8,7 +8,7 @@ Examples
 --------
 >>> org = next(f for f in forms()["nodes"] if f["label"] == "Organisation")
 >>> [f["name"] for f in org["fields"]][:3]
-['name', 'short_name', 'kinds']
+['name', 'short_name', 'alt_names']
 >>> org["fields"][0]["label"]
 {'de': 'Name', 'en': 'name'}
 >>> editable_fields("Challenge")[:3]
@@ -28,6 +28,7 @@ from scaleup_graph.graph_model.schema import (
     REL_TYPES,
     Property,
     PropType,
+    is_personal,
 )
 
 __all__ = ["SYSTEM_FIELDS", "WORKFLOWS", "WORKFLOW_FIELDS", "editable_fields", "forms"]
@@ -146,7 +147,7 @@ def _node_form(label: str) -> dict[str, Any]:
             "method": "DELETE",
             "path": f"/api/v1/nodes/{label}/{{id}}",
             # persons are erased (GDPR Art. 17, admin) and kept out of re-imports
-            "gdpr_erasure": label == "Person",
+            "gdpr_erasure": is_personal(label),
         },
         "fields": fields,
         "relationships": links,

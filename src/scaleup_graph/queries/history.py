@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scaleup_graph.errors import ScaleUpError
-from scaleup_graph.graph_model import NODE_TYPES, VERSION
+from scaleup_graph.graph_model import NODE_TYPES, VERSION, is_personal
 from scaleup_graph.graph_model.forms import SYSTEM_FIELDS
 from scaleup_graph.queries import edits
 from scaleup_graph.queries.edits import Actor
@@ -187,7 +187,7 @@ def undo_last(store: GraphStore, node_id: str, actor: Actor, *, salt: str) -> di
             action="undo",
             undoes=change,
         )
-        if label == "Person":  # its history holds personal values: nothing of it stays
+        if is_personal(label):  # its history holds personal values: nothing of it stays
             store.erase_node(node_id)
         return {"undone": "create", "node": None}
     record = edits.update_node(

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit
 from scaleup_graph.api.params import Editor, Viewer, actor_of
 from scaleup_graph.errors import Forbidden, NotFound, ScaleUpError
-from scaleup_graph.graph_model import NODE_TYPES, REL_TYPES
+from scaleup_graph.graph_model import NODE_TYPES, REL_TYPES, is_personal
 from scaleup_graph.graph_model.forms import forms
 from scaleup_graph.queries import edits, history
 from scaleup_graph.queries.persons import erase_person
@@ -100,7 +100,7 @@ def record(node_id: NodeId, principal: Viewer, store: StoreDep) -> Any:
     """Label, `version` and the schema properties (personal ones only for keys that may see
     them): what an edit form starts from."""
     found = edits.node_record(store, node_id, principal.role)
-    if found["label"] == "Person" and sees_pii(principal.role):
+    if is_personal(found["label"]) and sees_pii(principal.role):
         audit(principal, "node_record", [node_id], "read")
     return found
 
@@ -184,7 +184,7 @@ def delete(
     """Without `confirm`, a node that has relationships is not deleted: 409
     `confirm_required` names them (`dependents`). A person is erased through the GDPR path
     (admin): deleted with its history and kept on the suppression list."""
-    if label == "Person":
+    if is_personal(label):
         return _erase(node_id, principal, store, settings.suppression_salt.get_secret_value())
     action = f"node_delete:{_label_for_audit(label)}"
     try:
