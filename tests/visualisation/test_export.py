@@ -69,3 +69,16 @@ def test_cli_refuses_bad_input_readably(
     unknown = runner.invoke(app, ["export", "html", str(tmp_path / "b.html"), "--focus", "x-1"])
     assert unknown.exit_code == 2 and "does not exist" in unknown.output
     assert "Traceback" not in unknown.output
+
+
+def test_export_details_speak_plain_words_and_name_what_was_left_out(sample: GraphStore) -> None:
+    sample.write("MATCH (n:Organisation) SET n.metric_pagerank = 0.1")
+    sample.write("MATCH (n:Organisation {id: $id}) SET n.metric_pagerank = 0.5", {"id": IHK})
+    data = export_data(sample, role="viewer", focus=IHK, hops=1)
+    ihk = data["details"][IHK]
+    assert ihk["measures"][0]["value"].startswith("Platz 1 von ")
+    assert ihk["missing"] == 0  # the focus keeps all its links
+    # RMN is a direct neighbour: its partners further out are named as left out
+    assert data["details"]["org-rmn"]["missing"] > 0
+    links = {(e["from"], e["to"]) for e in data["views"][""]["edges"]}
+    assert (IHK, "org-rmn") in links

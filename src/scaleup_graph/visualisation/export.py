@@ -56,9 +56,10 @@ def export_data(
         links[b].append(("in", t, graph.nodes[a]))
     in_store = fetch.degrees(store, graph.nodes, timeout_ms=timeout_ms)
     names_de = fetch.topic_names(store, timeout_ms=timeout_ms)
+    places = fetch.metric_places(store, graph.nodes, timeout_ms=timeout_ms)
     details = {}
     for i, n in graph.nodes.items():
-        entry = node_details(n, links[i], role, lang, topic_names=names_de)
+        entry = node_details(n, links[i], role, lang, ranks=places.get(i), topic_names=names_de)
         entry["missing"] = max(0, in_store.get(i, 0) - len(links[i]))
         details[i] = entry
     # Every node once, without position: the page searches, expands and builds ego views

@@ -28,6 +28,7 @@ __all__ = [
     "fetch_whole_graph",
     "linked_ids",
     "list_names",
+    "metric_places",
     "metric_ranks",
     "primary_label",
     "search_nodes",
@@ -169,6 +170,35 @@ def metric_ranks(
         if rows:
             ranks[key] = (int(rows[0]["above"]) + 1, int(rows[0]["total"]))
     return ranks
+
+
+def metric_places(
+    store: GraphStore, nodes: dict[str, dict[str, Any]], *, timeout_ms: int | None = None
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """:func:`metric_ranks` for many nodes at once: one query per label and measure."""
+    wanted: dict[tuple[str, str], list[str]] = {}
+    for node_id, node in nodes.items():
+        label = primary_label(node)
+        for key, value in node.items():
+            if (
+                label in NODE_TYPES
+                and key.startswith(METRIC_PREFIX)
+                and key != METRIC_PREFIX + "community"
+                and key[len(METRIC_PREFIX) :].isidentifier()
+                and isinstance(value, int | float)
+            ):
+                wanted.setdefault((label, key), []).append(node_id)
+    places: dict[str, dict[str, tuple[int, int]]] = {}
+    for (label, key), ids in sorted(wanted.items()):
+        query = f"MATCH (n:{cy_label(label)}) WHERE n.{key} IS NOT NULL RETURN n.{key} AS v"
+        values = sorted(
+            (float(r["v"]) for r in store.read(query, timeout_ms=timeout_ms)), reverse=True
+        )
+        for node_id in ids:
+            mine = float(nodes[node_id][key])
+            above = sum(1 for v in values if v > mine)
+            places.setdefault(node_id, {})[key] = (above + 1, len(values))
+    return places
 
 
 def topic_names(store: GraphStore, *, timeout_ms: int | None = None) -> dict[str, str]:
