@@ -153,12 +153,14 @@ def _first_frame(page: Any, url: str, reload: bool = False) -> dict[str, Any]:
 
 def _view(page: Any, url: str, what: str, repeat: int) -> dict[str, Any]:
     cold = _first_frame(page, url)
-    warm = [_first_frame(page, url, reload=True)["ms"] for _ in range(repeat)]
+    warm = [_first_frame(page, url, reload=True) for _ in range(repeat)]
     row = {
         "what": what,
         "nodes": cold["nodes"],
         "cold_ms": round(cold["ms"], 1),
-        "warm_ms": round(statistics.median(warm), 1),
+        "warm_ms": round(statistics.median(w["ms"] for w in warm), 1),
+        "api_cold_ms": round(cold["api"], 1),
+        "api_warm_ms": round(statistics.median(w["api"] for w in warm), 1),
     }
     print(row, flush=True)
     return row
@@ -290,7 +292,8 @@ def main() -> None:
             ratio = f"{ms / baseline:.1f}" if baseline and ms is not None else ""
             print(
                 f"{name:<6}{r['what']:<30}{r['nodes']:>7}{_f(r['cold_ms']):>10}"
-                f"{_f(r['warm_ms']):>10}{ratio:>8}"
+                f"{_f(r['warm_ms']):>10}{ratio:>8}{_f(r.get('api_cold_ms')):>10}"
+                f"{_f(r.get('api_warm_ms')):>10}"
             )
     print(f"written to {out}")
 
