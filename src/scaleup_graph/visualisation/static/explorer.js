@@ -713,7 +713,11 @@
       $('canvas').dataset.state = 'ready';
       $('canvas').dataset.focus = view.focus || '';
       updateHistoryButtons();
-      if (!state.ready) { state.ready = true; document.dispatchEvent(new CustomEvent('explorer:ready')); }
+      if (!state.ready) {
+        state.ready = true;
+        X.ready = true;  // for scripts that load after the event
+        document.dispatchEvent(new CustomEvent('explorer:ready'));
+      }
       if (view.focus && !view.focus.startsWith('path:') && state.detailsFor !== view.focus
         && !state.selected) showDetails(view.focus);
     } catch (err) {
@@ -1337,7 +1341,7 @@
   }
 
   const X = window.__explorer = {
-    network: null, frames: 0, firstFrame: 0, mode: BOOT.mode,
+    network: null, frames: 0, firstFrame: 0, mode: BOOT.mode, ready: false,
     snapshot,
     select: (id) => { if (id) focusOn(id); },
     // after an edit (issue 17's editor): the picture and the details shown are read again
