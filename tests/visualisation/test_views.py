@@ -172,6 +172,6 @@ def test_a_wide_walk_over_the_cached_graph_gives_the_same_view(
         by_queries = explorer_view(sample, role="viewer", focus=IHK, hops=hops)
         monkeypatch.setattr(views, "WALK_IN_MEMORY_ABOVE", 0)
         in_memory = explorer_view(sample, role="viewer", focus=IHK, hops=hops)
-        monkeypatch.setattr(views, "WALK_IN_MEMORY_ABOVE", 1500)
+        monkeypatch.setattr(views, "WALK_IN_MEMORY_ABOVE", 150)
         assert _ids(in_memory) == _ids(by_queries)
         assert {e["id"] for e in in_memory["edges"]} == {e["id"] for e in by_queries["edges"]}

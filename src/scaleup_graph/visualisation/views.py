@@ -55,7 +55,7 @@ __all__ = [
 
 MAX_HOPS = 3
 #: an ego walk whose next ring is wider than this continues over the cached whole graph
-WALK_IN_MEMORY_ABOVE = 1500
+WALK_IN_MEMORY_ABOVE = 150
 #: an ego view stops growing here; above AGGREGATE_ABOVE it is shown as groups anyway
 MAX_VIEW_NODES = 20_000
 EXPAND_LIMIT = 200
