@@ -52,6 +52,10 @@ def _progress(enabled: bool) -> tuple[AbstractContextManager[Any], Callable[...,
     return bar, update
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def _render(reports: list[IngestReport], as_json: bool) -> int:
     rejects = sum(len(r.rejects) for r in reports)
     if as_json:
@@ -87,8 +91,9 @@ def _render(reports: list[IngestReport], as_json: bool) -> int:
                 "reason",
                 "outcome",
                 title=(
-                    f"{r.rejected_rows:,} rows rejected, {summary['dropped_cells']:,} cells left "
-                    f"out, {summary['withheld_names']:,} names withheld; full report: "
+                    f"{_count(r.rejected_rows, 'row')} rejected, "
+                    f"{_count(summary['dropped_cells'], 'cell')} left out, "
+                    f"{_count(summary['withheld_names'], 'name')} withheld; full report: "
                     f"{r.report_dir}/rejects.csv"
                 ),
             )
