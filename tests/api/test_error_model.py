@@ -110,3 +110,15 @@ def test_old_names_are_kinds_of_the_one_root() -> None:
     for old in (StoreError, QueryRejected, ParamError):
         assert issubclass(old, ScaleUpError)
     assert issubclass(StoreUnavailable, Unavailable) and issubclass(QueryTimeout, Timeout)
+
+
+def test_the_openapi_describes_the_error_body_and_pages(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert "HTTPValidationError" not in spec["components"]["schemas"]  # never sent
+    search = spec["paths"]["/api/v1/organisations"]["get"]["responses"]
+    assert search["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/PageOut")
+    for status in ("404", "422", "503"):
+        ref = search[status]["content"]["application/json"]["schema"]["$ref"]
+        assert ref.endswith("/ErrorBody")
+    detail = spec["components"]["schemas"]["ErrorDetail"]
+    assert {"code", "message", "hint", "field"} <= set(detail["properties"])

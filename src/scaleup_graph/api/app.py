@@ -22,7 +22,7 @@ from scaleup_graph import __version__
 from scaleup_graph.api import routes
 from scaleup_graph.api.audit import AuditLog, audit_path
 from scaleup_graph.api.deps import set_audit_log
-from scaleup_graph.api.errors import install_error_handlers
+from scaleup_graph.api.errors import ERROR_RESPONSES, install_error_handlers
 from scaleup_graph.api.keys import KeyStore, keys_path
 from scaleup_graph.settings import Settings, get_settings
 from scaleup_graph.store import GraphStore, StoreError, open_store
@@ -128,7 +128,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                 app.state.store = None
 
     app = FastAPI(
-        title="ScaleUp Graph API", version=__version__, description=_DESCRIPTION, lifespan=lifespan
+        title="ScaleUp Graph API",
+        version=__version__,
+        description=_DESCRIPTION,
+        lifespan=lifespan,
+        responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
     app.state.store = store

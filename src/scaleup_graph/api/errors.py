@@ -21,6 +21,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from scaleup_graph.errors import (
@@ -34,7 +35,15 @@ from scaleup_graph.errors import (
     Unavailable,
 )
 
-__all__ = ["RETRY_AFTER_S", "STATUS", "error_body", "error_response", "install_error_handlers"]
+__all__ = [
+    "ERROR_RESPONSES",
+    "RETRY_AFTER_S",
+    "STATUS",
+    "ErrorBody",
+    "error_body",
+    "error_response",
+    "install_error_handlers",
+]
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_S = 5
@@ -67,6 +76,40 @@ _UNAVAILABLE = f"the graph database is not reachable; retry in {RETRY_AFTER_S} s
 _TIMEOUT = (
     "the query ran past its time limit and was stopped; narrow it (fewer hops, a LIMIT, a label)"
 )
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong; some errors add facts (``available``, ``problems``)."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str
+    message: str
+    hint: str | None = None
+    field: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """The one JSON error body of every route."""
+
+    error: ErrorDetail
+
+
+#: every route's OpenAPI lists these answers with the one error body (FastAPI's own 422 model
+#: would describe a body this API never sends)
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (400, "Refused as a whole (e.g. a Cypher mistake)"),
+        (401, "No or an unknown API key"),
+        (403, "The key's role may not do this"),
+        (404, "Unknown id or name"),
+        (409, "The graph's state forbids it"),
+        (422, "A parameter or field is missing or malformed"),
+        (429, "Too many requests; see Retry-After"),
+        (503, "The database is unreachable; see Retry-After"),
+        (504, "The query ran past its time limit"),
+    )
+}
 
 
 def error_body(

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from pydantic import BaseModel, Field
 
 from scaleup_graph.errors import Invalid
 
-__all__ = ["Page", "PageDep", "page_body"]
+__all__ = ["Page", "PageDep", "PageOut", "page_body"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,15 @@ def _page(
 
 
 PageDep = Annotated[Page, Depends(_page)]
+
+
+class PageOut(BaseModel):
+    """The response of a paged route: one page of rows and where the next page starts."""
+
+    items: list[dict[str, Any]]
+    offset: int
+    limit: int
+    next_offset: int | None = Field(description="null on the last page")
 
 
 def page_body(items: list[Any], page: Page) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Pydantic models generated from the schema, one pair per label: with and without personal data.
 
-The API uses the ``public`` variant for roles that may not see personal data, so personal fields
-are absent from the response schema itself, not merely null.
+The ``public`` variant leaves personal fields out of the model itself, not merely null. No API
+route declares them yet: the routes return the named queries' rows (paged as
+``api.pagination.PageOut``); clients and tests may validate a node against them.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from pydantic import Field
 from scaleup_graph import workflows as wf
 from scaleup_graph.analytics.matchmaking import match_challenge
 from scaleup_graph.api.deps import StoreDep
-from scaleup_graph.api.pagination import PageDep, page_body
+from scaleup_graph.api.pagination import PageDep, PageOut, page_body
 from scaleup_graph.api.params import Analyst, Date, Editor, Id, StrictBody, Viewer, audited
 from scaleup_graph.queries import daily
 
@@ -56,7 +56,7 @@ class ProposalIn(StrictBody):
     date: Date = None
 
 
-@router.get("", summary="Challenges by topic and status")
+@router.get("", summary="Challenges by topic and status", response_model=PageOut)
 def challenges(
     principal: Viewer,
     store: StoreDep,
@@ -106,7 +106,11 @@ def open_challenges(
     return wf.open_challenges(store, topic)
 
 
-@router.get("/{challenge_id}/proposals", summary="Proposals submitted for a challenge")
+@router.get(
+    "/{challenge_id}/proposals",
+    summary="Proposals submitted for a challenge",
+    response_model=PageOut,
+)
 def proposals(
     challenge_id: str, principal: Viewer, store: StoreDep, page: PageDep
 ) -> dict[str, Any]:

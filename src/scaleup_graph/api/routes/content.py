@@ -15,7 +15,7 @@ from pydantic import Field
 
 from scaleup_graph import workflows as wf
 from scaleup_graph.api.deps import StoreDep
-from scaleup_graph.api.pagination import PageDep, page_body
+from scaleup_graph.api.pagination import PageDep, PageOut, page_body
 from scaleup_graph.api.params import Date, Editor, Id, StrictBody, Viewer, audited
 from scaleup_graph.queries import daily
 from scaleup_graph.workflows.content import KINDS
@@ -41,7 +41,7 @@ class ShareIn(StrictBody):
     date: Date = None
 
 
-@router.get("/content", summary="Scale-Up content feed, newest first")
+@router.get("/content", summary="Scale-Up content feed, newest first", response_model=PageOut)
 def content(
     principal: Viewer,
     store: StoreDep,

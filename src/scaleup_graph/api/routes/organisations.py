@@ -10,7 +10,7 @@ from pydantic import Field
 
 from scaleup_graph import workflows as wf
 from scaleup_graph.api.deps import StoreDep, audit_personal_reads
-from scaleup_graph.api.pagination import PageDep, page_body
+from scaleup_graph.api.pagination import PageDep, PageOut, page_body
 from scaleup_graph.api.params import Editor, Id, StrictBody, Viewer, audited
 from scaleup_graph.errors import NotFound
 from scaleup_graph.queries import daily
@@ -20,7 +20,11 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"])
 
 
-@router.get("", summary="Search organisations (case- and accent-insensitive: Koeln finds Köln)")
+@router.get(
+    "",
+    summary="Search organisations (case- and accent-insensitive: Koeln finds Köln)",
+    response_model=PageOut,
+)
 def search(
     principal: Viewer,
     store: StoreDep,
@@ -64,6 +68,7 @@ def detail(org_id: str, principal: Viewer, store: StoreDep) -> dict[str, Any]:
 @router.get(
     "/{org_id}/contacts",
     summary="Contact persons (names, e-mails, phones only for contacts and above)",
+    response_model=PageOut,
 )
 def contacts(org_id: str, principal: Viewer, store: StoreDep, page: PageDep) -> dict[str, Any]:
     result = daily.organisation_contacts(
