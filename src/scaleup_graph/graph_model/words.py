@@ -960,6 +960,12 @@ REPORT: dict[str, W] = {
     "filter_projects": W("Projekte", "projects"),
     "filter_since": W("ab", "from"),
     "filter_until": W("bis", "until"),
+    "notes_crowded": W(
+        "Projekte, Veranstaltungen und Programme mit mehr als {n} beteiligten Organisationen "
+        "verbinden ihre Mitglieder nicht untereinander (so viele kennen sich nicht alle): {names}.",
+        "Projects, events and programmes with more than {n} organisations taking part do not tie "
+        "their members to each other (so many do not all know each other): {names}.",
+    ),
     "notes_date": W(
         "Erstellt am {date} (UTC) aus {nodes} Knoten und {links} Verbindungen.",
         "Made on {date} (UTC) from {nodes} nodes and {links} links.",

@@ -311,11 +311,13 @@ def community_map(
     One circle per community instead of one dot per actor: the picture stays readable at any
     size of network (no hairball), and the names carry the argument.
     """
-    width = 860.0
+    width = 940.0
     most_members = max((len(b.members) for b in bubbles), default=0)
-    height = 470.0 + 17 * most_members
-    cx, cy = width / 2, 215.0
-    pos = _ring(len(bubbles), cx, cy, 290.0, 150.0)
+    block = 22.0 + 17 * most_members  # a circle's name and members
+    cy = block + 58 + 185 + 8
+    height = cy + 185 + 58 + block + 8
+    cx = width / 2
+    pos = _ring(len(bubbles), cx, cy, 320.0, 185.0)
     biggest = max((b.size for b in bubbles), default=1) or 1
     radius = [14.0 + 44.0 * math.sqrt(b.size / biggest) for b in bubbles]
     colours = [OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(bubbles))]
@@ -358,17 +360,18 @@ def community_map(
             )
         )
         # Name and central members under the circle, on a white halo over crossing lines.
-        ly = y + r + 19
+        # Upper half: the words above the circle, lower half: below; never across the middle.
+        ly = y - r - block + 17 if y < cy - 1 else y + r + 19
         body.append(
-            f'<text x="{x:.1f}" y="{ly:.1f}" text-anchor="middle" font-size="16" '
+            f'<text x="{x:.1f}" y="{ly:.1f}" text-anchor="middle" font-size="15.5" '
             f'font-weight="bold" {halo}><title>{_e(bubble.name)}</title>'
-            f"{_e(_clip(bubble.label or bubble.name, 28))}</text>"
+            f"{_e(_clip(bubble.label or bubble.name, 26))}</text>"
         )
         for k, member in enumerate(bubble.members):
             body.append(
                 f'<text x="{x:.1f}" y="{ly + 17 * (k + 1):.1f}" text-anchor="middle" '
                 f'font-size="14" fill="#333" {halo}><title>{_e(member)}</title>'
-                f"{_e(_clip(member, 30))}</text>"
+                f"{_e(_clip(member, 28))}</text>"
             )
     legend = [LegendEntry(colours[i], legend_text(b)) for i, b in enumerate(bubbles)]
     legend.append(LegendEntry("#9aa5b1", tie_text))

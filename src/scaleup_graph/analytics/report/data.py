@@ -24,7 +24,7 @@ from scaleup_graph.analytics.communities import louvain, partition_of
 from scaleup_graph.analytics.errors import AnalyticsError
 from scaleup_graph.analytics.exports import attributions
 from scaleup_graph.analytics.link_prediction import suggest_introductions
-from scaleup_graph.analytics.onemode import co_affiliation
+from scaleup_graph.analytics.onemode import AFFILIATIONS, co_affiliation
 from scaleup_graph.analytics.privacy import pii_allowed
 from scaleup_graph.analytics.projection import ProjectionFilter, project, require_size
 from scaleup_graph.analytics.report.changes import changes_since
@@ -35,7 +35,7 @@ from scaleup_graph.graph_model.words import DEFAULT_LANG, LANGS, report_text
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cy_label
 
-__all__ = ["ACTOR_MEASURES", "KIND_ORDER", "ReportOptions", "build_report"]
+__all__ = ["ACTOR_MEASURES", "KIND_ORDER", "MAX_AFFILIATION", "ReportOptions", "build_report"]
 
 #: The centrality measures shown for actors, in the order of the report's pages.
 ACTOR_MEASURES = ("pagerank", "betweenness", "degree")
@@ -43,6 +43,8 @@ ACTOR_MEASURES = ("pagerank", "betweenness", "degree")
 KIND_ORDER = ("PartnerOrganisation", "PublicBody", "ResearchInstitute", "Stakeholder", "SME")
 _MAP_COMMUNITIES = 8  # the community map shows the largest communities (Okabe-Ito has 8 colours)
 _MIN_COMMUNITY = 3
+#: Affiliations (projects, events ...) with more member organisations do not tie them.
+MAX_AFFILIATION = 50
 _MAX_REGION_ROWS = 20  # rows of the region x region matrix
 _REST = "~rest"  # the row of the regions beyond them
 
@@ -374,8 +376,17 @@ def build_report(
     proj = project(store, flt)
     graph = proj.undirected()
     require_size(graph, nodes=3, edges=2, what="the report")
-    actors = co_affiliation(graph)
+    # An event or programme with very many organisations is no acquaintance between all of them
+    # (and would turn the network into one clique): such affiliations do not tie their members.
+    actors = co_affiliation(graph, max_members=MAX_AFFILIATION)
     require_size(actors, nodes=3, edges=1, what="the report's organisation network")
+    crowded = sorted(
+        str(graph.nodes[w].get("name") or w)
+        for w, label in graph.nodes(data="label")
+        if label in AFFILIATIONS
+        and sum(1 for m in graph.adj[w] if graph.nodes[m].get("label") == "Organisation")
+        > MAX_AFFILIATION
+    )
 
     results = {
         "degree": degree(actors),
@@ -526,6 +537,7 @@ def build_report(
         "matrix": matrix,
         "home": opts.home,
         "partner_carrier": partner_carrier,
+        "crowded": crowded,
         "topics": topic_rows,
         "spof": [
             {**actor(str(a["id"])), **a}

@@ -25,7 +25,7 @@ from scaleup_graph.analytics.report.charts import (
     matrix_chart,
     stacked_bars,
 )
-from scaleup_graph.analytics.report.data import ACTOR_MEASURES, KIND_ORDER
+from scaleup_graph.analytics.report.data import ACTOR_MEASURES, KIND_ORDER, MAX_AFFILIATION
 from scaleup_graph.analytics.report.numbers import fmt, pct
 from scaleup_graph.graph_model.words import (
     label_name,
@@ -700,6 +700,7 @@ def _licence(source: dict[str, Any]) -> str:
 
 def _notes(data: dict[str, Any], csv_name: str) -> Section:
     lang = data["lang"]
+    crowded = ", ".join(_clip(n, 40) for n in data.get("crowded", [])[:5])
     syn = data["synthetic"]
     share = syn["organisations"] / syn["organisations_total"] if syn["organisations_total"] else 0
     sources = _table(
@@ -765,7 +766,12 @@ def _notes(data: dict[str, Any], csv_name: str) -> Section:
         f"<h3>{_e(report_text('notes_sources', lang))}</h3>{sources}{attribution}"
         f'<p class="warning">{_e(synthetic)}</p>'
         f"<p><b>{_e(report_text('notes_filters', lang))}:</b> {_e(_filters(data))}</p>"
-        f"<p>{_e(report_text('notes_date', lang, date=data['generated_at'].replace('T', ' ')[:16], nodes=fmt(f['nodes'], lang), links=fmt(f['links'], lang)))}</p>"  # noqa: E501
+        + (
+            f"<p>{_e(report_text('notes_crowded', lang, n=MAX_AFFILIATION, names=crowded))}</p>"
+            if crowded
+            else ""
+        )
+        + f"<p>{_e(report_text('notes_date', lang, date=data['generated_at'].replace('T', ' ')[:16], nodes=fmt(f['nodes'], lang), links=fmt(f['links'], lang)))}</p>"  # noqa: E501
         f"<p>{_e(report_text('notes_csv', lang, csv=csv_name))}</p>"
         f"<h3>{_e(report_text('notes_method', lang))}</h3>{runs}"
     )
@@ -821,7 +827,7 @@ th { background: #eef2f6; }
 table.small { font-size: 8.5pt; }
 figure { margin: 2mm 0; break-inside: avoid; }
 figure svg { display: block; max-height: 150mm; margin: 0 auto; }
-#fig-communities svg { max-height: 96mm; }
+#fig-communities svg { max-height: 100mm; }
 .legend { font-size: 8.5pt; margin-top: 1mm; }
 .legend ul { display: inline; padding: 0; margin: 0; }
 #fig-communities .legend ul { display: grid; grid-template-columns: 1fr 1fr 1fr; }
