@@ -734,10 +734,10 @@ REPORT: dict[str, W] = {
         "Line: ties between communities (with number)",
     ),
     "community_caption": W(
-        "Die {n} größten Gruppen als Kreise (Fläche und Zahl: Mitglieder), darunter fett das "
+        "Die {n} größten Gruppen als Kreise (Fläche und Zahl: Mitglieder), am Kreis fett das "
         "zentralste Mitglied, das der Gruppe den Namen gibt, und die nächsten. Nicht gezeigt: "
         "{small} kleinere Gruppen und {isolated} Organisationen ohne Verbindung.",
-        "The {n} largest communities as circles (area and number: members); below each, in "
+        "The {n} largest communities as circles (area and number: members); beside each, in "
         "bold, the most central member, which names the community, and the next ones. Not "
         "shown: {small} smaller groups and {isolated} organisations without ties.",
     ),
