@@ -122,3 +122,12 @@ def test_the_openapi_describes_the_error_body_and_pages(client: TestClient) -> N
         assert ref.endswith("/ErrorBody")
     detail = spec["components"]["schemas"]["ErrorDetail"]
     assert {"code", "message", "hint", "field"} <= set(detail["properties"])
+
+
+def test_a_refused_saved_view_names_its_field(client: TestClient, keys: Keys) -> None:
+    response = client.post(
+        "/api/v1/views", json={"name": "", "params": "hops=2"}, headers=keys["viewer"]
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "name"
+    assert response.json()["error"]["hint"]

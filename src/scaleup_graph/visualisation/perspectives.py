@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from scaleup_graph.errors import Invalid
 from scaleup_graph.graph_model import NODE_TYPES
 from scaleup_graph.queries.privacy import sees_pii
 
@@ -51,12 +52,8 @@ MAX_PERSPECTIVES = 2000
 _PERSON = NODE_TYPES["Person"].id_prefix + "-"
 
 
-class PerspectiveError(ValueError):
+class PerspectiveError(Invalid):
     """Input a perspective cannot be made from; the message says what to change."""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
