@@ -256,3 +256,20 @@ def test_bad_drafts_are_refused_with_nothing_stored(
     )
     assert pitch_without_event.status_code == 422
     assert pitch_without_event.json()["error"]["field"] == "event"
+
+
+def test_a_drafted_challenge_is_found_like_an_imported_one(
+    seeded_client: TestClient, seeded_store: GraphStore, keys: dict[str, dict[str, str]]
+) -> None:
+    cid = seeded_client.post(
+        "/api/v1/challenges",
+        headers=keys["editor"],
+        json={"posed_by": POSER, "name": "Kühlware bündeln", "topics": ["topic-logistics"]},
+    ).json()["id"]
+    # the store's write path made its search keys: found without the umlauts, as typed
+    hits = seeded_client.get(
+        "/api/v1/explorer/search", params={"q": "kuehlware"}, headers=keys["viewer"]
+    ).json()
+    assert cid in {h["id"] for h in hits}
+    stored = seeded_store.node_properties("Challenge", [cid])[cid]
+    assert stored["source"].startswith("workflow:") and stored["version"] == 1

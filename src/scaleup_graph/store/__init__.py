@@ -13,6 +13,7 @@ from scaleup_graph.store.base import (
     RelRow,
     StoreError,
     StoreUnavailable,
+    created_properties,
 )
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "RelRow",
     "StoreError",
     "StoreUnavailable",
+    "created_properties",
     "embedded_path",
     "open_store",
 ]

@@ -27,6 +27,7 @@ from scaleup_graph.graph_model import (
     SEARCH_KEYS,
     SEARCH_TEXT,
     SEARCH_TEXT_SOURCES,
+    VERSION,
     VOLATILE_PROPERTIES,
     fold,
     search_fold,
@@ -41,6 +42,7 @@ __all__ = [
     "RelRow",
     "StoreError",
     "StoreUnavailable",
+    "created_properties",
 ]
 
 
@@ -160,6 +162,32 @@ def _with_search_keys(
         elif isinstance(fill.get("name"), str):
             fill[SEARCH_TEXT] = search_text({**props, **fill})
     return props, fill
+
+
+def created_properties(
+    label: str, props: Mapping[str, Any], provenance: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What the write path stores on a node it creates: ``props``, the folded search keys and
+    the search text (of non-personal properties only), provenance, ``updated_at`` and version 1.
+
+    :meth:`GraphStore.upsert_nodes` derives the same keys; a write that creates a node in its own
+    Cypher statement (a workflow step that also links it, in one transaction) takes its
+    properties from here, so such nodes are found and dated like imported ones.
+
+    >>> p = created_properties("Topic", {"id": "topic-x", "name": "Künstliche Intelligenz"},
+    ...     {"source": "s", "ingest_run": "r", "ingested_at": "2026-01-01T00:00:00+00:00"})
+    >>> p["name_fold"], p["version"], p["updated_at"] == p["ingested_at"]
+    ('kuenstliche intelligenz', 1, True)
+    """
+    stored, _ = _with_search_keys(dict(props), {}, _searchable(label))
+    return {
+        **stored,
+        "source": provenance.get("source"),
+        "ingest_run": provenance.get("ingest_run"),
+        "ingested_at": provenance.get("ingested_at"),
+        "updated_at": provenance.get("ingested_at"),
+        VERSION: 1,
+    }
 
 
 def _labels_by_prefix(node_id: str) -> list[str]:

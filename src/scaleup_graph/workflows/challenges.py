@@ -176,7 +176,7 @@ def draft_challenge(
         _CREATE,
         {
             "org": posed_by,
-            "props": node_props(clean, actor),
+            "props": node_props("Challenge", clean, actor),
             "rel": _rel_props(actor),
             "topics": [t["id"] for t in found],
         },
@@ -344,7 +344,7 @@ def submit_proposal(
         {
             "challenge": challenge_id,
             "org": organisation,
-            "props": node_props(clean, actor),
+            "props": node_props("Proposal", clean, actor),
             "rel": _rel_props(actor),
         },
     )

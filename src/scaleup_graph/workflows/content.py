@@ -131,7 +131,7 @@ def publish_content(
         _PUBLISH,
         {
             "org": publisher,
-            "props": node_props(clean, actor),
+            "props": node_props("ContentItem", clean, actor),
             "rel": _rel(actor),
             "topics": [t["id"] for t in found],
         },

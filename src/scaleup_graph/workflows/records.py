@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from scaleup_graph.graph_model import VERSION, fold
+from scaleup_graph.store import created_properties
 from scaleup_graph.workflows.errors import Invalid
 
 __all__ = ["node_props", "parse_date", "provenance", "today"]
@@ -41,12 +41,8 @@ def provenance(actor: str) -> dict[str, Any]:
     return {"source": f"workflow:{actor}", "ingest_run": f"workflow-{actor}", "ingested_at": now}
 
 
-def node_props(props: dict[str, Any], actor: str) -> dict[str, Any]:
-    """``props`` with provenance and the folded search key of ``name`` (as store/ writes it),
-    so nodes created here are found by the accent-insensitive search like imported ones.
-    They start at ``version`` 1, as the store's writes do."""
-    prov = provenance(actor)
-    out = {**props, **prov, "updated_at": prov["ingested_at"], VERSION: 1}
-    if isinstance(props.get("name"), str):
-        out["name_fold"] = fold(props["name"])
-    return out
+def node_props(label: str, props: dict[str, Any], actor: str) -> dict[str, Any]:
+    """The properties of a node a workflow creates: the store's write path makes them
+    (:func:`scaleup_graph.store.created_properties`: search keys, provenance, version), so
+    these nodes are found by the search and dated like imported ones."""
+    return created_properties(label, props, provenance(actor))
