@@ -295,6 +295,7 @@ def measure_size(size: str, seconds: float, workers: int) -> list[dict[str, Any]
                 mine = wrk(base + path, clients, seconds, key)
                 peer = wrk(f"{bare_base}/bare/{case}", clients, seconds)
                 row = {
+                    "load_average": os.getloadavg()[0],
                     "size": size,
                     **counts,
                     "case": case,

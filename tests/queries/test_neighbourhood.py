@@ -92,3 +92,14 @@ def test_viewers_get_no_personal_fields(seeded_store: GraphStore) -> None:
     persons = [n for n in body["nodes"] if "Person" in n.get("_labels", [])]
     assert persons and all("name" not in p and "email" not in p for p in persons)
     assert daily.neighbourhood(seeded_store, "viewer", "org-does-not-exist") is None
+
+
+def test_a_node_with_many_links_is_a_hub_too(seeded_store: GraphStore) -> None:
+    centre = "org-regionalmanagement-nordhessen-gmbh"
+    wide = daily.neighbourhood(seeded_store, "viewer", centre, hops=2, limit=1000)
+    narrow = daily.neighbourhood(seeded_store, "viewer", centre, hops=2, limit=1000, hub_degree=3)
+    assert wide is not None and narrow is not None
+    by_degree = [h for h in narrow["hubs"] if h["why"] == "more than 3 links"]
+    assert by_degree  # shown at hop 1, not walked through at hop 2
+    assert _ids(narrow) < _ids(wide)
+    assert {h["id"] for h in by_degree} <= _ids(narrow)

@@ -32,14 +32,9 @@ _ALL_LABELS = frozenset(NODE_TYPES) | {k for nt in NODE_TYPES.values() for k in 
 _RANK = f"{METRIC_PREFIX}pagerank"
 
 
-def _degree(dialect: str) -> str:
-    """The degree of ``m``, read from the engine's adjacency, not by walking its links."""
-    return "COUNT { (m)--() }" if dialect == "neo4j" else "indegree(m) + outdegree(m)"
-
-
-def _centre_query(node_label: str, dialect: str) -> str:
+def _centre_query(node_label: str) -> str:
     where = f":{cypher_label(node_label)}" if node_label else ""
-    return f"MATCH (m{where} {{{KEY}: $id}}) RETURN m AS node, {_degree(dialect)} AS degree LIMIT 1"
+    return f"MATCH (m{where} {{{KEY}: $id}}) RETURN m AS node LIMIT 1"
 
 
 def _from_each_label(groups: list[str], pattern: str, where: str, returns: str) -> str:
@@ -53,19 +48,35 @@ def _from_each_label(groups: list[str], pattern: str, where: str, returns: str) 
     )
 
 
-def _level_query(groups: list[str], dialect: str) -> str:
-    branches = _from_each_label(groups, "(f:{label})-[r]-(m)", f"f.{KEY} IN $ids{{i}}", "f, r, m")
+def _level_query(groups: list[str]) -> str:
+    """One level of the walk from the frontier (``$ids0``, ``$ids1``, ... by label).
+
+    Each frontier node gives at most ``$probe`` links (a correlated subquery with LIMIT, so the
+    engine stops reading a hub's links there); one that has more is a hub: it is reported in
+    ``hubs`` and not walked through. The candidates are ranked by how many frontier nodes link
+    to them, then by how many links, then by PageRank, and cut at ``$cap``.
+    """
+    branches = _from_each_label(groups, "(f:{label})", f"f.{KEY} IN $ids{{i}}", "f")
     return (
         f"CALL {{ {branches} }} "
-        f"WITH f, r, m WHERE NOT m.{KEY} IN $seen "
-        "AND (size($labels) = 0 OR any(l IN labels(m) WHERE l IN $labels)) "
-        "AND NOT any(l IN labels(m) WHERE l STARTS WITH '_') "
-        "WITH m, count(DISTINCT f) AS via, count(r) AS links "
+        "CALL { WITH f MATCH (f)-[r]-(m) RETURN m LIMIT $probe } "
+        "WITH f, collect(m) AS ms "
+        "WITH f, ms, size(ms) > $hub_degree AS hub "
+        f"WITH collect(CASE WHEN hub THEN f.{KEY} END) AS hubs, "
+        f"collect(CASE WHEN hub THEN [] ELSE [x IN ms | {{f: f.{KEY}, m: x}}] END) AS nested "
+        "WITH hubs, reduce(acc = [], pairs IN nested | acc + pairs) AS pairs "
+        "UNWIND (CASE WHEN size(pairs) = 0 THEN [NULL] ELSE pairs END) AS pair "
+        # a candidate that is filtered out becomes NULL rather than dropping its row: the
+        # hubs must come back even when no candidate is left
+        "WITH hubs, pair.f AS f, CASE WHEN pair.m IS NOT NULL "
+        f"AND NOT pair.m.{KEY} IN $seen "
+        "AND (size($labels) = 0 OR any(l IN labels(pair.m) WHERE l IN $labels)) "
+        "AND NOT any(l IN labels(pair.m) WHERE l STARTS WITH '_') THEN pair.m END AS m "
+        "WITH hubs, m, count(DISTINCT f) AS via, count(f) AS links "
         f"ORDER BY via DESC, links DESC, coalesce(m.{_RANK}, 0.0) DESC, m.{KEY} "
-        "WITH collect(m)[0..$cap] AS kept, count(*) AS total "
+        "WITH hubs, collect(m)[0..$cap] AS kept, count(m) AS total "
         "UNWIND (CASE WHEN size(kept) = 0 THEN [NULL] ELSE kept END) AS m "
-        f"RETURN m AS node, CASE WHEN m IS NULL THEN 0 ELSE {_degree(dialect)} END AS degree, "
-        "total"
+        "RETURN m AS node, total, hubs"
     )
 
 
@@ -94,11 +105,9 @@ def _by_label(nodes: list[dict[str, Any]]) -> tuple[list[str], dict[str, Any]]:
     return labels, {f"ids{i}": groups[lbl] for i, lbl in enumerate(labels)}
 
 
-def _is_hub(node: dict[str, Any], degree: int, walk: frozenset[str], hub_degree: int) -> bool:
+def _hub_label(node: dict[str, Any], walk: frozenset[str]) -> bool:
     labels = set(node.get("_labels", []))
-    if labels & walk:
-        return False
-    return bool(labels & set(HUB_LABELS)) or degree > hub_degree
+    return not labels & walk and bool(labels & set(HUB_LABELS))
 
 
 def bounded_neighbourhood(
@@ -150,10 +159,7 @@ def bounded_neighbourhood(
         raise ParamError("labels", f"unknown label {unknown[0]!r}; use schema labels")
     from scaleup_graph.queries.daily import label_for_id
 
-    dialect = store.dialect
-    found = store.read(
-        _centre_query(label_for_id(node_id), dialect), {"id": node_id}, timeout_ms=timeout_ms
-    )
+    found = store.read(_centre_query(label_for_id(node_id)), {"id": node_id}, timeout_ms=timeout_ms)
     if not found:
         return None
     centre = found[0]
@@ -163,18 +169,35 @@ def bounded_neighbourhood(
     frontier: list[dict[str, Any]] = [centre["node"]]
     levels: list[dict[str, int]] = []
     hubs: list[dict[str, Any]] = []
+    by_id = {node_id: centre["node"]}
+    unlimited = 10**9
     for level in range(1, hops + 1):
         room = limit - (len(nodes) - 1)
         if not frontier or room <= 0:
             break
         groups, ids = _by_label(frontier)
+        # The centre is always walked; past it, a node with more than hub_degree links is a
+        # hub, unless labels were asked for (then every node shown has an asked-for label).
+        probing = level > 1 and not wanted
         rows = store.read(
-            _level_query(groups, dialect),
-            {**ids, "seen": seen, "labels": wanted, "cap": room},
+            _level_query(groups),
+            {
+                **ids,
+                "seen": seen,
+                "labels": wanted,
+                "cap": room,
+                "probe": hub_degree + 1 if probing else unlimited,
+                "hub_degree": hub_degree if probing else unlimited,
+            },
             timeout_ms=timeout_ms,
         )
         kept = [r for r in rows if r["node"] is not None]
         total = int(rows[0]["total"]) if rows else 0
+        for hub_id in rows[0]["hubs"] if rows else []:
+            hub = by_id.get(hub_id, {})
+            hubs.append(
+                {"id": hub_id, "label": _primary(hub), "why": f"more than {hub_degree} links"}
+            )
         levels.append(
             {"hop": level, "found": total, "shown": len(kept), "left_out": total - len(kept)}
         )
@@ -183,11 +206,11 @@ def bounded_neighbourhood(
             node = row["node"]
             nodes.append(node)
             seen.append(str(node.get(KEY)))
-            if _is_hub(node, int(row["degree"]), walk, hub_degree):
-                if level < hops:
-                    hubs.append(
-                        {"id": node.get(KEY), "label": _primary(node), "degree": int(row["degree"])}
-                    )
+            by_id[str(node.get(KEY))] = node
+            if level == hops:
+                continue
+            if _hub_label(node, walk):
+                hubs.append({"id": node.get(KEY), "label": _primary(node), "why": "label"})
             else:
                 frontier.append(node)
     groups, ids = _by_label(nodes)
