@@ -168,48 +168,24 @@ def match_challenge(
         For an unknown challenge id or bad weights.
     """
     started = time.perf_counter()
-    w = dict(DEFAULT_WEIGHTS if weights is None else weights)
-    if set(w) != set(DEFAULT_WEIGHTS) or any(v < 0 for v in w.values()) or not sum(w.values()):
-        raise AnalyticsError("weights need topic, text and network, each >= 0, not all 0")
-    rows = store.read(_CHALLENGE, {"id": challenge_id})
-    if not rows:
-        known = [r["id"] for r in store.read(_SOME_CHALLENGES)]
-        hint = f" (for example {', '.join(known)})" if known else " (the store holds none yet)"
-        raise NotFound(f"no challenge with this id; pass the id of a Challenge node{hint}", "id")
-    ch = rows[0]
+    w = _checked_weights(weights)
+    ch = _read_challenge(store, challenge_id)
     wanted = _fold_set([*(ch["topics"] or []), *ch["linked"]])
     posers = set(ch["posers"])
     proposers = {r["id"] for r in store.read(_PROPOSERS, {"id": challenge_id})}
-    competences: dict[str, set[str]] = {}
-    for r in store.read(_COMPETENCES):
-        competences.setdefault(r["id"], set()).update(r["topics"])
-    orgs = {r["id"]: r for r in store.read(_ORGANISATIONS)}
-    for oid, org in orgs.items():
-        competences.setdefault(oid, set()).update(org["topics"] or [])
-    texts = {
-        oid: " ".join(
-            str(x)
-            for x in (
-                o["name"],
-                o["description"],
-                o["sector"],
-                " ".join(sorted(competences.get(oid, ()))),
-            )
-            if x
-        )
-        for oid, o in orgs.items()
-        if oid not in posers
-    }
+    orgs, competences = _candidates(store)
+    texts = {oid: _profile(o, competences.get(oid, ())) for oid, o in orgs.items()}
+    texts = {oid: text for oid, text in texts.items() if oid not in posers}
     text_fit = similarities(f"{ch['name'] or ''} {ch['description'] or ''}", texts)
 
     net = (network or project(store, NETWORK_FILTER)).undirected()
-    trusted_ids = (
+    trusted_ids: set[Hashable] = (
         set(trusted)
         if trusted is not None
         else {oid for oid, o in orgs.items() if "Stakeholder" in (o["labels"] or [])}
     )
-    paths: dict[Hashable, list[Hashable]] = {}
     sources = [p for p in sorted(posers) if p in net]
+    paths: dict[Hashable, list[Hashable]] = {}
     if sources:
         _, paths = nx.multi_source_dijkstra(
             net, sources, weight=_introduction_costs(net, trusted_ids)
@@ -220,40 +196,11 @@ def match_challenge(
     if not sources:
         notes.append("no organisation poses this challenge in the network: no introduction paths")
 
-    found = []
-    for oid in texts:
-        have = _fold_set(competences.get(oid, ()))
-        matching = sorted(wanted[k] for k in wanted.keys() & have.keys())
-        topic = len(matching) / len(wanted) if wanted else 0.0
-        text = text_fit.get(oid, 0.0)
-        if not matching and text < 0.05 and oid not in proposers:
-            continue  # no sign of competence: not a provider, however close
-        path = paths.get(oid, [])
-        hops = len(path) - 1 if path else 0
-        proximity = 1.0 / hops if hops > 0 else 0.0
-        score = (w["topic"] * topic + w["text"] * text + w["network"] * proximity) / sum(w.values())
-        found.append((round(score, 6), oid, topic, text, proximity, matching, path))
-    found.sort(key=lambda f: (-f[0], f[1]))
-
-    matches = []
-    for score, oid, topic, text, proximity, matching, path in found[:top]:
-        steps = [_hop(net, p, trusted_ids) for p in path]
-        via = [h["name"] or h["id"] for h in steps[1:-1] if h["trusted"]]
-        matches.append(
-            Match(
-                id=oid,
-                name=orgs[oid]["name"],
-                score=score,
-                topic_fit=round(topic, 4),
-                text_fit=round(text, 4),
-                proximity=round(proximity, 4),
-                matching_topics=matching,
-                path=steps,
-                via_trusted=via,
-                already_proposed=oid in proposers,
-                explanation=_explain(matching, len(wanted), steps, via),
-            )
-        )
+    found = _ranked(texts, competences, wanted, text_fit, proposers, paths, w)
+    matches = [
+        _match(net, trusted_ids, orgs[f.id]["name"], f, len(wanted), f.id in proposers)
+        for f in found[:top]
+    ]
     run = RunRecord(
         algorithm="challenge-matchmaking",
         params={
@@ -277,6 +224,99 @@ def match_challenge(
     if not matches:
         notes.append("no organisation holds a matching topic or describes a related competence")
     return Matches(challenge=challenge, matches=matches, weights=w, run=run, notes=notes)
+
+
+def _checked_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    w = dict(DEFAULT_WEIGHTS if weights is None else weights)
+    if set(w) != set(DEFAULT_WEIGHTS) or any(v < 0 for v in w.values()) or not sum(w.values()):
+        raise AnalyticsError("weights need topic, text and network, each >= 0, not all 0")
+    return w
+
+
+def _read_challenge(store: GraphStore, challenge_id: str) -> dict[str, Any]:
+    rows = store.read(_CHALLENGE, {"id": challenge_id})
+    if not rows:
+        known = [r["id"] for r in store.read(_SOME_CHALLENGES)]
+        hint = f" (for example {', '.join(known)})" if known else " (the store holds none yet)"
+        raise NotFound(f"no challenge with this id; pass the id of a Challenge node{hint}", "id")
+    return rows[0]
+
+
+def _candidates(store: GraphStore) -> tuple[dict[str, dict[str, Any]], dict[str, set[str]]]:
+    """Every organisation, and the topics each is competent in (links and its own list)."""
+    competences: dict[str, set[str]] = {}
+    for r in store.read(_COMPETENCES):
+        competences.setdefault(r["id"], set()).update(r["topics"])
+    orgs = {r["id"]: r for r in store.read(_ORGANISATIONS)}
+    for oid, org in orgs.items():
+        competences.setdefault(oid, set()).update(org["topics"] or [])
+    return orgs, competences
+
+
+def _profile(org: Mapping[str, Any], competences: Collection[str]) -> str:
+    """The text an organisation is compared by: name, description, sector, competences."""
+    parts = (org["name"], org["description"], org["sector"], " ".join(sorted(competences)))
+    return " ".join(str(x) for x in parts if x)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    score: float
+    id: str
+    topic: float
+    text: float
+    proximity: float
+    matching: list[str]
+    path: list[Hashable]
+
+
+def _ranked(
+    texts: Mapping[str, str],
+    competences: Mapping[str, set[str]],
+    wanted: Mapping[str, str],
+    text_fit: Mapping[str, float],
+    proposers: set[str],
+    paths: Mapping[Hashable, list[Hashable]],
+    w: Mapping[str, float],
+) -> list[_Found]:
+    """Candidates with a sign of competence, best first: weighted topic fit, text fit and
+    closeness in the network (1 / hops from a poser)."""
+    found = []
+    for oid in texts:
+        have = _fold_set(competences.get(oid, ()))
+        matching = sorted(wanted[k] for k in wanted.keys() & have.keys())
+        topic = len(matching) / len(wanted) if wanted else 0.0
+        text = text_fit.get(oid, 0.0)
+        if not matching and text < 0.05 and oid not in proposers:
+            continue  # no sign of competence: not a provider, however close
+        path = paths.get(oid, [])
+        hops = len(path) - 1 if path else 0
+        proximity = 1.0 / hops if hops > 0 else 0.0
+        score = (w["topic"] * topic + w["text"] * text + w["network"] * proximity) / sum(w.values())
+        found.append(_Found(round(score, 6), oid, topic, text, proximity, matching, path))
+    found.sort(key=lambda f: (-f.score, f.id))
+    return found
+
+
+def _match(
+    net: nx.Graph, trusted_ids: set[Hashable], name: str, f: _Found, wanted: int, proposed: bool
+) -> Match:
+    """One ranked candidate with its introduction path and the sentence that explains it."""
+    steps = [_hop(net, p, trusted_ids) for p in f.path]
+    via = [h["name"] or h["id"] for h in steps[1:-1] if h["trusted"]]
+    return Match(
+        id=f.id,
+        name=name,
+        score=f.score,
+        topic_fit=round(f.topic, 4),
+        text_fit=round(f.text, 4),
+        proximity=round(f.proximity, 4),
+        matching_topics=f.matching,
+        path=steps,
+        via_trusted=via,
+        already_proposed=proposed,
+        explanation=_explain(f.matching, wanted, steps, via),
+    )
 
 
 def _explain(matching: list[str], wanted: int, hops: list[dict[str, Any]], via: list[str]) -> str:
