@@ -18,7 +18,6 @@ from scaleup_graph.errors import (
 )
 from scaleup_graph.queries import ParamError, QueryError
 from scaleup_graph.store import QueryRejected, QueryTimeout, StoreError, StoreUnavailable
-from scaleup_graph.workflows import WorkflowError
 
 Keys = dict[str, dict[str, str]]
 BODY = {"code", "message", "hint", "field"}
@@ -106,7 +105,7 @@ def test_the_kind_decides_the_status(error: ScaleUpError, status: int) -> None:
 
 
 def test_old_names_are_kinds_of_the_one_root() -> None:
-    assert QueryError is ScaleUpError and WorkflowError is ScaleUpError
+    assert QueryError is ScaleUpError
     for old in (StoreError, QueryRejected, ParamError):
         assert issubclass(old, ScaleUpError)
     assert issubclass(StoreUnavailable, Unavailable) and issubclass(QueryTimeout, Timeout)

@@ -35,7 +35,7 @@ from scaleup_graph.workflows.content import (
     subscriptions,
 )
 from scaleup_graph.workflows.digest import build_digest, render_digest, weekly_digest
-from scaleup_graph.workflows.errors import Conflict, Invalid, NotFound, WorkflowError
+from scaleup_graph.workflows.errors import Conflict, Invalid, NotFound
 from scaleup_graph.workflows.lineage import practice_lineage
 from scaleup_graph.workflows.newsletter import as_csv, newsletter_contacts
 from scaleup_graph.workflows.reach import content_reach
@@ -46,7 +46,6 @@ __all__ = [
     "Conflict",
     "Invalid",
     "NotFound",
-    "WorkflowError",
     "as_csv",
     "build_digest",
     "challenge_round",
