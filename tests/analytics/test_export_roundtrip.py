@@ -15,7 +15,7 @@ import pytest
 
 from scaleup_graph.analytics.exports import FORMATS, export_graph
 from scaleup_graph.store import GraphStore, RelRow
-from tests.analytics.conftest import build_small
+from tests.support.analytics_graph import build_small
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from scaleup_graph.ingest import IngestOptions, load_manifest, run_ingest
 from scaleup_graph.ingest.generate import generate_population
 from scaleup_graph.settings import get_settings
 from scaleup_graph.store import GraphStore
-from tests.contract.conftest import free_port
+from tests.support.falkordb_server import free_port
 
 pytestmark = pytest.mark.hard
 

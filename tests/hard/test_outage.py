@@ -27,7 +27,7 @@ from scaleup_graph.api import create_app
 from scaleup_graph.api.keys import KeyStore, keys_path
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import open_store
-from tests.contract.conftest import free_port, start_falkordb_server
+from tests.support.falkordb_server import free_port, start_falkordb_server
 from tests.support.graphs import build_small_graph
 from tests.support.live_server import serve
 
