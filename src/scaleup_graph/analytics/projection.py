@@ -209,84 +209,94 @@ def _window(flt: ProjectionFilter) -> dict[str, str]:
 
 
 def _scope_ids(store: GraphStore, flt: ProjectionFilter) -> set[str] | None:
-    """Node ids a region or project filter keeps, or None when neither is set."""
+    """Node ids a region or project filter keeps (both: what both keep), or None when neither
+    is set."""
     scopes: list[set[str]] = []
     if flt.region:
-        code = flt.region.strip()
-        regions = {
-            r["id"]
-            for r in store.read(
-                "MATCH (r:Region) WHERE r.id = $id OR toUpper(r.nuts_code) STARTS WITH $code "
-                "RETURN r.id AS id",
-                {"id": code, "code": code.upper()},
-            )
-        }
-        if not regions:
-            raise AnalyticsError(
-                "no region with this id or code: give a Region id (region-de73) or a NUTS code "
-                "prefix "
-                "(DE7, DE73) that the store holds"
-            )
-        # Sub-regions (PART_OF) count as inside; NUTS codes nest, so the prefix covers most.
-        for row in store.read(
-            "MATCH (s:Region)-[:PART_OF*1..4]->(r:Region) WHERE r.id IN $ids RETURN s.id AS id",
-            {"ids": sorted(regions)},
-        ):
-            regions.add(row["id"])
-        # Per label, so every lookup by id can use the label's index.
-        located: dict[str, set[str]] = {}
-        for lab in REL_TYPES["LOCATED_IN"].sources:
-            located[lab] = {
-                row["id"]
-                for row in store.read(
-                    f"MATCH (n:{cy_label(lab)})-[:LOCATED_IN]->(r:Region) WHERE r.id IN $ids "
-                    "RETURN n.id AS id",
-                    {"ids": sorted(regions)},
-                )
-            }
-        located["Organisation"] |= {
-            row["id"]
-            for row in store.read(
-                "MATCH (n:Organisation) WHERE toUpper(n.nuts_code) STARTS WITH $code "
-                "RETURN n.id AS id",
-                {"code": code.upper()},
-            )
-        }
-        linked: set[str] = set()
-        for lab, ids in located.items():
-            linked |= {
-                row["id"]
-                for row in store.read(
-                    f"UNWIND $ids AS id MATCH (a:{cy_label(lab)} {{{KEY}: id}})--(n) "
-                    "WHERE NOT n:Organisation AND NOT n:Region "
-                    "RETURN DISTINCT n.id AS id",
-                    {"ids": sorted(ids)},
-                )
-            }
-            linked |= ids
-        scopes.append(regions | linked)
+        scopes.append(_region_scope(store, flt.region.strip()))
     if flt.projects:
-        found = store.existing_ids("Project", flt.projects)
-        missing = sorted(set(flt.projects) - found)
-        if missing:
-            raise AnalyticsError(
-                f"no project with {len(missing)} of the ids given; check the ids in the explorer "
-                "(search for the project) and pass Project ids such as project-..."
-            )
-        linked = {
-            row["id"]
-            for row in store.read(
-                "UNWIND $ids AS id MATCH (p:Project {id: id})--(n) RETURN DISTINCT n.id AS id",
-                {"ids": sorted(found)},
-            )
-        }
-        scopes.append(found | linked)
+        scopes.append(_project_scope(store, flt.projects))
     if not scopes:
         return None
     keep = scopes[0]
     for other in scopes[1:]:
         keep &= other
     return keep
+
+
+def _region_scope(store: GraphStore, code: str) -> set[str]:
+    """The region (an id or a NUTS prefix), its sub-regions, what is located in them and what
+    those are linked to (projects, events, ...; not other organisations or regions)."""
+    regions = {
+        r["id"]
+        for r in store.read(
+            "MATCH (r:Region) WHERE r.id = $id OR toUpper(r.nuts_code) STARTS WITH $code "
+            "RETURN r.id AS id",
+            {"id": code, "code": code.upper()},
+        )
+    }
+    if not regions:
+        raise AnalyticsError(
+            "no region with this id or code: give a Region id (region-de73) or a NUTS code "
+            "prefix "
+            "(DE7, DE73) that the store holds"
+        )
+    # Sub-regions (PART_OF) count as inside; NUTS codes nest, so the prefix covers most.
+    for row in store.read(
+        "MATCH (s:Region)-[:PART_OF*1..4]->(r:Region) WHERE r.id IN $ids RETURN s.id AS id",
+        {"ids": sorted(regions)},
+    ):
+        regions.add(row["id"])
+    # Per label, so every lookup by id can use the label's index.
+    located: dict[str, set[str]] = {}
+    for lab in REL_TYPES["LOCATED_IN"].sources:
+        located[lab] = {
+            row["id"]
+            for row in store.read(
+                f"MATCH (n:{cy_label(lab)})-[:LOCATED_IN]->(r:Region) WHERE r.id IN $ids "
+                "RETURN n.id AS id",
+                {"ids": sorted(regions)},
+            )
+        }
+    located["Organisation"] |= {
+        row["id"]
+        for row in store.read(
+            "MATCH (n:Organisation) WHERE toUpper(n.nuts_code) STARTS WITH $code RETURN n.id AS id",
+            {"code": code.upper()},
+        )
+    }
+    linked: set[str] = set()
+    for lab, ids in located.items():
+        linked |= {
+            row["id"]
+            for row in store.read(
+                f"UNWIND $ids AS id MATCH (a:{cy_label(lab)} {{{KEY}: id}})--(n) "
+                "WHERE NOT n:Organisation AND NOT n:Region "
+                "RETURN DISTINCT n.id AS id",
+                {"ids": sorted(ids)},
+            )
+        }
+        linked |= ids
+    return regions | linked
+
+
+def _project_scope(store: GraphStore, projects: tuple[str, ...]) -> set[str]:
+    """The projects and every node linked to them."""
+    found = store.existing_ids("Project", projects)
+    missing = sorted(set(projects) - found)
+    if missing:
+        raise AnalyticsError(
+            f"no project with {len(missing)} of the ids given; check the ids in the explorer "
+            "(search for the project) and pass Project ids such as project-..."
+        )
+    linked = {
+        row["id"]
+        for row in store.read(
+            "UNWIND $ids AS id MATCH (p:Project {id: id})--(n) RETURN DISTINCT n.id AS id",
+            {"ids": sorted(found)},
+        )
+    }
+    return found | linked
 
 
 def _primary_label(labels: Iterable[str]) -> str | None:
