@@ -13,6 +13,9 @@ from typing import Annotated, Any
 import typer
 
 from scaleup_graph.cli.common import JsonOption, console, fail, opened_store, print_json
+from scaleup_graph.graph_model import choices
+
+_NEXT_STATUSES = choices("Challenge", "status")[1:]  # every status but the first, draft
 
 __all__ = ["challenge_app", "register"]
 
@@ -55,7 +58,7 @@ def draft(
 @challenge_app.command("move")
 def move(
     challenge_id: Annotated[str, typer.Argument(help="the challenge id")],
-    to: Annotated[str, typer.Argument(help="published, pitched, solved or closed")],
+    to: Annotated[str, typer.Argument(help=f"one of: {', '.join(_NEXT_STATUSES)}")],
     event: Annotated[str | None, typer.Option(help="the pitch Event (for pitched)")] = None,
     date: Annotated[str | None, typer.Option(help="YYYY-MM-DD, default today")] = None,
     accept: Annotated[
