@@ -597,12 +597,22 @@ def search(
     ]
 
 
-def filter_options(store: GraphStore, *, timeout_ms: int | None = None) -> dict[str, Any]:
-    """Choices for the topic, region and project filters (none of them personal data)."""
-    return {
+def filter_options(
+    store: GraphStore, *, lang: str = "de", timeout_ms: int | None = None
+) -> dict[str, Any]:
+    """Choices for the topic, region and project filters (none of them personal data); topics
+    by their German names for German readers."""
+    options = {
         field_name: fetch.list_names(store, node_label, timeout_ms=timeout_ms)
         for field_name, node_label in FILTER_LABELS.items()
     }
+    if lang == "de":
+        german = fetch.topic_names(store, timeout_ms=timeout_ms)
+        options["topic"] = sorted(
+            ({**o, "name": german.get(o["name"], o["name"])} for o in options["topic"]),
+            key=lambda o: o["name"].casefold(),
+        )
+    return options
 
 
 def node_tags(

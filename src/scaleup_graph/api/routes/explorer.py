@@ -118,7 +118,10 @@ def explorer_config(store: StoreDep, principal: Viewer, lang: Lang = "de") -> An
     """The caller's role and the filter choices (topics, regions, projects)."""
     return _answer(
         lang,
-        lambda: {"role": principal.role, "options": filter_options(store, timeout_ms=_timeout())},
+        lambda: {
+            "role": principal.role,
+            "options": filter_options(store, lang=lang, timeout_ms=_timeout()),
+        },
     )
 
 

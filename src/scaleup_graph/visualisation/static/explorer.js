@@ -355,16 +355,19 @@
     };
   }
 
-  /** Push overlapping boxes apart (canvas units at scale s); true if anything moved. */
-  function separate(nodes, s, fixed) {
+  /** Push overlapping boxes apart (canvas units at scale s); true if anything moved. Only
+   * ``movable`` nodes move when given (new neighbours around the planned picture). */
+  function separate(nodes, s, fixed, movable) {
     const boxes = nodes.map((n) => boxesPx(n));
+    const canMove = (n) => n !== fixed && (!movable || movable.has(n.id));
     let moved = false;
-    for (let round = 0; round < 200; round++) {
+    for (let round = 0; round < 120; round++) {
       let any = false;
       for (let i = 0; i < nodes.length; i++) {
         for (let j = i + 1; j < nodes.length; j++) {
           const a = nodes[i];
           const b = nodes[j];
+          if (!canMove(a) && !canMove(b)) continue;
           const ba = boxes[i];
           const bb = boxes[j];
           const dx = a.x - b.x;
@@ -378,8 +381,8 @@
           const alongX = ox <= oy;
           const push = (alongX ? ox : oy) / 2 + 0.5;
           const sign = (alongX ? dx : dy) === 0 ? (i < j ? -1 : 1) : Math.sign(alongX ? dx : dy);
-          const ma = a === fixed ? 0 : b === fixed ? 2 : 1;
-          const mb = b === fixed ? 0 : a === fixed ? 2 : 1;
+          const ma = !canMove(a) ? 0 : !canMove(b) ? 2 : 1;
+          const mb = !canMove(b) ? 0 : !canMove(a) ? 2 : 1;
           if (alongX) { a.x += sign * push * ma; b.x -= sign * push * mb; } else { a.y += sign * push * ma; b.y -= sign * push * mb; }
         }
       }
@@ -569,7 +572,18 @@
   function draw() {
     ensureNetwork();
     const ids = new Set(visibleIds());
-    const nodes = [...state.nodes.values()].filter((n) => ids.has(n.id));
+    let nodes = [...state.nodes.values()].filter((n) => ids.has(n.id));
+    if (state.view.only && state.matches && state.matches.size && nodes.length <= 80) {
+      // only the matches: few enough to name them all, pushed apart so their names fit
+      nodes = nodes.map((n) => ({ ...n, labelled: true, fontPx: Math.max(n.fontPx || 0, 12),
+        sizePx: Math.max(n.sizePx || 0, 8) }));
+      const centre = nodes.find((n) => n.id === state.view.focus) || nodes[0];
+      for (let round = 0; round < 4; round++) {
+        const s = fitScale(nodes, { x: centre.x, y: centre.y }, canvasSize());
+        if (!separate(nodes, s, centre)) break;
+      }
+      for (const n of nodes) state.nodes.set(n.id, n);
+    }
     const focus = state.nodes.get(state.view.focus) || (state.base && state.nodes.get(state.base.focus));
     state.centre = focus ? { x: focus.x, y: focus.y }
       : (state.base && state.base.centre ? { x: state.base.centre[0], y: state.base.centre[1] } : { x: 0, y: 0 });
@@ -690,10 +704,11 @@
         if (data.messages && data.messages[0]) showMessage(data.messages[0].key, data.messages[0].values);
       }
       if (extra.length) {
+        // the planned picture stays put; only the new neighbours make room for themselves
         const all = [...nodes.values()];
         const focus = view.focus ? nodes.get(view.focus) : null;
         const s = fitScale(all, focus ? { x: focus.x, y: focus.y } : { x: 0, y: 0 }, canvasSize());
-        separate(all, s, focus);
+        separate(all, s, focus, new Set(extra.map((n) => n.id)));
       }
       state.view = view;
       state.base = base;
@@ -1208,7 +1223,7 @@
       state.lang = langs[(langs.indexOf(state.lang) + 1) % langs.length];
       applyTexts();
       if (state.role) {
-        go({}, true);
+        source.config().then((c) => { state.options = c.options; go({}, true); }).catch(showError);
         if (state.detailsFor) showDetails(state.detailsFor);
         loadViews();
       }
