@@ -195,10 +195,6 @@ def _measure(page: Any, app: App, focus: str, repeat: int) -> list[dict[str, Any
     print(rows[-1], flush=True)
     expandable = next(i for i in near if i.startswith("org-"))
     page.evaluate("window.__explorer.hover(null)")
-    box = page.locator("#canvas").bounding_box()
-    point = next(n for n in snap["nodes"] if n["id"] == expandable)
-    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-    page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{expandable}'")
     page.set_default_timeout(180_000)
     try:
         grown = page.evaluate(EXPAND_JS, expandable)
