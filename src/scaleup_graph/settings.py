@@ -38,8 +38,12 @@ class Settings(BaseSettings):
     api_port: int = 8000
     cors_origins: list[str] = []
     keys_file: Path | None = None
+    #: keys from the environment (containers): "<key id>:<roles>:<sha256>", comma-separated
+    api_keys: str = ""
     audit_log: Path | None = None
     query_timeout_ms: int = 10_000
+    #: request bodies above this size are refused with 413 before anything reads them
+    max_body_bytes: int = 1_000_000
     adhoc_row_cap: int = 5_000
     page_size_cap: int = 500
 

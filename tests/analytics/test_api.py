@@ -50,7 +50,7 @@ def test_bad_parameters_are_4xx_json(client: TestClient, settings: Settings) -> 
         ("/api/v1/analytics/metrics?label=Company", 422, "unknown label"),
         ("/api/v1/analytics/metrics?label=Event", 422, "too few"),
         ("/api/v1/challenges/challenge-nope/matches", 404, "no challenge with this id"),
-        ("/api/v1/analytics/snapshots/diff?a=x&b=y", 404, "no snapshot named"),
+        ("/api/v1/analytics/snapshots/diff?a=x&b=y", 404, "no snapshot with this name"),
     ]:
         response = client.get(url, headers=key)
         assert response.status_code == status, url

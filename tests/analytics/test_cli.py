@@ -48,7 +48,7 @@ def test_metrics_table_shows_names(env: dict[str, str]) -> None:
         (["metrics", "--label", "Event"], "too few"),
         (["metrics", "brokerage", "--group", "shoe_size"], "group attribute"),
         (["match", "challenge-nope"], "no challenge with this id"),
-        (["snapshot", "diff", "a", "b"], "no snapshot named"),
+        (["snapshot", "diff", "a", "b"], "no snapshot with this name"),
         (["export", "json", "/nonexistent-dir/x.json"], "does not exist"),
         (["export", "csv", "out.csv", "--role", "boss"], "unknown role"),
     ],

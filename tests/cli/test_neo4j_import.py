@@ -139,7 +139,7 @@ def test_admin_export_round_trips_to_the_same_graph(
 ) -> None:
     seed(store)
     out = tmp_path / "import"
-    result = runner.invoke(app, ["export", "neo4j-import", str(out), "--role", "admin"])
+    result = runner.invoke(app, ["export", "neo4j-import", str(out), "--role", "admin+contacts"])
     assert result.exit_code == 0, result.output
     assert "Wrote 5 nodes and 3 relationships" in result.output
     assert "neo4j-admin database import full neo4j --overwrite-destination=true" in result.output
@@ -217,4 +217,4 @@ def test_a_list_item_the_importer_would_split_stops_the_export_without_files(
 def test_an_unknown_role_is_a_usage_error(store_env: dict[str, str], tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", "neo4j-import", str(tmp_path / "x"), "--role", "boss"])
     assert result.exit_code == 2
-    assert "use one of: viewer" in result.output
+    assert "valid roles are: viewer" in result.output

@@ -21,6 +21,10 @@ from scaleup_graph.settings import Settings
 from scaleup_graph.store import GraphStore
 from tests.support.graphs import build_small_graph
 
+#: Every capability alone, the analyst who may see contacts, and a key with every capability.
+ALL = "contacts+analyst+editor+admin"
+MATRIX_ROLES: tuple[str, ...] = (*ROLES, "contacts+analyst", ALL)
+
 
 @pytest.fixture
 def hard_settings(db_url: str, graph_name: str, tmp_path: Path) -> Settings:
@@ -37,9 +41,10 @@ def hard_settings(db_url: str, graph_name: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def role_headers(hard_settings: Settings) -> dict[str, dict[str, str]]:
-    """One key per role, as request headers: ``role_headers["viewer"]``."""
+    """One key per entry of :data:`MATRIX_ROLES`, as request headers: ``role_headers["viewer"]``,
+    ``role_headers["contacts+analyst"]``, ``role_headers[ALL]``."""
     keys = KeyStore(keys_path(hard_settings))
-    return {role: {"X-API-Key": keys.create(role)[1]} for role in ROLES}
+    return {role: {"X-API-Key": keys.create(role)[1]} for role in MATRIX_ROLES}
 
 
 @pytest.fixture

@@ -115,7 +115,7 @@ def test_every_forbidden_query_is_refused_and_nothing_changes(
     assert len(FORBIDDEN) >= 50
     before, schema_before = rich_store.fingerprint(), _schema_state(rich_store)
     refused: dict[str, int] = {}
-    for role in ("analyst", "admin"):
+    for role in ("analyst", "contacts+analyst"):
         for query in FORBIDDEN:
             response = hard_client.post(
                 "/api/v1/cypher", json={"query": query}, headers=role_headers[role]

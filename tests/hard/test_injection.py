@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 
 from scaleup_graph.queries import catalogue
 from scaleup_graph.store import GraphStore
+from tests.hard.conftest import ALL
 from tests.hard.corpus import CORPUS
 
 pytestmark = pytest.mark.hard
@@ -76,7 +77,7 @@ def test_hostile_strings_in_every_parameter(
 
     targets = _string_targets(hard_app)
     assert len(targets) >= 20
-    admin = role_headers["admin"]
+    admin = role_headers[ALL]
     for path, name, where in targets:
         for value in CORPUS:
             # URLs are cut at 4,096 characters (24 KB encoded); bodies take the 1 MB string.

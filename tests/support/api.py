@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from scaleup_graph.api import create_app
 from scaleup_graph.api.keys import KeyStore, keys_path
 from scaleup_graph.queries import ROLES
+from scaleup_graph.queries.privacy import LADDER
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import GraphStore
 
@@ -27,9 +28,11 @@ def api_settings(db_url: str, graph_name: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def keys(api_settings: Settings) -> dict[str, dict[str, str]]:
-    """Headers for one key per role: ``keys["viewer"]`` is ready to pass as ``headers=``."""
+    """Headers for one key per role of the old ladder, as migrated keys have them
+    (``keys["analyst"]`` carries viewer, contacts and analyst); single capabilities are tested
+    in tests/api/test_auth.py and tests/hard."""
     store = KeyStore(keys_path(api_settings))
-    return {role: {"X-API-Key": store.create(role)[1]} for role in ROLES}
+    return {role: {"X-API-Key": store.create(LADDER[role])[1]} for role in ROLES}
 
 
 @pytest.fixture

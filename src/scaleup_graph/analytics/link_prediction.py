@@ -131,7 +131,8 @@ def suggest_introductions(
     if method not in METHODS:
         raise AnalyticsError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     if node is not None and node not in graph:
-        raise AnalyticsError(f"no node {node!r} in the filtered graph; check the id and filter")
+        # the id is not echoed: it is the caller's input and may be an e-mail address
+        raise AnalyticsError("no node with this id in the filtered graph; check the id and filter")
     require_size(graph, nodes=3, edges=2, what="suggested introductions")
     started = time.perf_counter()
     actors = {n for n, lab in graph.nodes(data="label") if lab == actor_label}

@@ -32,7 +32,7 @@ _MIN_COMMUNITY = 3
 def snapshot_path(state_dir: Path, name: str) -> Path:
     if not _NAME.match(name):
         raise AnalyticsError(
-            f"snapshot name {name!r} is not allowed: use letters, digits, '.', '_' or '-' "
+            "this snapshot name is not allowed: use letters, digits, '.', '_' or '-' "
             "(up to 64 characters), e.g. phase-1"
         )
     return state_dir / "snapshots" / f"{name}.json.gz"
@@ -95,9 +95,10 @@ def load_snapshot(state_dir: Path, name: str) -> dict[str, Any]:
     path = snapshot_path(state_dir, name)
     if not path.exists():
         known = ", ".join(s["name"] for s in list_snapshots(state_dir)) or "none yet"
+        # the name is not echoed: it is the caller's input and may hold anything
         raise NotFound(
-            f"no snapshot named {name!r} (known: {known}); create it with "
-            f"`scaleup snapshot create {name}`"
+            f"no snapshot with this name (known: {known}); create one with "
+            "`scaleup snapshot create NAME`"
         )
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         data: dict[str, Any] = json.load(fh)

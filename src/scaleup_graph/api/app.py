@@ -12,9 +12,11 @@ import logging
 import pkgutil
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute, Route
 
@@ -23,6 +25,7 @@ from scaleup_graph.api import routes
 from scaleup_graph.api.audit import AuditLog, audit_path
 from scaleup_graph.api.deps import set_audit_log
 from scaleup_graph.api.errors import ERROR_RESPONSES, install_error_handlers
+from scaleup_graph.api.guards import BodyLimit, SecurityHeaders
 from scaleup_graph.api.keys import KeyStore, keys_path
 from scaleup_graph.settings import Settings, get_settings
 from scaleup_graph.store import GraphStore, StoreError, open_store
@@ -34,11 +37,73 @@ log = logging.getLogger(__name__)
 _DESCRIPTION = """
 The Nordhessen innovation network (Scale Up, Interreg Europe) as a knowledge graph.
 
-Send an API key as `Authorization: Bearer <key>` or `X-API-Key: <key>`. Roles are cumulative:
-**viewer** (organisations and links, no personal data) < **contacts** (+ persons' names,
-e-mails, phones) < **analyst** (+ ad-hoc Cypher, metrics) < **editor** (+ writes) < **admin**
-(+ erasure, keys).
+Send an API key as `Authorization: Bearer <key>` or `X-API-Key: <key>`. A key carries one or
+more capabilities: **viewer** (the network: organisations and links, no personal data; every key
+has it), **contacts** (persons' names, e-mails, phones, consent and free text), **analyst**
+(ad-hoc Cypher without personal properties unless the key also has contacts, metrics),
+**editor** (writes), **admin** (erasure, GDPR export).
 """
+
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "hint": {"type": ["string", "null"]},
+                "field": {"type": ["string", "null"]},
+            },
+            "required": ["code", "message"],
+        }
+    },
+    "required": ["error"],
+}
+_ERRORS = {
+    "401": "no API key, or not a valid one",
+    "403": "the key lacks the capability this needs",
+    "404": "no such node, query or snapshot",
+    "409": "the graph's state forbids it (an erased person, an existing one, a closed round)",
+    "422": "a parameter or field is missing or malformed",
+    "429": "too many ad-hoc queries at once; retry after Retry-After seconds",
+    "503": "the database is not reachable; retry after Retry-After seconds",
+}
+_CSV_ROUTES = ("/api/v1/contacts/newsletter",)
+
+
+def _document_errors(app: FastAPI) -> None:
+    """Declare the error answers (and CSV bodies) each operation can give in the OpenAPI."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        body = {"application/json": {"schema": _ERROR_SCHEMA}}
+        for path, operations in schema.get("paths", {}).items():
+            for method, op in operations.items():
+                responses = op.setdefault("responses", {})
+                codes = ["503"]
+                if path.startswith("/api/"):
+                    codes += ["401", "403", "422"]
+                if "{" in path:
+                    codes.append("404")
+                if method in ("post", "put", "delete") and path.startswith("/api/"):
+                    codes.append("409")
+                if path == "/api/v1/cypher":
+                    codes.append("429")
+                for code in codes:
+                    responses.setdefault(code, {"description": _ERRORS[code], "content": body})
+                if path in _CSV_ROUTES and "200" in responses:
+                    content = responses["200"].setdefault("content", {})
+                    content["text/csv"] = {"schema": {"type": "string"}}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def discover_routers() -> list[APIRouter]:
@@ -137,10 +202,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.store = store
     app.state.owns_store = False
-    app.state.keys = KeyStore(keys_path(settings))
+    app.state.keys = KeyStore(keys_path(settings), settings.api_keys)
     app.state.audit = AuditLog(audit_path(settings))
     set_audit_log(app.state.audit)
     install_error_handlers(app)
+    # Outermost: the body limit acts before routing and the key check; every answer, errors
+    # included, carries the security headers.
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     if settings.cors_origins:  # off unless explicit origins are configured; never "*"
         app.add_middleware(
             CORSMiddleware,
@@ -148,6 +217,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
         )
+    _document_errors(app)
     for router in discover_routers():
         app.include_router(router)
     return app

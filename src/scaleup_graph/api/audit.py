@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from scaleup_graph.settings import Settings
+from scaleup_graph.store import GraphStore
 
-__all__ = ["AuditLog", "audit_path"]
+__all__ = ["AuditLog", "audit_cli_export", "audit_path"]
 
 _LOCK = threading.Lock()
 _MAX_SUBJECTS = 1000
@@ -69,3 +70,26 @@ class AuditLog:
         if action:
             entries = [e for e in entries if e.get("action") == action]
         return iter(entries[-limit:] if limit else entries)
+
+
+def audit_cli_export(settings: Settings, store: GraphStore, role: str, action: str) -> None:
+    """Audit an export written from the command line (key id ``cli``).
+
+    An export with personal data names every person of the graph (an export is a copy of
+    them all, and the ids are what an access request is answered from); one without names
+    none, and is still recorded.
+    """
+    from scaleup_graph.queries.privacy import role_name, sees_pii
+
+    ids = (
+        [str(r["id"]) for r in store.read("MATCH (p:Person) RETURN p.id AS id") if r.get("id")]
+        if sees_pii(role)
+        else []
+    )
+    AuditLog(audit_path(settings)).write(
+        key_id="cli",
+        role=role_name(role),
+        action=action,
+        subject_ids=ids,
+        outcome="exported",
+    )

@@ -1,7 +1,8 @@
 """Shared FastAPI dependencies: the store, the caller (by API key) and the audit log.
 
-Roles are cumulative (viewer < contacts < analyst < editor < admin): a role includes every role
-before it, so analyst, editor and admin see persons' contact fields too; only viewer does not.
+Roles are capabilities that combine (viewer, contacts, analyst, editor, admin): a key carries one
+or more, and ``Principal.role`` names them joined by ``+``. Only ``contacts`` sees personal
+fields.
 Keys come in ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``. No key: 401; a key whose
 role is too weak: 403.
 """
@@ -99,14 +100,15 @@ AuditDep = Annotated[AuditLog, Depends(get_audit)]
 
 
 def _presented_key(request: Request) -> str | None:
+    # Exactly as sent: a key with padding or other characters around it is not the key.
     header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
+    if header[:7].lower() == "bearer ":
+        return header[7:] or None
     return request.headers.get("x-api-key") or None
 
 
 def require_role(role: str) -> Callable[[Request], Principal]:
-    """A dependency that admits callers whose key has ``role`` (or a higher one).
+    """A dependency that admits callers whose key carries the capability ``role``.
 
     >>> dep = require_role("analyst")  # use as: principal: Principal = Depends(dep)
     """
@@ -134,7 +136,9 @@ def require_role(role: str) -> Callable[[Request], Principal]:
         request.state.principal = principal
         if not principal.can(role):
             raise HTTPException(
-                403, f"this needs the {role!r} role; your key has {principal.role!r}"
+                403,
+                f"this needs the {role!r} capability; your key has {principal.role!r} "
+                f"(an admin adds it: `scaleup keys create --role {role} ...`)",
             )
         return principal
 

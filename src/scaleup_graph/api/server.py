@@ -16,6 +16,7 @@ from rich.table import Table
 
 from scaleup_graph.api.app import create_app
 from scaleup_graph.api.keys import KeyStore, keys_path
+from scaleup_graph.errors import Invalid
 from scaleup_graph.queries.privacy import ROLES
 from scaleup_graph.settings import Settings, get_settings
 
@@ -23,8 +24,10 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
 __all__ = [
+    "DEFAULT_SALT",
     "NoDelayHTTP",
     "app_from_env",
+    "check_secret",
     "default_workers",
     "demo_keys",
     "serve",
@@ -57,7 +60,42 @@ class NoDelayHTTP(_HTTP):
 
 HTTP_PROTOCOL = f"{__name__}:NoDelayHTTP"
 
+
+#: the development default of SCALEUP_SUPPRESSION_SALT: public, so only for the demo
+DEFAULT_SALT = Settings.model_fields["suppression_salt"].default.get_secret_value()
+
+
+def check_secret(settings: Settings, *, demo: bool) -> None:
+    """Refuse the public default installation secret outside the demo (it keys person ids and
+    the erasure list: with a public key both can be tested against guesses)."""
+    if demo or settings.suppression_salt.get_secret_value() != DEFAULT_SALT:
+        return
+    raise Invalid(
+        "SCALEUP_SUPPRESSION_SALT is the public development default; set a secret of your own "
+        "before serving real data (person ids and the erasure list are keyed with it), e.g. "
+        "export SCALEUP_SUPPRESSION_SALT=\"$(python3 -c 'import secrets; "
+        "print(secrets.token_urlsafe(32))')\" and keep it with your backups. "
+        "`scaleup demo` serves the demo data with the default",
+        field="SCALEUP_SUPPRESSION_SALT",
+    )
+
+
+def _migrate_ids(settings: Settings) -> None:
+    from scaleup_graph.queries.persons import migrate_person_ids
+    from scaleup_graph.store import StoreError, open_store
+
+    try:
+        with open_store(settings=settings) as store:
+            changed = migrate_person_ids(store)
+    except StoreError:
+        return  # the API starts anyway and answers 503 until the database is back
+    if changed:
+        Console(stderr=True).print(f"Gave {changed} persons keyed ids (see docs/privacy.md).")
+
+
 _DEMO_KEYS = "demo-keys.json"
+#: one key per capability, an analyst who may see contacts, and one with every capability
+DEMO_ROLES = (*ROLES, "contacts+analyst", "+".join(ROLES[1:]))
 
 
 def demo_keys(settings: Settings) -> dict[str, str]:
@@ -72,7 +110,7 @@ def demo_keys(settings: Settings) -> dict[str, str]:
         known = dict(json.loads(path.read_text(encoding="utf-8")))
     keys = KeyStore(keys_path(settings))
     valid = {role: key for role, key in known.items() if keys.verify(key) is not None}
-    for role in ROLES:
+    for role in DEMO_ROLES:
         if role not in valid:
             _, valid[role] = keys.create(role, note="demo")
     if valid != known:
@@ -124,14 +162,21 @@ def serve(
     reload: bool = False,
     settings: Settings | None = None,
     workers: int | None = None,
+    demo: bool = False,
 ) -> None:
     """Serve the API (and the explorer at ``/``) until interrupted.
 
     ``workers`` processes (default: one per core) answer requests side by side; they share the
     one database: the embedded store's server is started by the first and attached to by the
     others (store/embedded.py), and stopped when the last one closes.
+
+    Refuses to start with the public default ``SCALEUP_SUPPRESSION_SALT`` unless it serves the
+    demo; gives persons of earlier versions keyed ids first (:func:`migrate_person_ids`).
     """
     settings = settings or get_settings()
+    check_secret(settings, demo=demo)
+    if not demo:
+        _migrate_ids(settings)
     workers = default_workers() if workers is None else workers
     if workers < 1:
         raise ValueError("workers must be at least 1")
@@ -182,7 +227,7 @@ def serve_demo(settings: Settings | None = None, console: Console | None = None)
         # above work with it, and a second server could not bind the port anyway.
         console.print(f"An API is already listening on {base}; not starting another one.")
         return
-    serve(settings=settings)
+    serve(settings=settings, demo=True)
 
 
 def _port_in_use(host: str, port: int) -> bool:

@@ -383,6 +383,9 @@ def _export(fmt: str) -> Callable[..., None]:
                 bom=bom or excel_de,
                 decimal_comma=excel_de,
             )
+            from scaleup_graph.api.audit import audit_cli_export
+
+            audit_cli_export(get_settings(), store, role, f"export:{fmt}")
         if json_:
             print_json(summary)
             return

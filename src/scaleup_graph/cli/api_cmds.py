@@ -37,8 +37,12 @@ def serve(
     Example: scaleup serve --port 8000 --workers 2
     """
     from scaleup_graph.api.server import serve as run
+    from scaleup_graph.errors import ScaleUpError
 
-    run(host, port, workers=workers)
+    try:
+        run(host, port, workers=workers)
+    except ScaleUpError as exc:
+        fail(str(exc))
 
 
 def query(
@@ -98,15 +102,23 @@ def _cell(value: object) -> str:
 
 @keys_app.command("create")
 def keys_create(
-    role: Annotated[str, typer.Option(help="viewer, contacts, analyst, editor or admin")],
+    role: Annotated[
+        list[str],
+        typer.Option(
+            help="A capability: viewer, contacts, analyst, editor or admin; repeat to combine."
+        ),
+    ],
     note: Annotated[str, typer.Option(help="What the key is for.")] = "",
+    env: Annotated[
+        bool, typer.Option("--env", help="Also print the SCALEUP_API_KEYS entry (containers).")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Create an API key; it is shown once, only its hash is stored.
 
-    Example: scaleup keys create --role viewer --note "CRM sync"
+    Example: scaleup keys create --role analyst --role contacts --note "metrics team"
     """
-    from scaleup_graph.api.keys import KeyStore, keys_path
+    from scaleup_graph.api.keys import KeyStore, env_entry, keys_path
     from scaleup_graph.settings import get_settings
 
     try:
@@ -114,12 +126,16 @@ def keys_create(
     except ValueError as exc:
         fail(str(exc))
     if as_json:
-        print_json({"key_id": record.key_id, "role": record.role, "key": key})
+        out = {"key_id": record.key_id, "role": record.role, "roles": list(record.roles)}
+        print_json({**out, "key": key, **({"env": env_entry(record)} if env else {})})
         return
     console.print(
-        f"Created key {record.key_id} with role {record.role}. Store it now; it is not shown again:"
+        f"Created key {record.key_id} with {record.role}. Store it now; it is not shown again:"
     )
     console.print(key, highlight=False, soft_wrap=True)
+    if env:
+        console.print("SCALEUP_API_KEYS entry (holds the hash only):")
+        console.print(env_entry(record), highlight=False, soft_wrap=True)
 
 
 @keys_app.command("list")

@@ -9,7 +9,8 @@ import typer
 
 from scaleup_graph.cli.common import console, fail, opened_store
 from scaleup_graph.cli.export_cmds import export_app
-from scaleup_graph.queries.privacy import ROLES
+from scaleup_graph.queries.privacy import ROLES, role_rank
+from scaleup_graph.settings import get_settings
 from scaleup_graph.visualisation import MAX_HOPS, write_export
 from scaleup_graph.visualisation.texts import LANGS
 
@@ -22,7 +23,7 @@ def export_html(
         str,
         typer.Option(
             help=f"Whose view: {', '.join(ROLES)}. Personal data "
-            "is only written for contacts and above."
+            "is only written for keys with contacts (e.g. analyst+contacts)."
         ),
     ] = "viewer",
     focus: Annotated[
@@ -35,8 +36,10 @@ def export_html(
 
     Example: scaleup export html netzwerk.html --focus org-ihk-kassel-marburg --hops 2
     """
-    if role not in ROLES:
-        fail(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
+    try:
+        role_rank(role)
+    except ValueError as exc:
+        fail(str(exc))
     if lang not in LANGS:
         fail(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
     if focus is None and hops != 1:
@@ -44,6 +47,9 @@ def export_html(
     with opened_store() as store:
         try:
             result = write_export(store, out, role=role, focus=focus, hops=hops, lang=lang)
+            from scaleup_graph.api.audit import audit_cli_export
+
+            audit_cli_export(get_settings(), store, role, "export:html")
         except OSError as exc:
             fail(f"cannot write {out}: {exc.strerror}")
     console.print(

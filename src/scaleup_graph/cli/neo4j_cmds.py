@@ -9,14 +9,11 @@ from typing import Annotated
 import typer
 
 from scaleup_graph.cli.common import console, fail, opened_store
+from scaleup_graph.queries.privacy import ROLES, sees_pii
 from scaleup_graph.settings import get_settings
 from scaleup_graph.store.neo4j_import import ImportFilesError, write_import_files
 
 __all__ = ["neo4j_import", "register"]
-
-#: Roles that may see persons' name, e-mail and phone (docs: viewer sees no personal data).
-ROLES = ("viewer", "contacts", "analyst", "editor", "admin")
-PERSONAL_DATA_ROLES = frozenset({"contacts", "analyst", "editor", "admin"})
 
 
 def neo4j_import(
@@ -25,7 +22,7 @@ def neo4j_import(
         str,
         typer.Option(
             help="Whose view to export: " + ", ".join(ROLES) + ". Personal data of "
-            "persons only for contacts and above."
+            "persons only with contacts (combine: analyst+contacts)."
         ),
     ] = "viewer",
     database: Annotated[
@@ -36,18 +33,23 @@ def neo4j_import(
 
     Example: scaleup export neo4j-import ./neo4j-import --role admin
     """
-    if role not in ROLES:
-        fail(f"unknown role {role!r}; use one of: {', '.join(ROLES)}")
+    try:
+        personal = sees_pii(role)
+    except ValueError as exc:
+        fail(str(exc))
     with opened_store() as store:
         try:
             files = write_import_files(
                 store,
                 out_dir,
-                personal_data=role in PERSONAL_DATA_ROLES,
+                personal_data=personal,
                 database=database or get_settings().neo4j_database,
             )
         except (ImportFilesError, OSError) as exc:
             fail(str(exc))
+        from scaleup_graph.api.audit import audit_cli_export
+
+        audit_cli_export(get_settings(), store, role, "export:neo4j-import")
     nodes, rels = sum(files.nodes.values()), sum(files.relationships.values())
     console.print(
         f"Wrote {nodes} nodes and {rels} relationships to {files.out_dir} "
@@ -56,7 +58,7 @@ def neo4j_import(
     if not files.personal_data:
         console.print(
             "Personal data of persons (name, e-mail, phone) was left out; "
-            "use --role admin to include it."
+            "use --role contacts to include it."
         )
     console.print("Stop Neo4j, then run (also in import.sh):")
     console.print(files.command, highlight=False, markup=False, soft_wrap=True)

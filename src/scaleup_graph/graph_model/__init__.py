@@ -1,11 +1,14 @@
 """The schema: labels, relationship types, properties, keys, PII flags, deterministic ids."""
 
 from scaleup_graph.graph_model.ids import (
+    KEYED_PERSON_ID,
     fold,
     identifier_hashes,
+    keyed_person_id,
     make_id,
     person_id,
     search_fold,
+    set_installation_secret,
     slugify,
 )
 from scaleup_graph.graph_model.schema import (
@@ -41,6 +44,7 @@ from scaleup_graph.graph_model.validation import (
 __all__ = [
     "DERIVED_SEARCH_PROPERTIES",
     "KEY",
+    "KEYED_PERSON_ID",
     "METRIC_PREFIX",
     "NODE_TYPES",
     "ORGANISATION_KINDS",
@@ -62,11 +66,13 @@ __all__ = [
     "fold",
     "identifier_hashes",
     "is_personal",
+    "keyed_person_id",
     "make_id",
     "node_type",
     "person_id",
     "rel_type",
     "search_fold",
+    "set_installation_secret",
     "slugify",
     "validate_node",
     "validate_relationship",

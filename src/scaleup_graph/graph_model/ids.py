@@ -1,18 +1,62 @@
 """Deterministic, content-derived ids: re-importing the same record gives the same key.
 
-Ids are safe to show and to log: a Person's id is a hash, never a name or an e-mail.
+Ids are safe to show and to log: a Person's id is a keyed hash (HMAC-SHA256 with the
+installation's secret, ``SCALEUP_SUPPRESSION_SALT``), never a name or an e-mail, and without the
+secret nobody can test a guessed e-mail against it. Every Person id has the form
+``person-<24 hex>``; a Person key given in an input file (``person-anna``, or the unkeyed
+``person-<16 hex>`` of earlier versions) is keyed on the way in, so ids and the references to
+them stay consistent, and :func:`keyed_person_id` is idempotent.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import unicodedata
 from functools import lru_cache
 
 from scaleup_graph.graph_model.schema import NODE_TYPES
 
-__all__ = ["fold", "identifier_hashes", "make_id", "person_id", "search_fold", "slugify"]
+__all__ = [
+    "KEYED_PERSON_ID",
+    "fold",
+    "identifier_hashes",
+    "keyed_person_id",
+    "make_id",
+    "person_id",
+    "search_fold",
+    "set_installation_secret",
+    "slugify",
+]
+
+#: The form of every Person id in the graph.
+KEYED_PERSON_ID = re.compile(r"person-[0-9a-f]{24}")
+_SECRET: dict[str, str] = {"value": ""}
+
+
+def set_installation_secret(secret: str) -> None:
+    """Set the secret Person ids are keyed with (open_store does it from the settings)."""
+    _SECRET["value"] = secret
+
+
+def keyed_person_id(key: str, secret: str | None = None) -> str:
+    """The Person id for a given key: ``person-`` and 24 hex digits of HMAC-SHA256.
+
+    A key already of that form is returned as it is (an export read back, a migrated graph).
+
+    >>> keyed_person_id("person-anna", "s3cret")
+    'person-ce09431d0ff409b69a2bc5c2'
+    >>> keyed_person_id(keyed_person_id("person-anna", "s3cret"), "other")
+    'person-ce09431d0ff409b69a2bc5c2'
+    """
+    key = key.strip()
+    if KEYED_PERSON_ID.fullmatch(key):
+        return key
+    secret = _SECRET["value"] if secret is None else secret
+    digest = hmac.new(secret.encode(), f"person-id|{key}".encode(), hashlib.sha256).hexdigest()
+    return f"person-{digest[:24]}"
+
 
 _GERMAN = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
@@ -63,7 +107,6 @@ def slugify(text: str, max_length: int = 80) -> str:
     return slug or hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-@lru_cache(maxsize=65536)  # ingest derives the same ids again and again (one row per link)
 def make_id(label: str, natural_key: str) -> str:
     """The id of a node from its label and a natural key (a name, a code).
 
@@ -72,19 +115,25 @@ def make_id(label: str, natural_key: str) -> str:
     >>> make_id("Region", "DE73")
     'region-de73'
     """
+    return _make_id(label, natural_key, _SECRET["value"])
+
+
+@lru_cache(maxsize=65536)  # ingest derives the same ids again and again (one row per link)
+def _make_id(label: str, natural_key: str, secret: str) -> str:
     if NODE_TYPES[label].personal:
-        return person_id(natural_key)
+        return person_id(natural_key, secret)
     return f"{NODE_TYPES[label].id_prefix}-{slugify(natural_key)}"
 
 
-def person_id(natural_key: str) -> str:
-    """A person's id is a hash of the natural key, so ids never carry personal data.
+def person_id(natural_key: str, secret: str | None = None) -> str:
+    """A person's id from a natural key (an e-mail, a name): keyed, so ids carry no personal
+    data and cannot be reversed by trying names.
 
     >>> person_id("astrid.szogs@example.org").startswith("person-")
     True
     """
     digest = hashlib.sha256(fold(natural_key).encode()).hexdigest()[:16]
-    return f"person-{digest}"
+    return keyed_person_id(f"person-{digest}", secret)
 
 
 def identifier_hashes(props: dict[str, object], salt: str) -> set[str]:

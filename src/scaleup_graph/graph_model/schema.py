@@ -89,7 +89,11 @@ class NodeType:
 
     @property
     def all_properties(self) -> tuple[Property, ...]:
-        return COMMON_PROPERTIES + PROVENANCE_PROPERTIES + self.properties
+        # A label may declare a common property again to change it (Person's description is
+        # personal data): its own declaration wins.
+        own = {p.name for p in self.properties}
+        common = tuple(p for p in COMMON_PROPERTIES + PROVENANCE_PROPERTIES if p.name not in own)
+        return common + self.properties
 
     @property
     def pii_fields(self) -> frozenset[str]:
@@ -204,7 +208,7 @@ NODE_TYPES: dict[str, NodeType] = {
         NodeType(
             "Person",
             "person",
-            "A contact person. Name, e-mail and phone are personal data.",
+            "A contact person. Name, e-mail, phone, consent and free text are personal data.",
             (
                 Property("name", required=True, pii=True, max_length=300),
                 Property("email", PropType.EMAIL, pii=True),
@@ -217,7 +221,15 @@ NODE_TYPES: dict[str, NodeType] = {
                 Property(
                     "consent",
                     PropType.STR_LIST,
+                    pii=True,
                     description="purposes the person agreed to, e.g. newsletter",
+                ),
+                Property(
+                    "description",
+                    PropType.TEXT,
+                    pii=True,
+                    max_length=20000,
+                    description="free text about the person: personal data (contacts only)",
                 ),
                 Property("collected_at", PropType.DATE),
                 Property(

@@ -18,7 +18,15 @@ from typing import Any
 import yaml
 
 from scaleup_graph.errors import Invalid
-from scaleup_graph.graph_model import KEY, NODE_TYPES, is_personal, make_id, node_type, rel_type
+from scaleup_graph.graph_model import (
+    KEY,
+    NODE_TYPES,
+    is_personal,
+    keyed_person_id,
+    make_id,
+    node_type,
+    rel_type,
+)
 
 __all__ = [
     "DUPLICATE_POLICIES",
@@ -229,7 +237,11 @@ class EndpointSpec:
         if _blank(value):
             return None
         text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-        return make_id(self.label, text) if self.derive else text.strip()
+        if self.derive:
+            return make_id(self.label, text)
+        # A Person key from a file is keyed like a derived one: no id reveals or confirms a
+        # person's identity, and the same file gives the same ids again.
+        return keyed_person_id(text) if self.label == "Person" else text.strip()
 
 
 @dataclass(slots=True)

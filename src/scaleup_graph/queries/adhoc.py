@@ -20,8 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from scaleup_graph.errors import RateLimited
+from scaleup_graph.graph_model import NODE_TYPES
 from scaleup_graph.queries.errors import PermissionDenied, QueryError
-from scaleup_graph.queries.privacy import has_role, is_system_value, strip_pii
+from scaleup_graph.queries.privacy import (
+    has_role,
+    is_system_value,
+    person_ids,
+    sees_pii,
+    strip_pii,
+)
 from scaleup_graph.store import GraphStore, QueryRejected
 
 __all__ = [
@@ -53,6 +60,11 @@ _RANGE_CALL = re.compile(r"\brange\s*\(", re.IGNORECASE)
 _RANGE_LITERAL = re.compile(r"range\s*\(\s*(-?\d+)\s*,\s*(-?\d+)\s*(?:,\s*(-?\d+)\s*)?\)", re.I)
 _MAX_RANGE = 1_000_000
 # The driver writes parameter names into the query's CYPHER header unquoted: identifiers only.
+_PERSONS_BY_VALUE = (
+    "MATCH (p:Person) WHERE p.name IN $values OR p.email IN $values OR p.phone IN $values "
+    "OR p.description IN $values OR any(c IN coalesce(p.consent, []) WHERE c IN $values) "
+    "RETURN p.id AS id"
+)
 _PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 
 
@@ -142,6 +154,48 @@ class AdhocResult:
     rows: list[dict[str, Any]]
     truncated: bool
     columns: list[str]
+    #: the query read a personal field (by name or by dynamic access) or returned a person
+    personal: bool = False
+    #: the persons whose data the answer holds or was chosen by (ids only: the audit subjects)
+    subject_ids: frozenset[str] = frozenset()
+
+
+#: Personal field names of every label (from the schema) and dynamic property access, which
+#: may read any of them: properties(p), p{.*}, keys(p), p[k].
+_PERSONAL_FIELDS = sorted({f for nt in NODE_TYPES.values() for f in nt.pii_fields})
+_PERSONAL_ACCESS = re.compile(
+    r"\.\s*(?:" + "|".join(_PERSONAL_FIELDS) + r")\b"
+    r"|\bproperties\s*\(|\{\s*\.\s*\*|\bkeys\s*\(|\w\[",
+    re.IGNORECASE,
+)
+_PERSON_ID = re.compile(r"person-[0-9a-z-]{1,64}")
+
+
+def touches_personal_fields(query: str) -> bool:
+    """True if the query's code reads a personal field by name or any property dynamically.
+
+    >>> touches_personal_fields("MATCH (p:Person) WHERE p.email STARTS WITH 'a' RETURN p.id")
+    True
+    >>> touches_personal_fields("MATCH (o:Organisation) RETURN o.id, 'p.email' AS s")
+    False
+    """
+    return bool(_PERSONAL_ACCESS.search(_code_only(query)))
+
+
+def personal_subjects(store: GraphStore, rows: list[dict[str, Any]]) -> set[str]:
+    """Ids of the persons an answer is about: Person nodes in it, person ids in it, and the
+    persons whose personal values it holds (found by value, reported by id)."""
+    found = person_ids(rows)
+    values = set(_strings(rows))
+    candidates = {v for v in values if _PERSON_ID.fullmatch(v)}
+    if candidates:
+        found |= store.existing_ids("Person", candidates)
+    personal = sorted(v for v in values if not _PERSON_ID.fullmatch(v))[:5_000]
+    if personal:
+        found |= {
+            str(r["id"]) for r in store.read(_PERSONS_BY_VALUE, {"values": personal}) if r.get("id")
+        }
+    return found
 
 
 def _code_only(query: str) -> str:
@@ -349,8 +403,9 @@ def run_adhoc(
     query, params
         Cypher text and its ``$parameters``.
     role
-        The caller's role; it must include ``analyst``. Personal fields are stripped unless it
-        includes ``contacts`` (with cumulative roles every analyst does).
+        The caller's capabilities; they must include ``analyst``. Without ``contacts`` the query
+        runs on the store's redacted copy (no personal properties), and results are filtered
+        again on the way out.
     timeout_ms, row_cap, max_length
         Limits; more rows than ``row_cap`` are cut off (in the query) and ``truncated`` is set.
     key_id, slots
@@ -365,10 +420,18 @@ def run_adhoc(
         raise PermissionDenied(ADHOC_ROLE, role)
     check_adhoc(query, max_length)
     params = check_params(params)
+    # Without contacts the query runs where personal properties do not exist: it can neither
+    # return nor filter, sort or count by a personal value.
+    run = store.read_only if sees_pii(role) else store.read_only_redacted
     with slots.hold(key_id) if slots is not None else contextlib.nullcontext():
-        rows, truncated = store.read_only(query, params, timeout_ms=timeout_ms, row_cap=row_cap)
+        rows, truncated = run(query, params, timeout_ms=timeout_ms, row_cap=row_cap)
     candidates = {s for row in rows for s in _strings(row) if _HASH.match(s)}
     hidden = store.suppressed(candidates) if candidates else set()
     visible = [row for row in rows if not _holds_system(row, hidden)]
     columns = list(rows[0]) if rows else []
-    return AdhocResult(rows=strip_pii(visible, role), truncated=truncated, columns=columns)
+    shown = strip_pii(visible, role)
+    personal = sees_pii(role) and (touches_personal_fields(query) or bool(person_ids(shown)))
+    subjects = frozenset(personal_subjects(store, shown)) if personal else frozenset()
+    return AdhocResult(
+        rows=shown, truncated=truncated, columns=columns, personal=personal, subject_ids=subjects
+    )

@@ -10,10 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from scaleup_graph.graph_model import identifier_hashes
+from scaleup_graph.graph_model import KEYED_PERSON_ID, identifier_hashes, keyed_person_id
 from scaleup_graph.store import GraphStore
 
-__all__ = ["ErasureReport", "erase_person", "export_person"]
+__all__ = ["ErasureReport", "erase_person", "export_person", "migrate_person_ids"]
+
+_ALL_PERSON_IDS = "MATCH (p:Person) RETURN p.id AS id"
+_RENAME = "UNWIND $rows AS r MATCH (p:Person {id: r.old}) SET p.id = r.new"
 
 _PERSON = "MATCH (p:Person {id: $id}) RETURN p AS person"
 _LINKS = (
@@ -66,3 +69,20 @@ def erase_person(store: GraphStore, person_id: str, salt: str) -> ErasureReport:
     return ErasureReport(
         person_id, erased=True, relationships_removed=links, suppressed_identifiers=len(hashes)
     )
+
+
+def migrate_person_ids(store: GraphStore, batch: int = 5_000) -> int:
+    """Give every Person an id keyed with the installation's secret; returns how many changed.
+
+    Ids of earlier versions were an unkeyed hash of the e-mail or name (anyone could test a
+    guess) or chosen by an editor. Relationships follow the node (they reference it, not its
+    id); the suppression list gets the keyed form of every erased person's id too, so a
+    re-import by either form stays refused. Idempotent: keyed ids are left as they are.
+    """
+    old = [str(r["id"]) for r in store.read(_ALL_PERSON_IDS) if r.get("id")]
+    rows = [{"old": i, "new": keyed_person_id(i)} for i in old if not KEYED_PERSON_ID.fullmatch(i)]
+    for start in range(0, len(rows), batch):
+        store.write(_RENAME, {"rows": rows[start : start + batch]})
+    erased = [h for h in store.all_suppressed() if h.startswith("person-")]
+    store.add_suppressed(keyed_person_id(h) for h in erased if not KEYED_PERSON_ID.fullmatch(h))
+    return len(rows)

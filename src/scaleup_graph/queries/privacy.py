@@ -1,9 +1,14 @@
-"""Roles and the personal-data filter every output path shares (API, explorer, exports).
+"""Capabilities and the personal-data filter every output path shares (API, explorer, exports).
 
-Roles are cumulative: each includes the ones before it, so ``analyst``, ``editor`` and ``admin``
-see persons' contact fields like ``contacts`` does. Only ``viewer`` is kept away from personal
-data. The filter removes personal fields as keys (not as nulls), so a response for a viewer has
-no trace of them.
+Roles are capabilities that combine, not a ladder: ``viewer`` (the network: organisations,
+links, no personal data), ``contacts`` (persons' personal fields), ``analyst`` (ad-hoc Cypher,
+metrics), ``editor`` (writes), ``admin`` (keys, GDPR). A key carries one or more; every key can
+see the network. A role string names them joined by ``+`` (``"analyst+contacts"``), so every
+function that takes a role takes a combination too. Only ``contacts`` sees personal data: an
+analyst computing metrics needs no e-mail addresses.
+
+The filter removes personal fields as keys (not as nulls), so a response without ``contacts``
+has no trace of them.
 """
 
 from __future__ import annotations
@@ -14,20 +19,25 @@ from typing import Any
 from scaleup_graph.graph_model import NODE_TYPES, is_personal
 
 __all__ = [
+    "LADDER",
     "PII_ROLE",
     "ROLES",
+    "capabilities",
     "has_role",
     "is_system_value",
     "person_ids",
+    "role_name",
     "role_rank",
     "sees_pii",
     "strip_pii",
 ]
 
-#: From least to most privileged; a role includes every role before it.
+#: Every capability, in the order role strings list them.
 ROLES: tuple[str, ...] = ("viewer", "contacts", "analyst", "editor", "admin")
-#: The first role allowed to see persons' names, e-mails and phones.
+#: The capability that sees persons' names, e-mails, phones, consent and free text.
 PII_ROLE = "contacts"
+#: What a key of the old cumulative ladder could do: keys created before capabilities keep it.
+LADDER: dict[str, tuple[str, ...]] = {role: ROLES[: i + 1] for i, role in enumerate(ROLES)}
 
 #: Personal fields per label, straight from the schema's pii flags.
 _PII_BY_LABEL: dict[str, frozenset[str]] = {
@@ -36,30 +46,63 @@ _PII_BY_LABEL: dict[str, frozenset[str]] = {
 _SCHEMA_LABELS = frozenset(NODE_TYPES) | {k for nt in NODE_TYPES.values() for k in nt.extra_labels}
 
 
+def capabilities(role: str | Iterable[str]) -> frozenset[str]:
+    """The capabilities a role string (``"analyst+contacts"``) or a list of roles grants.
+
+    ``viewer`` is always included. ValueError names the valid roles.
+
+    >>> sorted(capabilities("analyst+contacts"))
+    ['analyst', 'contacts', 'viewer']
+    >>> sorted(capabilities(["editor"]))
+    ['editor', 'viewer']
+    """
+    parts = role.replace(",", "+").split("+") if isinstance(role, str) else list(role)
+    found = {"viewer"}
+    for part in parts:
+        name = part.strip()
+        if name not in ROLES:
+            raise ValueError(f"unknown role {name!r}; valid roles are: {', '.join(ROLES)}")
+        found.add(name)
+    return frozenset(found)
+
+
+def role_name(role: str | Iterable[str]) -> str:
+    """The canonical role string: capabilities in :data:`ROLES` order, ``viewer`` only alone.
+
+    >>> role_name(["contacts", "analyst", "viewer"])
+    'contacts+analyst'
+    >>> role_name("viewer")
+    'viewer'
+    """
+    caps = capabilities(role)
+    named = [r for r in ROLES if r in caps and r != "viewer"]
+    return "+".join(named) or "viewer"
+
+
 def role_rank(role: str) -> int:
-    """Position of ``role`` in :data:`ROLES`; ValueError names the valid roles.
+    """Validate ``role`` (ValueError names the valid roles); the position of its highest
+    capability in :data:`ROLES`.
 
     >>> role_rank("viewer") < role_rank("admin")
     True
     """
-    try:
-        return ROLES.index(role)
-    except ValueError:
-        raise ValueError(f"unknown role {role!r}; valid roles are: {', '.join(ROLES)}") from None
+    return max(ROLES.index(c) for c in capabilities(role))
 
 
 def has_role(role: str, needed: str) -> bool:
-    """True if ``role`` includes ``needed`` (roles are cumulative).
+    """True if ``role`` carries the capability ``needed``.
 
-    >>> has_role("analyst", "contacts"), has_role("viewer", "contacts")
-    (True, False)
+    >>> has_role("analyst", "contacts"), has_role("analyst+contacts", "contacts")
+    (False, True)
+    >>> has_role("editor", "viewer")
+    True
     """
-    return role_rank(role) >= role_rank(needed)
+    return needed in capabilities(role)
 
 
 def sees_pii(role: str) -> bool:
-    """True if ``role`` may see personal fields."""
-    return has_role(role, PII_ROLE)
+    """True if ``role`` may see personal fields (it carries ``contacts``)."""
+    return PII_ROLE in capabilities(role)
 
 
 def is_system_value(value: Any) -> bool:
@@ -85,6 +128,8 @@ def strip_pii(
 ) -> list[dict[str, Any]]:
     """Rows with personal data removed unless ``role`` may see it.
 
+    Rows holding a challenge in draft (without editor or admin) or a KNOWS link between persons
+    (without contacts) are left out, and such items are removed from lists (paths, neighbours).
     Removes the personal fields of every Person node anywhere in a row (also inside paths and
     lists) and every column declared personal (``pii_columns``). Rows come back as new dicts.
 
@@ -106,13 +151,49 @@ def strip_pii(
     >>> person = {"id": "person-1", "name": "Anna", "role": "CEO", "_labels": ["Person"]}
     >>> strip_pii([{"p": person, "email": "a@x.de"}], "viewer", ["email"])
     [{'p': {'id': 'person-1', 'role': 'CEO', '_labels': ['Person']}}]
-    >>> strip_pii([{"email": "a@x.de"}], "contacts", ["email"])
+    >>> strip_pii([{"email": "a@x.de"}], "analyst+contacts", ["email"])
     [{'email': 'a@x.de'}]
     """
-    if sees_pii(role):
+    caps = capabilities(role)
+    hide = _hidden_for(caps)
+    rows = [row for row in rows if not any(hide(v) for v in row.values())] if hide else rows
+    if hide:
+        rows = [{k: _drop(v, hide) for k, v in row.items()} for row in rows]
+    if PII_ROLE in caps:
         return [dict(row) for row in rows]
     dropped = frozenset(pii_columns)
     return [{k: _strip(v) for k, v in row.items() if k not in dropped} for row in rows]
+
+
+def _is_knows(value: Mapping[str, Any]) -> bool:
+    kind = value.get("_type", value.get("type"))
+    return kind == "KNOWS" and ("_type" in value or ("start" in value and "end" in value))
+
+
+def _is_draft(value: Mapping[str, Any]) -> bool:
+    return "Challenge" in value.get("_labels", ()) and value.get("status") == "draft"
+
+
+def _hidden_for(caps: frozenset[str]) -> Any:
+    """What a key does not see at all (point 6 of issue 15): KNOWS links between persons
+    without contacts (identifying in a small firm), challenges in draft without editor or
+    admin. None if it sees everything."""
+    checks = []
+    if PII_ROLE not in caps:
+        checks.append(_is_knows)
+    if not caps & {"editor", "admin"}:
+        checks.append(_is_draft)
+    if not checks:
+        return None
+    return lambda v: isinstance(v, Mapping) and any(c(v) for c in checks)
+
+
+def _drop(value: Any, hide: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _drop(v, hide) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_drop(v, hide) for v in value if not hide(v)]
+    return value
 
 
 def person_ids(value: Any) -> set[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+from scaleup_graph.graph_model import set_installation_secret
 from scaleup_graph.settings import Settings, get_settings
 from scaleup_graph.store.base import (
     GraphStore,
@@ -63,6 +64,7 @@ def open_store(
     timeout instead of a hang.
     """
     settings = settings or get_settings()
+    set_installation_secret(settings.suppression_salt.get_secret_value())
     url = url or settings.database_url
     graph = graph or settings.graph
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""

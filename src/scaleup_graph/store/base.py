@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scaleup_graph.errors import ScaleUpError, Timeout, Unavailable
+from scaleup_graph.errors import Forbidden, ScaleUpError, Timeout, Unavailable
 from scaleup_graph.graph_model import (
     KEY,
     NODE_TYPES,
@@ -232,6 +232,24 @@ class GraphStore(ABC):
         Returns the rows (at most ``row_cap``) and whether more were cut off. Raises
         QueryRejected for writes, procedure calls and data loading, QueryTimeout on the limit.
         """
+
+    def read_only_redacted(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int,
+        row_cap: int,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """:meth:`read_only` where personal properties do not exist (for keys without contacts).
+
+        Adapters that keep a redacted copy implement it; the others refuse, because a filter
+        over the query text cannot stop ``WHERE p.email STARTS WITH 'a'`` from leaking."""
+        raise Forbidden(
+            f"on this database ({self.dialect}) ad-hoc Cypher cannot hide personal properties, "
+            "so it needs a key with both analyst and contacts",
+            hint="scaleup keys create --role analyst --role contacts",
+        )
 
     def engine_threads(self) -> int:
         """How many queries the database runs at once; ad-hoc queries get fewer than this.
@@ -578,6 +596,11 @@ class GraphStore(ABC):
         rows = sorted(set(hashes))
         if rows:
             self.write(cypher.ADD_SUPPRESSED, {"hashes": rows})
+
+    def all_suppressed(self) -> list[str]:
+        """The whole suppression list, sorted (moving a graph to another database)."""
+        rows = self.read(f"MATCH (s:{cypher.SUPPRESSED_LABEL}) RETURN s.hash AS h ORDER BY h")
+        return [str(row["h"]) for row in rows]
 
     def suppressed(self, hashes: Iterable[str]) -> set[str]:
         """Which of ``hashes`` are on the suppression list."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any, TypeVar
 
@@ -15,7 +15,7 @@ from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path as FPath
 
-from scaleup_graph.graph_model import KEY, NODE_TYPES, SEARCH_TEXT
+from scaleup_graph.graph_model import KEY, NODE_TYPES
 from scaleup_graph.store import cypher
 from scaleup_graph.store.base import (
     GraphStore,
@@ -25,6 +25,7 @@ from scaleup_graph.store.base import (
     StoreUnavailable,
     searchable_labels,
 )
+from scaleup_graph.store.cypher import SEARCH_TEXT, SUPPRESSED_LABEL
 from scaleup_graph.store.embedded import EmbeddedServer
 
 __all__ = ["FalkorDBStore"]
@@ -44,6 +45,22 @@ _WRITE_SOCKET_TIMEOUT_S = 120.0
 FORBIDDEN_OPERATORS = frozenset({"ProcedureCall", "Load CSV"})
 #: plan operators that write (GRAPH.RO_QUERY refuses them too; the plan gives a clear message)
 WRITE_OPERATORS = frozenset({"Create", "Merge", "Delete", "Update", "Foreach"})
+
+
+#: Removes every personal property from the redacted copy (from the schema's pii flags).
+REDACT = tuple(
+    f"MATCH (n:{label}) WHERE "
+    + " OR ".join(f"n.{f} IS NOT NULL" for f in sorted(nt.pii_fields))
+    + " SET "
+    + ", ".join(f"n.{f} = NULL" for f in sorted(nt.pii_fields))
+    for label, nt in NODE_TYPES.items()
+    if nt.pii_fields
+)
+#: Sets the copy's generation only if the copy was exactly one write behind (else: rebuild).
+_STEP = (
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+    "return redis.call('SET', KEYS[1], ARGV[2]) end return 0"
+)
 
 
 def plan_operators(plan: list[str]) -> list[str]:
@@ -115,6 +132,11 @@ class FalkorDBStore(GraphStore):
         self._schema_pending = False
         self._wdb: FalkorDB | None = None
         self._threads: int | None = None
+        #: the redacted copy (no personal properties) where keys without contacts run ad-hoc
+        self.redacted_name = f"{graph}__redacted"
+        self._generation_key = f"scaleup:{graph}:generation"
+        self._redacted_generation_key = f"scaleup:{graph}:redacted-generation"
+        self._suppressed_key = f"scaleup:{graph}:suppressed"
         self._connect()
 
     def __repr__(self) -> str:
@@ -248,7 +270,118 @@ class FalkorDBStore(GraphStore):
         result = self._call(
             lambda: self._wgraph.query(query, dict(params or {}), timeout=timeout_ms)
         )
+        self._mirror(query, dict(params or {}), timeout_ms)
         return self._rows(result)
+
+    # -- the redacted copy: the graph without personal properties ------------------------------
+
+    def _mirror(self, query: str, params: dict[str, Any], timeout_ms: int | None) -> None:
+        """Apply a write to the redacted copy too, then remove personal properties there.
+
+        Every write counts a generation; the copy records the generation it is in step with.
+        A write the copy misses (another process's, a failure here) leaves it behind, and the
+        next ad-hoc query without contacts rebuilds it: the copy is never read out of step."""
+        generation = int(self._call(partial(self._command, "INCR", self._generation_key)))
+        if not self._call(partial(self._command, "EXISTS", self.redacted_name)):
+            return
+        assert self._wdb is not None
+        copy = self._wdb.select_graph(self.redacted_name)
+        try:
+            self._call(lambda: copy.query(query, params, timeout=timeout_ms))
+            for statement in REDACT:
+                self._call(partial(copy.query, statement))
+        except StoreError as exc:
+            log.warning("redacted copy missed a write (%s); it is rebuilt before use", exc)
+            return
+        self._call(
+            partial(
+                self._command,
+                "EVAL",
+                _STEP,
+                1,
+                self._redacted_generation_key,
+                str(generation - 1),
+                str(generation),
+            )
+        )
+
+    def refresh_redacted_copy(self) -> bool:
+        """Make the redacted copy current (GRAPH.COPY and removal of personal properties) if
+        it is missing or behind; returns True if it was rebuilt."""
+        current = self._call(partial(self._command, "GET", self._generation_key)) or "0"
+        copied = self._call(partial(self._command, "GET", self._redacted_generation_key))
+        exists = self._call(partial(self._command, "EXISTS", self.redacted_name))
+        if exists and copied == current:
+            return False
+        lock = f"scaleup:{self.graph_name}:redacted-lock"
+        for _ in range(600):  # one process rebuilds; the others wait for it (at most ~60 s)
+            if self._call(partial(self._command, "SET", lock, "1", "NX", "PX", 120_000)):
+                break
+            time.sleep(0.1)
+        else:
+            raise StoreUnavailable("the redacted copy is being rebuilt; retry in a minute")
+        try:
+            current = self._call(partial(self._command, "GET", self._generation_key)) or "0"
+            copied = self._call(partial(self._command, "GET", self._redacted_generation_key))
+            if self._call(partial(self._command, "EXISTS", self.redacted_name)):
+                if copied == current:
+                    return False
+                self._call(partial(self._command, "GRAPH.DELETE", self.redacted_name))
+            if self._call(partial(self._command, "EXISTS", self.graph_name)):
+                self._call(
+                    partial(self._command, "GRAPH.COPY", self.graph_name, self.redacted_name)
+                )
+            else:  # nothing written yet: an empty copy
+                self._call(partial(self._command, "GRAPH.QUERY", self.redacted_name, "RETURN 1"))
+            assert self._wdb is not None
+            copy = self._wdb.select_graph(self.redacted_name)
+            self._call(lambda: copy.query(f"MATCH (s:{SUPPRESSED_LABEL}) DELETE s"))
+            for statement in REDACT:
+                self._call(partial(copy.query, statement))
+            self._call(partial(self._command, "SET", self._redacted_generation_key, current))
+            # A graph deleted and written again cannot be replayed from the append-only file.
+            self._rewrite_append_only_file()
+            return True
+        finally:
+            self._call(partial(self._command, "DEL", lock))
+
+    def read_only_redacted(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int,
+        row_cap: int,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """:meth:`read_only` on the redacted copy, where no personal property exists: what a
+        key without contacts runs cannot return, filter on or sort by a personal value."""
+        self.refresh_redacted_copy()
+        return self._read_only(self.redacted_name, query, params, timeout_ms, row_cap)
+
+    # -- suppression list: outside every graph, so no Cypher reaches it -----------------------
+
+    def add_suppressed(self, hashes: Iterable[str]) -> None:
+        rows = sorted(set(hashes))
+        if rows:
+            self._call(partial(self._command, "SADD", self._suppressed_key, *rows))
+
+    def suppressed(self, hashes: Iterable[str]) -> set[str]:
+        wanted = sorted(set(hashes))
+        if not wanted:
+            return set()
+        found = self._call(partial(self._command, "SMISMEMBER", self._suppressed_key, *wanted))
+        return {h for h, hit in zip(wanted, found, strict=True) if int(hit)}
+
+    def all_suppressed(self) -> list[str]:
+        members = self._call(partial(self._command, "SMEMBERS", self._suppressed_key))
+        return sorted(str(m) for m in members)
+
+    def _migrate_suppressed(self) -> None:
+        """Move a suppression list kept as graph nodes (before issue 15) out of the graph."""
+        rows = self.read(f"MATCH (s:{SUPPRESSED_LABEL}) RETURN s.hash AS h")
+        if rows:
+            self.add_suppressed(str(r["h"]) for r in rows if r["h"])
+            self.write(f"MATCH (s:{SUPPRESSED_LABEL}) DELETE s")
 
     def read_only(
         self,
@@ -263,12 +396,20 @@ class FalkorDBStore(GraphStore):
         (``CALL { ... } RETURN * LIMIT cap + 1``): the server never builds a larger result.
 
         Columns come back in the order the engine gives ``RETURN *`` (by name)."""
+        return self._read_only(self.graph_name, query, params, timeout_ms, row_cap)
+
+    def _read_only(
+        self,
+        graph: str,
+        query: str,
+        params: Mapping[str, Any] | None,
+        timeout_ms: int,
+        row_cap: int,
+    ) -> tuple[list[dict[str, Any]], bool]:
         values = dict(params or {})
         header = self._graph._build_params_header(values)  # the driver's own quoting
         plan = plan_operators(
-            self._call(
-                partial(self._read_command, "GRAPH.EXPLAIN", self.graph_name, header + query)
-            )
+            self._call(partial(self._read_command, "GRAPH.EXPLAIN", graph, header + query))
         )
         refused = [op for op in plan if op in FORBIDDEN_OPERATORS]
         if refused:
@@ -287,9 +428,15 @@ class FalkorDBStore(GraphStore):
             )
         # The newline ends a trailing // comment of the caller's text.
         capped = f"CALL {{ {query}\n}} RETURN * LIMIT {int(row_cap) + 1}"
+        assert self._db is not None
+        target = self._db.select_graph(graph)
         try:
-            rows = self.read(capped, values, timeout_ms=timeout_ms)
+            rows = self._rows(
+                self._call(lambda: target.ro_query(capped, values, timeout=timeout_ms))
+            )
         except StoreError as exc:
+            if _EMPTY in str(exc):
+                return [], False
             if "RETURN * is not allowed" in str(exc):
                 raise QueryRejected("an ad-hoc query ends with RETURN ...") from None
             raise
@@ -304,6 +451,7 @@ class FalkorDBStore(GraphStore):
 
     def setup_schema(self) -> None:
         self._schema_pending = False
+        self._migrate_suppressed()
         existing = {
             (row["label"], prop)
             for row in self.read(
@@ -362,6 +510,17 @@ class FalkorDBStore(GraphStore):
         except StoreError as exc:
             if _EMPTY not in str(exc):
                 raise
+        if self._call(partial(self._command, "EXISTS", self.redacted_name)):
+            self._call(partial(self._command, "GRAPH.DELETE", self.redacted_name))
+        self._call(
+            partial(
+                self._command,
+                "DEL",
+                self._generation_key,
+                self._redacted_generation_key,
+                self._suppressed_key,
+            )
+        )
         # FalkorDB cannot replay an append-only file in which a graph was deleted and written
         # again ("Diverged applying GRAPH.EFFECT": the effects carry schema ids of the old
         # graph), and the server would refuse to start. Rewriting the file now folds the

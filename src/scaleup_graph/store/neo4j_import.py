@@ -209,8 +209,8 @@ def _relationships(store: GraphStore, table: _Table, type_: str, start: str, end
 
 
 def _suppressed(store: GraphStore, table: _Table) -> None:
-    for row in store.read(f"MATCH (s:{cypher.SUPPRESSED_LABEL}) RETURN s.hash AS h ORDER BY h"):
-        table.add([row["h"], cypher.SUPPRESSED_LABEL], {}, "suppression list")
+    for value in store.all_suppressed():
+        table.add([value, cypher.SUPPRESSED_LABEL], {}, "suppression list")
 
 
 def write_import_files(

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from scaleup_graph.api.deps import (
     SettingsDep,
     StoreDep,
-    audit_personal_reads,
+    audit,
 )
 from scaleup_graph.api.params import Analyst
 from scaleup_graph.queries import run_adhoc
@@ -61,7 +61,8 @@ def adhoc(
         key_id=principal.key_id,
         slots=_slots(request, store, settings),
     )
-    audit_personal_reads(principal, "cypher", result.rows)
+    if result.personal:  # returned or filtered on a personal field: ids only, never values
+        audit(principal, "cypher", sorted(result.subject_ids), "read")
     return {
         "columns": result.columns,
         "rows": result.rows,

@@ -1,0 +1,163 @@
+"""What issue 15's guards cost: the plan-based ad-hoc guard and the redacted copy, at M.
+
+    .venv/bin/python -m bench.adhoc_privacy [--size M] [--repeat 20]
+
+One generated graph (``--size``, M = 40,000 organisations) in an embedded server. Per ad-hoc
+query (a small set of typical analyst queries, each run ``--repeat`` times, alternating):
+
+- baseline: the query as before, GRAPH.RO_QUERY with the time limit, rows cut after fetching;
+- guarded: ``store.read_only`` (GRAPH.EXPLAIN, refusal of procedure calls / LOAD CSV / writes
+  from the plan, the row cap injected as ``CALL { ... } RETURN * LIMIT cap + 1``);
+- redacted: ``store.read_only_redacted`` on the copy without personal properties, when the copy
+  is current (the usual case: the write path keeps it in step).
+
+Per write (a batch of 100 Person upserts, the editor's and ingest's write path): without a
+redacted copy vs with one, which every write is mirrored to, then redacted. And what one full
+rebuild of the copy costs (GRAPH.COPY + redaction + AOF rewrite; only when the copy fell
+behind, e.g. another process wrote while the copy was missing). The claims are ratios of
+medians. Results: bench/results/adhoc_privacy-<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.suite import ORGS
+from scaleup_graph.ingest import IngestOptions, load_manifest, run_ingest
+from scaleup_graph.ingest.generate import generate
+from scaleup_graph.store import NodeRow, open_store
+from scaleup_graph.store.falkordb import FalkorDBStore
+
+RESULTS = Path(__file__).resolve().parent / "results"
+QUERIES = {
+    "count by label": "MATCH (o:Organisation) RETURN count(o) AS n",
+    "top regions": (
+        "MATCH (o:Organisation)-[:LOCATED_IN]->(r:Region) "
+        "RETURN r.name AS region, count(o) AS n ORDER BY n DESC LIMIT 10"
+    ),
+    "2-hop persons": (
+        "MATCH (p:Person)-[:WORKS_AT]->(o:Organisation)-[:COOPERATES_WITH]-(x) "
+        "RETURN p.id AS person, count(DISTINCT x) AS partners ORDER BY partners DESC LIMIT 20"
+    ),
+    "5,000 rows": "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name",
+}
+TIMEOUT_MS, ROW_CAP = 10_000, 5_000
+PROV = {"source": "bench", "ingest_run": "bench", "ingested_at": "2026-01-01T00:00:00"}
+
+
+def _median_ms(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 3)
+
+
+def run(size: str, repeat: int, work: Path) -> dict[str, Any]:
+    population = generate(ORGS[size], 7, work / f"gen-{ORGS[size]}")
+    store = open_store(f"embedded://{work / 'db'}", graph="bench")
+    assert isinstance(store, FalkorDBStore)
+    try:
+        store.clear()
+        store.setup_schema()
+        options = IngestOptions(state_dir=work / "state", batch_size=5000, check_duplicates=False)
+        run_ingest(store, load_manifest(population.manifest), options)
+        started = time.perf_counter()
+        store.refresh_redacted_copy()
+        rebuild_s = time.perf_counter() - started
+
+        def baseline(q: str) -> object:
+            rows = store.read(q, {}, timeout_ms=TIMEOUT_MS)
+            return rows[:ROW_CAP]
+
+        queries: dict[str, dict[str, float]] = {}
+        for name, q in QUERIES.items():
+            row: dict[str, float] = {}
+            for _ in range(2):  # alternate the three, so drift on a shared machine hits all
+                for label, fn in (
+                    ("baseline_ms", lambda q=q: baseline(q)),
+                    ("guarded_ms", lambda q=q: store.read_only(
+                        q, {}, timeout_ms=TIMEOUT_MS, row_cap=ROW_CAP)),
+                    ("redacted_ms", lambda q=q: store.read_only_redacted(
+                        q, {}, timeout_ms=TIMEOUT_MS, row_cap=ROW_CAP)),
+                ):  # fmt: skip
+                    row.setdefault(label, 0.0)
+                    row[label] += _median_ms(fn, max(1, repeat // 2)) / 2
+            row = {k: round(v, 3) for k, v in row.items()}
+            row["guard_cost"] = round(row["guarded_ms"] / row["baseline_ms"] - 1, 3)
+            row["redacted_vs_guarded"] = round(row["redacted_ms"] / row["guarded_ms"] - 1, 3)
+            queries[name] = row
+
+        counter = iter(range(10**9))
+
+        def write_batch() -> None:
+            n = next(counter)
+            rows = [
+                NodeRow(f"person-bench-{n}-{i}", {"name": f"Bench {i}", "email": f"b{i}@x.org"})
+                for i in range(100)
+            ]
+            store.upsert_nodes("Person", rows, provenance=PROV)
+
+        with_copy = _median_ms(write_batch, repeat)
+        store._call(lambda: store._command("GRAPH.DELETE", store.redacted_name))
+        without_copy = _median_ms(write_batch, repeat)
+        leaked = store.read_only_redacted(
+            "MATCH (p:Person) WHERE p.email IS NOT NULL OR p.name IS NOT NULL RETURN count(p) AS n",
+            {},
+            timeout_ms=TIMEOUT_MS,
+            row_cap=1,
+        )[0][0]["n"]
+        assert leaked == 0, "the redacted copy holds personal properties"
+        counts = store.counts()
+    finally:
+        store.clear()
+        store.close()
+    return {
+        "size": size,
+        "organisations": ORGS[size],
+        "nodes": sum(counts["nodes"].values()),
+        "relationships": sum(counts["relationships"].values()),
+        "repeat": repeat,
+        "queries": queries,
+        "write_100_persons_ms": {"without_copy": without_copy, "with_copy": with_copy},
+        "write_cost_of_copy": round(with_copy / without_copy - 1, 3),
+        "copy_rebuild_s": round(rebuild_s, 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="M", choices=sorted(ORGS))
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="adhoc-privacy-") as tmp:
+        result = run(args.size, args.repeat, Path(tmp))
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"adhoc_privacy-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
+    out.write_text(json.dumps(result, indent=2))
+    print(f"{result['size']}: {result['nodes']:,} nodes, {result['relationships']:,} rels")
+    print(f"{'query':<16} {'baseline':>10} {'guarded':>10} {'redacted':>10} {'guard':>8}")
+    for name, row in result["queries"].items():
+        print(
+            f"{name:<16} {row['baseline_ms']:>8.1f}ms {row['guarded_ms']:>8.1f}ms "
+            f"{row['redacted_ms']:>8.1f}ms {row['guard_cost']:>+8.0%}"
+        )
+    w = result["write_100_persons_ms"]
+    print(
+        f"write of 100 persons: {w['without_copy']:.1f} ms without the copy, "
+        f"{w['with_copy']:.1f} ms with it ({result['write_cost_of_copy']:+.0%}); "
+        f"a full rebuild of the copy: {result['copy_rebuild_s']} s"
+    )
+    print(f"results: {out}")
+
+
+if __name__ == "__main__":
+    main()
