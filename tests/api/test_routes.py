@@ -132,7 +132,11 @@ def test_challenges_by_topic_and_status_and_their_proposals(client: TestClient, 
         {"id": "org-stadtwerke-koeln", "name": "Stadtwerke Köln GmbH"}
     ]
     assert published[0]["proposals"] == 1
+    # challenges in draft are for editors and admins (issue 15, point 6)
     drafts = client.get("/api/v1/challenges", params={"status": "draft"}, headers=viewer).json()
+    assert drafts["items"] == []
+    editor = keys["editor"]
+    drafts = client.get("/api/v1/challenges", params={"status": "draft"}, headers=editor).json()
     assert [c["challenge"]["id"] for c in drafts["items"]] == ["challenge-hr"]
     proposals = client.get(
         "/api/v1/challenges/challenge-last-mile/proposals", headers=viewer

@@ -37,7 +37,8 @@ def test_two_workers_share_the_embedded_database(
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "scaleup_graph", "serve", "--port", str(port), "--workers", "2"],
-        env=store_env,
+        # serve refuses the public default secret outside the demo (issue 15)
+        env={**store_env, "SCALEUP_SUPPRESSION_SALT": "test-installation-secret"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )

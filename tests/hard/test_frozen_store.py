@@ -57,7 +57,7 @@ def test_frozen_store_answers_within_the_limit_and_recovers(tmp_path: Path) -> N
         )
         keys = KeyStore(keys_path(settings))
         viewer = {"X-API-Key": keys.create("viewer")[1]}
-        analyst = {"X-API-Key": keys.create("admin")[1]}
+        analyst = {"X-API-Key": keys.create("analyst")[1]}
         with serve(create_app(settings)) as base, httpx.Client(base_url=base, timeout=60) as http:
             assert (
                 http.get(

@@ -23,6 +23,7 @@ from scaleup_graph.errors import RateLimited
 from scaleup_graph.graph_model import NODE_TYPES
 from scaleup_graph.queries.errors import PermissionDenied, QueryError
 from scaleup_graph.queries.privacy import (
+    drop_hidden,
     has_role,
     is_system_value,
     person_ids,
@@ -429,7 +430,7 @@ def run_adhoc(
     hidden = store.suppressed(candidates) if candidates else set()
     visible = [row for row in rows if not _holds_system(row, hidden)]
     columns = list(rows[0]) if rows else []
-    shown = strip_pii(visible, role)
+    shown = strip_pii(drop_hidden(visible, role), role)
     personal = sees_pii(role) and (touches_personal_fields(query) or bool(person_ids(shown)))
     subjects = frozenset(personal_subjects(store, shown)) if personal else frozenset()
     return AdhocResult(

@@ -18,7 +18,7 @@ from typing import Any
 
 from scaleup_graph.graph_model import KEY, METRIC_PREFIX, NODE_TYPES
 from scaleup_graph.queries.errors import ParamError, PermissionDenied
-from scaleup_graph.queries.privacy import has_role, strip_pii
+from scaleup_graph.queries.privacy import drop_hidden, has_role, strip_pii
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cypher_label
 
@@ -227,7 +227,9 @@ def bounded_neighbourhood(
             + " ".join(f"labels={x}" for x in hub_labels)
             + " (with the other labels you want)"
         )
-    body = strip_pii([{"nodes": nodes, "relationships": relationships}], role)[0]
+    # drafts and KNOWS links are left out as the named queries leave them out (issue 15)
+    shown = drop_hidden([{"nodes": nodes, "relationships": relationships}], role)
+    body = strip_pii(shown, role)[0]
     body.update(
         {
             "complete": not left_out and not hubs,

@@ -23,6 +23,7 @@ __all__ = [
     "PII_ROLE",
     "ROLES",
     "capabilities",
+    "drop_hidden",
     "has_role",
     "is_system_value",
     "person_ids",
@@ -128,8 +129,6 @@ def strip_pii(
 ) -> list[dict[str, Any]]:
     """Rows with personal data removed unless ``role`` may see it.
 
-    Rows holding a challenge in draft (without editor or admin) or a KNOWS link between persons
-    (without contacts) are left out, and such items are removed from lists (paths, neighbours).
     Removes the personal fields of every Person node anywhere in a row (also inside paths and
     lists) and every column declared personal (``pii_columns``). Rows come back as new dicts.
 
@@ -155,14 +154,31 @@ def strip_pii(
     [{'email': 'a@x.de'}]
     """
     caps = capabilities(role)
-    hide = _hidden_for(caps)
-    rows = [row for row in rows if not any(hide(v) for v in row.values())] if hide else rows
-    if hide:
-        rows = [{k: _drop(v, hide) for k, v in row.items()} for row in rows]
     if PII_ROLE in caps:
         return [dict(row) for row in rows]
     dropped = frozenset(pii_columns)
     return [{k: _strip(v) for k, v in row.items() if k not in dropped} for row in rows]
+
+
+def drop_hidden(rows: Iterable[Mapping[str, Any]], role: str) -> list[dict[str, Any]]:
+    """Rows without what ``role`` does not see at all (point 6 of issue 15): rows holding a
+    challenge in draft (without editor or admin) or a KNOWS link between persons (without
+    contacts) are left out, and such items are removed from lists (paths, neighbours).
+
+    >>> draft = {"id": "challenge-x", "status": "draft", "_labels": ["Challenge"]}
+    >>> drop_hidden([{"c": draft}, {"c": {"id": "o", "_labels": ["Organisation"]}}], "viewer")
+    [{'c': {'id': 'o', '_labels': ['Organisation']}}]
+    >>> len(drop_hidden([{"c": draft}], "editor"))
+    1
+    """
+    hide = _hidden_for(capabilities(role))
+    if hide is None:
+        return [dict(row) for row in rows]
+    return [
+        {k: _drop(v, hide) for k, v in row.items()}
+        for row in rows
+        if not any(hide(v) for v in row.values())
+    ]
 
 
 def _is_knows(value: Mapping[str, Any]) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 
 from scaleup_graph.queries.catalogue import NamedQuery, catalogue
 from scaleup_graph.queries.errors import PermissionDenied, QueryNotFound
-from scaleup_graph.queries.privacy import has_role, is_system_value, strip_pii
+from scaleup_graph.queries.privacy import drop_hidden, has_role, is_system_value, strip_pii
 from scaleup_graph.store import GraphStore
 
 __all__ = ["QueryResult", "get_query", "run_query"]
@@ -88,6 +88,6 @@ def run_query(
     return QueryResult(
         name=name,
         columns=query.columns,
-        rows=strip_pii(rows, principal_role, query.pii_columns),
+        rows=strip_pii(drop_hidden(rows, principal_role), principal_role, query.pii_columns),
         params=bound,
     )

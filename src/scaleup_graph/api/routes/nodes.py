@@ -92,7 +92,9 @@ def lookup(
     """What the forms use to pick the other end of a relationship: `[{id, label, caption}]`.
     Persons are matched by name only for keys that see personal data (by job title
     otherwise)."""
-    return {"items": edits.lookup(store, q, labels, principal.role, limit)}
+    items = edits.lookup(store, q, labels, principal.role, limit)
+    _audit_persons(principal, "node_lookup", items)
+    return {"items": items}
 
 
 @router.get("/nodes/{node_id}/record", summary="A node's editable values and version")
@@ -326,4 +328,25 @@ def undo(
 def links(node_id: NodeId, principal: Viewer, store: StoreDep) -> Any:
     """The node's relationships (type, direction, other end), at most 50 named, and the
     total: what a delete would remove."""
-    return edits.dependents(store, node_id, principal.role)
+    found = edits.dependents(store, node_id, principal.role)
+    _audit_persons(principal, "node_links", found)
+    return found
+
+
+def _audit_persons(principal: Principal, action: str, answer: Any) -> None:
+    """Audit an answer that names persons to a key that sees their names (issue 15)."""
+    if not sees_pii(principal.role):
+        return
+    ids = {s for s in _strings(answer) if s.startswith(f"{NODE_TYPES['Person'].id_prefix}-")}
+    if ids:
+        audit(principal, action, sorted(ids), "read")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
