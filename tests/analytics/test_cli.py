@@ -100,7 +100,7 @@ def test_exports_and_report(env: dict[str, str], tmp_path: Path) -> None:
         (["report", "r.docx"], "name the file .html"),
         (["report", "r.html", "--lang", "fr"], "unknown language"),
         (["report", "r.html", "--persons"], "may not see persons"),
-        (["report", "r.html", "--since-snapshot", "phase-9"], "no snapshot named"),
+        (["report", "r.html", "--since-snapshot", "phase-9"], "no snapshot with this name"),
     ],
 )
 def test_report_bad_input_is_one_clear_line(

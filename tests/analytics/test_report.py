@@ -281,7 +281,7 @@ def test_change_since_a_snapshot(seeded: GraphStore, tmp_path: Path) -> None:
     text = render(data, csv_name="a.csv")
     assert "Veränderungen seit „phase-1“" in text and 'id="fig-changes"' in text
     assert not list((tmp_path / "snapshots").glob("now*"))  # the user's snapshots untouched
-    with pytest.raises(NotFound, match="no snapshot named"):
+    with pytest.raises(NotFound, match="no snapshot with this name"):
         build_report(seeded, options=ReportOptions(since_snapshot="nope", state_dir=tmp_path))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,5 +56,21 @@ def browser() -> Iterator[object]:
         pytest.fail(HOW_TO_RUN.replace("browser tests skipped", "browser tests cannot run"))
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
+        yield _CspTolerant(chromium)
         chromium.close()
+
+
+class _CspTolerant:
+    """The browser, whose contexts let Playwright's string predicates (``wait_for_function``
+    compiles them in the page) run under the app's Content-Security-Policy, which forbids eval.
+    tests/browser/test_csp.py loads the explorer with the policy enforced."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("bypass_csp", True)
+        return self._browser.new_context(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)

@@ -52,8 +52,8 @@ def live(seed_graph: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> It
     settings = Settings(state_dir=tmp_path_factory.mktemp("editor-live-state"))
     made = KeyStore(keys_path(settings))
     keys = {
-        "editor": made.create("editor", note="Agentur Redaktion")[1],
-        "partner": made.create("editor", note="IHK Partnerin")[1],
+        "editor": made.create("editor+contacts", note="Agentur Redaktion")[1],
+        "partner": made.create("editor+contacts", note="IHK Partnerin")[1],
         "viewer": made.create("viewer", note="Stakeholder")[1],
     }
     sock = socket.socket()

@@ -138,7 +138,7 @@ def test_50_clients_for_60_seconds_without_errors(
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "scaleup_graph", "serve", "--port", str(port)],
-        env=store_env,
+        env={**store_env, "SCALEUP_SUPPRESSION_SALT": "load-test-installation-secret"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -24,6 +24,7 @@ __all__ = [
     "identifier_hashes",
     "keyed_person_id",
     "make_id",
+    "natural_person_key",
     "person_id",
     "search_fold",
     "set_installation_secret",
@@ -132,8 +133,19 @@ def person_id(natural_key: str, secret: str | None = None) -> str:
     >>> person_id("astrid.szogs@example.org").startswith("person-")
     True
     """
+    return keyed_person_id(natural_person_key(natural_key), secret)
+
+
+def natural_person_key(natural_key: str) -> str:
+    """The key a file gives for a person (``person-`` and an unkeyed hash of the e-mail or
+    name, as ids were made before issue 15): ingest keys it with the installation's secret.
+    The demo generator writes these, so its files do not depend on a secret.
+
+    >>> natural_person_key("Anna@Example.org")
+    'person-a3bf86238a1c59bd'
+    """
     digest = hashlib.sha256(fold(natural_key).encode()).hexdigest()[:16]
-    return keyed_person_id(f"person-{digest}", secret)
+    return f"person-{digest}"
 
 
 def identifier_hashes(props: dict[str, object], salt: str) -> set[str]:

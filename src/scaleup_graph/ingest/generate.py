@@ -27,7 +27,7 @@ from typing import IO, Any
 
 import yaml
 
-from scaleup_graph.graph_model import fold, make_id, person_id
+from scaleup_graph.graph_model.ids import fold, make_id, natural_person_key
 
 __all__ = [
     "DEMO_ORGS",
@@ -487,7 +487,7 @@ class _Generator:
         for k in range(n):
             (first, first_a), (last, last_a) = rng.choice(firsts), rng.choice(lasts)
             email = f"{first_a}.{last_a}.{k}@example.org"
-            pid = person_id(email)
+            pid = natural_person_key(email)  # keyed by ingest
             org = rng.randrange(self.n_orgs)
             area = REGIONS[self.region_codes[self.org_region[org]]][4]
             # German subscriber numbers never start with 0: these cannot reach anyone
