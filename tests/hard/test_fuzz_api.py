@@ -26,7 +26,9 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 pytestmark = pytest.mark.hard
 
 SEED = int(os.environ.get("SCALEUP_FUZZ_SEED", "20261127"))
-EXAMPLES = int(os.environ.get("SCALEUP_FUZZ_EXAMPLES", "43"))
+# 26 examples give about 13,000 requests over the 59 operations and the roles (43 gave 21,500,
+# which outgrew the suite's 600 s safety timeout once the editing and views routes came).
+EXAMPLES = int(os.environ.get("SCALEUP_FUZZ_EXAMPLES", "26"))
 MIN_REQUESTS = 10_000
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 
@@ -79,6 +81,7 @@ def _fuzz(
         assert mode is GenerationMode.NEGATIVE, f"{operation.label}: nothing generated"
 
 
+@pytest.mark.timeout(1800)  # a safety net against a hang, not a speed limit
 def test_every_operation_for_every_role_without_server_errors(
     hard_app: FastAPI, role_headers: dict[str, dict[str, str]], artifacts: Path
 ) -> None:
