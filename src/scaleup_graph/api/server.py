@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 import uvicorn
 from pydantic import SecretStr
 from rich.console import Console
-from rich.table import Table
 
 from scaleup_graph.api.app import create_app
 from scaleup_graph.api.keys import KeyStore, keys_path
@@ -209,14 +208,14 @@ def serve_demo(settings: Settings | None = None, console: Console | None = None)
     settings = settings or get_settings()
     console = console or Console()
     base = f"http://{settings.api_host}:{settings.api_port}"
-    table = Table(title="Demo API keys (one per role)", show_lines=False)
-    table.add_column("role")
-    table.add_column("key")
-    for role, key in demo_keys(settings).items():
-        table.add_row(role, key)
     console.print(f"Explorer:  [link={base}/]{base}/[/link]")
     console.print(f"API docs:  [link={base}/docs]{base}/docs[/link]")
-    console.print(table)
+    console.print("Demo API keys (one per role; each key on one line, whole, to copy):")
+    keys = demo_keys(settings)
+    width = max(len(role) for role in keys)
+    for role, key in keys.items():
+        # never a table: a narrow terminal would cut or wrap the key and it could not be copied
+        console.print(f"  {role:<{width}}  {key}", soft_wrap=True, highlight=False, markup=False)
     console.print(
         f"Keys are kept in {Path(settings.state_dir) / _DEMO_KEYS} for the demo. "
         "Try: curl -H 'X-API-Key: <viewer key>' "
