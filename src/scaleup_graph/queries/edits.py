@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scaleup_graph.errors import Conflict, Forbidden, Invalid, NotFound, ScaleUpError
+from scaleup_graph.errors import Conflict, Invalid, NotFound, ScaleUpError
 from scaleup_graph.graph_model import (
     KEY,
     NODE_TYPES,
@@ -84,15 +84,14 @@ def refusal(
     message: str,
     problems: list[FieldProblem] | None = None,
     *,
-    status: int = 422,
+    kind: type[ScaleUpError] = Invalid,
     code: str | None = None,
     **details: Any,
 ) -> ScaleUpError:
-    """The error kind for a refused write (nothing was written): 422 Invalid with one problem
-    per field (``problems``: field and what to do, never the value), 409 Conflict (a stale
-    version with ``current``, a delete that needs ``confirm`` with ``dependents``), 404
-    NotFound, 403 Forbidden."""
-    kind = {404: NotFound, 409: Conflict, 403: Forbidden}.get(status, Invalid)
+    """The error for a refused write (nothing was written), of the error model's ``kind``:
+    Invalid with one problem per field (``problems``: field and what to do, never the value),
+    Conflict (a stale version with ``current``, a delete that needs ``confirm`` with
+    ``dependents``), NotFound, Forbidden. api/errors.py turns the kind into a status."""
     found = problems or []
     if found:
         details["problems"] = [{"field": p.field, "message": p.reason} for p in found]
@@ -133,7 +132,7 @@ def node_record(store: GraphStore, node_id: str, role: str) -> dict[str, Any]:
     label = _label_of(found[0]) if found else None
     if found is None or label is None:
         raise refusal(
-            "there is no node with this id; search for it first", status=404, code="not_found"
+            "there is no node with this id; search for it first", kind=NotFound, code="not_found"
         )
     props = found[1]
     nt = NODE_TYPES[label]
@@ -223,7 +222,7 @@ def _refuse_erased(
     if is_personal(label) and store.suppressed(identifier_hashes(dict(clean), salt) | {node_id}):
         raise refusal(
             "this person was erased at their request and may not be re-created",
-            status=409,
+            kind=Conflict,
             code="erased",
         )
 
@@ -279,7 +278,7 @@ def create_node(
         raise refusal(
             f"a {label} with this name exists already ({node_id}); open it and edit it instead",
             [FieldProblem("name", "exists already: open that node and edit it")],
-            status=409,
+            kind=Conflict,
             code="exists",
         )
     return node_record(store, node_id, actor.role)
@@ -289,7 +288,7 @@ def _require_label(label: str) -> None:
     try:
         node_type(label)
     except ValueError as exc:
-        raise refusal(str(exc), status=404, code="unknown_label") from None
+        raise refusal(str(exc), kind=NotFound, code="unknown_label") from None
 
 
 def _stored(store: GraphStore, label: str, node_id: str) -> dict[str, Any]:
@@ -297,7 +296,7 @@ def _stored(store: GraphStore, label: str, node_id: str) -> dict[str, Any]:
     if found is None or label not in found[0]:
         raise refusal(
             f"there is no {label} with this id; it may have been deleted meanwhile",
-            status=404,
+            kind=NotFound,
             code="not_found",
         )
     return found[1]
@@ -309,7 +308,7 @@ def _stale(store: GraphStore, node_id: str, role: str, sent: int) -> ScaleUpErro
         f"this node was changed by someone else meanwhile (you edited version {sent}, it is "
         f"now version {current[VERSION]}); nothing was saved: compare with the current values, "
         "then send your change again with the current version",
-        status=409,
+        kind=Conflict,
         code="stale_version",
         current=current,
     )
@@ -445,7 +444,7 @@ def delete_node(
         raise refusal(
             f"this {label} has {going['total']} relationship(s) that would be deleted with it; "
             "send the request again with confirm=true to delete them all",
-            status=409,
+            kind=Conflict,
             code="confirm_required",
             dependents=going,
         )
@@ -475,7 +474,7 @@ def _endpoints(
     try:
         rt = rel_type(type_)
     except ValueError as exc:
-        raise refusal(str(exc), status=404, code="unknown_type") from None
+        raise refusal(str(exc), kind=NotFound, code="unknown_type") from None
     found: list[tuple[str, str]] = []
     for side, node_id, allowed in (("start", start, rt.sources), ("end", end, rt.targets)):
         record = store.node_record(node_id, list(allowed))
@@ -546,7 +545,7 @@ def link(
     ):
         raise refusal(
             f"{start} already {type_} {end}; edit or delete that relationship instead",
-            status=409,
+            kind=Conflict,
             code="exists",
         )
     return {"type": type_, "start": start, "end": end, "properties": clean}
@@ -566,11 +565,11 @@ def unlink(
     a, b = _endpoints(store, type_, start, end)
     props = store.relationship_properties(type_, a, b)
     if props is None:
-        raise refusal(f"there is no {type_} from {start} to {end}", status=404, code="not_found")
+        raise refusal(f"there is no {type_} from {start} to {end}", kind=NotFound, code="not_found")
     kept = {k: v for k, v in props.items() if k not in SYSTEM_FIELDS}
     entries = _rel_entries(type_, a, b, action, actor, kept)
     if not store.unlink(type_, a, b, now=entries[0]["at"], history=entries, undoes=undoes):
-        raise refusal(f"there is no {type_} from {start} to {end}", status=404, code="not_found")
+        raise refusal(f"there is no {type_} from {start} to {end}", kind=NotFound, code="not_found")
     return {"type": type_, "start": start, "end": end, "deleted": True}
 
 

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from scaleup_graph.errors import ScaleUpError
+from scaleup_graph.errors import Conflict, NotFound, ScaleUpError
 from scaleup_graph.graph_model import NODE_TYPES, VERSION, is_personal
 from scaleup_graph.graph_model.forms import SYSTEM_FIELDS
 from scaleup_graph.queries import edits
@@ -88,7 +88,7 @@ def node_history(
     entries = store.node_history(node_id, limit)
     if not entries and store.node_record(node_id) is None:
         raise edits.refusal(
-            "there is no node with this id and no history for it", status=404, code="not_found"
+            "there is no node with this id and no history for it", kind=NotFound, code="not_found"
         )
     return {"id": node_id, "entries": [_shown(e, role) for e in entries]}
 
@@ -102,14 +102,14 @@ def _target(entries: list[dict[str, Any]], actor: Actor) -> dict[str, Any]:
                 f"the last change on this node was made by another key ({entry.get('key_id')}, "
                 f"{entry.get('at')}); undo reverts only your own last change: edit the node "
                 "instead",
-                status=409,
+                kind=Conflict,
                 code="not_your_change",
             )
         if str(entry.get("action")).split(":")[0] not in _UNDOABLE:
             break
         return entry
     raise edits.refusal(
-        "you have no change on this node that can be undone", status=409, code="nothing_to_undo"
+        "you have no change on this node that can be undone", kind=Conflict, code="nothing_to_undo"
     )
 
 
@@ -117,7 +117,7 @@ def _changed_since() -> ScaleUpError:
     return edits.refusal(
         "this node changed after your change (an import or a workflow step wrote to it), so "
         "undo would overwrite that: edit the fields by hand instead",
-        status=409,
+        kind=Conflict,
         code="changed_since",
     )
 

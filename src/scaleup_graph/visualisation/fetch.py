@@ -77,17 +77,23 @@ def fetch_nodes(
     return found
 
 
+def _ids_by_label(nodes: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """The ids of ``nodes`` per schema label (a label the schema lacks is left out): one
+    query per label can then use the label's key index."""
+    by_label: dict[str, list[str]] = {}
+    for node_id, node in nodes.items():
+        name = primary_label(node)
+        if name in NODE_TYPES:
+            by_label.setdefault(name, []).append(node_id)
+    return by_label
+
+
 def fetch_neighbours(
     store: GraphStore, nodes: dict[str, dict[str, Any]], *, timeout_ms: int | None = None
 ) -> Subgraph:
     """Every relationship of ``nodes`` with the node at its other end."""
-    by_label: dict[str, list[str]] = {}
-    for node_id, node in nodes.items():
-        by_label.setdefault(primary_label(node), []).append(node_id)
     out = Subgraph()
-    for name, ids in by_label.items():
-        if name not in NODE_TYPES:
-            continue
+    for name, ids in _ids_by_label(nodes).items():
         query = (
             f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]-(b) "
             f"WHERE any(l IN labels(b) WHERE l IN $labels) "
@@ -108,13 +114,8 @@ def edges_of(
     store: GraphStore, nodes: dict[str, dict[str, Any]], *, timeout_ms: int | None = None
 ) -> set[Edge]:
     """Every relationship with at least one end among ``nodes`` (ids and types only)."""
-    by_label: dict[str, list[str]] = {}
-    for node_id, node in nodes.items():
-        by_label.setdefault(primary_label(node), []).append(node_id)
     found: set[Edge] = set()
-    for name, ids in by_label.items():
-        if name not in NODE_TYPES:
-            continue
+    for name, ids in _ids_by_label(nodes).items():
         query = (
             f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]-(b) "
             f"WHERE any(l IN labels(b) WHERE l IN $labels) "
@@ -131,13 +132,8 @@ def degrees(
 ) -> dict[str, int]:
     """How many relationships each node has in the whole graph (an export says how many of
     them it left out)."""
-    by_label: dict[str, list[str]] = {}
-    for node_id, node in nodes.items():
-        by_label.setdefault(primary_label(node), []).append(node_id)
     found: dict[str, int] = {}
-    for name, ids in by_label.items():
-        if name not in NODE_TYPES:
-            continue
+    for name, ids in _ids_by_label(nodes).items():
         query = (
             f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]-(b) "
             f"WHERE any(l IN labels(b) WHERE l IN $labels) RETURN i AS id, count(e) AS n"
@@ -216,13 +212,8 @@ def edges_among(
     Only ids come back (no node bodies), and the filter to the shown set runs here, so the
     cost grows with the relationships of the shown nodes, not with the graph.
     """
-    by_label: dict[str, list[str]] = {}
-    for node_id, node in nodes.items():
-        by_label.setdefault(primary_label(node), []).append(node_id)
     found: set[Edge] = set()
-    for name, ids in by_label.items():
-        if name not in NODE_TYPES:
-            continue
+    for name, ids in _ids_by_label(nodes).items():
         query = (
             f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]->(b) "
             f"RETURN i AS a, type(e) AS t, b.{KEY} AS b"
