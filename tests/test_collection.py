@@ -1,0 +1,35 @@
+"""Any combination of test folders collects in one pytest call.
+
+Under ``--doctest-modules`` pytest imports every ``conftest.py`` by its module name; two folders
+without ``__init__.py`` each holding a ``conftest.py`` (tests/contract and tests/visualisation
+did) then clash as the one module ``conftest`` and ``pytest tests/contract tests/visualisation``
+stopped at collection. Every folder under tests/ that holds Python files is a package.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+
+
+def test_every_test_folder_is_a_package() -> None:
+    folders = {p.parent for p in TESTS.rglob("*.py") if "__pycache__" not in p.parts}
+    missing = sorted(str(f.relative_to(TESTS)) for f in folders if not (f / "__init__.py").exists())
+    assert not missing, f"add an empty __init__.py to: {', '.join(missing)}"
+
+
+def test_two_folders_with_a_conftest_collect_together() -> None:
+    # the pair that clashed; collect only (nothing runs)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+        + [str(TESTS / "contract"), str(TESTS / "visualisation"), str(TESTS / "browser")],
+        capture_output=True,
+        text=True,
+        cwd=TESTS.parent,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "error" not in done.stdout.lower().splitlines()[-1]
