@@ -24,8 +24,10 @@ def test_every_test_folder_is_a_package() -> None:
 def test_two_folders_with_a_conftest_collect_together() -> None:
     # the pair that clashed; collect only (nothing runs)
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
-        + [str(TESTS / "contract"), str(TESTS / "visualisation"), str(TESTS / "browser")],
+        [
+            *(sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"),
+            *(str(TESTS / d) for d in ("contract", "visualisation", "browser")),
+        ],
         capture_output=True,
         text=True,
         cwd=TESTS.parent,

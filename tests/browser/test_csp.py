@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support.sample_network import build_sample
 
 from scaleup_graph.api.guards import CSP
 from scaleup_graph.store import open_store
+from tests.support.sample_network import build_sample
 
 pytestmark = pytest.mark.browser
 

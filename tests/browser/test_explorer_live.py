@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support.sample_network import EMAIL, IHK, PERSON, PERSON_NAME, build_sample
 
 from scaleup_graph.store import GraphStore, open_store
+from tests.support.sample_network import EMAIL, IHK, PERSON, PERSON_NAME, build_sample
 
 pytestmark = pytest.mark.browser
 

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support.sample_network import EMAIL, IHK, PERSON_NAME, build_sample
 
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import write_export
+from tests.support.sample_network import EMAIL, IHK, PERSON_NAME, build_sample
 
 pytestmark = pytest.mark.browser
 

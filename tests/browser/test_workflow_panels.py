@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support.live_server import serve
 
 from scaleup_graph.store import GraphStore
+from tests.support.live_server import serve
 
 pytestmark = pytest.mark.browser
 

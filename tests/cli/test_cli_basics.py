@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.support.cli import scaleup
-
 from scaleup_graph import __version__
 from scaleup_graph.store import GraphStore
+from tests.support.cli import scaleup
 
 
 def test_version_and_help(store_env: dict[str, str]) -> None:

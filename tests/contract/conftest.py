@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.support.falkordb_server import FalkorServer, start_falkordb_server
 
 from scaleup_graph.store import GraphStore, open_store
+from tests.support.falkordb_server import FalkorServer, start_falkordb_server
 
 FALKORDB_ENV = "SCALEUP_TEST_FALKORDB_URL"
 NEO4J_ENV = "SCALEUP_TEST_NEO4J_URL"

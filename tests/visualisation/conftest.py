@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.support.sample_network import build_sample
 
 from scaleup_graph.store import GraphStore
+from tests.support.sample_network import build_sample
 
 
 @pytest.fixture

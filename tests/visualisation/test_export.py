@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.support.sample_network import EMAIL, IHK, PERSON_NAME
 from typer.testing import CliRunner
 
 from scaleup_graph.cli import app
 from scaleup_graph.errors import NotFound
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import export_data, export_html
+from tests.support.sample_network import EMAIL, IHK, PERSON_NAME
 
 
 def test_export_is_self_contained_without_external_urls(sample: GraphStore) -> None:

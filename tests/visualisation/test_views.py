@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.support.sample_network import EMAIL, IHK, PERSON, PERSON_NAME
 
 from scaleup_graph.errors import Invalid, NotFound, ScaleUpError
 from scaleup_graph.store import GraphStore
@@ -16,6 +15,7 @@ from scaleup_graph.visualisation import (
     explorer_view,
     search,
 )
+from tests.support.sample_network import EMAIL, IHK, PERSON, PERSON_NAME
 
 
 def _ids(view: dict) -> set[str]:
