@@ -35,3 +35,16 @@ def test_two_folders_with_a_conftest_collect_together() -> None:
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "error" not in done.stdout.lower().splitlines()[-1]
+
+
+def test_only_the_shared_helper_starts_a_live_server() -> None:
+    # tests/support/live_server.py is the one place that runs uvicorn for a test; a copy of
+    # it drifts (it took a port outside SCALEUP_TEST_PORTS, forgot the lifespan, ...)
+    starters = sorted(
+        str(p.relative_to(TESTS))
+        for p in TESTS.rglob("*.py")
+        if p.parent.name != "support"
+        and p.name != Path(__file__).name
+        and "uvicorn.Server(" in p.read_text(encoding="utf-8")
+    )
+    assert not starters, f"use tests.support.live_server.serve in: {', '.join(starters)}"

@@ -5,8 +5,6 @@ test polls with ``evaluate`` (run over the DevTools protocol, outside the policy
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -16,6 +14,7 @@ import pytest
 
 from scaleup_graph.api.guards import CSP
 from scaleup_graph.store import open_store
+from tests.support.live_server import serve
 from tests.support.sample_network import build_sample
 
 pytestmark = pytest.mark.browser
@@ -24,8 +23,6 @@ pytestmark = pytest.mark.browser
 def test_the_explorer_runs_under_its_csp(
     browser: Any, db_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import uvicorn
-
     from scaleup_graph.api.app import create_app
     from scaleup_graph.api.keys import KeyStore, keys_path
     from scaleup_graph.settings import Settings
@@ -37,25 +34,22 @@ def test_the_explorer_runs_under_its_csp(
     store = open_store(settings.database_url, graph=settings.graph)
     build_sample(store)
     key = KeyStore(keys_path(settings)).create("viewer")[1]
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, store), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
+    try:
+        with serve(create_app(settings, store)) as url:
+            _draws_under_its_csp(browser, url, key)
+    finally:
+        store.clear()
+        store.close()
+
+
+def _draws_under_its_csp(browser: Any, url: str, key: str) -> None:
     context = browser._browser.new_context(viewport={"width": 1280, "height": 800})  # enforced
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
     try:
-        response = page.goto(f"http://127.0.0.1:{port}/")
+        response = page.goto(f"{url}/")
         assert response is not None and response.headers["content-security-policy"] == CSP
         page.fill("#key-input", key)
         page.click("#key-submit")
@@ -70,7 +64,3 @@ def test_the_explorer_runs_under_its_csp(
         assert not problems, problems
     finally:
         context.close()
-        server.should_exit = True
-        thread.join(10)
-        store.clear()
-        store.close()

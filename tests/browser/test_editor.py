@@ -11,9 +11,6 @@ photographed under test-artifacts/.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +20,7 @@ import httpx
 import pytest
 
 from scaleup_graph.store import GraphStore
+from tests.support.live_server import serve
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +40,6 @@ class Live:
 
 @pytest.fixture(scope="module")
 def live(seed_graph: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    import uvicorn
-
     from scaleup_graph.api.app import create_app
     from scaleup_graph.api.keys import KeyStore, keys_path
     from scaleup_graph.settings import Settings
@@ -56,22 +52,8 @@ def live(seed_graph: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> It
         "partner": made.create("editor+contacts", note="IHK Partnerin")[1],
         "viewer": made.create("viewer", note="Stakeholder")[1],
     }
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, store), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield Live(f"http://127.0.0.1:{port}", keys, store)
-    server.should_exit = True
-    thread.join(10)
+    with serve(create_app(settings, store)) as url:
+        yield Live(url, keys, store)
     store.clear()
     store.close()
 

@@ -7,9 +7,6 @@ One app server and one browser for the module. Keys are made by the same key sto
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +15,7 @@ from typing import Any
 import pytest
 
 from scaleup_graph.store import GraphStore, open_store
+from tests.support.live_server import serve
 from tests.support.sample_network import EMAIL, IHK, PERSON, PERSON_NAME, build_sample
 
 pytestmark = pytest.mark.browser
@@ -43,8 +41,6 @@ def live(db_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Liv
         from scaleup_graph.api.app import create_app
     except ImportError as exc:  # pragma: no cover - only until the API (issue 3) lands
         pytest.skip(f"the API app is not importable yet: {exc}")
-    import uvicorn
-
     from scaleup_graph.settings import get_settings
 
     graph = f"t_live_{uuid.uuid4().hex[:8]}"
@@ -60,22 +56,8 @@ def live(db_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Liv
         store = open_store(env["SCALEUP_DATABASE_URL"], graph=graph)
         build_sample(store)
         keys = {role: _create_key(role) for role in ("viewer", "contacts")}
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        sock.close()
-        server = uvicorn.Server(
-            uvicorn.Config(
-                create_app(store=store), host="127.0.0.1", port=port, log_level="warning"
-            )
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
-        yield Live(f"http://127.0.0.1:{port}", keys, store)
-        server.should_exit = True
-        thread.join(10)
+        with serve(create_app(store=store)) as url:
+            yield Live(url, keys, store)
         store.clear()
         store.close()
     get_settings.cache_clear()

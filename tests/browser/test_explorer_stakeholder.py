@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +19,7 @@ import pytest
 
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import write_export
+from tests.support.live_server import serve
 
 pytestmark = pytest.mark.browser
 
@@ -50,8 +48,6 @@ class Live:
 def demo(
     seed_graph: GraphStore, db_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Live]:
-    import uvicorn
-
     from scaleup_graph.api.app import create_app
     from scaleup_graph.api.keys import KeyStore, keys_path
     from scaleup_graph.settings import get_settings
@@ -71,22 +67,8 @@ def demo(
             role: KeyStore(keys_path(get_settings())).create(role, note="stakeholder test")[1]
             for role in ("viewer", "contacts")
         }
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        sock.close()
-        server = uvicorn.Server(
-            uvicorn.Config(
-                create_app(store=store), host="127.0.0.1", port=port, log_level="warning"
-            )
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
-        yield Live(f"http://127.0.0.1:{port}", keys, store)
-        server.should_exit = True
-        thread.join(10)
+        with serve(create_app(store=store)) as url:
+            yield Live(url, keys, store)
         store.clear()
         store.close()
     get_settings.cache_clear()

@@ -11,22 +11,19 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 import yaml
 
 from scaleup_graph.api.app import create_app
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import GraphStore
+from tests.support.live_server import serve
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -88,24 +85,9 @@ def test_dockerfile_runs_as_a_non_root_user_with_a_healthcheck() -> None:
 @contextlib.contextmanager
 def _serving(store: GraphStore, tmp_path: Path) -> Iterator[int]:
     """The API on a free loopback port over real HTTP, as the container runs it."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
     settings = Settings(database_url="embedded://unused", state_dir=tmp_path / "state")
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(30)
+    with serve(create_app(settings, store)) as url:
+        yield int(url.rsplit(":", 1)[1])
 
 
 def test_the_images_healthcheck_command_passes_against_the_running_api(
