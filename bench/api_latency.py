@@ -19,9 +19,7 @@ import asyncio
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+if __package__ in (None, ""):  # run as a script: bench/ is not a package on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.served import free_port, generated_graph, start
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # outside the repository: a 50,000-organisation database is not something to commit
@@ -72,37 +74,7 @@ def _serve(port: int, graph: str, state_dir: Path) -> None:
 
 
 def _build_graph(orgs: int, graph: str) -> dict[str, int]:
-    from scaleup_graph.ingest import IngestOptions, load_manifest, run_ingest
-    from scaleup_graph.ingest.generate import generate_population
-    from scaleup_graph.store import open_store
-
-    store = open_store(f"embedded://{DB_DIR}", graph=graph)
-    try:
-        counts = store.counts()
-        stale = store.read(  # written before the store kept folded names for search
-            "MATCH (o:Organisation) WHERE o.name_fold IS NULL RETURN count(o) AS n"
-        )
-        if counts["nodes"]["Organisation"] < orgs or (stale and stale[0]["n"]):
-            store.clear()
-            store.setup_schema()
-            manifest = load_manifest(generate_population(orgs, 7, DB_DIR / f"gen-{orgs}"))
-            started = time.perf_counter()
-            run_ingest(
-                store,
-                manifest,
-                IngestOptions(
-                    state_dir=DB_DIR / f"state-{orgs}", batch_size=5000, check_duplicates=False
-                ),
-            )
-            print(f"ingested in {time.perf_counter() - started:.0f} s", flush=True)
-            counts = store.counts()
-        return {
-            "nodes": sum(counts["nodes"].values()),
-            "organisations": counts["nodes"]["Organisation"],
-            "relationships": sum(counts["relationships"].values()),
-        }
-    finally:
-        store.close()
+    return generated_graph(DB_DIR, graph, orgs)
 
 
 def _pick_targets(graph: str) -> dict[str, str]:
@@ -161,12 +133,6 @@ async def _load(
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orgs", type=int, default=50_000)
@@ -194,30 +160,12 @@ def main() -> None:
         "organisation": f"/api/v1/organisations/{targets['org']}",
         "neighbourhood_2hop": f"/api/v1/nodes/{targets['org']}/neighbourhood?hops=2",
     }
-    port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            __file__,
-            "--serve",
-            str(port),
-            "--graph",
-            graph,
-            "--orgs",
-            str(args.orgs),
-        ],
-        env=env,
+    port = free_port()
+    server = start(
+        __file__, ["--serve", str(port), "--graph", graph, "--orgs", str(args.orgs)], port
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
         bodies = {
             name: httpx.get(base + path, headers=headers, timeout=120).text
             for name, path in cases.items()

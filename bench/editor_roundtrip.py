@@ -29,9 +29,7 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,6 +37,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+if __package__ in (None, ""):  # run as a script: bench/ is not a package on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.served import free_port, generated_graph, start
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DB_DIR = Path(tempfile.gettempdir()) / "scaleup-editor-bench-db"
@@ -50,34 +52,7 @@ def _graph(size: str) -> str:
 
 
 def _build(size: str) -> dict[str, int]:
-    from scaleup_graph.ingest import IngestOptions, load_manifest, run_ingest
-    from scaleup_graph.ingest.generate import generate_population
-    from scaleup_graph.store import open_store
-
-    store = open_store(f"embedded://{DB_DIR}", graph=_graph(size))
-    try:
-        counts = store.counts()
-        if counts["nodes"]["Organisation"] < ORGS[size]:
-            store.clear()
-            store.setup_schema()
-            folder = DB_DIR / f"gen-{ORGS[size]}"
-            manifest = load_manifest(generate_population(ORGS[size], 7, folder))
-            started = time.perf_counter()
-            run_ingest(
-                store,
-                manifest,
-                IngestOptions(
-                    state_dir=DB_DIR / f"state-{size}", batch_size=5000, check_duplicates=False
-                ),
-            )
-            print(f"ingested in {time.perf_counter() - started:.0f} s", flush=True)
-            counts = store.counts()
-        return {
-            "nodes": sum(counts["nodes"].values()),
-            "relationships": sum(counts["relationships"].values()),
-        }
-    finally:
-        store.close()
+    return generated_graph(DB_DIR, _graph(size), ORGS[size])
 
 
 def _serve(port: int, size: str, state_dir: Path, bare_body: Path) -> None:
@@ -100,13 +75,6 @@ def _serve(port: int, size: str, state_dir: Path, bare_body: Path) -> None:
 
     app.router.routes.insert(0, Route("/bare", bare, methods=["PUT"]))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _ms(values: list[float]) -> dict[str, float]:
@@ -161,23 +129,12 @@ def main() -> None:
 
     _, key = KeyStore(state / "api-keys.json").create("editor", note="bench")
     bare_body = state / "bare.json"
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    server = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(port), args.size, str(state), str(bare_body)],
-        env=env,
-    )
+    port = free_port()
+    server = start(__file__, ["--serve", str(port), args.size, str(state), str(bare_body)], port)
     base = f"http://127.0.0.1:{port}"
     headers = {"X-API-Key": key}
     try:
         with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
-            for _ in range(600):
-                try:
-                    if client.get("/health").status_code < 500:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.1)
             record = client.get(f"/api/v1/nodes/{ids[0]}/record").json()
             save = client.put(
                 f"/api/v1/nodes/Organisation/{ids[0]}",
