@@ -24,10 +24,12 @@ from collections.abc import Collection
 
 import networkx as nx
 
+from scaleup_graph.graph_model.schema import AFFILIATION_LABELS
+
 __all__ = ["AFFILIATIONS", "co_affiliation"]
 
-#: Labels whose nodes tie their members together.
-AFFILIATIONS = ("Project", "Event", "Challenge", "BestPractice", "Programme")
+#: Labels whose nodes tie their members together: the schema's ``affiliation`` flag.
+AFFILIATIONS = AFFILIATION_LABELS
 
 
 def co_affiliation(

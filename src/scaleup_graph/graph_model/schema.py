@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 __all__ = [
+    "AFFILIATION_LABELS",
     "COMMON_PROPERTIES",
     "DERIVED_SEARCH_PROPERTIES",
+    "GREY",
     "KEY",
     "METRIC_PREFIX",
     "NODE_TYPES",
+    "OKABE_ITO",
     "ORGANISATION_KINDS",
     "PERSONAL_LABELS",
     "PROVENANCE_PROPERTIES",
@@ -24,6 +27,7 @@ __all__ = [
     "SEARCH_TEXT",
     "SEARCH_TEXT_SOURCES",
     "VERSION",
+    "VIEW_FILTERS",
     "VOLATILE_PROPERTIES",
     "NodeType",
     "PropType",
@@ -31,6 +35,7 @@ __all__ = [
     "RelType",
     "choices",
     "is_personal",
+    "schema_label",
 ]
 
 KEY = "id"
@@ -72,6 +77,8 @@ class NodeType:
     id_prefix: str
     description: str
     properties: tuple[Property, ...]
+    #: how the explorer, the exports and the report draw it: colour *and* shape tell labels apart
+    #: (the Okabe-Ito palette has eight colours for eleven labels)
     colour: str
     shape: str = "dot"
     extra_labels: tuple[str, ...] = ()
@@ -80,6 +87,12 @@ class NodeType:
     #: its nodes are natural persons: ids are hashes, names are personal data, erasure and the
     #: suppression list apply, projections leave them out unless asked
     personal: bool = False
+    #: the explorer's filter field that narrows a view to one node of this label and what is
+    #: linked to it (``?topic=``, ``?region=``, ``?project=``); None: not a filter
+    view_filter: str | None = None
+    #: organisations that share a node of this label are tied in the one-mode projection
+    #: (analytics' co-affiliation: a project, an event, a challenge, ...)
+    affiliation: bool = False
 
     def prop(self, name: str) -> Property | None:
         for prop in self.all_properties:
@@ -159,6 +172,19 @@ DERIVED_SEARCH_PROPERTIES = frozenset({*SEARCH_KEYS.values(), SEARCH_TEXT})
 #: (a resumed ingest writes some batches twice, so its versions differ from a clean run's).
 VOLATILE_PROPERTIES = frozenset({"ingest_run", "ingested_at", "updated_at", VERSION})
 
+#: Okabe and Ito's colour-blind-safe palette (https://jfly.uni-koeln.de/color/) and a grey
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+GREY = "#8C8C8C"
+
 ORGANISATION_KINDS = (
     "Stakeholder",
     "SME",
@@ -201,7 +227,7 @@ NODE_TYPES: dict[str, NodeType] = {
                 Property("activity_type", choices=("HES", "PRC", "REC", "PUB", "OTH")),
                 _TOPICS,
             ),
-            colour="#1f77b4",
+            colour=OKABE_ITO["blue"],
             shape="dot",
             extra_labels=ORGANISATION_KINDS,
         ),
@@ -238,7 +264,7 @@ NODE_TYPES: dict[str, NodeType] = {
                     description="holds a public office or role named in public sources",
                 ),
             ),
-            colour="#ff7f0e",
+            colour=OKABE_ITO["orange"],
             shape="diamond",
             caption="role",
             personal=True,
@@ -254,8 +280,9 @@ NODE_TYPES: dict[str, NodeType] = {
                 Property("level", PropType.INT),
                 _ALT_NAMES,
             ),
-            colour="#2ca02c",
+            colour=OKABE_ITO["bluish_green"],
             shape="triangle",
+            view_filter="region",
         ),
         NodeType(
             "Project",
@@ -272,15 +299,18 @@ NODE_TYPES: dict[str, NodeType] = {
                 Property("url", PropType.URL),
                 _TOPICS,
             ),
-            colour="#9467bd",
+            colour=OKABE_ITO["reddish_purple"],
             shape="square",
+            view_filter="project",
+            affiliation=True,
         ),
         NodeType(
             "Programme",
             "programme",
             "A funding programme (Interreg Europe, Horizon 2020).",
             (_NAME, Property("url", PropType.URL)),
-            colour="#8c564b",
+            affiliation=True,
+            colour=OKABE_ITO["black"],
             shape="square",
         ),
         NodeType(
@@ -296,7 +326,8 @@ NODE_TYPES: dict[str, NodeType] = {
                 Property("pitched_at", PropType.DATE),
                 Property("closed_at", PropType.DATE),
             ),
-            colour="#d62728",
+            affiliation=True,
+            colour=OKABE_ITO["vermillion"],
             shape="star",
         ),
         NodeType(
@@ -311,7 +342,7 @@ NODE_TYPES: dict[str, NodeType] = {
                     choices=("submitted", "shortlisted", "pitched", "accepted", "declined"),
                 ),
             ),
-            colour="#e377c2",
+            colour=OKABE_ITO["yellow"],
             shape="star",
         ),
         NodeType(
@@ -319,8 +350,9 @@ NODE_TYPES: dict[str, NodeType] = {
             "practice",
             "A regional support instrument shown to partner regions.",
             (_NAME, _TOPICS),
-            colour="#bcbd22",
+            colour=OKABE_ITO["sky_blue"],
             shape="hexagon",
+            affiliation=True,
         ),
         NodeType(
             "Event",
@@ -332,8 +364,9 @@ NODE_TYPES: dict[str, NodeType] = {
                 Property("end_date", PropType.DATE),
                 Property("location"),
             ),
-            colour="#17becf",
-            shape="box",
+            colour=OKABE_ITO["sky_blue"],
+            shape="triangleDown",
+            affiliation=True,
         ),
         NodeType(
             "ContentItem",
@@ -346,22 +379,36 @@ NODE_TYPES: dict[str, NodeType] = {
                 Property("published_at", PropType.DATE),
                 _TOPICS,
             ),
-            colour="#7f7f7f",
-            shape="ellipse",
+            colour=GREY,
+            shape="dot",
         ),
         NodeType(
             "Topic",
             "topic",
             "A competence or subject (digitalisation, mobility, ...).",
             (_NAME, Property("name_de")),
-            colour="#aec7e8",
-            shape="text",
+            colour=OKABE_ITO["yellow"],
+            shape="diamond",
+            view_filter="topic",
         ),
     )
 }
 
 #: labels whose nodes are natural persons (the ``personal`` flag)
 PERSONAL_LABELS = frozenset(label for label, t in NODE_TYPES.items() if t.personal)
+#: the explorer's filter field -> its label (the ``view_filter`` flag)
+VIEW_FILTERS = {t.view_filter: label for label, t in NODE_TYPES.items() if t.view_filter}
+#: labels through which organisations are co-affiliated (the ``affiliation`` flag)
+AFFILIATION_LABELS = tuple(label for label, t in NODE_TYPES.items() if t.affiliation)
+
+
+def schema_label(labels: Iterable[str]) -> str:
+    """The schema label among a node's labels (its kinds such as SME are extra labels).
+
+    >>> schema_label(["SME", "Organisation"]), schema_label(["Unknown"])
+    ('Organisation', '')
+    """
+    return next((label for label in labels if label in NODE_TYPES), "")
 
 
 def choices(label: str, prop: str) -> tuple[str, ...]:

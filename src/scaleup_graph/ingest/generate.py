@@ -28,6 +28,7 @@ from typing import IO, Any
 import yaml
 
 from scaleup_graph.graph_model.ids import fold, make_id, natural_person_key
+from scaleup_graph.graph_model.schema import choices
 
 __all__ = [
     "DEMO_ORGS",
@@ -180,8 +181,9 @@ _CONTENT = {
     "event": "Veranstaltungshinweis: {topic}-Stammtisch in {town}",
     "study": "Kurzstudie: {topic} im nordhessischen Mittelstand",
 }
-_STATUSES = ("draft", "published", "pitched", "solved", "closed")
-_STATUS_CUM = (15, 40, 65, 85, 100)  # cumulative percent: 15 % drafts ... 15 % closed
+_STATUSES = choices("Challenge", "status")  # draft, published, pitched, solved, closed
+#: cumulative percent per status: 15 % drafts ... 15 % closed (one share per schema choice)
+_STATUS_CUM = (15, 40, 65, 85, 100)
 
 
 @dataclass(frozen=True, slots=True)

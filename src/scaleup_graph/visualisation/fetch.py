@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaleup_graph.graph_model import KEY, METRIC_PREFIX, NODE_TYPES, fold, search_fold
+from scaleup_graph.graph_model.schema import schema_label
 from scaleup_graph.queries.privacy import sees_pii
 from scaleup_graph.queries.search import MATCH_KINDS, find_nodes
 from scaleup_graph.store import GraphStore
@@ -56,10 +57,7 @@ class Subgraph:
 
 def primary_label(node: dict[str, Any]) -> str:
     """The node's schema label (Organisation, Person, ...), ignoring extra labels like SME."""
-    for name in node.get("_labels", ()):
-        if name in NODE_TYPES:
-            return str(name)
-    return ""
+    return schema_label(node.get("_labels", ()))
 
 
 def fetch_nodes(

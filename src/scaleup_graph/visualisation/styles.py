@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from scaleup_graph.graph_model import NODE_TYPES, words
+from scaleup_graph.graph_model.schema import GREY, OKABE_ITO
 
 __all__ = [
     "AGGREGATE_COLOUR",
@@ -23,31 +24,10 @@ __all__ = [
     "node_style",
 ]
 
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
-GREY = "#8C8C8C"
-
-#: label -> colour and shape; colour *and* shape tell labels apart
+#: label -> colour and shape, from the schema (``NodeType.colour``/``shape``); colour *and*
+#: shape tell labels apart
 NODE_STYLES: dict[str, dict[str, str]] = {
-    "Organisation": {"colour": OKABE_ITO["blue"], "shape": "dot"},
-    "Person": {"colour": OKABE_ITO["orange"], "shape": "diamond"},
-    "Region": {"colour": OKABE_ITO["bluish_green"], "shape": "triangle"},
-    "Project": {"colour": OKABE_ITO["reddish_purple"], "shape": "square"},
-    "Programme": {"colour": OKABE_ITO["black"], "shape": "square"},
-    "Challenge": {"colour": OKABE_ITO["vermillion"], "shape": "star"},
-    "Proposal": {"colour": OKABE_ITO["yellow"], "shape": "star"},
-    "BestPractice": {"colour": OKABE_ITO["sky_blue"], "shape": "hexagon"},
-    "Event": {"colour": OKABE_ITO["sky_blue"], "shape": "triangleDown"},
-    "ContentItem": {"colour": GREY, "shape": "dot"},
-    "Topic": {"colour": OKABE_ITO["yellow"], "shape": "diamond"},
+    label: {"colour": t.colour, "shape": t.shape} for label, t in NODE_TYPES.items()
 }
 
 #: Community colours: the palette without black (kept for text), cycling.

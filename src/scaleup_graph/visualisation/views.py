@@ -17,6 +17,7 @@ from typing import Any
 
 from scaleup_graph.errors import Invalid, NotFound, ScaleUpError
 from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES
+from scaleup_graph.graph_model.schema import VIEW_FILTERS
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import fetch
 from scaleup_graph.visualisation.aggregate import AGGREGATE_ABOVE, group_nodes
@@ -59,7 +60,8 @@ WALK_IN_MEMORY_ABOVE = 150
 #: an ego view stops growing here; above AGGREGATE_ABOVE it is shown as groups anyway
 MAX_VIEW_NODES = 20_000
 EXPAND_LIMIT = 200
-FILTER_LABELS = {"topic": "Topic", "region": "Region", "project": "Project"}
+#: filter field -> label, from the schema's ``view_filter`` flag (ViewFilter has one field each)
+FILTER_LABELS = VIEW_FILTERS
 #: what can stand between two organisations in an introduction: people, organisations and what
 #: they did together (a project, an event, a challenge); not a shared topic or region
 INTRODUCERS = frozenset({"Organisation", "Person", "Project", "Event", "Challenge", "Proposal"})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from scaleup_graph.graph_model.schema import schema_label
 from scaleup_graph.store import GraphStore
 from scaleup_graph.workflows.lookup import require_node
 
@@ -46,10 +47,7 @@ _MODELLED_ON = (
 
 
 def _kind(labels: list[str]) -> str:
-    for label in ("Region", "Organisation", "BestPractice", "Project", "Challenge", "Event"):
-        if label in labels:
-            return label
-    return labels[0] if labels else ""
+    return schema_label(labels) or (labels[0] if labels else "")
 
 
 def _node(row: dict[str, Any]) -> dict[str, Any]:
