@@ -9,6 +9,7 @@ reader's language.
 from __future__ import annotations
 
 import copy
+import itertools
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scaleup_graph.errors import Invalid, NotFound, ScaleUpError
-from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES
+from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES, words
 from scaleup_graph.graph_model.schema import VIEW_FILTERS
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import fetch
@@ -32,6 +33,7 @@ from scaleup_graph.visualisation.builders import (
 )
 from scaleup_graph.visualisation.fetch import Subgraph, primary_label
 from scaleup_graph.visualisation.layout import Picture, layout_cache, wrap_label
+from scaleup_graph.visualisation.path_layout import plan_path
 from scaleup_graph.visualisation.styles import label_name
 from scaleup_graph.visualisation.texts import text
 
@@ -683,14 +685,42 @@ def path_view(
     ids = {i for chain in chains for i in chain} | {source, target}
     graph = Subgraph(fetch.fetch_nodes(store, ids, timeout_ms=timeout_ms))
     graph = _closed(store, graph, timeout_ms)
-    nodes, picture = _paint(graph, role, lang, source)
+    chains = [c for c in chains if all(i in graph.nodes for i in c)]
+    # no path: the two ends alone, side by side
+    chains_drawn = chains or [[source, target]]
+    degree = _degrees(graph)
+    labels = {i: wrap_label(caption(n, role, lang)) for i, n in graph.nodes.items()}
+    picture = plan_path(chains_drawn, labels)
+    nodes = [
+        {**vis_node(node, role, lang, picture.nodes[i]), "degree": degree[i]}
+        for i, node in sorted(graph.nodes.items())
+        if i in picture.nodes
+    ]
     edges = [
         {**vis_edge(a, b, t, 1, lang), "id": f"{a}|{t}|{b}"} for a, b, t in sorted(graph.edges)
     ]
+
+    def steps(chain: list[str]) -> list[dict[str, Any]]:
+        """Each step in words, read along the path: "kooperiert mit", "ist Partner in"."""
+        out = []
+        for a, b in itertools.pairwise(chain):
+            forward = sorted(t for x, y, t in graph.edges if (x, y) == (a, b))
+            backward = sorted(t for x, y, t in graph.edges if (x, y) == (b, a))
+            if forward:
+                rel, words_ = forward[0], words.rel_name(forward[0], lang)
+            elif backward:
+                rel, words_ = backward[0], words.rel_name(backward[0], lang, direction="in")
+            else:  # cannot happen for a path the store returned; said plainly all the same
+                rel, words_ = "", ""
+            out.append({"from": a, "to": b, "type": rel, "words": words_})
+        return out
+
     return {
+        "kind": "path",
         "nodes": nodes,
         "edges": edges,
         "focus": source,
+        "target": target,
         "group": None,
         "groupName": None,
         "aggregated": False,
@@ -701,11 +731,8 @@ def path_view(
         "highlight": chains[0] if chains else [],
         "paths": [
             {
-                "nodes": [
-                    {"id": i, "caption": caption(graph.nodes[i], role, lang)}
-                    for i in chain
-                    if i in graph.nodes
-                ]
+                "nodes": [{"id": i, "caption": caption(graph.nodes[i], role, lang)} for i in chain],
+                "steps": steps(chain),
             }
             for chain in chains
         ],

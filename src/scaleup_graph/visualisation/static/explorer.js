@@ -27,7 +27,8 @@
   const FADED = 'rgba(200, 205, 212, 0.35)';
   const FADED_TEXT = 'rgba(120, 130, 140, 0.35)';
   const DEFAULT_VIEW = { focus: null, hops: 1, group: null, page: 0, type: '', topic: '',
-    region: '', project: '', only: false, colour: 'label', size: '', open: [], hide: [] };
+    region: '', project: '', only: false, colour: 'label', size: '', open: [], hide: [], path: 0 };
+  const PATH_COLOUR = '#0072B2';  // Okabe-Ito blue: the chosen path, nodes and links
 
   const state = {
     lang: BOOT.lang,
@@ -50,6 +51,22 @@
     ready: false,
   };
   const cache = { views: new Map(), expand: new Map(), tags: new Map() };
+
+  /** In a path view ("Wer kann mich vorstellen?"): the chosen path, its node ids and steps. */
+  function chosenPath() {
+    const base = state.base;
+    if (!base || base.kind !== 'path' || !(base.paths || []).length) return null;
+    const index = Math.min(Math.max(state.view.path || 0, 0), base.paths.length - 1);
+    const path = base.paths[index];
+    const ids = new Set(path.nodes.map((n) => n.id));
+    const steps = new Set(path.steps.map((s) => s.from + '>' + s.to));
+    return { index, path, ids, steps };
+  }
+
+  function isPathStep(e) {
+    const chosen = chosenPath();
+    return !!chosen && (chosen.steps.has(e.from + '>' + e.to) || chosen.steps.has(e.to + '>' + e.from));
+  }
 
   // ---- texts ---------------------------------------------------------------------------------
 
@@ -180,6 +197,14 @@
     saveView(name, params) {
       return request(apiUrl('/api/v1/views'), { method: 'POST', body: JSON.stringify({ name, params }) });
     },
+    renameView(id, name) {
+      return request(apiUrl('/api/v1/views/' + encodeURIComponent(id)),
+        { method: 'PATCH', body: JSON.stringify({ name }) });
+    },
+    async deleteView(id) {
+      // 204 has no body; request() reads none and returns null
+      return request(apiUrl('/api/v1/views/' + encodeURIComponent(id)), { method: 'DELETE' });
+    },
   };
 
   function fold(s) {
@@ -280,6 +305,8 @@
     async pathView() { throw new UiError('path_offline'); },
     async listViews() { return { views: [] }; },
     async saveView() { throw new UiError('path_offline'); },
+    async renameView() { throw new UiError('path_offline'); },
+    async deleteView() { throw new UiError('path_offline'); },
   };
 
   function relCaption(type) {
@@ -448,6 +475,22 @@
     const colour = faded ? FADED : colourOf(n);
     const focus = n.id === state.view.focus;
     const selected = n.id === state.selected;
+    const chosen = chosenPath();
+    if (chosen && chosen.ids.has(n.id) && !faded) {
+      const ends = n.id === chosen.path.nodes[0].id || n.id === chosen.path.nodes[chosen.path.nodes.length - 1].id;
+      return {
+        id: n.id, label: n.label, x: n.x, y: n.y, shape: n.shape || 'dot',
+        size: (n.sizePx || 8) * sizeFactor(n) / s,
+        title: tip(n.title),
+        color: { background: colourOf(n), border: PATH_COLOUR,
+          highlight: { background: colourOf(n), border: '#000' }, hover: { background: colourOf(n), border: '#000' } },
+        borderWidth: 4,
+        font: { size: (n.fontPx || 12) / s, color: '#0b1a29', strokeWidth: 4 / s,
+          strokeColor: 'rgba(255,255,255,0.95)', bold: ends ? { color: '#000' } : undefined,
+          face: 'system-ui, "Segoe UI", Roboto, Arial, sans-serif' },
+        fixed: true,
+      };
+    }
     return {
       id: n.id,
       label: n.label,
@@ -471,6 +514,18 @@
     const a = state.nodes.get(e.from);
     const b = state.nodes.get(e.to);
     const text = (a ? a.name : e.from) + ' — ' + (e.caption || '') + ' → ' + (b ? b.name : e.to);
+    if (!faded && isPathStep(e)) {
+      // a step of the chosen path: thick, in the path's colour, its meaning written on it
+      const s = Math.max(state.scale, 0.3);
+      return {
+        id: e.id, from: e.from, to: e.to, title: tip(text),
+        label: e.caption || ' ',
+        width: 5 / s,
+        color: { color: PATH_COLOUR, highlight: PATH_COLOUR, hover: PATH_COLOUR },
+        arrows: e.type ? { to: { enabled: true, scaleFactor: 0.7 } } : undefined,
+        font: { size: 13 / state.scale, color: '#0b1a29', strokeWidth: 0, background: 'rgba(255,255,255,0.92)' },
+      };
+    }
     return {
       id: e.id, from: e.from, to: e.to,
       title: tip(e.count ? (e.caption || '') : text),
@@ -525,7 +580,8 @@
       if (e && e.caption && edgesDS.get(params.edge)) edgesDS.update({ id: params.edge, label: e.caption });
     });
     network.on('blurEdge', (params) => {
-      if (edgesDS.get(params.edge)) edgesDS.update({ id: params.edge, label: ' ' });
+      const e = state.edges.get(params.edge);
+      if (edgesDS.get(params.edge)) edgesDS.update({ id: params.edge, label: e && isPathStep(e) ? e.caption : ' ' });
     });
   }
 
@@ -593,6 +649,18 @@
       state.centre = { x: (Math.max(...xs) + Math.min(...xs)) / 2, y: (Math.max(...ys) + Math.min(...ys)) / 2 };
     }
     state.scale = nodes.length ? fitScale(nodes, state.centre, canvasSize()) : 1;
+    if (state.base && state.base.kind === 'path' && nodes.length) {
+      // a path fills the view: centre the boxes (dots and the labels under them), not the start
+      for (let round = 0; round < 3; round++) {
+        const b = nodes.map((n) => ({ n, box: boxesPx(n) }));
+        const left = Math.min(...b.map(({ n, box }) => n.x - box.halfW / state.scale));
+        const right = Math.max(...b.map(({ n, box }) => n.x + box.halfW / state.scale));
+        const top = Math.min(...b.map(({ n, box }) => n.y - box.top / state.scale));
+        const bottom = Math.max(...b.map(({ n, box }) => n.y + box.bottom / state.scale));
+        state.centre = { x: (left + right) / 2, y: (top + bottom) / 2 };
+        state.scale = fitScale(nodes, state.centre, canvasSize());
+      }
+    }
     state.faded = fadeSet();
     X.firstFrame = 0;
     nodesDS.clear();
@@ -620,6 +688,7 @@
     if (view.size) p.set('size', view.size);
     if (view.open.length) p.set('open', view.open.join(','));
     if (view.hide.length) p.set('hide', view.hide.join(','));
+    if (view.path) p.set('path', String(view.path));
     return p;
   }
 
@@ -635,6 +704,7 @@
       project: p.get('project') || '', only: p.get('only') === '1',
       colour: p.get('colour') === 'community' ? 'community' : 'label',
       size: p.get('size') || '', open: list('open'), hide: list('hide'),
+      path: Math.max(0, Number(p.get('path') || 0) || 0),
     };
   }
 
@@ -724,7 +794,13 @@
         else showMessage(null);
       }
       renderPager(base);
-      if (base.paths) renderPaths(base);
+      if (base.kind === 'path') {
+        renderPaths(base);
+        // the details of the view before would hide the paths list: show the hint instead
+        if (!state.selected) clearDetails();
+        $('paths').scrollIntoView({ block: 'start' });
+      }
+      else if ($('path-result').querySelector('.path-list')) $('path-result').replaceChildren();
       $('canvas').dataset.state = 'ready';
       $('canvas').dataset.focus = view.focus || '';
       updateHistoryButtons();
@@ -761,7 +837,7 @@
 
   function focusOn(id) {
     state.selected = null;
-    go({ focus: id, group: null, page: 0, open: [], hide: [] });
+    go({ focus: id, group: null, page: 0, open: [], hide: [], path: 0 });
     showDetails(id);
   }
 
@@ -830,7 +906,9 @@
     const active = ['type', 'topic', 'region', 'project'].filter((k) => v[k]);
     fillFilterOptions(ids);
     if (!active.length) {
-      state.matches = state.base && state.base.highlight ? new Set(state.base.highlight) : null;
+      const chosen = chosenPath();
+      state.matches = chosen ? new Set(chosen.ids)
+        : state.base && state.base.highlight ? new Set(state.base.highlight) : null;
       $('f-count').textContent = '';
       return;
     }
@@ -903,7 +981,18 @@
     }
   }
 
+  function clearDetails() {
+    detailsSeq += 1;
+    state.detailsFor = null;
+    $('details-body').replaceChildren();
+    $('node-actions').replaceChildren();
+    $('details-hint').hidden = false;
+    if (window.__workflows) window.__workflows.show(null);
+    if ($('ed-panel')) $('ed-panel').hidden = true;  // the editor's panel belongs to a node
+  }
+
   function renderDetails(d) {
+    if ($('ed-panel')) $('ed-panel').hidden = false;
     const body = $('details-body');
     body.replaceChildren();
     $('details-hint').hidden = true;
@@ -1059,6 +1148,7 @@
     let meaning = t('size_equal');
     if (metric) meaning = t('size_meaning', { metric: names[metric] || metric });
     else if ([...state.nodes.values()].some((n) => n.aggregate)) meaning = t('size_meaning', { metric: t('members') });
+    else if (state.base && state.base.kind === 'path') meaning = t('size_path');
     else if (state.base && state.base.focus) meaning = t('size_ego');
     $('legend-size').textContent = meaning;
   }
@@ -1117,33 +1207,75 @@
     const to = $('path-to').dataset.id;
     const out = $('path-result');
     out.replaceChildren();
-    if (!from || !to) return;
+    if (!from || !to || from.startsWith('path:')) {
+      out.append(el('p', t('path_pick_both'), 'note'));
+      return;
+    }
     try {
       const view = await source.pathView(from, to);
       if (!view.paths.length) { out.append(el('p', t('path_none'), 'note')); return; }
       cache.views.set(['path:' + from + '>' + to, 1, null, 0, state.lang].join('|'), Promise.resolve(view));
       state.selected = null;
-      await go({ focus: 'path:' + from + '>' + to, hops: 1, group: null, page: 0, open: [], hide: [] });
-      renderPaths(view);
+      await go({ focus: 'path:' + from + '>' + to, hops: 1, group: null, page: 0, open: [], hide: [], path: 0 });
     } catch (err) {
       out.append(el('p', t(err.key || 'err_network', err.values), 'error'));
     }
   }
 
+  /** Show path ``index`` of the path view highlighted (a new entry in the history). */
+  function choosePath(index) {
+    if (index === (state.view.path || 0)) return;
+    go({ path: index });
+  }
+
+  /** The paths as a list a person can read: each step with what the link means in words. */
   function renderPaths(view) {
     const out = $('path-result');
     out.replaceChildren();
-    const ol = el('ol');
-    for (const path of view.paths) {
-      const li = el('li');
-      const middle = path.nodes.slice(1, -1);
-      if (!middle.length) li.append(el('span', t('path_direct')));
-      else {
-        li.append(el('span', t('path_via') + ' '));
-        middle.forEach((n, i) => { if (i) li.append(el('span', ', ')); li.append(linkButton(n.id, n.caption)); });
-      }
-      ol.append(li);
+    const chosen = chosenPath();
+    const ends = view.paths[0] ? view.paths[0].nodes : [];
+    if (ends.length) {
+      $('path-from').value = ends[0].caption;
+      $('path-from').dataset.id = ends[0].id;
+      $('path-to').value = ends[ends.length - 1].caption;
+      $('path-to').dataset.id = ends[ends.length - 1].id;
+      out.append(el('p', t('path_found', { n: view.paths.length, from: ends[0].caption,
+        to: ends[ends.length - 1].caption }), 'path-summary'));
     }
+    const back = el('button', t(state.historyIndex > 0 ? 'path_back' : 'path_to_start'), 'path-back');
+    back.type = 'button';
+    back.id = 'path-back';
+    back.addEventListener('click', () => {
+      if (state.historyIndex > 0) history.back();
+      else if (ends.length) focusOn(ends[0].id);
+    });
+    out.append(back);
+    const ol = el('ol', null, 'path-list');
+    view.paths.forEach((path, index) => {
+      const li = el('li', null, 'path-item');
+      li.dataset.index = String(index);
+      const isChosen = !!chosen && chosen.index === index;
+      li.classList.toggle('chosen', isChosen);
+      const head = el('button', null, 'path-head');
+      head.type = 'button';
+      head.setAttribute('aria-pressed', isChosen ? 'true' : 'false');
+      const middle = path.nodes.slice(1, -1);
+      head.append(el('strong', t('path_n', { n: index + 1 })), el('span', ' · '
+        + t('path_steps', { n: path.steps.length }) + ' · '
+        + (middle.length ? t('path_via') + ' ' + middle.map((n) => n.caption).join(', ') : t('path_direct'))));
+      head.addEventListener('click', () => choosePath(index));
+      li.append(head);
+      const steps = el('ol', null, 'path-steps');
+      path.nodes.forEach((n, i) => {
+        const stop = el('li', null, i === 0 || i === path.nodes.length - 1 ? 'stop end' : 'stop');
+        stop.append(linkButton(n.id, n.caption));
+        steps.append(stop);
+        const step = path.steps[i];
+        if (step) steps.append(el('li', '↓ ' + (step.words || t('path_linked')), 'step'));
+      });
+      li.append(steps);
+      ol.append(li);
+    });
     out.append(ol);
   }
 
@@ -1153,21 +1285,92 @@
       const answer = await source.listViews();
       list.replaceChildren();
       if (!answer.views.length) list.append(el('li', t('views_none'), 'note'));
-      for (const v of answer.views) {
-        const li = el('li');
-        const b = el('button', v.name, 'link');
-        b.type = 'button';
-        b.addEventListener('click', () => {
-          const p = new URLSearchParams(v.params);
-          p.set('lang', state.lang);
-          go(viewFromParams(p));
-        });
-        li.append(b);
-        list.append(li);
-      }
+      for (const v of answer.views) list.append(viewItem(v));
     } catch (err) {
       list.replaceChildren(el('li', t(err.key || 'err_network', err.values), 'note'));
     }
+  }
+
+  /** One saved view in the list: open it; rename or delete it when this key may. */
+  function viewItem(v) {
+    const li = el('li');
+    li.dataset.viewId = v.id;
+    const b = el('button', v.name, 'link view-open');
+    b.type = 'button';
+    b.addEventListener('click', () => {
+      const p = new URLSearchParams(v.params);
+      p.set('lang', state.lang);
+      go(viewFromParams(p));
+    });
+    li.append(b);
+    if (!v.mine && !v.can_change) return li;
+    const tools = el('div', null, 'view-tools');
+    if (v.mine) tools.append(el('small', t('view_mine')));
+    li.append(tools);
+    if (!v.can_change) return li;
+    const rename = el('button', t('view_rename'), 'small view-rename');
+    rename.type = 'button';
+    const remove = el('button', t('view_delete'), 'small view-delete');
+    remove.type = 'button';
+    tools.append(rename, remove);
+    rename.addEventListener('click', () => {
+      const form = el('form', null, 'view-rename-form');
+      const input = el('input');
+      input.value = v.name;
+      input.maxLength = 120;
+      input.required = true;
+      input.setAttribute('aria-label', t('view_name'));
+      const save = el('button', t('view_rename_save'), 'small');
+      save.type = 'submit';
+      const cancel = el('button', t('view_cancel'), 'small');
+      cancel.type = 'button';
+      form.append(input, save, cancel);
+      li.replaceChildren(form);
+      input.focus();
+      input.select();
+      cancel.addEventListener('click', () => li.replaceWith(viewItem(v)));
+      input.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') li.replaceWith(viewItem(v)); });
+      form.addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        const name = input.value.trim();
+        if (!name) return;
+        try {
+          const changed = await source.renameView(v.id, name);
+          showMessage('view_renamed', { name: changed.name }, 'info');
+          li.replaceWith(viewItem({ ...v, ...changed }));
+        } catch (err) {
+          viewError(err);
+        }
+      });
+    });
+    remove.addEventListener('click', () => {
+      const ask = el('div', null, 'view-confirm');
+      ask.append(el('span', t('view_delete_ask', { name: v.name })));
+      const yes = el('button', t('view_delete_yes'), 'small danger');
+      yes.type = 'button';
+      const no = el('button', t('view_cancel'), 'small');
+      no.type = 'button';
+      ask.append(yes, no);
+      li.replaceChildren(ask);
+      yes.focus();
+      no.addEventListener('click', () => li.replaceWith(viewItem(v)));
+      yes.addEventListener('click', async () => {
+        try {
+          await source.deleteView(v.id);
+          showMessage('view_deleted', { name: v.name }, 'info');
+        } catch (err) {
+          viewError(err);
+        }
+        loadViews();
+      });
+    });
+    return li;
+  }
+
+  function viewError(err) {
+    if (err instanceof UiError && err.status === 403) showMessage('view_not_yours', {}, 'error');
+    else showError(err);
+    loadViews();
   }
 
   function savePng() {
@@ -1207,7 +1410,7 @@
     $('overview-btn').addEventListener('click', () => {
       const focus = BOOT.mode === 'offline' ? (BOOT.data.focus || null) : null;
       state.selected = null;
-      go({ focus, hops: BOOT.mode === 'offline' ? BOOT.data.hops || 1 : 1, group: null, page: 0, open: [], hide: [] });
+      go({ focus, hops: BOOT.mode === 'offline' ? BOOT.data.hops || 1 : 1, group: null, page: 0, open: [], hide: [], path: 0 });
     });
     $('page-prev').addEventListener('click', () => go({ page: Math.max(0, state.view.page - 1) }));
     $('page-next').addEventListener('click', () => go({ page: state.view.page + 1 }));
@@ -1347,11 +1550,22 @@
         let fontPx = n.font.size * scale;
         const labelShown = !!n.label && fontPx >= DRAW_THRESHOLD - 1;
         if (fontPx >= MAX_VISIBLE) fontPx = MAX_VISIBLE;
+        // the label's box as vis-network measured it when it last drew the label (CSS px)
+        let labelBox = null;
+        const module = labelShown && network.body.nodes[n.id] ? network.body.nodes[n.id].labelModule : null;
+        if (module && module.size && module.size.width) {
+          const a = network.canvasToDOM({ x: module.size.left, y: module.size.top });
+          const b = network.canvasToDOM({ x: module.size.left + module.size.width, y: module.size.top + module.size.height });
+          labelBox = { left: a.x, top: a.y, right: b.x, bottom: b.y };
+        }
         nodes.push({ id: n.id, label: (state.nodes.get(n.id) || {}).name || n.label, x: dom.x, y: dom.y,
-          r: n.size * scale, fontPx, labelShown, faded: state.faded.has(n.id) });
+          r: n.size * scale, fontPx, labelShown, faded: state.faded.has(n.id), labelBox });
       }
     }
-    const edges = edgesDS ? edgesDS.get().map((e) => ({ from: e.from, to: e.to, type: (state.edges.get(e.id) || {}).type || '' })) : [];
+    const edges = edgesDS ? edgesDS.get().map((e) => {
+      const known = state.edges.get(e.id) || {};
+      return { from: e.from, to: e.to, type: known.type || '', highlighted: !!known.type && isPathStep(known) && !state.faded.has(e.from) && !state.faded.has(e.to) };
+    }) : [];
     return { focus: state.view.focus, hops: state.view.hops, lang: state.lang, nodes, edges };
   }
 
