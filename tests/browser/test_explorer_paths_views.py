@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tests.browser import test_explorer_stakeholder as stakeholder
 from tests.browser.test_explorer_stakeholder import (
     IHK,
