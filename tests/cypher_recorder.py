@@ -134,7 +134,7 @@ def _install() -> None:
     while todo:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
-        for name in ("read", "write"):
+        for name in ("read", "write", "read_int_lists", "read_keyed_ids"):
             method = cls.__dict__.get(name)
             if method is not None and not getattr(method, "__cypher_recorder__", False):
                 setattr(cls, name, _wrap(method))

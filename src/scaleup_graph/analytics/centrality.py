@@ -1,9 +1,12 @@
 """Centrality: degree, betweenness, PageRank, eigenvector and closeness.
 
-All take an undirected networkx graph (``Projection.undirected()``) and return a
-:class:`~scaleup_graph.analytics.results.MetricResult`. Values equal networkx's on every size;
-above a size the work runs on networkit or igraph (exact), and betweenness above
-``exact_limit`` nodes is estimated from ``k`` seeded source samples.
+All take an undirected networkx graph (``Projection.undirected()``) or the projection's
+:class:`~scaleup_graph.analytics.arrays.GraphArrays` and return a
+:class:`~scaleup_graph.analytics.results.MetricResult`. Values equal networkx's on every size.
+networkx computes them on small networkx graphs; arrays and graphs above :data:`FAST_ABOVE`
+nodes run on numpy (degree, PageRank: networkx's own power iteration, vectorised), igraph or
+networkit, and betweenness above ``exact_limit`` nodes is estimated from ``k`` seeded source
+samples.
 
 Example
 -------
@@ -20,11 +23,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     pass
 
+from collections.abc import Hashable
 from typing import Any
 
 import networkx as nx
 import numpy as np
+from numpy.typing import NDArray
 
+from scaleup_graph.analytics.arrays import GraphArrays
 from scaleup_graph.analytics.backends import as_dict, seed_networkit, to_igraph, to_networkit
 from scaleup_graph.analytics.errors import AnalyticsError
 from scaleup_graph.analytics.projection import require_size
@@ -44,19 +50,43 @@ __all__ = [
 FAST_ABOVE = 500
 
 
+#: what the metrics take: an undirected networkx graph or a projection's arrays
+type Graph = nx.Graph | GraphArrays
+
+
 def _str(values: dict[Any, Any]) -> dict[str, float]:
     return {str(k): float(v) for k, v in values.items()}
 
 
-def degree(graph: nx.Graph) -> MetricResult:
+def fast(graph: Graph) -> GraphArrays | None:
+    """The arrays to run on: ``graph`` itself, the arrays of a networkx graph above
+    :data:`FAST_ABOVE` nodes, or None (small networkx graphs: networkx, the reference)."""
+    if isinstance(graph, GraphArrays):
+        return graph
+    if graph.number_of_nodes() > FAST_ABOVE:
+        return GraphArrays.from_networkx(graph)
+    return None
+
+
+def degree(graph: Graph) -> MetricResult:
     """Number of neighbours of each node."""
+    if isinstance(graph, GraphArrays):
+        arrays = graph
+        return timed(
+            "degree",
+            graph,
+            lambda: (arrays.as_dict(arrays.degree()), {}),
+            algorithm="degree",
+            params={},
+            backend="numpy",
+        )
     return timed(
         "degree", graph, lambda: (_str(dict(graph.degree())), {}), algorithm="degree", params={}
     )
 
 
 def betweenness(
-    graph: nx.Graph,
+    graph: Graph,
     *,
     exact_limit: int = 5000,
     k: int | None = None,
@@ -87,14 +117,20 @@ def betweenness(
     use = backend if backend != "auto" else ("networkit" if n > FAST_ABOVE else "networkx")
     if use not in ("networkx", "networkit"):
         raise AnalyticsError(f"unknown backend {backend!r}; use networkx, networkit or auto")
+    if use == "networkx" and isinstance(graph, GraphArrays):
+        use = "networkit"  # arrays have no networkx graph; networkit is exact too
 
     def compute() -> tuple[dict[str, float], dict[str, Any]]:
         extra: dict[str, Any] = {"exact": not sampled}
         if sample is not None:
             extra["sample_size"] = sample
         if use == "networkx":
+            assert isinstance(graph, nx.Graph)
             return _str(nx.betweenness_centrality(graph, k=sample, seed=seed)), extra
-        copy, nodes = to_networkit(graph)
+        if isinstance(graph, GraphArrays):
+            copy, nodes = graph.networkit(), list[Hashable](graph.nodes)
+        else:
+            copy, nodes = to_networkit(graph)
         algo: Any
         if sample is None:
             algo = nk.centrality.Betweenness(copy, normalized=True)
@@ -138,16 +174,69 @@ def rank_agreement(
     return {"spearman": round(rho, 4), "top_overlap": round(len(best & got) / len(best), 4)}
 
 
-def pagerank(graph: nx.Graph, *, alpha: float = 0.85, weighted: bool = False) -> MetricResult:
-    """PageRank (networkx's scipy power iteration; fast enough at every size we measured)."""
+def pagerank(graph: Graph, *, alpha: float = 0.85, weighted: bool = False) -> MetricResult:
+    """PageRank: networkx's power iteration (same start, dangling rule and stopping test), on
+    numpy arrays above :data:`FAST_ABOVE` nodes."""
     require_size(graph, nodes=1, edges=0, what="PageRank")
     weight = "weight" if weighted else None
-    return timed(
-        "pagerank",
-        graph,
-        lambda: (_str(nx.pagerank(graph, alpha=alpha, weight=weight)), {}),
-        algorithm="pagerank",
-        params={"alpha": alpha, "weighted": weighted},
+    params = {"alpha": alpha, "weighted": weighted}
+    arrays = fast(graph)
+    if arrays is None:
+        return timed(
+            "pagerank",
+            graph,
+            lambda: (_str(nx.pagerank(graph, alpha=alpha, weight=weight)), {}),
+            algorithm="pagerank",
+            params=params,
+        )
+    found = arrays
+
+    def compute() -> tuple[dict[str, float], dict[str, Any]]:
+        scores, iterations = power_pagerank(found, alpha=alpha, weighted=weighted)
+        return found.as_dict(scores), {"iterations": iterations}
+
+    return timed("pagerank", graph, compute, algorithm="pagerank", params=params, backend="numpy")
+
+
+def power_pagerank(
+    arrays: GraphArrays,
+    *,
+    alpha: float = 0.85,
+    weighted: bool = False,
+    tol: float = 1.0e-6,
+    max_iter: int = 100,
+) -> tuple[NDArray[np.float64], int]:
+    """networkx's ``_pagerank_scipy`` on the undirected arrays: x = alpha (x P + dangling mass /
+    n) + (1 - alpha) / n from x = 1/n, until the L1 change is below n * tol.
+
+    Returns the scores and the iterations it took.
+
+    >>> g = GraphArrays.from_networkx(nx.path_graph(3))
+    >>> [round(float(x), 4) for x in power_pagerank(g)[0]]
+    [0.2568, 0.4865, 0.2568]
+    """
+    n = arrays.number_of_nodes()
+    u, v, w = arrays.edges()
+    if not weighted:
+        w = np.ones(len(u))
+    strength = np.bincount(u, w, minlength=n) + np.bincount(v, w, minlength=n)
+    dangling = strength == 0
+    inverse = np.zeros(n)
+    inverse[~dangling] = 1.0 / strength[~dangling]
+    x = np.full(n, 1.0 / n)
+    for iteration in range(1, max_iter + 1):
+        last = x
+        share = x * inverse
+        # every edge passes each end's share to the other end (weighted by the edge)
+        passed = np.bincount(u, w * share[v], minlength=n) + np.bincount(
+            v, w * share[u], minlength=n
+        )
+        x = alpha * (passed + x[dangling].sum() / n) + (1 - alpha) / n
+        if np.abs(x - last).sum() < n * tol:
+            return x, iteration
+    raise AnalyticsError(
+        f"PageRank did not converge in {max_iter} iterations; this should not happen on an "
+        "undirected graph: report it with the filter used"
     )
 
 
@@ -173,18 +262,24 @@ def eigenvector(graph: nx.Graph) -> MetricResult:
     return timed("eigenvector", graph, compute, algorithm="eigenvector-arpack", params={})
 
 
-def closeness(graph: nx.Graph, *, backend: str = "auto") -> MetricResult:
+def closeness(graph: Graph, *, backend: str = "auto") -> MetricResult:
     """Closeness with the Wasserman-Faust correction for disconnected graphs (as networkx)."""
     require_size(graph, nodes=2, edges=1, what="closeness")
     n = graph.number_of_nodes()
     use = backend if backend != "auto" else ("igraph" if n > FAST_ABOVE else "networkx")
     if use not in ("networkx", "igraph"):
         raise AnalyticsError(f"unknown backend {backend!r}; use networkx, igraph or auto")
+    if isinstance(graph, GraphArrays):
+        use = "igraph"
 
     def compute() -> tuple[dict[str, float], dict[str, Any]]:
         if use == "networkx":
+            assert isinstance(graph, nx.Graph)
             return _str(nx.closeness_centrality(graph)), {}
-        copy, nodes = to_igraph(graph)
+        if isinstance(graph, GraphArrays):
+            copy, nodes = graph.igraph(), list[Hashable](graph.nodes)
+        else:
+            copy, nodes = to_igraph(graph)
         raw = copy.closeness(normalized=True)
         # igraph counts only reachable nodes; scale by (r-1)/(n-1) as networkx does.
         reach = np.zeros(len(nodes))

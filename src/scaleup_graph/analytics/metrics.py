@@ -2,6 +2,8 @@
 
 :func:`run_metrics` projects the store (filtered), runs the named metrics, optionally writes
 them back as ``metric_*`` node properties, and returns plain data with a run record per metric.
+When every metric asked for has an array implementation (:data:`ARRAY_METRICS`), the projection
+is integer arrays only and the names are read for the ranked nodes alone.
 
 Example
 -------
@@ -19,14 +21,24 @@ from typing import Any
 import networkx as nx
 
 from scaleup_graph.analytics import centrality, cohesion, communities, structural_holes
+from scaleup_graph.analytics.arrays import GraphArrays
 from scaleup_graph.analytics.brokerage import brokerage
 from scaleup_graph.analytics.errors import AnalyticsError
 from scaleup_graph.analytics.onemode import AFFILIATIONS, co_affiliation
 from scaleup_graph.analytics.projection import Projection, ProjectionFilter, project
 from scaleup_graph.analytics.results import MetricResult, append_run, timed, write_back
+from scaleup_graph.graph_model import KEY, is_personal
 from scaleup_graph.store import GraphStore
+from scaleup_graph.store.cypher import label as cy_label
 
-__all__ = ["DEFAULT_METRICS", "METRICS", "MetricOptions", "MetricsRun", "run_metrics"]
+__all__ = [
+    "ARRAY_METRICS",
+    "DEFAULT_METRICS",
+    "METRICS",
+    "MetricOptions",
+    "MetricsRun",
+    "run_metrics",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +71,7 @@ def _articulation(graph: nx.Graph, _o: MetricOptions) -> list[MetricResult]:
     ]
 
 
-_Metric = Callable[[nx.Graph, MetricOptions], list[MetricResult]]
+_Metric = Callable[[Any, MetricOptions], list[MetricResult]]
 
 METRICS: dict[str, _Metric] = {
     "degree": lambda g, o: [centrality.degree(g)],
@@ -77,6 +89,10 @@ METRICS: dict[str, _Metric] = {
     "articulation": _articulation,
 }
 DEFAULT_METRICS = ("degree", "pagerank", "betweenness", "community")
+#: metrics that run on the projection's integer arrays (no networkx graph, no node attributes)
+ARRAY_METRICS = frozenset({"degree", "pagerank", "betweenness", "closeness", "kcore", "community"})
+#: names are read for this many first nodes of each result (the CLI's and API's largest top)
+NAMED_TOP = 1000
 
 
 @dataclass(slots=True)
@@ -116,8 +132,12 @@ def run_metrics(
     write: bool = False,
     state_dir: Path | None = None,
     projection: Projection | None = None,
+    named: int = NAMED_TOP,
 ) -> MetricsRun:
     """Project the store and compute ``names``; with ``write`` store them as node properties.
+
+    ``named``: how many first nodes of each result get their display name (when the metrics
+    ran on arrays; a networkx projection carries every name).
 
     Raises
     ------
@@ -135,18 +155,45 @@ def run_metrics(
         # --label Organisation --actors: the organisations are tied through their projects,
         # events, ...; a projection without those would have no ties to count
         flt = replace(flt, labels=tuple(dict.fromkeys([*flt.labels, *AFFILIATIONS])))
-    proj = projection or project(store, flt)
-    graph = co_affiliation(proj.undirected()) if options.actors else proj.undirected()
+    on_arrays = not options.actors and set(names) <= ARRAY_METRICS
+    proj = projection or project(store, flt, networkx=not on_arrays)
+    graph: nx.Graph | GraphArrays
+    if on_arrays:
+        graph = proj.arrays
+    else:
+        graph = co_affiliation(proj.undirected()) if options.actors else proj.undirected()
     results: list[MetricResult] = []
     for name in dict.fromkeys(names):
         # Brokerage too runs undirected: schema directions (Org -> Project) are not flows.
         results.extend(METRICS[name](graph, options))
-    shown = {str(n): str(name) for n, name in proj.graph.nodes(data="name") if name}
+    labels = proj.labels()
+    if proj.has_graph:
+        shown = {str(n): str(name) for n, name in proj.graph.nodes(data="name") if name}
+    else:
+        ranked = {node for r in results for node, _ in r.top(named)}
+        shown = display_names(store, {node: labels[node] for node in ranked if node in labels})
     run = MetricsRun(projection=proj.describe(), results=results, names=shown)
     if write:
-        labels = dict(proj.graph.nodes(data="label"))
         for result in results:
             run.written[result.name] = write_back(store, result, labels)
             if state_dir is not None:
                 append_run(state_dir, result, written=run.written[result.name])
     return run
+
+
+def display_names(store: GraphStore, labels: dict[str, str]) -> dict[str, str]:
+    """Node id -> name for the given nodes (id -> schema label); persons never get one."""
+    by_label: dict[str, list[str]] = {}
+    for node, lab in labels.items():
+        if not is_personal(lab):
+            by_label.setdefault(lab, []).append(node)
+    names: dict[str, str] = {}
+    for lab, ids in by_label.items():
+        for row in store.read(
+            f"UNWIND $ids AS id MATCH (n:{cy_label(lab)} {{{KEY}: id}}) "
+            "RETURN n.id AS id, n.name AS name",
+            {"ids": sorted(ids)},
+        ):
+            if row["name"]:
+                names[str(row["id"])] = str(row["name"])
+    return names

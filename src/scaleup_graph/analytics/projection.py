@@ -1,4 +1,11 @@
-"""A networkx projection of the store: the whole graph or the part a filter keeps.
+"""A projection of the store: the whole graph or the part a filter keeps.
+
+The structure comes as integer arrays (:class:`~scaleup_graph.analytics.arrays.GraphArrays`):
+one Cypher per label returns the engine's node ids with the node ids, one per relationship type
+returns the pairs of engine ids, and numpy maps them to indices; the fast metrics run on these
+arrays. A networkx graph with node attributes (names, kinds, dates, region) is built from them
+only when asked for (``networkx=True``, the default): matchmaking, exports, snapshots and the
+metrics that have no array implementation use it.
 
 The filter is pushed into Cypher (labels and relationship types in the MATCH, time windows and
 region/project membership in WHERE), so what it excludes is never transferred. Persons are left
@@ -20,7 +27,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
+from scaleup_graph.analytics.arrays import GraphArrays
 from scaleup_graph.analytics.errors import AnalyticsError, GraphTooSmall
 from scaleup_graph.graph_model import KEY, NODE_TYPES, ORGANISATION_KINDS, REL_TYPES, is_personal
 from scaleup_graph.store import GraphStore
@@ -153,16 +162,31 @@ class ProjectionFilter:
 class Projection:
     """A projected graph and how it was made.
 
-    ``graph`` is directed as the schema's relationships are; parallel relationships between two
-    nodes are one edge with ``types`` (sorted) and ``weight`` (how many). Node attributes:
-    ``label`` (schema label), ``kinds``, ``region`` (id of the Region it is located in) and
-    :data:`NODE_ATTRIBUTES` where set.
+    ``arrays`` is the structure (always there). ``graph`` is directed as the schema's
+    relationships are; parallel relationships between two nodes are one edge with ``types``
+    (sorted) and ``weight`` (how many). Node attributes: ``label`` (schema label), ``kinds``,
+    ``region`` (id of the Region it is located in) and :data:`NODE_ATTRIBUTES` where set. It
+    exists when the projection was made with ``networkx=True``.
     """
 
-    graph: nx.DiGraph
+    arrays: GraphArrays
     filter: ProjectionFilter
     seconds: float
+    _graph: nx.DiGraph | None = field(default=None, repr=False)
     _undirected: nx.Graph | None = field(default=None, repr=False)
+
+    @property
+    def has_graph(self) -> bool:
+        return self._graph is not None
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        if self._graph is None:
+            raise AnalyticsError(
+                "this projection holds arrays only; project it with networkx=True for the "
+                "networkx graph"
+            )
+        return self._graph
 
     def undirected(self) -> nx.Graph:
         """The same graph with directions dropped (weights of opposite edges summed)."""
@@ -179,20 +203,32 @@ class Projection:
             self._undirected = und
         return self._undirected
 
+    def labels(self) -> dict[str, str]:
+        """Node id -> schema label."""
+        names = self.arrays.label_names
+        return dict(
+            zip(self.arrays.nodes, (names[i] for i in self.arrays.labels.tolist()), strict=True)
+        )
+
     def describe(self) -> dict[str, Any]:
-        labels: dict[str, int] = {}
-        for _, lab in self.graph.nodes(data="label"):
-            labels[lab] = labels.get(lab, 0) + 1
+        arr = self.arrays
+        counts = np.bincount(arr.labels, minlength=len(arr.label_names)).tolist()
+        labels = {name: c for name, c in zip(arr.label_names, counts, strict=True) if c}
+        n = max(len(arr.nodes), 1)
+        loops = arr.src == arr.dst
+        directed = len(np.unique(arr.src[~loops] * n + arr.dst[~loops]))
         return {
-            "nodes": self.graph.number_of_nodes(),
-            "edges": self.graph.number_of_edges(),
+            "nodes": arr.number_of_nodes(),
+            "edges": directed,
             "labels": dict(sorted(labels.items())),
             "filter": self.filter.as_dict(),
             "seconds": round(self.seconds, 3),
         }
 
 
-def require_size(graph: nx.Graph, *, nodes: int = 2, edges: int = 1, what: str = "") -> None:
+def require_size(
+    graph: nx.Graph | GraphArrays, *, nodes: int = 2, edges: int = 1, what: str = ""
+) -> None:
     """Raise :class:`GraphTooSmall` with advice when ``graph`` is below the minimum."""
     n, m = graph.number_of_nodes(), graph.number_of_edges()
     if n < nodes or m < edges:
@@ -306,11 +342,110 @@ def _primary_label(labels: Iterable[str]) -> str | None:
     return None
 
 
-def _load_nodes(
-    store: GraphStore, flt: ProjectionFilter, scope: set[str] | None, graph: nx.DiGraph
-) -> None:
-    params: dict[str, Any] = _window(flt)
+def _primary_of(lab: str) -> str | None:
+    """The schema label of nodes found by ``lab`` (a schema label or an organisation kind)."""
+    if lab in NODE_TYPES:
+        return lab
+    return next((name for name, nt in NODE_TYPES.items() if lab in nt.extra_labels), None)
+
+
+def _node_query(flt: ProjectionFilter, lab: str, scope: set[str] | None, ret: str) -> str:
     where = f" WHERE {_active('n')}" if flt.timed else ""
+    if scope is None:
+        return f"MATCH (n:{cy_label(lab)}){where} {ret}"
+    return f"UNWIND $ids AS id MATCH (n:{cy_label(lab)} {{{KEY}: id}}){where} {ret}"
+
+
+def _load_arrays(store: GraphStore, flt: ProjectionFilter, scope: set[str] | None) -> GraphArrays:
+    """The filtered graph's structure as integer arrays (two lists per query, no row objects)."""
+    params: dict[str, Any] = _window(flt)
+    if scope is not None:
+        params["ids"] = sorted(scope)
+    label_names: list[str] = []
+    engine_ids, keys, codes = [], [], []
+    for lab in flt.node_labels():
+        primary = _primary_of(lab)
+        if primary is None or (is_personal(primary) and not flt.include_persons):
+            continue
+        # Persons too by engine id and key only: no property of theirs is read.
+        ret = f"RETURN collect(id(n)) AS node, collect(n.{KEY}) AS key"
+        found, found_keys = store.read_keyed_ids(_node_query(flt, lab, scope, ret), params)
+        if primary not in label_names:
+            label_names.append(primary)
+        engine_ids.append(found)
+        keys += found_keys
+        codes.append(np.full(len(found), label_names.index(primary), dtype=np.int8))
+    internal = np.concatenate(engine_ids) if engine_ids else np.empty(0, dtype=np.int64)
+    labels = np.concatenate(codes) if codes else np.empty(0, dtype=np.int8)
+    # a node found by two labels (Organisation and SME) counts once, where it was found first
+    _, first = np.unique(internal, return_index=True)
+    first.sort()
+    internal, labels = internal[first], labels[first]
+    nodes = [keys[i] for i in first.tolist()]
+    lookup = np.full(int(internal.max()) + 1 if len(internal) else 0, -1, dtype=np.int64)
+    lookup[internal] = np.arange(len(internal))
+
+    conditions = [_REL_ACTIVE, _active("a"), _active("b")] if flt.timed else []
+    where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
+    loaded = set(label_names)
+    srcs, dsts, rels = [], [], []
+    rel_types: list[str] = []
+    for type_ in flt.relationship_types():
+        rt = REL_TYPES[type_]
+        starts = [lab for lab in rt.sources if lab in loaded]
+        if not starts or not loaded & set(rt.targets) or not _has_any(store, type_):
+            continue
+        for start in starts:
+            # anchored on the start label: the engine scans that label, not every node
+            pairs = store.read_int_lists(
+                f"MATCH (a:{cy_label(start)})-[e:{cy_rel(type_)}]->(b){where} "
+                "RETURN collect(id(a)) AS a, collect(id(b)) AS b",
+                params,
+            )
+            if not pairs or not len(pairs["a"]):
+                continue
+            a, b = _indices(lookup, pairs["a"]), _indices(lookup, pairs["b"])
+            # endpoints the node filter dropped (kinds, persons, scope, time) drop the link
+            keep = (a >= 0) & (b >= 0)
+            if type_ not in rel_types:
+                rel_types.append(type_)
+            srcs.append(a[keep])
+            dsts.append(b[keep])
+            rels.append(np.full(int(keep.sum()), rel_types.index(type_), dtype=np.int8))
+    empty = np.empty(0, dtype=np.int64)
+    return GraphArrays(
+        nodes=nodes,
+        labels=labels,
+        label_names=tuple(label_names),
+        src=np.concatenate(srcs) if srcs else empty,
+        dst=np.concatenate(dsts) if dsts else empty,
+        rel=np.concatenate(rels) if rels else np.empty(0, dtype=np.int8),
+        rel_types=tuple(rel_types),
+    )
+
+
+def _has_any(store: GraphStore, type_: str) -> bool:
+    """Whether any relationship of ``type_`` exists (the engine counts them without a scan)."""
+    rows = store.read(f"MATCH ()-[e:{cy_rel(type_)}]->() RETURN count(e) AS n")
+    return bool(rows and rows[0]["n"])
+
+
+def _indices(lookup: np.ndarray, engine_ids: np.ndarray) -> np.ndarray:
+    """Node indices of engine ids; -1 for nodes outside the projection."""
+    out = np.full(len(engine_ids), -1, dtype=np.int64)
+    inside = engine_ids < len(lookup)
+    out[inside] = lookup[engine_ids[inside]]
+    return out
+
+
+def _load_nodes(
+    store: GraphStore, flt: ProjectionFilter, scope: set[str] | None
+) -> dict[str, dict[str, Any]]:
+    """Node id -> attributes (label, kinds, :data:`NODE_ATTRIBUTES`) of the filtered nodes."""
+    found: dict[str, dict[str, Any]] = {}
+    params: dict[str, Any] = _window(flt)
+    if scope is not None:
+        params["ids"] = sorted(scope)
     for lab in flt.node_labels():
         if is_personal(lab) and not flt.include_persons:
             continue
@@ -319,12 +454,7 @@ def _load_nodes(
             ret = "RETURN n.id AS id, {} AS props, labels(n) AS labels"
         else:
             ret = f"RETURN n.id AS id, {_PROJECTION} AS props, labels(n) AS labels"
-        if scope is None:
-            query = f"MATCH (n:{cy_label(lab)}){where} {ret}"
-            rows = store.read(query, params)
-        else:
-            query = f"UNWIND $ids AS id MATCH (n:{cy_label(lab)} {{{KEY}: id}}){where} {ret}"
-            rows = store.read(query, {**params, "ids": sorted(scope)})
+        rows = store.read(_node_query(flt, lab, scope, ret), params)
         for row in rows:
             primary = _primary_label(row["labels"])
             if primary is None or (is_personal(primary) and not flt.include_persons):
@@ -332,7 +462,8 @@ def _load_nodes(
             attrs = {k: v for k, v in row["props"].items() if v is not None and k != KEY}
             attrs["label"] = primary
             attrs["kinds"] = sorted(x for x in row["labels"] if x in ORGANISATION_KINDS)
-            graph.add_node(row["id"], **attrs)
+            found.setdefault(row["id"], attrs)
+    return found
 
 
 def _load_regions(store: GraphStore, graph: nx.DiGraph) -> None:
@@ -346,41 +477,34 @@ def _load_regions(store: GraphStore, graph: nx.DiGraph) -> None:
                 graph.nodes[row["id"]]["region"] = row["region"]
 
 
-def _load_edges(
-    store: GraphStore, flt: ProjectionFilter, scope: set[str] | None, graph: nx.DiGraph
-) -> None:
-    loaded = {graph.nodes[n]["label"] for n in graph}
-    params: dict[str, Any] = _window(flt)
-    conditions = []
-    if flt.timed:
-        conditions += [_REL_ACTIVE, _active("a"), _active("b")]
-    where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
-    for type_ in flt.relationship_types():
-        rt = REL_TYPES[type_]
-        for start in rt.sources:
-            for end in rt.targets:
-                if start not in loaded or end not in loaded:
-                    continue
-                anchor = f" {{{KEY}: id}}" if scope is not None else ""
-                prefix = "UNWIND $ids AS id " if scope is not None else ""
-                query = (
-                    f"{prefix}MATCH (a:{cy_label(start)}{anchor})-[e:{cy_rel(type_)}]->"
-                    f"(b:{cy_label(end)}){where} RETURN a.{KEY} AS a, b.{KEY} AS b"
-                )
-                extra = {"ids": sorted(scope)} if scope is not None else {}
-                rows = store.read(query, {**params, **extra})
-                for row in rows:
-                    a, b = row["a"], row["b"]
-                    # Endpoints the node filter dropped (kinds, scope) are dropped here.
-                    if a not in graph or b not in graph or a == b:
-                        continue
-                    if graph.has_edge(a, b):
-                        data = graph.edges[a, b]
-                        data["weight"] += 1
-                        if type_ not in data["types"]:
-                            data["types"] = sorted([*data["types"], type_])
-                    else:
-                        graph.add_edge(a, b, weight=1, types=[type_])
+def _networkx(
+    store: GraphStore, flt: ProjectionFilter, scope: set[str] | None, arrays: GraphArrays
+) -> nx.DiGraph:
+    """The directed networkx graph of ``arrays`` with the nodes' attributes."""
+    graph = nx.DiGraph()
+    attrs = _load_nodes(store, flt, scope)
+    names = arrays.label_names
+    graph.add_nodes_from(
+        (key, attrs.get(key) or {"label": names[code], "kinds": []})
+        for key, code in zip(arrays.nodes, arrays.labels.tolist(), strict=True)
+    )
+    _load_regions(store, graph)
+    merged: dict[tuple[int, int], tuple[list[int], set[int]]] = {}
+    for a, b, r in zip(arrays.src.tolist(), arrays.dst.tolist(), arrays.rel.tolist(), strict=True):
+        if a == b:
+            continue
+        seen = merged.get((a, b))
+        if seen is None:
+            merged[(a, b)] = ([1], {r})
+        else:
+            seen[0][0] += 1
+            seen[1].add(r)
+    nodes, types = arrays.nodes, arrays.rel_types
+    graph.add_edges_from(
+        (nodes[a], nodes[b], {"weight": w[0], "types": sorted(types[r] for r in rs)})
+        for (a, b), (w, rs) in merged.items()
+    )
+    return graph
 
 
 #: (store, graph, filter) -> (store version, projection): a second metric, the matchmaking and
@@ -395,13 +519,18 @@ def clear_projection_cache() -> None:
 
 
 def project(
-    store: GraphStore, flt: ProjectionFilter | None = None, *, cached: bool = True
+    store: GraphStore,
+    flt: ProjectionFilter | None = None,
+    *,
+    cached: bool = True,
+    networkx: bool = True,
 ) -> Projection:
     """Load the part of the store that ``flt`` keeps as a :class:`Projection`.
 
     The projection is cached per graph version (:meth:`GraphStore.version`): asked again with
-    the same filter before any write, the same projection comes back at once. Callers must not
-    change it (derive a copy instead).
+    the same filter before any write, the same projection comes back at once (an arrays-only
+    one gains its networkx graph when that is asked for). Callers must not change it (derive a
+    copy instead).
 
     Parameters
     ----------
@@ -409,11 +538,14 @@ def project(
         An open store.
     flt
         The filter; the default keeps every node except persons and every relationship.
+    networkx
+        Also build the networkx graph with node attributes (``False``: arrays only, what the
+        fast metrics need).
 
     Returns
     -------
     Projection
-        The directed graph, the filter and the seconds it took to load.
+        The arrays (and graph), the filter and the seconds it took to load.
 
     Raises
     ------
@@ -423,16 +555,20 @@ def project(
     flt = flt or ProjectionFilter()
     key = (id(store), str(getattr(store, "graph_name", "")), flt)
     version = store.version() if cached else ""
+    made: Projection | None = None
     if cached and key in _CACHE and _CACHE[key][0] == version:
-        return _CACHE[key][1]
+        made = _CACHE[key][1]
+        if not networkx or made.has_graph:
+            return made
     started = time.perf_counter()
-    graph = nx.DiGraph()
     scope = _scope_ids(store, flt)
-    _load_nodes(store, flt, scope, graph)
-    _load_regions(store, graph)
-    _load_edges(store, flt, scope, graph)
-    made = Projection(graph=graph, filter=flt, seconds=time.perf_counter() - started)
+    if made is None:
+        made = Projection(arrays=_load_arrays(store, flt, scope), filter=flt, seconds=0.0)
+    if networkx:
+        made._graph = _networkx(store, flt, scope, made.arrays)
+    made.seconds += time.perf_counter() - started
     if cached:
+        _CACHE.pop(key, None)
         while len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = (version, made)

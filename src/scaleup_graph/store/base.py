@@ -19,6 +19,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from scaleup_graph.errors import Forbidden, ScaleUpError, Timeout, Unavailable
 from scaleup_graph.graph_model import (
     KEY,
@@ -211,6 +214,30 @@ class GraphStore(ABC):
         self, query: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int | None = None
     ) -> list[dict[str, Any]]:
         """Run a trusted read query (from our own code) and return rows as dicts."""
+
+    def read_int_lists(
+        self, query: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int | None = None
+    ) -> dict[str, NDArray[np.int64]]:
+        """Run a trusted read whose one row holds lists of integers (``RETURN collect(id(a)) AS
+        a, collect(id(b)) AS b``) and return each column as an int64 array.
+
+        The analytics projection streams a graph's structure this way; adapters that can pass
+        the lists without a Python object per value override it. An empty result gives ``{}``.
+        """
+        rows = self.read(query, params, timeout_ms=timeout_ms)
+        if not rows:
+            return {}
+        return {k: np.asarray(v, dtype=np.int64) for k, v in rows[0].items()}
+
+    def read_keyed_ids(
+        self, query: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int | None = None
+    ) -> tuple[NDArray[np.int64], list[str]]:
+        """Run a trusted read returning ``collect(id(n)) AS node, collect(n.id) AS key`` (one
+        row; both lists of the same length) and return the engine's node ids with the keys."""
+        rows = self.read(query, params, timeout_ms=timeout_ms)
+        if not rows:
+            return np.empty(0, dtype=np.int64), []
+        return np.asarray(rows[0]["node"], dtype=np.int64), [str(k) for k in rows[0]["key"]]
 
     @abstractmethod
     def write(
