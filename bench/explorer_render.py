@@ -16,6 +16,21 @@ the 470 kB vis-network script), which a reader waits for when opening a shared l
 share of it (the ``/view`` request as the browser timed it) is given beside. Ratios are against
 the baseline in the same run: the warm 1-hop view of the demo data.
 
+Fresh app processes (``uvicorn scaleup_graph.api.server:app_from_env`` started for the one
+measurement, as ``scaleup serve`` starts a worker; the database keeps running):
+
+- "fresh app, after an edit": the first overview after a write (a property edit), in a new
+  process: nothing derived is kept anywhere, the overview is derived from the graph. Truly cold.
+- "fresh app, kept": the first overview in a new process while the database still holds the
+  overview derived at the current generation (another worker or an earlier run made it).
+- "fresh app, ego 1 hop": the first request of a new process is a 1-hop view around a hub.
+
+Each is measured twice, in separate fresh processes: once as the API request alone (httpx),
+once as the first frame in the browser (page load included). The row "overview the previous
+way" derives the overview as the code before issue 12's second part did (every node with every
+property and every relationship read, then grouped), in a fresh store connection: the ratio of
+the cold overview to it is printed.
+
     .venv/bin/python bench/explorer_render.py [--orgs 5200] [--repeat 3]
 
 Prints a table and writes bench/results/explorer_render-<UTC time>.json.
@@ -121,6 +136,14 @@ class App:
         self.thread.join(10)
         self.store.close()
 
+    @staticmethod
+    def make_key(state: Path) -> str:
+        """A viewer key in the keys file of ``state`` (for apps in their own process)."""
+        from scaleup_graph.api.keys import KeyStore
+
+        state.mkdir(parents=True, exist_ok=True)
+        return KeyStore(state / "api-keys.json").create("viewer", note="bench")[1]
+
 
 def _pick_focus(store: Any) -> str:
     """An organisation with many links but not a hub: the kind a reader looks up."""
@@ -217,6 +240,138 @@ def _overview(page: Any, app: App, repeat: int) -> dict[str, Any]:
     return _view(page, f"{app.url}/?lang=de", "grouped overview", repeat)
 
 
+class FreshApp:
+    """The app in a new process (uvicorn's factory, as a ``scaleup serve`` worker starts)."""
+
+    def __init__(self, db: Path, state: Path, graph: str) -> None:
+        import subprocess
+        import sys
+
+        import httpx
+
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        sock.close()
+        env = {
+            **os.environ,
+            "SCALEUP_DATABASE_URL": f"embedded://{db}",
+            "SCALEUP_GRAPH": graph,
+            "SCALEUP_STATE_DIR": str(state),
+        }
+        command = [sys.executable, "-m", "uvicorn", "scaleup_graph.api.server:app_from_env"]
+        command += ["--factory", "--host", "127.0.0.1", "--port", str(self.port)]
+        self.process = subprocess.Popen([*command, "--log-level", "warning"], env=env)
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/api/v1/health", timeout=5).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError("the fresh app did not start within 120 s")
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(30)
+
+
+def _touch(store: Any) -> None:
+    """A property edit that changes nothing one sees: the store's generation moves on, so
+    nothing derived before it counts."""
+    from scaleup_graph.store import NodeRow
+
+    row = store.read("MATCH (r:Region) RETURN r.id AS id, r.name AS name ORDER BY id LIMIT 1")[0]
+    store.upsert_nodes(
+        "Region",
+        [NodeRow(row["id"], {"name": row["name"]})],
+        provenance={"source": "bench", "ingest_run": "bench", "ingested_at": "2026-01-01"},
+    )
+
+
+def _fresh(
+    browser: Any,
+    db: Path,
+    work: Path,
+    graph: str,
+    key: str,
+    query: str,
+    what: str,
+    repeat: int,
+    before: Any = None,
+) -> dict[str, Any]:
+    """First request (API alone) and first frame (browser) of fresh app processes."""
+    import httpx
+
+    api, frames, nodes = [], [], 0
+    for _ in range(repeat):
+        for in_browser in (False, True):
+            if before is not None:
+                before()
+            app = FreshApp(db, work / "state-fresh", graph)
+            try:
+                if in_browser:
+                    context = browser.new_context(
+                        viewport={"width": 1440, "height": 900}, bypass_csp=True
+                    )
+                    context.add_init_script(f"sessionStorage.setItem('scaleup-api-key', '{key}')")
+                    page = context.new_page()
+                    got = _first_frame(page, f"{app.url}/?{query}")
+                    frames.append(got["ms"])
+                    nodes = got["nodes"]
+                    context.close()
+                else:
+                    started = time.perf_counter()
+                    answer = httpx.get(
+                        f"{app.url}/api/v1/explorer/view?{query}",
+                        headers={"X-API-Key": key},
+                        timeout=600,
+                    )
+                    api.append((time.perf_counter() - started) * 1000)
+                    answer.raise_for_status()
+            finally:
+                app.close()
+    row = {
+        "what": what,
+        "nodes": nodes,
+        "cold_ms": round(statistics.median(frames), 1),
+        "warm_ms": None,
+        "api_cold_ms": round(statistics.median(api), 1),
+        "api_warm_ms": None,
+    }
+    print(row, flush=True)
+    return row
+
+
+def _previous_way(db: Path, graph: str, repeat: int) -> dict[str, Any]:
+    """The overview derived as before: the whole graph read with every property, then grouped
+    and planned; in a fresh connection, nothing kept."""
+    from scaleup_graph.store import open_store
+    from scaleup_graph.visualisation.fetch import fetch_whole_graph
+    from scaleup_graph.visualisation.layout import layout_cache
+    from scaleup_graph.visualisation.views import render_view
+
+    times = []
+    for _ in range(repeat):
+        store = open_store(f"embedded://{db}", graph=graph, bounded_reads=True)
+        layout_cache._items.clear()
+        started = time.perf_counter()
+        payload = render_view(fetch_whole_graph(store), role="viewer", lang="de")
+        times.append((time.perf_counter() - started) * 1000)
+        store.close()
+    row = {
+        "what": "overview the previous way",
+        "nodes": len(payload["nodes"]),
+        "cold_ms": None,
+        "warm_ms": None,
+        "api_cold_ms": round(statistics.median(times), 1),
+        "api_warm_ms": None,
+    }
+    print(row, flush=True)
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orgs", type=int, default=5200, help="generated SMEs (5200: ~10k nodes)")
@@ -255,7 +410,7 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         for name, graph, focus in (("demo", "demo", DEMO_FOCUS), ("10k", "big", big_focus)):
             app = App(db, work / f"state-{name}", graph)
-            context = browser.new_context(viewport={"width": 1440, "height": 900})
+            context = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True)
             context.add_init_script(f"sessionStorage.setItem('scaleup-api-key', '{app.key}')")
             page = context.new_page()
             rows = _measure(page, app, focus, args.repeat)
@@ -264,6 +419,40 @@ def main() -> None:
             results[name] = rows
             context.close()
             app.close()
+        fresh_key = App.make_key(work / "state-fresh")
+        big = open_store(f"embedded://{db}", graph="big")
+        rows = results["10k"]
+        overview = "lang=de"
+        rows.append(
+            _fresh(
+                browser,
+                db,
+                work,
+                "big",
+                fresh_key,
+                overview,
+                "fresh app, after an edit",
+                args.repeat,
+                before=lambda: _touch(big),
+            )
+        )
+        rows.append(
+            _fresh(browser, db, work, "big", fresh_key, overview, "fresh app, kept", args.repeat)
+        )
+        rows.append(
+            _fresh(
+                browser,
+                db,
+                work,
+                "big",
+                fresh_key,
+                f"focus={big_focus}&hops=1&lang=de",
+                "fresh app, ego 1 hop",
+                args.repeat,
+            )
+        )
+        rows.append(_previous_way(db, "big", args.repeat))
+        big.close()
         browser.close()
     keeper.close()
 
@@ -296,6 +485,13 @@ def main() -> None:
                 f"{_f(r['warm_ms']):>10}{ratio:>8}{_f(r.get('api_cold_ms')):>10}"
                 f"{_f(r.get('api_warm_ms')):>10}"
             )
+    cold = next(r for r in results["10k"] if r["what"] == "fresh app, after an edit")
+    before = next(r for r in results["10k"] if r["what"] == "overview the previous way")
+    print(
+        f"overview at 10k, API: after an edit in a fresh app {cold['api_cold_ms']:.0f} ms, "
+        f"the previous way {before['api_cold_ms']:.0f} ms "
+        f"(x{cold['api_cold_ms'] / before['api_cold_ms']:.2f})"
+    )
     print(f"written to {out}")
 
 

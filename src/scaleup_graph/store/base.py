@@ -324,6 +324,32 @@ class GraphStore(ABC):
         m = rels[0]["n"] if rels else 0
         return f"{id(self)}:{self._local_writes}:{n}:{m}"
 
+    #: whether :meth:`generation` sees the writes of every process (else only this one's)
+    shared_generation: bool = False
+
+    def generation(self) -> str:
+        """A token that changes with every write, for caches of derived pictures (the
+        explorer's overview): compared before each reuse, so an edit shows at the next request.
+
+        Adapters that keep a write counter in the database (FalkorDB) see every process's
+        writes, property edits included (:attr:`shared_generation`); the default is
+        :meth:`version`, which misses another process's property-only edits.
+        """
+        return self.version()
+
+    def load_derived(self, name: str) -> tuple[str, bytes] | None:
+        """Data derived from the graph that :meth:`save_derived` kept, with the
+        :meth:`generation` it was derived at (the caller compares it), or None.
+
+        Adapters that can keep it beside the graph (FalkorDB) share it between processes and
+        restarts; the default keeps nothing."""
+        del name
+        return None
+
+    def save_derived(self, name: str, generation: str, data: bytes) -> None:
+        """Keep ``data`` derived from the graph at ``generation`` (see :meth:`load_derived`)."""
+        del name, generation, data
+
     def upsert_nodes(
         self, label: str, rows: Sequence[NodeRow], *, provenance: Mapping[str, Any]
     ) -> int:

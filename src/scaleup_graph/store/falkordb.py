@@ -342,6 +342,37 @@ class FalkorDBStore(GraphStore):
         self._mirror(query, dict(params or {}), timeout_ms)
         return self._rows(result)
 
+    shared_generation = True
+
+    def generation(self) -> str:
+        """The write counter every process's :meth:`write` bumps (one GET), with the graph's
+        name and the server: a property edit of another worker changes it too."""
+        where = self.server.directory if self.server else f"{self._host}:{self._port}"
+        counter = self._call(partial(self._read_command, "GET", self._generation_key))
+        if isinstance(counter, bytes):
+            counter = counter.decode()
+        return f"{where}:{self.graph_name}:{counter or 0}"
+
+    def _derived_key(self, name: str) -> str:
+        return f"scaleup:{self.graph_name}:derived:{name}"
+
+    def load_derived(self, name: str) -> tuple[str, bytes] | None:
+        """A key beside the graph (outside it: no Cypher reaches it) holding the generation,
+        a newline and the data."""
+        value = self._call(partial(self._read_command, "GET", self._derived_key(name)))
+        if not value:
+            return None
+        raw = value if isinstance(value, bytes) else str(value).encode()
+        generation, _, data = raw.partition(b"\n")
+        return generation.decode(), data
+
+    def save_derived(self, name: str, generation: str, data: bytes) -> None:
+        self._call(
+            partial(
+                self._command, "SET", self._derived_key(name), generation.encode() + b"\n" + data
+            )
+        )
+
     # -- the redacted copy: the graph without personal properties ------------------------------
 
     def _mirror(self, query: str, params: dict[str, Any], timeout_ms: int | None) -> None:
@@ -582,14 +613,11 @@ class FalkorDBStore(GraphStore):
         if self._call(partial(self._command, "EXISTS", self.redacted_name)):
             self._call(partial(self._command, "GRAPH.DELETE", self.redacted_name))
         self._call(
-            partial(
-                self._command,
-                "DEL",
-                self._generation_key,
-                self._redacted_generation_key,
-                self._suppressed_key,
-            )
+            partial(self._command, "DEL", self._redacted_generation_key, self._suppressed_key)
         )
+        # The write counter goes on counting (a reset would give the new graph a generation
+        # its predecessor had, and a cache of the old picture would be taken for current).
+        self._call(partial(self._command, "INCR", self._generation_key))
         # FalkorDB cannot replay an append-only file in which a graph was deleted and written
         # again ("Diverged applying GRAPH.EFFECT": the effects carry schema ids of the old
         # graph), and the server would refuse to start. Rewriting the file now folds the

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from scaleup_graph.graph_model import METRIC_PREFIX
 from scaleup_graph.visualisation.fetch import Subgraph, primary_label
 
-__all__ = ["AGGREGATE_ABOVE", "MAX_GROUPS", "Grouping", "group_nodes"]
+__all__ = [
+    "AGGREGATE_ABOVE",
+    "MAX_GROUPS",
+    "Grouping",
+    "best_connected",
+    "group_nodes",
+    "named_by",
+]
 
 AGGREGATE_ABOVE = 400
 #: beyond this many groups the smallest ones are pooled into one "other" group ("Weitere")
@@ -38,16 +45,34 @@ class Grouping:
 
 def _regions(graph: Subgraph) -> dict[str, str]:
     located: dict[str, str] = {}
-    for start, end, type_ in sorted(graph.edges):
-        if type_ == "LOCATED_IN":
-            located.setdefault(start, end)
+    for start, end, _ in sorted(e for e in graph.edges if e[2] == "LOCATED_IN"):
+        located.setdefault(start, end)
     for node_id, node in graph.nodes.items():
         if primary_label(node) == "Region":
             located.setdefault(node_id, node_id)
-    for start, end, type_ in sorted(graph.edges):
-        if type_ == "WORKS_AT" and end in located:
+    for start, end, _ in sorted(e for e in graph.edges if e[2] == "WORKS_AT"):
+        if end in located:
             located.setdefault(start, located[end])
     return located
+
+
+def best_connected(grouping: Grouping, key: str, count: int = 2) -> list[str]:
+    """The ``count`` members of a group with the most links (ties by id): a community's name."""
+    members = grouping.members.get(key, [])
+    return sorted(members, key=lambda i: (-grouping.degree.get(i, 0), i))[:count]
+
+
+def named_by(grouping: Grouping) -> set[str]:
+    """The nodes whose names make the groups' names: a community's two best-connected
+    members, a region group's region."""
+    found: set[str] = set()
+    for key in grouping.members:
+        kind, _, value = key.partition(":")
+        if kind == "community":
+            found.update(best_connected(grouping, key))
+        elif kind == "region":
+            found.add(value)
+    return found
 
 
 def group_nodes(graph: Subgraph, keep: frozenset[str] = frozenset()) -> Grouping:

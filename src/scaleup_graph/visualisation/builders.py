@@ -18,7 +18,7 @@ from scaleup_graph.graph_model import (
     words,
 )
 from scaleup_graph.queries.privacy import sees_pii, strip_pii
-from scaleup_graph.visualisation.aggregate import COMMUNITY, Grouping
+from scaleup_graph.visualisation.aggregate import COMMUNITY, Grouping, best_connected
 from scaleup_graph.visualisation.fetch import Subgraph, primary_label
 from scaleup_graph.visualisation.layout import Placed, wrap_label
 from scaleup_graph.visualisation.styles import (
@@ -165,8 +165,7 @@ def group_name(key: str, grouping: Grouping, graph: Subgraph, lang: str) -> str:
     kind, _, value = key.partition(":")
     if kind == "community":
         members = grouping.members.get(key, [])
-        degree = grouping.degree
-        best = sorted(members, key=lambda i: (-degree.get(i, 0), i))[:2]
+        best = best_connected(grouping, key)
         names = [caption(graph.nodes[i], "viewer", lang) for i in best]
         names = [n if len(n) <= 28 else n[:27] + "…" for n in names]
         if len(members) > 2:

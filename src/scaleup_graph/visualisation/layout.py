@@ -253,6 +253,62 @@ def _spiral(limit: float) -> np.ndarray:
 
 
 _SPIRAL = _spiral(2400.0)
+_BLOCK = 1024
+#: the spiral in blocks: (first, last, smallest distance from the wanted point, offsets' box)
+_BLOCKS = [
+    (
+        start,
+        min(start + _BLOCK, len(_SPIRAL)),
+        float(np.hypot(*_SPIRAL[start]).min()),
+        _SPIRAL[start : start + _BLOCK].min(axis=0),
+        _SPIRAL[start : start + _BLOCK].max(axis=0),
+    )
+    for start in range(0, len(_SPIRAL), _BLOCK)
+]
+#: the side of a cell of the occupancy grid over the frame, CSS px
+_CELL = 3.0
+
+
+class _Occupancy:
+    """Which cells of a grid over the frame a placed box covers, with its summed-area table:
+    whether a box is clear of every placed box costs four look-ups. A cell counts as taken
+    when any placed box reaches into it, so a spot is only ever judged free when it is (at
+    worst a spot less than a cell from a neighbour is passed over)."""
+
+    def __init__(self, frame: tuple[float, float]) -> None:
+        self.frame = frame
+        self.cols = math.ceil(2 * frame[0] / _CELL)
+        self.rows = math.ceil(2 * frame[1] / _CELL)
+        self.grid = np.zeros((self.rows, self.cols), dtype=np.int32)
+        self.table = np.zeros((self.rows + 1, self.cols + 1), dtype=np.int32)
+        self.stale = False
+
+    def _cells(
+        self, left: np.ndarray, upper: np.ndarray, right: np.ndarray, lower: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        fx, fy = self.frame
+        c0 = np.clip(np.floor((left + fx) / _CELL), 0, self.cols).astype(np.int64)
+        c1 = np.clip(np.ceil((right + fx) / _CELL), 0, self.cols).astype(np.int64)
+        r0 = np.clip(np.floor((upper + fy) / _CELL), 0, self.rows).astype(np.int64)
+        r1 = np.clip(np.ceil((lower + fy) / _CELL), 0, self.rows).astype(np.int64)
+        return c0, c1, r0, r1
+
+    def add(self, box: np.ndarray) -> None:
+        c0, c1, r0, r1 = self._cells(*(np.array([v]) for v in box))
+        self.grid[int(r0[0]) : int(r1[0]), int(c0[0]) : int(c1[0])] = 1
+        self.stale = True
+
+    def clear(
+        self, left: np.ndarray, upper: np.ndarray, right: np.ndarray, lower: np.ndarray
+    ) -> np.ndarray:
+        """For boxes inside the frame: True where a box touches no taken cell."""
+        if self.stale:
+            np.cumsum(self.grid, axis=0, out=self.table[1:, 1:])
+            np.cumsum(self.table[1:, 1:], axis=1, out=self.table[1:, 1:])
+            self.stale = False
+        c0, c1, r0, r1 = self._cells(left, upper, right, lower)
+        t = self.table
+        return (t[r1, c1] - t[r0, c1] - t[r1, c0] + t[r0, c0]) == 0
 
 
 def place_free(
@@ -269,64 +325,82 @@ def place_free(
     (CSS px; the label hangs below the dot). A spot is free when the box overlaps no box placed
     before; spots inside the frame (half width, half height around (0, 0)) come first, and only
     when the frame is full does a box go outside it (the fit then zooms out). Deterministic.
+
+    Candidate spots lie on a spiral around the wanted point, nearest first. Inside the frame a
+    spot is tested against an occupancy grid (:class:`_Occupancy`), so a crowded frame costs
+    what the frame holds, not the number of boxes times the spiral; outside it, against the
+    placed boxes near the candidates.
     """
     n = len(wanted)
     placed = np.zeros((n, 4))  # left, top, right, bottom of boxes placed so far
     out = wanted.copy()
+    grid = _Occupancy(frame)
     for count, i in enumerate(order):
+        wx, wy = float(wanted[i, 0]), float(wanted[i, 1])
+        reach = math.hypot(abs(wx) + frame[0], abs(wy) + frame[1])
         chosen: np.ndarray | None = None
-        fallback: np.ndarray | None = None
-        for start in range(0, len(_SPIRAL), 1024):
-            cand = wanted[i] + _SPIRAL[start : start + 1024]
+        for first, last, nearest, _, _ in _BLOCKS:
+            if nearest > reach:  # no spot this far out lies inside the frame
+                break
+            cand = wanted[i] + _SPIRAL[first:last]
             left = cand[:, 0] - half_w[i]
             right = cand[:, 0] + half_w[i]
             upper = cand[:, 1] - top[i]
             lower = cand[:, 1] + bottom[i]
-            inside = (
+            inside = np.flatnonzero(
                 (left >= -frame[0])
                 & (right <= frame[0])
                 & (upper >= -frame[1])
                 & (lower <= frame[1])
             )
-            if count:
-                p = placed[:count]
-                clash = (
-                    (left[:, None] < p[None, :, 2])
-                    & (right[:, None] > p[None, :, 0])
-                    & (upper[:, None] < p[None, :, 3])
-                    & (lower[:, None] > p[None, :, 1])
-                ).any(axis=1)
-                free = ~clash
-            else:
-                free = np.ones(len(cand), dtype=bool)
-            good = np.flatnonzero(free & inside)
-            if len(good):
-                chosen = np.array([left[good[0]], upper[good[0]], right[good[0]], lower[good[0]]])
-                out[i] = cand[good[0]]
+            if not len(inside):
+                continue
+            free = inside[grid.clear(left[inside], upper[inside], right[inside], lower[inside])]
+            if len(free):
+                k = int(free[0])
+                out[i] = cand[k]
+                chosen = np.array([left[k], upper[k], right[k], lower[k]])
                 break
-            if fallback is None:
-                loose = np.flatnonzero(free)
-                if len(loose):
-                    k = int(loose[0])
-                    fallback = np.array(
-                        [cand[k, 0], cand[k, 1], left[k], upper[k], right[k], lower[k]]
-                    )
         if chosen is None:
-            if fallback is None:  # nowhere free within reach: keep the wanted spot
-                fallback = np.array(
-                    [
-                        wanted[i, 0],
-                        wanted[i, 1],
-                        wanted[i, 0] - half_w[i],
-                        wanted[i, 1] - top[i],
-                        wanted[i, 0] + half_w[i],
-                        wanted[i, 1] + bottom[i],
-                    ]
-                )
-            out[i] = fallback[:2]
-            chosen = fallback[2:]
+            chosen = _nearest_free(wanted[i], half_w[i], top[i], bottom[i], placed[:count])
+            out[i] = (chosen[0] + half_w[i], chosen[1] + top[i])
         placed[count] = chosen
+        grid.add(chosen)
     return out
+
+
+def _nearest_free(
+    point: np.ndarray, half_w: float, top: float, bottom: float, placed: np.ndarray
+) -> np.ndarray:
+    """The box at the first spot of the spiral around ``point`` that overlaps none of
+    ``placed`` (anywhere, the frame being full); the wanted spot when none is free."""
+    for first, last, _, low, high in _BLOCKS:
+        cand = point + _SPIRAL[first:last]
+        left = cand[:, 0] - half_w
+        right = cand[:, 0] + half_w
+        upper = cand[:, 1] - top
+        lower = cand[:, 1] + bottom
+        # only boxes that can meet some candidate of this block
+        near = placed[
+            (placed[:, 0] < point[0] + high[0] + half_w)
+            & (placed[:, 2] > point[0] + low[0] - half_w)
+            & (placed[:, 1] < point[1] + high[1] + bottom)
+            & (placed[:, 3] > point[1] + low[1] - top)
+        ]
+        if len(near):
+            clash = (
+                (left[:, None] < near[None, :, 2])
+                & (right[:, None] > near[None, :, 0])
+                & (upper[:, None] < near[None, :, 3])
+                & (lower[:, None] > near[None, :, 1])
+            ).any(axis=1)
+            free = np.flatnonzero(~clash)
+        else:
+            free = np.arange(len(cand))
+        if len(free):
+            k = int(free[0])
+            return np.array([left[k], upper[k], right[k], lower[k]])
+    return np.array([point[0] - half_w, point[1] - top, point[0] + half_w, point[1] + bottom])
 
 
 def _fit_scale(

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
+import logging
 import threading
 import time
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +24,7 @@ from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES, words
 from scaleup_graph.graph_model.schema import VIEW_FILTERS
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import fetch
-from scaleup_graph.visualisation.aggregate import AGGREGATE_ABOVE, group_nodes
+from scaleup_graph.visualisation.aggregate import AGGREGATE_ABOVE, Grouping, group_nodes, named_by
 from scaleup_graph.visualisation.builders import (
     GROUP_PREFIX,
     aggregate_node,
@@ -55,6 +58,8 @@ __all__ = [
     "warm_overview",
     "whole_graph",
 ]
+
+log = logging.getLogger(__name__)
 
 MAX_HOPS = 3
 #: an ego walk whose next ring is wider than this continues over the cached whole graph
@@ -216,48 +221,122 @@ def load_view(
     return _apply_filters(store, graph, focus, filters, timeout_ms), cut
 
 
-#: how long a cached whole graph may be reused without looking at the store's counts again
-WHOLE_GRAPH_FRESH_S = 2.0
-#: the longest a cached whole graph is kept even when the counts did not change (an edit of
-#: a property changes no count)
-WHOLE_GRAPH_MAX_AGE_S = 60.0
-_whole: dict[str, tuple[tuple[int, int], float, Subgraph]] = {}
+#: a store whose write counter misses other processes' property edits (Neo4j; see
+#: :attr:`~scaleup_graph.store.GraphStore.shared_generation`) keeps a picture at most this long
+UNSHARED_MAX_AGE_S = 60.0
+#: (store, what) -> (generation it was read at, when, value)
+_kept: dict[tuple[str, str], tuple[str, float, Any]] = {}
 _rendered: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 _cache_lock = threading.Lock()
-_fetch_locks: dict[str, threading.Lock] = {}
+_fetch_locks: dict[tuple[str, str], threading.Lock] = {}
 
 
-def _signature(store: GraphStore, timeout_ms: int | None) -> tuple[int, int]:
-    nodes = store.read("MATCH (n) RETURN count(n) AS n", timeout_ms=timeout_ms)
-    rels = store.read("MATCH ()-[e]->() RETURN count(e) AS n", timeout_ms=timeout_ms)
-    return int(nodes[0]["n"]), int(rels[0]["n"])
+def _store_key(store: GraphStore) -> str:
+    return f"{type(store).__name__}:{getattr(store, 'graph_name', '')}:{id(store)}"
+
+
+def _current(store: GraphStore, held: tuple[str, float, Any] | None, generation: str) -> bool:
+    if held is None or held[0] != generation:
+        return False
+    return store.shared_generation or time.monotonic() - held[1] < UNSHARED_MAX_AGE_S
+
+
+def _keep[T](store: GraphStore, what: str, build: Callable[[str], T]) -> tuple[T, str]:
+    """``build(generation)`` kept per store until the store's generation changes (any write,
+    in any process where the store can tell): reading a large graph takes a second, asking
+    for the generation a fraction of a millisecond. Returns the value and its generation."""
+    key = (_store_key(store), what)
+    generation = store.generation()
+    with _cache_lock:
+        held = _kept.get(key)
+    if _current(store, held, generation):
+        assert held is not None
+        return held[2], generation
+    with _cache_lock:
+        lock = _fetch_locks.setdefault(key, threading.Lock())
+    with lock:  # one reader builds, the others wait for it
+        generation = store.generation()  # read before the data: a later write is seen next time
+        with _cache_lock:
+            held = _kept.get(key)
+        if _current(store, held, generation):
+            assert held is not None
+            return held[2], generation
+        value = build(generation)
+        with _cache_lock:
+            _kept[key] = (generation, time.monotonic(), value)
+            for stale in [k for k in _rendered if k[0] == key[0] and k[1] != generation]:
+                del _rendered[stale]
+        return value, generation
 
 
 def whole_graph(store: GraphStore, *, timeout_ms: int | None = None) -> Subgraph:
-    """The whole graph for the overview and its groups, kept while the store's node and
-    relationship counts stay the same (at most :data:`WHOLE_GRAPH_MAX_AGE_S`): reading 10,000
-    nodes takes seconds, counting them milliseconds. Treat the result as read-only."""
-    key = f"{type(store).__name__}:{getattr(store, 'graph_name', id(store))}:{id(store)}"
-    now = time.monotonic()
-    with _cache_lock:
-        held = _whole.get(key)
-    if held and now - held[1] < WHOLE_GRAPH_FRESH_S:
-        return held[2]
-    with _fetch_locks.setdefault(key, threading.Lock()):  # one reader fetches, others wait
-        with _cache_lock:
-            held = _whole.get(key)
-        now = time.monotonic()
-        if held and now - held[1] < WHOLE_GRAPH_FRESH_S:
-            return held[2]
-        signature = _signature(store, timeout_ms)
-        if held and held[0] == signature and now - held[1] < WHOLE_GRAPH_MAX_AGE_S:
-            return held[2]
-        graph = fetch.fetch_whole_graph(store, timeout_ms=timeout_ms)
-        with _cache_lock:
-            _whole[key] = (signature, time.monotonic(), graph)
-            for stale in [k for k in _rendered if k[0] == key and k[1] != signature]:
-                del _rendered[stale]
-        return graph
+    """The whole graph (every property of every node), kept until the next write: wide ego
+    walks continue over it. Treat the result as read-only."""
+    return _keep(store, "whole", lambda _: fetch.fetch_whole_graph(store, timeout_ms=timeout_ms))[0]
+
+
+@dataclass(frozen=True)
+class _Overview:
+    """What the grouped overview needs of the whole graph: the groups (members, links between
+    groups, each node's number of links), the names of the measures and the node count."""
+
+    grouping: Grouping
+    metrics: list[str]
+    total: int
+
+    def dumps(self) -> bytes:
+        g = self.grouping
+        return json.dumps(
+            {
+                "by": g.by,
+                "members": g.members,
+                "links": [[a, b, n] for (a, b), n in sorted(g.links.items())],
+                "degree": dict(g.degree),
+                "metrics": self.metrics,
+                "total": self.total,
+            },
+            separators=(",", ":"),
+        ).encode()
+
+    @classmethod
+    def loads(cls, data: bytes) -> _Overview:
+        raw = json.loads(data)
+        grouping = Grouping(
+            raw["by"],
+            members={k: list(v) for k, v in raw["members"].items()},
+            links=Counter({(a, b): int(n) for a, b, n in raw["links"]}),
+            degree=Counter({k: int(v) for k, v in raw["degree"].items()}),
+        )
+        return cls(grouping, list(raw["metrics"]), int(raw["total"]))
+
+
+#: the name under which the store keeps the overview's groups between processes and restarts
+OVERVIEW_KEPT_AS = "explorer-overview-v1"
+
+
+def _overview_data(store: GraphStore, timeout_ms: int | None) -> tuple[_Overview, str]:
+    """The overview's groups at the store's generation: from this process's memory, else as
+    the store kept them (another worker or an earlier run derived them at this generation),
+    else derived from the graph's outline and kept in the store for the others."""
+
+    def build(generation: str) -> _Overview:
+        kept = store.load_derived(OVERVIEW_KEPT_AS)
+        if kept is not None and kept[0] == generation:
+            try:
+                return _Overview.loads(kept[1])
+            except (ValueError, KeyError, TypeError):
+                log.warning("the kept explorer overview is unreadable; deriving it again")
+        outline = fetch.fetch_outline(store, timeout_ms=timeout_ms)
+        overview = _Overview(
+            group_nodes(outline),
+            fetch.metric_names(store, timeout_ms=timeout_ms),
+            len(outline.nodes),
+        )
+        if store.shared_generation:
+            store.save_derived(OVERVIEW_KEPT_AS, generation, overview.dumps())
+        return overview
+
+    return _keep(store, "overview", build)
 
 
 def warm_overview(store: GraphStore, *, role: str = "viewer", lang: str = "de") -> None:
@@ -332,13 +411,20 @@ def render_view(
     group: str | None = None,
     page: int = 0,
     aggregate_above: int = AGGREGATE_ABOVE,
+    grouping: Grouping | None = None,
+    metrics: list[str] | None = None,
+    total: int | None = None,
 ) -> dict[str, Any]:
-    """vis-network JSON for a subgraph with server positions; groups when it is large."""
+    """vis-network JSON for a subgraph with server positions; groups when it is large.
+
+    ``grouping``, ``metrics`` and ``total`` (the node count) may come precomputed (the
+    overview keeps them); ``graph`` then needs to hold only the nodes that name a group or
+    that an opened group shows."""
     messages: list[dict[str, Any]] = []
-    total = len(graph.nodes)
+    total = len(graph.nodes) if total is None else total
     keep = frozenset({focus}) if focus else frozenset()
     if group is None and total > aggregate_above:
-        grouping = group_nodes(graph, keep)
+        grouping = grouping or group_nodes(graph, keep)
         ids = [GROUP_PREFIX + key for key in grouping.members] + list(keep)
 
         def node_of(item: str) -> str:
@@ -386,30 +472,22 @@ def render_view(
             "total": total,
             "shown": len(nodes),
             "messages": messages,
-            "metrics": _metric_names(graph),
+            "metrics": _metric_names(graph) if metrics is None else metrics,
             **_frame(picture),
         }
     name = None
     pages = 1
     if group is not None:
-        grouping = group_nodes(graph, keep)
-        if group not in grouping.members:
-            raise refused("err_unknown_group", NotFound)
-        members = grouping.members[group]
+        grouping = grouping or group_nodes(graph, keep)
         name = group_name(group, grouping, graph, lang)
-        degree = _degrees(graph)
-        ranked = sorted(members, key=lambda i: (-degree[i], i))
-        pages = max(1, -(-len(ranked) // aggregate_above))
-        if not 0 <= page < pages:
-            raise refused("err_bad_request", Invalid, detail=f"page {page} of {pages}")
-        members = ranked[page * aggregate_above : (page + 1) * aggregate_above]
+        members, count, pages = _group_page(grouping, group, page, aggregate_above)
         if pages > 1:
             messages.append(
                 _message(
                     "group_page",
                     first=page * aggregate_above + 1,
                     last=page * aggregate_above + len(members),
-                    total=len(ranked),
+                    total=count,
                 )
             )
         graph = graph.restrict([*members, *keep])
@@ -435,6 +513,20 @@ def render_view(
     }
 
 
+def _group_page(
+    grouping: Grouping, group: str, page: int, per_page: int
+) -> tuple[list[str], int, int]:
+    """The members of ``group`` on ``page`` (best-connected first), how many it has and on how
+    many pages."""
+    if group not in grouping.members:
+        raise refused("err_unknown_group", NotFound)
+    ranked = sorted(grouping.members[group], key=lambda i: (-grouping.degree[i], i))
+    pages = max(1, -(-len(ranked) // per_page))
+    if not 0 <= page < pages:
+        raise refused("err_bad_request", Invalid, detail=f"page {page} of {pages}")
+    return ranked[page * per_page : (page + 1) * per_page], len(ranked), pages
+
+
 def _metric_names(graph: Subgraph) -> list[str]:
     names = {k for n in graph.nodes.values() for k in n if k.startswith("metric_")}
     names.discard("metric_community")
@@ -453,40 +545,28 @@ def explorer_view(
     page: int = 0,
     timeout_ms: int | None = None,
     aggregate_above: int = AGGREGATE_ABOVE,
+    whole: bool = False,
 ) -> dict[str, Any]:
     """The view the page draws: load, filter, lay out, aggregate if large.
+
+    Without a focus, a filter or ``whole``, a graph too dense to read at once but too small to
+    group (:data:`START_ABOVE` to ``aggregate_above`` nodes) starts around its best-connected
+    organisation (``"start": true`` in the answer); ``whole`` asks for the whole network.
 
     Examples
     --------
     >>> explorer_view(store, role="viewer", focus="org-ihk-kassel-marburg", hops=2)
     ... # doctest: +SKIP
     """
-    graph, cut = load_view(store, focus=focus, hops=hops, filters=filters, timeout_ms=timeout_ms)
-    cache_key: tuple[Any, ...] | None = None
     if focus is None and not filters.active:
-        key = f"{type(store).__name__}:{getattr(store, 'graph_name', id(store))}:{id(store)}"
-        with _cache_lock:
-            held = _whole.get(key)
-        if held is not None and held[2] is graph:
-            cache_key = (key, held[0], role, lang, group, page, aggregate_above)
-            with _cache_lock:
-                if cache_key in _rendered:
-                    _rendered.move_to_end(cache_key)
-                    return copy.deepcopy(_rendered[cache_key])
+        if group is None and not whole:
+            start = _start(store, timeout_ms, aggregate_above)
+            if start is not None:
+                return _start_view(store, start, role, lang, timeout_ms)
+        return _overview(store, role, lang, group, page, timeout_ms, aggregate_above)
+    graph, cut = load_view(store, focus=focus, hops=hops, filters=filters, timeout_ms=timeout_ms)
     if not graph.nodes:
-        return {
-            "nodes": [],
-            "edges": [],
-            "focus": None,
-            "group": None,
-            "groupName": None,
-            "aggregated": False,
-            "groupedBy": None,
-            "total": 0,
-            "shown": 0,
-            "messages": [_message("empty_graph")],
-            "metrics": [],
-        }
+        return _empty()
     payload = render_view(
         graph,
         role=role,
@@ -500,11 +580,105 @@ def explorer_view(
         payload["messages"].append(
             _message("truncated", shown=len(graph.nodes), total=f">{MAX_VIEW_NODES}")
         )
-    if cache_key is not None:
-        with _cache_lock:
-            _rendered[cache_key] = copy.deepcopy(payload)
-            while len(_rendered) > 32:
-                _rendered.popitem(last=False)
+    return payload
+
+
+#: a whole network above this many nodes is too dense to read as the first picture
+START_ABOVE = 60
+#: the start organisation's direct neighbours must all fit, named, on one ring
+START_MAX_NEIGHBOURS = 60
+
+
+def _start(store: GraphStore, timeout_ms: int | None, aggregate_above: int) -> str | None:
+    """The organisation the first picture centres on when the whole network is too dense to
+    read and too small to group: the best-connected (PageRank where analytics wrote it, else
+    the number of neighbours) with at most :data:`START_MAX_NEIGHBOURS` neighbours."""
+    data, _ = _overview_data(store, timeout_ms)
+    if not START_ABOVE < data.total <= aggregate_above:
+        return None
+
+    def pick(_: str) -> str | None:
+        return fetch.central_organisation(store, START_MAX_NEIGHBOURS, timeout_ms=timeout_ms)
+
+    return _keep(store, "start", pick)[0]
+
+
+def _start_view(
+    store: GraphStore, start: str, role: str, lang: str, timeout_ms: int | None
+) -> dict[str, Any]:
+    payload = explorer_view(store, role=role, lang=lang, focus=start, hops=1, timeout_ms=timeout_ms)
+    name = next((n["name"] for n in payload["nodes"] if n["id"] == start), start)
+    total = _overview_data(store, timeout_ms)[0].total
+    payload["start"] = True
+    payload["messages"].insert(0, _message("start_hint", name=name, total=total))
+    return payload
+
+
+def _empty() -> dict[str, Any]:
+    return {
+        "nodes": [],
+        "edges": [],
+        "focus": None,
+        "group": None,
+        "groupName": None,
+        "aggregated": False,
+        "groupedBy": None,
+        "total": 0,
+        "shown": 0,
+        "messages": [_message("empty_graph")],
+        "metrics": [],
+    }
+
+
+def _overview(
+    store: GraphStore,
+    role: str,
+    lang: str,
+    group: str | None,
+    page: int,
+    timeout_ms: int | None,
+    aggregate_above: int,
+) -> dict[str, Any]:
+    """The whole graph without focus or filter: drawn as it is when small, else as groups.
+
+    A large graph is never read whole for it: its outline (ids, labels, communities and
+    relationships, without properties) is grouped, and only the nodes that name a group, or
+    that an opened group shows on its page, are read with their properties. Outline, groups
+    and the finished answers are kept until the store's next write."""
+    data, generation = _overview_data(store, timeout_ms)
+    if not data.total:
+        return _empty()
+    cache_key = (_store_key(store), generation, role, lang, group, page, aggregate_above)
+    with _cache_lock:
+        if cache_key in _rendered:
+            _rendered.move_to_end(cache_key)
+            return copy.deepcopy(_rendered[cache_key])
+    if group is None and data.total <= aggregate_above:
+        graph = whole_graph(store, timeout_ms=timeout_ms)
+        payload = render_view(graph, role=role, lang=lang, aggregate_above=aggregate_above)
+    else:
+        shown: list[str] = []
+        if group is not None:
+            shown = _group_page(data.grouping, group, page, aggregate_above)[0]
+        found = fetch.fetch_nodes(
+            store, named_by(data.grouping) | set(shown), timeout_ms=timeout_ms
+        )
+        edges = fetch.edges_among(store, {i: found[i] for i in shown if i in found})
+        payload = render_view(
+            Subgraph(found, edges),
+            role=role,
+            lang=lang,
+            group=group,
+            page=page,
+            aggregate_above=aggregate_above,
+            grouping=data.grouping,
+            metrics=data.metrics,
+            total=data.total,
+        )
+    with _cache_lock:
+        _rendered[cache_key] = copy.deepcopy(payload)
+        while len(_rendered) > 32:
+            _rendered.popitem(last=False)
     return payload
 
 

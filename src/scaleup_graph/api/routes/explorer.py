@@ -161,8 +161,19 @@ def explorer_view_route(
     region: Annotated[str | None, Query(max_length=300)] = None,
     project: Annotated[str | None, Query(max_length=300)] = None,
     lang: Lang = "de",
+    whole: Annotated[
+        bool,
+        Query(
+            alias="all",
+            description="without focus: the whole network, not the start around its "
+            "best-connected organisation",
+        ),
+    ] = False,
 ) -> Any:
-    """An ego view of 1-3 hops (or the whole graph), filtered, laid out, grouped when large."""
+    """An ego view of 1-3 hops (or the whole graph), filtered, laid out, grouped when large.
+
+    Without a focus, a network too dense to read at once (61 to 400 nodes) starts around its
+    best-connected organisation (``"start": true``); ``all=true`` shows the whole network."""
 
     def build() -> Any:
         wanted = tuple(x for x in (labels or "").split(",") if x)
@@ -177,6 +188,7 @@ def explorer_view_route(
             group=group,
             page=page,
             timeout_ms=_timeout(),
+            whole=whole,
         )
 
     return _answer(lang, build, principal, "explorer_view")

@@ -469,11 +469,16 @@
     return 0.6 + 1.4 * Math.sqrt(v / max);
   }
 
+  /** The node in the middle: the view's focus, or the organisation the first picture starts at. */
+  function focusId() {
+    return state.view.focus || (state.base && state.base.start ? state.base.focus : null);
+  }
+
   function styled(n) {
     const s = state.scale;
     const faded = state.faded.has(n.id);
     const colour = faded ? FADED : colourOf(n);
-    const focus = n.id === state.view.focus;
+    const focus = n.id === focusId();
     const selected = n.id === state.selected;
     const chosen = chosenPath();
     if (chosen && chosen.ids.has(n.id) && !faded) {
@@ -620,7 +625,7 @@
     const hidden = new Set(state.view.hide);
     const ids = [...state.nodes.keys()].filter((id) => !hidden.has(id));
     if (state.view.only && state.matches && state.matches.size) {
-      return ids.filter((id) => state.matches.has(id) || id === state.view.focus);
+      return ids.filter((id) => state.matches.has(id) || id === focusId());
     }
     return ids;
   }
@@ -633,7 +638,7 @@
       // only the matches: few enough to name them all, pushed apart so their names fit
       nodes = nodes.map((n) => ({ ...n, labelled: true, fontPx: Math.max(n.fontPx || 0, 12),
         sizePx: Math.max(n.sizePx || 0, 8) }));
-      const centre = nodes.find((n) => n.id === state.view.focus) || nodes[0];
+      const centre = nodes.find((n) => n.id === focusId()) || nodes[0];
       for (let round = 0; round < 4; round++) {
         const s = fitScale(nodes, { x: centre.x, y: centre.y }, canvasSize());
         if (!separate(nodes, s, centre)) break;
@@ -680,6 +685,7 @@
     if (view.focus) p.set('focus', view.focus);
     if (view.focus || view.hops !== 1) p.set('hops', String(view.hops));
     p.set('lang', state.lang);
+    if (view.all && !view.focus) p.set('all', '1');
     if (view.group) p.set('group', view.group);
     if (view.page) p.set('page', String(view.page));
     for (const k of ['type', 'topic', 'region', 'project']) if (view[k]) p.set(k, view[k]);
@@ -697,6 +703,7 @@
     const hops = Number(p.get('hops') || 1);
     return {
       focus: p.get('focus') || null,
+      all: p.get('all') === '1',
       hops: hops >= 1 && hops <= BOOT.maxHops ? hops : 1,
       group: p.get('group') || null,
       page: Math.max(0, Number(p.get('page') || 0) || 0),
@@ -732,12 +739,13 @@
     await show(view);
   }
 
-  function baseKey(v) { return [v.focus, v.focus ? v.hops : 1, v.group, v.page, state.lang].join('|'); }
+  function baseKey(v) { return [v.focus, v.focus ? v.hops : 1, v.group, v.page, !v.focus && v.all, state.lang].join('|'); }
 
   async function loadBase(view) {
     const key = baseKey(view);
     if (!cache.views.has(key)) {
-      const p = { focus: view.focus, hops: view.hops, group: view.group, page: view.page || '' };
+      const p = { focus: view.focus, hops: view.hops, group: view.group, page: view.page || '',
+        all: !view.focus && view.all ? 'true' : '' };
       const path = /^path:(.+)>(.+)$/.exec(view.focus || '');
       const answer = path ? source.pathView(path[1], path[2]) : source.view(p);
       cache.views.set(key, answer.catch((err) => { cache.views.delete(key); throw err; }));
@@ -809,8 +817,9 @@
         X.ready = true;  // for scripts that load after the event
         document.dispatchEvent(new CustomEvent('explorer:ready'));
       }
-      if (view.focus && !view.focus.startsWith('path:') && state.detailsFor !== view.focus
-        && !state.selected) showDetails(view.focus);
+      const shownFocus = view.focus || (base.start ? base.focus : null);
+      if (shownFocus && !shownFocus.startsWith('path:') && state.detailsFor !== shownFocus
+        && !state.selected) showDetails(shownFocus);
     } catch (err) {
       showError(err);
       $('canvas').dataset.state = 'error';
@@ -1203,7 +1212,7 @@
   }
 
   async function findPaths() {
-    const from = $('path-from').dataset.id || state.view.focus;
+    const from = $('path-from').dataset.id || focusId();
     const to = $('path-to').dataset.id;
     const out = $('path-result');
     out.replaceChildren();
@@ -1410,7 +1419,8 @@
     $('overview-btn').addEventListener('click', () => {
       const focus = BOOT.mode === 'offline' ? (BOOT.data.focus || null) : null;
       state.selected = null;
-      go({ focus, hops: BOOT.mode === 'offline' ? BOOT.data.hops || 1 : 1, group: null, page: 0, open: [], hide: [], path: 0 });
+      // the whole network (grouped when large), not the start around one organisation
+      go({ focus, all: BOOT.mode !== 'offline', hops: BOOT.mode === 'offline' ? BOOT.data.hops || 1 : 1, group: null, page: 0, open: [], hide: [], path: 0 });
     });
     $('page-prev').addEventListener('click', () => go({ page: Math.max(0, state.view.page - 1) }));
     $('page-next').addEventListener('click', () => go({ page: state.view.page + 1 }));
@@ -1566,7 +1576,7 @@
       const known = state.edges.get(e.id) || {};
       return { from: e.from, to: e.to, type: known.type || '', highlighted: !!known.type && isPathStep(known) && !state.faded.has(e.from) && !state.faded.has(e.to) };
     }) : [];
-    return { focus: state.view.focus, hops: state.view.hops, lang: state.lang, nodes, edges };
+    return { focus: focusId(), hops: state.view.hops, lang: state.lang, nodes, edges };
   }
 
   const X = window.__explorer = {

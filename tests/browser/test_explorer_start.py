@@ -1,0 +1,58 @@
+"""The first picture without a focus, as a stakeholder meets it on the demo data at 1440x900:
+not the dense whole network with only hubs named, but the best-connected organisation with its
+direct neighbours, all named, and one click to the whole network. Screenshots go to
+test-artifacts/explorer-start.png and explorer-whole.png."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.browser.test_explorer_stakeholder import (  # noqa: F401  (module fixtures)
+    IHK,
+    READY,
+    TECHNICAL,
+    Live,
+    _settled,
+    _sign_in,
+    assert_legible,
+    demo,
+    page,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_first_picture_is_readable_and_the_whole_network_one_click_away(
+    page: Any,
+    demo: Live,
+    artifacts: Path,  # noqa: F811  (the imported fixtures)
+) -> None:
+    _sign_in(page, demo)  # the bare address: no focus, no filter
+    page.wait_for_function("window.__explorer.snapshot().focus !== null")
+    snap = _settled(page)
+    box = page.locator("#canvas").bounding_box()
+    page.screenshot(path=str(artifacts / "explorer-start.png"))
+    total = sum(demo.store.counts()["nodes"].values())
+
+    # the best-connected organisation in the middle, it and its neighbours named at >= 11 px
+    assert snap["focus"] == IHK
+    assert_legible(snap, box["width"], box["height"])
+    assert len(snap["nodes"]) < total
+    body = page.inner_text("body")
+    assert "Start: IHK Kassel-Marburg" in body and f"({total} Knoten)" in body
+    page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{IHK}'")
+    assert not TECHNICAL.search(page.inner_text("body"))
+
+    # "Übersicht" shows the whole network; Back returns to the start
+    page.click("#overview-btn")
+    page.wait_for_function(f"location.search.includes('all=1') && {READY}")
+    page.wait_for_function(f"window.__explorer.snapshot().nodes.length === {total}")
+    whole = _settled(page)
+    assert whole["focus"] is None
+    page.screenshot(path=str(artifacts / "explorer-whole.png"))
+    page.go_back()
+    page.wait_for_function(f"window.__explorer.snapshot().focus === '{IHK}' && {READY}")
+    assert "all=1" not in page.url
+    assert page.outside == [] and page.errors == []
