@@ -43,7 +43,6 @@ import datetime as dt
 import json
 import os
 import platform
-import socket
 import statistics
 import tempfile
 import threading
@@ -97,6 +96,16 @@ EXPAND_JS = """async (id) => {
 }"""
 
 
+def _free_port() -> int:
+    """A free loopback port, in ``SCALEUP_TEST_PORTS`` when it is set (bench/served.py)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.served import free_port
+
+    return free_port()
+
+
 class App:
     """The real API app over an embedded store, on a free local port."""
 
@@ -116,10 +125,7 @@ class App:
         get_settings.cache_clear()
         self.store = open_store(f"embedded://{db}", graph=graph)
         self.key = KeyStore(keys_path(get_settings())).create("viewer", note="bench")[1]
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        sock.close()
+        self.port = _free_port()
         self.server = uvicorn.Server(
             uvicorn.Config(
                 create_app(store=self.store), host="127.0.0.1", port=self.port, log_level="error"
@@ -249,10 +255,7 @@ class FreshApp:
 
         import httpx
 
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        sock.close()
+        self.port = _free_port()
         env = {
             **os.environ,
             "SCALEUP_DATABASE_URL": f"embedded://{db}",

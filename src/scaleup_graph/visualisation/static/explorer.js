@@ -1576,7 +1576,8 @@
       const known = state.edges.get(e.id) || {};
       return { from: e.from, to: e.to, type: known.type || '', highlighted: !!known.type && isPathStep(known) && !state.faded.has(e.from) && !state.faded.has(e.to) };
     }) : [];
-    return { focus: focusId(), hops: state.view.hops, lang: state.lang, nodes, edges };
+    const start = state.base && state.base.start ? state.base.focus : null;
+    return { focus: state.view.focus, start, hops: state.view.hops, lang: state.lang, nodes, edges };
   }
 
   const X = window.__explorer = {
