@@ -255,38 +255,48 @@ def fetch_outline(store: GraphStore, *, timeout_ms: int | None = None) -> Subgra
     carry their real type and the others ``"~1"``, ``"~2"``, ... (one per relationship between
     the same two nodes, so counts stay exact). Each query answers with a few long lists of the
     database's internal ids instead of a row per node or relationship, and none asks for
-    ``type(e)``: at 10,000 nodes and 32,000 relationships the database needs about 20 ms
-    (FalkorDB, 2 cores) where :func:`fetch_whole_graph` needs seconds.
+    ``type(e)`` (which costs the database more than the rest together), and the store hands the
+    lists over as arrays
+    (:meth:`~scaleup_graph.store.GraphStore.read_int_lists`), where :func:`fetch_whole_graph`
+    needs seconds.
     """
-    ident = "elementId" if store.dialect == "neo4j" else "id"
     graph = Subgraph()
-    key_of: dict[Any, str] = {}
+    key_of: dict[int, str] = {}
     for name in NODE_TYPES:
-        query = f"MATCH (n:{cy_label(name)}) RETURN collect({ident}(n)) AS i, collect(n.{KEY}) AS k"
-        for row in store.read(query, timeout_ms=timeout_ms):
-            for internal, node_id in zip(row["i"] or (), row["k"] or (), strict=True):
-                key_of[internal] = node_id
-                graph.nodes[node_id] = {KEY: node_id, "_labels": [name]}
+        query = f"MATCH (n:{cy_label(name)}) RETURN collect(id(n)) AS node, collect(n.{KEY}) AS key"
+        internal, keys = store.read_keyed_ids(query, timeout_ms=timeout_ms)
+        for number, node_id in zip(internal.tolist(), keys, strict=True):
+            key_of[number] = node_id
+            graph.nodes[node_id] = {KEY: node_id, "_labels": [name]}
     community = METRIC_PREFIX + "community"
     query = (
         f"MATCH (n) WHERE n.{community} IS NOT NULL "
-        f"RETURN collect({ident}(n)) AS i, collect(n.{community}) AS c"
+        f"RETURN collect(id(n)) AS i, collect(n.{community}) AS c"
     )
     for row in store.read(query, timeout_ms=timeout_ms):
-        for internal, value in zip(row["i"] or (), row["c"] or (), strict=True):
-            if internal in key_of:
-                graph.nodes[key_of[internal]][community] = value
+        for number, value in zip(row["i"] or (), row["c"] or (), strict=True):
+            if number in key_of:
+                graph.nodes[key_of[number]][community] = value
 
     def pairs(pattern: str) -> list[tuple[str, str]]:
+        # The relationship is named and its ends read from it: FalkorDB answers
+        # (a)-[e]->(b) with one row per pair of nodes when e is not used, so two relationships
+        # between the same two nodes (a topic as competence and as subscription) count once.
         query = (
-            f"MATCH (a)-[e{pattern}]->(b) RETURN collect({ident}(a)) AS a, collect({ident}(b)) AS b"
+            f"MATCH ()-[e{pattern}]->() "
+            "RETURN collect(id(startNode(e))) AS a, collect(id(endNode(e))) AS b"
         )
-        found = []
-        for row in store.read(query, timeout_ms=timeout_ms):
-            for a, b in zip(row["a"] or (), row["b"] or (), strict=True):
-                if a in key_of and b in key_of:
-                    found.append((key_of[a], key_of[b]))
-        return found
+        found = store.read_int_lists(query, timeout_ms=timeout_ms)
+        if not found:
+            return []
+        get = key_of.get
+        return [
+            (ka, kb)
+            for ka, kb in zip(
+                map(get, found["a"].tolist()), map(get, found["b"].tolist()), strict=True
+            )
+            if ka is not None and kb is not None
+        ]
 
     untyped = Counter(pairs(""))
     for kind in OUTLINE_TYPES:
