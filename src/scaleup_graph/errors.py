@@ -8,13 +8,13 @@ place (:mod:`scaleup_graph.api.errors`), the CLI to an exit code in another
 ==============  ===========================================================  ======  =====
 kind            meaning                                                      HTTP    exit
 ==============  ===========================================================  ======  =====
-NotFound        an id or name names nothing of the expected kind             404     2
-Invalid         a field or parameter is missing or malformed                 422     2
-Conflict        well-formed, but the graph's state forbids it                409     2
-Forbidden       the caller's role may not do this                            403     2
-Unavailable     the database cannot be reached; retry later                  503     2
-RateLimited     too many requests; retry after ``retry_after`` seconds       429     2
-Timeout         a query ran past its time limit and was stopped              504     2
+NotFound        an id or name names nothing of the expected kind             404     3
+Invalid         a field or parameter is missing or malformed                 422     4
+Conflict        well-formed, but the graph's state forbids it                409     5
+Forbidden       the caller's role may not do this                            403     6
+Unavailable     the database cannot be reached; retry later                  503     7
+RateLimited     too many requests; retry after ``retry_after`` seconds       429     8
+Timeout         a query ran past its time limit and was stopped              504     9
 (the root)      refused as a whole: a write in a read-only query, a Cypher   400     2
                 mistake (``StoreError``, ``QueryRejected``)
 ==============  ===========================================================  ======  =====

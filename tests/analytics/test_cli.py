@@ -41,21 +41,23 @@ def test_metrics_table_shows_names(env: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["metrics", "fame"], "unknown metric"),
-        (["metrics", "--label", "Company"], "unknown label"),
-        (["metrics", "--label", "Event"], "too few"),
-        (["metrics", "brokerage", "--group", "shoe_size"], "group attribute"),
-        (["match", "challenge-nope"], "no challenge with this id"),
-        (["snapshot", "diff", "a", "b"], "no snapshot with this name"),
-        (["export", "json", "/nonexistent-dir/x.json"], "does not exist"),
-        (["export", "csv", "out.csv", "--role", "boss"], "unknown role"),
+    ("args", "message", "exit_code"),
+    [  # exit codes by kind (README): 3 NotFound, 4 Invalid
+        (["metrics", "fame"], "unknown metric", 4),
+        (["metrics", "--label", "Company"], "unknown label", 4),
+        (["metrics", "--label", "Event"], "too few", 4),
+        (["metrics", "brokerage", "--group", "shoe_size"], "group attribute", 4),
+        (["match", "challenge-nope"], "no challenge with this id", 3),
+        (["snapshot", "diff", "a", "b"], "no snapshot with this name", 3),
+        (["export", "json", "/nonexistent-dir/x.json"], "does not exist", 4),
+        (["export", "csv", "out.csv", "--role", "boss"], "unknown role", 4),
     ],
 )
-def test_bad_input_is_one_clear_line(env: dict[str, str], args: list[str], message: str) -> None:
+def test_bad_input_is_one_clear_line(
+    env: dict[str, str], args: list[str], message: str, exit_code: int
+) -> None:
     code, out = _run(*args)
-    assert code == 2
+    assert code == exit_code
     assert message in out and "Traceback" not in out
 
 
@@ -95,12 +97,12 @@ def test_exports_and_report(env: dict[str, str], tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["report", "r.docx"], "name the file .html"),
-        (["report", "r.html", "--lang", "fr"], "unknown language"),
-        (["report", "r.html", "--persons"], "may not see persons"),
-        (["report", "r.html", "--since-snapshot", "phase-9"], "no snapshot with this name"),
+    ("args", "message", "exit_code"),
+    [  # 3 NotFound, 4 Invalid, 6 Forbidden
+        (["report", "r.docx"], "name the file .html", 4),
+        (["report", "r.html", "--lang", "fr"], "unknown language", 4),
+        (["report", "r.html", "--persons"], "may not see persons", 6),
+        (["report", "r.html", "--since-snapshot", "phase-9"], "no snapshot with this name", 3),
     ],
 )
 def test_report_bad_input_is_one_clear_line(
@@ -109,10 +111,11 @@ def test_report_bad_input_is_one_clear_line(
     monkeypatch: pytest.MonkeyPatch,
     args: list[str],
     message: str,
+    exit_code: int,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     code, out = _run(*args)
-    assert code == 2, out
+    assert code == exit_code, out
     assert message in out and "Traceback" not in out
     assert list(tmp_path.glob("r.*")) == []
 

@@ -46,15 +46,15 @@ def test_query_runs_a_named_query_as_json(
     }
 
 
-def test_query_bad_input_is_a_clear_exit_2(
+def test_query_bad_input_is_one_clear_line_and_its_kinds_exit_code(
     small_store: GraphStore, store_env: dict[str, str]
 ) -> None:
     unknown = runner.invoke(app, ["query", "nope"], env=store_env)
-    assert unknown.exit_code == 2 and "search_organisations" in unknown.output
+    assert unknown.exit_code == 3 and "search_organisations" in unknown.output  # NotFound
     wrong = runner.invoke(
         app, ["query", "neighbourhood", "-p", "id=x", "-p", "hops=many"], env=store_env
     )
-    assert wrong.exit_code == 2 and "hops" in wrong.output
+    assert wrong.exit_code == 4 and "hops" in wrong.output  # Invalid
     assert "Traceback" not in wrong.output
     personal = runner.invoke(
         app, ["query", "organisation_contacts", "-p", "id=org-rmn", "--json"], env=store_env

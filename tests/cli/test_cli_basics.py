@@ -39,10 +39,10 @@ def test_ingest_exit_codes(store: GraphStore, store_env: dict[str, str], tmp_pat
     assert result.returncode == 1
     assert json.loads(result.stdout)["rejects"][0]["reason"] == "name is required but empty"
     usage = scaleup(store_env, "ingest", str(bad))  # a data file without --label
-    assert usage.returncode == 2
+    assert usage.returncode == 4  # Invalid (README: exit codes)
     assert "--label" in usage.stderr and "Traceback" not in usage.stderr
     unknown = scaleup(store_env, "ingest", str(good), "--label", "Company")
-    assert unknown.returncode == 2 and "unknown label 'Company'" in unknown.stderr
+    assert unknown.returncode == 4 and "unknown label 'Company'" in unknown.stderr
 
 
 def test_stats_json_counts_what_was_ingested(
@@ -57,5 +57,5 @@ def test_stats_json_counts_what_was_ingested(
 
 def test_missing_file_is_one_clear_sentence(store_env: dict[str, str], tmp_path: Path) -> None:
     out = scaleup(store_env, "ingest", str(tmp_path / "nope.csv"), "--label", "Topic")
-    assert out.returncode == 2
+    assert out.returncode == 4  # the file cannot be read: Invalid
     assert "does not exist" in out.stderr and "Traceback" not in out.stderr

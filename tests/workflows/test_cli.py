@@ -34,6 +34,6 @@ def test_lineage_digest_and_a_refused_move(
     assert "Kasaraar Recycling GmbH" in html and "Stammtisch in Eschwege" in html
 
     refused = scaleup(store_env, "challenge", "move", "challenge-syn2021-00000", "published")
-    assert refused.returncode == 2
+    assert refused.returncode == 5  # Conflict: the challenge's state forbids the move
     assert "is 'solved' and cannot move to 'published'" in " ".join(refused.stderr.split())
     assert "Traceback" not in refused.stderr

@@ -1,8 +1,8 @@
 """The ``scaleup`` command: thin commands over the library, rendered with rich.
 
 Each topic lives in its own module with a ``register(app)`` function; this module assembles them.
-Exit codes: 0 ok, 1 the command ran but found problems (rejected rows), 2 usage or environment
-error (bad arguments, unreachable store, unreadable file).
+Exit codes: 0 ok, 1 the command ran but found problems (rejected rows), 2 usage, and one code
+per kind of refusal (3 NotFound ... 9 Timeout): :data:`scaleup_graph.cli.common.EXIT_CODES`.
 """
 
 from __future__ import annotations

@@ -9,13 +9,14 @@ import typer
 from rich.table import Table
 
 from scaleup_graph.cli.common import (
-    EXIT_PROBLEMS,
     JsonOption,
     console,
     fail,
     opened_store,
     print_json,
+    refuse,
 )
+from scaleup_graph.errors import NotFound
 
 __all__ = ["register"]
 
@@ -42,7 +43,7 @@ def serve(
     try:
         run(host, port, workers=workers)
     except ScaleUpError as exc:
-        fail(str(exc))
+        refuse(exc)
 
 
 def query(
@@ -84,7 +85,7 @@ def query(
         with opened_store() as store:
             result = run_query(store, name, params, role, from_text=True)
     except ValueError as exc:  # a --param value of the wrong type
-        fail(str(exc))
+        refuse(exc)
     if as_json:
         print_json(result.rows)
         return
@@ -124,7 +125,7 @@ def keys_create(
     try:
         record, key = KeyStore(keys_path(get_settings())).create(role, note)
     except ValueError as exc:
-        fail(str(exc))
+        refuse(exc)
     if as_json:
         out = {"key_id": record.key_id, "role": record.role, "roles": list(record.roles)}
         print_json({**out, "key": key, **({"env": env_entry(record)} if env else {})})
@@ -150,7 +151,7 @@ def keys_list(as_json: JsonOption = False) -> None:
     try:
         keys = KeyStore(keys_path(get_settings())).list()
     except ValueError as exc:
-        fail(str(exc))
+        refuse(exc)
     rows = [
         {"key_id": k.key_id, "role": k.role, "created_at": k.created_at, "note": k.note}
         for k in keys
@@ -176,7 +177,7 @@ def keys_revoke(
     from scaleup_graph.settings import get_settings
 
     if not KeyStore(keys_path(get_settings())).revoke(key_id):
-        fail(f"no key with id {key_id!r}; see scaleup keys list", EXIT_PROBLEMS)
+        raise NotFound(f"no key with id {key_id!r}", hint="see scaleup keys list")
     console.print(f"Revoked key {key_id}.")
 
 
@@ -234,7 +235,7 @@ def erase_person(
             }
         )
     if not report.erased:
-        fail(f"no person with id {person_id!r}; nothing erased", EXIT_PROBLEMS)
+        raise NotFound(f"no person with id {person_id!r}; nothing erased")
     if not as_json:
         console.print(
             f"Erased {person_id} ({report.relationships_removed} relationships); "

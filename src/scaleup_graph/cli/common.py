@@ -1,10 +1,29 @@
 """Shared pieces of the CLI: the Typer app, the console, error handling, opening the store.
 
 Error handling happens once, here: every :class:`~scaleup_graph.errors.ScaleUpError` a command
-lets through becomes one line on stderr (message, then hint) and exit code 2; anything else
-is a defect, reported without a traceback (``-v`` logs it). Exit codes: 0 done, 1 done but
-rows were rejected (ingest), 2 refused (bad input, unknown id, database unavailable, ...),
-130 interrupted.
+lets through becomes one line on stderr (message, then hint) and the exit code of its kind
+(:data:`EXIT_CODES`); anything else is a defect, reported without a traceback (``-v`` logs it).
+
+====  =====================================================================================
+code  meaning
+====  =====================================================================================
+0     done
+1     done, but rows were rejected (ingest: see the report)
+2     usage: a bad argument or option; or refused as a whole (a Cypher mistake, a write in a
+      read-only query); or an unexpected defect
+3     NotFound: an id, name, file or key names nothing
+4     Invalid: a value, file or manifest is malformed
+5     Conflict: the graph's state forbids it (a closed challenge, a stale version)
+6     Forbidden: the role may not do this
+7     Unavailable: the database cannot be reached; retry later
+8     RateLimited: too many requests; retry after the time the message names
+9     Timeout: a query ran past its time limit and was stopped; narrow it
+130   interrupted (Ctrl-C)
+====  =====================================================================================
+
+>>> from scaleup_graph.store import QueryTimeout, StoreUnavailable
+>>> [exit_code(e("x")) for e in (NotFound, Invalid, StoreUnavailable, QueryTimeout, ScaleUpError)]
+[3, 4, 7, 9, 2]
 """
 
 from __future__ import annotations
@@ -21,10 +40,20 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from scaleup_graph import __version__
-from scaleup_graph.errors import ScaleUpError
+from scaleup_graph.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RateLimited,
+    ScaleUpError,
+    Timeout,
+    Unavailable,
+)
 from scaleup_graph.store import GraphStore, open_store
 
 __all__ = [
+    "EXIT_CODES",
     "EXIT_OK",
     "EXIT_PROBLEMS",
     "EXIT_USAGE",
@@ -32,17 +61,39 @@ __all__ = [
     "app",
     "console",
     "err_console",
+    "exit_code",
     "fail",
     "main",
     "opened_store",
     "print_json",
+    "refuse",
     "report",
 ]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+#: kind -> exit code; the most specific kind in an exception's MRO wins (StoreUnavailable is 7,
+#: a plain StoreError, the root, is 2). README's "Exit codes" lists them.
+EXIT_CODES: dict[type[ScaleUpError], int] = {
+    NotFound: 3,
+    Invalid: 4,
+    Conflict: 5,
+    Forbidden: 6,
+    RateLimited: 8,
+    Unavailable: 7,
+    Timeout: 9,
+    ScaleUpError: EXIT_USAGE,
+}
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def exit_code(exc: ScaleUpError) -> int:
+    """The exit code of an error's kind (:data:`EXIT_CODES`)."""
+    for kind in type(exc).__mro__:
+        if kind in EXIT_CODES:
+            return EXIT_CODES[kind]
+    return EXIT_USAGE
 
 
 def report(exc: ScaleUpError) -> None:
@@ -58,8 +109,7 @@ class _Commands(TyperGroup):
         try:
             return super().invoke(ctx)
         except ScaleUpError as exc:
-            report(exc)
-            raise typer.Exit(EXIT_USAGE) from None
+            refuse(exc)
 
 
 app = typer.Typer(
@@ -100,6 +150,15 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
+def refuse(exc: Exception) -> NoReturn:
+    """End the command for a refusal: a library error with its kind's exit code, any other
+    (a ``ValueError`` from a parser) as a usage error."""
+    if isinstance(exc, ScaleUpError):
+        report(exc)
+        raise typer.Exit(exit_code(exc))
+    fail(str(exc))
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
@@ -124,7 +183,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except ScaleUpError as exc:  # raised outside a command (while loading the topics)
         report(exc)
-        sys.exit(EXIT_USAGE)
+        sys.exit(exit_code(exc))
     except Exception as exc:
         logging.getLogger("scaleup_graph.cli").debug("unexpected error", exc_info=True)
         err_console.print(

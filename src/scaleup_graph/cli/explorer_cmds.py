@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from scaleup_graph.cli.common import console, fail, opened_store
+from scaleup_graph.cli.common import console, fail, opened_store, refuse
 from scaleup_graph.cli.export_cmds import export_app
 from scaleup_graph.queries.privacy import ROLES, role_rank
 from scaleup_graph.settings import get_settings
@@ -39,7 +39,7 @@ def export_html(
     try:
         role_rank(role)
     except ValueError as exc:
-        fail(str(exc))
+        refuse(exc)
     if lang not in LANGS:
         fail(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
     if focus is None and hops != 1:

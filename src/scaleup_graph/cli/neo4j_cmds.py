@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from scaleup_graph.cli.common import console, fail, opened_store
+from scaleup_graph.cli.common import console, opened_store, refuse
 from scaleup_graph.queries.privacy import ROLES, sees_pii
 from scaleup_graph.settings import get_settings
 from scaleup_graph.store.neo4j_import import ImportFilesError, write_import_files
@@ -36,7 +36,7 @@ def neo4j_import(
     try:
         personal = sees_pii(role)
     except ValueError as exc:
-        fail(str(exc))
+        refuse(exc)
     with opened_store() as store:
         try:
             files = write_import_files(
@@ -46,7 +46,7 @@ def neo4j_import(
                 database=database or get_settings().neo4j_database,
             )
         except (ImportFilesError, OSError) as exc:
-            fail(str(exc))
+            refuse(exc)
         from scaleup_graph.api.audit import audit_cli_export
 
         audit_cli_export(get_settings(), store, role, "export:neo4j-import")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from scaleup_graph.cli.common import console, fail
+from scaleup_graph.cli.common import console, fail, refuse
 from scaleup_graph.graph_model.reference import schema_markdown
 from scaleup_graph.ingest import ManifestError, write_template
 
@@ -49,7 +49,7 @@ def template(
     try:
         write_template(path)
     except ManifestError as exc:
-        fail(str(exc))
+        refuse(exc)
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror}")
     console.print(
