@@ -115,8 +115,14 @@ def test_metrics_on_arrays_equal_networkx(cordis: GraphStore) -> None:
     assert ours.run.backend == "numpy"
     assert max(abs(ours.values[n] - expected[n]) for n in ref) < 1e-12
     assert k_core(arrays).values == {n: float(c) for n, c in nx.core_number(ref).items()}
-    community = louvain(arrays, seed=3)
-    assert community.run.backend == "igraph"
+
+
+@pytest.mark.parametrize("backend", ["auto", "networkit", "igraph"])
+def test_louvain_on_arrays_is_as_good_as_networkx(cordis: GraphStore, backend: str) -> None:
+    arrays = project(cordis, networkx=False).arrays
+    ref = reference(cordis)
+    community = louvain(arrays, seed=3, backend=backend)
+    assert community.run.backend == ("networkit" if backend == "auto" else backend)
     groups: dict[float, set[str]] = {}
     for node, number in community.values.items():
         groups.setdefault(number, set()).add(node)

@@ -20,6 +20,7 @@ Example
 
 from __future__ import annotations
 
+import importlib
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -27,32 +28,44 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from scaleup_graph.analytics.results import NodeValues
+
 if TYPE_CHECKING:
     import igraph as ig
     import networkit as nk
     import networkx as nx
 
-__all__ = ["GraphArrays", "import_igraph"]
+__all__ = ["GraphArrays", "import_igraph", "import_networkit", "import_quietly"]
 
 
-def import_igraph() -> Any:
-    """``igraph``, imported without its matplotlib drawing support.
+def import_quietly(name: str) -> Any:
+    """``igraph`` or ``networkit``, imported without their matplotlib drawing support.
 
-    igraph imports matplotlib.pyplot when it can (1.5-2 s of a command's start); nothing here
-    draws with igraph, so the import is hidden while igraph loads. If matplotlib is already
-    loaded, igraph finds it as usual.
+    Both import matplotlib.pyplot when they can (1.5-2 s of a command's start); nothing here
+    draws with them, so matplotlib is hidden while they load. If matplotlib is already loaded,
+    they find it as usual.
     """
-    if "igraph" in sys.modules:
-        return sys.modules["igraph"]
+    if name in sys.modules:
+        return sys.modules[name]
     hide = "matplotlib" not in sys.modules
     if hide:
         sys.modules["matplotlib"] = None  # type: ignore[assignment]  # makes the import fail
     try:
-        import igraph
+        module = importlib.import_module(name)
     finally:
         if hide:
             del sys.modules["matplotlib"]
-    return igraph
+    return module
+
+
+def import_igraph() -> Any:
+    """:func:`import_quietly` of igraph."""
+    return import_quietly("igraph")
+
+
+def import_networkit() -> Any:
+    """:func:`import_quietly` of networkit."""
+    return import_quietly("networkit")
 
 
 @dataclass(slots=True, eq=False)
@@ -109,7 +122,7 @@ class GraphArrays:
     def key_rank(self) -> NDArray[np.int64]:
         """Each node's position when the node ids are sorted as strings (stable tie-breaks)."""
         if self._rank is None:
-            order = np.argsort(np.array(self.nodes, dtype=object), kind="stable")
+            order = sorted(range(len(self.nodes)), key=self.nodes.__getitem__)
             rank = np.empty(len(self.nodes), dtype=np.int64)
             rank[order] = np.arange(len(self.nodes))
             self._rank = rank
@@ -130,17 +143,16 @@ class GraphArrays:
     def networkit(self) -> nk.Graph:
         """An undirected, weighted networkit copy (built once)."""
         if "networkit" not in self._copies:
-            import networkit as nk  # slow to import; needed only here
-
+            nk = import_networkit()
             u, v, w = self.edges()
             copy = nk.Graph(len(self.nodes), weighted=True, directed=False)
             copy.addEdges((w, (u, v)))
             self._copies["networkit"] = copy
         return self._copies["networkit"]
 
-    def as_dict(self, values: NDArray[Any]) -> dict[str, float]:
-        """Per-node values keyed by node id."""
-        return dict(zip(self.nodes, np.asarray(values, dtype=np.float64).tolist(), strict=True))
+    def node_values(self, values: Any) -> NodeValues:
+        """Per-node values keyed by node id (a dict only when read whole)."""
+        return NodeValues(self.nodes, np.asarray(values, dtype=np.float64))
 
     @classmethod
     def from_networkx(cls, graph: nx.Graph) -> GraphArrays:

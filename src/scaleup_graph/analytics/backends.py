@@ -18,6 +18,8 @@ from typing import Any
 
 import networkx as nx
 
+from scaleup_graph.analytics.arrays import import_igraph, import_networkit
+
 __all__ = ["as_dict", "seed_networkit", "to_igraph", "to_networkit"]
 
 
@@ -29,7 +31,7 @@ def _indexed_edges(graph: nx.Graph) -> tuple[list[Hashable], list[tuple[int, int
 
 def to_networkit(graph: nx.Graph, *, weighted: bool = False) -> tuple[nk.Graph, list[Hashable]]:
     """An undirected networkit copy of ``graph`` and the node list (index -> id)."""
-    import networkit as nk  # imported here: slow to import, needed only here
+    nk = import_networkit()  # imported here: slow to import, needed only here
 
     nodes, edges = _indexed_edges(graph)
     copy = nk.Graph(len(nodes), weighted=weighted, directed=False)
@@ -45,7 +47,7 @@ def to_networkit(graph: nx.Graph, *, weighted: bool = False) -> tuple[nk.Graph, 
 
 def to_igraph(graph: nx.Graph, *, weighted: bool = False) -> tuple[ig.Graph, list[Hashable]]:
     """An undirected igraph copy of ``graph`` and the node list (index -> id)."""
-    import igraph as ig  # imported here: slow to import, needed only here
+    ig = import_igraph()  # imported here: slow to import, needed only here
 
     nodes, edges = _indexed_edges(graph)
     copy = ig.Graph(n=len(nodes), edges=edges, directed=False)
@@ -58,7 +60,7 @@ def to_igraph(graph: nx.Graph, *, weighted: bool = False) -> tuple[ig.Graph, lis
 def seed_networkit(seed: int) -> Iterator[None]:
     """Run networkit's randomised algorithms reproducibly: one thread and a fixed seed inside,
     the previous thread count restored after (exact algorithms keep using every core)."""
-    import networkit as nk  # imported here: slow to import, needed only here
+    nk = import_networkit()  # imported here: slow to import, needed only here
 
     threads = nk.engineering.getMaxNumberOfThreads()
     nk.engineering.setSeed(seed, False)

@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     pass
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
-from scaleup_graph.analytics.arrays import GraphArrays
+from scaleup_graph.analytics.arrays import GraphArrays, import_networkit
 from scaleup_graph.analytics.backends import as_dict, seed_networkit, to_igraph, to_networkit
 from scaleup_graph.analytics.errors import AnalyticsError
 from scaleup_graph.analytics.projection import require_size
@@ -75,7 +75,7 @@ def degree(graph: Graph) -> MetricResult:
         return timed(
             "degree",
             graph,
-            lambda: (arrays.as_dict(arrays.degree()), {}),
+            lambda: (arrays.node_values(arrays.degree()), {}),
             algorithm="degree",
             params={},
             backend="numpy",
@@ -108,7 +108,7 @@ def betweenness(
     backend
         ``networkx``, ``networkit`` or ``auto`` (networkx up to :data:`FAST_ABOVE` nodes).
     """
-    import networkit as nk  # slow to import; needed only here
+    nk = import_networkit()  # slow to import; needed only here
 
     require_size(graph, nodes=3, edges=1, what="betweenness")
     n = graph.number_of_nodes()
@@ -191,9 +191,12 @@ def pagerank(graph: Graph, *, alpha: float = 0.85, weighted: bool = False) -> Me
         )
     found = arrays
 
-    def compute() -> tuple[dict[str, float], dict[str, Any]]:
+    def compute() -> tuple[Mapping[str, float], dict[str, Any]]:
         scores, iterations = power_pagerank(found, alpha=alpha, weighted=weighted)
-        return found.as_dict(scores), {"iterations": iterations}
+        values = found.node_values(scores)
+        if not isinstance(graph, GraphArrays):
+            return values.as_dict(), {"iterations": iterations}
+        return values, {"iterations": iterations}
 
     return timed("pagerank", graph, compute, algorithm="pagerank", params=params, backend="numpy")
 

@@ -14,7 +14,7 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -41,10 +41,10 @@ def k_core(graph: Graph) -> MetricResult:
     """Core number of each node: the largest k such that it is in a k-core."""
     require_size(graph, nodes=1, edges=0, what="k-core")
 
-    def compute() -> tuple[dict[str, float], dict[str, Any]]:
+    def compute() -> tuple[Mapping[str, float], dict[str, Any]]:
         if isinstance(graph, GraphArrays):  # simple already: no loops, no parallel edges
             found = graph.igraph().coreness()
-            return graph.as_dict(found), {"max_core": max(found, default=0)}
+            return graph.node_values(found), {"max_core": max(found, default=0)}
         simple = _without_loops(graph)
         if simple.number_of_nodes() > FAST_ABOVE:
             # the same Batagelj-Zaversnik algorithm, in C: about 25x faster at 250k edges

@@ -8,23 +8,34 @@ properties (the explorer sizes and colours by them) and appends the run record t
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
+from numpy.typing import NDArray
 
 from scaleup_graph.analytics.errors import AnalyticsError
 from scaleup_graph.graph_model import KEY, METRIC_PREFIX
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cy_label
 
-__all__ = ["MetricResult", "RunRecord", "append_run", "read_runs", "timed", "write_back"]
+__all__ = [
+    "MetricResult",
+    "NodeValues",
+    "RunRecord",
+    "append_run",
+    "read_runs",
+    "timed",
+    "write_back",
+]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 _BATCH = 5000
@@ -47,6 +58,66 @@ class RunRecord:
         return asdict(self)
 
 
+class NodeValues(Mapping[str, float]):
+    """Per-node values kept as a numpy array beside the node ids: a result on the projection's
+    arrays is this, and the dict of 70,000 entries is made only if someone reads it all.
+
+    >>> v = NodeValues(["a", "b", "c"], np.array([2.0, 5.0, 2.0]))
+    >>> v["b"], len(v), v.top(2, ascending=False), v == {"a": 2.0, "b": 5.0, "c": 2.0}
+    (5.0, 3, [('b', 5.0), ('a', 2.0)], True)
+    """
+
+    __slots__ = ("_dict", "array", "nodes")
+
+    def __init__(self, nodes: list[str], array: NDArray[np.float64]) -> None:
+        self.nodes = nodes
+        self.array = np.asarray(array, dtype=np.float64)
+        self._dict: dict[str, float] | None = None
+
+    def as_dict(self) -> dict[str, float]:
+        if self._dict is None:
+            self._dict = dict(zip(self.nodes, self.array.tolist(), strict=True))
+        return self._dict
+
+    def __getitem__(self, key: str) -> float:
+        return self.as_dict()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.nodes)
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.as_dict()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self.as_dict() == dict(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable mapping semantics, as dict
+
+    def __repr__(self) -> str:
+        return f"NodeValues({len(self.nodes)} nodes)"
+
+    def top(self, n: int, *, ascending: bool) -> list[tuple[str, float]]:
+        """The ``n`` first nodes, ties by node id: numpy finds the candidates, Python sorts the
+        few (and their ties)."""
+        if n <= 0 or not len(self.nodes):
+            return []
+        signed = self.array if ascending else -self.array
+        if n < len(signed):
+            bound = np.partition(signed, n - 1)[n - 1]
+            candidates = np.flatnonzero(signed <= bound).tolist()
+        else:
+            candidates = list(range(len(signed)))
+        values = self.array.tolist()
+        sign = 1 if ascending else -1
+        found = sorted(candidates, key=lambda i: (sign * values[i], self.nodes[i]))[:n]
+        return [(self.nodes[i], values[i]) for i in found]
+
+
 @dataclass(slots=True)
 class MetricResult:
     """Per-node values of one metric plus its run record and extra findings.
@@ -56,26 +127,34 @@ class MetricResult:
     """
 
     name: str
-    values: dict[str, float]
+    values: Mapping[str, float]
     run: RunRecord
     extra: dict[str, Any] = field(default_factory=dict)
     #: True when low values come first (constraint: low = broker; community 0 = the largest)
     ascending: bool = False
 
     def top(self, n: int = 10) -> list[tuple[str, float]]:
-        """The ``n`` first nodes in ranking order, ties broken by node id (reproducible)."""
+        """The ``n`` first nodes in ranking order, ties broken by node id (reproducible).
+
+        >>> r = MetricResult("x", {"b": 1.0, "a": 1.0, "c": 3.0}, RunRecord("x", {}, None, 3, 0, 0))
+        >>> r.top(2)
+        [('c', 3.0), ('a', 1.0)]
+        """
+        if isinstance(self.values, NodeValues):
+            return self.values.top(n, ascending=self.ascending)
         sign = 1 if self.ascending else -1
-        return sorted(self.values.items(), key=lambda kv: (sign * kv[1], kv[0]))[:n]
+        # a partial sort: a few ms for the first 1000 of 70,000 nodes, not a full sort
+        return heapq.nsmallest(n, self.values.items(), key=lambda kv: (sign * kv[1], kv[0]))
 
     def as_dict(self, *, top: int | None = None) -> dict[str, Any]:
-        values = dict(self.top(top)) if top is not None else self.values
+        values = dict(self.top(top)) if top is not None else dict(self.values)
         return {"name": self.name, "run": self.run.as_dict(), "extra": self.extra, "values": values}
 
 
 def timed(
     name: str,
     graph: nx.Graph,
-    compute: Callable[[], tuple[dict[str, float], dict[str, Any]]],
+    compute: Callable[[], tuple[Mapping[str, float], dict[str, Any]]],
     *,
     algorithm: str,
     params: Mapping[str, Any],

@@ -62,7 +62,7 @@ def create_snapshot(
         betweenness(graph, seed=seed),
         louvain(graph, seed=seed),
     ]
-    metrics = {r.name: r.values for r in results}
+    metrics = {r.name: dict(r.values) for r in results}
     data = {
         "name": name,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -29,9 +29,10 @@ from collections import OrderedDict, defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import igraph
 import networkx as nx
 import numpy as np
+
+from scaleup_graph.analytics.arrays import import_igraph
 
 __all__ = [
     "DRAW_THRESHOLD",
@@ -203,7 +204,8 @@ def _spring(ordered: Sequence[str], pairs: Sequence[tuple[str, str]], seed: int)
         placed = nx.spring_layout(graph, seed=seed, iterations=80)
         return [(float(placed[i][0]), float(placed[i][1])) for i in range(len(ordered))]
     random.seed(seed)  # igraph draws its start positions from Python's random module
-    graph_ig = igraph.Graph(n=len(ordered), edges=numbered)
+    # igraph without its matplotlib import (1.5-2 s of every command's start)
+    graph_ig = import_igraph().Graph(n=len(ordered), edges=numbered)
     grid = "grid" if len(ordered) > 1000 else "nogrid"
     coords = graph_ig.layout_fruchterman_reingold(grid=grid, niter=300)
     return [(float(x), float(y)) for x, y in coords]

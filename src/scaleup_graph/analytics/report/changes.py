@@ -42,9 +42,9 @@ def _freeze(
     modularity = None
     if actors.number_of_edges():
         for result in (degree(actors), pagerank(actors), betweenness(actors, seed=seed)):
-            metrics[result.name] = result.values
+            metrics[result.name] = dict(result.values)
         com = louvain(actors, seed=seed)
-        metrics["community"] = com.values
+        metrics["community"] = dict(com.values)
         modularity = com.extra["modularity"]
     else:  # an empty past: nobody had ties yet
         zero = {str(n): 0.0 for n in actors}

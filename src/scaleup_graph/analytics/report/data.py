@@ -9,7 +9,7 @@ regions are described in their own sections from the whole projection.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -277,7 +277,7 @@ def _communities(
     actors: nx.Graph,
     graph: nx.Graph,
     community: MetricResult,
-    pr: dict[str, float],
+    pr: Mapping[str, float],
     row_of: dict[str, str],
     region_names: dict[str, str],
     topic_names: dict[str, dict[str, str]],
