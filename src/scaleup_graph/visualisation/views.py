@@ -425,71 +425,16 @@ def render_view(
     keep = frozenset({focus}) if focus else frozenset()
     if group is None and total > aggregate_above:
         grouping = grouping or group_nodes(graph, keep)
-        ids = [GROUP_PREFIX + key for key in grouping.members] + list(keep)
-
-        def node_of(item: str) -> str:
-            return item if item in keep else GROUP_PREFIX + item
-
-        pairs = [(node_of(a), node_of(b)) for a, b in grouping.links]
-        names = {key: group_name(key, grouping, graph, lang) for key in grouping.members}
-        largest = max((len(m) for m in grouping.members.values()), default=1)
-        sizes = {
-            GROUP_PREFIX + key: 9.0 + 27.0 * (len(members) / largest) ** 0.5
-            for key, members in grouping.members.items()
-        }
-        labels = {
-            GROUP_PREFIX + key: wrap_label(f"{names[key]} ({len(members)})")
-            for key, members in grouping.members.items()
-        }
-        for i in keep:
-            labels[i] = wrap_label(caption(graph.nodes[i], role, lang))
-            sizes[i] = 16.0
-        picture = layout_cache.picture(
-            ids,
-            pairs,
-            labels=labels,
-            importance={GROUP_PREFIX + k: float(len(m)) for k, m in grouping.members.items()},
-            focus=None,
-            sizes_px=sizes,
+        return _grouped_view(
+            graph, grouping, keep, role=role, lang=lang, focus=focus, total=total, metrics=metrics
         )
-        nodes = [
-            aggregate_node(key, members, names[key], lang, picture.nodes[GROUP_PREFIX + key])
-            for key, members in grouping.members.items()
-        ] + [vis_node(graph.nodes[i], role, lang, picture.nodes[i]) for i in keep]
-        edges = [
-            {**vis_edge(node_of(a), node_of(b), "", count, lang), "id": f"agg|{a}|{b}"}
-            for (a, b), count in sorted(grouping.links.items())
-        ]
-        messages.append(_message("aggregate_hint"))
-        return {
-            "nodes": nodes,
-            "edges": edges,
-            "focus": focus,
-            "group": None,
-            "groupName": None,
-            "aggregated": True,
-            "groupedBy": grouping.by,
-            "total": total,
-            "shown": len(nodes),
-            "messages": messages,
-            "metrics": _metric_names(graph) if metrics is None else metrics,
-            **_frame(picture),
-        }
     name = None
     pages = 1
     if group is not None:
         grouping = grouping or group_nodes(graph, keep)
         name = group_name(group, grouping, graph, lang)
-        members, count, pages = _group_page(grouping, group, page, aggregate_above)
-        if pages > 1:
-            messages.append(
-                _message(
-                    "group_page",
-                    first=page * aggregate_above + 1,
-                    last=page * aggregate_above + len(members),
-                    total=count,
-                )
-            )
+        members, pages, note = _open_group(grouping, group, page, aggregate_above)
+        messages += note
         graph = graph.restrict([*members, *keep])
     nodes, picture = _paint(graph, role, lang, focus)
     edges = [
@@ -511,6 +456,82 @@ def render_view(
         "metrics": _metric_names(graph),
         **_frame(picture),
     }
+
+
+def _grouped_view(
+    graph: Subgraph,
+    grouping: Grouping,
+    keep: frozenset[str],
+    *,
+    role: str,
+    lang: str,
+    focus: str | None,
+    total: int,
+    metrics: list[str] | None,
+) -> dict[str, Any]:
+    """The view of a large graph: one node per group (sized by its members) and the focus,
+    one link per pair of groups with the count of the links between them."""
+    ids = [GROUP_PREFIX + key for key in grouping.members] + list(keep)
+
+    def node_of(item: str) -> str:
+        return item if item in keep else GROUP_PREFIX + item
+
+    pairs = [(node_of(a), node_of(b)) for a, b in grouping.links]
+    names = {key: group_name(key, grouping, graph, lang) for key in grouping.members}
+    largest = max((len(m) for m in grouping.members.values()), default=1)
+    sizes = {
+        GROUP_PREFIX + key: 9.0 + 27.0 * (len(members) / largest) ** 0.5
+        for key, members in grouping.members.items()
+    }
+    labels = {
+        GROUP_PREFIX + key: wrap_label(f"{names[key]} ({len(members)})")
+        for key, members in grouping.members.items()
+    }
+    for i in keep:
+        labels[i] = wrap_label(caption(graph.nodes[i], role, lang))
+        sizes[i] = 16.0
+    picture = layout_cache.picture(
+        ids,
+        pairs,
+        labels=labels,
+        importance={GROUP_PREFIX + k: float(len(m)) for k, m in grouping.members.items()},
+        focus=None,
+        sizes_px=sizes,
+    )
+    nodes = [
+        aggregate_node(key, members, names[key], lang, picture.nodes[GROUP_PREFIX + key])
+        for key, members in grouping.members.items()
+    ] + [vis_node(graph.nodes[i], role, lang, picture.nodes[i]) for i in keep]
+    edges = [
+        {**vis_edge(node_of(a), node_of(b), "", count, lang), "id": f"agg|{a}|{b}"}
+        for (a, b), count in sorted(grouping.links.items())
+    ]
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "focus": focus,
+        "group": None,
+        "groupName": None,
+        "aggregated": True,
+        "groupedBy": grouping.by,
+        "total": total,
+        "shown": len(nodes),
+        "messages": [_message("aggregate_hint")],
+        "metrics": _metric_names(graph) if metrics is None else metrics,
+        **_frame(picture),
+    }
+
+
+def _open_group(
+    grouping: Grouping, group: str, page: int, per_page: int
+) -> tuple[list[str], int, list[dict[str, Any]]]:
+    """The members of an opened group on ``page``, the number of pages, and the message that
+    says which of them are shown when there is more than one page."""
+    members, count, pages = _group_page(grouping, group, page, per_page)
+    if pages <= 1:
+        return members, pages, []
+    first, last = page * per_page + 1, page * per_page + len(members)
+    return members, pages, [_message("group_page", first=first, last=last, total=count)]
 
 
 def _group_page(
