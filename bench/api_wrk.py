@@ -1,7 +1,7 @@
 """HTTP cost of the API measured with wrk, beside a bare route with the same bytes and the engine.
 
     apt-get install wrk        # the load generator: a C program in its own process
-    .venv/bin/python -m bench.api_wrk [--sizes S,M,L] [--seconds 5] [--workers 2]
+    .venv/bin/python -m bench.api_wrk [--sizes S,M,L] [--seconds 5] [--workers 2] [--port 8700]
 
 For each size a generated graph (``scaleup_graph.ingest.generate``, seed 7; kept in
 $TMPDIR/scaleup-api-wrk between runs) is served by ``scaleup serve --workers N`` in its own
@@ -40,6 +40,8 @@ CASES = ("search", "detail", "hop1", "hop2")
 CLIENTS = (1, 8)
 ENGINE_RUNS = 200
 SERVE = (sys.executable, "-m", "scaleup_graph", "serve")
+#: `serve` refuses the public default installation secret; the bench's graphs are generated
+BENCH_SALT = "api-wrk-bench-generated-data-only"
 _LUA = """
 done = function(summary, latency, requests)
   io.write(string.format(
@@ -243,7 +245,9 @@ def wrk(url: str, clients: int, seconds: float, key: str = "") -> dict[str, floa
     return {"p50": raw["p50"], "p99": raw["p99"], "rps": raw["requests"] / raw["seconds"]}
 
 
-def measure_size(size: str, seconds: float, workers: int) -> list[dict[str, Any]]:
+def measure_size(
+    size: str, seconds: float, workers: int, port: int | None = None
+) -> list[dict[str, Any]]:
     from scaleup_graph.api.keys import KeyStore
     from scaleup_graph.settings import Settings
 
@@ -261,7 +265,7 @@ def measure_size(size: str, seconds: float, workers: int) -> list[dict[str, Any]
         "SCALEUP_GRAPH": f"api{orgs}",
         "SCALEUP_STATE_DIR": str(settings.state_dir),
     }
-    port, bare_port = _free_port(), _free_port()
+    port, bare_port = (port, port + 1) if port else (_free_port(), _free_port())
     ours = subprocess.Popen(
         [*SERVE, "--port", str(port), "--workers", str(workers)],
         env=env,
@@ -386,16 +390,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="S,M,L")
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=None, help="default: one per core")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="ours on PORT, the bare route on PORT+1 (default: free)",
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
     from scaleup_graph.api.server import default_workers
 
     workers = args.workers or default_workers()
+    # before anything opens a store: ingest and the served API key person ids alike
+    os.environ.setdefault("SCALEUP_SUPPRESSION_SALT", BENCH_SALT)
     WORK.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
     for size in args.sizes.split(","):
-        rows += measure_size(size.strip(), args.seconds, workers)
+        rows += measure_size(size.strip(), args.seconds, workers, args.port)
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     out = RESULTS / f"api_wrk-{stamp}.json"

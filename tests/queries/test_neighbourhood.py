@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from scaleup_graph.graph_model import NODE_TYPES
-from scaleup_graph.queries import daily, run_query
+from scaleup_graph.queries import daily, get_query, run_query
+from scaleup_graph.queries.privacy import drop_hidden, strip_pii
 from scaleup_graph.store import GraphStore
 
 CENTRES = [
@@ -20,10 +21,12 @@ EVERY_LABEL = list(NODE_TYPES)
 
 
 def _full_walk(store: GraphStore, node_id: str, hops: int, role: str = "viewer") -> dict:
-    rows = run_query(
-        store, "neighbourhood", {"id": node_id, "hops": hops, "limit": 1000}, role
-    ).rows
-    return rows[0]
+    """The catalogue's reference text, run as it is: the unbounded walk (filtered for the role
+    as the named query filtered it before it became the bounded walk)."""
+    query = get_query("neighbourhood")
+    bound = query.bind({"id": node_id, "hops": hops, "limit": 1000}, dialect=store.dialect)
+    rows = store.read(query.text(store.dialect, bound), bound)
+    return strip_pii(drop_hidden(rows, role), role)[0]
 
 
 def _ids(body: dict) -> set[str]:
@@ -103,3 +106,43 @@ def test_a_node_with_many_links_is_a_hub_too(seeded_store: GraphStore) -> None:
     assert by_degree  # shown at hop 1, not walked through at hop 2
     assert _ids(narrow) < _ids(wide)
     assert {h["id"] for h in by_degree} <= _ids(narrow)
+
+
+@pytest.mark.parametrize("role", ["viewer", "contacts+analyst+editor+admin"])
+def test_the_named_query_is_the_bounded_walk(seeded_store: GraphStore, role: str) -> None:
+    """POST /queries/neighbourhood and `scaleup query neighbourhood` run the bounded walk: the
+    same answer as the route, with what was left out, and never more than the unbounded text
+    gave this role."""
+    centre = "org-syn2021-000001"
+    params = {"id": centre, "hops": 2, "limit": 1000}
+    result = run_query(seeded_store, "neighbourhood", params, role)
+    assert list(result.columns) == ["nodes", "relationships", "complete", "levels", "hubs", "ask"]
+    (body,) = result.rows
+    assert body == daily.neighbourhood(seeded_store, role, centre, hops=2, limit=1000)
+    assert set(body) >= set(result.columns)
+    assert not body["complete"] and body["hubs"] and body["ask"]
+    full = _full_walk(seeded_store, centre, 2, role)
+    assert _ids(body) < _ids(full)  # the hubs are not walked through
+    assert _links(body) <= _links(full)
+    by_id = {n["id"]: n for n in full["nodes"]}
+    for node in body["nodes"]:  # no field the unbounded walk did not show this role
+        assert set(node) <= set(by_id[node["id"]]), node["id"]
+
+
+def test_the_named_query_walks_through_asked_labels_and_keeps_its_parameters(
+    seeded_store: GraphStore,
+) -> None:
+    centre = "org-syn2021-000001"
+    everything = {"id": centre, "hops": 2, "limit": 1000, "labels": EVERY_LABEL}
+    (body,) = run_query(seeded_store, "neighbourhood", everything, "viewer").rows
+    full = _full_walk(seeded_store, centre, 2)
+    if len(full["nodes"]) <= 1001:
+        assert _ids(body) == _ids(full)
+    capped = run_query(seeded_store, "neighbourhood", {**everything, "limit": 3}, "viewer").rows[0]
+    assert len(capped["nodes"]) == 4 and not capped["complete"]
+    assert sum(level["left_out"] for level in capped["levels"]) > 0
+    labelled = {"id": centre, "label": "Organisation", "hops": 1}
+    assert _ids(run_query(seeded_store, "neighbourhood", labelled, "viewer").rows[0]) == _ids(
+        daily.neighbourhood(seeded_store, "viewer", centre, hops=1)
+    )
+    assert run_query(seeded_store, "neighbourhood", {"id": "org-nope"}, "viewer").rows == []

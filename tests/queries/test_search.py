@@ -144,6 +144,60 @@ def test_a_graph_without_search_text_gets_it_when_opened(seeded_store: GraphStor
     assert "Science Park Kassel" in _names(_org_search(seeded_store, "Science Park"))
 
 
+def _by_topic_scan(store: GraphStore, topic: str, **filters: str) -> list[str]:
+    """The old topic filter, by reading every organisation: a listed topic or a competence."""
+    rows = daily.search_organisations(store, "viewer", limit=501, **filters).rows
+    needle = fold(topic)
+    competent = {
+        r["id"]
+        for r in store.read(
+            "MATCH (o:Organisation)-[:HAS_COMPETENCE]->(t:Topic) "
+            "RETURN o.id AS id, t.id AS tid, t.name AS name"
+        )
+        if r["tid"] == needle or fold(str(r["name"])) == needle
+    }
+    listed = {r["id"] for r in rows if any(fold(t) == needle for t in r["topics"] or [])}
+    return sorted(r["id"] for r in rows if r["id"] in competent | listed)
+
+
+def test_a_topic_alone_finds_what_the_scan_found(generated: GraphStore) -> None:
+    topics = generated.read("MATCH (t:Topic) RETURN t.id AS id, t.name AS name ORDER BY id")
+    listed = generated.read("MATCH (o:Organisation) RETURN o.topics AS topics LIMIT 50")
+    spellings = {str(t) for row in listed for t in row["topics"] or []}
+    cases = [*(t["id"] for t in topics), *(t["name"] for t in topics), *sorted(spellings)]
+    cases += [c.upper() for c in cases[:5]] + ["no such topic"]
+    for topic in cases:
+        found = daily.search_organisations(generated, "viewer", topic=topic, limit=501).rows
+        assert sorted(r["id"] for r in found) == _by_topic_scan(generated, topic), topic
+        with_kind = daily.search_organisations(
+            generated, "viewer", topic=topic, kind="SME", limit=501
+        ).rows
+        assert {r["id"] for r in with_kind} <= {r["id"] for r in found}, topic
+    assert any(len(_by_topic_scan(generated, t)) > 5 for t in cases)  # real answers compared
+
+
+def test_a_listed_topic_without_a_link_is_found_by_its_folded_spelling(
+    seeded_store: GraphStore,
+) -> None:
+    from scaleup_graph.store import NodeRow
+
+    seeded_store.upsert_nodes(
+        "Organisation",
+        [NodeRow("org-listed-only", {"name": "Listed Only GmbH", "topics": ["Künstliche Kälte"]})],
+        provenance={"source": "test"},
+    )
+    for spelling in ("Künstliche Kälte", "kuenstliche kaelte", "KÜNSTLICHE KÄLTE"):
+        rows = daily.search_organisations(seeded_store, "viewer", topic=spelling).rows
+        assert [r["id"] for r in rows] == ["org-listed-only"], spelling
+    # a graph written before topics_fold existed gets it when opened
+    seeded_store.write("MATCH (o:Organisation) REMOVE o.topics_fold")
+    assert not daily.search_organisations(seeded_store, "viewer", topic="Künstliche Kälte").rows
+    seeded_store.setup_schema()
+    rows = daily.search_organisations(seeded_store, "viewer", topic="Künstliche Kälte").rows
+    assert [r["id"] for r in rows] == ["org-listed-only"]
+    seeded_store.write("MATCH (o:Organisation {id: 'org-listed-only'}) DETACH DELETE o")
+
+
 def _documented_searches() -> list[str]:
     """Search texts shown in README.md and docs/explorer.md (URLs, JSON and prose examples)."""
     found: list[str] = []

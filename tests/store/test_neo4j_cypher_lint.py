@@ -182,19 +182,21 @@ def neo4j_branch_statements() -> dict[str, set[str]]:
     The suite runs on FalkorDB, so only these calls reach those branches. When someone adds a
     new branch, the lint test below names the module until a call is added here.
     """
-    centre = {"iid": "4:x:1", "node": {"id": "org-1", "_labels": ["Organisation"]}, "degree": 2}
-    neighbour = {
-        "iid": "4:x:2",
-        "node": {"id": "topic-1", "_labels": ["Topic"]},
-        "degree": 500,
-        "total": 1,
+    centre = {"node": {"id": "org-1", "_labels": ["Organisation"]}}
+    neighbours = {
+        "hubs": ["org-2"],
+        "kept": [
+            {"id": "topic-1", "_labels": ["Topic"]},
+            {"id": "project-1", "_labels": ["Project"]},
+        ],
+        "total": 2,
     }
 
     def respond(call: Call) -> list[Any]:
-        if "AS iid" in call.query and "LIMIT 1" in call.query:
+        if call.query.endswith("AS node LIMIT 1"):
             return records(centre)
-        if "$frontier" in call.query:
-            return records(neighbour)
+        if "AS kept" in call.query:
+            return records(neighbours)
         return []
 
     driver = FakeDriver(respond)
@@ -375,6 +377,10 @@ def test_every_statement_sent_to_neo4j_lints_clean_as_cypher_5_and_25() -> None:
         "neo4j_branch_statements()"
     )
     assert errors == [], f"{len(errors)} Cypher errors on the Neo4j path:\n" + "\n".join(errors)
+    # Cypher 25 deprecates CALL { ... } without a scope clause, and FalkorDB has no scope
+    # clause: statements both engines run use no CALL subquery (a Neo4j variant may use CALL ())
+    deprecated = [w for w in warnings if "without a variable scope clause" in w]
+    assert deprecated == [], f"CALL subqueries without a scope clause: {dict(warnings)}"
     assert falkordb_only == [], "FalkorDB-only Cypher on the Neo4j path:\n" + "\n".join(
         falkordb_only
     )

@@ -5,16 +5,21 @@ or more, and ``Principal.role`` names them joined by ``+``. Only ``contacts`` se
 fields.
 Keys come in ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``. No key: 401; a key whose
 role is too weak: 403.
+
+The dependencies are ``async``: they do no blocking I/O (keys are verified from memory), and
+FastAPI runs every plain ``def`` dependency in a worker thread, one hop there and back per
+dependency per request. Only a store that must be opened first goes to a thread.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import Depends, HTTPException, Request
 
 from scaleup_graph.api.audit import AuditLog, audit_path
@@ -52,7 +57,7 @@ class Principal:
         return has_role(self.role, role)
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -60,15 +65,19 @@ def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def get_store(request: Request) -> GraphStore:
-    """The app's store; if it could not be opened (or was lost), try again now.
+async def get_store(request: Request) -> GraphStore:
+    """The app's store; if it could not be opened (or was lost), try again now (in a thread).
 
     The API starts even while the database is down and answers 503 until it is back.
     """
-    state = request.app.state
-    store: GraphStore | None = state.store
+    store: GraphStore | None = request.app.state.store
     if store is not None:
         return store
+    return await to_thread.run_sync(_open_store, request)
+
+
+def _open_store(request: Request) -> GraphStore:
+    state = request.app.state
     with _OPEN_LOCK:
         if state.store is None:
             try:
@@ -91,7 +100,7 @@ def get_store(request: Request) -> GraphStore:
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 
 
-def get_audit(request: Request) -> AuditLog:
+async def get_audit(request: Request) -> AuditLog:
     audit_log: AuditLog = request.app.state.audit
     return audit_log
 
@@ -107,7 +116,7 @@ def _presented_key(request: Request) -> str | None:
     return request.headers.get("x-api-key") or None
 
 
-def require_role(role: str) -> Callable[[Request], Principal]:
+def require_role(role: str) -> Callable[[Request], Awaitable[Principal]]:
     """A dependency that admits callers whose key carries the capability ``role``.
 
     >>> dep = require_role("analyst")  # use as: principal: Principal = Depends(dep)
@@ -115,7 +124,7 @@ def require_role(role: str) -> Callable[[Request], Principal]:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; valid roles are: {', '.join(ROLES)}")
 
-    def dependency(request: Request) -> Principal:
+    async def dependency(request: Request) -> Principal:
         presented = _presented_key(request)
         if not presented:
             raise HTTPException(

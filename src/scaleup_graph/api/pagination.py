@@ -19,7 +19,7 @@ class Page:
     limit: int
 
 
-def _page(
+async def _page(
     request: Request,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="rows to skip")] = 0,
     limit: Annotated[int, Query(ge=1, description="page size (capped, see error)")] = 50,

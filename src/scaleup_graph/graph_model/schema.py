@@ -157,8 +157,14 @@ PROVENANCE_PROPERTIES: tuple[Property, ...] = (
 
 #: Derived search keys the store writes beside a non-personal property: fold(value), so that
 #: "Koeln" finds "Köln" with a plain CONTAINS (neither engine can transliterate in Cypher).
-#: Never written for personal properties; not part of the response models.
-SEARCH_KEYS: dict[str, str] = {"name": "name_fold", "short_name": "short_name_fold"}
+#: Never written for personal properties; not part of the response models. A list property
+#: (the listed topics) gets the list of its folded values, which FalkorDB indexes item by item:
+#: ``$topic IN o.topics_fold`` is an index lookup, not a scan.
+SEARCH_KEYS: dict[str, str] = {
+    "name": "name_fold",
+    "short_name": "short_name_fold",
+    "topics": "topics_fold",
+}
 
 #: One derived property per node with every name it is known by (name, short name, other
 #: names), in search_fold() form: what the engine's full-text index holds. Derived like the

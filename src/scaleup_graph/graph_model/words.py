@@ -350,6 +350,7 @@ PROPERTIES: dict[str, W] = {
     "version": W("Version", "version"),
     "name_fold": W("Suchschlüssel Name", "search key name"),
     "short_name_fold": W("Suchschlüssel Kurzname", "search key short name"),
+    "topics_fold": W("Suchschlüssel Themen", "search key topics"),
     "search_text": W("Suchtext", "search text"),
 }
 
@@ -364,6 +365,7 @@ TECHNICAL_PROPERTIES = frozenset(
         "updated_at",
         "name_fold",
         "short_name_fold",
+        "topics_fold",
         "search_text",
         "version",
         "synthetic",

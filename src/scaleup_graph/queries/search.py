@@ -132,8 +132,14 @@ def _label_branch(node_label: str, dialect: str) -> str:
     return (
         f"{call} WITH node, score WHERE node:{cypher_label(node_label)} "
         f"RETURN node.{KEY} AS id, '{node_label}' AS label, node.name AS name, "
-        f"{rank_expression('node')} AS rank, score"
+        f"{rank_expression('node')} AS rank, score "
+        "ORDER BY rank, size(name), name, id LIMIT $limit"
     )
+
+
+def _order(hit: dict[str, Any]) -> tuple[int, int, str, str]:
+    name = hit["name"] or ""
+    return (hit["rank"], len(name), name, hit["id"] or "")
 
 
 def find_nodes(
@@ -168,14 +174,13 @@ def find_nodes(
     if params["q_all"]:
         return []
     params["q"] = folded
-    # One CALL around the union, so that one ORDER BY ranks the hits of all labels together.
-    union = " UNION ALL ".join(_label_branch(lbl, store.dialect) for lbl in chosen)
-    query = (
-        f"CALL {{ {union} }} RETURN id, label, name, rank, score "
-        "ORDER BY rank, size(name), name, id LIMIT $limit"
-    )
     params["limit"] = limit
-    rows = store.read(query, params, timeout_ms=timeout_ms)
+    # One statement, a branch per label, each ranked and cut at the limit by the engine; the
+    # best of them are merged here. (A CALL around the union would rank them in one ORDER BY,
+    # but FalkorDB has no CALL scope clause and Neo4j deprecates a CALL without one.)
+    union = " UNION ALL ".join(_label_branch(lbl, store.dialect) for lbl in chosen)
+    hits = store.read(union, params, timeout_ms=timeout_ms)
+    rows = sorted(hits, key=_order)[:limit]
     return [
         {"id": r["id"], "label": r["label"], "name": r["name"], "match": MATCH_KINDS[r["rank"]]}
         for r in rows

@@ -32,6 +32,7 @@ from scaleup_graph.graph_model import (
     SEARCH_TEXT_SOURCES,
     VERSION,
     VOLATILE_PROPERTIES,
+    PropType,
     fold,
     search_fold,
 )
@@ -148,15 +149,34 @@ def _searchable(label: str) -> dict[str, str]:
     }
 
 
+def _folded(value: Any) -> str | list[str] | None:
+    """The search key of a value: fold() of a text, of each text of a list; None otherwise."""
+    if isinstance(value, str):
+        return fold(value)
+    if isinstance(value, list):
+        return [fold(item) for item in value if isinstance(item, str)]
+    return None
+
+
+def list_search_keys(label: str) -> dict[str, str]:
+    """The search keys of ``label`` that fold a list property (``topics`` -> ``topics_fold``)."""
+    nt = NODE_TYPES[label]
+    return {
+        source: key
+        for source, key in _searchable(label).items()
+        if (prop := nt.prop(source)) is not None and prop.type is PropType.STR_LIST
+    }
+
+
 def _with_search_keys(
     props: dict[str, Any], fill: dict[str, Any], searchable: dict[str, str]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     props, fill = dict(props), dict(fill)
     for source, key in searchable.items():
-        if isinstance(props.get(source), str):
-            props[key] = fold(props[source])
-        elif isinstance(fill.get(source), str):
-            fill[key] = fold(fill[source])
+        if (folded := _folded(props.get(source))) is not None:
+            props[key] = folded
+        elif (folded := _folded(fill.get(source))) is not None:
+            fill[key] = folded
     if "name" in searchable:
         # The search text goes where the name goes: a name that only fills a gap
         # (``if_missing``) gives a search text that only fills a gap too.
@@ -445,7 +465,8 @@ class GraphStore(ABC):
         return lines
 
     def backfill_search_text(self, batch: int = 5000) -> int:
-        """Write the search text of nodes that lack it (a graph written by an older version).
+        """Write the search text and the folded lists (``topics_fold``) of nodes that lack them
+        (a graph written by an older version).
 
         Called by ``setup_schema``; costs one filtered scan per label when nothing is missing.
         """
@@ -458,6 +479,13 @@ class GraphStore(ABC):
                 updates = [{"id": row["id"], "text": search_text(row)} for row in rows]
                 self.write(cypher.set_search_text(node_label), {"rows": updates})
                 written += len(updates)
+        for node_label in NODE_TYPES:
+            for source, key in list_search_keys(node_label).items():
+                missing = cypher.missing_search_key(node_label, source, key)
+                while rows := self.read(missing, {"limit": batch}):
+                    folded = [{"id": r["id"], "value": _folded(r["value"])} for r in rows]
+                    self.write(cypher.set_search_key(node_label, key), {"rows": folded})
+                    written += len(folded)
         return written
 
     def erase_node(self, node_id: str) -> int:

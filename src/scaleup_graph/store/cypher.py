@@ -115,6 +115,21 @@ def set_search_text(node_label: str) -> str:
     )
 
 
+def missing_search_key(node_label: str, source: str, key: str) -> str:
+    return (
+        f"MATCH (n:{label(node_label)}) WHERE n.{prop(node_label, key)} IS NULL "
+        f"AND n.{prop(node_label, source)} IS NOT NULL "
+        f"RETURN n.{KEY} AS id, n.{prop(node_label, source)} AS value LIMIT $limit"
+    )
+
+
+def set_search_key(node_label: str, key: str) -> str:
+    return (
+        f"UNWIND $rows AS r MATCH (n:{label(node_label)} {{{KEY}: r.id}}) "
+        f"SET n.{prop(node_label, key)} = r.value"
+    )
+
+
 def fulltext_index_name(node_label: str) -> str:
     """The name of a label's full-text index on Neo4j (FalkorDB names it by the label)."""
     return "scaleup_" + node_label.lower() + "_search"

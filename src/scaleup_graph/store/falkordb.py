@@ -25,6 +25,7 @@ from scaleup_graph.store.base import (
     QueryTimeout,
     StoreError,
     StoreUnavailable,
+    list_search_keys,
     searchable_labels,
 )
 from scaleup_graph.store.cypher import SEARCH_TEXT, SUPPRESSED_LABEL
@@ -562,6 +563,10 @@ class FalkorDBStore(GraphStore):
         for label in NODE_TYPES:
             if (label, KEY) not in existing:
                 self.write(f"CREATE INDEX FOR (n:{cypher.label(label)}) ON (n.{KEY})")
+        for label in NODE_TYPES:  # "$topic IN o.topics_fold": a lookup of the list's items
+            for key in list_search_keys(label).values():
+                if (label, key) not in existing:
+                    self.write(f"CREATE INDEX FOR (n:{cypher.label(label)}) ON (n.{key})")
         if (cypher.HISTORY_LABEL, "node") not in existing:  # each node's history by its id
             self.write(f"CREATE INDEX FOR (h:{cypher.HISTORY_LABEL}) ON (h.node)")
         for label in NODE_TYPES:

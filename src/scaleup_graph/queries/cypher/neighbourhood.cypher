@@ -1,11 +1,14 @@
-// summary: Every node within N hops (1 to 3) of a node and the relationships between them; optionally only through nodes of the given labels.
+// summary: Nodes within N hops (1 to 3) of a node and the relationships between them, walked level by level: hubs (regions, topics, programmes, nodes with more than 100 links) are shown but not walked through unless their label is in labels; complete, levels, hubs and ask say what was left out and how to get it.
 // role: viewer
 // param id: str max-length 200 -- the id of the centre node
 // param label: str = "" one-of @labels inline -- the centre node's label (found from its id when empty)
 // param hops: int = 1 range 1..3 inline -- how many hops to go out
 // param labels: list[str] = [] one-of @labels -- walk only through nodes with one of these labels
 // param limit: int = 200 range 1..1000 -- at most this many nodes besides the centre
-// columns: nodes, relationships
+// columns: nodes, relationships, complete, levels, hubs, ask
+// runs as: the bounded walk of queries/neighbourhood.py (queries.runner.WALKED). The text below
+// is the unbounded walk it replaces, kept as the reference the tests compare it with: it reaches
+// everything within N hops before it keeps $limit nodes.
 MATCH (s{{label}} {id: $id})
 OPTIONAL MATCH p = (s)-[*1..{{hops}}]-(m)
 WHERE size($labels) = 0

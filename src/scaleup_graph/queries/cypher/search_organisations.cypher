@@ -7,9 +7,23 @@
 // param skip: int = 0 range 0..1000000 -- rows to skip (pagination)
 // param limit: int = 50 range 1..501 -- rows to return (page size)
 // columns: id, name, short_name, kinds, city, country, nuts_code, topics, match
-// The full-text index on search_text (queries.search) hands back only the organisations whose
-// names match; without a text ($q_ft = '*') it hands back every organisation.
-CALL db.idx.fulltext.queryNodes('Organisation', $q_ft) YIELD node AS o, score
+// Where the organisations come from, each through an index: the full-text index on
+// search_text (queries.search) hands back those whose names match the text. A topic alone
+// starts from the topic's own links and the index of listed topics (topics_fold), so that it
+// costs what its answer costs. Neither: every organisation ($q_ft = '*').
+CALL {
+  CALL db.idx.fulltext.queryNodes('Organisation',
+       CASE WHEN $q = '' AND $topic <> '' THEN 'scaleupnomatch' ELSE $q_ft END)
+  YIELD node, score
+  RETURN node AS o, score
+  UNION
+  MATCH (o:Organisation) WHERE $topic IN o.topics_fold AND $q = ''
+  RETURN o, 1.0 AS score
+  UNION
+  MATCH (t:Topic) WHERE $q = '' AND $topic <> '' AND (t.id = $topic OR t.name_fold = $topic)
+  MATCH (t)<-[:HAS_COMPETENCE]-(o:Organisation)
+  RETURN o, 1.0 AS score
+}
 WITH o, score
 WHERE ($kind = '' OR $kind IN coalesce(o.kinds, []))
   // a text without letters or digits ("-") cannot use the index: compare it as it is

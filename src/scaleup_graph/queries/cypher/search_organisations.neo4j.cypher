@@ -1,6 +1,6 @@
 // Neo4j: the full-text index is queried by its name, in Lucene syntax; without a text the
 // organisations are read by label ($q_all), since Lucene has no "match everything" query.
-CALL {
+CALL () {
   MATCH (o:Organisation) WHERE $q_all RETURN o, 1.0 AS score
   UNION ALL
   CALL db.index.fulltext.queryNodes('scaleup_organisation_search', $q_ft) YIELD node, score
