@@ -113,14 +113,25 @@ def is_system_value(value: Any) -> bool:
     return False
 
 
+#: Values with nothing inside: checked first, since most values are these and a check against
+#: the Mapping ABC costs a Python-level call (a 2-hop answer holds some 20,000 values).
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _strip(value: Any) -> Any:
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, list | tuple):
+        return [v if isinstance(v, _SCALARS) else _strip(v) for v in value]
     if isinstance(value, Mapping):
         hidden: frozenset[str] = frozenset()
         for label in value.get("_labels", ()) if "_labels" in value else ():
             hidden |= _PII_BY_LABEL.get(label, frozenset())
-        return {k: _strip(v) for k, v in value.items() if k not in hidden}
-    if isinstance(value, list | tuple):
-        return [_strip(v) for v in value]
+        return {
+            k: v if isinstance(v, _SCALARS) else _strip(v)
+            for k, v in value.items()
+            if k not in hidden
+        }
     return value
 
 
@@ -201,14 +212,22 @@ def _hidden_for(caps: frozenset[str]) -> Any:
         checks.append(_is_draft)
     if not checks:
         return None
-    return lambda v: isinstance(v, Mapping) and any(c(v) for c in checks)
+    return lambda v: (
+        not isinstance(v, _SCALARS) and isinstance(v, Mapping) and any(c(v) for c in checks)
+    )
 
 
 def _drop(value: Any, hide: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _drop(v, hide) for k, v in value.items()}
+    if isinstance(value, _SCALARS):
+        return value
     if isinstance(value, list | tuple):
-        return [_drop(v, hide) for v in value if not hide(v)]
+        return [
+            v if isinstance(v, _SCALARS) else _drop(v, hide)
+            for v in value
+            if isinstance(v, _SCALARS) or not hide(v)
+        ]
+    if isinstance(value, Mapping):
+        return {k: v if isinstance(v, _SCALARS) else _drop(v, hide) for k, v in value.items()}
     return value
 
 
@@ -219,6 +238,8 @@ def person_ids(value: Any) -> set[str]:
     ['person-1']
     """
     found: set[str] = set()
+    if isinstance(value, _SCALARS):
+        return found
     if isinstance(value, Mapping):
         if is_personal(value.get("_labels", ())) and isinstance(value.get("id"), str):
             found.add(value["id"])

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from scaleup_graph.api.deps import StoreDep, audit_personal_reads
+from scaleup_graph.api.deps import StoreDep, audit_personal_reads, threaded
 from scaleup_graph.api.params import Viewer
 from scaleup_graph.errors import NotFound
 from scaleup_graph.queries import daily
@@ -20,6 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["network"])
     "/nodes/{node_id}/neighbourhood",
     summary="Nodes within N hops (1-3) of a node and the relationships between them",
 )
+@threaded
 def neighbourhood(
     node_id: str,
     principal: Viewer,
@@ -38,6 +39,7 @@ def neighbourhood(
 
 
 @router.get("/paths", summary="Shortest paths between two actors: who can introduce me?")
+@threaded
 def paths(
     principal: Viewer,
     store: StoreDep,

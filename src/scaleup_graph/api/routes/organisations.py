@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import Field
 
 from scaleup_graph import workflows as wf
-from scaleup_graph.api.deps import StoreDep, audit_personal_reads
+from scaleup_graph.api.deps import StoreDep, audit_personal_reads, threaded
 from scaleup_graph.api.pagination import PageDep, PageOut, page_body
 from scaleup_graph.api.params import Editor, Id, StrictBody, Viewer, audited
 from scaleup_graph.errors import NotFound
@@ -25,6 +25,7 @@ router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"])
     summary="Search organisations (case- and accent-insensitive: Koeln finds Köln)",
     response_model=PageOut,
 )
+@threaded
 def search(
     principal: Viewer,
     store: StoreDep,
@@ -56,6 +57,7 @@ def search(
 
 
 @router.get("/{org_id}", summary="One organisation with regions, topics, projects, partners")
+@threaded
 def detail(org_id: str, principal: Viewer, store: StoreDep) -> dict[str, Any]:
     found = daily.organisation(store, principal.role, org_id)
     if found is None:
