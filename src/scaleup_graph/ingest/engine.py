@@ -258,9 +258,9 @@ class _Run:
         return reason or f"{label} key is empty"
 
     def nodes(self, spec: FileSpec, index: int, mapping: NodeMapping, m: int) -> None:
+        """Upsert the nodes of one mapping of one file: key each row, validate it, drop
+        duplicates and repeats, withhold what must not be stored, write in batches."""
         key_name = f"{index}:n{m}"
-        nt = NODE_TYPES[mapping.label]
-        pii = nt.pii_fields
         key_columns = mapping.key.source.columns
         key_is_personal = is_personal(mapping.label) and mapping.key.derive
         seen: dict[str, int] = {}
@@ -269,7 +269,6 @@ class _Run:
         batch: list[_Pending] = []
         batch_no = 0
         skip = self.checkpoint.batches_done(key_name)
-        required = set(nt.required_fields)
         check_names = (
             self.options.checks and mapping.label == "Organisation" and not mapping.public_names
         )
@@ -287,30 +286,8 @@ class _Run:
                 continue
             raw = {name: vs.get(row) for name, vs in mapping.properties.items()}
             props, errors = validate_node(mapping.label, {"id": key, **raw})
-            if errors:
-                fatal = mapping.strict or any(e.field in required for e in errors)
-                for e in errors:
-                    vs = mapping.properties.get(e.field)
-                    column = ", ".join(sorted(vs.columns)) if vs and vs.columns else e.field
-                    self._reject(
-                        spec,
-                        line,
-                        column,
-                        e.value,
-                        f"{e.field} {e.reason}"
-                        + ("" if fatal else f"; {mapping.label} stored without {e.field}"),
-                        personal=e.field in pii,
-                        outcome=ROW_REJECTED if fatal else CELL_DROPPED,
-                    )
-                if fatal:
-                    if key not in self.rejected[mapping.label]:
-                        first = next(e for e in errors if e.field in required or mapping.strict)
-                        self.rejected[mapping.label][key] = (
-                            self._name(spec),
-                            line,
-                            f"{first.field} {first.reason}",
-                        )
-                    continue
+            if errors and self._invalid_cells(spec, line, mapping, key, errors):
+                continue
             if key in seen:
                 if mapping.unique:
                     shown = REDACTED if key_is_personal else key
@@ -340,26 +317,11 @@ class _Run:
                 repeated[key] = signature
                 if self.options.checks:
                     self._keep_first_values(spec, mapping, line, key, props, firsts)
-            withheld = None
-            if check_names:
-                name = props.get("name") or fill.get("name")
-                kinds = props.get("kinds") or fill.get("kinds") or ()
-                activity = props.get("activity_type") or fill.get("activity_type")
-                if isinstance(name, str) and looks_like_person(name, activity, kinds):
-                    withheld = name
-                    props.pop("name", None)
-                    fill["name"] = key
-                    vs = mapping.properties.get("name")
-                    self._reject(
-                        spec,
-                        line,
-                        ", ".join(sorted(vs.columns)) if vs else "name",
-                        REDACTED,
-                        "name looks like a natural person's (two or three words, no legal "
-                        f"form): {mapping.label} stored as {key} without it; if it is an "
-                        "organisation's name, write names: public in the manifest",
-                        outcome=NAME_WITHHELD,
-                    )
+            withheld = (
+                self._withhold_person_name(spec, line, mapping, key, props, fill)
+                if check_names
+                else None
+            )
             hashes = set()
             if is_personal(mapping.label):
                 hashes = identifier_hashes({**fill, **props}, self.options.suppression_salt)
@@ -377,15 +339,81 @@ class _Run:
             )
             if len(batch) >= self.options.batch_size:
                 batch_no += 1
-                self._flush_nodes(mapping.label, batch, write=batch_no > skip)
-                if batch_no > skip:
-                    self._committed(key_name, batch_no)
+                self._node_batch(mapping.label, batch, key_name, batch_no, skip)
                 batch = []
         if batch:
             batch_no += 1
-            self._flush_nodes(mapping.label, batch, write=batch_no > skip)
-            if batch_no > skip:
-                self._committed(key_name, batch_no)
+            self._node_batch(mapping.label, batch, key_name, batch_no, skip)
+
+    def _node_batch(
+        self, label: str, batch: list[_Pending], key_name: str, batch_no: int, skip: int
+    ) -> None:
+        """Write one batch of nodes (a resumed run only checks the batches committed before)
+        and record it in the checkpoint."""
+        self._flush_nodes(label, batch, write=batch_no > skip)
+        if batch_no > skip:
+            self._committed(key_name, batch_no)
+
+    def _invalid_cells(
+        self, spec: FileSpec, line: int, mapping: NodeMapping, key: str, errors: list[Any]
+    ) -> bool:
+        """Report a row's invalid cells; True when the row is rejected as a whole (a required
+        field, or a ``strict`` mapping), False when the node is stored without those cells."""
+        required = set(NODE_TYPES[mapping.label].required_fields)
+        pii = NODE_TYPES[mapping.label].pii_fields
+        fatal = mapping.strict or any(e.field in required for e in errors)
+        for e in errors:
+            vs = mapping.properties.get(e.field)
+            column = ", ".join(sorted(vs.columns)) if vs and vs.columns else e.field
+            self._reject(
+                spec,
+                line,
+                column,
+                e.value,
+                f"{e.field} {e.reason}"
+                + ("" if fatal else f"; {mapping.label} stored without {e.field}"),
+                personal=e.field in pii,
+                outcome=ROW_REJECTED if fatal else CELL_DROPPED,
+            )
+        if fatal and key not in self.rejected[mapping.label]:
+            first = next(e for e in errors if e.field in required or mapping.strict)
+            self.rejected[mapping.label][key] = (
+                self._name(spec),
+                line,
+                f"{first.field} {first.reason}",
+            )
+        return fatal
+
+    def _withhold_person_name(
+        self,
+        spec: FileSpec,
+        line: int,
+        mapping: NodeMapping,
+        key: str,
+        props: dict[str, Any],
+        fill: dict[str, Any],
+    ) -> str | None:
+        """An organisation's name that looks like a natural person's is not stored (the node
+        is named by its key) and is listed; returns the withheld name, or None."""
+        name = props.get("name") or fill.get("name")
+        kinds = props.get("kinds") or fill.get("kinds") or ()
+        activity = props.get("activity_type") or fill.get("activity_type")
+        if not (isinstance(name, str) and looks_like_person(name, activity, kinds)):
+            return None
+        props.pop("name", None)
+        fill["name"] = key
+        vs = mapping.properties.get("name")
+        self._reject(
+            spec,
+            line,
+            ", ".join(sorted(vs.columns)) if vs else "name",
+            REDACTED,
+            "name looks like a natural person's (two or three words, no legal "
+            f"form): {mapping.label} stored as {key} without it; if it is an "
+            "organisation's name, write names: public in the manifest",
+            outcome=NAME_WITHHELD,
+        )
+        return name
 
     def _keep_first_values(
         self,
