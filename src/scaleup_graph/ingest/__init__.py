@@ -9,6 +9,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
+from scaleup_graph.ingest.bulk import bulk_ingest
 from scaleup_graph.ingest.engine import IngestOptions, IngestReport, Progress, run_ingest
 from scaleup_graph.ingest.manifest import (
     Manifest,
@@ -27,6 +28,7 @@ __all__ = [
     "IngestReport",
     "ManifestError",
     "ReadError",
+    "bulk_ingest",
     "cordis_manifest",
     "default_options",
     "ingest_path",
@@ -112,21 +114,28 @@ def ingest_path(
     return run_ingest(store, manifest_for(path, label), options or default_options(), progress)
 
 
-def load_seed(store: GraphStore, *, options: IngestOptions | None = None) -> IngestReport:
+def load_seed(
+    store: GraphStore, *, options: IngestOptions | None = None, bulk: bool = False
+) -> IngestReport:
     """Load the Nordhessen seed network and its synthetic demo population; returns the summed
-    report."""
+    report. ``bulk``: a first load into an empty graph through the engine's bulk path."""
+    options = options or default_options(check_duplicates=False)
+    manifests = [load_manifest(p) for p in SEED_MANIFESTS if p.exists()]
+    reports = (
+        bulk_ingest(store, manifests, options)
+        if bulk
+        else [run_ingest(store, manifest, options) for manifest in manifests]
+    )
     total: IngestReport | None = None
-    for manifest_path in SEED_MANIFESTS:
-        if not manifest_path.exists():
-            continue
-        report = run_ingest(
-            store, load_manifest(manifest_path), options or default_options(check_duplicates=False)
-        )
+    for report in reports:
         if total is None:
             total = report
         else:
             total.nodes_written += report.nodes_written
             total.relationships_written += report.relationships_written
+            total.bulk_nodes += report.bulk_nodes
+            total.bulk_relationships += report.bulk_relationships
+            total.bulk_seconds += report.bulk_seconds
             total.rows_read += report.rows_read
             total.rejects.extend(report.rejects)
             total.files.extend(report.files)
@@ -162,6 +171,11 @@ def load_cordis(
     *,
     options: IngestOptions | None = None,
     progress: Progress | None = None,
+    bulk: bool = False,
 ) -> IngestReport:
-    """Ingest the CORDIS H2020 network (../shared/data) through the same manifest mechanism."""
-    return run_ingest(store, cordis_manifest(data_dir), options or default_options(), progress)
+    """Ingest the CORDIS H2020 network (../shared/data) through the same manifest mechanism;
+    ``bulk``: a first load into an empty graph through the engine's bulk path."""
+    manifest, options = cordis_manifest(data_dir), options or default_options()
+    if bulk:
+        return bulk_ingest(store, [manifest], options, progress)[0]
+    return run_ingest(store, manifest, options, progress)

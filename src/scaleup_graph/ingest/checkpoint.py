@@ -58,6 +58,11 @@ class Checkpoint:
     def commit(self, mapping: str, batches: int) -> None:
         """Record durably that ``batches`` batches of ``mapping`` are in the store."""
         self.done[mapping] = batches
+        self.save()
+
+    def save(self) -> None:
+        """Write the checkpoint durably (a run that starts writes it, so a rerun after a kill
+        keeps the run id)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         with open(tmp, "w") as handle:

@@ -85,6 +85,12 @@ class IngestReport:
     dry_run: bool = False
     report_dir: str | None = None
     seconds: float = 0.0
+    #: written by a bulk first load (ingest/bulk.py): what the engine created and how long the
+    #: database write took (on the load's last report)
+    bulk: bool = False
+    bulk_nodes: int = 0
+    bulk_relationships: int = 0
+    bulk_seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -120,8 +126,13 @@ class _Run:
         manifest: Manifest,
         options: IngestOptions,
         progress: Progress | None,
+        *,
+        bulk: bool = False,
     ) -> None:
         self.store = store
+        #: a bulk first load: the store is a StagedGraph, written at once when every run of the
+        #: load is through; until then no batch is in the database, so none is checkpointed
+        self.bulk = bulk
         self.manifest = manifest
         self.options = options
         self.progress = progress
@@ -131,6 +142,10 @@ class _Run:
         self.checkpoint = Checkpoint.open(
             options.state_dir / "checkpoints", identity, run_id, _now()
         )
+        if bulk:
+            self.checkpoint.done.clear()  # an empty graph holds no batch of an earlier run
+            if not options.dry_run:
+                self.checkpoint.save()
         self.report = IngestReport(
             run_id=self.checkpoint.run_id,
             files=[str(p) for p in dict.fromkeys(files)],
@@ -154,6 +169,7 @@ class _Run:
         self._current_source: str | None = None
         self.total_rows = 0
         self.done_rows = 0
+        self._started = dt.datetime.now(dt.UTC)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -192,7 +208,7 @@ class _Run:
         )
 
     def _committed(self, mapping_key: str, batch_no: int) -> None:
-        if not self.options.dry_run:
+        if not self.options.dry_run and not self.bulk:
             self.checkpoint.commit(mapping_key, batch_no)
         self.batches += 1
         if self.options.after_batch:
@@ -265,6 +281,7 @@ class _Run:
         key_is_personal = is_personal(mapping.label) and mapping.key.derive
         seen: dict[str, int] = {}
         repeated: dict[str, int] = {}
+        clean_cells: dict[str, tuple[Any, ...]] = {}
         firsts: dict[str, tuple[int, dict[str, Any]]] = {}
         batch: list[_Pending] = []
         batch_no = 0
@@ -285,6 +302,14 @@ class _Run:
                 self._reject(spec, line, key_col, None, reason)
                 continue
             raw = {name: vs.get(row) for name, vs in mapping.properties.items()}
+            if not mapping.unique:
+                # A file with one row per participation repeats a node's cells on many rows:
+                # cells equal to the key's last clean row validate to the same values, which
+                # the repeat check below would skip, so they skip validation too.
+                cells = tuple(raw.values())
+                if clean_cells.get(key) == cells:
+                    continue
+                clean_cells.pop(key, None)
             props, errors = validate_node(mapping.label, {"id": key, **raw})
             if errors and self._invalid_cells(spec, line, mapping, key, errors):
                 continue
@@ -312,6 +337,8 @@ class _Run:
                 # Files with one row per participation repeat the same node many times;
                 # writing it again with the same values would change nothing.
                 signature = hash(repr((props, fill)))
+                if not errors:
+                    clean_cells[key] = cells
                 if repeated.get(key) == signature:
                     continue
                 repeated[key] = signature
@@ -665,7 +692,13 @@ class _Run:
         return dict(combined)
 
     def run(self) -> IngestReport:
-        started = dt.datetime.now(dt.UTC)
+        self.stage()
+        return self.finish()
+
+    def stage(self) -> IngestReport:
+        """Everything but the end of the checkpoint: read, validate, write (into the staged
+        graph of a bulk load), report."""
+        self._started = dt.datetime.now(dt.UTC)
         self.preflight()
         self.remove_partial_ids()
         for i, spec in enumerate(self.manifest.files):
@@ -677,11 +710,7 @@ class _Run:
             for m, rel in enumerate(spec.relationships):
                 self.relationships(spec, i, rel, m)
         if self.options.check_duplicates and self.new_org_names:
-            existing = {
-                r["id"]: r["name"]
-                for r in self.store.read("MATCH (n:Organisation) RETURN n.id AS id, n.name AS name")
-                if r["name"]
-            }
+            existing = self.store.names("Organisation")
             self.report.near_duplicates = near_duplicates(self.new_org_names, existing)
         self.report.rejects.sort(key=lambda r: (r.file, r.line, r.column))
         report_dir = self.options.rejects_dir or (
@@ -690,9 +719,13 @@ class _Run:
         write_reject_report(self.report.rejects, report_dir)
         _write_duplicates(self.report.near_duplicates, report_dir)
         self.report.report_dir = str(report_dir)
+        return self.report
+
+    def finish(self) -> IngestReport:
+        """The input is in the store: drop the checkpoint, time the run."""
         if not self.options.dry_run:
             self.checkpoint.finish()
-        self.report.seconds = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 3)
+        self.report.seconds = round((dt.datetime.now(dt.UTC) - self._started).total_seconds(), 3)
         return self.report
 
 

@@ -17,12 +17,12 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from scaleup_graph.errors import Forbidden, ScaleUpError, Timeout, Unavailable
+from scaleup_graph.errors import Forbidden, Invalid, ScaleUpError, Timeout, Unavailable
 from scaleup_graph.graph_model import (
     KEY,
     NODE_TYPES,
@@ -37,6 +37,9 @@ from scaleup_graph.graph_model import (
     search_fold,
 )
 from scaleup_graph.store import cypher
+
+if TYPE_CHECKING:
+    from scaleup_graph.store.staged import StagedGraph
 
 __all__ = [
     "GraphStore",
@@ -417,6 +420,32 @@ class GraphStore(ABC):
             return set()
         rows = self.read(cypher.existing_ids(label), {"ids": wanted})
         return {row["id"] for row in rows}
+
+    # --- the bulk first load (FalkorDB; see store/staged.py and store/bulk.py) ---------------
+
+    def bulk_check(self) -> None:
+        """Raise unless :meth:`bulk_load` can write here now (an empty graph on an engine with a
+        bulk path). Called before an ingest stages anything, and again before it writes."""
+        raise Invalid(
+            f"--bulk loads through FalkorDB's bulk insert (GRAPH.BULK); this database "
+            f"({self.dialect}) has none: run the ingest without --bulk (batched UNWIND MERGE), "
+            "or for a first load of a large graph into Neo4j write the files for "
+            "neo4j-admin database import with scaleup export neo4j-import (README, docs/neo4j.md)",
+            code="bulk_unsupported",
+        )
+
+    def bulk_load(self, staged: StagedGraph) -> tuple[int, int]:
+        """Write a staged graph into this empty graph at once; returns (nodes, relationships).
+
+        All or nothing: on a failure nothing of it stays. Indexes, constraints and the search
+        keys are as after an ordinary ingest."""
+        self.bulk_check()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def names(self, label: str) -> dict[str, str]:
+        """The name of every node of ``label`` that has one, by id."""
+        rows = self.read(f"MATCH (n:{cypher.label(label)}) RETURN n.{KEY} AS id, n.name AS name")
+        return {row["id"]: row["name"] for row in rows if row["name"]}
 
     def node_properties(self, label: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The stored properties of the nodes of ``label`` with these ids."""

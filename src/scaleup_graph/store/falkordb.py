@@ -17,6 +17,7 @@ from falkordb.node import Node
 from falkordb.path import Path as FPath
 from numpy.typing import NDArray
 
+from scaleup_graph.errors import Conflict
 from scaleup_graph.graph_model import KEY, NODE_TYPES
 from scaleup_graph.store import cypher
 from scaleup_graph.store.base import (
@@ -28,8 +29,10 @@ from scaleup_graph.store.base import (
     list_search_keys,
     searchable_labels,
 )
+from scaleup_graph.store.bulk import encode
 from scaleup_graph.store.cypher import SEARCH_TEXT, SUPPRESSED_LABEL
 from scaleup_graph.store.embedded import EmbeddedServer
+from scaleup_graph.store.staged import StagedGraph
 
 __all__ = ["FalkorDBStore"]
 
@@ -158,6 +161,10 @@ class FalkorDBStore(GraphStore):
         self._generation_key = f"scaleup:{graph}:generation"
         self._redacted_generation_key = f"scaleup:{graph}:redacted-generation"
         self._suppressed_key = f"scaleup:{graph}:suppressed"
+        #: set while a bulk first load writes (store/bulk.py)
+        self._bulk_key = f"scaleup:{graph}:bulk-load"
+        #: seconds of the last bulk load's steps (encode, GRAPH.BULK, indexes, durable), for bench/
+        self.bulk_phases: dict[str, float] = {}
         self._connect()
 
     def __repr__(self) -> str:
@@ -599,6 +606,95 @@ class FalkorDBStore(GraphStore):
                 )
         self.backfill_search_text()
 
+    # -- the bulk first load (GRAPH.BULK) ------------------------------------------------------
+
+    def bulk_check(self) -> None:
+        """A bulk load creates the graph: it must hold no node (indexes alone are fine), or be
+        what a bulk load of ours left when it was killed (the marker says so)."""
+        if self._call(partial(self._command, "GET", self._bulk_key)):
+            return
+        rows = self.read(cypher.NODE_TOTAL)
+        nodes = int(rows[0]["n"]) if rows else 0
+        if nodes:
+            raise Conflict(
+                f"--bulk is for a first load into an empty graph, and graph {self.graph_name!r} "
+                f"holds {nodes:,} nodes; nothing was written. To add to it, run the same "
+                "command without --bulk (MERGE on the keys: same validation and report); to "
+                "load it anew in bulk, name an empty graph (SCALEUP_GRAPH=...) or start from an "
+                "empty database folder",
+                code="graph_not_empty",
+            )
+
+    def bulk_load(self, staged: StagedGraph) -> tuple[int, int]:
+        """Create the graph from ``staged`` with GRAPH.BULK, then its indexes, constraints and
+        full-text indexes (setup_schema), the redacted copy if one is kept, and a rewritten
+        append-only file. All or nothing: a failure deletes what the load wrote.
+
+        A marker key names the load while it runs; a load killed half-way leaves it, and the
+        next bulk load of the same graph replaces the partial graph instead of refusing."""
+        self.bulk_check()
+        clock = time.perf_counter()
+        commands = encode(staged)
+        self.bulk_phases = {"encode_s": time.perf_counter() - clock}
+        expected = (len(staged.nodes()), staged.relationship_count)
+        had_copy = bool(self._call(partial(self._command, "EXISTS", self.redacted_name)))
+        self._call(partial(self._command, "SET", self._bulk_key, "loading"))
+        if self._call(partial(self._command, "EXISTS", self.graph_name)):
+            self._call(partial(self._command, "GRAPH.DELETE", self.graph_name))
+        self.note_write()
+        nodes = relationships = 0
+        try:
+            for i, command in enumerate(commands):
+                answer = self._call(
+                    partial(self._command, "GRAPH.BULK", self.graph_name, *command.args(i == 0))
+                )
+                created, linked = str(answer).split(", ")
+                nodes += int(created.split()[0])
+                relationships += int(linked.split()[0])
+            self.bulk_phases["graph_bulk_s"] = time.perf_counter() - clock - sum(
+                self.bulk_phases.values()
+            )
+            if (nodes, relationships) != expected:
+                raise StoreError(
+                    f"the engine created {nodes:,} nodes and {relationships:,} relationships "
+                    f"of {expected[0]:,} and {expected[1]:,}"
+                )
+            self._schema_pending = False
+            self.setup_schema()
+            self._call(partial(self._command, "INCR", self._generation_key))
+            self.bulk_phases["indexes_s"] = time.perf_counter() - clock - sum(
+                self.bulk_phases.values()
+            )
+        except BaseException as exc:
+            self._undo_bulk_load()
+            if isinstance(exc, StoreError):
+                raise StoreError(
+                    f"the bulk load failed and was undone, the graph is empty as before: "
+                    f"{exc.message}"
+                ) from None
+            raise
+        if had_copy:
+            self.refresh_redacted_copy()  # rebuilds the copy and rewrites the append-only file
+        else:
+            self._rewrite_append_only_file()
+        self._call(partial(self._command, "DEL", self._bulk_key))
+        self.bulk_phases["durable_s"] = time.perf_counter() - clock - sum(
+            self.bulk_phases.values()
+        )
+        return nodes, relationships
+
+    def _undo_bulk_load(self) -> None:
+        """Back to the empty graph with its indexes that the load started from."""
+        try:
+            if self._call(partial(self._command, "EXISTS", self.graph_name)):
+                self._call(partial(self._command, "GRAPH.DELETE", self.graph_name))
+            self.setup_schema()
+            self._rewrite_append_only_file()
+            self._call(partial(self._command, "DEL", self._bulk_key))
+        except StoreError:
+            log.warning("could not undo a failed bulk load; run it again", exc_info=True)
+            self._schema_pending = True
+
     def health(self) -> dict[str, Any]:
         started = time.perf_counter()
         self.read("RETURN 1 AS ok")
@@ -618,7 +714,13 @@ class FalkorDBStore(GraphStore):
         if self._call(partial(self._command, "EXISTS", self.redacted_name)):
             self._call(partial(self._command, "GRAPH.DELETE", self.redacted_name))
         self._call(
-            partial(self._command, "DEL", self._redacted_generation_key, self._suppressed_key)
+            partial(
+                self._command,
+                "DEL",
+                self._redacted_generation_key,
+                self._suppressed_key,
+                self._bulk_key,
+            )
         )
         # The write counter goes on counting (a reset would give the new graph a generation
         # its predecessor had, and a cache of the old picture would be taken for current).

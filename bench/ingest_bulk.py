@@ -1,0 +1,242 @@
+"""The bulk first load (``scaleup ingest --bulk``) beside the ordinary ingest, the engine's own
+bulk loader and the raw GRAPH.BULK of the very same bytes, in one process on one server.
+
+    .venv/bin/python -m bench.ingest_bulk [--size M] [--cordis] [--repeat 1]
+
+Four ways into an empty graph of one embedded FalkorDB server, in a rotating order:
+
+- ``ordinary``: ``run_ingest`` (read, validate, report, UNWIND MERGE in batches of 5,000);
+- ``bulk``: ``bulk_ingest`` (the same reading, validation and report into a staged graph, then
+  GRAPH.BULK, the indexes, constraints and full-text indexes, and a rewritten append-only file);
+- ``falkordb-bulk-loader``: the engine's own tool (``falkordb-bulk-insert``, PyPI
+  ``falkordb-bulk-loader``, the bench extra) on the same generated CSV files, in its own process
+  (start-up included): no validation, no provenance, no search keys, no indexes;
+- ``raw GRAPH.BULK``: the commands our bulk load sent, encoded beforehand and sent again into a
+  new graph: what the engine alone needs for the payload.
+
+CORDIS (``--cordis``, ../shared/data) has no generated CSV files for the tool (its rows need our
+mapping: one row per participation), so there it is ordinary, bulk and raw. Every variant's
+wall clock and CPU (ours, the tool's process, the database server) are stored; on a shared
+machine the CPU figures move less than the wall clock. Both of our paths must give the same graph
+(fingerprint), else the run stops. Results: bench/results/ingest_bulk-<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import peers
+from bench.env import environment
+from bench.ingest_checks import _cpu, _server
+from bench.suite import ORGS
+from scaleup_graph.ingest import (
+    IngestOptions,
+    bulk_ingest,
+    cordis_manifest,
+    load_manifest,
+    open_data_dir,
+    run_ingest,
+)
+from scaleup_graph.ingest.engine import _Run
+from scaleup_graph.ingest.generate import generate
+from scaleup_graph.ingest.manifest import Manifest
+from scaleup_graph.store import open_store
+from scaleup_graph.store.bulk import BulkCommand, encode
+from scaleup_graph.store.falkordb import FalkorDBStore
+from scaleup_graph.store.staged import StagedGraph
+
+RESULTS = Path(__file__).resolve().parent / "results"
+VARIANTS = ("ordinary", "bulk", "falkordb-bulk-loader", "raw GRAPH.BULK")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(fn: Callable[[], Any], server: Any) -> tuple[dict[str, float], Any]:
+    """Wall clock and CPU (this process, child processes, the database server) of ``fn``."""
+    cpu, children, srv = time.process_time(), _children_cpu(), _cpu(server)
+    started = time.perf_counter()
+    value = fn()
+    return {
+        "wall_s": time.perf_counter() - started,
+        "cpu_s": time.process_time() - cpu,
+        "tool_cpu_s": _children_cpu() - children,
+        "server_cpu_s": _cpu(server) - srv,
+    }, value
+
+
+class Case:
+    """One input (a manifest, and the CSV files the tool reads if it can) on one server."""
+
+    def __init__(self, name: str, manifest: Manifest, csv: peers.CsvGraph | None, work: Path):
+        self.name, self.manifest, self.csv, self.work = name, manifest, csv, work
+        self.url = f"embedded://{work / 'db'}"
+        self.keeper = open_store(self.url, graph="keepalive")
+        self.server = _server(self.keeper)
+        self.fingerprints: dict[str, str] = {}
+        self.payload: list[BulkCommand] = []
+        self.shape: dict[str, int] = {}
+
+    def _fresh(self, graph: str) -> Any:
+        store = open_store(self.url, graph=graph)
+        store.clear()
+        store.setup_schema()  # what a new installation holds before its first load
+        return store
+
+    def _options(self, tag: str) -> IngestOptions:
+        return IngestOptions(state_dir=self.work / f"state-{tag}", batch_size=5000)
+
+    def run(self, variant: str, attempt: int) -> dict[str, Any]:
+        graph = f"{variant.split()[0].replace('-', '_')}_{attempt}"
+        if variant == "falkordb-bulk-loader":
+            assert self.csv is not None
+            figures, result = timed(
+                lambda: peers.falkordb_bulk(self.csv, self.url, graph), self.server
+            )
+            return {**figures, "nodes": result["nodes"], "relationships": result["relationships"]}
+        store = self._fresh(graph)
+        try:
+            if variant == "ordinary":
+                figures, _ = timed(
+                    lambda: run_ingest(store, self.manifest, self._options(graph)), self.server
+                )
+            elif variant == "bulk":
+                figures, reports = timed(
+                    lambda: bulk_ingest(store, [self.manifest], self._options(graph)),
+                    self.server,
+                )
+                figures.update(store.bulk_phases)
+                figures["staging_s"] = figures["wall_s"] - reports[-1].bulk_seconds
+            else:
+                figures, _ = timed(lambda: self._raw(store), self.server)
+            counts = store.counts()
+            figures["nodes"] = sum(counts["nodes"].values())
+            figures["relationships"] = sum(counts["relationships"].values())
+            if variant in ("ordinary", "bulk"):
+                self.fingerprints[variant] = store.fingerprint()
+                self.shape = {k: int(figures[k]) for k in ("nodes", "relationships")}
+        finally:
+            store.clear()
+            store.close()
+        return figures
+
+    def _raw(self, store: FalkorDBStore) -> None:
+        store._command("GRAPH.DELETE", store.graph_name)
+        for i, command in enumerate(self.payload):
+            store._command("GRAPH.BULK", store.graph_name, *command.args(i == 0))
+
+    def prepare_payload(self) -> None:
+        """The GRAPH.BULK commands of this input, encoded once outside every timing."""
+        staged = StagedGraph(self.keeper)
+        _Run(staged, self.manifest, self._options("payload"), None, bulk=True).stage()
+        self.payload = encode(staged)
+
+    def close(self) -> None:
+        self.keeper.close()
+
+
+def run(case: Case, repeat: int) -> dict[str, Any]:
+    variants = [v for v in VARIANTS if case.csv is not None or v != "falkordb-bulk-loader"]
+    case.prepare_payload()
+    runs: dict[str, list[dict[str, Any]]] = {v: [] for v in variants}
+    for attempt in range(repeat):
+        shift = attempt % len(variants)
+        for variant in variants[shift:] + variants[:shift]:
+            runs[variant].append(case.run(variant, attempt))
+            print(f"  {case.name} {variant}: {runs[variant][-1]['wall_s']:.2f} s", flush=True)
+    if case.fingerprints["ordinary"] != case.fingerprints["bulk"]:
+        raise SystemExit("the bulk load and the ordinary ingest gave different graphs")
+    medians = {
+        v: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for v, rs in runs.items()
+    }
+    bulk = medians["bulk"]
+    ratios = {
+        "bulk_vs_ordinary": bulk["wall_s"] / medians["ordinary"]["wall_s"],
+        "bulk_vs_raw": bulk["wall_s"] / medians["raw GRAPH.BULK"]["wall_s"],
+    }
+    if "falkordb-bulk-loader" in medians:
+        loader = medians["falkordb-bulk-loader"]
+        ratios["bulk_vs_loader"] = bulk["wall_s"] / loader["wall_s"]
+        ratios["bulk_vs_loader_cpu"] = (bulk["cpu_s"] + bulk["server_cpu_s"]) / (
+            loader["tool_cpu_s"] + loader["server_cpu_s"]
+        )
+    return {"case": case.name, **case.shape, "runs": runs, "medians": medians, "ratios": ratios}
+
+
+def render(result: dict[str, Any]) -> str:
+    lines = [
+        f"{result['case']}: {result['nodes']:,} nodes, {result['relationships']:,} "
+        "relationships (median of the runs)",
+        "| variant | wall s | CPU ours s | CPU tool s | CPU database s | wall vs bulk |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    bulk = result["medians"]["bulk"]["wall_s"]
+    for variant, m in result["medians"].items():
+        lines.append(
+            f"| {variant} | {m['wall_s']:.2f} | {m['cpu_s']:.2f} | {m['tool_cpu_s']:.2f} | "
+            f"{m['server_cpu_s']:.2f} | {m['wall_s'] / bulk:.2f}x |"
+        )
+    b = result["medians"]["bulk"]
+    lines.append(
+        f"bulk steps: staging (read, validate, report) {b['staging_s']:.2f} s, encode "
+        f"{b['encode_s']:.2f} s, GRAPH.BULK {b['graph_bulk_s']:.2f} s, indexes "
+        f"{b['indexes_s']:.2f} s, append-only file {b['durable_s']:.2f} s"
+    )
+    lines.append(
+        "ratios: " + ", ".join(f"{k} {v:.2f}x" for k, v in result["ratios"].items())
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="M", choices=[*sorted(ORGS), "none"])
+    parser.add_argument("--cordis", action="store_true", help="also the CORDIS open data")
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args(argv)
+    doc: dict[str, Any] = {"environment": environment(), "results": []}
+    with tempfile.TemporaryDirectory(prefix="ingest-bulk-") as tmp:
+        work = Path(tmp)
+        cases: list[tuple[str, Callable[[], tuple[Manifest, peers.CsvGraph | None]]]] = []
+        if args.size != "none":
+            size = args.size
+
+            def generated() -> tuple[Manifest, peers.CsvGraph | None]:
+                population = generate(ORGS[size], 7, work / f"gen-{size}")
+                return load_manifest(population.manifest), peers.read_manifest(
+                    population.manifest
+                )
+
+            cases.append((f"{size} ({ORGS[size]:,} organisations)", generated))
+        data = open_data_dir()
+        if args.cordis and data is not None:
+            cases.append(("CORDIS", lambda: (cordis_manifest(data), None)))
+        for i, (name, make) in enumerate(cases):
+            manifest, csv = make()
+            case = Case(name, manifest, csv, work / f"case-{i}")
+            try:
+                result = run(case, args.repeat)
+            finally:
+                case.close()
+            doc["results"].append(result)
+            print(render(result), flush=True)
+    doc["environment"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"ingest_bulk-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    out.write_text(json.dumps(doc, indent=1, default=str), encoding="utf-8")
+    print(f"results: {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""The bulk first load: ``scaleup ingest --bulk`` into an empty graph.
+
+The ordinary ingest (:mod:`.engine`) runs unchanged, with its reading, validation, reject
+report, provenance and near-duplicate check, but writes into a :class:`StagedGraph` in memory
+that applies the store's own MERGE semantics. When every manifest of the load is through, the
+store writes the staged graph at once through the engine's bulk path (FalkorDB: GRAPH.BULK) and
+builds its indexes. Nothing reaches the database before that write, and the write is all or
+nothing, so a failure leaves the graph empty; a run killed at any point is resumed by running
+the same command again (the checkpoint keeps the run id; a half-written graph is replaced).
+
+The result is the graph the ordinary ingest of the same input writes, property for property
+(``tests/ingest/test_bulk.py``). Only for an empty graph: adding to a graph needs MERGE, which is
+what the ordinary ingest does. FalkorDB only: on Neo4j use ``scaleup export neo4j-import``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from scaleup_graph.ingest.engine import IngestOptions, IngestReport, Progress, _Run
+from scaleup_graph.ingest.manifest import Manifest
+from scaleup_graph.store import GraphStore
+from scaleup_graph.store.staged import StagedGraph
+
+__all__ = ["bulk_ingest"]
+
+
+def bulk_ingest(
+    store: GraphStore,
+    manifests: Sequence[Manifest],
+    options: IngestOptions | None = None,
+    progress: Progress | None = None,
+) -> list[IngestReport]:
+    """Ingest ``manifests`` (in order, as one load) into the empty graph of ``store`` in bulk.
+
+    Returns one report per manifest, as :func:`~.engine.run_ingest` would; the last one's
+    ``bulk_seconds`` is the database write. Raises Conflict (the graph is not empty), Invalid
+    (the store has no bulk path), ManifestError / ReadError (nothing written) and StoreError
+    (the write failed and was undone).
+    """
+    options = options or IngestOptions()
+    store.bulk_check()
+    staged = StagedGraph(store)
+    runs = [_Run(staged, manifest, options, progress, bulk=True) for manifest in manifests]
+    reports = [run.stage() for run in runs]
+    if not options.dry_run and runs:
+        started = time.perf_counter()
+        nodes, relationships = store.bulk_load(staged)
+        reports[-1].bulk_seconds = round(time.perf_counter() - started, 3)
+        for report in reports:
+            report.bulk = True
+        reports[-1].bulk_nodes, reports[-1].bulk_relationships = nodes, relationships
+    for run in runs:
+        run.finish()
+    return reports

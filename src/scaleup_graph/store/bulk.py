@@ -1,0 +1,174 @@
+"""FalkorDB's bulk insert protocol (GRAPH.BULK), as falkordb-bulk-loader speaks it.
+
+One command creates a graph that does not exist yet (first token ``BEGIN``) and later commands
+add to it::
+
+    GRAPH.BULK graph [BEGIN] node_count edge_count label_count type_count LABEL... TYPE...
+
+A LABEL token is the label text (several labels joined by ``:``), NUL-terminated, a uint32
+property count and the property names (NUL-terminated), then for each node one typed value per
+property. A TYPE token is the same header, then for each relationship the uint64 positions of its
+start and end node in the order nodes were sent (counted over all commands) and its values. A
+value is a type byte and the value: 0 null (the property is not set), 1 bool, 2 double (float64),
+3 string (UTF-8, NUL-terminated), 4 long (int64), 5 array (int64 length, then typed values).
+Multi-byte numbers are little-endian as the loader packs them ("=" on the machines both run on).
+
+:func:`encode` turns a :class:`~.staged.StagedGraph` into the commands' arguments, at most
+``max_bytes`` of tokens per command (the loader's default, 64 MB).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from scaleup_graph.store.staged import StagedGraph, StagedNode
+
+__all__ = ["BulkCommand", "encode", "encode_value"]
+
+MAX_BYTES = 64_000_000
+_NULL = b"\x00"
+_TRUE = struct.pack("=B?", 1, True)
+_FALSE = struct.pack("=B?", 1, False)
+_DOUBLE = struct.Struct("=Bd")
+_LONG = struct.Struct("=Bq")
+_ARRAY = struct.Struct("=Bq")
+_ENDS = struct.Struct("=QQ")
+_COUNT = struct.Struct("=I")
+_INT64 = range(-(2**63), 2**63)
+
+
+def encode_value(value: Any) -> bytes:
+    """One property value in the bulk format.
+
+    >>> encode_value("Kassel")
+    b'\\x03Kassel\\x00'
+    >>> encode_value(None), encode_value(True), len(encode_value(1.5)), len(encode_value(7))
+    (b'\\x00', b'\\x01\\x01', 9, 9)
+    >>> encode_value(["a"])
+    b'\\x05\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x03a\\x00'
+    """
+    if value is None:
+        return _NULL
+    if isinstance(value, str):
+        return b"\x03" + value.encode() + b"\x00"
+    if isinstance(value, bool):
+        return _TRUE if value else _FALSE
+    if isinstance(value, int):
+        if value not in _INT64:
+            raise ValueError(f"{value} does not fit a 64-bit integer")
+        return _LONG.pack(4, value)
+    if isinstance(value, float):
+        return _DOUBLE.pack(2, value)
+    if isinstance(value, list | tuple):
+        return _ARRAY.pack(5, len(value)) + b"".join(encode_value(v) for v in value)
+    raise ValueError(f"a {type(value).__name__} cannot be stored as a property")
+
+
+def _header(name: str, props: list[str]) -> bytes:
+    parts = [name.encode(), b"\x00", _COUNT.pack(len(props))]
+    for prop in props:
+        parts += [prop.encode(), b"\x00"]
+    return b"".join(parts)
+
+
+@dataclass(slots=True)
+class BulkCommand:
+    """The arguments of one GRAPH.BULK command after the graph name."""
+
+    nodes: int = 0
+    relationships: int = 0
+    labels: list[bytes] = field(default_factory=list)
+    types: list[bytes] = field(default_factory=list)
+    size: int = 0
+
+    def args(self, begin: bool) -> list[Any]:
+        head: list[Any] = ["BEGIN"] if begin else []
+        return [
+            *head,
+            self.nodes,
+            self.relationships,
+            len(self.labels),
+            len(self.types),
+            *self.labels,
+            *self.types,
+        ]
+
+
+class _Packer:
+    """Fills commands token by token; a token or command that would pass the limit is closed."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.command = BulkCommand()
+        self.done: list[BulkCommand] = []
+
+    def add(self, header: bytes, entities: Iterator[bytes], relationships: bool) -> None:
+        chunk: list[bytes] = []
+        size = len(header)
+        for entity in entities:
+            if chunk and self.command.size + size + len(entity) > self.max_bytes:
+                self._close_token(header, chunk, relationships)
+                self._next_command()
+                chunk, size = [], len(header)
+            chunk.append(entity)
+            size += len(entity)
+        if chunk:
+            self._close_token(header, chunk, relationships)
+
+    def _close_token(self, header: bytes, chunk: list[bytes], relationships: bool) -> None:
+        token = header + b"".join(chunk)
+        if relationships:
+            self.command.types.append(token)
+            self.command.relationships += len(chunk)
+        else:
+            self.command.labels.append(token)
+            self.command.nodes += len(chunk)
+        self.command.size += len(token)
+
+    def _next_command(self) -> None:
+        self.done.append(self.command)
+        self.command = BulkCommand()
+
+    def finish(self) -> list[BulkCommand]:
+        if self.command.nodes or self.command.relationships or not self.done:
+            self.done.append(self.command)
+        return self.done
+
+
+def encode(graph: StagedGraph, max_bytes: int = MAX_BYTES) -> list[BulkCommand]:
+    """The GRAPH.BULK commands that create ``graph``: nodes grouped by their label set (one
+    column per property any of them has; a node without it sends null), then relationships
+    grouped by type, every command at most ``max_bytes`` of tokens (a single larger entity gets
+    a command of its own)."""
+    packer = _Packer(max_bytes)
+    groups: dict[tuple[str, ...], list[StagedNode]] = {}
+    for node in graph.nodes():
+        groups.setdefault(tuple(node.labels), []).append(node)
+    position: dict[int, int] = {}
+    for labels, nodes in groups.items():
+        for node in nodes:
+            position[node.serial] = len(position)
+        names = sorted({name for node in nodes for name in node.props})
+        packer.add(
+            _header(":".join(labels), names),
+            (b"".join(encode_value(n.props.get(p)) for p in names) for n in nodes),
+            relationships=False,
+        )
+    by_type: dict[str, list[tuple[StagedNode, StagedNode, dict[str, Any]]]] = {}
+    for (type_, _, _), rel in graph.relationships.items():
+        by_type.setdefault(type_, []).append(rel)
+    for type_, rels in by_type.items():
+        names = sorted({name for _, _, props in rels for name in props})
+        packer.add(
+            _header(type_, names),
+            (
+                _ENDS.pack(position[a.serial], position[b.serial])
+                + b"".join(encode_value(props.get(p)) for p in names)
+                for a, b, props in rels
+            ),
+            relationships=True,
+        )
+    return packer.finish()

@@ -1,0 +1,356 @@
+"""``scaleup ingest --bulk``: a first load through GRAPH.BULK gives the graph the ordinary ingest
+gives (nodes, labels, every property with the derived search keys and versions, relationships,
+indexes, rejects), refuses what it cannot do, and leaves nothing half-written."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scaleup_graph.errors import Conflict, Invalid
+from scaleup_graph.ingest import (
+    IngestOptions,
+    IngestReport,
+    bulk_ingest,
+    load_cordis,
+    load_manifest,
+    load_seed,
+    open_data_dir,
+    run_ingest,
+)
+from scaleup_graph.store import GraphStore, StoreError, open_store
+from scaleup_graph.store import bulk as bulk_format
+from scaleup_graph.store.falkordb import FalkorDBStore
+from tests.ingest.test_resilience import write_population
+from tests.support.cli import scaleup
+
+#: provenance that names the run and its time: differs between any two runs
+RUN_FIELDS = {"ingest_run", "ingested_at", "updated_at"}
+
+
+def graph_state(store: GraphStore) -> dict[str, Any]:
+    """Everything a user could notice: nodes with labels and every stored property (search
+    keys and version included), relationships with theirs, indexes and constraints."""
+    nodes = {}
+    for row in store.read("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"):
+        props = {k: v for k, v in row["props"].items() if k not in RUN_FIELDS}
+        nodes[(props["id"], tuple(sorted(row["labels"])))] = props
+    rels = sorted(
+        json.dumps([r["start"], r["type"], r["end"], _drop_run(r["props"])], sort_keys=True)
+        for r in store.read(
+            "MATCH (a)-[e]->(b) RETURN a.id AS start, type(e) AS type, b.id AS end, "
+            "properties(e) AS props"
+        )
+    )
+    indexes = sorted(
+        json.dumps(r, sort_keys=True)
+        for r in store.read(
+            "CALL db.indexes() YIELD label, properties, types, entitytype "
+            "RETURN label, properties, types, entitytype"
+        )
+    )
+    constraints = sorted(
+        (r["label"], tuple(r["properties"]), r["type"])
+        for r in store.read("CALL db.constraints() YIELD label, properties, type")
+    )
+    return {"nodes": nodes, "rels": rels, "indexes": indexes, "constraints": constraints}
+
+
+def _drop_run(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k not in RUN_FIELDS}
+
+
+def rejects_of(reports: list[IngestReport]) -> list[tuple[Any, ...]]:
+    return [
+        (r.file, r.line, r.column, r.value, r.reason, r.outcome)
+        for report in reports
+        for r in report.rejects
+    ]
+
+
+def assert_same_graph(ordinary: GraphStore, bulk: GraphStore) -> dict[str, Any]:
+    want, got = graph_state(ordinary), graph_state(bulk)
+    assert len(got["nodes"]) == len(want["nodes"])
+    missing = [k for k in want["nodes"] if got["nodes"].get(k) != want["nodes"][k]]
+    assert not missing, (missing[:3], [got["nodes"].get(k) for k in missing[:3]])
+    assert got["rels"] == want["rels"]
+    assert got["indexes"] == want["indexes"]
+    assert got["constraints"] == want["constraints"]
+    assert bulk.fingerprint() == ordinary.fingerprint()
+    return got
+
+
+@pytest.fixture
+def second(db_url: str) -> Iterator[GraphStore]:
+    """A second empty graph on the session's server, for the bulk side of a comparison."""
+    s = open_store(db_url, graph=f"bulk_{uuid.uuid4().hex[:10]}")
+    yield s
+    s.clear()
+    s.close()
+
+
+def options(tmp_path: Path, name: str, **kw: Any) -> IngestOptions:
+    return IngestOptions(state_dir=tmp_path / name, **{"check_duplicates": False, **kw})
+
+
+def test_demo_data_in_bulk_is_the_graph_the_ordinary_ingest_writes(
+    store: GraphStore, second: GraphStore, tmp_path: Path
+) -> None:
+    ordinary = load_seed(store, options=options(tmp_path, "a"))
+    bulk = load_seed(second, options=options(tmp_path, "b"), bulk=True)
+
+    got = assert_same_graph(store, second)
+    assert len(got["nodes"]) > 300 and len(got["rels"]) > 500
+    assert bulk.bulk_nodes == len(got["nodes"]) and bulk.bulk_relationships == len(got["rels"])
+    assert (bulk.nodes_written, bulk.relationships_written) == (
+        ordinary.nodes_written,
+        ordinary.relationships_written,
+    )
+    assert rejects_of([bulk]) == rejects_of([ordinary])
+    # the derived search keys work through the index the load built
+    [ihk] = [p for (key, _), p in got["nodes"].items() if key == "org-ihk-kassel-marburg"]
+    assert ihk["name_fold"] == "ihk kassel-marburg" and ihk["version"] >= 1
+    query = (
+        "CALL db.idx.fulltext.queryNodes('Organisation', 'kassel*') YIELD node "
+        "RETURN node.id AS id ORDER BY id"
+    )
+    assert second.read(query) == store.read(query) != []
+
+
+def test_a_load_split_over_many_commands_is_the_same_graph(
+    store: GraphStore, second: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine numbers nodes across commands; a relationship in a later command must still
+    reach the right node."""
+    load_seed(store, options=options(tmp_path, "a"))
+    commands: list[int] = []
+
+    def small(graph: Any, max_bytes: int = 0) -> list[bulk_format.BulkCommand]:
+        out = bulk_format.encode(graph, max_bytes=4_000)
+        commands.append(len(out))
+        return out
+
+    monkeypatch.setattr("scaleup_graph.store.falkordb.encode", small)
+    load_seed(second, options=options(tmp_path, "b"), bulk=True)
+    assert commands and commands[0] > 20
+    assert_same_graph(store, second)
+
+
+def cordis_subset(folder: Path, rows: int = 3000) -> Path:
+    """The first ``rows`` participations of the real CORDIS files, the organisation names and
+    the NUTS regions, plus two broken rows (an empty PIC, a line cut inside quotes)."""
+    data = open_data_dir()
+    if data is None:
+        pytest.skip("the CORDIS open data (../shared/data) is not on this machine")
+    (folder / "cordis-h2020").mkdir(parents=True)
+    (folder / "nuts-2021").mkdir()
+    source = data / "cordis-h2020"
+    with gzip.open(source / "h2020.csv.gz", "rt", encoding="utf-8") as f:
+        lines = [next(f) for _ in range(rows + 1)]
+    header = lines[0].rstrip("\n").split(",")
+    empty_pic = lines[1].rstrip("\n").split(",")
+    empty_pic[header.index("pic")] = ""
+    lines.append(",".join(empty_pic) + "\n")
+    lines.append(lines[2][:40] + '"cut off')  # the last line ends inside a quoted value
+    with gzip.open(folder / "cordis-h2020" / "h2020.csv.gz", "wt", encoding="utf-8") as f:
+        f.writelines(lines)
+    with gzip.open(source / "programme_parts.csv.gz", "rt", encoding="utf-8") as f:
+        parts = [next(f) for _ in range(201)]
+    with gzip.open(folder / "cordis-h2020" / "programme_parts.csv.gz", "wt") as f:
+        f.writelines(parts)
+    with open(source / "stacked_dump.csv", encoding="utf-8") as f:
+        names = [next(f) for _ in range(4001)]
+    (folder / "cordis-h2020" / "stacked_dump.csv").write_text("".join(names), encoding="utf-8")
+    nuts = (data / "nuts-2021" / "NUTS2021.csv").read_bytes()
+    (folder / "nuts-2021" / "NUTS2021.csv").write_bytes(nuts)
+    return folder
+
+
+def test_a_cordis_subset_in_bulk_is_the_graph_the_ordinary_ingest_writes(
+    store: GraphStore, second: GraphStore, tmp_path: Path
+) -> None:
+    data = cordis_subset(tmp_path / "open-data")
+    ordinary = load_cordis(store, data, options=options(tmp_path, "a", check_duplicates=True))
+    bulk = load_cordis(
+        second, data, options=options(tmp_path, "b", check_duplicates=True), bulk=True
+    )
+
+    got = assert_same_graph(store, second)
+    assert rejects_of([bulk]) == rejects_of([ordinary])
+    reasons = " ".join(r.reason for r in bulk.rejects)
+    assert "empty pic" in reasons and "never closed" in reasons
+    assert bulk.near_duplicates == ordinary.near_duplicates
+    assert (Path(bulk.report_dir or "") / "rejects.csv").read_text(encoding="utf-8-sig") == (
+        Path(ordinary.report_dir or "") / "rejects.csv"
+    ).read_text(encoding="utf-8-sig")
+    orgs = [p for (_, labels), p in got["nodes"].items() if "Organisation" in labels]
+    # names from the organisation file overwrite, "PIC n" only fills a gap (if_missing)
+    assert any(p["name"].startswith("PIC ") for p in orgs)
+    assert any(not p["name"].startswith("PIC ") and p.get("city") for p in orgs)
+    partners = [r for r in got["rels"] if '"PARTNER_IN"' in r]
+    assert len(partners) > 2000 and any('"contribution"' in r for r in partners)
+
+
+def test_bulk_refuses_a_graph_that_holds_nodes_and_changes_nothing(
+    seeded_store: GraphStore, tmp_path: Path
+) -> None:
+    before = seeded_store.fingerprint()
+    manifest = load_manifest(write_population(tmp_path, rows=10))
+    with pytest.raises(Conflict) as refused:
+        bulk_ingest(seeded_store, [manifest], options(tmp_path, "s"))
+    message = refused.value.message
+    assert "empty graph" in message and "without --bulk" in message and "nodes" in message
+    assert seeded_store.fingerprint() == before
+    assert not (tmp_path / "s" / "checkpoints").exists()
+
+
+def test_neo4j_has_no_bulk_path_and_says_what_to_use() -> None:
+    from tests.store.test_neo4j_adapter import make_store
+
+    neo4j, driver = make_store()
+    with pytest.raises(Invalid) as refused:
+        bulk_ingest(neo4j, [], IngestOptions())
+    assert "GRAPH.BULK" in refused.value.message
+    assert "neo4j-import" in refused.value.message and "without --bulk" in refused.value.message
+    assert not [c for c in driver.calls if "MERGE" in str(c)]
+
+
+def test_a_failed_bulk_write_is_undone_and_the_rerun_resumes_the_run(
+    store: GraphStore, second: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = load_manifest(write_population(tmp_path, rows=400))
+    reference = run_ingest(store, manifest, options(tmp_path, "a"))
+    assert isinstance(second, FalkorDBStore)
+    empty = graph_state(second)
+    monkeypatch.setattr(
+        "scaleup_graph.store.falkordb.encode",
+        lambda graph: bulk_format.encode(graph, max_bytes=2_000),
+    )
+    sent = []
+    real_command = second._command
+
+    def failing(*args: Any) -> Any:
+        if args[0] == "GRAPH.BULK":
+            sent.append(args)
+            if len(sent) == 3:  # two commands are in the graph when the third is refused
+                return real_command("GRAPH.BULK", second.graph_name, "not a count")
+        return real_command(*args)
+
+    monkeypatch.setattr(second, "_command", failing)
+    with pytest.raises(StoreError) as failed:
+        bulk_ingest(second, [manifest], options(tmp_path, "b"))
+    assert "undone" in failed.value.message and "empty as before" in failed.value.message
+    assert len(sent) == 3 and graph_state(second) == empty  # no node, the same indexes
+    assert not real_command("GET", f"scaleup:{second.graph_name}:bulk-load")
+    checkpoints = list((tmp_path / "b" / "checkpoints").glob("*.json"))
+    assert len(checkpoints) == 1  # the run is not finished: its id is kept for the rerun
+    run_id = json.loads(checkpoints[0].read_text())["run_id"]
+
+    monkeypatch.setattr(second, "_command", real_command)
+    [report] = bulk_ingest(second, [manifest], options(tmp_path, "b"))
+    assert report.resumed and report.run_id == run_id
+    assert rejects_of([report]) == rejects_of([reference])
+    assert_same_graph(store, second)
+    assert not list((tmp_path / "b" / "checkpoints").glob("*.json"))
+
+
+def test_a_bulk_load_killed_half_way_is_finished_by_running_it_again(
+    store: GraphStore, db_url: str, store_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A real kill -9 of ``scaleup ingest --bulk`` while the load writes; the same command
+    again ends in the graph an uninterrupted run gives."""
+    manifest = write_population(tmp_path, rows=30_000)
+    reference = open_store(db_url, graph=f"ref_{uuid.uuid4().hex[:8]}")
+    try:
+        run_ingest(reference, load_manifest(manifest), options(tmp_path, "ref"))
+        expected = graph_state(reference)
+    finally:
+        reference.clear()
+        reference.close()
+    assert isinstance(store, FalkorDBStore)
+    marker = f"scaleup:{store.graph_name}:bulk-load"
+    cmd = [sys.executable, "-m", "scaleup_graph", "ingest", str(manifest), "--bulk", "--json"]
+    proc = subprocess.Popen(cmd, env=store_env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if store._command("GET", marker):
+            break
+        time.sleep(0.002)
+    assert proc.poll() is None, "the load finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert store._command("GET", marker)  # the database shows a load that did not finish
+
+    again = scaleup(store_env, "ingest", str(manifest), "--bulk", "--json")
+    assert again.returncode == 1, again.stderr  # the population has rejected rows
+    report = json.loads(again.stdout)
+    assert report["resumed"] is True and report["bulk_nodes"] == len(expected["nodes"])
+    got = graph_state(store)
+    assert got == expected
+    assert not store._command("GET", marker)
+
+
+def test_a_bulk_loaded_graph_survives_a_kill_of_the_database(tmp_path: Path) -> None:
+    url = f"embedded://{tmp_path / 'db'}"
+    first = open_store(url)
+    load_seed(first, options=options(tmp_path, "s"), bulk=True)
+    expected = graph_state(first)
+    assert isinstance(first, FalkorDBStore) and first.server is not None
+    first.server.kill()
+    reopened = open_store(url)
+    try:
+        assert graph_state(reopened) == expected
+        # later writes replay after the bulk-created graph too
+        reopened.write("MATCH (t:Topic) SET t.note = 'after'")
+        assert isinstance(reopened, FalkorDBStore) and reopened.server is not None
+        reopened.server.kill()
+        third = open_store(url)
+        notes = third.read("MATCH (t:Topic) RETURN count(t.note) AS n, count(t) AS all")
+        third.close()
+        assert notes[0]["n"] == notes[0]["all"] > 0
+    finally:
+        first.close()
+        reopened.close()
+
+
+def test_the_redacted_copy_is_rebuilt_after_a_bulk_load(second: GraphStore, tmp_path: Path) -> None:
+    assert isinstance(second, FalkorDBStore)
+    second.refresh_redacted_copy()  # the copy is on (an ad-hoc query without contacts ran)
+    load_seed(second, options=options(tmp_path, "b"), bulk=True)
+    rows, _ = second.read_only_redacted(
+        "MATCH (p:Person) RETURN count(p) AS persons, count(p.email) AS emails, "
+        "count(p.name) AS names",
+        timeout_ms=5000,
+        row_cap=10,
+    )
+    persons = second.read("MATCH (p:Person) RETURN count(p) AS n, count(p.email) AS e")[0]
+    assert persons["n"] > 0 and persons["e"] > 0
+    assert rows == [{"persons": persons["n"], "emails": 0, "names": 0}]
+    orgs = "MATCH (o:Organisation) RETURN count(o) AS n"
+    assert second.read_only_redacted(orgs, timeout_ms=5000, row_cap=1)[0] == second.read(orgs)
+
+
+def test_cli_bulk_load_reports_it_and_refuses_a_second_bulk_load(
+    store: GraphStore, store_env: dict[str, str], tmp_path: Path
+) -> None:
+    manifest = write_population(tmp_path, rows=200)
+    first = scaleup(store_env, "ingest", str(manifest), "--bulk")
+    assert first.returncode == 1, first.stderr  # rows were rejected, as without --bulk
+    assert "loaded in bulk (GRAPH.BULK)" in first.stdout and "rejected" in first.stdout
+    assert store.counts()["nodes"]["Organisation"] == 190
+
+    again = scaleup(store_env, "ingest", str(manifest), "--bulk")
+    assert again.returncode == 2
+    assert "empty graph" in again.stderr and "without --bulk" in again.stderr
+    assert "Traceback" not in again.stderr
+    assert store.counts()["nodes"]["Organisation"] == 190
