@@ -29,10 +29,13 @@ import os
 import resource
 import statistics
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 from bench import peers
 from bench.env import environment
@@ -64,15 +67,33 @@ def _children_cpu() -> float:
 
 
 def timed(fn: Callable[[], Any], server: Any) -> tuple[dict[str, float], Any]:
-    """Wall clock and CPU (this process, child processes, the database server) of ``fn``."""
+    """Wall clock and CPU (this process, child processes, the database server) of ``fn``, and
+    how far this process's memory grew (sampled every 50 ms)."""
+    proc = psutil.Process()
+    base = proc.memory_info().rss
+    peak = [base]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], proc.memory_info().rss)
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
     cpu, children, srv = time.process_time(), _children_cpu(), _cpu(server)
     started = time.perf_counter()
-    value = fn()
+    try:
+        value = fn()
+    finally:
+        wall = time.perf_counter() - started
+        done.set()
+        watcher.join()
     return {
-        "wall_s": time.perf_counter() - started,
+        "wall_s": wall,
         "cpu_s": time.process_time() - cpu,
         "tool_cpu_s": _children_cpu() - children,
         "server_cpu_s": _cpu(server) - srv,
+        "memory_growth_mb": (peak[0] - base) / 2**20,
     }, value
 
 
@@ -157,9 +178,7 @@ def run(case: Case, repeat: int) -> dict[str, Any]:
             print(f"  {case.name} {variant}: {runs[variant][-1]['wall_s']:.2f} s", flush=True)
     if case.fingerprints["ordinary"] != case.fingerprints["bulk"]:
         raise SystemExit("the bulk load and the ordinary ingest gave different graphs")
-    medians = {
-        v: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for v, rs in runs.items()
-    }
+    medians = {v: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for v, rs in runs.items()}
     bulk = medians["bulk"]
     ratios = {
         "bulk_vs_ordinary": bulk["wall_s"] / medians["ordinary"]["wall_s"],
@@ -178,14 +197,15 @@ def render(result: dict[str, Any]) -> str:
     lines = [
         f"{result['case']}: {result['nodes']:,} nodes, {result['relationships']:,} "
         "relationships (median of the runs)",
-        "| variant | wall s | CPU ours s | CPU tool s | CPU database s | wall vs bulk |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| variant | wall s | CPU ours s | CPU tool s | CPU database s | memory MB "
+        "| wall vs bulk |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     bulk = result["medians"]["bulk"]["wall_s"]
     for variant, m in result["medians"].items():
         lines.append(
             f"| {variant} | {m['wall_s']:.2f} | {m['cpu_s']:.2f} | {m['tool_cpu_s']:.2f} | "
-            f"{m['server_cpu_s']:.2f} | {m['wall_s'] / bulk:.2f}x |"
+            f"{m['server_cpu_s']:.2f} | {m['memory_growth_mb']:.0f} | {m['wall_s'] / bulk:.2f}x |"
         )
     b = result["medians"]["bulk"]
     lines.append(
@@ -193,9 +213,7 @@ def render(result: dict[str, Any]) -> str:
         f"{b['encode_s']:.2f} s, GRAPH.BULK {b['graph_bulk_s']:.2f} s, indexes "
         f"{b['indexes_s']:.2f} s, append-only file {b['durable_s']:.2f} s"
     )
-    lines.append(
-        "ratios: " + ", ".join(f"{k} {v:.2f}x" for k, v in result["ratios"].items())
-    )
+    lines.append("ratios: " + ", ".join(f"{k} {v:.2f}x" for k, v in result["ratios"].items()))
     return "\n".join(lines)
 
 
@@ -214,9 +232,7 @@ def main(argv: list[str] | None = None) -> None:
 
             def generated() -> tuple[Manifest, peers.CsvGraph | None]:
                 population = generate(ORGS[size], 7, work / f"gen-{size}")
-                return load_manifest(population.manifest), peers.read_manifest(
-                    population.manifest
-                )
+                return load_manifest(population.manifest), peers.read_manifest(population.manifest)
 
             cases.append((f"{size} ({ORGS[size]:,} organisations)", generated))
         data = open_data_dir()

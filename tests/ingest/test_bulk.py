@@ -269,7 +269,7 @@ def test_a_bulk_load_killed_half_way_is_finished_by_running_it_again(
 ) -> None:
     """A real kill -9 of ``scaleup ingest --bulk`` while the load writes; the same command
     again ends in the graph an uninterrupted run gives."""
-    manifest = write_population(tmp_path, rows=30_000)
+    manifest = write_population(tmp_path, rows=8_000)
     reference = open_store(db_url, graph=f"ref_{uuid.uuid4().hex[:8]}")
     try:
         run_ingest(reference, load_manifest(manifest), options(tmp_path, "ref"))

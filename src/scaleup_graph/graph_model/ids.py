@@ -75,6 +75,8 @@ def fold(text: str) -> str:
     if text.isascii():  # nothing to transliterate or drop (most names): 10x faster
         return text.lower().strip()
     text = unicodedata.normalize("NFKC", text).translate(_GERMAN)
+    if text.isascii():  # only umlauts or ß, now transliterated
+        return text.lower().strip()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 

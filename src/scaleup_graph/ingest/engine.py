@@ -133,6 +133,10 @@ class _Run:
         #: a bulk first load: the store is a StagedGraph, written at once when every run of the
         #: load is through; until then no batch is in the database, so none is checkpointed
         self.bulk = bulk
+        #: a bulk load's parsed rows per file (see _rows); None: read a file for each mapping
+        self.read_once: dict[tuple[Any, ...], list[tuple[int, dict[str, Any]]]] | None = (
+            {} if bulk else None
+        )
         self.manifest = manifest
         self.options = options
         self.progress = progress
@@ -199,13 +203,21 @@ class _Run:
             self.progress(phase, self.done_rows, self.total_rows)
 
     def _rows(self, spec: FileSpec) -> Iterator[tuple[int, dict[str, Any]]]:
-        return read_rows(
+        rows = read_rows(
             spec.path,
             sheet=spec.sheet,
             delimiter=spec.delimiter,
             encoding=spec.encoding,
             na_values=spec.na_values,
         )
+        if self.read_once is None:
+            return rows
+        # A bulk load holds the graph in memory anyway; it keeps the rows too, so a file that
+        # several mappings use is read and parsed once (preflight) instead of once a mapping.
+        key = (spec.path, spec.sheet, spec.delimiter, spec.encoding, spec.na_values)
+        if key not in self.read_once:
+            self.read_once[key] = list(rows)
+        return iter(self.read_once[key])
 
     def _committed(self, mapping_key: str, batch_no: int) -> None:
         if not self.options.dry_run and not self.bulk:
@@ -719,6 +731,7 @@ class _Run:
         write_reject_report(self.report.rejects, report_dir)
         _write_duplicates(self.report.near_duplicates, report_dir)
         self.report.report_dir = str(report_dir)
+        self.read_once = None if self.read_once is None else {}
         return self.report
 
     def finish(self) -> IngestReport:

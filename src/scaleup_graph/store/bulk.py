@@ -50,6 +50,11 @@ def encode_value(value: Any) -> bytes:
     >>> encode_value(["a"])
     b'\\x05\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x03a\\x00'
     """
+    kind = type(value)
+    if kind is str:  # most values: checked first, by exact type
+        return b"\x03" + value.encode() + b"\x00"
+    if kind is float:
+        return _DOUBLE.pack(2, value)
     if value is None:
         return _NULL
     if isinstance(value, str):

@@ -651,8 +651,8 @@ class FalkorDBStore(GraphStore):
                 created, linked = str(answer).split(", ")
                 nodes += int(created.split()[0])
                 relationships += int(linked.split()[0])
-            self.bulk_phases["graph_bulk_s"] = time.perf_counter() - clock - sum(
-                self.bulk_phases.values()
+            self.bulk_phases["graph_bulk_s"] = (
+                time.perf_counter() - clock - sum(self.bulk_phases.values())
             )
             if (nodes, relationships) != expected:
                 raise StoreError(
@@ -662,8 +662,8 @@ class FalkorDBStore(GraphStore):
             self._schema_pending = False
             self.setup_schema()
             self._call(partial(self._command, "INCR", self._generation_key))
-            self.bulk_phases["indexes_s"] = time.perf_counter() - clock - sum(
-                self.bulk_phases.values()
+            self.bulk_phases["indexes_s"] = (
+                time.perf_counter() - clock - sum(self.bulk_phases.values())
             )
         except BaseException as exc:
             self._undo_bulk_load()
@@ -678,9 +678,7 @@ class FalkorDBStore(GraphStore):
         else:
             self._rewrite_append_only_file()
         self._call(partial(self._command, "DEL", self._bulk_key))
-        self.bulk_phases["durable_s"] = time.perf_counter() - clock - sum(
-            self.bulk_phases.values()
-        )
+        self.bulk_phases["durable_s"] = time.perf_counter() - clock - sum(self.bulk_phases.values())
         return nodes, relationships
 
     def _undo_bulk_load(self) -> None:
