@@ -350,7 +350,7 @@ def test_cli_bulk_load_reports_it_and_refuses_a_second_bulk_load(
     assert store.counts()["nodes"]["Organisation"] == 190
 
     again = scaleup(store_env, "ingest", str(manifest), "--bulk")
-    assert again.returncode == 2
+    assert again.returncode == 5  # Conflict: the graph's state forbids it
     assert "empty graph" in again.stderr and "without --bulk" in again.stderr
     assert "Traceback" not in again.stderr
     assert store.counts()["nodes"]["Organisation"] == 190
