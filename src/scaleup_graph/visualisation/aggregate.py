@@ -104,11 +104,9 @@ def group_nodes(graph: Subgraph, keep: frozenset[str] = frozenset()) -> Grouping
             grouping.of_node[node_id] = OTHER
     for node_id, key in sorted(grouping.of_node.items()):
         grouping.members.setdefault(key, []).append(node_id)
-    for start, end, _ in graph.edges:
-        grouping.degree[start] += 1
-        grouping.degree[end] += 1
-        a = grouping.of_node.get(start, start)
-        b = grouping.of_node.get(end, end)
-        if a != b:
-            grouping.links[(min(a, b), max(a, b))] += 1
+    grouping.degree.update(e[0] for e in graph.edges)
+    grouping.degree.update(e[1] for e in graph.edges)
+    of = grouping.of_node.get
+    ends = ((of(start, start), of(end, end)) for start, end, _ in graph.edges)
+    grouping.links.update((a, b) if a < b else (b, a) for a, b in ends if a != b)
     return grouping

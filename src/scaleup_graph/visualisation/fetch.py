@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from scaleup_graph.graph_model import KEY, METRIC_PREFIX, NODE_TYPES, fold, search_fold
+from scaleup_graph.graph_model import KEY, METRIC_PREFIX, NODE_TYPES, REL_TYPES, fold, search_fold
 from scaleup_graph.graph_model.schema import schema_label
 from scaleup_graph.queries.privacy import sees_pii
 from scaleup_graph.queries.search import MATCH_KINDS, find_nodes
@@ -278,12 +278,12 @@ def fetch_outline(store: GraphStore, *, timeout_ms: int | None = None) -> Subgra
             if number in key_of:
                 graph.nodes[key_of[number]][community] = value
 
-    def pairs(pattern: str) -> list[tuple[str, str]]:
+    def pairs(start: str, pattern: str) -> list[tuple[str, str]]:
         # The relationship is named and its ends read from it: FalkorDB answers
         # (a)-[e]->(b) with one row per pair of nodes when e is not used, so two relationships
         # between the same two nodes (a topic as competence and as subscription) count once.
         query = (
-            f"MATCH ()-[e{pattern}]->() "
+            f"MATCH ({start})-[e{pattern}]->() "
             "RETURN collect(id(startNode(e))) AS a, collect(id(endNode(e))) AS b"
         )
         found = store.read_int_lists(query, timeout_ms=timeout_ms)
@@ -298,11 +298,12 @@ def fetch_outline(store: GraphStore, *, timeout_ms: int | None = None) -> Subgra
             if ka is not None and kb is not None
         ]
 
-    untyped = Counter(pairs(""))
+    untyped = Counter(pairs("", ""))
     for kind in OUTLINE_TYPES:
-        for a, b in pairs(f":{cy_rel(kind)}"):
-            graph.edges.add((a, b, kind))
-            untyped[(a, b)] -= 1
+        for source in REL_TYPES[kind].sources:  # a label scan, not a scan of every node
+            for a, b in pairs(f"a:{cy_label(source)}", f":{cy_rel(kind)}"):
+                graph.edges.add((a, b, kind))
+                untyped[(a, b)] -= 1
     for (a, b), count in untyped.items():
         graph.edges.update((a, b, f"~{k}") for k in range(1, count + 1))
     return graph
