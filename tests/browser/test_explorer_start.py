@@ -36,7 +36,6 @@ def test_the_first_picture_is_readable_and_the_whole_network_one_click_away(
     assert snap["focus"] is None  # the address names no focus: a reload starts here again
     snap["focus"] = snap["start"]
     box = page.locator("#canvas").bounding_box()
-    page.screenshot(path=str(artifacts / "explorer-start.png"))
     total = sum(demo.store.counts()["nodes"].values())
 
     # the best-connected organisation in the middle, it and its neighbours named at >= 11 px
@@ -46,6 +45,7 @@ def test_the_first_picture_is_readable_and_the_whole_network_one_click_away(
     body = page.inner_text("body")
     assert "Start: IHK Kassel-Marburg" in body and f"({total} Knoten)" in body
     page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{IHK}'")
+    page.screenshot(path=str(artifacts / "explorer-start.png"))
     assert not TECHNICAL.search(page.inner_text("body"))
 
     # "Übersicht" shows the whole network; Back returns to the start

@@ -269,6 +269,9 @@ _BLOCKS = [
 ]
 #: the side of a cell of the occupancy grid over the frame, CSS px
 _CELL = 3.0
+#: per box, how many spots near the wanted point the grid may call taken before the boxes
+#: themselves are asked (the grid passes over spots less than a cell from a neighbour)
+_EXACT = 1024
 
 
 class _Occupancy:
@@ -341,6 +344,7 @@ def place_free(
         wx, wy = float(wanted[i, 0]), float(wanted[i, 1])
         reach = math.hypot(abs(wx) + frame[0], abs(wy) + frame[1])
         chosen: np.ndarray | None = None
+        exact = _EXACT  # spots the grid calls taken that are tested against the boxes themselves
         for first, last, nearest, _, _ in _BLOCKS:
             if nearest > reach:  # no spot this far out lies inside the frame
                 break
@@ -357,7 +361,18 @@ def place_free(
             )
             if not len(inside):
                 continue
-            free = inside[grid.clear(left[inside], upper[inside], right[inside], lower[inside])]
+            clear = grid.clear(left[inside], upper[inside], right[inside], lower[inside])
+            free = inside[clear]
+            # the grid is coarse: spots before the first clear one may still be free
+            stop = int(np.argmax(clear)) if len(free) else len(inside)
+            maybe = inside[: min(stop, exact)]
+            exact -= len(maybe)
+            if count and len(maybe):
+                hit = _first_free(
+                    left[maybe], upper[maybe], right[maybe], lower[maybe], placed[:count]
+                )
+                if hit is not None:
+                    free = maybe[hit:]
             if len(free):
                 k = int(free[0])
                 out[i] = cand[k]
@@ -369,6 +384,28 @@ def place_free(
         placed[count] = chosen
         grid.add(chosen)
     return out
+
+
+def _first_free(
+    left: np.ndarray, upper: np.ndarray, right: np.ndarray, lower: np.ndarray, placed: np.ndarray
+) -> int | None:
+    """The first of these boxes that overlaps none of ``placed`` (tested exactly), or None."""
+    near = placed[
+        (placed[:, 0] < right.max())
+        & (placed[:, 2] > left.min())
+        & (placed[:, 1] < lower.max())
+        & (placed[:, 3] > upper.min())
+    ]
+    if not len(near):
+        return 0
+    clash = (
+        (left[:, None] < near[None, :, 2])
+        & (right[:, None] > near[None, :, 0])
+        & (upper[:, None] < near[None, :, 3])
+        & (lower[:, None] > near[None, :, 1])
+    ).any(axis=1)
+    free = np.flatnonzero(~clash)
+    return int(free[0]) if len(free) else None
 
 
 def _nearest_free(
