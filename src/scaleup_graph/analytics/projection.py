@@ -387,18 +387,24 @@ def _load_arrays(store: GraphStore, flt: ProjectionFilter, scope: set[str] | Non
 
     conditions = [_REL_ACTIVE, _active("a"), _active("b")] if flt.timed else []
     where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
-    loaded = set(label_names)
     srcs, dsts, rels = [], [], []
     rel_types: list[str] = []
+    counts = np.bincount(labels, minlength=len(label_names)).tolist()
+    per_label = dict(zip(label_names, counts, strict=True))
     for type_ in flt.relationship_types():
         rt = REL_TYPES[type_]
-        starts = [lab for lab in rt.sources if lab in loaded]
-        if not starts or not loaded & set(rt.targets) or not _has_any(store, type_):
+        starts = [lab for lab in rt.sources if per_label.get(lab)]
+        ends = [lab for lab in rt.targets if per_label.get(lab)]
+        if not starts or not ends or not _has_any(store, type_):
             continue
-        for start in starts:
-            # anchored on the start label: the engine scans that label, not every node
+        # anchored on the side with fewer nodes: the engine scans that label's nodes and
+        # follows their links of this type, never every node of the graph
+        from_start = sum(per_label[x] for x in starts) <= sum(per_label[x] for x in ends)
+        for anchor in starts if from_start else ends:
+            a_label = f":{cy_label(anchor)}" if from_start else ""
+            b_label = "" if from_start else f":{cy_label(anchor)}"
             pairs = store.read_int_lists(
-                f"MATCH (a:{cy_label(start)})-[e:{cy_rel(type_)}]->(b){where} "
+                f"MATCH (a{a_label})-[e:{cy_rel(type_)}]->(b{b_label}){where} "
                 "RETURN collect(id(a)) AS a, collect(id(b)) AS b",
                 params,
             )
