@@ -29,6 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -36,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 WORK = Path(tempfile.gettempdir()) / "scaleup-api-wrk"
 ORGS = {"S": 4_000, "M": 40_000, "L": 100_000}
-CASES = ("search", "detail", "hop1", "hop2")
+CASES = ("search", "topic", "detail", "hop1", "hop2")
 CLIENTS = (1, 8)
 ENGINE_RUNS = 200
 SERVE = (sys.executable, "-m", "scaleup_graph", "serve")
@@ -122,7 +123,15 @@ def targets(orgs: int) -> dict[str, Any]:
             "ORDER BY d, id"
         )
         middle = rows[len(rows) // 2]
-        return {"org": middle["id"], "degree": middle["d"], "q": "kassel"}
+        topics = store.read(
+            "MATCH (o:Organisation {id: $id}) RETURN o.topics AS topics", {"id": middle["id"]}
+        )
+        return {
+            "org": middle["id"],
+            "degree": middle["d"],
+            "q": "kassel",
+            "topic": topics[0]["topics"][0],
+        }
     finally:
         store.close()
 
@@ -131,6 +140,7 @@ def paths(t: dict[str, Any]) -> dict[str, str]:
     org = t["org"]
     return {
         "search": f"/api/v1/organisations?q={t['q']}&limit=20",
+        "topic": f"/api/v1/organisations?topic={quote(t['topic'])}&limit=20",
         "detail": f"/api/v1/organisations/{org}",
         "hop1": f"/api/v1/nodes/{org}/neighbourhood?hops=1",
         "hop2": f"/api/v1/nodes/{org}/neighbourhood?hops=2",
@@ -174,6 +184,7 @@ def engine_alone(orgs: int, t: dict[str, Any]) -> dict[str, float]:
 
     calls = {
         "search": named("search_organisations", {"q": t["q"], "limit": 21}),
+        "topic": named("search_organisations", {"topic": t["topic"], "limit": 21}),
         "detail": named("organisation", {"id": t["org"]}),
         "hop1": lambda: daily.neighbourhood(clock, "viewer", t["org"], hops=1),  # type: ignore[arg-type]
         "hop2": lambda: daily.neighbourhood(clock, "viewer", t["org"], hops=2),  # type: ignore[arg-type]

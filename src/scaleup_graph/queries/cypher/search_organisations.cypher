@@ -10,21 +10,22 @@
 // Where the organisations come from, each through an index: the full-text index on
 // search_text (queries.search) hands back those whose names match the text. A topic alone
 // starts from the topic's own links and the index of listed topics (topics_fold), so that it
-// costs what its answer costs. Neither: every organisation ($q_ft = '*').
+// costs what its answer costs; those rows match the topic already (by_topic). Neither: every
+// organisation ($q_ft = '*'). UNION: an organisation may list the topic and link to it.
 CALL {
   CALL db.idx.fulltext.queryNodes('Organisation',
        CASE WHEN $q = '' AND $topic <> '' THEN 'scaleupnomatch' ELSE $q_ft END)
   YIELD node, score
-  RETURN node AS o, score
+  RETURN node AS o, score, false AS by_topic
   UNION
   MATCH (o:Organisation) WHERE $topic IN o.topics_fold AND $q = ''
-  RETURN o, 1.0 AS score
+  RETURN o, 1.0 AS score, true AS by_topic
   UNION
   MATCH (t:Topic) WHERE $q = '' AND $topic <> '' AND (t.id = $topic OR t.name_fold = $topic)
   MATCH (t)<-[:HAS_COMPETENCE]-(o:Organisation)
-  RETURN o, 1.0 AS score
+  RETURN o, 1.0 AS score, true AS by_topic
 }
-WITH o, score
+WITH o, score, by_topic
 WHERE ($kind = '' OR $kind IN coalesce(o.kinds, []))
   // a text without letters or digits ("-") cannot use the index: compare it as it is
   AND (NOT $q_all OR $q = '' OR o.name_fold CONTAINS $q OR o.short_name_fold CONTAINS $q)
@@ -32,16 +33,16 @@ WHERE ($kind = '' OR $kind IN coalesce(o.kinds, []))
 // pattern comprehension even inside a CASE that does not need it (12.9 ms against 0.7 ms for
 // "kassel" at 100,000 organisations), but a subquery whose row the WHERE drops reads nothing.
 CALL { WITH o WITH o WHERE $region <> '' MATCH (o)-[:LOCATED_IN]->(rx:Region) RETURN collect(rx) AS regions }
-CALL { WITH o WITH o WHERE $topic <> '' MATCH (o)-[:HAS_COMPETENCE]->(tx:Topic) RETURN collect(tx) AS competences }
-WITH o, score, regions, competences
+CALL { WITH o, by_topic WITH o WHERE $topic <> '' AND NOT by_topic MATCH (o)-[:HAS_COMPETENCE]->(tx:Topic) RETURN collect(tx) AS competences }
+WITH o, score, regions, competences, by_topic
 WHERE ($region = ''
        OR o.nuts_code STARTS WITH $region OR o.country = $region
        OR any(r IN regions WHERE r.id = $region OR r.nuts_code STARTS WITH $region))
-  AND ($topic = ''
-       OR any(t IN coalesce(o.topics, []) WHERE {{fold t}} = $topic)
+  AND ($topic = '' OR by_topic
+       OR $topic IN coalesce(o.topics_fold, [])
        OR any(c IN competences WHERE c.id = $topic OR c.name_fold = $topic))
 // rank: the name itself, starts with the text, a word starts with it, contains it, similar
-WITH o, score, head(split(o.search_text, ' ~ ')) AS names
+WITH o, score, CASE WHEN $q = '' THEN '' ELSE head(split(o.search_text, ' ~ ')) END AS names
 WITH o, score,
      CASE WHEN $q = '' THEN 0
           WHEN o.name_fold = $q OR o.short_name_fold = $q OR names = $q_text THEN 0
