@@ -26,6 +26,14 @@
   const PAD = 3;
   const FADED = 'rgba(200, 205, 212, 0.35)';
   const FADED_TEXT = 'rgba(120, 130, 140, 0.35)';
+  const FACE = 'system-ui, "Segoe UI", Roboto, Arial, sans-serif';
+  // a label size (canvas units) too small to draw at any zoom the page allows
+  const CULLED_FONT = 0.001;
+  // above this many nodes the page does not place boxes again for its window; it culls labels
+  const REPLAN_UP_TO = 600;
+  const MIN_LABEL_PX = 11;
+  // the drawing area the server plans for (layout.REFERENCE_CANVAS)
+  const REFERENCE_CANVAS = { w: 1080, h: 760 };
   const DEFAULT_VIEW = { focus: null, hops: 1, group: null, page: 0, type: '', topic: '',
     region: '', project: '', only: false, colour: 'label', size: '', open: [], hide: [], path: 0 };
   const PATH_COLOUR = '#0072B2';  // Okabe-Ito blue: the chosen path, nodes and links
@@ -44,6 +52,7 @@
     hovered: null,
     matches: null,       // Set of ids matching the filters, or null without filters
     faded: new Set(),
+    culled: new Set(),   // ids whose labels are hidden because they would collide now
     message: null,
     note: 'loading',
     historyIndex: 0,
@@ -419,6 +428,106 @@
     return moved;
   }
 
+  // candidate offsets around a wanted point, nearest first (CSS px), as layout.py's spiral
+  const SPIRAL_STEP = 8;
+  const SPIRAL = (() => {
+    const points = [[0, 0]];
+    for (let r = SPIRAL_STEP; r <= 900; r += SPIRAL_STEP) {
+      const count = Math.max(8, Math.floor((2 * Math.PI * r) / SPIRAL_STEP));
+      for (let i = 0; i < count; i++) {
+        const a = (2 * Math.PI * i) / count;
+        points.push([r * Math.cos(a), r * Math.sin(a)]);
+      }
+    }
+    return points;
+  })();
+
+  /** Place every box again for a window whose fit is ``q`` times the plan's, as the server
+   * plans for the reference window: in the plan's frame, with every box 1/q times its size on
+   * screen, in order of importance (the focus, the labelled nodes, then by planned label size
+   * and links), each at the free spot nearest to where the plan put it. The result depends on
+   * q only, so a window a message line shorter gets the same picture. Positions change only
+   * when some boxes overlap; true if anything moved. */
+  function replan(nodes, centre, planned, q, focusNode) {
+    const halfW = REFERENCE_CANVAS.w / 2 - EDGE_MARGIN;
+    const halfH = REFERENCE_CANVAS.h / 2 - EDGE_MARGIN;
+    const items = nodes.map((n) => {
+      const px = boxesPx(n);
+      const b = { halfW: px.halfW / q, top: px.top / q, bottom: px.bottom / q };
+      return { n, b, x: (n.x - centre.x) * planned, y: (n.y - centre.y) * planned };
+    });
+    const hit = (a, bx, by) => Math.abs(a.x - bx.x) < a.b.halfW + bx.b.halfW
+      && a.y - a.b.top < by + bx.b.bottom && by - bx.b.top < a.y + a.b.bottom;
+    // nothing overlaps: keep the picture as planned
+    let clash = false;
+    for (let i = 0; i < items.length && !clash; i++) {
+      for (let j = i + 1; j < items.length; j++) {
+        const a = items[i];
+        const c = items[j];
+        if (Math.abs(a.x - c.x) < a.b.halfW + c.b.halfW && a.y - a.b.top < c.y + c.b.bottom
+          && c.y - c.b.top < a.y + a.b.bottom) { clash = true; break; }
+      }
+    }
+    if (!clash) return false;
+    const order = items.slice().sort((a, c) => compareRank(
+      [a.n === focusNode ? 0 : 1, a.n.labelled ? 0 : 1, a.n.ring || 0, -(a.n.fontPx || 0), -(a.n.degree || 0), a.n.id],
+      [c.n === focusNode ? 0 : 1, c.n.labelled ? 0 : 1, c.n.ring || 0, -(c.n.fontPx || 0), -(c.n.degree || 0), c.n.id]));
+    // a grid of placed boxes keeps the free-spot test cheap
+    const CELL = 64;
+    const grid = new Map();
+    const cells = (l, t, r, b, fn) => {
+      for (let gx = Math.floor(l / CELL); gx <= Math.floor(r / CELL); gx++) {
+        for (let gy = Math.floor(t / CELL); gy <= Math.floor(b / CELL); gy++) fn(gx + ':' + gy);
+      }
+    };
+    const free = (it, x, y) => {
+      let ok = true;
+      const seen = new Set();
+      cells(x - it.b.halfW, y - it.b.top, x + it.b.halfW, y + it.b.bottom, (key) => {
+        if (!ok) return;
+        for (const other of grid.get(key) || []) {
+          if (seen.has(other)) continue;
+          seen.add(other);
+          if (Math.abs(other.x - x) < other.b.halfW + it.b.halfW && other.y - other.b.top < y + it.b.bottom
+            && y - it.b.top < other.y + other.b.bottom) { ok = false; return; }
+        }
+      });
+      return ok;
+    };
+    for (const it of order) {
+      if (it.n !== focusNode) {
+        let spot = null;
+        for (const [dx, dy] of SPIRAL) {
+          const x = it.x + dx;
+          const y = it.y + dy;
+          if (Math.abs(x) + it.b.halfW > halfW || y - it.b.top < -halfH || y + it.b.bottom > halfH) continue;
+          if (free(it, x, y)) { spot = [x, y]; break; }
+        }
+        if (!spot) {
+          // no room for the label: find room for the dot alone (its label is culled then)
+          const dot = ((it.n.sizePx || 8) + PAD) / q;
+          it.b = { halfW: dot, top: dot, bottom: dot };
+          for (const [dx, dy] of SPIRAL) {
+            const x = it.x + dx;
+            const y = it.y + dy;
+            if (Math.abs(x) + it.b.halfW > halfW || y - it.b.top < -halfH || y + it.b.bottom > halfH) continue;
+            if (free(it, x, y)) { spot = [x, y]; break; }
+          }
+        }
+        if (spot) [it.x, it.y] = spot;  // no room at all: it stays where it was
+      }
+      cells(it.x - it.b.halfW, it.y - it.b.top, it.x + it.b.halfW, it.y + it.b.bottom, (key) => {
+        if (!grid.has(key)) grid.set(key, []);
+        grid.get(key).push(it);
+      });
+    }
+    for (const it of items) {
+      it.n.x = centre.x + it.x / planned;
+      it.n.y = centre.y + it.y / planned;
+    }
+    return true;
+  }
+
   function canvasSize() {
     const box = $('canvas').getBoundingClientRect();
     return { w: box.width || 1080, h: box.height || 760 };
@@ -474,6 +583,92 @@
     return state.view.focus || (state.base && state.base.start ? state.base.focus : null);
   }
 
+  /** The label's size in canvas units: as planned, or too small to draw when culled. */
+  function labelSize(n) {
+    return state.culled.has(n.id) ? CULLED_FONT : (n.fontPx || 12) / state.scale;
+  }
+
+  // ---- labels that would collide at the current zoom are culled, least important first ------
+
+  const measureCtx = document.createElement('canvas').getContext('2d');
+  const widthPerPx = new Map();  // label -> width of its widest line at a 1 px font
+
+  function textWidth(label) {
+    if (!widthPerPx.has(label)) {
+      measureCtx.font = '100px ' + FACE;
+      const rows = String(label || '').split('\n');
+      widthPerPx.set(label, Math.max(...rows.map((r) => measureCtx.measureText(r).width)) / 100);
+    }
+    return widthPerPx.get(label);
+  }
+
+  /** Drawing order of labels when they compete for room: the focus, the chosen path, the
+   * labels planned for the first fit, then by planned size (the plan gives more important
+   * nodes' labels a larger size), then by number of links. */
+  function labelRank(n) {
+    const chosen = chosenPath();
+    return [n.id === focusId() ? 0 : 1, chosen && chosen.ids.has(n.id) ? 0 : 1,
+      n.id === state.selected ? 0 : 1, n.labelled ? 0 : 1, -(n.fontPx || 0), -(n.degree || 0), n.id];
+  }
+
+  function compareRank(a, b) {
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] < b[i]) return -1;
+      if (a[i] > b[i]) return 1;
+    }
+    return 0;
+  }
+
+  /** Which labels to hide so that no two drawn labels overlap at the current zoom. A label
+   * is drawn by vis-network when its size on screen reaches (DRAW_THRESHOLD - 1) px; its box
+   * (estimated from the measured text, a little larger than vis-network's own) hangs under the
+   * dot. Labels not planned for the first fit also give way to other nodes' dots. */
+  function computeCulled(zoom, ids) {
+    const boxes = [];
+    const dots = [];
+    for (const n of state.nodes.values()) {
+      if (!ids.has(n.id)) continue;
+      const r = (n.sizePx || 8) * sizeFactor(n) / state.scale * zoom;
+      dots.push({ id: n.id, x: n.x * zoom, y: n.y * zoom, r });
+      const font = (n.fontPx || 12) / state.scale * zoom;
+      if (!n.label || font < DRAW_THRESHOLD - 1) continue;
+      const px = Math.min(font, MAX_VISIBLE);
+      const half = textWidth(n.label) * px / 2 + 3;
+      const lines = String(n.label).split('\n').length;
+      const x = n.x * zoom;
+      const y = n.y * zoom;
+      boxes.push({ n, left: x - half, right: x + half, top: y + r, bottom: y + r + 5 + px * (lines + 0.5) + 2 });
+    }
+    boxes.sort((a, b) => compareRank(labelRank(a.n), labelRank(b.n)));
+    const kept = [];
+    const culled = new Set();
+    const hits = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    for (const box of boxes) {
+      let free = !kept.some((k) => hits(box, k));
+      if (free && !box.n.labelled && box.n.id !== focusId()) {
+        free = !dots.some((d) => d.id !== box.n.id && d.x + d.r > box.left && d.x - d.r < box.right
+          && d.y + d.r > box.top && d.y - d.r < box.bottom);
+      }
+      if (free) kept.push(box);
+      else culled.add(box.n.id);
+    }
+    return culled;
+  }
+
+  let cullFrame = 0;
+  function recull() {
+    cullFrame = 0;
+    if (!nodesDS || !state.nodes.size) return;
+    const next = computeCulled(network.getScale(), new Set(nodesDS.getIds()));
+    const changed = [...new Set([...next, ...state.culled])].filter((id) => next.has(id) !== state.culled.has(id));
+    state.culled = next;
+    if (changed.length) nodesDS.update(changed.filter((id) => state.nodes.has(id) && nodesDS.get(id)).map((id) => styled(state.nodes.get(id))));
+  }
+
+  function scheduleRecull() {
+    if (!cullFrame) cullFrame = requestAnimationFrame(recull);
+  }
+
   function styled(n) {
     const s = state.scale;
     const faded = state.faded.has(n.id);
@@ -490,7 +685,7 @@
         color: { background: colourOf(n), border: PATH_COLOUR,
           highlight: { background: colourOf(n), border: '#000' }, hover: { background: colourOf(n), border: '#000' } },
         borderWidth: 4,
-        font: { size: (n.fontPx || 12) / s, color: '#0b1a29', strokeWidth: 4 / s,
+        font: { size: labelSize(n), color: '#0b1a29', strokeWidth: 4 / s,
           strokeColor: 'rgba(255,255,255,0.95)', bold: ends ? { color: '#000' } : undefined,
           face: 'system-ui, "Segoe UI", Roboto, Arial, sans-serif' },
         fixed: true,
@@ -507,7 +702,7 @@
       color: { background: colour, border: faded ? FADED : (focus || selected ? '#111' : '#2d3a47'),
         highlight: { background: colour, border: '#000' }, hover: { background: colour, border: '#000' } },
       borderWidth: focus ? 3 : selected ? 3 : 1,
-      font: { size: (n.fontPx || 12) / s, color: faded ? FADED_TEXT : '#14202b',
+      font: { size: labelSize(n), color: faded ? FADED_TEXT : '#14202b',
         strokeWidth: 3 / s, strokeColor: 'rgba(255,255,255,0.92)',
         bold: focus ? { color: '#000' } : undefined, face: 'system-ui, "Segoe UI", Roboto, Arial, sans-serif' },
       fixed: true,
@@ -555,6 +750,7 @@
       edges: { smooth: false, selectionWidth: 1, hoverWidth: 1 },
     });
     X.network = network;
+    network.on('zoom', scheduleRecull);
     network.on('afterDrawing', () => {
       X.frames += 1;
       if (!X.firstFrame && nodesDS.length) X.firstFrame = performance.now();
@@ -654,6 +850,43 @@
       state.centre = { x: (Math.max(...xs) + Math.min(...xs)) / 2, y: (Math.max(...ys) + Math.min(...ys)) / 2 };
     }
     state.scale = nodes.length ? fitScale(nodes, state.centre, canvasSize()) : 1;
+    const onlyMatches = state.view.only && state.matches && state.matches.size;
+    if (nodes.length && nodes.length <= REPLAN_UP_TO && !onlyMatches && !nodes.some((n) => n.aggregate)) {
+      // The plan keeps boxes apart at the reference window's fit; in another window the fit
+      // differs while labels keep their size in CSS px, so boxes are placed again for this
+      // canvas (the focus first); the labels that still collide are culled (computeCulled).
+      const focusNode = focus && nodes.includes(focus) ? focus : null;
+      // A smaller window than the plan's: the picture shrinks with it, dots too (never under
+      // half their size) and labels down to 11 px, so the plan's spacing mostly holds.
+      const size = canvasSize();
+      for (const n of nodes) {
+        if (n.plannedFont === undefined) {
+          n.plannedFont = n.fontPx || 12; n.plannedSize = n.sizePx || 8; n.plannedX = n.x; n.plannedY = n.y;
+        }
+        n.fontPx = n.plannedFont;
+        n.sizePx = n.plannedSize;
+        n.x = n.plannedX;
+        n.y = n.plannedY;
+      }
+      const planned = state.base && state.base.scale ? state.base.scale : state.scale;
+      // the point the plan centred on (a path view: the middle of the path, not its start)
+      const middle = state.base && state.base.kind === 'path' && state.base.centre
+        ? { x: state.base.centre[0], y: state.base.centre[1] } : state.centre;
+      const ratio = Math.min(1, fitScale(nodes, middle, size) / planned);
+      // in steps of 5 %, so that a slightly different window gets the very same picture
+      const q = ratio >= 0.95 ? 1 : Math.max(0.05, Math.floor(ratio * 20) / 20);
+      if (q < 1) {
+        for (const n of nodes) {
+          n.sizePx = n.plannedSize * Math.max(0.5, q);
+          n.fontPx = n.plannedFont >= MIN_LABEL_PX ? Math.max(MIN_LABEL_PX, n.plannedFont * q) : n.plannedFont;
+        }
+      }
+      state.scale = fitScale(nodes, state.centre, size);
+      X.lastFit = { q, ratio, w: size.w, h: size.h };
+      if (replan(nodes, middle, planned, q, focusNode)) {
+        state.scale = fitScale(nodes, state.centre, canvasSize());
+      }
+    }
     if (state.base && state.base.kind === 'path' && nodes.length) {
       // a path fills the view: centre the boxes (dots and the labels under them), not the start
       for (let round = 0; round < 3; round++) {
@@ -667,6 +900,7 @@
       }
     }
     state.faded = fadeSet();
+    state.culled = computeCulled(state.scale, new Set(nodes.map((n) => n.id)));
     X.firstFrame = 0;
     nodesDS.clear();
     edgesDS.clear();
@@ -762,10 +996,14 @@
   }
 
   /** Draw ``view``: its base from the server, expansions added around their nodes. */
+  let showSeq = 0;
   async function show(view) {
+    // a later view asked for while this one loads wins: this one stops at its next step
+    const mine = ++showSeq;
     $('canvas').dataset.state = 'loading';
     try {
       const base = await loadBase(view);
+      if (mine !== showSeq) return;
       const nodes = new Map();
       const edges = new Map();
       for (const n of base.nodes) nodes.set(n.id, { ...n });
@@ -775,6 +1013,7 @@
         const [id, rel, direction] = item.split(':');
         if (!nodes.has(id)) continue;
         const data = await loadExpand(id, rel, direction);
+        if (mine !== showSeq) return;
         const fresh = data.nodes.filter((n) => !nodes.has(n.id));
         placeAround(nodes.get(id), fresh, nodes);
         for (const n of fresh) { nodes.set(n.id, n); extra.push(n); }
@@ -795,6 +1034,7 @@
       if (state.selected && !nodes.has(state.selected)) state.selected = null;
       syncControls();
       await applyFilters();
+      if (mine !== showSeq) return;
       draw();
       const first = (base.messages || [])[0];
       if (!state.matchMessage) {
@@ -912,6 +1152,7 @@
     const ids = [...state.nodes.keys()].filter((id) => !state.nodes.get(id).aggregate);
     state.matchMessage = false;
     try { await loadTags(ids); } catch (err) { console.warn(err); }
+    if (v !== state.view) return;  // another view came meanwhile; it fills the filters itself
     const active = ['type', 'topic', 'region', 'project'].filter((k) => v[k]);
     fillFilterOptions(ids);
     if (!active.length) {

@@ -1,0 +1,95 @@
+"""Legible at common window sizes and after zooming: no two drawn labels overlap, no two dots.
+
+The server plans each picture for a 1440x900 window. In another window the page shrinks the
+picture (dots down to half, labels never under 11 px), places boxes again where they collide, and
+hides the labels that would still collide, least important first; zooming in shows more labels,
+again only where they fit. Measured with vis-network's own label boxes (`labelBox` of the
+snapshot) in Debian's chromium; screenshots of each size go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser import test_explorer_stakeholder as stakeholder
+from tests.browser.test_explorer_stakeholder import IHK, READY, RMN, Live, _settled, _sign_in
+
+pytestmark = pytest.mark.browser
+
+demo = stakeholder.demo  # the stakeholder tests' live demo server, shared as a fixture
+
+SIZES = [(1440, 900), (1280, 720), (1920, 1080), (1024, 768)]
+VIEWS = [
+    ("ihk-1", f"?focus={IHK}&hops=1&lang=de"),
+    ("ihk-2", f"?focus={IHK}&hops=2&lang=de"),
+    ("regionalmanagement-1", f"?focus={RMN}&hops=1&lang=de"),
+    ("path", "?focus=path:org-science-park-kassel>org-lazio-innova&lang=de"),
+]
+
+
+def overlapping_labels(snap: dict[str, Any]) -> list[tuple[str, str]]:
+    """Pairs of drawn labels whose boxes overlap by more than a pixel each way."""
+    boxes = [(n["label"], n["labelBox"]) for n in snap["nodes"] if n["labelShown"]]
+    assert all(box for _, box in boxes), "every drawn label has its measured box"
+    out = []
+    for i, (la, a) in enumerate(boxes):
+        for lb, b in boxes[i + 1 :]:
+            if (
+                a["left"] < b["right"] - 1
+                and b["left"] < a["right"] - 1
+                and a["top"] < b["bottom"] - 1
+                and b["top"] < a["bottom"] - 1
+            ):
+                out.append((la, lb))
+    return out
+
+
+def overlapping_dots(snap: dict[str, Any]) -> list[tuple[str, str]]:
+    nodes = snap["nodes"]
+    return [
+        (a["label"], b["label"])
+        for i, a in enumerate(nodes)
+        for b in nodes[i + 1 :]
+        if math.hypot(a["x"] - b["x"], a["y"] - b["y"]) < a["r"] + b["r"]
+    ]
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_no_overlaps_at_common_sizes_and_after_zooming(
+    browser: Any, demo: Live, artifacts: Path, width: int, height: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    _sign_in(page, demo, query=VIEWS[0][1])
+    for name, query in VIEWS:
+        page.goto(demo.url + "/" + query)
+        page.wait_for_function(READY)
+        snap = _settled(page)
+        page.screenshot(path=str(artifacts / f"explorer-{name}-{width}x{height}.png"))
+        drawn = [n for n in snap["nodes"] if n["labelShown"]]
+        assert len(drawn) >= min(len(snap["nodes"]), 12), f"{name}: names are drawn"
+        assert overlapping_labels(snap) == [], f"{name} at {width}x{height}"
+        assert overlapping_dots(snap) == [], f"{name} at {width}x{height}"
+        focus = next((n for n in snap["nodes"] if n["id"] == snap["focus"]), None)
+        if focus is not None:
+            assert focus["labelShown"] and focus["fontPx"] >= 11, focus
+
+        # zoom in three wheel steps on the middle: more names appear, still none on another
+        box = page.locator("#canvas").bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        for _ in range(3):
+            page.mouse.wheel(0, -300)
+            zoomed = _settled(page)
+            assert overlapping_labels(zoomed) == [], f"{name} zoomed at {width}x{height}"
+        if name == "ihk-2":
+            page.screenshot(path=str(artifacts / f"explorer-{name}-{width}x{height}-zoom.png"))
+            shown = {n["id"] for n in zoomed["nodes"] if n["labelShown"]}
+            assert len(shown) >= len(drawn), "zooming in never names fewer nodes"
+    assert errors == []
+    context.close()
