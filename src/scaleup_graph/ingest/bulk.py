@@ -15,6 +15,7 @@ what the ordinary ingest does. FalkorDB only: on Neo4j use ``scaleup export neo4
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Sequence
 
@@ -43,14 +44,23 @@ def bulk_ingest(
     store.bulk_check()
     staged = StagedGraph(store)
     runs = [_Run(staged, manifest, options, progress, bulk=True) for manifest in manifests]
-    reports = [run.stage() for run in runs]
-    if not options.dry_run and runs:
-        started = time.perf_counter()
-        nodes, relationships = store.bulk_load(staged)
-        reports[-1].bulk_seconds = round(time.perf_counter() - started, 3)
-        for report in reports:
-            report.bulk = True
-        reports[-1].bulk_nodes, reports[-1].bulk_relationships = nodes, relationships
+    # The staged graph and the rows are hundreds of thousands of long-lived objects that hold
+    # no reference cycles; the cyclic garbage collector would walk all of them again and again
+    # as they grow (a third of the staging time at M). Reference counting still frees the rest.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        reports = [run.stage() for run in runs]
+        if not options.dry_run and runs:
+            started = time.perf_counter()
+            nodes, relationships = store.bulk_load(staged)
+            reports[-1].bulk_seconds = round(time.perf_counter() - started, 3)
+            for report in reports:
+                report.bulk = True
+            reports[-1].bulk_nodes, reports[-1].bulk_relationships = nodes, relationships
+    finally:
+        if collecting:
+            gc.enable()
     for run in runs:
         run.finish()
     return reports

@@ -72,6 +72,21 @@ def encode_value(value: Any) -> bytes:
     raise ValueError(f"a {type(value).__name__} cannot be stored as a property")
 
 
+def _values(props: dict[str, Any], names: list[str]) -> bytes:
+    """The values of ``names`` in ``props``, in order: :func:`encode_value` with the two
+    commonest cases (a string, no value) inline, which halves the time of a large load."""
+    out: list[bytes] = []
+    for name in names:
+        value = props.get(name)
+        if type(value) is str:
+            out += (b"\x03", value.encode(), b"\x00")
+        elif value is None:
+            out.append(_NULL)
+        else:
+            out.append(encode_value(value))
+    return b"".join(out)
+
+
 def _header(name: str, props: list[str]) -> bytes:
     parts = [name.encode(), b"\x00", _COUNT.pack(len(props))]
     for prop in props:
@@ -159,7 +174,7 @@ def encode(graph: StagedGraph, max_bytes: int = MAX_BYTES) -> list[BulkCommand]:
         names = sorted({name for node in nodes for name in node.props})
         packer.add(
             _header(":".join(labels), names),
-            (b"".join(encode_value(n.props.get(p)) for p in names) for n in nodes),
+            (_values(n.props, names) for n in nodes),
             relationships=False,
         )
     by_type: dict[str, list[tuple[StagedNode, StagedNode, dict[str, Any]]]] = {}
@@ -170,8 +185,7 @@ def encode(graph: StagedGraph, max_bytes: int = MAX_BYTES) -> list[BulkCommand]:
         packer.add(
             _header(type_, names),
             (
-                _ENDS.pack(position[a.serial], position[b.serial])
-                + b"".join(encode_value(props.get(p)) for p in names)
+                _ENDS.pack(position[a.serial], position[b.serial]) + _values(props, names)
                 for a, b, props in rels
             ),
             relationships=True,
