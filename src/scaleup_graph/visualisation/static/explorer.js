@@ -430,16 +430,16 @@
 
   // candidate offsets around a wanted point, nearest first (CSS px), as layout.py's spiral
   const SPIRAL_STEP = 8;
-  const SPIRAL = (() => {
-    const points = [[0, 0]];
-    for (let r = SPIRAL_STEP; r <= 900; r += SPIRAL_STEP) {
+  const SPIRAL = (() => {  // x0, y0, x1, y1, ... as one typed array (fast to walk)
+    const points = [0, 0];
+    for (let r = SPIRAL_STEP; r <= 1000; r += SPIRAL_STEP) {
       const count = Math.max(8, Math.floor((2 * Math.PI * r) / SPIRAL_STEP));
       for (let i = 0; i < count; i++) {
         const a = (2 * Math.PI * i) / count;
-        points.push([r * Math.cos(a), r * Math.sin(a)]);
+        points.push(r * Math.cos(a), r * Math.sin(a));
       }
     }
-    return points;
+    return Float64Array.from(points);
   })();
 
   /** Place every box again for a window whose fit is ``q`` times the plan's, as the server
@@ -475,51 +475,57 @@
     // a grid of placed boxes keeps the free-spot test cheap
     const CELL = 64;
     const grid = new Map();
-    const cells = (l, t, r, b, fn) => {
-      for (let gx = Math.floor(l / CELL); gx <= Math.floor(r / CELL); gx++) {
-        for (let gy = Math.floor(t / CELL); gy <= Math.floor(b / CELL); gy++) fn(gx + ':' + gy);
+    const cellKey = (gx, gy) => (gx + 4096) * 8192 + (gy + 4096);
+    const put = (it) => {
+      for (let gx = Math.floor((it.x - it.b.halfW) / CELL); gx <= Math.floor((it.x + it.b.halfW) / CELL); gx++) {
+        for (let gy = Math.floor((it.y - it.b.top) / CELL); gy <= Math.floor((it.y + it.b.bottom) / CELL); gy++) {
+          const key = cellKey(gx, gy);
+          if (!grid.has(key)) grid.set(key, []);
+          grid.get(key).push(it);
+        }
       }
     };
+    let stamp = 0;
     const free = (it, x, y) => {
-      let ok = true;
-      const seen = new Set();
-      cells(x - it.b.halfW, y - it.b.top, x + it.b.halfW, y + it.b.bottom, (key) => {
-        if (!ok) return;
-        for (const other of grid.get(key) || []) {
-          if (seen.has(other)) continue;
-          seen.add(other);
-          if (Math.abs(other.x - x) < other.b.halfW + it.b.halfW && other.y - other.b.top < y + it.b.bottom
-            && y - it.b.top < other.y + other.b.bottom) { ok = false; return; }
+      stamp += 1;
+      const l = x - it.b.halfW;
+      const r = x + it.b.halfW;
+      const t = y - it.b.top;
+      const bottom = y + it.b.bottom;
+      for (let gx = Math.floor(l / CELL); gx <= Math.floor(r / CELL); gx++) {
+        for (let gy = Math.floor(t / CELL); gy <= Math.floor(bottom / CELL); gy++) {
+          const list = grid.get(cellKey(gx, gy));
+          if (!list) continue;
+          for (const o of list) {
+            if (o.stamp === stamp) continue;
+            o.stamp = stamp;
+            if (o.x - o.b.halfW < r && l < o.x + o.b.halfW && o.y - o.b.top < bottom && t < o.y + o.b.bottom) return false;
+          }
         }
-      });
-      return ok;
+      }
+      return true;
+    };
+    const nearestFree = (it) => {
+      for (let k = 0; k < SPIRAL.length; k += 2) {
+        const x = it.x + SPIRAL[k];
+        const y = it.y + SPIRAL[k + 1];
+        if (Math.abs(x) + it.b.halfW > halfW || y - it.b.top < -halfH || y + it.b.bottom > halfH) continue;
+        if (free(it, x, y)) return [x, y];
+      }
+      return null;
     };
     for (const it of order) {
       if (it.n !== focusNode) {
-        let spot = null;
-        for (const [dx, dy] of SPIRAL) {
-          const x = it.x + dx;
-          const y = it.y + dy;
-          if (Math.abs(x) + it.b.halfW > halfW || y - it.b.top < -halfH || y + it.b.bottom > halfH) continue;
-          if (free(it, x, y)) { spot = [x, y]; break; }
-        }
+        let spot = nearestFree(it);
         if (!spot) {
           // no room for the label: find room for the dot alone (its label is culled then)
           const dot = ((it.n.sizePx || 8) + PAD) / q;
           it.b = { halfW: dot, top: dot, bottom: dot };
-          for (const [dx, dy] of SPIRAL) {
-            const x = it.x + dx;
-            const y = it.y + dy;
-            if (Math.abs(x) + it.b.halfW > halfW || y - it.b.top < -halfH || y + it.b.bottom > halfH) continue;
-            if (free(it, x, y)) { spot = [x, y]; break; }
-          }
+          spot = nearestFree(it);
         }
         if (spot) [it.x, it.y] = spot;  // no room at all: it stays where it was
       }
-      cells(it.x - it.b.halfW, it.y - it.b.top, it.x + it.b.halfW, it.y + it.b.bottom, (key) => {
-        if (!grid.has(key)) grid.set(key, []);
-        grid.get(key).push(it);
-      });
+      put(it);
     }
     for (const it of items) {
       it.n.x = centre.x + it.x / planned;
@@ -827,6 +833,7 @@
   }
 
   function draw() {
+    const started = performance.now();
     ensureNetwork();
     const ids = new Set(visibleIds());
     let nodes = [...state.nodes.values()].filter((n) => ids.has(n.id));
@@ -907,6 +914,7 @@
     nodesDS.add(nodes.map(styled));
     edgesDS.add([...state.edges.values()].filter((e) => ids.has(e.from) && ids.has(e.to)).map(edgeStyled));
     network.moveTo({ position: state.centre, scale: state.scale, animation: false });
+    X.drawMs = performance.now() - started;  // planning in the page (fit, boxes, culling), for the bench
     $('canvas').dataset.nodes = String(nodes.length);
     renderLegend();
     setNote(nodes.length ? null : 'empty_graph');
