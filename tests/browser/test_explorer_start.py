@@ -43,7 +43,7 @@ def test_the_first_picture_is_readable_and_the_whole_network_one_click_away(
     assert_legible(snap, box["width"], box["height"])
     assert len(snap["nodes"]) < total
     body = page.inner_text("body")
-    assert "Start: IHK Kassel-Marburg" in body and f"({total} Knoten)" in body
+    assert "Start: IHK Kassel-Marburg" in body and f"alle {total} Knoten" in body
     page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{IHK}'")
     page.screenshot(path=str(artifacts / "explorer-start.png"))
     assert not TECHNICAL.search(page.inner_text("body"))

@@ -40,8 +40,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "loading": "Lädt …",
         "no_hits": "Keine Treffer",
         "select_hint": "Knoten anklicken für Details, Doppelklick klappt Nachbarn auf.",
-        "start_hint": "Start: {name} und seine direkten Nachbarn. „Übersicht“ zeigt das ganze "
-        "Netzwerk ({total} Knoten).",
+        "start_hint": "Start: {name} mit direkten Nachbarn – "
+        "„Übersicht“ zeigt alle {total} Knoten.",
         "aggregate_hint": "Große Ansicht: Gruppen werden als Sammelknoten gezeigt; "
         "Klick öffnet eine Gruppe.",
         "group": "Gruppe",
@@ -204,8 +204,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "loading": "Loading …",
         "no_hits": "No matches",
         "select_hint": "Click a node for details, double-click to expand its neighbours.",
-        "start_hint": "Start: {name} and its direct neighbours. “Overview” shows the whole "
-        "network ({total} nodes).",
+        "start_hint": "Start: {name} with its direct neighbours – "
+        "“Overview” shows all {total} nodes.",
         "aggregate_hint": "Large view: groups are shown as aggregate nodes; click one to open it.",
         "group": "Group",
         "members": "Members",
