@@ -1,8 +1,9 @@
 """Pydantic models generated from the schema, one pair per label: with and without personal data.
 
-The ``public`` variant leaves personal fields out of the model itself, not merely null. No API
-route declares them yet: the routes return the named queries' rows (paged as
-``api.pagination.PageOut``); clients and tests may validate a node against them.
+The ``public`` variant leaves personal fields out of the model itself, not merely null. The API
+documents its node records with them (``api/models.py``: the organisation of
+``GET /organisations/{id}`` and the person of ``GET /persons/{id}`` are ``node_model(...,
+with_pii=True)``, every personal field optional, since a role that may not see them gets none).
 """
 
 from __future__ import annotations

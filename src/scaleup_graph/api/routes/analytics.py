@@ -20,6 +20,7 @@ from scaleup_graph.analytics import (
 )
 from scaleup_graph.analytics.link_prediction import suggest_introductions
 from scaleup_graph.analytics.snapshots import diff, list_snapshots
+from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import SettingsDep, StoreDep, audit
 from scaleup_graph.api.params import Analyst, Editor
 from scaleup_graph.errors import ScaleUpError
@@ -55,7 +56,7 @@ def projection_filter(
 Filter = Annotated[ProjectionFilter, Depends(projection_filter)]
 
 
-@router.get("/analytics/metrics")
+@router.get("/analytics/metrics", **m.typed(m.Metrics))
 def metrics(
     store: StoreDep,
     principal: Analyst,
@@ -78,7 +79,7 @@ def metrics(
     return run.as_dict(top=top)
 
 
-@router.post("/analytics/metrics/write")
+@router.post("/analytics/metrics/write", **m.typed(m.MetricsWritten))
 def write_metrics(
     store: StoreDep,
     principal: Editor,
@@ -109,7 +110,7 @@ def write_metrics(
     return {"written": run.written, "runs": [r.run.as_dict() for r in run.results]}
 
 
-@router.get("/analytics/introductions")
+@router.get("/analytics/introductions", **m.typed(m.Introductions))
 def introductions(
     store: StoreDep,
     principal: Analyst,
@@ -123,13 +124,13 @@ def introductions(
     return suggest_introductions(graph, method=method, top=top, node=org).as_dict()
 
 
-@router.get("/analytics/snapshots")
+@router.get("/analytics/snapshots", **m.typed(list[m.Snapshot]))
 def snapshots(principal: Analyst, settings: SettingsDep) -> list[dict[str, Any]]:
     """The snapshots made with ``scaleup snapshot create``."""
     return list_snapshots(settings.state_dir)
 
 
-@router.get("/analytics/snapshots/diff")
+@router.get("/analytics/snapshots/diff", **m.typed(m.SnapshotDiff))
 def snapshot_diff(
     principal: Analyst,
     settings: SettingsDep,

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from scaleup_graph import workflows as wf
 from scaleup_graph.analytics.matchmaking import match_challenge
+from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import StoreDep
 from scaleup_graph.api.pagination import PageDep, PageOut, page_body
 from scaleup_graph.api.params import Analyst, Date, Editor, Id, StrictBody, Viewer, audited
@@ -72,7 +73,12 @@ def challenges(
     return page_body(result.rows, page)
 
 
-@router.post("", summary="Draft a challenge (Open Innovation Challenge)", status_code=201)
+@router.post(
+    "",
+    summary="Draft a challenge (Open Innovation Challenge)",
+    status_code=201,
+    **m.typed(m.ChallengeState, 201),
+)
 def create_challenge(
     body: ChallengeDraft, request: Request, principal: Editor, store: StoreDep
 ) -> Any:
@@ -95,7 +101,9 @@ def create_challenge(
     )
 
 
-@router.get("/open", summary="Challenges open for proposals, grouped by topic")
+@router.get(
+    "/open", summary="Challenges open for proposals, grouped by topic", **m.typed(m.OpenChallenges)
+)
 def open_challenges(
     principal: Viewer,
     store: StoreDep,
@@ -124,6 +132,7 @@ def proposals(
     "/{challenge_id}/proposals",
     summary="Submit a proposal to a published challenge",
     status_code=201,
+    **m.typed(m.ProposalOut, 201),
 )
 def submit_proposal(
     challenge_id: Id, body: ProposalIn, request: Request, principal: Editor, store: StoreDep
@@ -147,7 +156,11 @@ def submit_proposal(
     )
 
 
-@router.get("/{challenge_id}/round", summary="A challenge's lifecycle, proposals, matches")
+@router.get(
+    "/{challenge_id}/round",
+    summary="A challenge's lifecycle, proposals, matches",
+    **m.typed(m.ChallengeRound),
+)
 def challenge_round(
     challenge_id: Id,
     principal: Viewer,
@@ -160,7 +173,11 @@ def challenge_round(
     return wf.challenge_round(store, challenge_id, top)
 
 
-@router.post("/{challenge_id}/transitions", summary="Move a challenge to its next status")
+@router.post(
+    "/{challenge_id}/transitions",
+    summary="Move a challenge to its next status",
+    **m.typed(m.ChallengeState),
+)
 def challenge_transition(
     challenge_id: Id, body: Transition, request: Request, principal: Editor, store: StoreDep
 ) -> Any:
@@ -185,7 +202,7 @@ def challenge_transition(
     )
 
 
-@router.get("/{challenge_id}/matches")
+@router.get("/{challenge_id}/matches", **m.typed(m.ChallengeMatches))
 def challenge_matches(
     store: StoreDep, principal: Analyst, challenge_id: str, top: Top = 10
 ) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
 from scaleup_graph import workflows as wf
+from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import StoreDep, audit
 from scaleup_graph.api.params import Contacts
 from scaleup_graph.errors import ScaleUpError
@@ -17,7 +18,11 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1/contacts", tags=["contacts"])
 
 
-@router.get("/newsletter", summary="Contacts who consented to a purpose (contacts role)")
+@router.get(
+    "/newsletter",
+    summary="Contacts who consented to a purpose (contacts role)",
+    **m.typed(m.Newsletter),
+)
 def newsletter(
     principal: Contacts,
     store: StoreDep,

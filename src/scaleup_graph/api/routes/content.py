@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
 from scaleup_graph import workflows as wf
+from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import StoreDep
 from scaleup_graph.api.pagination import PageDep, PageOut, page_body
 from scaleup_graph.api.params import Date, Editor, Id, StrictBody, Viewer, audited
@@ -55,7 +56,12 @@ def content(
     return page_body(result.rows, page)
 
 
-@router.post("/content", summary="Publish a Scale-Up content item", status_code=201)
+@router.post(
+    "/content",
+    summary="Publish a Scale-Up content item",
+    status_code=201,
+    **m.typed(m.ContentOut, 201),
+)
 def publish(body: ContentIn, request: Request, principal: Editor, store: StoreDep) -> Any:
     """News, offer, event or study about known topics (unknown topics: 422, nothing stored)."""
     return audited(
@@ -77,7 +83,9 @@ def publish(body: ContentIn, request: Request, principal: Editor, store: StoreDe
     )
 
 
-@router.post("/content/{content_id}/shares", summary="Record that an item was shared")
+@router.post(
+    "/content/{content_id}/shares", summary="Record that an item was shared", **m.typed(m.Shared)
+)
 def share(content_id: Id, body: ShareIn, principal: Editor, store: StoreDep) -> Any:
     """`by` shared the item with each organisation of `with` (SHARED_WITH, with by and date).
     `by` must have published or received it, so every share chains back to the publisher."""
@@ -96,14 +104,18 @@ def share(content_id: Id, body: ShareIn, principal: Editor, store: StoreDep) -> 
     )
 
 
-@router.get("/content/{content_id}/reach", summary="Who an item reached, in how many hops")
+@router.get(
+    "/content/{content_id}/reach",
+    summary="Who an item reached, in how many hops",
+    **m.typed(m.Reach),
+)
 def reach(content_id: Id, principal: Viewer, store: StoreDep) -> Any:
     """Receivers with their hops from the publisher (fewest shares), counts per hop, the
     regions and countries reached, and how many organisations subscribe to its topics."""
     return wf.content_reach(store, content_id)
 
 
-@router.get("/feed", summary="An organisation's content feed")
+@router.get("/feed", summary="An organisation's content feed", **m.typed(m.Feed))
 def content_feed(
     principal: Viewer,
     store: StoreDep,

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import (
     SettingsDep,
     StoreDep,
@@ -47,6 +48,7 @@ def _slots(request: Request, store: GraphStore, settings: Settings) -> AdhocSlot
 @router.post(
     "/cypher",
     summary="Run read-only Cypher (analyst); writes, LOAD CSV and procedure calls are refused",
+    **m.typed(m.CypherResult),
 )
 def adhoc(
     request: Request, body: AdhocQuery, principal: Analyst, store: StoreDep, settings: SettingsDep

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from scaleup_graph import workflows as wf
+from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import StoreDep
 from scaleup_graph.api.params import Id, Viewer
 
@@ -15,7 +16,7 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 
 
-@router.get("/{event_id}/programme", summary="The pitch event's programme")
+@router.get("/{event_id}/programme", summary="The pitch event's programme", **m.typed(m.Programme))
 def programme(event_id: Id, principal: Viewer, store: StoreDep) -> Any:
     """The challenges pitched at the event, each with the proposals pitched for it and the
     organisations presenting them."""

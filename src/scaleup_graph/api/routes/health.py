@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from scaleup_graph import __version__
+from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import StoreDep
 
 __all__ = ["router"]
@@ -14,6 +15,10 @@ __all__ = ["router"]
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", summary="Liveness and database check (503 while the store is down)")
+@router.get(
+    "/health",
+    summary="Liveness and database check (503 while the store is down)",
+    **m.typed(m.Health),
+)
 def health(store: StoreDep) -> dict[str, Any]:
     return {"status": "ok", "version": __version__, "store": store.health()}

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import StoreDep, audit_personal_reads, threaded
 from scaleup_graph.api.params import Viewer
 from scaleup_graph.errors import NotFound
@@ -19,6 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["network"])
 @router.get(
     "/nodes/{node_id}/neighbourhood",
     summary="Nodes within N hops (1-3) of a node and the relationships between them",
+    **m.typed(m.Neighbourhood),
 )
 @threaded
 def neighbourhood(
@@ -38,7 +40,11 @@ def neighbourhood(
     return found
 
 
-@router.get("/paths", summary="Shortest paths between two actors: who can introduce me?")
+@router.get(
+    "/paths",
+    summary="Shortest paths between two actors: who can introduce me?",
+    **m.typed(m.Paths),
+)
 @threaded
 def paths(
     principal: Viewer,

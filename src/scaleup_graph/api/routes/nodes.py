@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit
 from scaleup_graph.api.params import Editor, Viewer, actor_of
 from scaleup_graph.errors import Forbidden, NotFound, ScaleUpError
@@ -64,7 +65,11 @@ class RelationshipBody(BaseModel):
     properties: dict[str, Any] = Field(default_factory=dict)
 
 
-@router.get("/schema/forms", summary="Form definitions for editing, generated from the schema")
+@router.get(
+    "/schema/forms",
+    summary="Form definitions for editing, generated from the schema",
+    **m.typed(m.Forms),
+)
 def schema_forms(principal: Viewer) -> dict[str, Any]:
     """Every label's fields (type, input, choices, required, personal, German and English
     names), its relationship types, and where to create, update and delete; plus what this
@@ -81,7 +86,11 @@ def schema_forms(principal: Viewer) -> dict[str, Any]:
     }
 
 
-@router.get("/nodes/lookup", summary="Type-ahead: nodes of some labels by part of their name")
+@router.get(
+    "/nodes/lookup",
+    summary="Type-ahead: nodes of some labels by part of their name",
+    **m.typed(m.Lookup),
+)
 def lookup(
     principal: Viewer,
     store: StoreDep,
@@ -97,7 +106,11 @@ def lookup(
     return {"items": items}
 
 
-@router.get("/nodes/{node_id}/record", summary="A node's editable values and version")
+@router.get(
+    "/nodes/{node_id}/record",
+    summary="A node's editable values and version",
+    **m.typed(m.NodeRecord),
+)
 def record(node_id: NodeId, principal: Viewer, store: StoreDep) -> Any:
     """Label, `version` and the schema properties (personal ones only for keys that may see
     them): what an edit form starts from."""
@@ -108,7 +121,10 @@ def record(node_id: NodeId, principal: Viewer, store: StoreDep) -> Any:
 
 
 @router.post(
-    "/nodes/{label}", summary="Create a node (editor)", status_code=201, response_model=None
+    "/nodes/{label}",
+    summary="Create a node (editor)",
+    status_code=201,
+    **m.typed(m.NodeRecord, 201),
 )
 def create(
     label: str,
@@ -135,7 +151,7 @@ def create(
     return made
 
 
-@router.put("/nodes/{label}/{node_id}", summary="Edit a node (editor)", response_model=None)
+@router.put("/nodes/{label}/{node_id}", summary="Edit a node (editor)", **m.typed(m.NodeRecord))
 def update(
     label: str,
     node_id: NodeId,
@@ -169,7 +185,7 @@ def update(
 @router.delete(
     "/nodes/{label}/{node_id}",
     summary="Delete a node (editor; persons: erase, admin)",
-    response_model=None,
+    **m.typed(m.NodeDeleted),
 )
 def delete(
     label: str,
@@ -224,7 +240,7 @@ def _erase(node_id: str, principal: Principal, store: Any, salt: str) -> Any:
     "/relationships/{rel_type}",
     summary="Link two existing nodes (editor)",
     status_code=201,
-    response_model=None,
+    **m.typed(m.RelationshipOut, 201),
 )
 def link(
     rel_type: str, body: RelationshipBody, request: Request, principal: Editor, store: StoreDep
@@ -246,7 +262,7 @@ def link(
 @router.put(
     "/relationships/{rel_type}",
     summary="Create or update a relationship's properties (editor)",
-    response_model=None,
+    **m.typed(m.RelationshipOut),
 )
 def put_relationship(
     rel_type: str, body: RelationshipBody, request: Request, principal: Editor, store: StoreDep
@@ -266,7 +282,9 @@ def put_relationship(
 
 
 @router.delete(
-    "/relationships/{rel_type}", summary="Delete a relationship (editor)", response_model=None
+    "/relationships/{rel_type}",
+    summary="Delete a relationship (editor)",
+    **m.typed(m.RelationshipOut),
 )
 def unlink(
     rel_type: str,
@@ -286,7 +304,9 @@ def unlink(
     return done
 
 
-@router.get("/nodes/{node_id}/history", summary="A node's changes, newest first")
+@router.get(
+    "/nodes/{node_id}/history", summary="A node's changes, newest first", **m.typed(m.NodeHistory)
+)
 def node_history(
     node_id: NodeId,
     principal: Viewer,
@@ -304,7 +324,11 @@ def node_history(
     return found
 
 
-@router.post("/nodes/{node_id}/undo", summary="Undo your own last change on a node (editor)")
+@router.post(
+    "/nodes/{node_id}/undo",
+    summary="Undo your own last change on a node (editor)",
+    **m.typed(m.Undone),
+)
 def undo(
     node_id: NodeId, request: Request, principal: Editor, store: StoreDep, settings: SettingsDep
 ) -> Any:
@@ -324,7 +348,11 @@ def undo(
     return done
 
 
-@router.get("/nodes/{node_id}/links", summary="What goes with a node when it is deleted")
+@router.get(
+    "/nodes/{node_id}/links",
+    summary="What goes with a node when it is deleted",
+    **m.typed(m.Dependents),
+)
 def links(node_id: NodeId, principal: Viewer, store: StoreDep) -> Any:
     """The node's relationships (type, direction, other end), at most 50 named, and the
     total: what a delete would remove."""

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import Field
 
 from scaleup_graph import workflows as wf
+from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import StoreDep, audit_personal_reads, threaded
 from scaleup_graph.api.pagination import PageDep, PageOut, page_body
 from scaleup_graph.api.params import Editor, Id, StrictBody, Viewer, audited
@@ -56,7 +57,11 @@ def search(
     return page_body(result.rows, page)
 
 
-@router.get("/{org_id}", summary="One organisation with regions, topics, projects, partners")
+@router.get(
+    "/{org_id}",
+    summary="One organisation with regions, topics, projects, partners",
+    **m.typed(m.OrganisationDetail),
+)
 @threaded
 def detail(org_id: str, principal: Viewer, store: StoreDep) -> dict[str, Any]:
     found = daily.organisation(store, principal.role, org_id)
@@ -85,7 +90,9 @@ class SubscriptionsIn(StrictBody):
     topics: list[str] = Field(max_length=20, description="the complete new set of topics")
 
 
-@router.put("/{org_id}/subscriptions", summary="Set an organisation's topics")
+@router.put(
+    "/{org_id}/subscriptions", summary="Set an organisation's topics", **m.typed(m.Subscriptions)
+)
 def set_subscriptions(org_id: Id, body: SubscriptionsIn, principal: Editor, store: StoreDep) -> Any:
     """Replaces the organisation's subscriptions with `topics` (at least one known topic)."""
     return audited(
@@ -99,7 +106,9 @@ def set_subscriptions(org_id: Id, body: SubscriptionsIn, principal: Editor, stor
     )
 
 
-@router.get("/{org_id}/subscriptions", summary="An organisation's topics")
+@router.get(
+    "/{org_id}/subscriptions", summary="An organisation's topics", **m.typed(m.Subscriptions)
+)
 def get_subscriptions(org_id: Id, principal: Viewer, store: StoreDep) -> Any:
     return {"organisation": org_id, "topics": wf.subscriptions(store, org_id)}
 

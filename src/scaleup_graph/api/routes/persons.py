@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import SettingsDep, StoreDep, audit
 from scaleup_graph.api.params import Admin, Contacts
 from scaleup_graph.errors import NotFound
@@ -30,7 +31,11 @@ def _missing() -> NotFound:
     return NotFound("no person with this id")
 
 
-@router.get("/{person_id}", summary="One contact person and their organisations")
+@router.get(
+    "/{person_id}",
+    summary="One contact person and their organisations",
+    **m.typed(m.PersonDetail),
+)
 def person(person_id: str, principal: Contacts, store: StoreDep) -> dict[str, Any]:
     found = daily.person(store, principal.role, person_id)
     audit(principal, "person", _subjects(person_id), "read" if found else "not_found")
@@ -40,7 +45,9 @@ def person(person_id: str, principal: Contacts, store: StoreDep) -> dict[str, An
 
 
 @router.get(
-    "/{person_id}/export", summary="Everything held about a person (GDPR Art. 15), admin only"
+    "/{person_id}/export",
+    summary="Everything held about a person (GDPR Art. 15), admin only",
+    **m.typed(m.PersonExport),
 )
 def export(person_id: str, principal: Admin, store: StoreDep) -> dict[str, Any]:
     found = export_person(store, person_id)
@@ -53,6 +60,7 @@ def export(person_id: str, principal: Admin, store: StoreDep) -> dict[str, Any]:
 @router.delete(
     "/{person_id}",
     summary="Erase a person (GDPR Art. 17) and keep them out of re-imports, admin only",
+    **m.typed(m.PersonErased),
 )
 def erase(
     person_id: str, principal: Admin, store: StoreDep, settings: SettingsDep

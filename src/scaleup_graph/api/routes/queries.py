@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field
 
+from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import (
     SettingsDep,
     StoreDep,
@@ -26,19 +27,25 @@ class RunQuery(BaseModel):
     )
 
 
-@router.get("", summary="The named queries this key may run, with parameters and columns")
+@router.get(
+    "",
+    summary="The named queries this key may run, with parameters and columns",
+    **m.typed(m.QueryList),
+)
 def list_queries(principal: Viewer) -> dict[str, Any]:
     return {
         "queries": [q.describe() for q in catalogue().values() if has_role(principal.role, q.role)]
     }
 
 
-@router.get("/{name}", summary="One named query's description")
+@router.get("/{name}", summary="One named query's description", **m.typed(m.QueryDescription))
 def describe_query(name: str, principal: Viewer) -> dict[str, Any]:
     return get_query(name).describe()
 
 
-@router.post("/{name}", summary="Run a named query with validated parameters")
+@router.post(
+    "/{name}", summary="Run a named query with validated parameters", **m.typed(m.QueryResult)
+)
 def run_named_query(
     name: str,
     principal: Viewer,

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import StoreDep
 from scaleup_graph.api.params import Viewer
 from scaleup_graph.queries import daily
@@ -18,6 +19,7 @@ router = APIRouter(prefix="/api/v1", tags=["partnership"])
 @router.get(
     "/partner-regions",
     summary="Partner regions, their partners and the practices transferred to them",
+    **m.typed(m.PartnerRegions),
 )
 def partner_regions(principal: Viewer, store: StoreDep) -> dict[str, Any]:
     return {"regions": daily.partner_regions(store, principal.role).rows}
