@@ -4,6 +4,7 @@ confirmation, link, history and undo; everything validated as ingest validates i
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -138,6 +139,61 @@ def test_every_kind_of_invalid_field_gets_its_message_and_nothing_is_stored(
     assert unknown.status_code == 404 and "Organisation" in unknown.json()["error"]["message"]
 
 
+GERMAN = {
+    # field -> words the German message must contain (what is wrong and what to do)
+    "name": "Pflichtfeld",
+    "level": "ganze Zahl",
+    "activity_type": "vorgesehenen Werte",
+    "country": "höchstens 2 Zeichen",
+    "website": "https://",
+    "email": "name@beispiel.de",
+    "start_date": "TT.MM.JJJJ",
+    "shoe_size": "gibt es bei",
+    "source": "vom System gesetzt",
+}
+
+
+def test_field_messages_come_in_the_requests_language(client: TestClient, keys: Keys) -> None:
+    for i, (label, props, field, english) in enumerate(INVALID):
+        # Accept-Language as a browser sends it, or ?lang= (which wins)
+        asked: dict[str, Any] = (
+            {"headers": {**keys["editor"], "Accept-Language": "de-DE,de;q=0.9,en;q=0.8"}}
+            if i % 2
+            else {"headers": {**keys["editor"], "Accept-Language": "en"}, "params": {"lang": "de"}}
+        )
+        response = client.post(f"/api/v1/nodes/{label}", json={"properties": props}, **asked)
+        assert response.status_code == 422
+        error = response.json()["error"]
+        messages = {p["field"]: p["message"] for p in error["problems"]}
+        assert GERMAN[field] in messages[field], (field, messages[field])
+        assert english not in messages[field]
+        assert {p["field"]: p["code"] for p in error["problems"]}[field]
+        for value in props.values():  # never the value sent
+            assert str(value) not in messages[field] or str(value) in ("X", "X Y")
+        assert "bitte korrigieren" in error["message"]
+    english = client.post(
+        "/api/v1/nodes/Organisation",
+        json={"properties": {"name": "X", "website": "www.x.de"}},
+        headers={**keys["editor"], "Accept-Language": "fr, en;q=0.5"},
+    ).json()["error"]
+    assert english["problems"][0]["message"].startswith("is not a web address")
+    # a workflow step's form speaks German too
+    step = client.post(
+        "/api/v1/challenges",
+        json={"posed_by": "org-kassel-tech", "name": "x" * 600, "topics": ["Mobilität"]},
+        headers={**keys["editor"], "Accept-Language": "de"},
+    )
+    assert step.status_code == 422
+    assert step.json()["error"]["problems"][0]["field"] == "name"
+    assert "höchstens 500 Zeichen" in step.json()["error"]["problems"][0]["message"]
+    empty = client.post(
+        "/api/v1/challenges",
+        json={"posed_by": "org-kassel-tech", "name": " ", "topics": ["Mobilität"]},
+        headers={**keys["editor"], "Accept-Language": "de"},
+    ).json()["error"]
+    assert empty["field"] == "name" and empty["message"] == "Name: Pflichtfeld: bitte ausfüllen."
+
+
 def test_relationships_between_existing_nodes_with_history_on_both_ends(
     client: TestClient, keys: Keys
 ) -> None:
@@ -252,6 +308,8 @@ def test_a_person_is_erased_through_the_gdpr_path_not_deleted(
     erased = client.delete(url, params={"version": 2}, headers=keys["admin"])
     assert erased.status_code == 200 and erased.json()["erased"] is True
     assert small_store.node_history("person-anna") == []  # the old values went too
+    undo = client.post("/api/v1/nodes/person-anna/undo", headers=keys["admin"])
+    assert undo.status_code == 404 and "cannot be undone" in undo.json()["error"]["message"]
     again = client.post("/api/v1/nodes/Person", json={"properties": ANNA}, headers=keys["editor"])
     assert again.status_code == 409 and again.json()["error"]["code"] == "erased"
 
@@ -321,6 +379,36 @@ def test_challenge_steps_are_in_the_history_and_a_step_can_be_undone(
     assert round_["next"] == ["published", "closed"]
 
 
+def test_a_step_and_its_history_entry_are_one_write_statement(
+    client: TestClient, keys: Keys, small_store: GraphStore, monkeypatch: Any
+) -> None:
+    """The step and its history entry land together: one statement changes the challenge and
+    writes the entry, which carries the version that statement gave the node."""
+    drafted = client.post(
+        "/api/v1/challenges",
+        json={"posed_by": "org-kassel-tech", "name": "Abwärme nutzen", "topics": ["Mobilität"]},
+        headers=keys["editor"],
+    ).json()
+    cid = drafted["id"]
+    sent: list[str] = []
+    real_write = small_store.write
+
+    def recording(query: str, params: Any = None, **kw: Any) -> Any:
+        sent.append(query)
+        return real_write(query, params, **kw)
+
+    monkeypatch.setattr(small_store, "write", recording)
+    step = client.post(
+        f"/api/v1/challenges/{cid}/transitions", json={"to": "published"}, headers=keys["editor"]
+    )
+    assert step.status_code == 200, step.text
+    assert len(sent) == 1 and "_History" in sent[0] and "c.status = $to" in sent[0]
+    entries = client.get(f"/api/v1/nodes/{cid}/history", headers=keys["viewer"]).json()["entries"]
+    record = client.get(f"/api/v1/nodes/{cid}/record", headers=keys["viewer"]).json()
+    assert entries[0]["version"] == record["version"] == 2
+    assert entries[0]["key_id"] and entries[0]["action"] == "step:challenge_published"
+
+
 def test_history_is_not_reachable_through_ad_hoc_cypher(client: TestClient, keys: Keys) -> None:
     client.put(
         "/api/v1/nodes/Person/person-anna",
@@ -338,3 +426,134 @@ def test_history_is_not_reachable_through_ad_hoc_cypher(client: TestClient, keys
     )
     assert nodes.status_code == 200 and "neu@example.org" in nodes.text  # the node itself
     assert ANNA["email"] not in nodes.text  # the old value lives only in the history
+
+
+def test_forms_name_the_api_routes_only_through_the_api(client: TestClient, keys: Keys) -> None:
+    from scaleup_graph.graph_model.forms import forms
+
+    assert "/api/" not in json.dumps(forms())  # the schema's forms know no routes
+    served = client.get("/api/v1/schema/forms", headers=keys["viewer"]).json()
+    proposal = next(f for f in served["nodes"] if f["label"] == "Proposal")
+    assert proposal["create"]["path"] == "/api/v1/challenges/{challenge}/proposals"
+    assert proposal["create"]["fields"][0] == {**proposal["create"]["fields"][0], "in_path": True}
+    person = next(f for f in served["nodes"] if f["label"] == "Person")
+    assert person["delete"]["gdpr_erasure"] is True
+    # every path a form names is a route of this API
+    routes = [
+        re.compile(re.sub(r"\{[^}]+\}", "[^/]+", path) + "$")
+        for path in client.get("/openapi.json").json()["paths"]
+    ]
+    for form in served["nodes"] + served["relationships"]:
+        for op in ("create", "update", "delete"):
+            sent = re.sub(r"\{[^}]+\}", "x-1", form[op]["path"])
+            assert any(r.match(sent) for r in routes), form[op]["path"]
+
+
+def test_relationship_history_names_the_other_end_by_role(
+    client: TestClient, keys: Keys, small_store: GraphStore
+) -> None:
+    made = client.post(
+        "/api/v1/relationships/WORKS_AT",
+        json={"start": "person-anna", "end": "org-kassel-tech"},
+        headers=keys["editor"],
+    )
+    assert made.status_code == 201, made.text
+    client.post(
+        "/api/v1/relationships/COOPERATES_WITH",
+        json={"start": "org-kassel-tech", "end": "org-podkarpackie"},
+        headers=keys["editor"],
+    )
+    url = "/api/v1/nodes/org-kassel-tech/history"
+    seen = client.get(url, headers=keys["viewer"])
+    links = [e["relationship"] for e in seen.json()["entries"]]
+    assert [(r["type"], r["direction"], r["other"]["caption"]) for r in links] == [
+        ("COOPERATES_WITH", "out", small_store.node_record("org-podkarpackie")[1]["name"]),  # type: ignore[index]
+        ("WORKS_AT", "in", "Clusterleitung Mobilität"),  # the job title, not the name
+    ]
+    assert ANNA["name"] not in seen.text
+    named = client.get(url, headers=keys["contacts"]).json()["entries"]
+    assert named[1]["relationship"]["other"]["caption"] == ANNA["name"]
+    # a deleted other end is still named by its id, marked as gone
+    client.delete(
+        "/api/v1/nodes/Organisation/org-podkarpackie",
+        params={"version": 1, "confirm": True},
+        headers=keys["editor"],
+    )
+    gone = client.get(url, headers=keys["viewer"]).json()["entries"]
+    assert gone[0]["relationship"]["other"] == {
+        "id": "org-podkarpackie",
+        "label": None,
+        "caption": "org-podkarpackie",
+        "exists": False,
+    }
+
+
+def test_undo_of_a_delete_gives_back_the_relationships_to_nodes_that_still_exist(
+    client: TestClient, keys: Keys, small_store: GraphStore
+) -> None:
+    ed = keys["editor"]
+    client.post(
+        "/api/v1/nodes/Organisation", json={"properties": {"name": "Kurz GmbH"}}, headers=ed
+    )
+    client.post(
+        "/api/v1/relationships/COOPERATES_WITH",
+        json={
+            "start": "org-podkarpackie",
+            "end": "org-kurz-gmbh",
+            "properties": {"since": "2022-03-01"},
+        },
+        headers=ed,
+    )
+    before = sorted(
+        (r["type"], r["other"], json.dumps(r["props"], sort_keys=True))
+        for r in small_store.node_relationships("Organisation", "org-podkarpackie")
+    )
+    assert len(before) == 3
+    version = client.get("/api/v1/nodes/org-podkarpackie/record", headers=ed).json()["version"]
+    done = client.delete(
+        "/api/v1/nodes/Organisation/org-podkarpackie",
+        params={"version": version, "confirm": True},
+        headers=ed,
+    )
+    assert done.status_code == 200 and done.json()["relationships_removed"] == 3
+    deleted = client.get("/api/v1/nodes/org-podkarpackie/history", headers=keys["viewer"])
+    assert deleted.json()["entries"][0]["relationships_removed"] == 3
+    # one end goes meanwhile: its link cannot come back
+    client.delete("/api/v1/nodes/Organisation/org-kurz-gmbh", params={"version": 1}, headers=ed)
+    undone = client.post("/api/v1/nodes/org-podkarpackie/undo", headers=ed)
+    assert undone.status_code == 200, undone.text
+    body = undone.json()
+    assert body["relationships_restored"] == 2
+    assert body["not_restored"] == [
+        {"type": "COOPERATES_WITH", "direction": "out", "other": "org-kurz-gmbh"}
+    ]
+    after = sorted(
+        (r["type"], r["other"], json.dumps(r["props"], sort_keys=True))
+        for r in small_store.node_relationships("Organisation", "org-podkarpackie")
+    )
+    assert after == [x for x in before if x[1] != "org-kurz-gmbh"]  # properties and all
+
+
+def test_a_delete_is_refused_when_a_relationship_came_since_it_was_read(
+    client: TestClient, keys: Keys, small_store: GraphStore, monkeypatch: Any
+) -> None:
+    """The delete statement checks the number of relationships its history entry keeps, so a
+    link made between the read and the delete is not lost without a trace."""
+    real = small_store.node_relationships
+
+    def then_a_link_arrives(label: str, node_id: str) -> list[dict[str, Any]]:
+        found = real(label, node_id)
+        small_store.write(
+            "MATCH (a:Organisation {id: 'org-podkarpackie'}), (b:Organisation {id: 'org-rmn'}) "
+            "CREATE (a)-[:MEMBER_OF]->(b)"
+        )
+        return found
+
+    monkeypatch.setattr(small_store, "node_relationships", then_a_link_arrives)
+    refused = client.delete(
+        "/api/v1/nodes/Organisation/org-podkarpackie",
+        params={"version": 1, "confirm": True},
+        headers=keys["editor"],
+    )
+    assert refused.status_code == 409, refused.text
+    assert small_store.existing_ids("Organisation", ["org-podkarpackie"])

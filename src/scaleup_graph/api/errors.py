@@ -34,6 +34,7 @@ from scaleup_graph.errors import (
     Timeout,
     Unavailable,
 )
+from scaleup_graph.graph_model.messages import MESSAGES, field_message
 
 __all__ = [
     "ERROR_RESPONSES",
@@ -72,6 +73,7 @@ _HTTP_CODES = {
     429: "too_many_requests",
 }
 #: what the caller reads for the kinds whose library message is about our infrastructure
+_LANGS = ("de", "en")
 _UNAVAILABLE = f"the graph database is not reachable; retry in {RETRY_AFTER_S} s"
 _TIMEOUT = (
     "the query ran past its time limit and was stopped; narrow it (fewer hops, a LIMIT, a label)"
@@ -141,11 +143,57 @@ def status_of(exc: ScaleUpError) -> int:
     return 400
 
 
+def request_lang(request: Request) -> str | None:
+    """The language an error message is wanted in: ``?lang=de|en``, else the first of German
+    and English in the ``Accept-Language`` header (by its q-values), else None (English).
+
+    >>> from starlette.requests import Request
+    >>> def asking(header: str, query: str = "") -> Request:
+    ...     return Request({"type": "http", "query_string": query.encode(),
+    ...                     "headers": [(b"accept-language", header.encode())]})
+    >>> request_lang(asking("de-DE,de;q=0.9,en;q=0.8")), request_lang(asking("fr, en;q=0.5"))
+    ('de', 'en')
+    >>> request_lang(asking("de", "lang=en")), request_lang(asking("fr"))
+    ('en', None)
+    """
+    asked = request.query_params.get("lang", "")[:2].lower()
+    if asked in _LANGS:
+        return asked
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate(request.headers.get("accept-language", "").split(",")[:20]):
+        tag, _, q = part.strip().partition(";q=")
+        lang = tag.strip()[:2].lower()
+        if lang in _LANGS:
+            try:
+                weight = float(q) if q else 1.0
+            except ValueError:
+                weight = 0.0
+            if weight > 0:
+                ranked.append((-weight, i, lang))
+    return min(ranked)[2] if ranked else None
+
+
+def _localised(problems: Any, lang: str) -> Any:
+    """Field problems with their message in ``lang`` where the code is known."""
+    if not isinstance(problems, list):
+        return problems
+    out = []
+    for p in problems:
+        if isinstance(p, dict) and p.get("code") in MESSAGES:
+            p = {**p, "message": field_message(p["code"], lang, **(p.get("params") or {}))}
+        out.append(p)
+    return out
+
+
 def error_response(exc: ScaleUpError, lang: str | None = None) -> JSONResponse:
-    """The answer for a library error (routes that must answer instead of raising use it)."""
+    """The answer for a library error (routes that must answer instead of raising use it);
+    ``lang`` (``de``, ``en``): the message and the field problems in that language."""
     status = status_of(exc)
     headers: dict[str, str] = {}
     message = exc.in_language(lang)
+    details = dict(exc.details)
+    if lang and lang != "en" and "problems" in details:
+        details["problems"] = _localised(details["problems"], lang)
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(exc.retry_after)
     elif isinstance(exc, Unavailable):
@@ -155,7 +203,7 @@ def error_response(exc: ScaleUpError, lang: str | None = None) -> JSONResponse:
     elif isinstance(exc, Timeout):
         log.warning("timed out: %s", exc)
         message = _TIMEOUT
-    body = error_body(exc.code, message, hint=exc.hint, field=exc.field, **exc.details)
+    body = error_body(exc.code, message, hint=exc.hint, field=exc.field, **details)
     return JSONResponse(body, status_code=status, headers=headers or None)
 
 
@@ -164,17 +212,51 @@ def _where(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-async def _validation(_: Request, exc: Exception) -> JSONResponse:
+#: pydantic's error types that the field messages' table can say in the reader's language
+_PYDANTIC_CODES = {
+    "missing": "required",
+    "string_too_long": "too_long",
+    "int_parsing": "not_integer",
+    "int_from_float": "not_integer",
+    "float_parsing": "not_number",
+    "bool_parsing": "not_bool",
+    "extra_forbidden": "unknown_parameter",
+}
+
+
+def _request_problem(e: Any, lang: str | None) -> dict[str, Any]:
+    where = _where(tuple(e.get("loc", ())))
+    problem: dict[str, Any] = {"parameter": where, "problem": e.get("msg", ""), "field": where}
+    code = _PYDANTIC_CODES.get(str(e.get("type")))
+    params: dict[str, Any] = {}
+    if code == "too_long":
+        given = e.get("input")
+        params = {
+            "max": (e.get("ctx") or {}).get("max_length"),
+            "length": len(given) if isinstance(given, str) else "?",
+        }
+    if code is not None:
+        problem.update(code=code, params=params)
+    problem["message"] = (
+        field_message(code, lang, **params)
+        if code and lang and lang != "en"
+        else problem["problem"]
+    )
+    return problem
+
+
+async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [
-        {"parameter": _where(tuple(e.get("loc", ()))), "problem": e.get("msg", "")}
-        for e in exc.errors()
-    ]
+    lang = request_lang(request)
+    problems = [_request_problem(e, lang) for e in exc.errors()]
     first = problems[0] if problems else {"parameter": "body", "problem": "invalid"}
+    message = f"parameter {first['parameter']!r}: {first['problem']}"
+    if problems and lang and lang != "en":
+        message = f"{first['parameter']}: {first['message']}"
     return JSONResponse(
         error_body(
             "invalid_parameter",
-            f"parameter {first['parameter']!r}: {first['problem']}",
+            message,
             field=first["parameter"],
             problems=problems,
         ),
@@ -194,7 +276,7 @@ async def _http(_: Request, exc: Exception) -> JSONResponse:
 
 async def _library(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ScaleUpError)
-    return error_response(exc, request.query_params.get("lang"))
+    return error_response(exc, request_lang(request))
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

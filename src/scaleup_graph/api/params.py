@@ -16,9 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scaleup_graph.api.deps import Principal, audit, require_role
 from scaleup_graph.api.keys import KeyStore
 from scaleup_graph.errors import ScaleUpError
-from scaleup_graph.queries import history as node_history
 from scaleup_graph.queries.edits import Actor
-from scaleup_graph.store import GraphStore
 
 __all__ = [
     "Admin",
@@ -53,38 +51,16 @@ def actor_of(request: Request, principal: Principal) -> Actor:
     return Actor(principal.key_id, note, principal.role)
 
 
-def audited[T](
-    principal: Principal,
-    action: str,
-    subject: str,
-    step: Callable[[], T],
-    *,
-    history: tuple[Request, GraphStore, str | None] | None = None,
-) -> T:
+def audited[T](principal: Principal, action: str, subject: str, step: Callable[[], T]) -> T:
     """Run a write step and audit it (``ok``, or ``refused:<code>`` when it raises).
 
-    With ``history`` (request, store, id of the node the step changes, or None when it
-    creates one: the result's ``id``) the step also goes into that node's history, so editors
-    see it in the page and can undo it.
+    A step that changes a node writes that node's history entry itself, in its own statement
+    (routes pass the writer as ``by=actor_of(request, principal)``).
     """
-    before = None
-    if history is not None and history[2] is not None:
-        before = node_history.snapshot(history[1], history[2])
     try:
         result = step()
     except ScaleUpError as exc:
         audit(principal, action, [subject], f"refused:{exc.code}")
         raise
-    if history is not None:
-        request, store, changed = history
-        node_id = changed or (result.get("id") if isinstance(result, dict) else None)
-        if isinstance(node_id, str):
-            node_history.record_step(
-                store,
-                node_id,
-                before if changed else None,
-                actor_of(request, principal),
-                f"step:{action}",
-            )
     audit(principal, action, [subject], "ok")
     return result

@@ -1,8 +1,11 @@
 """Form definitions for editing, generated from the schema and its plain words.
 
-``GET /api/v1/schema/forms`` serves :func:`forms`; the explorer's editor renders them and any
-other client can render the same forms. Nothing here repeats the schema by hand: labels, fields,
-types, choices, required and personal flags come from :mod:`.schema`, names from :mod:`.words`.
+``GET /api/v1/schema/forms`` serves :func:`forms` with the API's paths added (api/forms.py: where
+to send a form is the API's business, not the schema's); the explorer's editor renders them and
+any other client can render the same forms. Nothing here repeats the schema by hand: labels,
+fields, types, choices, required and personal flags come from :mod:`.schema`, names from
+:mod:`.words`. Nodes that a workflow step makes (a challenge is drafted, a proposal submitted,
+content published) carry the step's inputs as ``workflow_fields``.
 
 Examples
 --------
@@ -131,27 +134,20 @@ def _node_form(label: str) -> dict[str, Any]:
                         },
                     }
                 )
-    create = WORKFLOWS.get(label, {}).get("create") or {
-        "method": "POST",
-        "path": f"/api/v1/nodes/{label}",
-    }
-    return {
+    form: dict[str, Any] = {
         "label": label,
         "name": {lang: words.label_name(label, lang) for lang in words.LANGS},
         "plural": {lang: words.label_name(label, lang, plural=True) for lang in words.LANGS},
         "description": nt.description,
         "id_prefix": nt.id_prefix,
-        "create": create,
-        "update": {"method": "PUT", "path": f"/api/v1/nodes/{label}/{{id}}"},
-        "delete": {
-            "method": "DELETE",
-            "path": f"/api/v1/nodes/{label}/{{id}}",
-            # persons are erased (GDPR Art. 17, admin) and kept out of re-imports
-            "gdpr_erasure": is_personal(label),
-        },
+        # persons are erased (GDPR Art. 17, admin) and kept out of re-imports, not deleted
+        "gdpr_erasure": is_personal(label),
         "fields": fields,
         "relationships": links,
     }
+    if label in WORKFLOWS:
+        form["workflow_fields"] = WORKFLOWS[label]
+    return form
 
 
 def _rel_form(type_: str) -> dict[str, Any]:
@@ -164,8 +160,6 @@ def _rel_form(type_: str) -> dict[str, Any]:
         "sources": list(rt.sources),
         "targets": list(rt.targets),
         "fields": [_field(p) for p in rt.properties],
-        "create": {"method": "POST", "path": f"/api/v1/relationships/{type_}"},
-        "delete": {"method": "DELETE", "path": f"/api/v1/relationships/{type_}"},
     }
 
 
@@ -185,88 +179,59 @@ def _param(
 
 
 _ORG = _w("Organisation", "organisation")
-#: Nodes made by a workflow step (with the relationships the step adds), not by a plain create.
-WORKFLOWS: dict[str, dict[str, Any]] = {
-    "Challenge": {
-        "create": {
-            "method": "POST",
-            "path": "/api/v1/challenges",
-            "fields": [
-                _param(
-                    "posed_by",
-                    "node",
-                    _w("gestellt von (KMU)", "posed by (SME)"),
-                    required=True,
-                    node_labels=["Organisation"],
-                ),
-                _param("name", "text", _prop_words("name"), required=True, max_length=500),
-                _param("description", "textarea", _prop_words("description"), max_length=20000),
-                _param(
-                    "topics", "nodes", _prop_words("topics"), required=True, node_labels=["Topic"]
-                ),
-                _param("date", "date", _w("Datum", "date")),
+#: Nodes made by a workflow step (with the relationships the step adds), not by a plain create:
+#: the step's inputs. The step's own route is the API's (api/forms.py).
+WORKFLOWS: dict[str, list[dict[str, Any]]] = {
+    "Challenge": [
+        _param(
+            "posed_by",
+            "node",
+            _w("gestellt von (KMU)", "posed by (SME)"),
+            required=True,
+            node_labels=["Organisation"],
+        ),
+        _param("name", "text", _prop_words("name"), required=True, max_length=500),
+        _param("description", "textarea", _prop_words("description"), max_length=20000),
+        _param("topics", "nodes", _prop_words("topics"), required=True, node_labels=["Topic"]),
+        _param("date", "date", _w("Datum", "date")),
+    ],
+    "Proposal": [
+        _param(
+            "challenge",
+            "node",
+            _w("Challenge (veröffentlicht)", "challenge (published)"),
+            required=True,
+            node_labels=["Challenge"],
+        ),
+        _param("organisation", "node", _ORG, required=True, node_labels=["Organisation"]),
+        _param("name", "text", _prop_words("name"), required=True, max_length=500),
+        _param("description", "textarea", _prop_words("description"), max_length=20000),
+        _param("date", "date", _w("Datum", "date")),
+    ],
+    "ContentItem": [
+        _param(
+            "publisher",
+            "node",
+            _w("veröffentlicht von", "published by"),
+            required=True,
+            node_labels=["Organisation"],
+        ),
+        _param(
+            "kind",
+            "select",
+            _prop_words("kind"),
+            required=True,
+            choices=[
+                {"value": c, **{lang: words.choice_name("kind", c, lang) for lang in words.LANGS}}
+                for c in ("news", "offer", "event", "study")
             ],
-        },
-        "steps": {
-            "path": "/api/v1/challenges/{id}/transitions",
-            "round": "/api/v1/challenges/{id}/round",
-        },
-    },
-    "Proposal": {
-        "create": {
-            "method": "POST",
-            "path": "/api/v1/challenges/{challenge}/proposals",
-            "fields": [
-                _param(
-                    "challenge",
-                    "node",
-                    _w("Challenge (veröffentlicht)", "challenge (published)"),
-                    required=True,
-                    node_labels=["Challenge"],
-                    in_path=True,
-                ),
-                _param("organisation", "node", _ORG, required=True, node_labels=["Organisation"]),
-                _param("name", "text", _prop_words("name"), required=True, max_length=500),
-                _param("description", "textarea", _prop_words("description"), max_length=20000),
-                _param("date", "date", _w("Datum", "date")),
-            ],
-        },
-    },
-    "ContentItem": {
-        "create": {
-            "method": "POST",
-            "path": "/api/v1/content",
-            "fields": [
-                _param(
-                    "publisher",
-                    "node",
-                    _w("veröffentlicht von", "published by"),
-                    required=True,
-                    node_labels=["Organisation"],
-                ),
-                _param(
-                    "kind",
-                    "select",
-                    _prop_words("kind"),
-                    required=True,
-                    choices=[
-                        {
-                            "value": c,
-                            **{lang: words.choice_name("kind", c, lang) for lang in words.LANGS},
-                        }
-                        for c in ("news", "offer", "event", "study")
-                    ],
-                ),
-                _param("name", "text", _w("Titel", "title"), required=True, max_length=500),
-                _param(
-                    "topics", "nodes", _prop_words("topics"), required=True, node_labels=["Topic"]
-                ),
-                _param("url", "url", _prop_words("url"), max_length=2000),
-                _param("description", "textarea", _prop_words("description"), max_length=20000),
-                _param("date", "date", _w("Datum", "date")),
-            ],
-        },
-    },
+        ),
+        _param("name", "text", _w("Titel", "title"), required=True, max_length=500),
+        _param("topics", "nodes", _prop_words("topics"), required=True, node_labels=["Topic"]),
+        _param("url", "url", _prop_words("url"), max_length=2000),
+        _param("description", "textarea", _prop_words("description"), max_length=20000),
+        _param("date", "date", _w("Datum", "date")),
+    ],
 }
 
 
@@ -281,5 +246,6 @@ def _all() -> dict[str, Any]:
 
 def forms() -> dict[str, Any]:
     """Every label's form (fields with types, choices, required and personal flags, German and
-    English names), every relationship type's form, and the workflow-made nodes' create forms."""
+    English names), every relationship type's form, and the workflow-made nodes' step inputs
+    (``workflow_fields``). No paths: the API adds those."""
     return _all()

@@ -12,10 +12,12 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from functools import cache
 from typing import Any
 
 from scaleup_graph.errors import Invalid
+from scaleup_graph.graph_model.messages import field_message
 from scaleup_graph.graph_model.schema import (
     KEY,
     METRIC_PREFIX,
@@ -26,10 +28,12 @@ from scaleup_graph.graph_model.schema import (
     PropType,
     RelType,
 )
+from scaleup_graph.graph_model.words import prop_name
 
 __all__ = [
     "FieldError",
     "coerce",
+    "invalid",
     "node_type",
     "rel_type",
     "validate_node",
@@ -47,9 +51,31 @@ _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 @dataclass(frozen=True, slots=True)
 class FieldError:
+    """One field's problem: ``reason`` in English (reject reports), ``code`` and ``params`` to
+    say it in another language (:func:`scaleup_graph.graph_model.messages.field_message`)."""
+
     field: str
     value: Any
     reason: str
+    code: str = "invalid"
+    params: Mapping[str, Any] = dc_field(default_factory=dict)
+
+    def message(self, lang: str) -> str:
+        """The problem in ``lang`` (``de``, ``en``): what is wrong and what to do."""
+        if lang == "en" or self.code == "invalid":
+            return self.reason
+        return field_message(self.code, lang, **self.params)
+
+
+def _bad(code: str, **params: Any) -> Invalid:
+    """The error for a value: the English sentence, with the code and parameters that say it in
+    another language (never the value itself)."""
+    return Invalid(field_message(code, "en", **params), problem=code, params=params)
+
+
+def _problem(exc: ValueError) -> tuple[str, dict[str, Any]]:
+    details = exc.details if isinstance(exc, Invalid) else {}
+    return str(details.get("problem") or "invalid"), dict(details.get("params") or {})
 
 
 def node_type(label: str) -> NodeType:
@@ -108,50 +134,48 @@ def coerce(prop: Property, value: Any) -> Any:
         # the common case, kept cheap: ingest calls this for every cell
         text = value.strip()
         if len(text) > prop.max_length or "\x00" in text:
-            raise Invalid(
-                "contains a NUL byte"
-                if "\x00" in text
-                else f"longer than {prop.max_length} characters ({len(text)})"
-            )
+            if "\x00" in text:
+                raise _bad("nul_byte")
+            raise _bad("too_long", max=prop.max_length, length=len(text))
         return text
     if kind in (PropType.STR, PropType.TEXT, PropType.PHONE, PropType.EMAIL, PropType.URL):
         if isinstance(value, bool | dict | list):
-            raise Invalid(f"expected text, got {type(value).__name__}")
+            raise _bad("not_text", got=type(value).__name__)
         text = str(value).strip()
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))
         if "\x00" in text:
-            raise Invalid("contains a NUL byte")
+            raise _bad("nul_byte")
         if len(text) > prop.max_length:
-            raise Invalid(f"longer than {prop.max_length} characters ({len(text)})")
+            raise _bad("too_long", max=prop.max_length, length=len(text))
         if kind is PropType.EMAIL and not _EMAIL.match(text):
-            raise Invalid("is not an e-mail address (expected name@domain.tld)")
+            raise _bad("not_email")
         if kind is PropType.PHONE and not _PHONE.match(text):
-            raise Invalid("is not a phone number (digits, spaces, + ( ) / . - only)")
+            raise _bad("not_phone")
         if kind is PropType.URL and not _URL.match(text):
-            raise Invalid("is not a web address (expected http:// or https://...)")
+            raise _bad("not_url")
         if prop.choices and text not in prop.choices:
-            raise Invalid(f"must be one of: {', '.join(prop.choices)}")
+            raise _bad("not_choice", property=prop.name, choices=list(prop.choices))
         return text
     if kind is PropType.INT:
         if isinstance(value, bool):
-            raise Invalid("expected a whole number, got true/false")
+            raise _bad("integer_not_bool")
         try:
             number = value if isinstance(value, int | float) else _number(str(value))
         except ValueError:
-            raise Invalid("is not a whole number") from None
+            raise _bad("not_integer") from None
         if isinstance(number, float) and not number.is_integer():
-            raise Invalid("is not a whole number")
+            raise _bad("not_integer")
         return int(number)
     if kind is PropType.FLOAT:
         if isinstance(value, bool):
-            raise Invalid("expected a number, got true/false")
+            raise _bad("number_not_bool")
         try:
             number = float(value) if isinstance(value, int | float) else _number(str(value))
         except ValueError:
-            raise Invalid("is not a number") from None
+            raise _bad("not_number") from None
         if math.isnan(number) or math.isinf(number):
-            raise Invalid("is not a finite number")
+            raise _bad("not_finite")
         return number
     if kind is PropType.BOOL:
         if isinstance(value, bool):
@@ -161,7 +185,7 @@ def coerce(prop: Property, value: Any) -> Any:
             return True
         if text in _FALSE:
             return False
-        raise Invalid("expected yes/no (true/false, ja/nein, 1/0)")
+        raise _bad("not_bool")
     if kind is PropType.DATE:
         return _date(value)
     if kind is PropType.DATETIME:
@@ -170,16 +194,18 @@ def coerce(prop: Property, value: Any) -> Any:
         try:
             return dt.datetime.fromisoformat(str(value).strip()).isoformat()
         except ValueError:
-            raise Invalid("is not an ISO timestamp (YYYY-MM-DDTHH:MM:SS)") from None
+            raise _bad("not_datetime") from None
     if kind is PropType.STR_LIST:
         items = value if isinstance(value, list | tuple) else _LIST_SPLIT.split(str(value))
         cleaned = [str(item).strip() for item in items if not _is_blank(item)]
         if any("\x00" in item or len(item) > prop.max_length for item in cleaned):
-            raise Invalid("has an item that is too long or holds a NUL byte")
+            raise _bad("list_item_bad", max=prop.max_length)
         if prop.choices:
             bad = [item for item in cleaned if item not in prop.choices]
             if bad:
-                raise Invalid(f"{', '.join(bad)} not allowed; use: {', '.join(prop.choices)}")
+                raise _bad(
+                    "list_not_choice", property=prop.name, bad=bad, choices=list(prop.choices)
+                )
         return cleaned
     raise AssertionError(f"unhandled property type {kind}")  # pragma: no cover
 
@@ -197,7 +223,7 @@ def _date(value: Any) -> str:
             return dt.date(year, month, day).isoformat()
         return dt.date.fromisoformat(text[:10]).isoformat()
     except ValueError:
-        raise Invalid("is not a date (YYYY-MM-DD or DD.MM.YYYY)") from None
+        raise _bad("not_date") from None
 
 
 @cache
@@ -221,22 +247,27 @@ def _validate_properties(
     for name, value in raw.items():
         prop = by_name.get(name)
         if prop is None:
-            reason = (
-                f"{METRIC_PREFIX}* properties are written by analytics, not ingest"
-                if name.startswith(METRIC_PREFIX)
-                else f"{where} has no property {name!r}"
+            if name.startswith(METRIC_PREFIX):
+                code, params = "metric_property", {}
+            else:
+                code, params = "unknown_property", {"label": where, "property": name}
+            errors.append(
+                FieldError(name, value, field_message(code, "en", **params), code, params)
             )
-            errors.append(FieldError(name, value, reason))
             continue
         if _is_blank(value):
             continue
         try:
             clean[name] = coerce(prop, value)
         except ValueError as exc:
-            errors.append(FieldError(name, value, str(exc)))
+            errors.append(FieldError(name, value, str(exc), *_problem(exc)))
     for prop in required:
         if prop.name not in clean and not any(e.field == prop.name for e in errors):
-            errors.append(FieldError(prop.name, raw.get(prop.name), "is required but empty"))
+            errors.append(
+                FieldError(
+                    prop.name, raw.get(prop.name), field_message("required", "en"), "required"
+                )
+            )
     return clean, errors
 
 
@@ -250,6 +281,32 @@ def validate_relationship(
 ) -> tuple[dict[str, Any], list[FieldError]]:
     """Validate a relationship's own properties (endpoints are checked by ingest)."""
     return _validate_properties(_rel_properties(type_), raw, type_)
+
+
+def invalid(errors: list[FieldError]) -> Invalid:
+    """The error for a record with field errors: the first named in the message (English; in
+    another language through :meth:`Invalid.in_language`), every one in ``problems`` with its
+    ``code`` and ``params``.
+
+    >>> _, errors = validate_node("Organisation", {"id": "org-x", "website": "www.x.de"})
+    >>> err = invalid(errors)
+    >>> err.message, err.field
+    ('website is not a web address (expected http:// or https://...)', 'website')
+    >>> err.in_language("de")
+    'Website: Keine Web-Adresse. Bitte mit http:// oder https:// beginnen, z. B. https://www.beispiel.de'
+    >>> [p["code"] for p in err.details["problems"]]
+    ['not_url', 'required']
+    """
+    first = errors[0]
+    return Invalid(
+        f"{first.field} {first.reason}",
+        first.field,
+        translate=lambda lang: f"{prop_name(first.field, lang)}: {first.message(lang)}",
+        problems=[
+            {"field": e.field, "message": e.reason, "code": e.code, "params": dict(e.params)}
+            for e in errors
+        ],
+    )
 
 
 def extra_labels(label: str, props: Mapping[str, Any]) -> list[str]:

@@ -19,6 +19,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from scaleup_graph.errors import Conflict, Invalid, NotFound, ScaleUpError
@@ -35,9 +36,12 @@ from scaleup_graph.graph_model import (
     rel_type,
     validate_node,
     validate_relationship,
+    words,
 )
 from scaleup_graph.graph_model.forms import SYSTEM_FIELDS, WORKFLOW_FIELDS, editable_fields
+from scaleup_graph.graph_model.messages import field_message, summary_message
 from scaleup_graph.graph_model.schema import SEARCH_TEXT_SOURCES
+from scaleup_graph.graph_model.validation import FieldError
 from scaleup_graph.queries.privacy import sees_pii
 from scaleup_graph.store import GraphStore, NodeRow, RelRow
 from scaleup_graph.store.cypher import label as cypher_label
@@ -76,8 +80,22 @@ class Actor:
 
 @dataclass(frozen=True, slots=True)
 class FieldProblem:
+    """A field's problem: ``reason`` in English; ``code`` and ``params`` say it in German too
+    (:mod:`scaleup_graph.graph_model.messages`)."""
+
     field: str
     reason: str
+    code: str = "invalid"
+    params: Mapping[str, Any] = dc_field(default_factory=dict)
+
+    @classmethod
+    def of(cls, field: str, code: str, **params: Any) -> FieldProblem:
+        return cls(field, field_message(code, "en", **params), code, params)
+
+    def message(self, lang: str) -> str:
+        if lang == "en" or self.code == "invalid":
+            return self.reason
+        return field_message(self.code, lang, **self.params)
 
 
 def refusal(
@@ -94,7 +112,12 @@ def refusal(
     ``dependents``), NotFound, Forbidden. api/errors.py turns the kind into a status."""
     found = problems or []
     if found:
-        details["problems"] = [{"field": p.field, "message": p.reason} for p in found]
+        # ``message`` in English; ``code`` and ``params`` let the API answer in the reader's
+        # language (api/errors.py), ``params`` are schema facts, never the value sent
+        details["problems"] = [
+            {"field": p.field, "message": p.reason, "code": p.code, "params": dict(p.params)}
+            for p in found
+        ]
     return kind(message, found[0].field if found else None, code=code, **details)
 
 
@@ -149,11 +172,15 @@ def node_record(store: GraphStore, node_id: str, role: str) -> dict[str, Any]:
 
 
 def _invalid(errors: list[FieldProblem]) -> ScaleUpError:
-    return refusal(
-        f"{len(errors)} field(s) need attention: "
-        + "; ".join(f"{p.field} {p.reason}" for p in errors),
-        errors,
+    error = refusal(summary_message([(p.field, p.reason) for p in errors], "en"), errors)
+    error.translate = lambda lang: summary_message(
+        [(words.prop_name(p.field, lang), p.message(lang)) for p in errors], lang
     )
+    return error
+
+
+def _from_validation(errors: list[FieldError]) -> list[FieldProblem]:
+    return [FieldProblem(e.field, e.reason, e.code, e.params) for e in errors]
 
 
 def _check_fields(label: str, raw: Mapping[str, Any]) -> list[FieldProblem]:
@@ -162,18 +189,18 @@ def _check_fields(label: str, raw: Mapping[str, Any]) -> list[FieldProblem]:
     locked = WORKFLOW_FIELDS.get(label, {})
     for name in raw:
         if name in SYSTEM_FIELDS:
-            problems.append(FieldProblem(name, "is set by the system and cannot be edited"))
+            problems.append(FieldProblem.of(name, "system_field"))
         elif name in locked:
-            problems.append(FieldProblem(name, f"is {locked[name]}; use those steps"))
+            problems.append(FieldProblem.of(name, "workflow_field", reason=locked[name]))
         elif name == VERSION:
-            problems.append(FieldProblem(name, "goes beside the properties, not inside them"))
+            problems.append(FieldProblem.of(name, "version_inside"))
     return problems
 
 
 def _validate(label: str, node_id: str, merged: Mapping[str, Any]) -> dict[str, Any]:
     clean, errors = validate_node(label, {KEY: node_id, **merged})
     if errors:
-        raise _invalid([FieldProblem(e.field, e.reason) for e in errors])
+        raise _invalid(_from_validation(errors))
     clean.pop(KEY, None)
     return clean
 
@@ -189,9 +216,13 @@ def history_entry(
     version: int | None,
     fields: Mapping[str, tuple[Any, Any]] | None = None,
     rel: Mapping[str, Any] | None = None,
+    links: list[dict[str, Any]] | None = None,
     seq: int = 0,
 ) -> dict[str, Any]:
-    """One stored history entry (values as JSON text: FalkorDB stores no maps)."""
+    """One stored history entry (values as JSON text: FalkorDB stores no maps).
+
+    ``links``: a deleted node's relationships (type, direction, other end's id and label,
+    properties), kept so that an undo can give them back."""
     entry: dict[str, Any] = {
         "node": node_id,
         "label": label,
@@ -213,6 +244,8 @@ def history_entry(
         entry[VERSION] = version
     if rel is not None:
         entry["rel"] = json.dumps(dict(rel), ensure_ascii=False, default=str)
+    if links is not None:
+        entry["links"] = json.dumps(links, ensure_ascii=False, default=str)
     return entry
 
 
@@ -237,8 +270,12 @@ def create_node(
     node_id: str | None = None,
     undoes: str | None = None,
     action: str = "create",
+    restore: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Create one node; its id comes from its name (as ingest makes it) unless given.
+
+    ``restore``: relationships to give it in the same statement (the undo of a delete, see
+    :func:`scaleup_graph.queries.history.undo_last`).
 
     Raises
     ------
@@ -273,11 +310,12 @@ def create_node(
         provenance=_provenance(actor, now),
         history=[entry],
         undoes=undoes,
+        restore=restore or (),
     )
     if version is None:
         raise refusal(
             f"a {label} with this name exists already ({node_id}); open it and edit it instead",
-            [FieldProblem("name", "exists already: open that node and edit it")],
+            [FieldProblem.of("name", "exists")],
             kind=Conflict,
             code="exists",
         )
@@ -451,6 +489,16 @@ def delete_node(
     now = now_iso()
     nt = NODE_TYPES[label]
     known = {p.name for p in nt.all_properties} - SYSTEM_FIELDS
+    links = [
+        {
+            "type": r["type"],
+            "direction": "out" if r["start"] == node_id else "in",
+            "other": r["other"],
+            "other_label": _label_of(list(r["other_labels"])),
+            "properties": dict(r["props"]),
+        }
+        for r in store.node_relationships(label, node_id)
+    ]
     entry = history_entry(
         node_id,
         label,
@@ -460,10 +508,12 @@ def delete_node(
         change=uuid.uuid4().hex,
         version=version + 1,
         fields={k: (v, None) for k, v in stored.items() if k in known},
+        links=links,
     )
     if not store.delete_node(
-        label, node_id, version=version, now=now, history=[entry], undoes=undoes
+        label, node_id, version=version, now=now, history=[entry], undoes=undoes, links=len(links)
     ):
+        # the node moved on, or a relationship came or went since we read them
         raise _stale(store, node_id, actor.role, version)
     return {"deleted": node_id, "label": label, "relationships_removed": going["total"]}
 
@@ -483,13 +533,11 @@ def _endpoints(
             raise refusal(
                 f"{side}: no {' or '.join(allowed)} with that id; {type_} goes from "
                 f"{'/'.join(rt.sources)} to {'/'.join(rt.targets)}",
-                [FieldProblem(side, f"pick a {' or '.join(allowed)} that exists")],
+                [FieldProblem.of(side, "no_such_end", labels=list(allowed))],
             )
         found.append((label, node_id))
     if start == end:
-        raise refusal(
-            "a node cannot be linked to itself", [FieldProblem("end", "pick another node")]
-        )
+        raise refusal("a node cannot be linked to itself", [FieldProblem.of("end", "self_link")])
     return found[0], found[1]
 
 
@@ -532,7 +580,7 @@ def link(
     a, b = _endpoints(store, type_, start, end)
     clean, errors = validate_relationship(type_, raw)
     if errors:
-        raise _invalid([FieldProblem(e.field, e.reason) for e in errors])
+        raise _invalid(_from_validation(errors))
     entries = _rel_entries(type_, a, b, action, actor, clean)
     if not store.link(
         type_,
@@ -580,7 +628,7 @@ def upsert_relationship(
     a, b = _endpoints(store, type_, start, end)
     clean, errors = validate_relationship(type_, raw)
     if errors:
-        raise _invalid([FieldProblem(e.field, e.reason) for e in errors])
+        raise _invalid(_from_validation(errors))
     if store.relationship_properties(type_, a, b) is None:
         return link(store, type_, start, end, clean, actor)
     store.upsert_relationships(

@@ -14,19 +14,17 @@ roles that may see them. Who wrote is the API key's id and note, never a person'
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from scaleup_graph.errors import Conflict, NotFound, ScaleUpError
 from scaleup_graph.graph_model import NODE_TYPES, VERSION, is_personal
-from scaleup_graph.graph_model.forms import SYSTEM_FIELDS
 from scaleup_graph.queries import edits
 from scaleup_graph.queries.edits import Actor
 from scaleup_graph.queries.privacy import sees_pii
 from scaleup_graph.store import GraphStore
 
-__all__ = ["HISTORY_LIMIT", "node_history", "record_step", "snapshot", "undo_last"]
+__all__ = ["HISTORY_LIMIT", "node_history", "undo_last"]
 
 HISTORY_LIMIT = 200
 #: What an undo does for each kind of change.
@@ -50,6 +48,15 @@ def _rel(entry: Mapping[str, Any]) -> dict[str, Any] | None:
     except ValueError:
         return None
     return rel if isinstance(rel, dict) else None
+
+
+def _links(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A deleted node's relationships as its delete entry kept them."""
+    try:
+        links = json.loads(entry.get("links") or "[]")
+    except ValueError:
+        return []
+    return [x for x in links if isinstance(x, dict)] if isinstance(links, list) else []
 
 
 def _shown(entry: Mapping[str, Any], role: str) -> dict[str, Any]:
@@ -77,20 +84,63 @@ def _shown(entry: Mapping[str, Any], role: str) -> dict[str, Any]:
     rel = _rel(entry)
     if rel is not None:
         shown["relationship"] = rel
+    if entry.get("links") is not None:  # a delete: how many relationships went with the node
+        shown["relationships_removed"] = len(_links(entry))
     return shown
+
+
+def _captions(store: GraphStore, ids: set[str], role: str) -> dict[str, dict[str, Any]]:
+    """Label and caption of each id that names a node: its name, but a person's job title for
+    roles that may not see persons' names. Ids of deleted nodes are left out."""
+    by_prefix = {nt.id_prefix: label for label, nt in NODE_TYPES.items()}
+    grouped: dict[str, list[str]] = {}
+    for node_id in ids:
+        label = by_prefix.get(node_id.split("-", 1)[0])
+        if label is not None:
+            grouped.setdefault(label, []).append(node_id)
+    found: dict[str, dict[str, Any]] = {}
+    for label, wanted in grouped.items():
+        nt = NODE_TYPES[label]
+        field = nt.caption if "name" in nt.pii_fields and not sees_pii(role) else "name"
+        for node_id, props in store.node_properties(label, wanted).items():
+            found[node_id] = {"label": label, "caption": str(props.get(field) or node_id)}
+    return found
+
+
+def _other_end(rel: Mapping[str, Any], node_id: str) -> tuple[str, str]:
+    """The relationship's other end seen from ``node_id``, and the direction (out/in)."""
+    if rel.get("start") == node_id:
+        return str(rel.get("end")), "out"
+    return str(rel.get("start")), "in"
 
 
 def node_history(
     store: GraphStore, node_id: str, role: str, limit: int = HISTORY_LIMIT
 ) -> dict[str, Any]:
     """The node's changes, newest first: when, which key, what changed (old and new values,
-    personal ones only for roles that may see them), and whether it was undone."""
+    personal ones only for roles that may see them), and whether it was undone.
+
+    A relationship entry names its other end (``relationship.other``: id, label, caption; a
+    person by job title for roles that may not see names; ``exists: false`` once deleted)."""
     entries = store.node_history(node_id, limit)
     if not entries and store.node_record(node_id) is None:
         raise edits.refusal(
             "there is no node with this id and no history for it", kind=NotFound, code="not_found"
         )
-    return {"id": node_id, "entries": [_shown(e, role) for e in entries]}
+    shown = [_shown(e, role) for e in entries]
+    rels = [e["relationship"] for e in shown if "relationship" in e]
+    captions = _captions(store, {_other_end(r, node_id)[0] for r in rels}, role)
+    for rel in rels:
+        other, direction = _other_end(rel, node_id)
+        known = captions.get(other)
+        rel["direction"] = direction
+        rel["other"] = {
+            "id": other,
+            "label": known["label"] if known else None,
+            "caption": known["caption"] if known else other,
+            "exists": known is not None,
+        }
+    return {"id": node_id, "entries": shown}
 
 
 def _target(entries: list[dict[str, Any]], actor: Actor) -> dict[str, Any]:
@@ -125,11 +175,19 @@ def _changed_since() -> ScaleUpError:
 def undo_last(store: GraphStore, node_id: str, actor: Actor, *, salt: str) -> dict[str, Any]:
     """Revert the caller's own last change on a node, as a new, recorded change.
 
-    An update gets its old values back, a create is deleted, a delete re-created (without the
-    relationships it had), a link removed, an unlink restored. Refused (409) when the last
-    change is someone else's or the node changed since.
+    An update gets its old values back, a create is deleted, a delete re-created with the
+    relationships it had to nodes that still exist (``not_restored`` names the others), a link
+    removed, an unlink restored. Refused (409) when the last change is someone else's or the
+    node changed since. A person erased under GDPR has no history left to undo.
     """
     entries = store.node_history(node_id, HISTORY_LIMIT)
+    if not entries and store.node_record(node_id) is None:
+        raise edits.refusal(
+            "there is no node with this id and no history to undo (a person erased under GDPR "
+            "leaves none: an erasure cannot be undone; add the person again only if they agree)",
+            kind=NotFound,
+            code="not_found",
+        )
     target = _target(entries, actor)
     action = str(target["action"]).split(":")[0]
     label = str(target["label"])
@@ -156,6 +214,10 @@ def undo_last(store: GraphStore, node_id: str, actor: Actor, *, salt: str) -> di
     if action == "delete":
         if store.node_record(node_id) is not None:
             raise _changed_since()
+        links = _links(target)
+        ends = _captions(store, {str(x["other"]) for x in links}, actor.role)
+        restored = [x for x in links if x["other"] in ends and x.get("other_label")]
+        missing = [x for x in links if x not in restored]
         record = edits.create_node(
             store,
             label,
@@ -165,8 +227,18 @@ def undo_last(store: GraphStore, node_id: str, actor: Actor, *, salt: str) -> di
             node_id=node_id,
             undoes=change,
             action="undo",
+            restore=restored,
         )
-        return {"undone": "delete", "node": record}
+        return {
+            "undone": "delete",
+            "node": record,
+            "relationships_restored": len(restored),
+            # deleted meanwhile: named by type and id only (the node is gone, so is its name)
+            "not_restored": [
+                {"type": x["type"], "direction": x["direction"], "other": x["other"]}
+                for x in missing
+            ],
+        }
     found = store.node_record(node_id)
     if found is None:
         raise _changed_since()
@@ -203,44 +275,3 @@ def undo_last(store: GraphStore, node_id: str, actor: Actor, *, salt: str) -> di
         allow_locked=True,
     )
     return {"undone": target["action"], "node": record}
-
-
-def snapshot(store: GraphStore, node_id: str) -> dict[str, Any] | None:
-    """The stored properties of a node before a workflow step (None if it does not exist)."""
-    found = store.node_record(node_id)
-    return None if found is None else found[1]
-
-
-def record_step(
-    store: GraphStore,
-    node_id: str,
-    before: Mapping[str, Any] | None,
-    actor: Actor,
-    action: str,
-) -> None:
-    """Write the history entry of a workflow step (a challenge published, a proposal made):
-    what changed on the node between ``before`` (None: it was created) and now."""
-    found = store.node_record(node_id)
-    label = next((lb for lb in found[0] if lb in NODE_TYPES), None) if found else None
-    if found is None or label is None:
-        return
-    after = found[1]
-    known = {p.name for p in NODE_TYPES[label].all_properties} - SYSTEM_FIELDS
-    old = dict(before or {})
-    fields = {k: (old.get(k), after.get(k)) for k in sorted(known) if old.get(k) != after.get(k)}
-    if not fields and before is not None:
-        return
-    store.add_history(
-        [
-            edits.history_entry(
-                node_id,
-                label,
-                "create" if before is None else action,
-                actor,
-                at=edits.now_iso(),
-                change=uuid.uuid4().hex,
-                version=int(after.get(VERSION) or 0),
-                fields=fields,
-            )
-        ]
-    )

@@ -542,17 +542,32 @@ class GraphStore(ABC):
         provenance: Mapping[str, Any],
         history: Sequence[Mapping[str, Any]],
         undoes: str | None = None,
+        restore: Sequence[Mapping[str, Any]] = (),
     ) -> int | None:
-        """Create one node unless its key exists; returns its version (1) or None if it exists."""
+        """Create one node unless its key exists; returns its version (1) or None if it exists.
+
+        ``restore``: relationships to give it in the same statement (an undone delete), each
+        ``{type, direction: out|in, other, other_label, properties}``; those whose other end
+        no longer exists are skipped.
+        """
         if self.existing_ids(label, [row.id]):
             return None
         props, _ = _with_search_keys(row.props, {}, _searchable(label))
+        groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for r in restore:
+            key = (str(r["type"]), str(r["direction"]), str(r["other_label"]))
+            groups.setdefault(key, {})[str(r["other"])] = dict(r.get("properties") or {})
+        params: dict[str, Any] = {}
+        for i, found in enumerate(groups.values()):
+            params[f"restore_ids_{i}"] = sorted(found)
+            params[f"restore_props_{i}"] = found
         try:
             rows = self.write(
-                cypher.create_node(label, row.extra_labels),
+                cypher.create_node(label, row.extra_labels, list(groups)),
                 {
                     "id": row.id,
                     "props": props,
+                    **params,
                     **cypher.provenance_params(provenance),
                     **self._edit_params(history, undoes, provenance["ingested_at"]),
                 },
@@ -604,11 +619,18 @@ class GraphStore(ABC):
         now: str,
         history: Sequence[Mapping[str, Any]],
         undoes: str | None = None,
+        links: int = 0,
     ) -> bool:
-        """Detach-delete a node if it is still at ``version``; False otherwise."""
+        """Detach-delete a node if it is still at ``version`` and has ``links`` relationships
+        (the ones its history entry names); False otherwise."""
         rows = self.write(
             cypher.delete_node(label),
-            {"id": node_id, "version": version, **self._edit_params(history, undoes, now)},
+            {
+                "id": node_id,
+                "version": version,
+                "links": links,
+                **self._edit_params(history, undoes, now),
+            },
         )
         return bool(rows)
 
@@ -690,10 +712,10 @@ class GraphStore(ABC):
         rows = self.read(cypher.node_links(own), {"id": node_id, "limit": limit})
         return rows, int(total[0]["n"]) if total else 0
 
-    def add_history(self, entries: Sequence[Mapping[str, Any]]) -> None:
-        """Append history entries (for writes made by workflow steps)."""
-        if entries:
-            self.write(cypher.ADD_HISTORY, {"history": [dict(e) for e in entries]})
+    def node_relationships(self, label: str, node_id: str) -> list[dict[str, Any]]:
+        """Every relationship of a node: type, start, end, the other end's id and labels, and
+        the relationship's properties."""
+        return self.read(cypher.node_relationships(label), {"id": node_id})
 
     def node_history(self, node_id: str, limit: int = 200) -> list[dict[str, Any]]:
         """History entries of a node, newest first (as stored: see queries.history)."""

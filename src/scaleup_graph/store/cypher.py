@@ -23,6 +23,7 @@ __all__ = [
     "create_node",
     "delete_node",
     "existing_ids",
+    "history_foreach",
     "label",
     "link",
     "merge_nodes",
@@ -170,16 +171,47 @@ _HISTORY_TAIL = (
 )
 
 
+def history_foreach(var: str) -> str:
+    """A clause that writes ``$history`` (possibly empty) beside the write that changed ``var``,
+    in the same statement; each entry takes the node's new version. Unlike UNWIND, an empty
+    list keeps the statement's rows: workflow steps use it (see workflows/records.py)."""
+    if not var.isidentifier():
+        raise ValueError(f"not a Cypher variable: {var!r}")
+    return (
+        f" FOREACH (hp IN $history | CREATE (h:{HISTORY_LABEL}) SET h = hp,"
+        f" h.{VERSION} = {var}.{VERSION})"
+    )
+
+
 def _tail(carry: str) -> str:
     return _HISTORY_TAIL.replace("{carry}", carry)
 
 
-def create_node(node_label: str, extra_labels: Iterable[str] = ()) -> str:
-    """CREATE a node; the unique constraint on the key refuses a duplicate."""
+def create_node(
+    node_label: str,
+    extra_labels: Iterable[str] = (),
+    restore: Iterable[tuple[str, str, str]] = (),
+) -> str:
+    """CREATE a node; the unique constraint on the key refuses a duplicate.
+
+    ``restore``: relationships to give it back in the same statement (undo of a delete), one
+    group per (type, direction ``out``/``in``, other end's label) with parameters
+    ``$restore_ids_<i>`` (the other ends' ids; those that no longer exist are skipped) and
+    ``$restore_props_<i>`` (other id -> the relationship's properties).
+    """
     extra = "".join(f":{label(x)}" for x in extra_labels)
+    links = ""
+    for i, (type_, direction, other) in enumerate(restore):
+        arrow = f"(n)-[e:{rel(type_)}]->(m)" if direction == "out" else f"(m)-[e:{rel(type_)}]->(n)"
+        links += (
+            f" WITH n OPTIONAL MATCH (m{i}:{label(other)}) WHERE m{i}.{KEY} IN $restore_ids_{i}"
+            f" WITH n, collect(m{i}) AS ms{i}"
+            f" FOREACH (m IN ms{i} | CREATE {arrow} SET e = $restore_props_{i}[m.{KEY}])"
+        )
     return (
         f"CREATE (n:{label(node_label)}{extra}) SET n = $props, n.{KEY} = $id, n.{VERSION} = 1, "
         "n.source = $source, n.ingest_run = $run, n.ingested_at = $now, n.updated_at = $now"
+        + links
         + _tail("n")
         + f" RETURN n.{VERSION} AS version"
     )
@@ -202,10 +234,12 @@ def update_node(
 
 
 def delete_node(node_label: str) -> str:
-    """DETACH DELETE a node if the stored version is ``$version``."""
+    """DETACH DELETE a node if the stored version is ``$version`` and it still has ``$links``
+    relationships (the ones its history entry keeps for an undo)."""
     return (
         f"MATCH (n:{label(node_label)} {{{KEY}: $id}}) "
         f"WHERE coalesce(n.{VERSION}, 0) = $version "
+        "OPTIONAL MATCH (n)-[x]-() WITH n, count(x) AS links WHERE links = $links "
         "DETACH DELETE n" + _tail("1 AS one") + " RETURN entries AS deleted"
     )
 
@@ -255,6 +289,15 @@ def node_links(node_label: str) -> str:
     )
 
 
+def node_relationships(node_label: str) -> str:
+    """Every relationship of a node with its properties (what a delete's history keeps)."""
+    return (
+        f"MATCH (n:{label(node_label)} {{{KEY}: $id}})-[e]-(m) "
+        f"RETURN type(e) AS type, startNode(e).{KEY} AS start, endNode(e).{KEY} AS end, "
+        f"m.{KEY} AS other, labels(m) AS other_labels, properties(e) AS props"
+    )
+
+
 def node_link_count(node_label: str) -> str:
     return f"MATCH (n:{label(node_label)} {{{KEY}: $id}})-[e]-() RETURN count(e) AS n"
 
@@ -264,4 +307,3 @@ HISTORY_OF = (
     "ORDER BY h.at DESC, h.seq DESC LIMIT $limit"
 )
 DELETE_HISTORY = f"MATCH (h:{HISTORY_LABEL} {{node: $id}}) DELETE h RETURN count(*) AS deleted"
-ADD_HISTORY = f"UNWIND $history AS hp CREATE (h:{HISTORY_LABEL}) SET h = hp RETURN count(h) AS n"

@@ -5,7 +5,8 @@ challenge and its proposals are pitched; afterwards it is solved (with the accep
 or closed. Every transition is dated (``published_at``, ``pitched_at``, ``closed_at``), dates
 never go backwards, and a transition out of order is refused with the transitions that are
 possible. Each step checks everything first and then writes in one Cypher statement (one
-transaction), whose own ``WHERE c.status = $from`` makes two racing editors safe.
+transaction), whose own ``WHERE c.status = $from`` makes two racing editors safe. Given the
+writer (``by``), that same statement also writes the node's history entry.
 
 Examples
 --------
@@ -21,10 +22,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from scaleup_graph.graph_model import choices, make_id, validate_node
+from scaleup_graph.graph_model.validation import invalid
+from scaleup_graph.queries.edits import Actor
 from scaleup_graph.store import GraphStore
+from scaleup_graph.store.cypher import history_foreach
 from scaleup_graph.workflows.errors import Conflict, Invalid
 from scaleup_graph.workflows.lookup import require_node, resolve_topics
-from scaleup_graph.workflows.records import node_props, parse_date, provenance
+from scaleup_graph.workflows.records import node_props, parse_date, provenance, step_history
 
 __all__ = [
     "STATUSES",
@@ -52,8 +56,9 @@ _BUMP = "c.version = coalesce(c.version, 0) + 1"
 _CREATE = (
     "MATCH (o:Organisation {id: $org}) "
     "CREATE (c:Challenge) SET c = $props "
-    "CREATE (o)-[p:POSES]->(c) SET p += $rel "
-    "WITH c UNWIND $topics AS tid MATCH (t:Topic {id: tid}) "
+    "CREATE (o)-[p:POSES]->(c) SET p += $rel"
+    + history_foreach("c")
+    + " WITH c UNWIND $topics AS tid MATCH (t:Topic {id: tid}) "
     "CREATE (c)-[r:CONCERNS]->(t) SET r += $rel "
     "RETURN count(r) AS topics"
 )
@@ -61,8 +66,9 @@ _CREATE = (
 _SIMPLE = {
     field: (
         "MATCH (c:Challenge {id: $id}) WHERE c.status = $from "
-        f"SET c.status = $to, c.{field} = $date, c.updated_at = $now, {_BUMP} "
-        "WITH c OPTIONAL MATCH (p:Proposal)-[:ADDRESSES]->(c) WHERE p.id IN $accepted "
+        f"SET c.status = $to, c.{field} = $date, c.updated_at = $now, {_BUMP}"
+        + history_foreach("c")
+        + " WITH c OPTIONAL MATCH (p:Proposal)-[:ADDRESSES]->(c) WHERE p.id IN $accepted "
         "WITH c, collect(p) AS ps "
         "FOREACH (x IN ps | SET x.status = 'accepted', x.version = coalesce(x.version, 0) + 1) "
         "RETURN c.id AS id"
@@ -73,8 +79,9 @@ _PITCH = (
     "MATCH (c:Challenge {id: $id}) WHERE c.status = $from "
     "MATCH (e:Event {id: $event}) "
     f"SET c.status = 'pitched', c.pitched_at = $date, c.updated_at = $now, {_BUMP} "
-    "MERGE (c)-[r:PITCHED_AT]->(e) SET r += $rel "
-    "WITH c, e OPTIONAL MATCH (p:Proposal)-[:ADDRESSES]->(c) WHERE p.id IN $proposals "
+    "MERGE (c)-[r:PITCHED_AT]->(e) SET r += $rel"
+    + history_foreach("c")
+    + " WITH c, e OPTIONAL MATCH (p:Proposal)-[:ADDRESSES]->(c) WHERE p.id IN $proposals "
     "WITH c, e, collect(p) AS ps "
     "FOREACH (x IN ps | SET x.status = 'pitched', x.version = coalesce(x.version, 0) + 1 "
     "MERGE (x)-[q:PITCHED_AT]->(e) SET q += $rel) "
@@ -91,8 +98,7 @@ _PROPOSE = (
     "MATCH (o:Organisation {id: $org}) "
     "CREATE (p:Proposal) SET p = $props "
     "CREATE (o)-[a:PROPOSES]->(p) SET a += $rel "
-    "CREATE (p)-[b:ADDRESSES]->(c) SET b += $rel "
-    "RETURN p.id AS id"
+    "CREATE (p)-[b:ADDRESSES]->(c) SET b += $rel" + history_foreach("p") + " RETURN p.id AS id"
 )
 
 
@@ -138,8 +144,10 @@ def draft_challenge(
     description: str = "",
     date: str | None = None,
     actor: str = "cli",
+    by: Actor | None = None,
 ) -> dict[str, Any]:
-    """Create a challenge in ``draft``, posed by the organisation ``posed_by``.
+    """Create a challenge in ``draft``, posed by the organisation ``posed_by`` (``by``: the
+    writer its history entry names).
 
     Raises
     ------
@@ -162,8 +170,7 @@ def draft_challenge(
     }
     clean, errors = validate_node("Challenge", {"id": "x", **raw})
     if errors:
-        first = errors[0]
-        raise Invalid(f"{first.field} {first.reason}", first.field)
+        raise invalid(errors)
     challenge_id = make_id("Challenge", f"{clean['name']} {posed_by.removeprefix('org-')}")
     if store.existing_ids("Challenge", [challenge_id]):
         raise Conflict(
@@ -179,9 +186,15 @@ def draft_challenge(
             "props": node_props("Challenge", clean, actor),
             "rel": _rel_props(actor),
             "topics": [t["id"] for t in found],
+            "history": _created(by, "Challenge", clean),
         },
     )
     return challenge_state(store, challenge_id)
+
+
+def _created(by: Actor | None, label: str, clean: dict[str, Any]) -> list[dict[str, Any]]:
+    fields = {k: (None, v) for k, v in clean.items() if k != "id" and v is not None}
+    return step_history(by, label, str(clean["id"]), "create", fields)
 
 
 def _latest_date(props: dict[str, Any]) -> str | None:
@@ -203,6 +216,7 @@ def transition(
     proposals: Sequence[str] | None = None,
     accepted: Sequence[str] = (),
     actor: str = "cli",
+    by: Actor | None = None,
 ) -> dict[str, Any]:
     """Move a challenge to status ``to`` on ``date`` (default today).
 
@@ -276,6 +290,13 @@ def transition(
         "date": when,
         "now": provenance(actor)["ingested_at"],
         "rel": _rel_props(actor),
+        "history": step_history(
+            by,
+            "Challenge",
+            challenge_id,
+            f"step:challenge_{to}",
+            {"status": (current, to), allowed[to]: (state.get(allowed[to]), when)},
+        ),
     }
     if to == "pitched":
         query = _PITCH
@@ -299,6 +320,7 @@ def submit_proposal(
     description: str = "",
     date: str | None = None,
     actor: str = "cli",
+    by: Actor | None = None,
 ) -> dict[str, Any]:
     """An organisation proposes a solution to a ``published`` challenge.
 
@@ -335,7 +357,7 @@ def submit_proposal(
     }
     clean, errors = validate_node("Proposal", {"id": "x", **raw})
     if errors:
-        raise Invalid(f"{errors[0].field} {errors[0].reason}", errors[0].field)
+        raise invalid(errors)
     clean["id"] = make_id(
         "Proposal", f"{challenge_id.removeprefix('challenge-')} {organisation.removeprefix('org-')}"
     )
@@ -346,6 +368,7 @@ def submit_proposal(
             "org": organisation,
             "props": node_props("Proposal", clean, actor),
             "rel": _rel_props(actor),
+            "history": _created(by, "Proposal", clean),
         },
     )
     if not rows:

@@ -11,11 +11,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from scaleup_graph.graph_model import choices, make_id, validate_node
+from scaleup_graph.graph_model.validation import invalid
 from scaleup_graph.queries import daily
+from scaleup_graph.queries.edits import Actor
 from scaleup_graph.store import GraphStore
+from scaleup_graph.store.cypher import history_foreach
 from scaleup_graph.workflows.errors import Conflict, Invalid
 from scaleup_graph.workflows.lookup import require_node, resolve_topics
-from scaleup_graph.workflows.records import node_props, parse_date, provenance
+from scaleup_graph.workflows.records import node_props, parse_date, provenance, step_history
 
 __all__ = [
     "KINDS",
@@ -34,8 +37,9 @@ _IDS_PER_CALL = 50  # a named query's list parameter holds at most 50 values
 _PUBLISH = (
     "MATCH (o:Organisation {id: $org}) "
     "CREATE (c:ContentItem) SET c = $props "
-    "CREATE (o)-[p:PUBLISHES]->(c) SET p += $rel "
-    "WITH c UNWIND $topics AS tid MATCH (t:Topic {id: tid}) "
+    "CREATE (o)-[p:PUBLISHES]->(c) SET p += $rel"
+    + history_foreach("c")
+    + " WITH c UNWIND $topics AS tid MATCH (t:Topic {id: tid}) "
     "CREATE (c)-[a:ABOUT]->(t) SET a += $rel "
     "RETURN count(a) AS topics"
 )
@@ -93,6 +97,7 @@ def publish_content(
     description: str = "",
     date: str | None = None,
     actor: str = "cli",
+    by: Actor | None = None,
 ) -> dict[str, Any]:
     """Publish a content item (news, offer, event, study) about known topics.
 
@@ -120,7 +125,7 @@ def publish_content(
     }
     clean, errors = validate_node("ContentItem", {"id": "x", **raw})
     if errors:
-        raise Invalid(f"{errors[0].field} {errors[0].reason}", errors[0].field)
+        raise invalid(errors)
     content_id = make_id(
         "ContentItem", f"{clean['name']} {published} {publisher.removeprefix('org-')}"
     )
@@ -134,6 +139,13 @@ def publish_content(
             "props": node_props("ContentItem", clean, actor),
             "rel": _rel(actor),
             "topics": [t["id"] for t in found],
+            "history": step_history(
+                by,
+                "ContentItem",
+                content_id,
+                "create",
+                {k: (None, v) for k, v in clean.items() if k != "id" and v is not None},
+            ),
         },
     )
     return {**clean, "publisher": publisher}

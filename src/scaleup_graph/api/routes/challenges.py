@@ -19,7 +19,16 @@ from scaleup_graph.analytics.matchmaking import match_challenge
 from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import StoreDep
 from scaleup_graph.api.pagination import PageDep, PageOut, page_body
-from scaleup_graph.api.params import Analyst, Date, Editor, Id, StrictBody, Viewer, audited
+from scaleup_graph.api.params import (
+    Analyst,
+    Date,
+    Editor,
+    Id,
+    StrictBody,
+    Viewer,
+    actor_of,
+    audited,
+)
 from scaleup_graph.queries import daily
 
 __all__ = ["router"]
@@ -96,8 +105,8 @@ def create_challenge(
             description=body.description,
             date=body.date,
             actor=principal.key_id,
+            by=actor_of(request, principal),
         ),
-        history=(request, store, None),
     )
 
 
@@ -151,8 +160,8 @@ def submit_proposal(
             description=body.description,
             date=body.date,
             actor=principal.key_id,
+            by=actor_of(request, principal),
         ),
-        history=(request, store, None),
     )
 
 
@@ -197,8 +206,8 @@ def challenge_transition(
             proposals=body.proposals,
             accepted=body.accepted,
             actor=principal.key_id,
+            by=actor_of(request, principal),
         ),
-        history=(request, store, challenge_id),
     )
 
 

@@ -17,7 +17,7 @@ from scaleup_graph import workflows as wf
 from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import StoreDep
 from scaleup_graph.api.pagination import PageDep, PageOut, page_body
-from scaleup_graph.api.params import Date, Editor, Id, StrictBody, Viewer, audited
+from scaleup_graph.api.params import Date, Editor, Id, StrictBody, Viewer, actor_of, audited
 from scaleup_graph.queries import daily
 from scaleup_graph.workflows.content import KINDS
 
@@ -78,8 +78,8 @@ def publish(body: ContentIn, request: Request, principal: Editor, store: StoreDe
             description=body.description,
             date=body.date,
             actor=principal.key_id,
+            by=actor_of(request, principal),
         ),
-        history=(request, store, None),
     )
 
 

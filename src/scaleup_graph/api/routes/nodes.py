@@ -19,10 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit
+from scaleup_graph.api.forms import forms_with_paths
 from scaleup_graph.api.params import Editor, Viewer, actor_of
 from scaleup_graph.errors import Forbidden, NotFound, ScaleUpError
 from scaleup_graph.graph_model import NODE_TYPES, REL_TYPES, is_personal
-from scaleup_graph.graph_model.forms import forms
 from scaleup_graph.queries import edits, history
 from scaleup_graph.queries.persons import erase_person
 from scaleup_graph.queries.privacy import has_role, sees_pii
@@ -76,7 +76,7 @@ def schema_forms(principal: Viewer) -> dict[str, Any]:
     key may do (`can_write`, `sees_personal`). Personal fields are shown only to keys that see
     personal data."""
     return {
-        **forms(),
+        **forms_with_paths(),
         "caller": {
             "role": principal.role,
             "can_write": has_role(principal.role, "editor"),

@@ -37,7 +37,12 @@
       a_unlink: 'Verbindung gelöscht', a_undo: 'rückgängig gemacht', a_step: 'Schritt',
       st_draft: 'Entwurf', st_published: 'veröffentlicht', st_pitched: 'gepitcht',
       st_solved: 'gelöst', st_closed: 'geschlossen', list_hint: 'mehrere mit ; trennen',
-      failed: 'Das hat nicht geklappt: ',
+      failed: 'Das hat nicht geklappt: ', gone: '(gelöscht)',
+      erase_note: 'Die Person wird nach DSGVO Art. 17 gelöscht: mit ihren Verbindungen und ihrem Verlauf. Das lässt sich nicht rückgängig machen; sie bleibt auf der Sperrliste, damit ein Import sie nicht wieder anlegt.',
+      erase_yes: 'Ja, endgültig löschen',
+      undo_delete_note: '„Meine letzte Änderung rückgängig“ holt den Eintrag mit diesen Verbindungen zurück, soweit die anderen Einträge noch bestehen.',
+      restored: 'Wiederhergestellt, mit {n} Verbindungen.', not_restored: 'Nicht wiederhergestellt (Eintrag inzwischen gelöscht):',
+      links_removed: '{n} Verbindungen mit gelöscht',
     },
     en: {
       edit: 'Edit', create: 'Create', create_what: 'Create: kind', save: 'Save', cancel: 'Cancel',
@@ -61,6 +66,12 @@
       a_unlink: 'unlinked', a_undo: 'undone', a_step: 'step',
       st_draft: 'draft', st_published: 'published', st_pitched: 'pitched', st_solved: 'solved',
       st_closed: 'closed', list_hint: 'separate several with ;', failed: 'That did not work: ',
+      gone: '(deleted)',
+      erase_note: 'The person is erased under GDPR Art. 17, with their relationships and their history. This cannot be undone; they stay on the suppression list so that no import re-creates them.',
+      erase_yes: 'Yes, erase for good',
+      undo_delete_note: '"Undo my last change" brings it back with these relationships, as far as the other ends still exist.',
+      restored: 'Restored, with {n} relationships.', not_restored: 'Not restored (deleted meanwhile):',
+      links_removed: '{n} relationships deleted with it',
     },
   };
   const STATUSES = ['draft', 'published', 'pitched', 'solved', 'closed'];
@@ -95,7 +106,8 @@
   }
 
   async function api(method, path, body) {
-    const headers = { 'X-API-Key': sessionStorage.getItem(KEY_STORE) || '' };
+    // field messages come back in the page's language (the API reads Accept-Language)
+    const headers = { 'X-API-Key': sessionStorage.getItem(KEY_STORE) || '', 'Accept-Language': lang() };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response;
     try {
@@ -356,8 +368,22 @@
 
   async function askDelete(confirm) {
     const rec = S.record;
+    if (rec.label === 'Person' && !confirm) {
+      // GDPR erasure: say before that it cannot be undone
+      const dialog = dialogShell(t('erase'), 'erase');
+      dialog.body.append(el('p', { cls: 'ed-warn', id: 'ed-erase-note', text: t('erase_note') }));
+      dialog.actions.append(el('button', { type: 'button', cls: 'ed-danger', 'data-action': 'confirm-delete', text: t('erase_yes'),
+        on: { click: () => { dialog.close(); askDelete(true); } } }));
+      dialog.open();
+      return;
+    }
     const r = await api('DELETE', '/nodes/' + rec.label + '/' + encodeURIComponent(rec.id) + '?version=' + rec.version + (confirm ? '&confirm=true' : ''));
-    if (r.ok) { S.selected = null; afterWrite(null, t('deleted')); return; }
+    if (r.ok) {
+      S.selected = null;
+      await afterWrite(null, t('deleted'));
+      if (rec.label !== 'Person') offerUndoDelete(rec);  // an erasure cannot be undone
+      return;
+    }
     const e = errorOf(r);
     if (e.code === 'confirm_required') {
       const dialog = dialogShell(t('delete') + ': ' + ((rec.properties || {}).name || rec.id), 'delete');
@@ -367,7 +393,8 @@
         const phrase = rel ? w(d.direction === 'out' ? rel.label : rel.inverse) : d.type;
         list.append(el('li', { 'data-id': d.other, text: phrase + ' ' + d.other_caption }));
       });
-      dialog.body.append(el('p', { cls: 'ed-warn', text: t('confirm_delete') + ' (' + e.dependents.total + ')' }), list);
+      dialog.body.append(el('p', { cls: 'ed-warn', text: t('confirm_delete') + ' (' + e.dependents.total + ')' }), list,
+        el('p', { cls: 'ed-note', text: t('undo_delete_note') }));
       dialog.actions.append(el('button', { type: 'button', cls: 'ed-danger', 'data-action': 'confirm-delete', text: t('confirm_yes'),
         on: { click: () => { dialog.close(); askDelete(true); } } }));
       dialog.open();
@@ -632,9 +659,17 @@
       const li = el('li', { cls: 'ed-entry' + (e.undone ? ' ed-undone' : ''), 'data-action-kind': kind });
       li.append(el('div', { cls: 'ed-entry-head', text: when + ' · ' + t('a_' + kind) + (kind === 'step' ? ' → ' + t('st_' + e.action.split('_').pop()) : '') + ' · ' + t('by') + ' ' + who }));
       if (e.relationship) {
-        const rel = S.rels[e.relationship.type];
-        li.append(el('div', { text: e.relationship.start + ' ' + (rel ? w(rel.label) : e.relationship.type) + ' ' + e.relationship.end }));
+        // "ist Mitglied von IHK Kassel-Marburg": the link read from this node, the other end by name
+        const r = e.relationship;
+        const rel = S.rels[r.type];
+        const phrase = rel ? w(r.direction === 'in' ? rel.inverse : rel.label) : r.type;
+        const other = r.other || { caption: r.direction === 'in' ? r.start : r.end, exists: true };
+        const line = el('div', { cls: 'ed-rel', 'data-other': other.id || '' }, phrase + ' ');
+        line.append(el('strong', { text: other.caption }));
+        if (other.exists === false) line.append(el('span', { cls: 'ed-note', text: ' ' + t('gone') }));
+        li.append(line);
       }
+      if (e.relationships_removed) li.append(el('div', { cls: 'ed-note', text: t('links_removed', { n: e.relationships_removed }) }));
       const changes = el('ul', { cls: 'ed-changes' });
       e.changes.forEach((c) => {
         const item = el('li', { 'data-field': c.field });
@@ -647,6 +682,26 @@
       list.append(li);
     });
     sec.append(list);
+  }
+
+  // A deleted node can no longer be selected: the undo is offered right after the delete.
+  function offerUndoDelete(rec) {
+    const box = document.getElementById('ed-message');
+    if (!box) return;
+    box.append(' ', el('button', { type: 'button', 'data-action': 'undo-delete', text: t('undo'), on: { click: async () => {
+      const r = await api('POST', '/nodes/' + encodeURIComponent(rec.id) + '/undo');
+      if (!r.ok) { message(errorOf(r).message, 'error'); return; }
+      await afterWrite(rec.id, t('restored', { n: r.body.relationships_restored }), true);
+      const missing = r.body.not_restored || [];
+      if (missing.length) {
+        const list = el('ul', { id: 'ed-not-restored' });
+        missing.forEach((m) => {
+          const rel = S.rels[m.type];
+          list.append(el('li', { text: (rel ? w(m.direction === 'out' ? rel.label : rel.inverse) : m.type) + ' ' + m.other }));
+        });
+        document.getElementById('ed-message').append(el('p', { text: t('not_restored') }), list);
+      }
+    } } }));
   }
 
   async function undo() {

@@ -1,0 +1,190 @@
+"""Field messages in German and English: what is wrong with a value and what to do.
+
+Validation (:mod:`.validation`) and the editors' writes name each problem by a stable ``code``
+with ``params``; this table turns the pair into a sentence in the reader's language. The English
+sentence is the one ingest's reject reports have always written; the German one is what the
+editor's page shows next to the field. Parameters are schema facts (a length, the allowed
+choices, a field name), never the value sent: that may be someone's e-mail.
+
+>>> field_message("too_long", "de", max=2, length=3)
+'Zu lang: höchstens 2 Zeichen erlaubt (jetzt 3). Bitte kürzen.'
+>>> field_message("too_long", "en", max=2, length=3)
+'longer than 2 characters (3)'
+>>> field_message("not_choice", "de", property="status", choices=["draft", "published"])
+'Bitte einen der vorgesehenen Werte wählen: Entwurf, veröffentlicht.'
+>>> field_message("no_such_code", "de")
+'Dieser Wert passt nicht. Bitte prüfen.'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from scaleup_graph.graph_model.words import DEFAULT_LANG, W, choice_name, label_name
+
+__all__ = ["MESSAGES", "field_message", "summary_message"]
+
+#: code -> the sentence in both languages, with ``{name}`` parameters.
+MESSAGES: dict[str, W] = {
+    "required": W(
+        "Pflichtfeld: bitte ausfüllen.",
+        "is required but empty",
+    ),
+    "too_long": W(
+        "Zu lang: höchstens {max} Zeichen erlaubt (jetzt {length}). Bitte kürzen.",
+        "longer than {max} characters ({length})",
+    ),
+    "nul_byte": W(
+        "Enthält ein unzulässiges Steuerzeichen (NUL). Bitte den Text neu eintippen.",
+        "contains a NUL byte",
+    ),
+    "not_text": W(
+        "Hier gehört Text hin, keine Liste und kein Ja/Nein.",
+        "expected text, got {got}",
+    ),
+    "not_email": W(
+        "Keine gültige E-Mail-Adresse. Bitte so schreiben: name@beispiel.de",
+        "is not an e-mail address (expected name@domain.tld)",
+    ),
+    "not_phone": W(
+        "Keine Telefonnummer. Erlaubt sind Ziffern, Leerzeichen und + ( ) / . -, "
+        "z. B. +49 561 123456",
+        "is not a phone number (digits, spaces, + ( ) / . - only)",
+    ),
+    "not_url": W(
+        "Keine Web-Adresse. Bitte mit http:// oder https:// beginnen, "
+        "z. B. https://www.beispiel.de",
+        "is not a web address (expected http:// or https://...)",
+    ),
+    "not_choice": W(
+        "Bitte einen der vorgesehenen Werte wählen: {choices}.",
+        "must be one of: {choices}",
+    ),
+    "list_not_choice": W(
+        "{bad} ist nicht vorgesehen. Bitte aus diesen Werten wählen: {choices}.",
+        "{bad} not allowed; use: {choices}",
+    ),
+    "list_item_bad": W(
+        "Ein Eintrag der Liste ist zu lang (höchstens {max} Zeichen) oder enthält ein "
+        "Steuerzeichen. Bitte kürzen.",
+        "has an item that is too long or holds a NUL byte",
+    ),
+    "not_integer": W(
+        "Keine ganze Zahl. Bitte nur Ziffern eingeben, z. B. 2.",
+        "is not a whole number",
+    ),
+    "integer_not_bool": W(
+        "Hier gehört eine ganze Zahl hin, kein Ja/Nein.",
+        "expected a whole number, got true/false",
+    ),
+    "not_number": W(
+        "Keine Zahl. Bitte eine Zahl eingeben, z. B. 1234,5.",
+        "is not a number",
+    ),
+    "number_not_bool": W(
+        "Hier gehört eine Zahl hin, kein Ja/Nein.",
+        "expected a number, got true/false",
+    ),
+    "not_finite": W(
+        "Keine endliche Zahl. Bitte eine gewöhnliche Zahl eingeben.",
+        "is not a finite number",
+    ),
+    "not_bool": W(
+        "Bitte Ja oder Nein angeben (ja/nein, true/false, 1/0).",
+        "expected yes/no (true/false, ja/nein, 1/0)",
+    ),
+    "not_date": W(
+        "Kein gültiges Datum. Bitte als TT.MM.JJJJ oder JJJJ-MM-TT eingeben, z. B. 22.09.2022.",
+        "is not a date (YYYY-MM-DD or DD.MM.YYYY)",
+    ),
+    "not_datetime": W(
+        "Kein gültiger Zeitpunkt. Bitte als JJJJ-MM-TTTHH:MM:SS eingeben.",
+        "is not an ISO timestamp (YYYY-MM-DDTHH:MM:SS)",
+    ),
+    "unknown_property": W(
+        "Dieses Feld gibt es bei „{label}“ nicht. Bitte weglassen.",
+        "{label} has no property {property!r}",
+    ),
+    "metric_property": W(
+        "Kennzahlen (metric_*) schreibt die Netzwerkanalyse, nicht ein Formular. Bitte weglassen.",
+        "metric_* properties are written by analytics, not ingest",
+    ),
+    "unknown_parameter": W(
+        "Dieses Feld gibt es hier nicht. Bitte weglassen.",
+        "is not a field of this request; leave it out",
+    ),
+    "system_field": W(
+        "Wird vom System gesetzt und kann nicht bearbeitet werden. Bitte weglassen.",
+        "is set by the system and cannot be edited",
+    ),
+    "workflow_field": W(
+        "Wird durch die Schritte der Challenge gesetzt (veröffentlichen, pitchen, lösen, "
+        "schließen). Bitte dort ändern.",
+        "is {reason}; use those steps",
+    ),
+    "version_inside": W(
+        "Die Version gehört neben die Felder, nicht in sie.",
+        "goes beside the properties, not inside them",
+    ),
+    "exists": W(
+        "Einen Eintrag mit diesem Namen gibt es schon. Bitte diesen öffnen und dort bearbeiten, "
+        "oder einen anderen Namen wählen.",
+        "exists already: open that node and edit it",
+    ),
+    "no_such_end": W(
+        "Bitte einen vorhandenen Eintrag wählen ({labels}): den Namen tippen und aus der Liste "
+        "auswählen.",
+        "pick a {labels} that exists",
+    ),
+    "self_link": W(
+        "Ein Eintrag kann nicht mit sich selbst verbunden werden. Bitte einen anderen wählen.",
+        "pick another node",
+    ),
+}
+
+_UNKNOWN = W("Dieser Wert passt nicht. Bitte prüfen.", "is not valid here; check it")
+
+
+def _choices(prop: str, values: Sequence[str], lang: str) -> str:
+    return ", ".join(choice_name(prop, str(v), lang) if prop else str(v) for v in values)
+
+
+def field_message(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
+    """The sentence for a field problem ``code`` in ``lang`` (``de`` or ``en``).
+
+    Choices are named in the reader's words (German "Entwurf" for ``draft``); ``label`` is the
+    schema label, named in the reader's words too.
+    """
+    words = MESSAGES.get(code, _UNKNOWN)
+    values = dict(params)
+    prop = str(values.get("property") or "")
+    for key in ("choices", "bad"):
+        if isinstance(values.get(key), list | tuple):
+            # English keeps the stored values (what a spreadsheet must hold); German names them
+            values[key] = _choices("" if lang == "en" else prop, values[key], lang)
+    if lang != "en" and values.get("label"):
+        values["label"] = label_name(str(values["label"]), lang)
+    if lang != "en" and isinstance(values.get("labels"), list | tuple):
+        values["labels"] = " oder ".join(label_name(str(x), lang) for x in values["labels"])
+    elif isinstance(values.get("labels"), list | tuple):
+        values["labels"] = " or ".join(str(x) for x in values["labels"])
+    try:
+        return words(lang).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return _UNKNOWN(lang)
+
+
+def summary_message(problems: Sequence[tuple[str, str]], lang: str = DEFAULT_LANG) -> str:
+    """One sentence over all problems of a refused write: ``(field words, message)`` pairs.
+
+    >>> summary_message([("Name", "Pflichtfeld: bitte ausfüllen.")], "de")
+    '1 Feld bitte korrigieren, nichts wurde gespeichert: Name: Pflichtfeld: bitte ausfüllen.'
+    """
+    if lang == "en":
+        head = f"{len(problems)} field(s) need attention: "
+        return head + "; ".join(f"{field} {message}" for field, message in problems)
+    count = "1 Feld" if len(problems) == 1 else f"{len(problems)} Felder"
+    return f"{count} bitte korrigieren, nichts wurde gespeichert: " + " ".join(
+        f"{field}: {message}" for field, message in problems
+    )
