@@ -57,7 +57,11 @@ def _server_hwm_kb(store: GraphStore) -> int:
 def _raw_copy(source: GraphStore, target: GraphStore) -> tuple[float, int]:
     """Write ``source``'s nodes and relationships into ``target`` with plain UNWIND MERGE."""
     nodes: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    for row in source.read("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"):
+    # the data only: system nodes (a node's history, the suppression list) are not data
+    for row in source.read(
+        "MATCH (n) WHERE NOT n:_History AND NOT n:_Suppressed AND NOT n:_Migration "
+        "RETURN labels(n) AS labels, properties(n) AS props"
+    ):
         nodes[tuple(sorted(row["labels"]))].append(row["props"])
     rels: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for row in source.read(

@@ -525,7 +525,12 @@ def test_undo_of_a_delete_gives_back_the_relationships_to_nodes_that_still_exist
     body = undone.json()
     assert body["relationships_restored"] == 2
     assert body["not_restored"] == [
-        {"type": "COOPERATES_WITH", "direction": "out", "other": "org-kurz-gmbh"}
+        {
+            "type": "COOPERATES_WITH",
+            "direction": "out",
+            "other": "org-kurz-gmbh",
+            "other_caption": "Kurz GmbH",
+        }
     ]
     after = sorted(
         (r["type"], r["other"], json.dumps(r["props"], sort_keys=True))

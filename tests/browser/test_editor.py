@@ -51,6 +51,7 @@ def live(seed_graph: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> It
         "editor": made.create("editor+contacts", note="Agentur Redaktion")[1],
         "partner": made.create("editor+contacts", note="IHK Partnerin")[1],
         "viewer": made.create("viewer", note="Stakeholder")[1],
+        "admin": made.create("admin+editor+contacts", note="Datenschutz")[1],
     }
     with serve(create_app(settings, store)) as url:
         yield Live(url, keys, store)
@@ -268,9 +269,13 @@ def test_invalid_fields_get_their_message_and_the_page_keeps_what_was_typed(
     page.select_option("#ed-f-activity_type", "PRC")
     save(page)
     page.wait_for_selector("#ed-err-website:not([hidden])")
-    assert "required" in page.inner_text("#ed-err-name")
-    assert "web address" in page.inner_text("#ed-err-website")
-    assert "longer than 2" in page.inner_text("#ed-err-country")
+    # the German page shows the German message next to each field, with what to do
+    assert page.inner_text("#ed-err-name") == "Pflichtfeld: bitte ausfüllen."
+    assert "mit http:// oder https:// beginnen" in page.inner_text("#ed-err-website")
+    assert "höchstens 2 Zeichen erlaubt (jetzt 3). Bitte kürzen." in page.inner_text(
+        "#ed-err-country"
+    )
+    assert "web address" not in page.inner_text("dialog")
     assert page.get_attribute("#ed-f-website", "aria-invalid") == "true"
     assert page.input_value("#ed-f-city") == "Baunatal"
     assert page.input_value("#ed-f-website") == "www.ohne-protokoll.de"
@@ -288,8 +293,22 @@ def test_invalid_fields_get_their_message_and_the_page_keeps_what_was_typed(
     page.fill("#ed-f-level", "drei")
     save(page)
     page.wait_for_selector("#ed-err-level:not([hidden])")
-    assert "whole number" in page.inner_text("#ed-err-level")
+    assert "Keine ganze Zahl" in page.inner_text("#ed-err-level")
     assert page.input_value("#ed-f-name") == "Werra-Meißner"
+    assert page.input_value("#ed-f-level") == "drei"
+    page.screenshot(path=str(artifacts / "editor-form-errors-region-de.png"))
+    # the same form on the English page: the English message
+    page.click("dialog [data-action='cancel']")
+    page.click("#lang-btn")
+    page.wait_for_function("document.querySelector('[data-action=\"create\"]') !== null")
+    page.select_option("#ed-create-label", "Region")
+    page.click("[data-action='create']")
+    page.fill("#ed-f-name", "Werra-Meißner")
+    page.fill("#ed-f-level", "drei")
+    save(page)
+    page.wait_for_selector("#ed-err-level:not([hidden])")
+    assert page.inner_text("#ed-err-level") == "is not a whole number"
+    page.screenshot(path=str(artifacts / "editor-form-errors-region-en.png"))
 
 
 def test_a_stale_edit_is_refused_with_the_current_values_and_undo_restores(
@@ -415,3 +434,82 @@ def test_a_person_and_their_job_and_a_practice_transferred_to_a_region(
     saved(page)
     lineage = live.api("GET", f"/api/v1/practices/{practice}/lineage", "viewer")
     assert lineage.status_code == 200 and "region-pl81" in lineage.text
+
+
+def test_history_names_the_other_end_and_undo_of_a_delete_brings_the_links_back(
+    open_page: Callable[[str], Any], live: Live, artifacts: Path
+) -> None:
+    made = live.api(
+        "POST",
+        "/api/v1/nodes/Organisation",
+        "editor",
+        json={"properties": {"name": "Fuldataler Feinmechanik", "kinds": ["SME"]}},
+    )
+    assert made.status_code == 201, made.text
+    org = made.json()["id"]
+    other = live.api(
+        "POST", "/api/v1/nodes/Organisation", "editor", json={"properties": {"name": "Kurzlebig"}}
+    ).json()["id"]
+    for type_, end in (("MEMBER_OF", IHK), ("HAS_COMPETENCE", "topic-digitalisation")):
+        linked = live.api(
+            "POST", f"/api/v1/relationships/{type_}", "editor", json={"start": org, "end": end}
+        )
+        assert linked.status_code == 201, linked.text
+    live.api(
+        "POST",
+        "/api/v1/relationships/COOPERATES_WITH",
+        "editor",
+        json={"start": org, "end": other, "properties": {"since": "2024-05-01"}},
+    )
+    page = open_page("editor")
+    select(page, org)
+    page.wait_for_selector("#ed-history-list .ed-rel")
+    lines = page.locator("#ed-history-list .ed-rel").all_inner_texts()
+    assert "ist Mitglied von IHK Kassel-Marburg" in lines
+    assert "ist kompetent in Digitalisierung" in lines  # a topic by its German name
+    assert not any(IHK in line for line in lines)  # names, not ids
+    page.locator("#ed-history-list").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "editor-history-names.png"))
+
+    page.click("[data-action='delete']")
+    page.wait_for_selector("#ed-dependents li")
+    assert "zurück" in page.inner_text("dialog.ed-dialog")  # undo brings the links back
+    page.click("[data-action='confirm-delete']")
+    page.wait_for_selector("[data-action='undo-delete']")
+    assert not live.store.existing_ids("Organisation", [org])
+    # meanwhile one of the other ends goes: that link cannot come back
+    gone = live.api(
+        "DELETE", f"/api/v1/nodes/Organisation/{other}", "partner", params={"version": 1}
+    )
+    assert gone.status_code == 200, gone.text
+    page.click("[data-action='undo-delete']")
+    page.wait_for_selector("#ed-not-restored li")
+    assert "Wiederhergestellt, mit 2 Verbindungen." in page.inner_text("#ed-message")
+    assert page.locator("#ed-not-restored li").all_inner_texts() == ["kooperiert mit Kurzlebig"]
+    page.screenshot(path=str(artifacts / "editor-undo-delete.png"))
+    links = {(r["type"], r["other"]) for r in live.store.node_relationships("Organisation", org)}
+    assert links == {("MEMBER_OF", IHK), ("HAS_COMPETENCE", "topic-digitalisation")}
+
+
+def test_erasing_a_person_says_first_that_it_cannot_be_undone(
+    open_page: Callable[[str], Any], live: Live, artifacts: Path
+) -> None:
+    made = live.api(
+        "POST",
+        "/api/v1/nodes/Person",
+        "editor",
+        json={"properties": {"name": "Lea Löschbar", "role": "Assistenz"}},
+    )
+    assert made.status_code == 201, made.text
+    person = made.json()["id"]
+    page = open_page("admin")
+    select(page, person)
+    page.click("[data-action='delete']")
+    page.wait_for_selector("#ed-erase-note")
+    assert "nicht rückgängig" in page.inner_text("#ed-erase-note")
+    assert live.store.existing_ids("Person", [person])  # nothing happens before the answer
+    page.screenshot(path=str(artifacts / "editor-erase-person.png"))
+    page.click("[data-action='confirm-delete']")
+    page.wait_for_selector(".ed-message.ed-ok")
+    assert not live.store.existing_ids("Person", [person])
+    assert page.locator("[data-action='undo-delete']").count() == 0

@@ -43,7 +43,7 @@ from scaleup_graph.graph_model.messages import field_message, summary_message
 from scaleup_graph.graph_model.schema import SEARCH_TEXT_SOURCES
 from scaleup_graph.graph_model.validation import FieldError
 from scaleup_graph.queries.privacy import sees_pii
-from scaleup_graph.store import GraphStore, NodeRow, RelRow
+from scaleup_graph.store import GraphStore, NodeRow
 from scaleup_graph.store.cypher import label as cypher_label
 
 __all__ = [
@@ -495,6 +495,11 @@ def delete_node(
             "direction": "out" if r["start"] == node_id else "in",
             "other": r["other"],
             "other_label": _label_of(list(r["other_labels"])),
+            # the other end's name, to say which link could not come back once it is gone
+            # too; never a person's (it would outlive the person's erasure here)
+            "other_name": None
+            if is_personal(_label_of(list(r["other_labels"])))
+            else r["other_name"],
             "properties": dict(r["props"]),
         }
         for r in store.node_relationships(label, node_id)
@@ -622,19 +627,46 @@ def unlink(
 
 
 def upsert_relationship(
-    store: GraphStore, type_: str, start: str, end: str, raw: Mapping[str, Any], actor: Actor
+    store: GraphStore,
+    type_: str,
+    start: str,
+    end: str,
+    raw: Mapping[str, Any],
+    actor: Actor,
+    *,
+    undoes: str | None = None,
+    action: str = "relink",
+    replace: bool = False,
 ) -> dict[str, Any]:
-    """Create a relationship or set the properties of the existing one (``PUT``)."""
+    """Create a relationship or set the properties of the existing one (``PUT``).
+
+    A change of an existing relationship goes into both ends' history (``relink``, with the
+    old and new properties) in the same statement. ``replace``: properties not in ``raw`` are
+    removed (an undo puts back exactly the old ones).
+    """
     a, b = _endpoints(store, type_, start, end)
     clean, errors = validate_relationship(type_, raw)
     if errors:
         raise _invalid(_from_validation(errors))
-    if store.relationship_properties(type_, a, b) is None:
-        return link(store, type_, start, end, clean, actor)
-    store.upsert_relationships(
-        type_, a[0], b[0], [RelRow(start, end, clean)], provenance=_provenance(actor, now_iso())
-    )
-    return {"type": type_, "start": start, "end": end, "properties": clean}
+    stored = store.relationship_properties(type_, a, b)
+    if stored is None:
+        return link(store, type_, start, end, clean, actor, undoes=undoes)
+    old = {k: v for k, v in stored.items() if k not in SYSTEM_FIELDS}
+    new = clean if replace else {**old, **clean}
+    if new == old:
+        return {"type": type_, "start": start, "end": end, "properties": new}
+    entries = _rel_entries(type_, a, b, action, actor, new)
+    for entry in entries:
+        rel = json.loads(entry["rel"])
+        rel["old_properties"] = old
+        entry["rel"] = json.dumps(rel, ensure_ascii=False, default=str)
+        entry["fields"] = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    props = {k: new.get(k) for k in set(old) | set(new)}  # None removes a property
+    if not store.update_relationship(
+        type_, a, b, props, now=entries[0]["at"], history=entries, undoes=undoes
+    ):
+        raise refusal(f"there is no {type_} from {start} to {end}", kind=NotFound, code="not_found")
+    return {"type": type_, "start": start, "end": end, "properties": new}
 
 
 def lookup(

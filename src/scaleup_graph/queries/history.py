@@ -28,7 +28,7 @@ __all__ = ["HISTORY_LIMIT", "node_history", "undo_last"]
 
 HISTORY_LIMIT = 200
 #: What an undo does for each kind of change.
-_UNDOABLE = ("create", "update", "delete", "link", "unlink", "step")
+_UNDOABLE = ("create", "update", "delete", "link", "unlink", "relink", "step")
 
 
 def _values(entry: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -84,14 +84,22 @@ def _shown(entry: Mapping[str, Any], role: str) -> dict[str, Any]:
     rel = _rel(entry)
     if rel is not None:
         shown["relationship"] = rel
+    if str(entry.get("action")).startswith("ingest"):  # an import: its run and source file
+        shown["ingest_run"] = entry.get("ingest_run")
+        shown["source"] = entry.get("key_note") or ""
+        if entry.get("rel_type"):
+            shown["relationship_type"] = entry.get("rel_type")
     if entry.get("links") is not None:  # a delete: how many relationships went with the node
         shown["relationships_removed"] = len(_links(entry))
     return shown
 
 
-def _captions(store: GraphStore, ids: set[str], role: str) -> dict[str, dict[str, Any]]:
-    """Label and caption of each id that names a node: its name, but a person's job title for
-    roles that may not see persons' names. Ids of deleted nodes are left out."""
+def _captions(
+    store: GraphStore, ids: set[str], role: str, lang: str | None = None
+) -> dict[str, dict[str, Any]]:
+    """Label and caption of each id that names a node: its name (a topic's German name for
+    ``lang`` de), but a person's job title for roles that may not see persons' names. Ids of
+    deleted nodes are left out."""
     by_prefix = {nt.id_prefix: label for label, nt in NODE_TYPES.items()}
     grouped: dict[str, list[str]] = {}
     for node_id in ids:
@@ -103,7 +111,8 @@ def _captions(store: GraphStore, ids: set[str], role: str) -> dict[str, dict[str
         nt = NODE_TYPES[label]
         field = nt.caption if "name" in nt.pii_fields and not sees_pii(role) else "name"
         for node_id, props in store.node_properties(label, wanted).items():
-            found[node_id] = {"label": label, "caption": str(props.get(field) or node_id)}
+            own = props.get(f"{field}_{lang}") if lang else None  # Topic.name_de
+            found[node_id] = {"label": label, "caption": str(own or props.get(field) or node_id)}
     return found
 
 
@@ -115,7 +124,11 @@ def _other_end(rel: Mapping[str, Any], node_id: str) -> tuple[str, str]:
 
 
 def node_history(
-    store: GraphStore, node_id: str, role: str, limit: int = HISTORY_LIMIT
+    store: GraphStore,
+    node_id: str,
+    role: str,
+    limit: int = HISTORY_LIMIT,
+    lang: str | None = None,
 ) -> dict[str, Any]:
     """The node's changes, newest first: when, which key, what changed (old and new values,
     personal ones only for roles that may see them), and whether it was undone.
@@ -129,7 +142,7 @@ def node_history(
         )
     shown = [_shown(e, role) for e in entries]
     rels = [e["relationship"] for e in shown if "relationship" in e]
-    captions = _captions(store, {_other_end(r, node_id)[0] for r in rels}, role)
+    captions = _captions(store, {_other_end(r, node_id)[0] for r in rels}, role, lang)
     for rel in rels:
         other, direction = _other_end(rel, node_id)
         known = captions.get(other)
@@ -147,6 +160,8 @@ def _target(entries: list[dict[str, Any]], actor: Actor) -> dict[str, Any]:
     for entry in entries:
         if entry.get("undone") or entry.get("action") == "undo":
             continue
+        if str(entry.get("action")).startswith("ingest"):
+            raise _changed_since()
         if entry.get("key_id") != actor.key_id:
             raise edits.refusal(
                 f"the last change on this node was made by another key ({entry.get('key_id')}, "
@@ -194,6 +209,19 @@ def undo_last(store: GraphStore, node_id: str, actor: Actor, *, salt: str) -> di
     change = str(target["change"])
     values = _values(target)
     rel = _rel(target)
+    if action == "relink" and rel is not None:
+        edits.upsert_relationship(
+            store,
+            rel["type"],
+            rel["start"],
+            rel["end"],
+            rel.get("old_properties") or {},
+            actor,
+            undoes=change,
+            action="undo",
+            replace=True,
+        )
+        return {"undone": target["action"], "node": edits.node_record(store, node_id, actor.role)}
     if action in ("link", "unlink") and rel is not None:
         if action == "link":
             edits.unlink(
@@ -233,9 +261,14 @@ def undo_last(store: GraphStore, node_id: str, actor: Actor, *, salt: str) -> di
             "undone": "delete",
             "node": record,
             "relationships_restored": len(restored),
-            # deleted meanwhile: named by type and id only (the node is gone, so is its name)
+            # deleted meanwhile: named by the name kept at the delete (a person by id only)
             "not_restored": [
-                {"type": x["type"], "direction": x["direction"], "other": x["other"]}
+                {
+                    "type": x["type"],
+                    "direction": x["direction"],
+                    "other": x["other"],
+                    "other_caption": str(x.get("other_name") or x["other"]),
+                }
                 for x in missing
             ],
         }

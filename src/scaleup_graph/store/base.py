@@ -11,6 +11,7 @@ always parameters.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -24,6 +25,7 @@ from numpy.typing import NDArray
 
 from scaleup_graph.errors import Forbidden, Invalid, ScaleUpError, Timeout, Unavailable
 from scaleup_graph.graph_model import (
+    DERIVED_SEARCH_PROPERTIES,
     KEY,
     NODE_TYPES,
     REL_TYPES,
@@ -216,6 +218,11 @@ def created_properties(
     }
 
 
+def _now_iso() -> str:
+    """A UTC timestamp with microseconds, as history entries are stamped (they sort by it)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
 def _labels_by_prefix(node_id: str) -> list[str]:
     """Every label, the one whose id prefix ``node_id`` has first (ids are ``<prefix>-...``)."""
     prefix = node_id.split("-", 1)[0]
@@ -374,12 +381,19 @@ class GraphStore(ABC):
         del name, generation, data
 
     def upsert_nodes(
-        self, label: str, rows: Sequence[NodeRow], *, provenance: Mapping[str, Any]
+        self,
+        label: str,
+        rows: Sequence[NodeRow],
+        *,
+        provenance: Mapping[str, Any],
+        history: bool = True,
     ) -> int:
         """MERGE ``rows`` on their key in one transaction. Returns how many rows were written.
 
         ``provenance`` (source, ingest_run, ingested_at) is set when a node is created;
-        ``updated_at`` on every write.
+        ``updated_at`` on every write. With ``history`` (the default: an import is a change
+        like any other), each node created or changed gets one entry in its history, written
+        by the same statement (see :func:`.cypher.merge_nodes`).
         """
         if not rows:
             return 0
@@ -389,10 +403,17 @@ class GraphStore(ABC):
             props, fill = _with_search_keys(row.props, row.fill, searchable)
             shape = (tuple(sorted(row.extra_labels)), tuple(sorted(fill)))
             groups.setdefault(shape, []).append({KEY: row.id, "props": props, "fill": fill})
+        extra_params = (
+            {"label": label, "derived": sorted(DERIVED_SEARCH_PROPERTIES), "at": _now_iso()}
+            if history
+            else {}
+        )
         written = 0
         for (extra, gaps), batch in groups.items():
-            query = cypher.merge_nodes(label, extra, gaps)
-            self.write(query, {"rows": batch, **cypher.provenance_params(provenance)})
+            query = cypher.merge_nodes(label, extra, gaps, history=history)
+            self.write(
+                query, {"rows": batch, **cypher.provenance_params(provenance), **extra_params}
+            )
             written += len(batch)
         return written
 
@@ -404,14 +425,45 @@ class GraphStore(ABC):
         rows: Sequence[RelRow],
         *,
         provenance: Mapping[str, Any],
+        history: bool = True,
     ) -> int:
-        """MERGE relationships between existing nodes; returns how many were written."""
+        """MERGE relationships between existing nodes; returns how many were written.
+
+        With ``history``, each node at an end of a created or changed relationship gets one
+        entry (``ingest:link``) per call, written by the same statement."""
         if not rows:
             return 0
-        query = cypher.merge_relationships(type_, start_label, end_label)
+        query = cypher.merge_relationships(type_, start_label, end_label, history=history)
         batch = [{"start": r.start, "end": r.end, "props": r.props} for r in rows]
-        result = self.write(query, {"rows": batch, **cypher.provenance_params(provenance)})
+        params = {"rows": batch, **cypher.provenance_params(provenance)}
+        if history:
+            params.update(type=type_, at=_now_iso(), start_label=start_label, end_label=end_label)
+        result = self.write(query, params)
         return int(result[0]["written"]) if result else 0
+
+    def update_relationship(
+        self,
+        type_: str,
+        start: tuple[str, str],
+        end: tuple[str, str],
+        props: Mapping[str, Any],
+        *,
+        now: str,
+        history: Sequence[Mapping[str, Any]],
+        undoes: str | None = None,
+    ) -> bool:
+        """Set ``props`` (None removes one) on an existing relationship, with its history entries
+        in the same statement; False if there is no such relationship."""
+        rows = self.write(
+            cypher.update_relationship(type_, start[0], end[0]),
+            {
+                "start": start[1],
+                "end": end[1],
+                "props": dict(props),
+                **self._edit_params(history, undoes, now),
+            },
+        )
+        return bool(rows)
 
     def existing_ids(self, label: str, ids: Iterable[str]) -> set[str]:
         """Which of ``ids`` exist as nodes of ``label``."""

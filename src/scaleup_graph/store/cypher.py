@@ -31,6 +31,7 @@ __all__ = [
     "rel",
     "unlink",
     "update_node",
+    "update_relationship",
 ]
 
 
@@ -66,27 +67,83 @@ def prop(node_label: str, name: str) -> str:
     return f"`{name}`"
 
 
-def merge_nodes(node_label: str, extra_labels: Iterable[str] = (), fill: Iterable[str] = ()) -> str:
-    """MERGE on the key; ``r.props`` overwrite, ``r.fill`` properties only fill gaps."""
+def merge_nodes(
+    node_label: str,
+    extra_labels: Iterable[str] = (),
+    fill: Iterable[str] = (),
+    history: bool = False,
+) -> str:
+    """MERGE on the key; ``r.props`` overwrite, ``r.fill`` properties only fill gaps.
+
+    With ``history``, each node the statement creates or changes gets one history entry in the
+    same statement (action ``ingest:create`` / ``ingest:update``, the changed field names, the
+    run ``$run`` and source ``$source``; no values: the source file holds them). A row that
+    changes nothing adds none, so a repeated import leaves the history as it was.
+    """
     extra = "".join(f", n:{label(x)}" for x in extra_labels)
     names = [prop(node_label, p) for p in sorted(fill)]
     gaps = "".join(f", n.{q} = coalesce(n.{q}, r.fill.{q})" for q in names)
-    return (
+    query = (
         f"UNWIND $rows AS r MERGE (n:{label(node_label)} {{{KEY}: r.{KEY}}}) "
         "ON CREATE SET n.source = $source, n.ingest_run = $run, n.ingested_at = $now "
-        f"SET n += r.props, n.updated_at = $now, n.{VERSION} = coalesce(n.{VERSION}, 0) + 1"
+        + ("WITH n, r, properties(n) AS before " if history else "")
+        + f"SET n += r.props, n.updated_at = $now, n.{VERSION} = coalesce(n.{VERSION}, 0) + 1"
         f"{gaps}{extra}"
+    )
+    if not history:
+        return query
+    return query + (
+        " WITH n, before, [k IN keys(r.props) WHERE NOT k IN $derived"
+        " AND coalesce(before[k] <> r.props[k], true)]"
+        " + [k IN keys(r.fill) WHERE before[k] IS NULL] AS changed"
+        " WHERE size(changed) > 0"
+        f" CREATE (h:{HISTORY_LABEL}) SET h.node = n.{KEY}, h.label = $label,"
+        f" h.action = CASE WHEN before.{VERSION} IS NULL THEN 'ingest:create'"
+        " ELSE 'ingest:update' END,"
+        " h.at = $at, h.seq = 0, h.key_id = 'ingest', h.key_note = $source,"
+        " h.ingest_run = $run, h.undone = false, h.fields = changed, h.values = '{}',"
+        f" h.{VERSION} = n.{VERSION}, h.change = $run + ':' + n.{KEY}"
     )
 
 
-def merge_relationships(type_: str, start_label: str, end_label: str) -> str:
-    return (
+def merge_relationships(type_: str, start_label: str, end_label: str, history: bool = False) -> str:
+    """MERGE relationships between existing nodes; returns how many were written.
+
+    With ``history``, each node at an end of a relationship the statement creates or changes
+    gets one entry per statement (action ``ingest:link``, the type, run and source), not one
+    per relationship."""
+    head = (
         f"UNWIND $rows AS r MATCH (a:{label(start_label)} {{{KEY}: r.start}}) "
         f"MATCH (b:{label(end_label)} {{{KEY}: r.end}}) "
         f"MERGE (a)-[e:{rel(type_)}]->(b) "
         "ON CREATE SET e.source = $source, e.ingest_run = $run, e.ingested_at = $now "
+    )
+    if not history:
+        return head + "SET e += r.props, e.updated_at = $now RETURN count(e) AS written"
+    return head + (
+        "WITH a, b, e, r, properties(e) AS before "
         "SET e += r.props, e.updated_at = $now "
-        "RETURN count(e) AS written"
+        "WITH a, b, e, before.updated_at IS NULL"
+        " OR any(k IN keys(r.props) WHERE coalesce(before[k] <> r.props[k], true)) AS changed "
+        f"WITH count(e) AS written, collect(DISTINCT CASE WHEN changed THEN a.{KEY} END) AS s,"
+        f" collect(DISTINCT CASE WHEN changed THEN b.{KEY} END) AS t "
+        "FOREACH (nid IN s + [x IN t WHERE NOT x IN s] |"
+        f" CREATE (h:{HISTORY_LABEL}) SET h.node = nid,"
+        " h.label = CASE WHEN nid IN s THEN $start_label ELSE $end_label END,"
+        " h.action = 'ingest:link',"
+        " h.rel_type = $type, h.at = $at, h.seq = 0, h.key_id = 'ingest',"
+        " h.key_note = $source, h.ingest_run = $run, h.undone = false, h.fields = [],"
+        " h.values = '{}', h.change = $run + ':' + nid) "
+        "RETURN written"
+    )
+
+
+def update_relationship(type_: str, start_label: str, end_label: str) -> str:
+    """SET ``$props`` on an existing relationship (a null removes one) with its history."""
+    return (
+        f"MATCH (a:{label(start_label)} {{{KEY}: $start}})-[e:{rel(type_)}]->"
+        f"(b:{label(end_label)} {{{KEY}: $end}}) "
+        "SET e += $props, e.updated_at = $now" + _tail("e") + " RETURN entries AS written"
     )
 
 
@@ -294,7 +351,8 @@ def node_relationships(node_label: str) -> str:
     return (
         f"MATCH (n:{label(node_label)} {{{KEY}: $id}})-[e]-(m) "
         f"RETURN type(e) AS type, startNode(e).{KEY} AS start, endNode(e).{KEY} AS end, "
-        f"m.{KEY} AS other, labels(m) AS other_labels, properties(e) AS props"
+        f"m.{KEY} AS other, labels(m) AS other_labels, m.name AS other_name, "
+        "properties(e) AS props"
     )
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import Principal, SettingsDep, StoreDep, audit
+from scaleup_graph.api.errors import request_lang
 from scaleup_graph.api.forms import forms_with_paths
 from scaleup_graph.api.params import Editor, Viewer, actor_of
 from scaleup_graph.errors import Forbidden, NotFound, ScaleUpError
@@ -309,18 +310,27 @@ def unlink(
 )
 def node_history(
     node_id: NodeId,
+    request: Request,
     principal: Viewer,
     store: StoreDep,
     limit: Annotated[int, Query(ge=1, le=history.HISTORY_LIMIT)] = 50,
 ) -> Any:
     """Each entry: `at`, `key_id` and `key_note` (who), `action`, `fields` changed and
     `changes` with old and new values (personal values only for keys that may see them;
-    `personal: true` marks the field), `undone`."""
-    found = history.node_history(store, node_id, principal.role, limit)
+    `personal: true` marks the field), `undone`; a relationship entry names its other end
+    (`relationship.other.caption`: a person's job title for keys that may not see names; a
+    topic's German name for `Accept-Language: de`)."""
+    found = history.node_history(store, node_id, principal.role, limit, request_lang(request))
     if sees_pii(principal.role) and any(
         c["personal"] for e in found["entries"] for c in e["changes"]
     ):
         audit(principal, "node_history", [node_id], "read")
+    named = [
+        e["relationship"]["other"]
+        for e in found["entries"]
+        if e.get("relationship", {}).get("other", {}).get("label") == "Person"
+    ]
+    _audit_persons(principal, "node_history_names", named)
     return found
 
 

@@ -43,6 +43,8 @@
       undo_delete_note: '„Meine letzte Änderung rückgängig“ holt den Eintrag mit diesen Verbindungen zurück, soweit die anderen Einträge noch bestehen.',
       restored: 'Wiederhergestellt, mit {n} Verbindungen.', not_restored: 'Nicht wiederhergestellt (Eintrag inzwischen gelöscht):',
       links_removed: '{n} Verbindungen mit gelöscht',
+      a_ingest: 'importiert', a_relink: 'Verbindung geändert', ingest_run: 'Import-Lauf {run}, Datei {file}',
+      ingest_links: 'Verbindungen „{rel}“ importiert',
     },
     en: {
       edit: 'Edit', create: 'Create', create_what: 'Create: kind', save: 'Save', cancel: 'Cancel',
@@ -72,6 +74,8 @@
       undo_delete_note: '"Undo my last change" brings it back with these relationships, as far as the other ends still exist.',
       restored: 'Restored, with {n} relationships.', not_restored: 'Not restored (deleted meanwhile):',
       links_removed: '{n} relationships deleted with it',
+      a_ingest: 'imported', a_relink: 'relationship changed', ingest_run: 'import run {run}, file {file}',
+      ingest_links: 'relationships "{rel}" imported',
     },
   };
   const STATUSES = ['draft', 'published', 'pitched', 'solved', 'closed'];
@@ -657,7 +661,7 @@
       const when = new Date(e.at).toLocaleString(lang() === 'en' ? 'en-GB' : 'de-DE');
       const who = e.key_note ? e.key_note + ' (' + e.key_id + ')' : e.key_id;
       const li = el('li', { cls: 'ed-entry' + (e.undone ? ' ed-undone' : ''), 'data-action-kind': kind });
-      li.append(el('div', { cls: 'ed-entry-head', text: when + ' · ' + t('a_' + kind) + (kind === 'step' ? ' → ' + t('st_' + e.action.split('_').pop()) : '') + ' · ' + t('by') + ' ' + who }));
+      li.append(el('div', { cls: 'ed-entry-head', text: when + ' · ' + t('a_' + kind) + (kind === 'step' ? ' → ' + t('st_' + e.action.split('_').pop()) : '') + (kind === 'ingest' ? '' : ' · ' + t('by') + ' ' + who) }));
       if (e.relationship) {
         // "ist Mitglied von IHK Kassel-Marburg": the link read from this node, the other end by name
         const r = e.relationship;
@@ -668,6 +672,14 @@
         line.append(el('strong', { text: other.caption }));
         if (other.exists === false) line.append(el('span', { cls: 'ed-note', text: ' ' + t('gone') }));
         li.append(line);
+      }
+      if (kind === 'ingest') {
+        // an import: one entry per node and run, with the run and the file, not every value
+        const rel = e.relationship_type && S.rels[e.relationship_type];
+        const what = e.relationship_type ? t('ingest_links', { rel: rel ? w(rel.label) : e.relationship_type })
+          : t('fields') + ': ' + e.fields.map((f) => names[f] || f).join(', ');
+        li.append(el('div', { cls: 'ed-ingest', text: what }),
+          el('div', { cls: 'ed-note', text: t('ingest_run', { run: e.ingest_run || '', file: e.source || '' }) }));
       }
       if (e.relationships_removed) li.append(el('div', { cls: 'ed-note', text: t('links_removed', { n: e.relationships_removed }) }));
       const changes = el('ul', { cls: 'ed-changes' });
@@ -697,7 +709,7 @@
         const list = el('ul', { id: 'ed-not-restored' });
         missing.forEach((m) => {
           const rel = S.rels[m.type];
-          list.append(el('li', { text: (rel ? w(m.direction === 'out' ? rel.label : rel.inverse) : m.type) + ' ' + m.other }));
+          list.append(el('li', { 'data-id': m.other, text: (rel ? w(m.direction === 'out' ? rel.label : rel.inverse) : m.type) + ' ' + (m.other_caption || m.other) }));
         });
         document.getElementById('ed-message').append(el('p', { text: t('not_restored') }), list);
       }
