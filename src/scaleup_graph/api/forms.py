@@ -26,11 +26,11 @@ __all__ = ["PREFIX", "forms_with_paths"]
 
 PREFIX = "/api/v1"
 
-#: The route that makes a node of these labels (a workflow step, with its own checks).
-_STEP_CREATE = {
-    "Challenge": f"{PREFIX}/challenges",
-    "Proposal": f"{PREFIX}/challenges/{{challenge}}/proposals",
-    "ContentItem": f"{PREFIX}/content",
+#: The route of each workflow step that makes a node (graph_model.forms names the step).
+_STEP_ROUTES = {
+    "challenge_draft": f"{PREFIX}/challenges",
+    "proposal_submit": f"{PREFIX}/challenges/{{challenge}}/proposals",
+    "content_publish": f"{PREFIX}/content",
 }
 #: Further routes a workflow-made node's form offers.
 _STEPS = {
@@ -43,16 +43,16 @@ _STEPS = {
 
 def _node(form: dict[str, Any]) -> dict[str, Any]:
     label = form["label"]
-    out = {k: v for k, v in form.items() if k not in ("workflow_fields", "gdpr_erasure")}
+    out = {k: v for k, v in form.items() if k not in ("workflow", "gdpr_erasure")}
     create: dict[str, Any] = {"method": "POST", "path": f"{PREFIX}/nodes/{label}"}
-    if "workflow_fields" in form:
-        path = _STEP_CREATE[label]
+    if "workflow" in form:
+        path = _STEP_ROUTES[form["workflow"]["step"]]
         create = {
             "method": "POST",
             "path": path,
             "fields": [
                 {**f, "in_path": True} if "{" + f["name"] + "}" in path else f
-                for f in form["workflow_fields"]
+                for f in form["workflow"]["fields"]
             ],
         }
     out["create"] = create

@@ -5,7 +5,7 @@ to send a form is the API's business, not the schema's); the explorer's editor r
 any other client can render the same forms. Nothing here repeats the schema by hand: labels,
 fields, types, choices, required and personal flags come from :mod:`.schema`, names from
 :mod:`.words`. Nodes that a workflow step makes (a challenge is drafted, a proposal submitted,
-content published) carry the step's inputs as ``workflow_fields``.
+content published) carry the step's name and inputs as ``workflow``.
 
 Examples
 --------
@@ -146,7 +146,7 @@ def _node_form(label: str) -> dict[str, Any]:
         "relationships": links,
     }
     if label in WORKFLOWS:
-        form["workflow_fields"] = WORKFLOWS[label]
+        form["workflow"] = WORKFLOWS[label]
     return form
 
 
@@ -179,10 +179,17 @@ def _param(
 
 
 _ORG = _w("Organisation", "organisation")
+
+
+def _step(name: str, *fields: dict[str, Any]) -> dict[str, Any]:
+    return {"step": name, "fields": list(fields)}
+
+
 #: Nodes made by a workflow step (with the relationships the step adds), not by a plain create:
-#: the step's inputs. The step's own route is the API's (api/forms.py).
-WORKFLOWS: dict[str, list[dict[str, Any]]] = {
-    "Challenge": [
+#: the step's name and inputs. The step's route is the API's (api/forms.py).
+WORKFLOWS: dict[str, dict[str, Any]] = {
+    "Challenge": _step(
+        "challenge_draft",
         _param(
             "posed_by",
             "node",
@@ -194,8 +201,9 @@ WORKFLOWS: dict[str, list[dict[str, Any]]] = {
         _param("description", "textarea", _prop_words("description"), max_length=20000),
         _param("topics", "nodes", _prop_words("topics"), required=True, node_labels=["Topic"]),
         _param("date", "date", _w("Datum", "date")),
-    ],
-    "Proposal": [
+    ),
+    "Proposal": _step(
+        "proposal_submit",
         _param(
             "challenge",
             "node",
@@ -207,8 +215,9 @@ WORKFLOWS: dict[str, list[dict[str, Any]]] = {
         _param("name", "text", _prop_words("name"), required=True, max_length=500),
         _param("description", "textarea", _prop_words("description"), max_length=20000),
         _param("date", "date", _w("Datum", "date")),
-    ],
-    "ContentItem": [
+    ),
+    "ContentItem": _step(
+        "content_publish",
         _param(
             "publisher",
             "node",
@@ -231,7 +240,7 @@ WORKFLOWS: dict[str, list[dict[str, Any]]] = {
         _param("url", "url", _prop_words("url"), max_length=2000),
         _param("description", "textarea", _prop_words("description"), max_length=20000),
         _param("date", "date", _w("Datum", "date")),
-    ],
+    ),
 }
 
 
@@ -246,6 +255,6 @@ def _all() -> dict[str, Any]:
 
 def forms() -> dict[str, Any]:
     """Every label's form (fields with types, choices, required and personal flags, German and
-    English names), every relationship type's form, and the workflow-made nodes' step inputs
-    (``workflow_fields``). No paths: the API adds those."""
+    English names), every relationship type's form, and the workflow-made nodes' step with its
+    inputs (``workflow``). No paths: the API adds those."""
     return _all()

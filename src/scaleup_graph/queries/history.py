@@ -157,11 +157,19 @@ def node_history(
 
 
 def _target(entries: list[dict[str, Any]], actor: Actor) -> dict[str, Any]:
-    for entry in entries:
+    for i, entry in enumerate(entries):
         if entry.get("undone") or entry.get("action") == "undo":
             continue
         if str(entry.get("action")).startswith("ingest"):
-            raise _changed_since()
+            mine = any(
+                e.get("key_id") == actor.key_id
+                and not e.get("undone")
+                and e.get("action") != "undo"
+                for e in entries[i + 1 :]
+            )
+            if mine:  # an import came after the caller's change
+                raise _changed_since()
+            break
         if entry.get("key_id") != actor.key_id:
             raise edits.refusal(
                 f"the last change on this node was made by another key ({entry.get('key_id')}, "

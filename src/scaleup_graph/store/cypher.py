@@ -77,8 +77,9 @@ def merge_nodes(
 
     With ``history``, each node the statement creates or changes gets one history entry in the
     same statement (action ``ingest:create`` / ``ingest:update``, the changed field names, the
-    run ``$run`` and source ``$source``; no values: the source file holds them). A row that
-    changes nothing adds none, so a repeated import leaves the history as it was.
+    run ``$run`` and source ``$source``; no values: the source file holds them; nothing an
+    editor's entry needs for an undo, which an import is not). A row that changes nothing adds
+    none, so a repeated import leaves the history as it was.
     """
     extra = "".join(f", n:{label(x)}" for x in extra_labels)
     names = [prop(node_label, p) for p in sorted(fill)]
@@ -100,9 +101,8 @@ def merge_nodes(
         f" CREATE (h:{HISTORY_LABEL}) SET h.node = n.{KEY}, h.label = $label,"
         f" h.action = CASE WHEN before.{VERSION} IS NULL THEN 'ingest:create'"
         " ELSE 'ingest:update' END,"
-        " h.at = $at, h.seq = 0, h.key_id = 'ingest', h.key_note = $source,"
-        " h.ingest_run = $run, h.undone = false, h.fields = changed, h.values = '{}',"
-        f" h.{VERSION} = n.{VERSION}, h.change = $run + ':' + n.{KEY}"
+        " h.at = $at, h.key_id = 'ingest', h.key_note = $source, h.ingest_run = $run,"
+        f" h.fields = changed, h.{VERSION} = n.{VERSION}"
     )
 
 
@@ -131,9 +131,8 @@ def merge_relationships(type_: str, start_label: str, end_label: str, history: b
         f" CREATE (h:{HISTORY_LABEL}) SET h.node = nid,"
         " h.label = CASE WHEN nid IN s THEN $start_label ELSE $end_label END,"
         " h.action = 'ingest:link',"
-        " h.rel_type = $type, h.at = $at, h.seq = 0, h.key_id = 'ingest',"
-        " h.key_note = $source, h.ingest_run = $run, h.undone = false, h.fields = [],"
-        " h.values = '{}', h.change = $run + ':' + nid) "
+        " h.rel_type = $type, h.at = $at, h.key_id = 'ingest', h.key_note = $source,"
+        " h.ingest_run = $run) "
         "RETURN written"
     )
 
