@@ -68,8 +68,15 @@ class StagedGraph(GraphStore):
     # -- what ingest writes -------------------------------------------------------------------
 
     def upsert_nodes(
-        self, label: str, rows: Sequence[NodeRow], *, provenance: Mapping[str, Any]
+        self,
+        label: str,
+        rows: Sequence[NodeRow],
+        *,
+        provenance: Mapping[str, Any],
+        history: bool = True,
     ) -> int:
+        # ``history`` is not staged: a bulk first load is one import of everything, and the
+        # nodes' history starts with the first write through the store (issue 17)
         searchable = _searchable(label)
         now = provenance.get("ingested_at")
         index = self.by_label.setdefault(label, {})
@@ -107,6 +114,7 @@ class StagedGraph(GraphStore):
         rows: Sequence[RelRow],
         *,
         provenance: Mapping[str, Any],
+        history: bool = True,
     ) -> int:
         starts = self.by_label.get(start_label, {})
         ends = self.by_label.get(end_label, {})
