@@ -40,9 +40,12 @@ RUN_FIELDS = {"ingest_run", "ingested_at", "updated_at"}
 
 def graph_state(store: GraphStore) -> dict[str, Any]:
     """Everything a user could notice: nodes with labels and every stored property (search
-    keys and version included), relationships with theirs, indexes and constraints."""
+    keys and version included), relationships with theirs, indexes and constraints. Not the
+    nodes' history: an ordinary import writes an entry per node, a bulk first load none."""
     nodes = {}
-    for row in store.read("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"):
+    for row in store.read(
+        "MATCH (n) WHERE NOT n:_History RETURN labels(n) AS labels, properties(n) AS props"
+    ):
         props = {k: v for k, v in row["props"].items() if k not in RUN_FIELDS}
         nodes[(props["id"], tuple(sorted(row["labels"])))] = props
     rels = sorted(

@@ -9,6 +9,8 @@ added, the folded search keys and the search text derived, ``updated_at`` and ``
 write. When the run is through, the adapter writes the whole graph at once through the engine's
 bulk path (FalkorDB: GRAPH.BULK, see :mod:`.bulk`). The result equals what the same ingest writes
 through Cypher, property for property; ``tests/ingest/test_bulk.py`` compares both on real files.
+One difference: the ordinary ingest writes each node's history entry (issue 17), a bulk first
+load does not (the nodes' history starts with their first write through the store).
 """
 
 from __future__ import annotations
