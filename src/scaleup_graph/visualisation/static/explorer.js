@@ -1249,6 +1249,11 @@
     if ($('ed-panel')) $('ed-panel').hidden = true;  // the editor's panel belongs to a node
   }
 
+  /** A value in the details: names wrap between words; a long address or e-mail anywhere. */
+  function factValue(value) {
+    return el('dd', value, /\S{28,}/.test(String(value)) ? 'long' : undefined);
+  }
+
   function renderDetails(d) {
     if ($('ed-panel')) $('ed-panel').hidden = false;
     const body = $('details-body');
@@ -1257,7 +1262,7 @@
     body.append(el('h3', d.caption));
     body.append(el('p', [d.typeName, ...(d.kinds || [])].join(' · '), 'kind'));
     const facts = el('dl');
-    for (const f of d.facts || []) facts.append(el('dt', f.name), el('dd', f.value));
+    for (const f of d.facts || []) facts.append(el('dt', f.name), factValue(f.value));
     body.append(facts);
     if (d.personalHidden) body.append(el('p', t('personal_hidden'), 'note'));
     if ((d.measures || []).length) {
@@ -1285,7 +1290,7 @@
       const fold = el('details', null, 'origin');
       fold.append(el('summary', t('origin')));
       const dl = el('dl');
-      for (const f of d.origin) dl.append(el('dt', f.name), el('dd', f.value));
+      for (const f of d.origin) dl.append(el('dt', f.name), factValue(f.value));
       fold.append(dl);
       body.append(fold);
     }
