@@ -496,20 +496,27 @@ def _networkx(
         for key, code in zip(arrays.nodes, arrays.labels.tolist(), strict=True)
     )
     _load_regions(store, graph)
-    merged: dict[tuple[int, int], tuple[list[int], set[int]]] = {}
-    for a, b, r in zip(arrays.src.tolist(), arrays.dst.tolist(), arrays.rel.tolist(), strict=True):
-        if a == b:
-            continue
-        seen = merged.get((a, b))
-        if seen is None:
-            merged[(a, b)] = ([1], {r})
-        else:
-            seen[0][0] += 1
-            seen[1].add(r)
-    nodes, types = arrays.nodes, arrays.rel_types
+    # parallel relationships a -> b become one edge: numpy counts them and ORs their types
+    keep = arrays.src != arrays.dst
+    n = max(len(arrays.nodes), 1)
+    pairs = arrays.src[keep] * n + arrays.dst[keep]
+    unique, inverse, counts = np.unique(pairs, return_inverse=True, return_counts=True)
+    masks = np.zeros(len(unique), dtype=np.int64)
+    np.bitwise_or.at(masks, inverse, np.left_shift(1, arrays.rel[keep].astype(np.int64)))
+    types = arrays.rel_types
+    type_lists: dict[int, list[str]] = {}
+    for mask in set(masks.tolist()):  # relationship types < 64: one bit each
+        type_lists[mask] = sorted(t for i, t in enumerate(types) if mask >> i & 1)
+    nodes = arrays.nodes
     graph.add_edges_from(
-        (nodes[a], nodes[b], {"weight": w[0], "types": sorted(types[r] for r in rs)})
-        for (a, b), (w, rs) in merged.items()
+        (nodes[a], nodes[b], {"weight": w, "types": list(type_lists[m])})
+        for a, b, w, m in zip(
+            (unique // n).tolist(),
+            (unique % n).tolist(),
+            counts.tolist(),
+            masks.tolist(),
+            strict=True,
+        )
     )
     return graph
 
