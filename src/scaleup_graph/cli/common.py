@@ -21,6 +21,7 @@ code  meaning
 130   interrupted (Ctrl-C)
 ====  =====================================================================================
 
+>>> from scaleup_graph.errors import Invalid, NotFound
 >>> from scaleup_graph.store import QueryTimeout, StoreUnavailable
 >>> [exit_code(e("x")) for e in (NotFound, Invalid, StoreUnavailable, QueryTimeout, ScaleUpError)]
 [3, 4, 7, 9, 2]
@@ -39,17 +40,8 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from scaleup_graph import __version__
-from scaleup_graph.errors import (
-    Conflict,
-    Forbidden,
-    Invalid,
-    NotFound,
-    RateLimited,
-    ScaleUpError,
-    Timeout,
-    Unavailable,
-)
+from scaleup_graph import __version__, errors
+from scaleup_graph.errors import ScaleUpError
 from scaleup_graph.store import GraphStore, open_store
 
 __all__ = [
@@ -74,13 +66,13 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 #: kind -> exit code; the most specific kind in an exception's MRO wins (StoreUnavailable is 7,
 #: a plain StoreError, the root, is 2). README's "Exit codes" lists them.
 EXIT_CODES: dict[type[ScaleUpError], int] = {
-    NotFound: 3,
-    Invalid: 4,
-    Conflict: 5,
-    Forbidden: 6,
-    RateLimited: 8,
-    Unavailable: 7,
-    Timeout: 9,
+    errors.NotFound: 3,
+    errors.Invalid: 4,
+    errors.Conflict: 5,
+    errors.Forbidden: 6,
+    errors.RateLimited: 8,
+    errors.Unavailable: 7,
+    errors.Timeout: 9,
     ScaleUpError: EXIT_USAGE,
 }
 

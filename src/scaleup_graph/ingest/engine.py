@@ -13,6 +13,7 @@ import difflib
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -378,18 +379,22 @@ class _Run:
             )
             if len(batch) >= self.options.batch_size:
                 batch_no += 1
-                self._node_batch(mapping.label, batch, key_name, batch_no, skip)
+                self._write_batch(
+                    partial(self._flush_nodes, mapping.label, batch), key_name, batch_no, skip
+                )
                 batch = []
         if batch:
             batch_no += 1
-            self._node_batch(mapping.label, batch, key_name, batch_no, skip)
+            self._write_batch(
+                partial(self._flush_nodes, mapping.label, batch), key_name, batch_no, skip
+            )
 
-    def _node_batch(
-        self, label: str, batch: list[_Pending], key_name: str, batch_no: int, skip: int
+    def _write_batch(
+        self, flush: Callable[..., None], key_name: str, batch_no: int, skip: int
     ) -> None:
-        """Write one batch of nodes (a resumed run only checks the batches committed before)
-        and record it in the checkpoint."""
-        self._flush_nodes(label, batch, write=batch_no > skip)
+        """Write one batch (a resumed run only checks the batches committed before it) and
+        record it in the checkpoint."""
+        flush(write=batch_no > skip)
         if batch_no > skip:
             self._committed(key_name, batch_no)
 
@@ -399,7 +404,40 @@ class _Run:
         """Report a row's invalid cells; True when the row is rejected as a whole (a required
         field, or a ``strict`` mapping), False when the node is stored without those cells."""
         required = set(NODE_TYPES[mapping.label].required_fields)
-        pii = NODE_TYPES[mapping.label].pii_fields
+        fatal = self._report_cells(
+            spec,
+            line,
+            mapping.label,
+            "",
+            mapping,
+            errors,
+            required=required,
+            pii=NODE_TYPES[mapping.label].pii_fields,
+        )
+        if fatal and key not in self.rejected[mapping.label]:
+            first = next(e for e in errors if e.field in required or mapping.strict)
+            self.rejected[mapping.label][key] = (
+                self._name(spec),
+                line,
+                f"{first.field} {first.reason}",
+            )
+        return fatal
+
+    def _report_cells(
+        self,
+        spec: FileSpec,
+        line: int,
+        what: str,
+        prefix: str,
+        mapping: NodeMapping | RelMapping,
+        errors: list[Any],
+        *,
+        required: set[str],
+        pii: frozenset[str] = frozenset(),
+    ) -> bool:
+        """List each invalid cell of a row (``prefix`` before the field: ``"TYPE."`` for a
+        relationship); True when the row is rejected as a whole (a required field, or a
+        ``strict`` mapping), False when ``what`` is stored without those cells."""
         fatal = mapping.strict or any(e.field in required for e in errors)
         for e in errors:
             vs = mapping.properties.get(e.field)
@@ -409,17 +447,10 @@ class _Run:
                 line,
                 column,
                 e.value,
-                f"{e.field} {e.reason}"
-                + ("" if fatal else f"; {mapping.label} stored without {e.field}"),
+                f"{prefix}{e.field} {e.reason}"
+                + ("" if fatal else f"; {what} stored without {e.field}"),
                 personal=e.field in pii,
                 outcome=ROW_REJECTED if fatal else CELL_DROPPED,
-            )
-        if fatal and key not in self.rejected[mapping.label]:
-            first = next(e for e in errors if e.field in required or mapping.strict)
-            self.rejected[mapping.label][key] = (
-                self._name(spec),
-                line,
-                f"{first.field} {first.reason}",
             )
         return fatal
 
@@ -564,34 +595,22 @@ class _Run:
                 continue
             raw = {name: vs.get(row) for name, vs in mapping.properties.items()}
             props, errors = validate_relationship(mapping.type, raw)
-            if errors:
-                fatal = mapping.strict or any(e.field in required for e in errors)
-                for e in errors:
-                    vs = mapping.properties.get(e.field)
-                    column = ", ".join(sorted(vs.columns)) if vs and vs.columns else e.field
-                    self._reject(
-                        spec,
-                        line,
-                        column,
-                        e.value,
-                        f"{mapping.type}.{e.field} {e.reason}"
-                        + ("" if fatal else f"; {mapping.type} stored without {e.field}"),
-                        outcome=ROW_REJECTED if fatal else CELL_DROPPED,
-                    )
-                if fatal:
-                    continue
+            if errors and self._report_cells(
+                spec, line, mapping.type, f"{mapping.type}.", mapping, errors, required=required
+            ):
+                continue
             batch.append((line, start, end, props))
             if len(batch) >= self.options.batch_size:
                 batch_no += 1
-                self._flush_rels(spec, mapping, batch, write=batch_no > skip)
-                if batch_no > skip:
-                    self._committed(key_name, batch_no)
+                self._write_batch(
+                    partial(self._flush_rels, spec, mapping, batch), key_name, batch_no, skip
+                )
                 batch = []
         if batch:
             batch_no += 1
-            self._flush_rels(spec, mapping, batch, write=batch_no > skip)
-            if batch_no > skip:
-                self._committed(key_name, batch_no)
+            self._write_batch(
+                partial(self._flush_rels, spec, mapping, batch), key_name, batch_no, skip
+            )
 
     def _missing(self, label: str, ids: set[str]) -> set[str]:
         unknown = ids - self.known[label]
