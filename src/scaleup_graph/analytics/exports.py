@@ -97,15 +97,16 @@ def load_export_graph(
         by_label.setdefault(lab, []).append(node)
     sources: set[str] = set()
     for lab, ids in by_label.items():
+        # whole nodes: they leave the store without the derived search keys
         rows = store.read(
-            f"UNWIND $ids AS id MATCH (n:{cy_label(lab)} {{{KEY}: id}}) "
-            "RETURN properties(n) AS props, labels(n) AS labels",
+            f"UNWIND $ids AS id MATCH (n:{cy_label(lab)} {{{KEY}: id}}) RETURN n",
             {"ids": sorted(ids)},
         )
         for row in rows:
-            props = public_props(lab, row["props"], role)
+            labels = row["n"].pop("_labels")
+            props = public_props(lab, row["n"], role)
             sources.add(str(props.get("source") or ""))
-            kinds = sorted(x for x in row["labels"] if x != lab and x in _KINDS)
+            kinds = sorted(x for x in labels if x != lab and x in _KINDS)
             node_id = props.pop(KEY)
             graph.add_node(
                 node_id,

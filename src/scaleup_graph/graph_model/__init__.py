@@ -12,6 +12,7 @@ from scaleup_graph.graph_model.ids import (
     slugify,
 )
 from scaleup_graph.graph_model.schema import (
+    DERIVED_FIELDS,
     DERIVED_SEARCH_PROPERTIES,
     KEY,
     METRIC_PREFIX,
@@ -30,6 +31,7 @@ from scaleup_graph.graph_model.schema import (
     RelType,
     choices,
     is_personal,
+    without_derived,
 )
 from scaleup_graph.graph_model.validation import (
     FieldError,
@@ -42,6 +44,7 @@ from scaleup_graph.graph_model.validation import (
 )
 
 __all__ = [
+    "DERIVED_FIELDS",
     "DERIVED_SEARCH_PROPERTIES",
     "KEY",
     "KEYED_PERSON_ID",
@@ -76,4 +79,5 @@ __all__ = [
     "slugify",
     "validate_node",
     "validate_relationship",
+    "without_derived",
 ]

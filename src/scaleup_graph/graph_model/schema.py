@@ -6,13 +6,16 @@ from it, visualisation/ takes colours and legends from it. Nothing else repeats 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 __all__ = [
     "AFFILIATION_LABELS",
     "COMMON_PROPERTIES",
+    "DERIVED_FIELDS",
+    "DERIVED_PROPERTIES",
     "DERIVED_SEARCH_PROPERTIES",
     "GREY",
     "KEY",
@@ -36,6 +39,7 @@ __all__ = [
     "choices",
     "is_personal",
     "schema_label",
+    "without_derived",
 ]
 
 KEY = "id"
@@ -69,6 +73,9 @@ class Property:
     description: str = ""
     choices: tuple[str, ...] = ()
     max_length: int = 2000
+    #: written by the store from other properties (the search keys): kept for the engine's
+    #: lookups, never part of an answer (see :func:`without_derived`)
+    derived: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +178,41 @@ SEARCH_KEYS: dict[str, str] = {
 #: search keys: never for personal properties, never in dumps or details.
 SEARCH_TEXT = "search_text"
 SEARCH_TEXT_SOURCES: tuple[str, ...] = ("name", "short_name", "alt_names")
-#: Every property the store derives for search; outputs that show a node's fields hide them.
-DERIVED_SEARCH_PROPERTIES = frozenset({*SEARCH_KEYS.values(), SEARCH_TEXT})
+
+#: Every property the store writes by itself beside a node's own ones, flagged ``derived``.
+DERIVED_PROPERTIES: tuple[Property, ...] = (
+    *(
+        Property(
+            key,
+            PropType.STR_LIST if source == "topics" else PropType.STR,
+            description=f"search key: fold({source})",
+            derived=True,
+        )
+        for source, key in SEARCH_KEYS.items()
+    ),
+    Property(
+        SEARCH_TEXT,
+        PropType.TEXT,
+        description="what the full-text index holds: every name, folded, and word endings",
+        derived=True,
+    ),
+)
+#: Names of the derived properties: a node leaving the store (an answer of a query, the API,
+#: the explorer, an export) never carries them; ``properties(n)`` and ``n.search_text`` still
+#: read them for the store's own checks and the Neo4j import files.
+DERIVED_FIELDS = frozenset(p.name for p in DERIVED_PROPERTIES if p.derived)
+#: The former name of :data:`DERIVED_FIELDS`.
+DERIVED_SEARCH_PROPERTIES = DERIVED_FIELDS
+
+
+def without_derived(props: Mapping[str, Any]) -> dict[str, Any]:
+    """``props`` without the properties the store derived for search.
+
+    >>> without_derived({"id": "org-x", "name": "Köln AG", "name_fold": "koeln ag", "version": 2})
+    {'id': 'org-x', 'name': 'Köln AG', 'version': 2}
+    """
+    return {k: v for k, v in props.items() if k not in DERIVED_FIELDS}
+
 
 #: Provenance that differs between two otherwise equal runs; graph fingerprints ignore it
 #: (a resumed ingest writes some batches twice, so its versions differ from a clean run's).

@@ -18,7 +18,7 @@ from falkordb.path import Path as FPath
 from numpy.typing import NDArray
 
 from scaleup_graph.errors import Conflict
-from scaleup_graph.graph_model import KEY, NODE_TYPES
+from scaleup_graph.graph_model import KEY, NODE_TYPES, without_derived
 from scaleup_graph.store import cypher
 from scaleup_graph.store.base import (
     GraphStore,
@@ -81,7 +81,9 @@ def plan_operators(plan: list[str]) -> list[str]:
 
 
 def _node(node: Node) -> dict[str, Any]:
-    return {**node.properties, "_labels": list(node.labels or [])}
+    # A node leaves the store without the search keys the store derived (the schema's
+    # ``derived`` flag): they are the engine's, not part of any answer.
+    return {**without_derived(node.properties), "_labels": list(node.labels or [])}
 
 
 def _convert(value: Any, ids: dict[int, str] | None = None) -> Any:

@@ -52,7 +52,7 @@ from neo4j.exceptions import (
 )
 from neo4j.graph import Node, Path, Relationship
 
-from scaleup_graph.graph_model import KEY, NODE_TYPES, SEARCH_TEXT
+from scaleup_graph.graph_model import DERIVED_FIELDS, KEY, NODE_TYPES, SEARCH_TEXT
 from scaleup_graph.settings import Settings, get_settings
 from scaleup_graph.store import cypher
 from scaleup_graph.store.base import (
@@ -252,7 +252,9 @@ def _labels(node: Node) -> list[str]:
 
 
 def _node(node: Node) -> dict[str, Any]:
-    return {**{k: convert(v) for k, v in node.items()}, "_labels": _labels(node)}
+    # without the derived search keys, as FalkorDB's adapter (the schema's ``derived`` flag)
+    props = {k: convert(v) for k, v in node.items() if k not in DERIVED_FIELDS}
+    return {**props, "_labels": _labels(node)}
 
 
 def _relationship(rel: Relationship) -> dict[str, Any]:
