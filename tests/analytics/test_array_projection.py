@@ -228,3 +228,20 @@ def test_keys_with_a_comma_come_back_whole(store: GraphStore) -> None:
     )
     assert sorted(lists["a"].tolist()) == sorted(back.values())
     assert sorted(lists["b"].tolist()) == [7, 10]
+
+
+def test_metrics_on_arrays_are_written_back(small: GraphStore) -> None:
+    clear_projection_cache()
+    run = run_metrics(small, ["pagerank", "community"], write=True)
+    assert run.written["pagerank"] == run.projection["nodes"]
+    stored = {
+        r["id"]: r["v"]
+        for r in small.read(
+            "MATCH (n) WHERE n.metric_pagerank IS NOT NULL "
+            "RETURN n.id AS id, n.metric_pagerank AS v"
+        )
+    }
+    values = run.results[0].values
+    assert stored.keys() == set(values)
+    assert all(abs(stored[n] - values[n]) < 1e-12 for n in stored)  # the engine keeps 15 digits
+    assert "person-1" not in stored
