@@ -40,8 +40,8 @@ RUN_FIELDS = {"ingest_run", "ingested_at", "updated_at"}
 
 def graph_state(store: GraphStore) -> dict[str, Any]:
     """Everything a user could notice: nodes with labels and every stored property (search
-    keys and version included), relationships with theirs, indexes and constraints. Not the
-    nodes' history: an ordinary import writes an entry per node, a bulk first load none."""
+    keys and version included), relationships with theirs, indexes, constraints, and the nodes'
+    history entries (all but their time and run id)."""
     nodes = {}
     for row in store.read(
         "MATCH (n) WHERE NOT n:_History RETURN labels(n) AS labels, properties(n) AS props"
@@ -62,11 +62,27 @@ def graph_state(store: GraphStore) -> dict[str, Any]:
             "RETURN label, properties, types, entitytype"
         )
     )
+    history = sorted(
+        json.dumps(
+            {
+                **{k: v for k, v in h.items() if k not in ("at", "ingest_run")},
+                "fields": sorted(h.get("fields") or []),
+            },
+            sort_keys=True,
+        )
+        for h in (r["h"] for r in store.read("MATCH (h:_History) RETURN properties(h) AS h"))
+    )
     constraints = sorted(
         (r["label"], tuple(r["properties"]), r["type"])
         for r in store.read("CALL db.constraints() YIELD label, properties, type")
     )
-    return {"nodes": nodes, "rels": rels, "indexes": indexes, "constraints": constraints}
+    return {
+        "nodes": nodes,
+        "rels": rels,
+        "indexes": indexes,
+        "constraints": constraints,
+        "history": history,
+    }
 
 
 def _drop_run(props: dict[str, Any]) -> dict[str, Any]:
@@ -89,6 +105,7 @@ def assert_same_graph(ordinary: GraphStore, bulk: GraphStore) -> dict[str, Any]:
     assert got["rels"] == want["rels"]
     assert got["indexes"] == want["indexes"]
     assert got["constraints"] == want["constraints"]
+    assert got["history"] == want["history"] != []
     assert bulk.fingerprint() == ordinary.fingerprint()
     return got
 

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from scaleup_graph.store.cypher import HISTORY_LABEL
 from scaleup_graph.store.staged import StagedGraph, StagedNode
 
 __all__ = ["BulkCommand", "encode", "encode_value"]
@@ -175,6 +176,13 @@ def encode(graph: StagedGraph, max_bytes: int = MAX_BYTES) -> list[BulkCommand]:
         packer.add(
             _header(":".join(labels), names),
             (_values(n.props, names) for n in nodes),
+            relationships=False,
+        )
+    if graph.history:  # nodes' history entries: no relationship points at them
+        names = sorted({name for entry in graph.history for name in entry})
+        packer.add(
+            _header(HISTORY_LABEL, names),
+            (_values(entry, names) for entry in graph.history),
             relationships=False,
         )
     by_type: dict[str, list[tuple[StagedNode, StagedNode, dict[str, Any]]]] = {}

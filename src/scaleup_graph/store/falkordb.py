@@ -628,7 +628,8 @@ class FalkorDBStore(GraphStore):
             )
 
     def bulk_load(self, staged: StagedGraph) -> tuple[int, int]:
-        """Create the graph from ``staged`` with GRAPH.BULK, then its indexes, constraints and
+        """Create the graph from ``staged`` (its nodes, their history entries, relationships) with
+        GRAPH.BULK, then its indexes, constraints and
         full-text indexes (setup_schema), the redacted copy if one is kept, and a rewritten
         append-only file. All or nothing: a failure deletes what the load wrote.
 
@@ -638,7 +639,7 @@ class FalkorDBStore(GraphStore):
         clock = time.perf_counter()
         commands = encode(staged)
         self.bulk_phases = {"encode_s": time.perf_counter() - clock}
-        expected = (len(staged.nodes()), staged.relationship_count)
+        expected = (len(staged.nodes()) + len(staged.history), staged.relationship_count)
         had_copy = bool(self._call(partial(self._command, "EXISTS", self.redacted_name)))
         self._call(partial(self._command, "SET", self._bulk_key, "loading"))
         if self._call(partial(self._command, "EXISTS", self.graph_name)):
@@ -681,7 +682,7 @@ class FalkorDBStore(GraphStore):
             self._rewrite_append_only_file()
         self._call(partial(self._command, "DEL", self._bulk_key))
         self.bulk_phases["durable_s"] = time.perf_counter() - clock - sum(self.bulk_phases.values())
-        return nodes, relationships
+        return nodes - len(staged.history), relationships
 
     def _undo_bulk_load(self) -> None:
         """Back to the empty graph with its indexes that the load started from."""

@@ -9,8 +9,8 @@ added, the folded search keys and the search text derived, ``updated_at`` and ``
 write. When the run is through, the adapter writes the whole graph at once through the engine's
 bulk path (FalkorDB: GRAPH.BULK, see :mod:`.bulk`). The result equals what the same ingest writes
 through Cypher, property for property; ``tests/ingest/test_bulk.py`` compares both on real files.
-One difference: the ordinary ingest writes each node's history entry (issue 17), a bulk first
-load does not (the nodes' history starts with their first write through the store).
+The nodes' history entries that the ordinary ingest writes (issue 17: ``ingest:create``,
+``ingest:update`` with the changed fields, ``ingest:link``) are staged the same way.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from scaleup_graph.graph_model import KEY, VERSION
+from scaleup_graph.graph_model import DERIVED_SEARCH_PROPERTIES, KEY, VERSION
 from scaleup_graph.store.base import (
     GraphStore,
     NodeRow,
     RelRow,
     StoreError,
+    _now_iso,
     _searchable,
     _with_search_keys,
 )
@@ -66,6 +67,8 @@ class StagedGraph(GraphStore):
             tuple[str, int, int], tuple[StagedNode, StagedNode, dict[str, Any]]
         ] = {}
         self._serial = 0
+        #: the nodes' history entries the same writes add through Cypher (issue 17)
+        self.history: list[dict[str, Any]] = []
 
     # -- what ingest writes -------------------------------------------------------------------
 
@@ -77,14 +80,14 @@ class StagedGraph(GraphStore):
         provenance: Mapping[str, Any],
         history: bool = True,
     ) -> int:
-        # ``history`` is not staged: a bulk first load is one import of everything, and the
-        # nodes' history starts with the first write through the store (issue 17)
         searchable = _searchable(label)
         now = provenance.get("ingested_at")
+        at = _now_iso()
         index = self.by_label.setdefault(label, {})
         for row in rows:
             props, fill = _with_search_keys(row.props, row.fill, searchable)
             node = index.get(row.id)
+            created = node is None
             if node is None:
                 self._serial += 1
                 node = StagedNode(self._serial, label, {KEY: row.id})
@@ -97,6 +100,14 @@ class StagedGraph(GraphStore):
                     },
                 )
                 index[row.id] = node
+            before = node.props
+            # the history entry of merge_nodes(history=True): fields this write changes
+            changed = [
+                k
+                for k, v in props.items()
+                if k not in DERIVED_SEARCH_PROPERTIES
+                and (v is None or before.get(k) is None or before[k] != v)
+            ] + [k for k in fill if before.get(k) is None]
             _set_all(node.props, props)
             _set_all(node.props, {"updated_at": now, VERSION: node.props.get(VERSION, 0) + 1})
             for name in sorted(fill):
@@ -106,7 +117,28 @@ class StagedGraph(GraphStore):
                 if extra not in node.labels:
                     node.labels.append(extra)
                     self.by_label.setdefault(extra, {}).setdefault(row.id, node)
+            if history and changed:
+                self._history(
+                    {
+                        "node": row.id,
+                        "label": label,
+                        "action": "ingest:create" if created else "ingest:update",
+                        "fields": changed,
+                        VERSION: node.props[VERSION],
+                    },
+                    provenance,
+                    at,
+                )
         return len(rows)
+
+    def _history(self, entry: dict[str, Any], provenance: Mapping[str, Any], at: str) -> None:
+        entry.update(
+            at=at,
+            key_id="ingest",
+            key_note=provenance.get("source"),
+            ingest_run=provenance.get("ingest_run"),
+        )
+        self.history.append({k: v for k, v in entry.items() if v is not None})
 
     def upsert_relationships(
         self,
@@ -126,6 +158,10 @@ class StagedGraph(GraphStore):
             "ingested_at": provenance.get("ingested_at"),
         }
         written = 0
+        # the entries of merge_relationships(history=True): one per node at an end of a
+        # relationship this call creates or changes
+        touched_starts: dict[str, None] = {}
+        touched_ends: dict[str, None] = {}
         for row in rows:
             a, b = starts.get(row.start), ends.get(row.end)
             if a is None or b is None:
@@ -136,9 +172,29 @@ class StagedGraph(GraphStore):
                 props: dict[str, Any] = {}
                 _set_all(props, created)
                 found = self.relationships[key] = (a, b, props)
+            before = found[2]
+            if before.get("updated_at") is None or any(
+                v is None or before.get(k) is None or before[k] != v for k, v in row.props.items()
+            ):
+                touched_starts[row.start] = None
+                touched_ends[row.end] = None
             _set_all(found[2], row.props)
             _set_all(found[2], {"updated_at": provenance.get("ingested_at")})
             written += 1
+        if history:
+            at = _now_iso()
+            ids = [*touched_starts, *(i for i in touched_ends if i not in touched_starts)]
+            for node_id in ids:
+                self._history(
+                    {
+                        "node": node_id,
+                        "label": start_label if node_id in touched_starts else end_label,
+                        "action": "ingest:link",
+                        "rel_type": type_,
+                    },
+                    provenance,
+                    at,
+                )
         return written
 
     def existing_ids(self, label: str, ids: Iterable[str]) -> set[str]:
@@ -167,6 +223,7 @@ class StagedGraph(GraphStore):
                 del index[node_id]
         for key in [k for k in self.relationships if k[1] in doomed or k[2] in doomed]:
             del self.relationships[key]
+        self.history = [h for h in self.history if h["node"] != node_id]
         return len(doomed)
 
     def suppressed(self, hashes: Iterable[str]) -> set[str]:
@@ -217,6 +274,7 @@ class StagedGraph(GraphStore):
     def clear(self) -> None:
         self.by_label.clear()
         self.relationships.clear()
+        self.history.clear()
 
     def close(self) -> None:
         """The staged graph holds no connection; the target is closed by its owner."""
