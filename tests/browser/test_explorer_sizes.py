@@ -76,6 +76,12 @@ def test_no_overlaps_at_common_sizes_and_after_zooming(
         assert len(drawn) >= min(len(snap["nodes"]), 12), f"{name}: names are drawn"
         assert overlapping_labels(snap) == [], f"{name} at {width}x{height}"
         assert overlapping_dots(snap) == [], f"{name} at {width}x{height}"
+        # the figures for the closing note: `pytest tests/browser/test_explorer_sizes.py -s`
+        print(
+            f"{width}x{height} {name}: {len(drawn)} of {len(snap['nodes'])} nodes named, "
+            f"{len(overlapping_labels(snap))} overlapping labels, "
+            f"{len(overlapping_dots(snap))} overlapping dots"
+        )
         focus = next((n for n in snap["nodes"] if n["id"] == snap["focus"]), None)
         if focus is not None:
             assert focus["labelShown"] and focus["fontPx"] >= 11, focus

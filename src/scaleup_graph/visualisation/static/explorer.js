@@ -448,9 +448,9 @@
    * and links), each at the free spot nearest to where the plan put it. The result depends on
    * q only, so a window a message line shorter gets the same picture. Positions change only
    * when some boxes overlap; true if anything moved. */
-  function replan(nodes, centre, planned, q, focusNode) {
-    const halfW = REFERENCE_CANVAS.w / 2 - EDGE_MARGIN;
-    const halfH = REFERENCE_CANVAS.h / 2 - EDGE_MARGIN;
+  function replan(nodes, centre, planned, q, focusNode, frame) {
+    const halfW = frame.w;
+    const halfH = frame.h;
     const items = nodes.map((n) => {
       const px = boxesPx(n);
       const b = { halfW: px.halfW / q, top: px.top / q, bottom: px.bottom / q };
@@ -890,7 +890,10 @@
       }
       state.scale = fitScale(nodes, state.centre, size);
       X.lastFit = { q, ratio, w: size.w, h: size.h };
-      if (replan(nodes, middle, planned, q, focusNode)) {
+      // the window's drawing area in the plan's units (the picture is drawn at `ratio`)
+      const frame = { w: (size.w / 2 - EDGE_MARGIN) / Math.max(ratio, 0.05),
+        h: (size.h / 2 - EDGE_MARGIN) / Math.max(ratio, 0.05) };
+      if (replan(nodes, middle, planned, q, focusNode, frame)) {
         state.scale = fitScale(nodes, state.centre, canvasSize());
       }
     }
