@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -111,6 +111,23 @@ def _column_ref(ref: str) -> tuple[str, tuple[str, ...]]:
     return name, tuple(filters)
 
 
+def _entries[T](
+    raw: Mapping[str, Any], key: str, level: str, where: str, lookup: Callable[[dict[str, Any]], T]
+) -> Iterator[tuple[str, dict[str, Any], T]]:
+    """Each mapping listed under ``raw[key]`` (a file's nodes or relationships) with its place
+    in the manifest and what ``lookup`` makes of its label or type; a refusal names the place."""
+    for j, entry in enumerate(raw.get(key) or []):
+        w = f"{where}.{key}[{j}]"
+        if not isinstance(entry, dict):
+            raise ManifestError(f"{w}: expected a mapping")
+        _check_options(entry, level, w)
+        try:
+            found = lookup(entry)
+        except ValueError as exc:
+            raise ManifestError(f"{w}: {exc}") from None
+        yield w, entry, found
+
+
 def _check_options(spec: Mapping[str, Any], level: str, where: str) -> None:
     allowed = OPTIONS[level]
     for name in spec:
@@ -180,7 +197,9 @@ def _compile(template: str) -> tuple[tuple[str, str | None, tuple[str, ...]], ..
     return tuple(parts)
 
 
-def _render(template: str, row: Mapping[str, Any]) -> str | None:
+def _render(template: str, row: Mapping[str, Any], *, whole: bool = False) -> str | None:
+    """A template filled from a row; a blank column leaves its place empty, or, with
+    ``whole``, makes the result None."""
     out = []
     for literal, name, filters in _compile(template):
         out.append(literal)
@@ -188,26 +207,17 @@ def _render(template: str, row: Mapping[str, Any]) -> str | None:
             continue
         raw = row.get(name)
         if _blank(raw):
+            if whole:
+                return None
             continue
         text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
         out.append(_apply(text, filters) if filters else text)
-    text = "".join(out).strip()
-    return text or None
+    return "".join(out).strip() or None
 
 
 def _render_all(template: str, row: Mapping[str, Any]) -> str | None:
     """A key template: None when any of its columns is blank, never a partial id."""
-    out = []
-    for literal, name, filters in _compile(template):
-        out.append(literal)
-        if name is None:
-            continue
-        raw = row.get(name)
-        if _blank(raw):
-            return None
-        text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
-        out.append(_apply(text, filters) if filters else text)
-    return "".join(out).strip() or None
+    return _render(template, row, whole=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,15 +458,9 @@ def _file_spec(
     path = Path(str(raw["path"]))
     path = path if path.is_absolute() else base / path
     nodes = []
-    for j, node in enumerate(raw.get("nodes") or []):
-        w = f"{where}.nodes[{j}]"
-        if not isinstance(node, dict):
-            raise ManifestError(f"{w}: expected a mapping")
-        _check_options(node, "node", w)
-        try:
-            nt = node_type(str(node.get("label")))
-        except ValueError as exc:
-            raise ManifestError(f"{w}: {exc}") from None
+    for w, node, nt in _entries(
+        raw, "nodes", "node", where, lambda n: node_type(str(n.get("label")))
+    ):
         allowed = {p.name for p in nt.all_properties}
         nodes.append(
             NodeMapping(
@@ -470,15 +474,10 @@ def _file_spec(
             )
         )
     rels = []
-    for j, rel in enumerate(raw.get("relationships") or []):
-        w = f"{where}.relationships[{j}]"
-        if not isinstance(rel, dict):
-            raise ManifestError(f"{w}: expected a mapping")
-        _check_options(rel, "relationship", w)
-        try:
-            rt = rel_type(str(rel.get("type")))
-        except ValueError as exc:
-            raise ManifestError(f"{w}: {exc}") from None
+    entries = _entries(
+        raw, "relationships", "relationship", where, lambda r: rel_type(str(r.get("type")))
+    )
+    for w, rel, rt in entries:
         start = _endpoint(rel.get("start"), None, f"{w}.start")
         end = _endpoint(rel.get("end"), None, f"{w}.end")
         if start.label not in rt.sources:
