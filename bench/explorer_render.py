@@ -373,7 +373,7 @@ def _previous_way(db: Path, graph: str, repeat: int) -> dict[str, Any]:
         layout_cache._items.clear()
         busy = _cpu(db, os.getpid())
         started = time.perf_counter()
-        payload = render_view(fetch_whole_graph(store), role="viewer", lang="de")
+        payload = render_view(fetch_whole_graph(store, role="viewer"), role="viewer", lang="de")
         times.append((time.perf_counter() - started) * 1000)
         cpu.append(_cpu(db, os.getpid()) - busy)
         store.close()

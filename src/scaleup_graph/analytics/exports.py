@@ -22,6 +22,7 @@ import csv
 import json
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,8 @@ def load_export_graph(
     """Every node the filter keeps with all its (role-filtered) properties, and every
     relationship between them with its properties and ``type``."""
     check_role(role)
-    flt = flt or ProjectionFilter(include_persons=True)
+    # What the role does not see at all (drafts, KNOWS between persons) is never read.
+    flt = replace(flt or ProjectionFilter(include_persons=True), role=role)
     kept = project(store, flt).graph
     graph = nx.MultiDiGraph()
     by_label: dict[str, list[str]] = {}

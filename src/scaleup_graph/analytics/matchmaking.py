@@ -31,6 +31,7 @@ from scaleup_graph.analytics.results import RunRecord
 from scaleup_graph.analytics.text_similarity import similarities
 from scaleup_graph.errors import NotFound
 from scaleup_graph.graph_model import fold
+from scaleup_graph.queries.privacy import Visibility, visibility
 from scaleup_graph.store import GraphStore
 
 __all__ = ["DEFAULT_WEIGHTS", "NETWORK_FILTER", "Match", "Matches", "match_challenge"]
@@ -59,7 +60,13 @@ _CHALLENGE = (
     "RETURN c.name AS name, c.description AS description, c.topics AS topics, "
     "c.status AS status, linked, collect(s.id) AS posers"
 )
-_SOME_CHALLENGES = "MATCH (c:Challenge) RETURN c.id AS id ORDER BY c.id LIMIT 3"
+
+
+def _some_challenges(seen: str) -> str:
+    """Three challenge ids for the hint of a refusal, among those the reader sees."""
+    return f"MATCH (c:Challenge) WHERE {seen} RETURN c.id AS id ORDER BY c.id LIMIT 3"
+
+
 _PROPOSERS = (
     "MATCH (o:Organisation)-[:PROPOSES]->(:Proposal)-[:ADDRESSES]->(c:Challenge {id: $id}) "
     "RETURN DISTINCT o.id AS id"
@@ -144,6 +151,7 @@ def match_challenge(
     trusted: Collection[str] | None = None,
     weights: Mapping[str, float] | None = None,
     network: Projection | None = None,
+    role: str | None = None,
 ) -> Matches:
     """Rank potential solution providers for ``challenge_id``, each with an explanation.
 
@@ -161,6 +169,9 @@ def match_challenge(
         Weights of ``topic``, ``text`` and ``network`` (default :data:`DEFAULT_WEIGHTS`).
     network
         A projection of the actor network to reuse (default: :data:`NETWORK_FILTER`).
+    role
+        The reader's role: a challenge in draft is not found for a role without editor or
+        admin. None: the operator's own run (every challenge).
 
     Raises
     ------
@@ -169,7 +180,8 @@ def match_challenge(
     """
     started = time.perf_counter()
     w = _checked_weights(weights)
-    ch = _read_challenge(store, challenge_id)
+    seen = visibility(role) if role is not None else Visibility(True, True)
+    ch = _read_challenge(store, challenge_id, seen)
     wanted = _fold_set([*(ch["topics"] or []), *ch["linked"]])
     posers = set(ch["posers"])
     proposers = {r["id"] for r in store.read(_PROPOSERS, {"id": challenge_id})}
@@ -233,10 +245,13 @@ def _checked_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     return w
 
 
-def _read_challenge(store: GraphStore, challenge_id: str) -> dict[str, Any]:
+def _read_challenge(store: GraphStore, challenge_id: str, seen: Visibility) -> dict[str, Any]:
     rows = store.read(_CHALLENGE, {"id": challenge_id})
+    if rows and seen.hides_label_props("Challenge", rows[0]):
+        rows = []  # a draft the role does not see: as if there were none
     if not rows:
-        known = [r["id"] for r in store.read(_SOME_CHALLENGES)]
+        some = _some_challenges(seen.node_clause("c"))
+        known = [r["id"] for r in store.read(some)]
         hint = f" (for example {', '.join(known)})" if known else " (the store holds none yet)"
         raise NotFound(f"no challenge with this id; pass the id of a Challenge node{hint}", "id")
     return rows[0]

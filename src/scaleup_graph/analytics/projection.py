@@ -32,6 +32,7 @@ import numpy as np
 from scaleup_graph.analytics.arrays import GraphArrays
 from scaleup_graph.analytics.errors import AnalyticsError, GraphTooSmall
 from scaleup_graph.graph_model import KEY, NODE_TYPES, ORGANISATION_KINDS, REL_TYPES, is_personal
+from scaleup_graph.queries.privacy import Visibility, visibility
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cy_label
 from scaleup_graph.store.cypher import rel as cy_rel
@@ -112,6 +113,10 @@ class ProjectionFilter:
         undated nodes and relationships are always kept.
     include_persons
         Keep Person nodes (by id only, without any personal field).
+    role
+        The role the result is for: what it does not see at all (challenges in draft, KNOWS
+        between persons: :class:`~scaleup_graph.queries.privacy.Visibility`) is left out in
+        the query. None projects everything (the operator's own analysis on the command line).
     """
 
     labels: tuple[str, ...] = ()
@@ -121,6 +126,7 @@ class ProjectionFilter:
     since: str | None = None
     until: str | None = None
     include_persons: bool = False
+    role: str | None = None
 
     def __post_init__(self) -> None:
         allowed = set(NODE_TYPES) | set(ORGANISATION_KINDS)
@@ -140,6 +146,16 @@ class ProjectionFilter:
                 raise AnalyticsError(f"{name} must be a date like 2022-01-31")
         if self.since and self.until and self.since > self.until:
             raise AnalyticsError(f"since ({self.since}) is after until ({self.until})")
+        if self.role is not None:
+            try:
+                visibility(self.role)
+            except ValueError as exc:
+                raise AnalyticsError(str(exc)) from None
+
+    @property
+    def seen(self) -> Visibility:
+        """What the result's reader sees (everything without a role)."""
+        return visibility(self.role) if self.role is not None else Visibility(True, True)
 
     def node_labels(self) -> tuple[str, ...]:
         """The labels to load, in schema order when no label was named."""
@@ -148,7 +164,8 @@ class ProjectionFilter:
         return tuple(x for x in NODE_TYPES if not is_personal(x) or self.include_persons)
 
     def relationship_types(self) -> tuple[str, ...]:
-        return self.rel_types or tuple(REL_TYPES)
+        hidden = self.seen.hidden_rel_types
+        return tuple(t for t in self.rel_types or tuple(REL_TYPES) if t not in hidden)
 
     @property
     def timed(self) -> bool:
@@ -350,7 +367,10 @@ def _primary_of(lab: str) -> str | None:
 
 
 def _node_query(flt: ProjectionFilter, lab: str, scope: set[str] | None, ret: str) -> str:
-    where = f" WHERE {_active('n')}" if flt.timed else ""
+    conditions = [_active("n")] if flt.timed else []
+    if not flt.seen.drafts:  # what the reader does not see at all is not read (issue 15)
+        conditions.append(flt.seen.node_clause("n"))
+    where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
     if scope is None:
         return f"MATCH (n:{cy_label(lab)}){where} {ret}"
     return f"UNWIND $ids AS id MATCH (n:{cy_label(lab)} {{{KEY}: id}}){where} {ret}"

@@ -100,6 +100,9 @@ class NodeType:
     #: organisations that share a node of this label are tied in the one-mode projection
     #: (analytics' co-affiliation: a project, an event, a challenge, ...)
     affiliation: bool = False
+    #: (property, value) marking a node that is not published yet (a challenge in draft):
+    #: only keys with editor or admin see it, in every output
+    draft: tuple[str, str] | None = None
 
     def prop(self, name: str) -> Property | None:
         for prop in self.all_properties:
@@ -131,6 +134,8 @@ class RelType:
     sources: tuple[str, ...]
     targets: tuple[str, ...]
     properties: tuple[Property, ...] = field(default_factory=tuple)
+    #: it links natural persons (who knows whom): personal data, only keys with contacts see it
+    personal: bool = False
 
     def prop(self, name: str) -> Property | None:
         for prop in self.properties + PROVENANCE_PROPERTIES:
@@ -375,6 +380,7 @@ NODE_TYPES: dict[str, NodeType] = {
             affiliation=True,
             colour=OKABE_ITO["vermillion"],
             shape="star",
+            draft=("status", "draft"),
         ),
         NodeType(
             "Proposal",
@@ -602,6 +608,6 @@ REL_TYPES: dict[str, RelType] = {
         RelType(
             "SUBSCRIBES_TO", "An organisation subscribes to a topic.", ("Organisation",), ("Topic",)
         ),
-        RelType("KNOWS", "Two persons know each other.", ("Person",), ("Person",)),
+        RelType("KNOWS", "Two persons know each other.", ("Person",), ("Person",), personal=True),
     )
 }

@@ -14,14 +14,16 @@ has no trace of them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from scaleup_graph.graph_model import NODE_TYPES, is_personal
+from scaleup_graph.graph_model import NODE_TYPES, REL_TYPES, is_personal
 
 __all__ = [
     "LADDER",
     "PII_ROLE",
     "ROLES",
+    "Visibility",
     "capabilities",
     "drop_hidden",
     "has_role",
@@ -31,6 +33,7 @@ __all__ = [
     "role_rank",
     "sees_pii",
     "strip_pii",
+    "visibility",
 ]
 
 #: Every capability, in the order role strings list them.
@@ -171,50 +174,116 @@ def strip_pii(
     return [{k: _strip(v) for k, v in row.items() if k not in dropped} for row in rows]
 
 
+#: (label, property, value) of every node kind that is hidden while in draft (schema flag)
+_DRAFTS: tuple[tuple[str, str, str], ...] = tuple(
+    (label, *nt.draft) for label, nt in NODE_TYPES.items() if nt.draft
+)
+#: relationship types that link natural persons (schema flag): contacts only
+PERSONAL_REL_TYPES = frozenset(t for t, rt in REL_TYPES.items() if rt.personal)
+
+
+@dataclass(frozen=True, slots=True)
+class Visibility:
+    """What a key does not see at all (point 6 of issue 15), the one policy every output
+    applies where data leaves the store (API, explorer, exports, workflow panels, reports):
+    relationships that link persons (KNOWS) without ``contacts``, nodes in draft (challenges)
+    without ``editor`` or ``admin``.
+
+    >>> visibility("viewer").hides_rel("KNOWS"), visibility("contacts").hides_rel("KNOWS")
+    (True, False)
+    >>> visibility("viewer").node_clause("c")
+    "NOT coalesce(c:Challenge AND c.status = 'draft', false)"
+    >>> visibility("contacts+editor").everything
+    True
+    """
+
+    drafts: bool
+    personal_links: bool
+
+    @property
+    def everything(self) -> bool:
+        """True if nothing is hidden from this key."""
+        return self.drafts and self.personal_links
+
+    @property
+    def tag(self) -> str:
+        """A short name for caches that hold what one visibility sees."""
+        return ("d" if self.drafts else "") + ("k" if self.personal_links else "") or "-"
+
+    @property
+    def hidden_rel_types(self) -> frozenset[str]:
+        return frozenset() if self.personal_links else PERSONAL_REL_TYPES
+
+    def hides_rel(self, rel_type: str) -> bool:
+        """True if a relationship of this type is left out."""
+        return rel_type in self.hidden_rel_types
+
+    def hides_node(self, node: Mapping[str, Any]) -> bool:
+        """True if a node (store shape: properties and ``_labels``) is left out."""
+        if self.drafts:
+            return False
+        labels = node.get("_labels", ())
+        return any(lab in labels and node.get(p) == v for lab, p, v in _DRAFTS)
+
+    def hides_label_props(self, label: str, props: Mapping[str, Any]) -> bool:
+        """:meth:`hides_node` for a node given as its schema label and properties."""
+        return self.hides_node({**props, "_labels": [label]})
+
+    def node_clause(self, var: str) -> str:
+        """A Cypher predicate on node variable ``var`` (a name we write ourselves) that is true
+        for the nodes this key sees; ``true`` if it sees all. Values come from the schema."""
+        if self.drafts or not _DRAFTS:
+            return "true"
+        parts = [f"{var}:{lab} AND {var}.{p} = '{v}'" for lab, p, v in _DRAFTS]
+        return f"NOT coalesce({' OR '.join(parts)}, false)"
+
+    def rel_clause(self, var: str) -> str:
+        """A Cypher predicate on relationship variable ``var``: true for those this key sees."""
+        hidden = sorted(self.hidden_rel_types)
+        if not hidden:
+            return "true"
+        return "NOT type(" + var + ") IN [" + ", ".join(f"'{t}'" for t in hidden) + "]"
+
+
+def visibility(role: str) -> Visibility:
+    """The :class:`Visibility` of a role string (ValueError names the valid roles)."""
+    caps = capabilities(role)
+    return Visibility(drafts=bool(caps & {"editor", "admin"}), personal_links=PII_ROLE in caps)
+
+
 def drop_hidden(rows: Iterable[Mapping[str, Any]], role: str) -> list[dict[str, Any]]:
-    """Rows without what ``role`` does not see at all (point 6 of issue 15): rows holding a
-    challenge in draft (without editor or admin) or a KNOWS link between persons (without
-    contacts) are left out, and such items are removed from lists (paths, neighbours).
+    """Rows without what ``role`` does not see at all (:class:`Visibility`): rows holding a
+    node in draft or a relationship between persons, or a path through one, are left out, and
+    such items are removed from lists (neighbours).
 
     >>> draft = {"id": "challenge-x", "status": "draft", "_labels": ["Challenge"]}
     >>> drop_hidden([{"c": draft}, {"c": {"id": "o", "_labels": ["Organisation"]}}], "viewer")
     [{'c': {'id': 'o', '_labels': ['Organisation']}}]
     >>> len(drop_hidden([{"c": draft}], "editor"))
     1
+    >>> knows = {"_type": "KNOWS", "_start": "person-a", "_end": "person-b"}
+    >>> drop_hidden([{"path": {"nodes": [], "relationships": [knows]}}], "viewer")
+    []
     """
-    hide = _hidden_for(capabilities(role))
-    if hide is None:
+    vis = visibility(role)
+    if vis.everything:
         return [dict(row) for row in rows]
+
+    def hide(value: Any) -> bool:
+        if not isinstance(value, Mapping):
+            return False
+        if "nodes" in value and "relationships" in value:  # a path: hidden if any step is
+            return any(hide(v) for v in (*value["nodes"], *value["relationships"]))
+        kind = value.get("_type", value.get("type") if "start" in value else None)
+        if isinstance(kind, str) and vis.hides_rel(kind):
+            return True
+        return vis.hides_node(value)
+
     return [
         {k: _drop(v, hide) for k, v in row.items()}
         for row in rows
         if not any(hide(v) for v in row.values())
     ]
-
-
-def _is_knows(value: Mapping[str, Any]) -> bool:
-    kind = value.get("_type", value.get("type"))
-    return kind == "KNOWS" and ("_type" in value or ("start" in value and "end" in value))
-
-
-def _is_draft(value: Mapping[str, Any]) -> bool:
-    return "Challenge" in value.get("_labels", ()) and value.get("status") == "draft"
-
-
-def _hidden_for(caps: frozenset[str]) -> Any:
-    """What a key does not see at all (point 6 of issue 15): KNOWS links between persons
-    without contacts (identifying in a small firm), challenges in draft without editor or
-    admin. None if it sees everything."""
-    checks = []
-    if PII_ROLE not in caps:
-        checks.append(_is_knows)
-    if not caps & {"editor", "admin"}:
-        checks.append(_is_draft)
-    if not checks:
-        return None
-    return lambda v: (
-        not isinstance(v, _SCALARS) and isinstance(v, Mapping) and any(c(v) for c in checks)
-    )
 
 
 def _drop(value: Any, hide: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -18,7 +19,7 @@ from falkordb.path import Path as FPath
 from numpy.typing import NDArray
 
 from scaleup_graph.errors import Conflict
-from scaleup_graph.graph_model import KEY, NODE_TYPES, without_derived
+from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES, without_derived
 from scaleup_graph.store import cypher
 from scaleup_graph.store.base import (
     GraphStore,
@@ -30,7 +31,7 @@ from scaleup_graph.store.base import (
     searchable_labels,
 )
 from scaleup_graph.store.bulk import encode
-from scaleup_graph.store.cypher import SEARCH_TEXT, SUPPRESSED_LABEL
+from scaleup_graph.store.cypher import HISTORY_LABEL, SEARCH_TEXT, SUPPRESSED_LABEL
 from scaleup_graph.store.embedded import EmbeddedServer
 from scaleup_graph.store.staged import StagedGraph
 
@@ -62,11 +63,77 @@ REDACT = tuple(
     for label, nt in NODE_TYPES.items()
     if nt.pii_fields
 )
+#: The same for the nodes a write named by id (``$ids``): an index lookup per id, no scan.
+REDACT_BY_ID = {
+    f"{nt.id_prefix}-": f"UNWIND $ids AS i MATCH (n:{label} {{{KEY}: i}}) SET "
+    + ", ".join(f"n.{f} = NULL" for f in sorted(nt.pii_fields))
+    for label, nt in NODE_TYPES.items()
+    if nt.pii_fields
+}
+#: Labels whose nodes carry personal properties, as they appear in a write's text.
+_PII_LABELS = re.compile(
+    r"\b(" + "|".join(sorted(label for label, nt in NODE_TYPES.items() if nt.pii_fields)) + r")\b"
+)
+#: Relationship types between persons (schema flag): not in the copy at all.
+_PERSONAL_RELS = tuple(sorted(t for t, rt in REL_TYPES.items() if rt.personal))
+#: What the copy never holds besides personal properties: relationships between persons and
+#: the editing history (old and new values as JSON text, personal ones included).
+PURGE = (
+    *(f"MATCH ()-[k:{t}]->() DELETE k" for t in _PERSONAL_RELS),
+    f"MATCH (h:{HISTORY_LABEL}) DELETE h",
+)
 #: Sets the copy's generation only if the copy was exactly one write behind (else: rebuild).
 _STEP = (
     "if redis.call('GET', KEYS[1]) == ARGV[1] then "
     "return redis.call('SET', KEYS[1], ARGV[2]) end return 0"
 )
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
+
+
+def clean_up(query: str, params: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The statements that take a write's personal data out of the redacted copy again,
+    touching only what the write touched (issue 15: not a scan of every person per write).
+
+    - Persons the write names by id (any parameter value with a personal label's id prefix):
+      their personal properties are removed by id, through the key index.
+    - A write whose text names a personal label but no such id (a migration, a bulk update):
+      the full scan, as when the copy is rebuilt.
+    - A write that names a relationship type between persons (KNOWS) or the editing history:
+      those are deleted in the copy (they are never there between writes, so this reads only
+      what the write just made).
+
+    >>> [s for s, _ in clean_up("MATCH (o:Organisation {id: $id}) SET o.name = $n", {})]
+    []
+    >>> clean_up("MERGE (p:Person {id: $id})", {"id": "person-1"})[0][1]
+    {'ids': ['person-1']}
+    >>> len(clean_up("MATCH (p:Person) SET p.x = 1", {})) == len(REDACT)
+    True
+    """
+    found: dict[str, set[str]] = {prefix: set() for prefix in REDACT_BY_ID}
+    for value in _strings(params):
+        for prefix, ids in found.items():
+            if value.startswith(prefix):
+                ids.add(value)
+    steps: list[tuple[str, dict[str, Any]]] = [
+        (REDACT_BY_ID[prefix], {"ids": sorted(ids)}) for prefix, ids in found.items() if ids
+    ]
+    if not steps and _PII_LABELS.search(query):
+        steps = [(statement, {}) for statement in REDACT]
+    named = set(re.findall(r"\w+", query)) | set(_strings(params))
+    steps += [(f"MATCH ()-[k:{t}]->() DELETE k", {}) for t in _PERSONAL_RELS if t in named]
+    if HISTORY_LABEL in named:
+        steps.append((f"MATCH (h:{HISTORY_LABEL}) DELETE h", {}))
+    return steps
 
 
 def plan_operators(plan: list[str]) -> list[str]:
@@ -398,8 +465,8 @@ class FalkorDBStore(GraphStore):
         copy = self._wdb.select_graph(self.redacted_name)
         try:
             self._call(lambda: copy.query(query, params, timeout=timeout_ms))
-            for statement in REDACT:
-                self._call(partial(copy.query, statement))
+            for statement, values in clean_up(query, params):
+                self._call(partial(copy.query, statement, values))
         except StoreError as exc:
             log.warning("redacted copy missed a write (%s); it is rebuilt before use", exc)
             return
@@ -446,7 +513,7 @@ class FalkorDBStore(GraphStore):
             assert self._wdb is not None
             copy = self._wdb.select_graph(self.redacted_name)
             self._call(lambda: copy.query(f"MATCH (s:{SUPPRESSED_LABEL}) DELETE s"))
-            for statement in REDACT:
+            for statement in (*REDACT, *PURGE):
                 self._call(partial(copy.query, statement))
             self._call(partial(self._command, "SET", self._redacted_generation_key, current))
             # A graph deleted and written again cannot be replayed from the append-only file.

@@ -37,7 +37,9 @@ def export_data(
 ) -> dict[str, Any]:
     """Everything the offline page needs, filtered for ``role``."""
     role_rank(role)  # ValueError naming the valid roles
-    graph, _ = load_view(store, focus=focus, hops=hops, filters=ViewFilter(), timeout_ms=timeout_ms)
+    graph, _ = load_view(
+        store, role=role, focus=focus, hops=hops, filters=ViewFilter(), timeout_ms=timeout_ms
+    )
     if not graph.nodes:
         raise refused("empty_graph", NotFound)
     root = render_view(graph, role=role, lang=lang, focus=focus, aggregate_above=aggregate_above)
@@ -54,9 +56,9 @@ def export_data(
     for a, b, t in graph.edges:
         links[a].append(("out", t, graph.nodes[b]))
         links[b].append(("in", t, graph.nodes[a]))
-    in_store = fetch.degrees(store, graph.nodes, timeout_ms=timeout_ms)
+    in_store = fetch.degrees(store, graph.nodes, role=role, timeout_ms=timeout_ms)
     names_de = fetch.topic_names(store, timeout_ms=timeout_ms)
-    places = fetch.metric_places(store, graph.nodes, timeout_ms=timeout_ms)
+    places = fetch.metric_places(store, graph.nodes, role=role, timeout_ms=timeout_ms)
     details = {}
     for i, n in graph.nodes.items():
         entry = node_details(n, links[i], role, lang, ranks=places.get(i), topic_names=names_de)

@@ -4,6 +4,10 @@ All Cypher here is constant text with schema labels spliced in through
 :func:`scaleup_graph.store.cypher.label`; every value is a ``$parameter``. Queries go label by
 label so each id lookup uses that label's key index (an unlabelled ``{id: $x}`` scans the graph),
 and so nothing outside the schema, such as the ``_Suppressed`` system label, is ever matched.
+
+Every function that returns nodes or relationships takes the reader's ``role`` and leaves out,
+in the query itself, what that role does not see at all
+(:class:`~scaleup_graph.queries.privacy.Visibility`: challenges in draft, KNOWS between persons).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 
 from scaleup_graph.graph_model import KEY, METRIC_PREFIX, NODE_TYPES, REL_TYPES, fold, search_fold
 from scaleup_graph.graph_model.schema import schema_label
-from scaleup_graph.queries.privacy import sees_pii
+from scaleup_graph.queries.privacy import sees_pii, visibility
 from scaleup_graph.queries.search import MATCH_KINDS, find_nodes
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cy_label
@@ -66,15 +70,17 @@ def primary_label(node: dict[str, Any]) -> str:
 
 
 def fetch_nodes(
-    store: GraphStore, ids: Iterable[str], *, timeout_ms: int | None = None
+    store: GraphStore, ids: Iterable[str], *, role: str, timeout_ms: int | None = None
 ) -> dict[str, dict[str, Any]]:
-    """The nodes with these ids (of any schema label); unknown ids are simply absent."""
+    """The nodes with these ids (of any schema label) that ``role`` sees; unknown ids are
+    simply absent."""
     wanted = sorted(set(ids))
     found: dict[str, dict[str, Any]] = {}
     if not wanted:
         return found
+    seen = visibility(role).node_clause("n")
     for name in NODE_TYPES:
-        query = f"UNWIND $ids AS i MATCH (n:{cy_label(name)} {{{KEY}: i}}) RETURN n"
+        query = f"UNWIND $ids AS i MATCH (n:{cy_label(name)} {{{KEY}: i}}) WHERE {seen} RETURN n"
         for row in store.read(query, {"ids": wanted}, timeout_ms=timeout_ms):
             found[row["n"][KEY]] = row["n"]
     return found
@@ -91,15 +97,25 @@ def _ids_by_label(nodes: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     return by_label
 
 
+def _seen(role: str, node: str = "b", rel: str = "e") -> str:
+    """The Cypher condition: the other end and the relationship are visible to ``role``."""
+    vis = visibility(role)
+    return f"{vis.node_clause(node)} AND {vis.rel_clause(rel)}"
+
+
 def fetch_neighbours(
-    store: GraphStore, nodes: dict[str, dict[str, Any]], *, timeout_ms: int | None = None
+    store: GraphStore,
+    nodes: dict[str, dict[str, Any]],
+    *,
+    role: str,
+    timeout_ms: int | None = None,
 ) -> Subgraph:
     """Every relationship of ``nodes`` with the node at its other end."""
     out = Subgraph()
     for name, ids in _ids_by_label(nodes).items():
         query = (
             f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]-(b) "
-            f"WHERE any(l IN labels(b) WHERE l IN $labels) "
+            f"WHERE any(l IN labels(b) WHERE l IN $labels) AND {_seen(role)} "
             f"RETURN a.{KEY} AS a, b, type(e) AS t, startNode(e).{KEY} AS s"
         )
         rows = store.read(
@@ -114,14 +130,18 @@ def fetch_neighbours(
 
 
 def edges_of(
-    store: GraphStore, nodes: dict[str, dict[str, Any]], *, timeout_ms: int | None = None
+    store: GraphStore,
+    nodes: dict[str, dict[str, Any]],
+    *,
+    role: str,
+    timeout_ms: int | None = None,
 ) -> set[Edge]:
     """Every relationship with at least one end among ``nodes`` (ids and types only)."""
     found: set[Edge] = set()
     for name, ids in _ids_by_label(nodes).items():
         query = (
             f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]-(b) "
-            f"WHERE any(l IN labels(b) WHERE l IN $labels) "
+            f"WHERE any(l IN labels(b) WHERE l IN $labels) AND {_seen(role)} "
             f"RETURN startNode(e).{KEY} AS a, type(e) AS t, endNode(e).{KEY} AS b"
         )
         params = {"ids": sorted(ids), "labels": list(NODE_TYPES)}
@@ -131,15 +151,20 @@ def edges_of(
 
 
 def degrees(
-    store: GraphStore, nodes: dict[str, dict[str, Any]], *, timeout_ms: int | None = None
+    store: GraphStore,
+    nodes: dict[str, dict[str, Any]],
+    *,
+    role: str,
+    timeout_ms: int | None = None,
 ) -> dict[str, int]:
-    """How many relationships each node has in the whole graph (an export says how many of
-    them it left out)."""
+    """How many relationships (that ``role`` sees) each node has in the whole graph (an export
+    says how many of them it left out)."""
     found: dict[str, int] = {}
     for name, ids in _ids_by_label(nodes).items():
         query = (
             f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]-(b) "
-            f"WHERE any(l IN labels(b) WHERE l IN $labels) RETURN i AS id, count(e) AS n"
+            f"WHERE any(l IN labels(b) WHERE l IN $labels) AND {_seen(role)} "
+            "RETURN i AS id, count(e) AS n"
         )
         params = {"ids": sorted(ids), "labels": list(NODE_TYPES)}
         for row in store.read(query, params, timeout_ms=timeout_ms):
@@ -148,7 +173,7 @@ def degrees(
 
 
 def metric_ranks(
-    store: GraphStore, node: dict[str, Any], *, timeout_ms: int | None = None
+    store: GraphStore, node: dict[str, Any], *, role: str, timeout_ms: int | None = None
 ) -> dict[str, tuple[int, int]]:
     """For each measure on ``node``: its place among the nodes of its label and how many have
     the measure ("PageRank: Platz 3 von 136")."""
@@ -156,13 +181,14 @@ def metric_ranks(
     ranks: dict[str, tuple[int, int]] = {}
     if label not in NODE_TYPES:
         return ranks
+    seen = visibility(role).node_clause("n")
     for key, value in sorted(node.items()):
         if not key.startswith(METRIC_PREFIX) or not isinstance(value, int | float):
             continue
         if key == METRIC_PREFIX + "community" or not key[len(METRIC_PREFIX) :].isidentifier():
             continue
         query = (
-            f"MATCH (n:{cy_label(label)}) WHERE n.{key} IS NOT NULL "
+            f"MATCH (n:{cy_label(label)}) WHERE n.{key} IS NOT NULL AND {seen} "
             f"RETURN sum(CASE WHEN n.{key} > $v THEN 1 ELSE 0 END) AS above, count(n) AS total"
         )
         rows = store.read(query, {"v": value}, timeout_ms=timeout_ms)
@@ -172,7 +198,11 @@ def metric_ranks(
 
 
 def metric_places(
-    store: GraphStore, nodes: dict[str, dict[str, Any]], *, timeout_ms: int | None = None
+    store: GraphStore,
+    nodes: dict[str, dict[str, Any]],
+    *,
+    role: str,
+    timeout_ms: int | None = None,
 ) -> dict[str, dict[str, tuple[int, int]]]:
     """:func:`metric_ranks` for many nodes at once: one query per label and measure."""
     wanted: dict[tuple[str, str], list[str]] = {}
@@ -188,8 +218,11 @@ def metric_places(
             ):
                 wanted.setdefault((label, key), []).append(node_id)
     places: dict[str, dict[str, tuple[int, int]]] = {}
+    seen = visibility(role).node_clause("n")
     for (label, key), ids in sorted(wanted.items()):
-        query = f"MATCH (n:{cy_label(label)}) WHERE n.{key} IS NOT NULL RETURN n.{key} AS v"
+        query = (
+            f"MATCH (n:{cy_label(label)}) WHERE n.{key} IS NOT NULL AND {seen} RETURN n.{key} AS v"
+        )
         values = sorted(
             (float(r["v"]) for r in store.read(query, timeout_ms=timeout_ms)), reverse=True
         )
@@ -208,7 +241,11 @@ def topic_names(store: GraphStore, *, timeout_ms: int | None = None) -> dict[str
 
 
 def edges_among(
-    store: GraphStore, nodes: dict[str, dict[str, Any]], *, timeout_ms: int | None = None
+    store: GraphStore,
+    nodes: dict[str, dict[str, Any]],
+    *,
+    role: str,
+    timeout_ms: int | None = None,
 ) -> set[Edge]:
     """Every relationship whose two ends are both among ``nodes``, in one query per label.
 
@@ -219,7 +256,7 @@ def edges_among(
     for name, ids in _ids_by_label(nodes).items():
         query = (
             f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]->(b) "
-            f"RETURN i AS a, type(e) AS t, b.{KEY} AS b"
+            f"WHERE {visibility(role).rel_clause('e')} RETURN i AS a, type(e) AS t, b.{KEY} AS b"
         )
         for row in store.read(query, {"ids": sorted(ids)}, timeout_ms=timeout_ms):
             if row["b"] in nodes:
@@ -227,18 +264,22 @@ def edges_among(
     return found
 
 
-def fetch_whole_graph(store: GraphStore, *, timeout_ms: int | None = None) -> Subgraph:
-    """Every node of every schema label and every relationship between them."""
+def fetch_whole_graph(store: GraphStore, *, role: str, timeout_ms: int | None = None) -> Subgraph:
+    """Every node of every schema label that ``role`` sees and every relationship between
+    them."""
     graph = Subgraph()
+    vis = visibility(role)
     for name in NODE_TYPES:
-        for row in store.read(f"MATCH (n:{cy_label(name)}) RETURN n", timeout_ms=timeout_ms):
+        query = f"MATCH (n:{cy_label(name)}) WHERE {vis.node_clause('n')} RETURN n"
+        for row in store.read(query, timeout_ms=timeout_ms):
             graph.nodes[row["n"][KEY]] = row["n"]
     for name in NODE_TYPES:
         query = (
-            f"MATCH (a:{cy_label(name)})-[e]->(b) RETURN a.{KEY} AS a, type(e) AS t, b.{KEY} AS b"
+            f"MATCH (a:{cy_label(name)})-[e]->(b) WHERE {vis.rel_clause('e')} "
+            f"RETURN a.{KEY} AS a, type(e) AS t, b.{KEY} AS b"
         )
         for row in store.read(query, timeout_ms=timeout_ms):
-            if row["b"] in graph.nodes:
+            if row["a"] in graph.nodes and row["b"] in graph.nodes:
                 graph.edges.add((row["a"], row["b"], row["t"]))
     return graph
 
@@ -247,8 +288,9 @@ def fetch_whole_graph(store: GraphStore, *, timeout_ms: int | None = None) -> Su
 OUTLINE_TYPES = ("LOCATED_IN", "WORKS_AT")
 
 
-def fetch_outline(store: GraphStore, *, timeout_ms: int | None = None) -> Subgraph:
-    """The whole graph's structure without its properties, for the grouped overview.
+def fetch_outline(store: GraphStore, *, role: str, timeout_ms: int | None = None) -> Subgraph:
+    """The whole graph's structure without its properties, for the grouped overview: what
+    ``role`` sees (no node in draft without editor, no KNOWS without contacts).
 
     Every node of every schema label as ``{id, _labels, metric_community}``; every
     relationship between them as ``(start, end, type)``, where only :data:`OUTLINE_TYPES`
@@ -262,8 +304,13 @@ def fetch_outline(store: GraphStore, *, timeout_ms: int | None = None) -> Subgra
     """
     graph = Subgraph()
     key_of: dict[int, str] = {}
+    vis = visibility(role)
     for name in NODE_TYPES:
-        query = f"MATCH (n:{cy_label(name)}) RETURN collect(id(n)) AS node, collect(n.{KEY}) AS key"
+        seen = "" if vis.drafts else f" WHERE {vis.node_clause('n')}"
+        query = (
+            f"MATCH (n:{cy_label(name)}){seen} "
+            f"RETURN collect(id(n)) AS node, collect(n.{KEY}) AS key"
+        )
         internal, keys = store.read_keyed_ids(query, timeout_ms=timeout_ms)
         for number, node_id in zip(internal.tolist(), keys, strict=True):
             key_of[number] = node_id
@@ -299,13 +346,17 @@ def fetch_outline(store: GraphStore, *, timeout_ms: int | None = None) -> Subgra
         ]
 
     untyped = Counter(pairs("", ""))
+    for kind in sorted(vis.hidden_rel_types):  # counted among the untyped: taken out again
+        for source in REL_TYPES[kind].sources:
+            for a, b in pairs(f"a:{cy_label(source)}", f":{cy_rel(kind)}"):
+                untyped[(a, b)] -= 1
     for kind in OUTLINE_TYPES:
         for source in REL_TYPES[kind].sources:  # a label scan, not a scan of every node
             for a, b in pairs(f"a:{cy_label(source)}", f":{cy_rel(kind)}"):
                 graph.edges.add((a, b, kind))
                 untyped[(a, b)] -= 1
     for (a, b), count in untyped.items():
-        graph.edges.update((a, b, f"~{k}") for k in range(1, count + 1))
+        graph.edges.update((a, b, f"~{k}") for k in range(1, max(count, 0) + 1))
     return graph
 
 
@@ -340,12 +391,13 @@ def central_organisation(
 
 
 def linked_ids(
-    store: GraphStore, node_label: str, node_id: str, *, timeout_ms: int | None = None
+    store: GraphStore, node_label: str, node_id: str, *, role: str, timeout_ms: int | None = None
 ) -> set[str]:
     """Ids of the nodes directly linked to one node (for the topic/region/project filters)."""
     query = (
-        f"MATCH (x:{cy_label(node_label)} {{{KEY}: $id}})--(n) "
-        f"WHERE any(l IN labels(n) WHERE l IN $labels) RETURN DISTINCT n.{KEY} AS id"
+        f"MATCH (x:{cy_label(node_label)} {{{KEY}: $id}})-[e]-(n) "
+        f"WHERE any(l IN labels(n) WHERE l IN $labels) AND {_seen(role, 'n')} "
+        f"RETURN DISTINCT n.{KEY} AS id"
     )
     rows = store.read(query, {"id": node_id, "labels": list(NODE_TYPES)}, timeout_ms=timeout_ms)
     return {row["id"] for row in rows}
@@ -385,7 +437,7 @@ def search_nodes(
             hits.append(((rank, len(caption), caption), row["id"]))
     hits.sort()
     ids = [node_id for _, node_id in hits[:limit]]
-    found = fetch_nodes(store, ids, timeout_ms=timeout_ms)
+    found = fetch_nodes(store, ids, role=role, timeout_ms=timeout_ms)
     return [found[i] for i in ids if i in found]
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from scaleup_graph.errors import Invalid, NotFound, ScaleUpError
 from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES, words
 from scaleup_graph.graph_model.schema import VIEW_FILTERS
+from scaleup_graph.queries.privacy import visibility
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import fetch
 from scaleup_graph.visualisation.aggregate import AGGREGATE_ABOVE, Grouping, group_nodes, named_by
@@ -112,34 +113,37 @@ def _message(key: str, **values: Any) -> dict[str, Any]:
     return {"key": key, "values": values}
 
 
-def _require_node(store: GraphStore, node_id: str, timeout_ms: int | None) -> dict[str, Any]:
-    found = fetch.fetch_nodes(store, [node_id], timeout_ms=timeout_ms)
-    if node_id not in found:
+def _require_node(
+    store: GraphStore, node_id: str, role: str, timeout_ms: int | None
+) -> dict[str, Any]:
+    found = fetch.fetch_nodes(store, [node_id], role=role, timeout_ms=timeout_ms)
+    if node_id not in found:  # also a node this role does not see (a draft): not found
         raise refused("err_unknown_node", NotFound)  # the id is not echoed: it may be an e-mail
     return found[node_id]
 
 
 def _ego(
-    store: GraphStore, focus: dict[str, Any], hops: int, timeout_ms: int | None
+    store: GraphStore, focus: dict[str, Any], hops: int, role: str, timeout_ms: int | None
 ) -> tuple[Subgraph, bool]:
     graph = Subgraph({focus[KEY]: focus})
     frontier = {focus[KEY]: focus}
     for done in range(hops):
         if len(frontier) > WALK_IN_MEMORY_ABOVE:
             # a wide walk reads most of the graph anyway: walk the (cached) whole graph instead
-            return _ego_in_memory(whole_graph(store, timeout_ms=timeout_ms), graph, hops - done)
-        step = fetch.fetch_neighbours(store, frontier, timeout_ms=timeout_ms)
+            whole = whole_graph(store, role=role, timeout_ms=timeout_ms)
+            return _ego_in_memory(whole, graph, hops - done)
+        step = fetch.fetch_neighbours(store, frontier, role=role, timeout_ms=timeout_ms)
         graph.edges |= step.edges
         frontier = {i: n for i, n in step.nodes.items() if i not in graph.nodes}
         if len(graph.nodes) + len(frontier) > MAX_VIEW_NODES:
             room = MAX_VIEW_NODES - len(graph.nodes)
             frontier = dict(sorted(frontier.items())[:room])
             graph.nodes.update(frontier)
-            return _closed(store, graph, timeout_ms), True
+            return _closed(store, graph, role, timeout_ms), True
         graph.nodes.update(frontier)
         if not frontier:
             break
-    return _closed(store, graph, timeout_ms), False
+    return _closed(store, graph, role, timeout_ms), False
 
 
 def _ego_in_memory(whole: Subgraph, start: Subgraph, hops: int) -> tuple[Subgraph, bool]:
@@ -162,10 +166,10 @@ def _ego_in_memory(whole: Subgraph, start: Subgraph, hops: int) -> tuple[Subgrap
     return whole.restrict(seen), cut
 
 
-def _closed(store: GraphStore, graph: Subgraph, timeout_ms: int | None) -> Subgraph:
+def _closed(store: GraphStore, graph: Subgraph, role: str, timeout_ms: int | None) -> Subgraph:
     """The view with every relationship between two of its nodes, also those between two nodes
     of the outer ring, which the hop-by-hop walk never follows."""
-    graph.edges |= fetch.edges_among(store, graph.nodes, timeout_ms=timeout_ms)
+    graph.edges |= fetch.edges_among(store, graph.nodes, role=role, timeout_ms=timeout_ms)
     return graph.restrict(graph.nodes)
 
 
@@ -174,6 +178,7 @@ def _apply_filters(
     graph: Subgraph,
     focus: str | None,
     filters: ViewFilter,
+    role: str,
     timeout_ms: int | None,
 ) -> Subgraph:
     if not filters.active:
@@ -185,10 +190,11 @@ def _apply_filters(
         value = getattr(filters, field_name)
         if not value:
             continue
-        chosen = _require_node(store, value, timeout_ms)
+        chosen = _require_node(store, value, role, timeout_ms)
         if primary_label(chosen) != node_label:
             raise refused("err_unknown_node", NotFound)
-        linked = fetch.linked_ids(store, node_label, value, timeout_ms=timeout_ms) | {value}
+        linked = fetch.linked_ids(store, node_label, value, role=role, timeout_ms=timeout_ms)
+        linked.add(value)
         if node_label == "Topic":  # a topic also reaches nodes that list it by name
             name = chosen.get("name")
             linked |= {i for i, n in graph.nodes.items() if name in (n.get("topics") or ())}
@@ -203,22 +209,25 @@ def _apply_filters(
 def load_view(
     store: GraphStore,
     *,
+    role: str,
     focus: str | None = None,
     hops: int = 1,
     filters: ViewFilter = ViewFilter(),
     timeout_ms: int | None = None,
 ) -> tuple[Subgraph, bool]:
-    """The subgraph of a view (ego of ``hops`` around ``focus``, or the whole graph), filtered.
+    """The subgraph of a view (ego of ``hops`` around ``focus``, or the whole graph), filtered,
+    with only what ``role`` sees.
 
     Returns the subgraph and whether it was cut at :data:`MAX_VIEW_NODES`.
     """
     if not 1 <= hops <= MAX_HOPS:
         raise refused("err_hops", Invalid, max=MAX_HOPS)
     if focus is not None:
-        graph, cut = _ego(store, _require_node(store, focus, timeout_ms), hops, timeout_ms)
+        start = _require_node(store, focus, role, timeout_ms)
+        graph, cut = _ego(store, start, hops, role, timeout_ms)
     else:
-        graph, cut = whole_graph(store, timeout_ms=timeout_ms), False
-    return _apply_filters(store, graph, focus, filters, timeout_ms), cut
+        graph, cut = whole_graph(store, role=role, timeout_ms=timeout_ms), False
+    return _apply_filters(store, graph, focus, filters, role, timeout_ms), cut
 
 
 #: a store whose write counter misses other processes' property edits (Neo4j; see
@@ -269,10 +278,15 @@ def _keep[T](store: GraphStore, what: str, build: Callable[[str], T]) -> tuple[T
         return value, generation
 
 
-def whole_graph(store: GraphStore, *, timeout_ms: int | None = None) -> Subgraph:
-    """The whole graph (every property of every node), kept until the next write: wide ego
-    walks continue over it. Treat the result as read-only."""
-    return _keep(store, "whole", lambda _: fetch.fetch_whole_graph(store, timeout_ms=timeout_ms))[0]
+def whole_graph(store: GraphStore, *, role: str, timeout_ms: int | None = None) -> Subgraph:
+    """The whole graph ``role`` sees (every property of every node), kept until the next
+    write, one per :class:`~scaleup_graph.queries.privacy.Visibility`: wide ego walks continue
+    over it. Treat the result as read-only."""
+    return _keep(
+        store,
+        f"whole:{visibility(role).tag}",
+        lambda _: fetch.fetch_whole_graph(store, role=role, timeout_ms=timeout_ms),
+    )[0]
 
 
 @dataclass(frozen=True)
@@ -311,32 +325,36 @@ class _Overview:
 
 
 #: the name under which the store keeps the overview's groups between processes and restarts
-OVERVIEW_KEPT_AS = "explorer-overview-v1"
+#: (one per visibility: ``explorer-overview-v2-<tag>``)
+OVERVIEW_KEPT_AS = "explorer-overview-v2"
 
 
-def _overview_data(store: GraphStore, timeout_ms: int | None) -> tuple[_Overview, str]:
+def _overview_data(store: GraphStore, role: str, timeout_ms: int | None) -> tuple[_Overview, str]:
     """The overview's groups at the store's generation: from this process's memory, else as
     the store kept them (another worker or an earlier run derived them at this generation),
     else derived from the graph's outline and kept in the store for the others."""
 
+    tag = visibility(role).tag
+    kept_as = f"{OVERVIEW_KEPT_AS}-{tag}"
+
     def build(generation: str) -> _Overview:
-        kept = store.load_derived(OVERVIEW_KEPT_AS)
+        kept = store.load_derived(kept_as)
         if kept is not None and kept[0] == generation:
             try:
                 return _Overview.loads(kept[1])
             except (ValueError, KeyError, TypeError):
                 log.warning("the kept explorer overview is unreadable; deriving it again")
-        outline = fetch.fetch_outline(store, timeout_ms=timeout_ms)
+        outline = fetch.fetch_outline(store, role=role, timeout_ms=timeout_ms)
         overview = _Overview(
             group_nodes(outline),
             fetch.metric_names(store, timeout_ms=timeout_ms),
             len(outline.nodes),
         )
         if store.shared_generation:
-            store.save_derived(OVERVIEW_KEPT_AS, generation, overview.dumps())
+            store.save_derived(kept_as, generation, overview.dumps())
         return overview
 
-    return _keep(store, "overview", build)
+    return _keep(store, f"overview:{tag}", build)
 
 
 def warm_overview(store: GraphStore, *, role: str = "viewer", lang: str = "de") -> None:
@@ -581,11 +599,13 @@ def explorer_view(
     """
     if focus is None and not filters.active:
         if group is None and not whole:
-            start = _start(store, timeout_ms, aggregate_above)
+            start = _start(store, role, timeout_ms, aggregate_above)
             if start is not None:
                 return _start_view(store, start, role, lang, timeout_ms)
         return _overview(store, role, lang, group, page, timeout_ms, aggregate_above)
-    graph, cut = load_view(store, focus=focus, hops=hops, filters=filters, timeout_ms=timeout_ms)
+    graph, cut = load_view(
+        store, role=role, focus=focus, hops=hops, filters=filters, timeout_ms=timeout_ms
+    )
     if not graph.nodes:
         return _empty()
     payload = render_view(
@@ -610,11 +630,13 @@ START_ABOVE = 60
 START_MAX_NEIGHBOURS = 60
 
 
-def _start(store: GraphStore, timeout_ms: int | None, aggregate_above: int) -> str | None:
+def _start(
+    store: GraphStore, role: str, timeout_ms: int | None, aggregate_above: int
+) -> str | None:
     """The organisation the first picture centres on when the whole network is too dense to
     read and too small to group: the best-connected (PageRank where analytics wrote it, else
     the number of neighbours) with at most :data:`START_MAX_NEIGHBOURS` neighbours."""
-    data, _ = _overview_data(store, timeout_ms)
+    data, _ = _overview_data(store, role, timeout_ms)
     if not START_ABOVE < data.total <= aggregate_above:
         return None
 
@@ -629,7 +651,7 @@ def _start_view(
 ) -> dict[str, Any]:
     payload = explorer_view(store, role=role, lang=lang, focus=start, hops=1, timeout_ms=timeout_ms)
     name = next((n["name"] for n in payload["nodes"] if n["id"] == start), start)
-    total = _overview_data(store, timeout_ms)[0].total
+    total = _overview_data(store, role, timeout_ms)[0].total
     payload["start"] = True
     payload["messages"].insert(0, _message("start_hint", name=name, total=total))
     return payload
@@ -666,7 +688,7 @@ def _overview(
     relationships, without properties) is grouped, and only the nodes that name a group, or
     that an opened group shows on its page, are read with their properties. Outline, groups
     and the finished answers are kept until the store's next write."""
-    data, generation = _overview_data(store, timeout_ms)
+    data, generation = _overview_data(store, role, timeout_ms)
     if not data.total:
         return _empty()
     cache_key = (_store_key(store), generation, role, lang, group, page, aggregate_above)
@@ -675,16 +697,16 @@ def _overview(
             _rendered.move_to_end(cache_key)
             return copy.deepcopy(_rendered[cache_key])
     if group is None and data.total <= aggregate_above:
-        graph = whole_graph(store, timeout_ms=timeout_ms)
+        graph = whole_graph(store, role=role, timeout_ms=timeout_ms)
         payload = render_view(graph, role=role, lang=lang, aggregate_above=aggregate_above)
     else:
         shown: list[str] = []
         if group is not None:
             shown = _group_page(data.grouping, group, page, aggregate_above)[0]
         found = fetch.fetch_nodes(
-            store, named_by(data.grouping) | set(shown), timeout_ms=timeout_ms
+            store, named_by(data.grouping) | set(shown), role=role, timeout_ms=timeout_ms
         )
-        edges = fetch.edges_among(store, {i: found[i] for i in shown if i in found})
+        edges = fetch.edges_among(store, {i: found[i] for i in shown if i in found}, role=role)
         payload = render_view(
             Subgraph(found, edges),
             role=role,
@@ -721,8 +743,8 @@ def expand(
         raise refused("err_bad_request", Invalid, detail="unknown relationship type")
     if direction not in (None, "out", "in"):
         raise refused("err_bad_request", Invalid, detail="direction is out or in")
-    node = _require_node(store, node_id, timeout_ms)
-    step = fetch.fetch_neighbours(store, {node_id: node}, timeout_ms=timeout_ms)
+    node = _require_node(store, node_id, role, timeout_ms)
+    step = fetch.fetch_neighbours(store, {node_id: node}, role=role, timeout_ms=timeout_ms)
     wanted = {
         (b if a == node_id else a)
         for a, b, t in step.edges
@@ -735,7 +757,7 @@ def expand(
         messages.append(_message("truncated", shown=EXPAND_LIMIT, total=len(neighbours)))
         neighbours = neighbours[:EXPAND_LIMIT]
     fresh = dict(neighbours)
-    links = fetch.edges_of(store, fresh, timeout_ms=timeout_ms) if fresh else set()
+    links = fetch.edges_of(store, fresh, role=role, timeout_ms=timeout_ms) if fresh else set()
     return {
         "focus": node_id,
         "nodes": [vis_node(n, role, lang) for _, n in neighbours],
@@ -756,8 +778,8 @@ def details(
 ) -> dict[str, Any]:
     """The details panel of one node: plain facts (filtered by role), measures as places,
     links grouped by meaning, provenance folded."""
-    node = _require_node(store, node_id, timeout_ms)
-    step = fetch.fetch_neighbours(store, {node_id: node}, timeout_ms=timeout_ms)
+    node = _require_node(store, node_id, role, timeout_ms)
+    step = fetch.fetch_neighbours(store, {node_id: node}, role=role, timeout_ms=timeout_ms)
     links = [
         ("out" if a == node_id else "in", t, step.nodes[b if a == node_id else a])
         for a, b, t in step.edges
@@ -767,7 +789,7 @@ def details(
         links,
         role,
         lang,
-        ranks=fetch.metric_ranks(store, node, timeout_ms=timeout_ms),
+        ranks=fetch.metric_ranks(store, node, role=role, timeout_ms=timeout_ms),
         topic_names=fetch.topic_names(store, timeout_ms=timeout_ms),
     )
 
@@ -815,17 +837,17 @@ def filter_options(
 
 
 def node_tags(
-    store: GraphStore, ids: list[str], *, timeout_ms: int | None = None
+    store: GraphStore, ids: list[str], *, role: str, timeout_ms: int | None = None
 ) -> dict[str, dict[str, list[str]]]:
     """For each node: the topics, regions and projects it is directly linked to (topics also by
     the names it lists), so the page can count and highlight filter matches itself."""
     if len(ids) > MAX_VIEW_NODES:
         raise refused("err_bad_request", Invalid, detail=f"at most {MAX_VIEW_NODES} ids")
-    nodes = fetch.fetch_nodes(store, ids, timeout_ms=timeout_ms)
+    nodes = fetch.fetch_nodes(store, ids, role=role, timeout_ms=timeout_ms)
     tags: dict[str, dict[str, list[str]]] = {i: {} for i in nodes}
-    linked = fetch.edges_of(store, nodes, timeout_ms=timeout_ms)
+    linked = fetch.edges_of(store, nodes, role=role, timeout_ms=timeout_ms)
     others = {b if a in nodes else a for a, b, _ in linked}
-    kinds = {i: primary_label(n) for i, n in fetch.fetch_nodes(store, others).items()}
+    kinds = {i: primary_label(n) for i, n in fetch.fetch_nodes(store, others, role=role).items()}
     by_topic_name = {
         o["name"]: o["id"] for o in fetch.list_names(store, "Topic", timeout_ms=timeout_ms)
     }
@@ -858,7 +880,7 @@ def path_view(
     and the intermediaries of each path listed."""
     from scaleup_graph.queries import daily
 
-    ends = fetch.fetch_nodes(store, [source, target], timeout_ms=timeout_ms)
+    ends = fetch.fetch_nodes(store, [source, target], role=role, timeout_ms=timeout_ms)
     if source not in ends or target not in ends:
         raise refused("err_unknown_node", NotFound)
     # More paths than shown: an introduction runs through people, organisations and what they
@@ -872,14 +894,14 @@ def path_view(
     kinds = {
         i: primary_label(n)
         for i, n in fetch.fetch_nodes(
-            store, {i for c in chains for i in c}, timeout_ms=timeout_ms
+            store, {i for c in chains for i in c}, role=role, timeout_ms=timeout_ms
         ).items()
     }
     people = [c for c in chains if all(kinds.get(i) in INTRODUCERS for i in c[1:-1])]
     chains = (people or chains)[:limit]
     ids = {i for chain in chains for i in chain} | {source, target}
-    graph = Subgraph(fetch.fetch_nodes(store, ids, timeout_ms=timeout_ms))
-    graph = _closed(store, graph, timeout_ms)
+    graph = Subgraph(fetch.fetch_nodes(store, ids, role=role, timeout_ms=timeout_ms))
+    graph = _closed(store, graph, role, timeout_ms)
     chains = [c for c in chains if all(i in graph.nodes for i in c)]
     # no path: the two ends alone, side by side
     chains_drawn = chains or [[source, target]]

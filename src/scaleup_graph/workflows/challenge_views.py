@@ -79,12 +79,15 @@ def open_challenges(store: GraphStore, topic: str = "") -> dict[str, Any]:
     return {"total": len(rows), "challenges": rows, "by_topic": by_topic}
 
 
-def proposals(store: GraphStore, challenge_id: str) -> list[dict[str, Any]]:
+def proposals(
+    store: GraphStore, challenge_id: str, *, role: str = "viewer"
+) -> list[dict[str, Any]]:
     """The proposals submitted to a challenge, with who proposed them and where they were
     pitched: the rows of the named query ``challenge_proposals`` (as
-    ``GET /api/v1/challenges/{id}/proposals`` gives them)."""
-    require_node(store, "Challenge", challenge_id, "challenge")
-    return daily.challenge_proposals(store, "viewer", challenge_id, limit=_ALL).rows
+    ``GET /api/v1/challenges/{id}/proposals`` gives them). A draft is not found for a
+    ``role`` without editor or admin."""
+    require_node(store, "Challenge", challenge_id, "challenge", role=role)
+    return daily.challenge_proposals(store, role, challenge_id, limit=_ALL).rows
 
 
 def pitch_programme(store: GraphStore, event_id: str) -> dict[str, Any]:
@@ -103,18 +106,20 @@ def pitch_programme(store: GraphStore, event_id: str) -> dict[str, Any]:
     }
 
 
-def suggested_providers(store: GraphStore, challenge_id: str, top: int = 5) -> dict[str, Any]:
+def suggested_providers(
+    store: GraphStore, challenge_id: str, top: int = 5, *, role: str = "viewer"
+) -> dict[str, Any]:
     """Potential solution providers, ranked by analytics matchmaking
     (:func:`scaleup_graph.analytics.matchmaking.match_challenge`), each with its explanation
     (topics covered, introduction path)."""
     if not 1 <= top <= 50:
         raise Invalid("top must be between 1 and 50", "top")
-    require_node(store, "Challenge", challenge_id, "challenge")
+    require_node(store, "Challenge", challenge_id, "challenge", role=role)
     # Imported here: analytics pulls in networkx and scikit-style text code, which the other
     # workflow steps do not need.
     from scaleup_graph.analytics.matchmaking import match_challenge
 
-    result = match_challenge(store, challenge_id, top=top).as_dict()
+    result = match_challenge(store, challenge_id, top=top, role=role).as_dict()
     return {
         "challenge": challenge_id,
         "notes": result["notes"],
@@ -136,9 +141,12 @@ def suggested_providers(store: GraphStore, challenge_id: str, top: int = 5) -> d
     }
 
 
-def challenge_round(store: GraphStore, challenge_id: str, top: int = 5) -> dict[str, Any]:
-    """Everything the challenge panel shows: lifecycle, proposals, pitch events, matches."""
-    state = challenge_state(store, challenge_id)
+def challenge_round(
+    store: GraphStore, challenge_id: str, top: int = 5, *, role: str = "viewer"
+) -> dict[str, Any]:
+    """Everything the challenge panel shows: lifecycle, proposals, pitch events, matches; a
+    draft only for a ``role`` with editor or admin (others get NotFound)."""
+    state = challenge_state(store, challenge_id, role=role)
     posers = store.read(
         "MATCH (o:Organisation)-[:POSES]->(c:Challenge {id: $id}) "
         "RETURN o.id AS id, o.name AS name",
@@ -153,6 +161,6 @@ def challenge_round(store: GraphStore, challenge_id: str, top: int = 5) -> dict[
         **state,
         "posed_by": posers,
         "pitched_at_events": events,
-        "proposals": proposals(store, challenge_id),
-        "suggested_providers": suggested_providers(store, challenge_id, top)["matches"],
+        "proposals": proposals(store, challenge_id, role=role),
+        "suggested_providers": suggested_providers(store, challenge_id, top, role=role)["matches"],
     }

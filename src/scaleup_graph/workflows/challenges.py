@@ -112,9 +112,12 @@ def _rel_props(actor: str) -> dict[str, Any]:
     return {**prov, "updated_at": prov["ingested_at"]}
 
 
-def challenge_state(store: GraphStore, challenge_id: str) -> dict[str, Any]:
-    """A challenge's status, dates, history and possible next steps."""
-    props = require_node(store, "Challenge", challenge_id, "challenge")
+def challenge_state(
+    store: GraphStore, challenge_id: str, *, role: str | None = None
+) -> dict[str, Any]:
+    """A challenge's status, dates, history and possible next steps (a draft is not found for
+    a ``role`` without editor or admin)."""
+    props = require_node(store, "Challenge", challenge_id, "challenge", role=role)
     status = props.get("status") or "draft"
     history = [{"status": "draft", "date": props.get("created_at")}]
     if props.get("published_at"):

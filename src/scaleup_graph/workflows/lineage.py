@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from scaleup_graph.graph_model.schema import schema_label
+from scaleup_graph.queries.privacy import visibility
 from scaleup_graph.store import GraphStore
 from scaleup_graph.workflows.lookup import require_node
 
@@ -31,13 +32,19 @@ _TRANSFERRED = (
     "RETURN reg.id AS id, reg.name AS name, reg.nuts_code AS nuts_code, reg.country AS country, "
     "reg.description AS description, r.phase AS phase, r.date AS date ORDER BY reg.id"
 )
+
+
 # Variable-length INSPIRED_BY; the depth bound is a module constant, not a request value.
-_INSPIRED = (
-    "MATCH path = (x)-[:INSPIRED_BY*1..4]->(b:BestPractice {id: $id}) "
-    "WHERE x:BestPractice OR x:Project OR x:Challenge OR x:Event "
-    "RETURN x.id AS id, x.name AS name, labels(x) AS labels, min(length(path)) AS depth "
-    "ORDER BY depth, id"
-)
+def _inspired(seen: str) -> str:
+    """What was inspired by the practice; ``seen`` is the reader's visibility condition on x."""
+    return (
+        "MATCH path = (x)-[:INSPIRED_BY*1..4]->(b:BestPractice {id: $id}) "
+        f"WHERE (x:BestPractice OR x:Project OR x:Challenge OR x:Event) AND {seen} "
+        "RETURN x.id AS id, x.name AS name, labels(x) AS labels, min(length(path)) AS depth "
+        "ORDER BY depth, id"
+    )
+
+
 _MODELLED_ON = (
     "MATCH path = (b:BestPractice {id: $id})-[:INSPIRED_BY*1..4]->(x) "
     "WHERE x:BestPractice OR x:Project "
@@ -56,8 +63,11 @@ def _node(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def practice_lineage(store: GraphStore, practice_id: str) -> dict[str, Any]:
-    """Who presented ``practice_id``, where it went, what it inspired and was modelled on.
+def practice_lineage(
+    store: GraphStore, practice_id: str, *, role: str = "viewer"
+) -> dict[str, Any]:
+    """Who presented ``practice_id``, where it went, what it inspired and was modelled on
+    (what ``role`` sees: a challenge in draft only with editor or admin).
 
     Returns
     -------
@@ -79,6 +89,8 @@ def practice_lineage(store: GraphStore, practice_id: str) -> dict[str, Any]:
         "transferred_to": [
             _node({**r, "labels": ["Region"]}) for r in store.read(_TRANSFERRED, params)
         ],
-        "inspired": [_node(r) for r in store.read(_INSPIRED, params)],
+        "inspired": [
+            _node(r) for r in store.read(_inspired(visibility(role).node_clause("x")), params)
+        ],
         "modelled_on": [_node(r) for r in store.read(_MODELLED_ON, params)],
     }

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from scaleup_graph.graph_model import KEY, fold
+from scaleup_graph.queries.privacy import visibility
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cypher_label
 from scaleup_graph.workflows.errors import Invalid, NotFound
@@ -19,14 +20,21 @@ MAX_TOPICS = 20
 _TOPICS = "MATCH (t:Topic) RETURN t.id AS id, t.name AS name, t.name_de AS name_de ORDER BY t.name"
 
 
-def require_node(store: GraphStore, label: str, node_id: str, field: str) -> dict[str, Any]:
-    """The properties of the ``label`` node ``node_id``, or :class:`NotFound` naming ``field``."""
+def require_node(
+    store: GraphStore, label: str, node_id: str, field: str, *, role: str | None = None
+) -> dict[str, Any]:
+    """The properties of the ``label`` node ``node_id``, or :class:`NotFound` naming ``field``.
+
+    With a ``role``, a node that role does not see at all (a challenge in draft for a key
+    without editor) is not found either, with the same message."""
     if not isinstance(node_id, str) or not node_id.strip():
         raise Invalid(f"{field} is missing: give the id of a {label}", field)
     rows = store.read(
         f"MATCH (n:{cypher_label(label)} {{{KEY}: $id}}) RETURN properties(n) AS p",
         {"id": node_id},
     )
+    if rows and role is not None and visibility(role).hides_label_props(label, rows[0]["p"]):
+        rows = []
     if not rows:
         raise NotFound(
             f"{field}: there is no {label} with this id; look it up with the "

@@ -371,7 +371,9 @@ def build_report(
 ) -> dict[str, Any]:
     """Compute everything the report shows (plain data; rendering is separate)."""
     opts = options or ReportOptions()
-    flt = flt or ProjectionFilter()
+    # The report follows its role: what the role does not see at all (drafts, KNOWS between
+    # persons) is left out of every count, chart and table.
+    flt = replace(flt or ProjectionFilter(), role=opts.role)
     lang = opts.lang
     proj = project(store, flt)
     graph = proj.undirected()

@@ -7,6 +7,7 @@ returns personal data: projections carry persons by id only.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -73,7 +74,7 @@ def metrics(
     run = run_metrics(
         store,
         name or DEFAULT_METRICS,
-        flt=flt,
+        flt=replace(flt, role=principal.role),
         options=MetricOptions(seed=seed, group=group, actors=actors),
     )
     return run.as_dict(top=top)
@@ -120,7 +121,7 @@ def introductions(
     top: Top = 20,
 ) -> dict[str, Any]:
     """Suggested introductions between organisations that do not yet cooperate."""
-    graph = project(store, flt).undirected()
+    graph = project(store, replace(flt, role=principal.role)).undirected()
     return suggest_introductions(graph, method=method, top=top, node=org).as_dict()
 
 

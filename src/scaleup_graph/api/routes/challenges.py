@@ -179,7 +179,7 @@ def challenge_round(
     """Status with dated history and possible next steps, who posed it, the events it was
     pitched at, its proposals and the suggested solution providers (analytics matchmaking,
     each with matching topics and introduction path)."""
-    return wf.challenge_round(store, challenge_id, top)
+    return wf.challenge_round(store, challenge_id, top, role=principal.role)
 
 
 @router.post(
@@ -216,4 +216,4 @@ def challenge_matches(
     store: StoreDep, principal: Analyst, challenge_id: str, top: Top = 10
 ) -> dict[str, Any]:
     """Potential solution providers for a challenge, each with topics and introduction path."""
-    return match_challenge(store, challenge_id, top=top).as_dict()
+    return match_challenge(store, challenge_id, top=top, role=principal.role).as_dict()

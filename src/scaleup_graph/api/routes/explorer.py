@@ -232,7 +232,10 @@ class TagRequest(BaseModel):
 @router.post(f"{API}/tags")
 def explorer_tags(store: StoreDep, principal: Viewer, body: TagRequest, lang: Lang = "de") -> Any:
     """For each node id: the topics, regions and projects it is linked to (filter counts)."""
-    return _answer(lang, lambda: {"tags": node_tags(store, body.ids, timeout_ms=_timeout())})
+    return _answer(
+        lang,
+        lambda: {"tags": node_tags(store, body.ids, role=principal.role, timeout_ms=_timeout())},
+    )
 
 
 @router.get(f"{API}/path")

@@ -20,4 +20,4 @@ router = APIRouter(prefix="/api/v1/practices", tags=["practices"])
 def lineage(practice_id: Id, principal: Viewer, store: StoreDep) -> Any:
     """Who presented it (organisations, regions), the regions it was transferred to (with
     phase), what was modelled on it (`inspired`, with depth) and what it was modelled on."""
-    return wf.practice_lineage(store, practice_id)
+    return wf.practice_lineage(store, practice_id, role=principal.role)
