@@ -377,8 +377,10 @@ def test_challenge_steps_are_in_the_history_and_a_step_can_be_undone(
     assert {c["field"]: c["new"] for c in entries[0]["changes"]}["status"] == "published"
     undone = client.post(f"/api/v1/nodes/{cid}/undo", headers=keys["editor"])
     assert undone.status_code == 200, undone.text
-    round_ = client.get(f"/api/v1/challenges/{cid}/round", headers=keys["viewer"]).json()
+    round_ = client.get(f"/api/v1/challenges/{cid}/round", headers=keys["editor"]).json()
     assert round_["status"] == "draft" and round_["published_at"] is None
+    # back in draft, the challenge is hidden from viewers again (issue 15, point 6)
+    assert client.get(f"/api/v1/challenges/{cid}/round", headers=keys["viewer"]).status_code == 404
     assert round_["next"] == ["published", "closed"]
 
 

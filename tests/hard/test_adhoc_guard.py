@@ -82,6 +82,18 @@ FORBIDDEN: tuple[str, ...] = (
     "DROP DATABASE neo4j",
     "CREATE USER evil SET PASSWORD 'x'",
     "GRANT ALL ON DATABASE * TO evil",
+    # admin commands whose plan shows no procedure, LOAD CSV or write step (issue 15, point 5;
+    # tests/hard/test_adhoc_limits.py sends them to the store without the lexical guard too)
+    "CREATE VECTOR INDEX FOR (n:Organisation) ON (n.v) OPTIONS {dimension: 2}",
+    "CREATE CONSTRAINT ON (n:Organisation) ASSERT n.id IS UNIQUE",
+    "GRAPH.CONFIG SET TIMEOUT 1",
+    "GRAPH.DELETE scaleup",
+    "EXPLAIN MATCH (n) RETURN n",
+    "PROFILE MATCH (n) DETACH DELETE n",
+    "CYPHER timeout=999999 MATCH (n) RETURN n",
+    "CALL db.meta.stats()",
+    "CALL algo.BFS(null, 1, null)",
+    "MATCH (n) RETURN n LIMIT 1 UNION CALL db.labels() YIELD label RETURN label AS n",
     # system data
     "MATCH (s:_Suppressed) RETURN s",
     "MATCH (s) WHERE s:_Suppressed RETURN s",

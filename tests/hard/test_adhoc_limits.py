@@ -119,6 +119,65 @@ def test_the_store_refuses_procedure_calls_and_load_csv_from_the_plan(
     assert len(rows) == 3 and cut
 
 
+#: Issue 15, point 5: admin and schema commands whose plan shows no procedure call, no LOAD CSV
+#: and no write step (or that are no Cypher at all), with the word the refusal must name.
+ADMIN_WITHOUT_PROCEDURE = {
+    "CREATE INDEX FOR (n:Organisation) ON (n.city)": "schema",
+    "CREATE INDEX ON :Organisation(city)": "schema",
+    "DROP INDEX ON :Organisation(id)": "schema",
+    "DROP INDEX FOR (n:Organisation) ON (n.id)": "schema",
+    "CREATE VECTOR INDEX FOR (n:Organisation) ON (n.v) "
+    "OPTIONS {dimension: 2, similarityFunction: 'euclidean'}": "schema",
+    "CREATE CONSTRAINT ON (n:Organisation) ASSERT n.id IS UNIQUE": "schema",
+    "GRAPH.CONFIG SET TIMEOUT 1": "GRAPH.CONFIG",
+    "GRAPH.CONFIG GET *": "GRAPH.CONFIG",
+    "GRAPH.DELETE scaleup": "GRAPH.DELETE",
+    "GRAPH.QUERY scaleup 'MATCH (n) DELETE n'": "GRAPH.QUERY",
+    "  // a comment first\n graph.slowlog scaleup": "GRAPH.SLOWLOG",
+    "EXPLAIN MATCH (n) RETURN n": "EXPLAIN",
+    "PROFILE MATCH (n) DETACH DELETE n": "PROFILE",
+    "/* x */ PROFILE MATCH (n) RETURN n": "PROFILE",
+    "CYPHER timeout=999999 MATCH (n) RETURN n": "CYPHER",
+    "GRANT ALL ON DATABASE * TO evil": "GRANT",
+    "SHOW USERS": "SHOW",
+    "create   user evil SET PASSWORD 'x'": "CREATE USER",
+    "USE system MATCH (n) RETURN n": "USE",
+    "CALL db.meta.stats() YIELD labels RETURN labels": "procedure",
+    "CALL dbms.procedures() YIELD name RETURN name": "procedure",
+    "CALL db.constraints() YIELD type RETURN type": "procedure",
+    "CALL algo.BFS(null, 1, null) YIELD nodes RETURN nodes": "procedure",
+    "CALL algo.WCC(null) YIELD node RETURN node": "procedure",
+    "CALL db.idx.vector.queryNodes('Organisation', 'v', 1, vecf32([1.0])) "
+    "YIELD node RETURN node": "procedure",
+    "MATCH (n) RETURN n LIMIT 1 UNION CALL db.labels() YIELD label RETURN label AS n": "procedure",
+}
+
+
+def test_admin_commands_without_a_procedure_in_the_plan_are_refused(
+    hard_client: TestClient, role_headers: dict[str, dict[str, str]], rich_store: GraphStore
+) -> None:
+    """Point 5: schema commands plan as one "Create Index" / "Drop Index" step, server commands
+    (GRAPH.*) and EXPLAIN/PROFILE/CYPHER prefixes are no query: each is refused by the store
+    itself (no lexical guard in between) with a message naming what was refused, and through
+    the API with 400 query_rejected; the indexes and the graph stay as they were."""
+    indexes = "CALL db.indexes() YIELD label, properties RETURN label, properties"
+    before = rich_store.fingerprint(), sorted(map(repr, rich_store.read(indexes)))
+    for query, named in ADMIN_WITHOUT_PROCEDURE.items():
+        with pytest.raises(QueryRejected) as refused:
+            rich_store.read_only(query, {}, timeout_ms=2_000, row_cap=10)
+        assert named.casefold() in str(refused.value).casefold(), (query, str(refused.value))
+        for role in ("analyst", "contacts+analyst"):
+            response = _cypher(hard_client, role_headers[role], query)
+            assert response.status_code == 400, (query, response.text)
+            error = response.json()["error"]
+            assert error["code"] == "query_rejected", (query, error)
+            assert "Traceback" not in error["message"] and "errMsg" not in error["message"]
+    assert (rich_store.fingerprint(), sorted(map(repr, rich_store.read(indexes)))) == before
+    # harmless functions still run
+    rows, _ = rich_store.read_only("RETURN timestamp() > 0 AS ok", {}, timeout_ms=2_000, row_cap=1)
+    assert rows == [{"ok": True}]
+
+
 def test_row_cap_is_applied_in_the_query_not_after_fetching(rich_store: GraphStore) -> None:
     command = rich_store._command  # type: ignore[attr-defined]
 

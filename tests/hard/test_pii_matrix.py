@@ -10,12 +10,20 @@ A cell passes when a personal value appears only where the role may see it: neve
 below ``contacts``, never in an error body, never in the audit log or the application logs; and
 where a role may see personal data, the matrix must show it somewhere (else the test could not
 fail), and every API answer that showed a person's fields wrote an audit line naming them.
+
+Point 6 of issue 15 in every output: a challenge in draft (the fixture ``DRAFT_ID``, posed by
+the fixture organisation, concerning a topic, inspired by a practice) shows only to keys with
+editor or admin, and a KNOWS link between persons only to keys with contacts. Besides the
+route table, the explorer's views (overview, every group drill-down, ego views, details,
+expand, tags, the path finder, search suggestions), the workflow panels, the analyst report
+and every export are read by every key; where a key may see them, they must show somewhere.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -26,13 +34,15 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from scaleup_graph.analytics.exports import FORMATS, export_graph
+from scaleup_graph.analytics.report import ReportOptions, write_report
 from scaleup_graph.graph_model import NODE_TYPES, REL_TYPES
 from scaleup_graph.graph_model.schema import PropType
 from scaleup_graph.queries import catalogue
-from scaleup_graph.queries.privacy import has_role, sees_pii
+from scaleup_graph.queries.privacy import has_role, sees_pii, visibility
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import GraphStore, NodeRow, RelRow
 from scaleup_graph.store.neo4j_import import write_import_files
+from scaleup_graph.visualisation.builders import GROUP_PREFIX
 from scaleup_graph.visualisation.export import write_export
 from tests.hard.conftest import MATRIX_ROLES
 from tests.support.graphs import ANNA, BERND, PROV
@@ -40,6 +50,11 @@ from tests.support.graphs import ANNA, BERND, PROV
 pytestmark = pytest.mark.hard
 
 ORG = "org-rmn"
+#: A challenge in draft whose name and id no other output carries.
+DRAFT_ID = "challenge-matrix-draft"
+DRAFT_NAME = "Xylophant Quillwerk Entwurfsrunde"
+#: Outputs that describe the schema (every relationship type by name), not the data.
+SCHEMA_OUTPUTS = ("GET /api/v1/schema",)
 
 
 def _fixture_value(label: str, prop: str, type_: PropType) -> str:
@@ -88,7 +103,38 @@ def shown(text: str) -> set[str]:
     return {pid for pid, needles in PERSONS.items() if any(n in folded for n in needles)}
 
 
+def draft_shown(text: str) -> bool:
+    """Whether ``text`` shows the fixture challenge in draft."""
+    return DRAFT_ID in text or DRAFT_NAME.casefold() in text.casefold()
+
+
+def knows_shown(output: str, text: str) -> bool:
+    """Whether ``text`` shows a KNOWS link: the type's name in data (edge ids and types of the
+    explorer, exports, query rows), not as a key of the page's dictionary of relationship
+    words and not in the outputs that describe the schema."""
+    return bool(_KNOWS.search(text)) and not output.startswith(SCHEMA_OUTPUTS)
+
+
+_KNOWS = re.compile(r'KNOWS(?!"\s*:)')
+
+
+def _add_draft(store: GraphStore) -> None:
+    store.upsert_nodes(
+        "Challenge",
+        [NodeRow(DRAFT_ID, {"name": DRAFT_NAME, "status": "draft", "topics": ["Mobilität"]})],
+        provenance=PROV,
+    )
+    for type_, start, end, a, b in (
+        ("POSES", "Organisation", "Challenge", ORG, DRAFT_ID),
+        ("CONCERNS", "Challenge", "Topic", DRAFT_ID, "topic-mobility"),
+        ("INSPIRED_BY", "Challenge", "BestPractice", DRAFT_ID, "practice-mowin-lab"),
+    ):
+        if start in REL_TYPES[type_].sources and end in REL_TYPES[type_].targets:
+            store.upsert_relationships(type_, start, end, [RelRow(a, b)], provenance=PROV)
+
+
 def _add_fixtures(store: GraphStore) -> None:
+    _add_draft(store)
     for label, (node_id, values) in FIXTURES.items():
         store.upsert_nodes(label, [NodeRow(node_id, {**values})], provenance=PROV)
         for type_, rel in REL_TYPES.items():
@@ -188,6 +234,40 @@ def _write_requests(app: FastAPI) -> list[tuple[str, str, str, dict[str, Any]]]:
     return out
 
 
+def _point6_requests() -> list[tuple[str, str, dict[str, str]]]:
+    """(output, url, query): the explorer's views, the workflow panels and analytics that can
+    reach the draft challenge or a KNOWS link."""
+    view, path = "/api/v1/explorer/view", "/api/v1/explorer/path"
+    return [
+        ("explorer search (draft)", "/api/v1/explorer/search", {"q": DRAFT_NAME[:9]}),
+        ("explorer view (overview)", view, {}),
+        ("explorer view (ego organisation)", view, {"focus": ORG, "hops": "2"}),
+        ("explorer view (ego person)", view, {"focus": PERSON_ID, "hops": "2"}),
+        ("explorer view (topic filter)", view, {"topic": "topic-mobility"}),
+        ("explorer details (draft)", f"/api/v1/explorer/nodes/{DRAFT_ID}", {}),
+        ("explorer details (organisation)", f"/api/v1/explorer/nodes/{ORG}", {}),
+        ("explorer details (person)", "/api/v1/explorer/nodes/person-anna", {}),
+        ("explorer expand (organisation)", "/api/v1/explorer/expand", {"id": ORG}),
+        ("explorer expand (person)", "/api/v1/explorer/expand", {"id": "person-anna"}),
+        ("explorer path (persons)", path, {"source": PERSON_ID, "target": "person-bernd"}),
+        ("explorer path (draft)", path, {"source": ORG, "target": DRAFT_ID}),
+        ("challenge round (draft)", f"/api/v1/challenges/{DRAFT_ID}/round", {}),
+        ("challenge matches (draft)", f"/api/v1/challenges/{DRAFT_ID}/matches", {}),
+        ("challenge proposals (draft)", f"/api/v1/challenges/{DRAFT_ID}/proposals", {}),
+        ("challenges (all)", "/api/v1/challenges", {}),
+        ("practice lineage", "/api/v1/practices/practice-mowin-lab/lineage", {}),
+        ("analytics metrics", "/api/v1/analytics/metrics", {"top": "1000"}),
+        ("analytics introductions", "/api/v1/analytics/introductions", {"top": "1000"}),
+        ("node record (draft)", f"/api/v1/nodes/{DRAFT_ID}/record", {}),
+        ("node history (draft)", f"/api/v1/nodes/{DRAFT_ID}/history", {}),
+        ("node links (draft)", f"/api/v1/nodes/{DRAFT_ID}/links", {}),
+        ("node links (person)", "/api/v1/nodes/person-anna/links", {}),
+        ("node neighbourhood (draft)", f"/api/v1/nodes/{DRAFT_ID}/neighbourhood", {}),
+        ("node neighbourhood (person)", "/api/v1/nodes/person-anna/neighbourhood", {}),
+        ("node lookup (draft)", "/api/v1/nodes/lookup", {"q": DRAFT_NAME[:9]}),
+    ]
+
+
 #: Ad-hoc reads that return a personal value, or use one as an oracle (the answer is the
 #: fixture person's id only if the filter or sort could read the value).
 ORACLES = {
@@ -241,7 +321,18 @@ def test_personal_data_matrix(
             return []
         return [json.loads(line) for line in audit_file.read_text().splitlines() if line]
 
+    hidden_seen: dict[str, set[str]] = {"draft": set(), "knows": set()}
+
     def record(output: str, role: str, status: int, text: str, audited: bool = False) -> None:
+        seen = visibility(role)
+        if draft_shown(text):
+            if not seen.drafts:
+                violations.append(f"{output}: {role} sees the challenge in draft")
+            hidden_seen["draft"].add(f"{output} | {role}")
+        if knows_shown(output, text):
+            if not (seen.personal_links or (output == GDPR_EXPORT and has_role(role, "admin"))):
+                violations.append(f"{output}: {role} sees a KNOWS link between persons")
+            hidden_seen["knows"].add(f"{output} | {role}")
         people = shown(text)
         cells["total"] += 1
         state = "shown" if people else ("refused" if status in (401, 403) else "hidden")
@@ -334,8 +425,39 @@ def test_personal_data_matrix(
         html = tmp_path / role / "explorer.html"
         write_export(rich_store, html, role=role)
         record("export html", role, 200, html.read_text(encoding="utf-8"), audited=True)
+        for output, url, query in _point6_requests():
+            call(output, role, "GET", url, params=query)
+        overview = hard_client.get("/api/v1/explorer/view", headers=role_headers[role]).json()
+        for node in overview.get("nodes", []):  # every group's drill-down
+            if str(node["id"]).startswith(GROUP_PREFIX):
+                group = str(node["id"])[len(GROUP_PREFIX) :]
+                call(
+                    f"explorer group {group}",
+                    role,
+                    "GET",
+                    "/api/v1/explorer/view",
+                    params={"group": group},
+                )
+        call(
+            "explorer tags",
+            role,
+            "POST",
+            "/api/v1/explorer/tags",
+            json={"ids": [DRAFT_ID, ORG, PERSON_ID, "person-anna"]},
+        )
+        report = tmp_path / role / "report.html"
+        write_report(rich_store, report, options=ReportOptions(role=role, persons=sees_pii(role)))
+        record("report html", role, 200, report.read_text(encoding="utf-8"), audited=True)
+        record("report csv", role, 200, report.with_suffix(".csv").read_text("utf-8-sig"), True)
+        for focus in (ORG, PERSON_ID):
+            html = tmp_path / role / f"ego-{focus}.html"
+            write_export(rich_store, html, role=role, focus=focus, hops=2)
+            record("export html (ego)", role, 200, html.read_text(encoding="utf-8"), True)
         neo = write_import_files(
-            rich_store, tmp_path / role / "neo4j", personal_data=sees_pii(role)
+            rich_store,
+            tmp_path / role / "neo4j",
+            personal_data=sees_pii(role),
+            drafts=visibility(role).drafts,
         )
         text = "".join(f.read_text(encoding="utf-8") for f in neo.out_dir.glob("*.csv"))
         record("export neo4j-import", role, 200, text, audited=True)
@@ -359,6 +481,7 @@ def test_personal_data_matrix(
         "audit_lines": len(audit_text.splitlines()),
         "log_records": len(app_records),
         "violations": violations,
+        "point6_shown": {k: sorted(v) for k, v in hidden_seen.items()},
         "unaudited": unaudited,
         "matrix": matrix,
     }
@@ -377,5 +500,27 @@ def test_personal_data_matrix(
         if has_role(role, "analyst"):
             assert {"cypher (nodes)", "cypher (oracle properties)"} <= seen, role
     assert not any(row.get("viewer") == "shown" for row in matrix.values())
+    # point 6 could fail: editors see the draft and contacts the KNOWS links, in the explorer,
+    # the exports and the workflow panels
+    for role in MATRIX_ROLES:
+        outputs = {o.split(" | ")[0] for o in hidden_seen["draft"] if o.endswith(f"| {role}")}
+        if visibility(role).drafts:
+            assert {
+                "explorer search (draft)",
+                "explorer view (ego organisation)",
+                "challenge round (draft)",
+                "practice lineage",
+                "export json",
+                "export html",
+            } <= outputs, (role, sorted(outputs))
+        outputs = {o.split(" | ")[0] for o in hidden_seen["knows"] if o.endswith(f"| {role}")}
+        if visibility(role).personal_links:
+            assert {
+                "explorer view (ego person)",
+                "explorer expand (person)",
+                "export json",
+                "export graphml",
+                "export html",
+            } <= outputs, (role, sorted(outputs))
     for role in ("analyst", "editor"):  # capabilities, not a ladder: no personal data
         assert not any(row.get(role) == "shown" for row in matrix.values()), role

@@ -268,8 +268,13 @@ def test_a_drafted_challenge_is_found_like_an_imported_one(
     ).json()["id"]
     # the store's write path made its search keys: found without the umlauts, as typed
     hits = seeded_client.get(
-        "/api/v1/explorer/search", params={"q": "kuehlware"}, headers=keys["viewer"]
+        "/api/v1/explorer/search", params={"q": "kuehlware"}, headers=keys["editor"]
     ).json()
     assert cid in {h["id"] for h in hits}
+    # ... by editors: a challenge in draft is not shown to a viewer (issue 15, point 6)
+    hidden = seeded_client.get(
+        "/api/v1/explorer/search", params={"q": "kuehlware"}, headers=keys["viewer"]
+    ).json()
+    assert cid not in {h["id"] for h in hidden}
     stored = seeded_store.node_properties("Challenge", [cid])[cid]
     assert stored["source"].startswith("workflow:") and stored["version"] == 1

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from scaleup_graph.cli.common import console, opened_store, refuse
-from scaleup_graph.queries.privacy import ROLES, sees_pii
+from scaleup_graph.queries.privacy import ROLES, has_role, sees_pii, visibility
 from scaleup_graph.settings import get_settings
 from scaleup_graph.store.neo4j_import import ImportFilesError, write_import_files
 
@@ -34,7 +34,7 @@ def neo4j_import(
     Example: scaleup export neo4j-import ./neo4j-import --role admin
     """
     try:
-        personal = sees_pii(role)
+        personal, drafts = sees_pii(role), visibility(role).drafts
     except ValueError as exc:
         refuse(exc)
     with opened_store() as store:
@@ -43,6 +43,8 @@ def neo4j_import(
                 store,
                 out_dir,
                 personal_data=personal,
+                drafts=drafts,
+                suppression_list=has_role(role, "admin"),
                 database=database or get_settings().neo4j_database,
             )
         except (ImportFilesError, OSError) as exc:

@@ -42,7 +42,7 @@ from scaleup_graph.graph_model.forms import SYSTEM_FIELDS, WORKFLOW_FIELDS, edit
 from scaleup_graph.graph_model.messages import field_message, summary_message
 from scaleup_graph.graph_model.schema import SEARCH_TEXT_SOURCES
 from scaleup_graph.graph_model.validation import FieldError
-from scaleup_graph.queries.privacy import sees_pii
+from scaleup_graph.queries.privacy import sees_pii, visibility
 from scaleup_graph.store import GraphStore, NodeRow
 from scaleup_graph.store.cypher import label as cypher_label
 
@@ -153,7 +153,8 @@ def node_record(store: GraphStore, node_id: str, role: str) -> dict[str, Any]:
     """
     found = store.node_record(node_id)
     label = _label_of(found[0]) if found else None
-    if found is None or label is None:
+    if found is None or label is None or visibility(role).hides_label_props(label, found[1]):
+        # a node the role does not see at all (a challenge in draft) is not found either
         raise refusal(
             "there is no node with this id; search for it first", kind=NotFound, code="not_found"
         )
@@ -433,7 +434,18 @@ def update_node(
 def dependents(store: GraphStore, node_id: str, role: str) -> dict[str, Any]:
     """The relationships that go with a node when it is deleted (the other end named by its
     caption: a person by job title unless ``role`` may see names)."""
+    node_record(store, node_id, role)  # not found for a node the role does not see
     rows, total = store.node_links(node_id, MAX_NAMED)
+    seen = visibility(role)
+    drafts: set[str] = set()
+    if not seen.drafts:  # other ends in draft (challenges) are left out for this role
+        for label in {_label_of(list(r["other_labels"])) for r in rows}:
+            if label is not None and NODE_TYPES[label].draft:
+                props = store.node_properties(label, [r["other"] for r in rows])
+                drafts |= {i for i, p in props.items() if seen.hides_label_props(label, p)}
+    hidden = [r for r in rows if seen.hides_rel(r["type"]) or r["other"] in drafts]
+    rows = [r for r in rows if r not in hidden]
+    total -= len(hidden)
     named = []
     for r in rows:
         label = _label_of(list(r["other_labels"]))
@@ -698,6 +710,7 @@ def lookup(
         else:
             query = (
                 f"MATCH (n:{cypher_label(label)}) WHERE n.name_fold CONTAINS $q "
+                f"AND {visibility(role).node_clause('n')} "
                 f"RETURN n.{KEY} AS id, n.name AS caption "
                 "ORDER BY size(n.name), n.name LIMIT $limit"
             )

@@ -21,7 +21,7 @@ from scaleup_graph.errors import Conflict, NotFound, ScaleUpError
 from scaleup_graph.graph_model import NODE_TYPES, VERSION, is_personal
 from scaleup_graph.queries import edits
 from scaleup_graph.queries.edits import Actor
-from scaleup_graph.queries.privacy import sees_pii
+from scaleup_graph.queries.privacy import sees_pii, visibility
 from scaleup_graph.store import GraphStore
 
 __all__ = ["HISTORY_LIMIT", "node_history", "undo_last"]
@@ -111,6 +111,9 @@ def _captions(
         nt = NODE_TYPES[label]
         field = nt.caption if "name" in nt.pii_fields and not sees_pii(role) else "name"
         for node_id, props in store.node_properties(label, wanted).items():
+            if visibility(role).hides_label_props(label, props):  # a draft: marked, left out
+                found[node_id] = {"hidden": True}
+                continue
             own = props.get(f"{field}_{lang}") if lang else None  # Topic.name_de
             found[node_id] = {"label": label, "caption": str(own or props.get(field) or node_id)}
     return found
@@ -136,13 +139,28 @@ def node_history(
     A relationship entry names its other end (``relationship.other``: id, label, caption; a
     person by job title for roles that may not see names; ``exists: false`` once deleted)."""
     entries = store.node_history(node_id, limit)
-    if not entries and store.node_record(node_id) is None:
+    found = store.node_record(node_id)
+    seen = visibility(role)
+    hidden = found is not None and any(
+        seen.hides_label_props(lab, found[1]) for lab in found[0] if lab in NODE_TYPES
+    )
+    if hidden or (not entries and found is None):  # a draft for a key without editor: 404
         raise edits.refusal(
             "there is no node with this id and no history for it", kind=NotFound, code="not_found"
         )
+    # a link or unlink between persons (KNOWS) is left out for keys without contacts
+    entries = [e for e in entries if not seen.hides_rel(str((_rel(e) or {}).get("type")))]
     shown = [_shown(e, role) for e in entries]
     rels = [e["relationship"] for e in shown if "relationship" in e]
     captions = _captions(store, {_other_end(r, node_id)[0] for r in rels}, role, lang)
+    # a link to a node the role does not see (a challenge in draft) is left out, id and all
+    shown = [
+        e
+        for e in shown
+        if "relationship" not in e
+        or not captions.get(_other_end(e["relationship"], node_id)[0], {}).get("hidden")
+    ]
+    rels = [e["relationship"] for e in shown if "relationship" in e]
     for rel in rels:
         other, direction = _other_end(rel, node_id)
         known = captions.get(other)

@@ -18,7 +18,13 @@ from typing import Any
 
 from scaleup_graph.graph_model import KEY, METRIC_PREFIX, NODE_TYPES
 from scaleup_graph.queries.errors import ParamError, PermissionDenied
-from scaleup_graph.queries.privacy import drop_hidden, has_role, strip_pii
+from scaleup_graph.queries.privacy import (
+    Visibility,
+    drop_hidden,
+    has_role,
+    strip_pii,
+    visibility,
+)
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cypher_label
 
@@ -53,8 +59,9 @@ def _lookup(groups: list[str], prefix: str = "ids") -> str:
     return " ".join(parts) + f" WITH {every} AS found"
 
 
-def _level_query(groups: list[str]) -> str:
-    """One level of the walk from the frontier (``$ids0``, ``$ids1``, ... by label).
+def _level_query(groups: list[str], seen: Visibility) -> str:
+    """One level of the walk from the frontier (``$ids0``, ``$ids1``, ... by label), over
+    what ``seen`` lets the reader see (no draft, no KNOWS without contacts).
 
     A frontier node with more than ``$hub_degree`` links is a hub: it is reported in ``hubs``
     and not walked through. (Its links are counted by a pattern, which reads them from the
@@ -69,8 +76,8 @@ def _level_query(groups: list[str]) -> str:
         "collect(CASE WHEN degree > $hub_degree THEN NULL ELSE f END) AS walk "
         # no frontier node left to walk: one row all the same, so the hubs come back
         "UNWIND (CASE WHEN size(walk) = 0 THEN [NULL] ELSE walk END) AS f "
-        "OPTIONAL MATCH (f)-[]-(m) "
-        f"WHERE NOT m.{KEY} IN $seen "
+        "OPTIONAL MATCH (f)-[r]-(m) "
+        f"WHERE NOT m.{KEY} IN $seen AND {seen.rel_clause('r')} AND {seen.node_clause('m')} "
         "AND (size($labels) = 0 OR any(l IN labels(m) WHERE l IN $labels)) "
         "AND NOT any(l IN labels(m) WHERE l STARTS WITH '_') "
         "WITH hubs, m, count(DISTINCT f) AS via, count(f) AS links "
@@ -80,13 +87,14 @@ def _level_query(groups: list[str]) -> str:
     )
 
 
-def _links_query(groups: list[str]) -> str:
+def _links_query(groups: list[str], seen: Visibility) -> str:
     """Relationships among the shown nodes, each read once from its start node: a hub's many
     links mostly point at it (members, located in, competences), so its own are few. A UNION,
     not a CALL around one: FalkorDB has no CALL scope clause, Neo4j deprecates a CALL without
-    one, and UNION already drops duplicates."""
+    one, and UNION already drops duplicates. Only those the reader sees (``seen``)."""
     return " UNION ".join(
         f"MATCH (x:{cypher_label(lbl)})-[r]->(y) WHERE x.{KEY} IN $ids{i} AND y.{KEY} IN $all "
+        f"AND {seen.rel_clause('r')} "
         f"RETURN type(r) AS type, x.{KEY} AS start, y.{KEY} AS end"
         for i, lbl in enumerate(groups)
     )
@@ -169,7 +177,8 @@ def bounded_neighbourhood(
     if centre_label and centre_label not in _ALL_LABELS:
         raise ParamError("label", f"unknown label {centre_label!r}; use schema labels")
     found = store.read(_centre_query(centre_label), {"id": node_id}, timeout_ms=timeout_ms)
-    if not found:
+    seen_by = visibility(role)
+    if not found or seen_by.hides_node(found[0]["node"]):  # a draft is unknown to a viewer
         return None
     centre = found[0]
     walk = frozenset(wanted)
@@ -189,7 +198,7 @@ def bounded_neighbourhood(
         # hub, unless labels were asked for (then every node shown has an asked-for label).
         probing = level > 1 and not wanted
         rows = store.read(
-            _level_query(groups),
+            _level_query(groups, seen_by),
             {
                 **ids,
                 "seen": seen,
@@ -222,7 +231,7 @@ def bounded_neighbourhood(
             else:
                 frontier.append(node)
     groups, ids = _by_label(nodes)
-    links = store.read(_links_query(groups), {**ids, "all": seen}, timeout_ms=timeout_ms)
+    links = store.read(_links_query(groups, seen_by), {**ids, "all": seen}, timeout_ms=timeout_ms)
     relationships = [{"type": r["type"], "start": r["start"], "end": r["end"]} for r in links]
     left_out = sum(lv["left_out"] for lv in levels)
     ask: list[str] = []

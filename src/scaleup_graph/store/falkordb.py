@@ -44,6 +44,10 @@ _EMPTY = "empty key"
 _TIMED_OUT = "the query ran past its time limit and was stopped"
 _RO_REFUSED = "is to be executed only on read-only queries"
 _BAD_VALUE = "a parameter value holds a NUL byte or invalid unicode; remove it and try again"
+_SCHEMA_REFUSED = (
+    "schema and administration commands (CREATE/DROP INDEX, constraints) are not allowed in "
+    "ad-hoc queries, which only read and return rows; ask the database's operator"
+)
 #: what the socket waits beyond a query's own time limit before it gives up on the server
 SOCKET_MARGIN_S = 1.0
 #: writes (ingest batches) are not bounded by the query limit; their socket waits this long
@@ -52,6 +56,16 @@ _WRITE_SOCKET_TIMEOUT_S = 120.0
 FORBIDDEN_OPERATORS = frozenset({"ProcedureCall", "Load CSV"})
 #: plan operators that write (GRAPH.RO_QUERY refuses them too; the plan gives a clear message)
 WRITE_OPERATORS = frozenset({"Create", "Merge", "Delete", "Update", "Foreach"})
+#: the root of every plan that returns rows; schema commands (CREATE/DROP INDEX) have another
+RESULTS_OPERATOR = "Results"
+#: text that is not one Cypher query: server commands (GRAPH.CONFIG, GRAPH.DELETE ...) and
+#: prefixes that change how the engine runs it (EXPLAIN, PROFILE, CYPHER options)
+_NOT_A_QUERY = re.compile(
+    r"^(?:\s|//[^\n]*(?:\n|$)|/\*.*?\*/)*(GRAPH\.\w+|EXPLAIN|PROFILE|CYPHER|USE|GRANT|DENY|"
+    r"REVOKE|SHOW|ALTER|TERMINATE|(?:START|STOP)\s+DATABASE|"
+    r"(?:CREATE|DROP)\s+(?:OR\s+REPLACE\s+)?(?:USER|ROLE|DATABASE|ALIAS|COMPOSITE))\b",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 #: Removes every personal property from the redacted copy (from the schema's pii flags).
@@ -584,10 +598,29 @@ class FalkorDBStore(GraphStore):
         row_cap: int,
     ) -> tuple[list[dict[str, Any]], bool]:
         values = dict(params or {})
+        prefix = _NOT_A_QUERY.match(query)
+        if prefix:
+            word = " ".join(prefix.group(1).upper().split())
+            raise QueryRejected(
+                f"{word} is not allowed in ad-hoc queries: "
+                + (
+                    "send the query itself; limits and plans are set by the API"
+                    if word in ("EXPLAIN", "PROFILE", "CYPHER")
+                    else "server and administration commands are for the database's operator"
+                )
+            )
         header = self._graph._build_params_header(values)  # the driver's own quoting
-        plan = plan_operators(
-            self._call(partial(self._read_command, "GRAPH.EXPLAIN", graph, header + query))
-        )
+        try:
+            plan = plan_operators(
+                self._call(partial(self._read_command, "GRAPH.EXPLAIN", graph, header + query))
+            )
+        except StoreError as exc:
+            if "constraint" in str(exc).lower():  # CREATE CONSTRAINT ...: a schema command
+                raise QueryRejected(_SCHEMA_REFUSED) from None
+            raise
+        if not plan or plan[0] != RESULTS_OPERATOR:
+            # CREATE INDEX / DROP INDEX plan as one "Create Index" / "Drop Index" step
+            raise QueryRejected(_SCHEMA_REFUSED + f" (the query plan is: {', '.join(plan)})")
         refused = [op for op in plan if op in FORBIDDEN_OPERATORS]
         if refused:
             what = (

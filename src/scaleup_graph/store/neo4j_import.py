@@ -171,24 +171,41 @@ def _pages(store: GraphStore, query: str, params: dict[str, Any]) -> Iterator[di
         after = rows[-1]["_page"]
 
 
-def _nodes(store: GraphStore, table: _Table, label: str, drop: frozenset[str]) -> None:
+def _not_draft(var: str, label: str, drafts: bool) -> str:
+    """`` AND <var is not in draft>`` for a label with the schema's draft flag, unless the
+    export includes drafts; values come from the schema."""
+    flag = NODE_TYPES[label].draft
+    if drafts or flag is None:
+        return ""
+    return f" AND NOT coalesce({var}.{flag[0]} = '{flag[1]}', false)"
+
+
+def _nodes(
+    store: GraphStore, table: _Table, label: str, drop: frozenset[str], drafts: bool
+) -> None:
     query = (
         f"MATCH (n:{cypher.label(label)}) WHERE n.{KEY} > $after "
         f"RETURN n.{KEY} AS _page, labels(n) AS labels, properties(n) AS props "
         f"ORDER BY n.{KEY} LIMIT $limit"
     )
+    flag = NODE_TYPES[label].draft
     for row in _pages(store, query, {}):
+        if not drafts and flag is not None and row["props"].get(flag[0]) == flag[1]:
+            continue
         props = {k: v for k, v in row["props"].items() if k not in drop}
         node_id = str(props.pop(KEY))
         labels = [label, *sorted(set(row["labels"]) - {label})]
         table.add([node_id, ARRAY_DELIMITER.join(labels)], props, f"{label} {node_id}")
 
 
-def _relationships(store: GraphStore, table: _Table, type_: str, start: str, end: str) -> None:
+def _relationships(
+    store: GraphStore, table: _Table, type_: str, start: str, end: str, drafts: bool
+) -> None:
     query = (
         f"MATCH (a:{cypher.label(start)}) WHERE a.{KEY} > $after "
         f"WITH a ORDER BY a.{KEY} LIMIT $limit "
         f"OPTIONAL MATCH (a)-[e:{cypher.rel(type_)}]->(b:{cypher.label(end)}) "
+        f"WHERE true{_not_draft('a', start, drafts)}{_not_draft('b', end, drafts)} "
         f"RETURN a.{KEY} AS _page, b.{KEY} AS end, properties(e) AS props"
     )
     # Paged over start nodes: a page holds every relationship of up to PAGE_SIZE start nodes.
@@ -218,6 +235,8 @@ def write_import_files(
     out_dir: str | Path,
     *,
     personal_data: bool = False,
+    drafts: bool = False,
+    suppression_list: bool = False,
     database: str = "neo4j",
 ) -> ImportFiles:
     """Write ``store``'s graph as ``neo4j-admin database import full`` files into ``out_dir``.
@@ -230,7 +249,12 @@ def write_import_files(
         A new or empty directory. Files are written to a scratch directory beside it and moved
         in at the end, so a failure leaves no partial export.
     personal_data
-        Include Person name, e-mail and phone (only for roles allowed to see them).
+        Include Person name, e-mail and phone, and the relationships between persons (KNOWS),
+        only for roles allowed to see them.
+    drafts
+        Include nodes in draft (challenges), only for roles allowed to see them (editor, admin).
+    suppression_list
+        Include the suppression list of erased persons (admin only: the GDPR capability).
     database
         The Neo4j database to import into (Community: ``neo4j``).
 
@@ -252,16 +276,19 @@ def write_import_files(
             drop = frozenset() if personal_data else node_type.pii_fields
             types = {p.name: _SCHEMA_TYPES.get(p.type, "string") for p in node_type.all_properties}
             table = _Table(scratch, f"nodes_{label}", [f"{KEY}:ID({label})", ":LABEL"], types)
-            _nodes(store, table, label, drop)
+            _nodes(store, table, label, drop, drafts)
             table.close()
             result.nodes[table.stem] = table.rows
         table = _Table(
             scratch, "nodes_suppressed", [f"hash:ID({cypher.SUPPRESSED_LABEL})", ":LABEL"], {}
         )
-        _suppressed(store, table)
+        if suppression_list:
+            _suppressed(store, table)
         table.close()
         result.nodes[table.stem] = table.rows
         for type_, rel_type in REL_TYPES.items():
+            if rel_type.personal and not personal_data:
+                continue
             types = {p.name: _SCHEMA_TYPES.get(p.type, "string") for p in rel_type.all_properties}
             for start in rel_type.sources:
                 for end in rel_type.targets:
@@ -271,7 +298,7 @@ def write_import_files(
                         [f":START_ID({start})", f":END_ID({end})", ":TYPE"],
                         types,
                     )
-                    _relationships(store, table, type_, start, end)
+                    _relationships(store, table, type_, start, end, drafts)
                     table.close()
                     result.relationships[table.stem] = table.rows
         for stems in (result.nodes, result.relationships):
