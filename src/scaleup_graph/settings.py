@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     #: a read-only database user for ad-hoc Cypher (docs/neo4j.md); unset: the user above
     neo4j_adhoc_user: str = ""
     neo4j_adhoc_password: SecretStr = SecretStr("")
+    #: a database user whose role is denied personal properties, KNOWS, drafts and system
+    #: labels (Neo4j Enterprise/Aura: ``scaleup neo4j privileges``); ad-hoc Cypher of keys
+    #: without contacts runs as it. Unset: such keys are refused ad-hoc Cypher on Neo4j.
+    neo4j_redacted_user: str = ""
+    neo4j_redacted_password: SecretStr = SecretStr("")
     falkordb_password: SecretStr | None = None
 
     #: where run state lives: checkpoints, reject reports, audit log, keys, snapshots

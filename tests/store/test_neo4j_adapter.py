@@ -59,6 +59,7 @@ from neo4j.exceptions import (
 from neo4j.graph import Graph, Node, Path, Relationship
 from neo4j.time import DateTime
 
+from scaleup_graph.errors import Forbidden
 from scaleup_graph.graph_model import NODE_TYPES
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import (
@@ -846,6 +847,85 @@ def test_adhoc_queries_run_as_the_read_only_user_and_nothing_else_does() -> None
         ("write_tx", None),
     ]
     assert "pw-1" not in repr(store)
+
+
+def test_adhoc_of_keys_without_contacts_runs_as_the_redacted_user() -> None:
+    """Issue 15, point 4: on Neo4j the server hides personal properties, KNOWS, drafts and the
+    system labels from the redacted user's role (privilege_statements); the adapter only picks
+    the user. Without one, keys without contacts are refused, as before."""
+
+    def respond(call: Call) -> Answer:
+        if call.query.startswith("EXPLAIN "):
+            return [], _summary("r", {"operatorType": "ProduceResults@neo4j"})
+        return records({"n": 1})
+
+    driver = FakeDriver(respond)
+    settings = Settings(
+        neo4j_database="scaleup",
+        neo4j_adhoc_user="scaleup_reader",
+        neo4j_adhoc_password="pw-1",
+        neo4j_redacted_user="scaleup_redacted",
+        neo4j_redacted_password="pw-2",
+    )
+    store = Neo4jStore("neo4j://db.example:7687", settings=settings, driver=driver)
+    rows, _ = store.read_only_redacted("MATCH (n) RETURN 1 AS n", timeout_ms=1000, row_cap=5)
+    store.read_only("MATCH (n) RETURN 1 AS n", timeout_ms=1000, row_cap=5)
+    assert rows == [{"n": 1}]
+    assert [(c.via, c.auth) for c in driver.calls] == [
+        ("execute_query", ("scaleup_redacted", "pw-2")),
+        ("read_tx", ("scaleup_redacted", "pw-2")),
+        ("execute_query", ("scaleup_reader", "pw-1")),
+        ("read_tx", ("scaleup_reader", "pw-1")),
+    ]
+    assert "pw-2" not in repr(store)
+    # the same guards: a procedure call is refused before it runs as the redacted user
+    plan = {
+        "operatorType": "ProduceResults@neo4j",
+        "children": [{"operatorType": "ProcedureCall@neo4j", "children": []}],
+    }
+    refusing, _ = make_store(lambda call: ([], _summary("r", plan)))
+    refusing._redacted_auth = ("scaleup_redacted", "pw-2")
+    with pytest.raises(QueryRejected, match="procedure"):
+        refusing.read_only_redacted("CALL db.labels()", timeout_ms=1000, row_cap=5)
+    # no redacted user: refused with the hint to use a key with contacts
+    plain, plain_driver = make_store(respond)
+    with pytest.raises(Forbidden, match="analyst and contacts"):
+        plain.read_only_redacted("MATCH (n) RETURN n", timeout_ms=1000, row_cap=5)
+    assert plain_driver.calls == []
+    with pytest.raises(StoreError, match="SCALEUP_NEO4J_REDACTED_PASSWORD"):
+        Neo4jStore(
+            "neo4j://db.example:7687",
+            settings=Settings(neo4j_redacted_user="scaleup_redacted"),
+            driver=FakeDriver(),
+        )
+
+
+def test_the_privilege_statements_cover_the_schema() -> None:
+    """Every personal property, every relationship between persons, every draft flag and
+    every system label of the schema has its rule; the suppression list is denied to both
+    ad-hoc roles (it is out of reach of every ad-hoc query on Enterprise and Aura)."""
+    from scaleup_graph.graph_model import REL_TYPES
+    from scaleup_graph.store.cypher import HISTORY_LABEL, SUPPRESSED_LABEL
+
+    rules = adapter.privilege_statements("scale-up", "reader", "redacted")
+    text = "\n".join(rules)
+    for label, node_type in NODE_TYPES.items():
+        for field_name in node_type.pii_fields:
+            assert any(
+                r.startswith("DENY READ {")
+                and field_name in r
+                and f"NODES {label} " in r
+                and r.endswith("TO `redacted`")
+                for r in rules
+            ), (label, field_name)
+        if node_type.draft:
+            assert f"FOR (n:{label}) WHERE n.{node_type.draft[0]} = '{node_type.draft[1]}'" in text
+    for type_, rel_type in REL_TYPES.items():
+        assert (f"RELATIONSHIPS {type_} TO `redacted`" in text) == rel_type.personal, type_
+    for role in ("`reader`", "`redacted`"):
+        for label in (SUPPRESSED_LABEL, HISTORY_LABEL, adapter.MIGRATION_LABEL):
+            assert f"DENY MATCH {{*}} ON GRAPH `scale-up` NODES {label} TO {role}" in rules
+    assert not [r for r in rules if "reader" in r and ("DENY READ" in r or "KNOWS" in r)]
 
 
 def test_an_adhoc_user_without_a_password_is_a_clear_error() -> None:

@@ -53,7 +53,7 @@ from scaleup_graph.queries.neighbourhood import bounded_neighbourhood
 from scaleup_graph.queries.search import find_nodes
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import NodeRow, RelRow
-from scaleup_graph.store.neo4j import Neo4jStore
+from scaleup_graph.store.neo4j import Neo4jStore, privilege_statements
 from tests.cypher_recorder import CACHE, FALKORDB_ONLY, REPO, recorded
 from tests.store.test_neo4j_adapter import Call, FakeDriver, records
 
@@ -172,6 +172,9 @@ def neo4j_adapter_statements() -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for call in driver.calls:
         out[call.query].add("Neo4j adapter")
+    # the roles ad-hoc Cypher runs as (scaleup neo4j-privileges), run by the operator
+    for statement in privilege_statements("scaleup"):
+        out[statement].add("neo4j-privileges")
     return out
 
 

@@ -1,5 +1,6 @@
 """``scaleup export neo4j-import OUT_DIR``: files and the command for a first bulk load of a
-large graph into an empty Neo4j (see docs/neo4j.md)."""
+large graph into an empty Neo4j; ``scaleup neo4j-privileges``: the roles ad-hoc Cypher runs as
+on Neo4j Enterprise or Aura (see docs/neo4j.md)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from scaleup_graph.queries.privacy import ROLES, has_role, sees_pii, visibility
 from scaleup_graph.settings import get_settings
 from scaleup_graph.store.neo4j_import import ImportFilesError, write_import_files
 
-__all__ = ["neo4j_import", "register"]
+__all__ = ["neo4j_import", "neo4j_privileges", "register"]
 
 
 def neo4j_import(
@@ -66,7 +67,35 @@ def neo4j_import(
     console.print(files.command, highlight=False, markup=False, soft_wrap=True)
 
 
+def neo4j_privileges(
+    database: Annotated[
+        str | None, typer.Option(help="The Neo4j database [default: SCALEUP_NEO4J_DATABASE].")
+    ] = None,
+    reader_role: Annotated[
+        str, typer.Option(help="Role of SCALEUP_NEO4J_ADHOC_USER (keys with contacts).")
+    ] = "scaleup_reader",
+    redacted_role: Annotated[
+        str, typer.Option(help="Role of SCALEUP_NEO4J_REDACTED_USER (keys without contacts).")
+    ] = "scaleup_redacted",
+) -> None:
+    """Print the Cypher that creates the two roles ad-hoc queries run as on Neo4j Enterprise or
+    Aura: neither sees the suppression list, the editing history or the migrations record; the
+    redacted one also sees no personal property, no KNOWS and no draft. Run it against the
+    system database, then grant each role to its user (docs/neo4j.md).
+
+    Example: scaleup neo4j-privileges | cypher-shell -d system -u neo4j
+    """
+    from scaleup_graph.store.neo4j import privilege_statements
+
+    statements = privilege_statements(
+        database or get_settings().neo4j_database, reader_role, redacted_role
+    )
+    for statement in statements:
+        typer.echo(statement + ";")
+
+
 def register(app: typer.Typer) -> None:
     from scaleup_graph.cli.export_cmds import export_app
 
     export_app.command("neo4j-import")(neo4j_import)
+    app.command("neo4j-privileges")(neo4j_privileges)

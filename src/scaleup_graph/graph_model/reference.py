@@ -131,6 +131,12 @@ def schema_markdown() -> str:
                 "Extra labels (from `kinds`): " + ", ".join(f"`{x}`" for x in nt.extra_labels),
                 "",
             ]
+        if nt.draft:
+            out += [
+                f"A {nt.label} with `{nt.draft[0]}` = `{nt.draft[1]}` is a draft: only keys "
+                "with the editor or admin capability see it, in every output (docs/privacy.md).",
+                "",
+            ]
         incoming = [rt.type for rt in REL_TYPES.values() if nt.label in rt.targets]
         outgoing = [rt.type for rt in REL_TYPES.values() if nt.label in rt.sources]
         out += [
@@ -157,12 +163,19 @@ def schema_markdown() -> str:
             f"{', '.join(f'`{p.name}`' for p in rt.properties) or ''} | "
             f"{_cell(rt.description)} |"
         )
+    personal = [f"`{rt.type}`" for rt in REL_TYPES.values() if rt.personal]
     out += [
         "",
         "Every relationship also has the provenance properties `source`, `ingest_run`, "
         "`ingested_at` and `updated_at`.",
         "",
     ]
+    if personal:
+        out += [
+            "Links between persons (" + ", ".join(personal) + ") are personal data: only keys "
+            "with the contacts capability see them, in every output (docs/privacy.md).",
+            "",
+        ]
     for rt in REL_TYPES.values():
         if not rt.properties:
             continue

@@ -52,7 +52,7 @@ from neo4j.exceptions import (
 )
 from neo4j.graph import Node, Path, Relationship
 
-from scaleup_graph.graph_model import DERIVED_FIELDS, KEY, NODE_TYPES, SEARCH_TEXT
+from scaleup_graph.graph_model import DERIVED_FIELDS, KEY, NODE_TYPES, REL_TYPES, SEARCH_TEXT
 from scaleup_graph.settings import Settings, get_settings
 from scaleup_graph.store import cypher
 from scaleup_graph.store.base import (
@@ -72,6 +72,7 @@ __all__ = [
     "creates",
     "map_error",
     "plan_operators",
+    "privilege_statements",
     "schema_statements",
     "schema_version",
 ]
@@ -175,6 +176,64 @@ _ECHO_CODES = frozenset(
 
 def _name(*parts: str) -> str:
     return "scaleup_" + "_".join(re.sub(r"[^a-z0-9]+", "_", p.lower()).strip("_") for p in parts)
+
+
+#: Labels no ad-hoc query may see: the suppression list of erased persons, the editing history
+#: (old values, personal ones included) and the migrations record.
+SYSTEM_LABELS = (cypher.SUPPRESSED_LABEL, cypher.HISTORY_LABEL, MIGRATION_LABEL)
+
+
+def _ident(name: str) -> str:
+    """A name quoted as a Cypher identifier (database and role names may hold ``-``)."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def privilege_statements(
+    database: str = "neo4j",
+    reader_role: str = "scaleup_reader",
+    redacted_role: str = "scaleup_redacted",
+) -> list[str]:
+    """The roles ad-hoc Cypher runs as on Neo4j Enterprise or Aura, generated from the schema
+    (run them against the ``system`` database; docs/neo4j.md).
+
+    Both roles may read the graph but never see the system labels (:data:`SYSTEM_LABELS`): the
+    suppression list is out of reach of every ad-hoc query, with no copy or second store. The
+    redacted role (``SCALEUP_NEO4J_REDACTED_USER``, keys without contacts) is also denied every
+    personal property, every relationship between persons and, by property-based access
+    control, every node in draft: the server treats them as absent, so a filter or a sort on
+    them finds nothing (the FalkorDB redacted copy's guarantee).
+
+    >>> rules = privilege_statements()
+    >>> "DENY MATCH {*} ON GRAPH `neo4j` NODES _Suppressed TO `scaleup_reader`" in rules
+    True
+    >>> [r for r in rules if "RELATIONSHIPS" in r]
+    ['DENY MATCH {*} ON GRAPH `neo4j` RELATIONSHIPS KNOWS TO `scaleup_redacted`']
+    """
+    graph = f"GRAPH {_ident(database)}"
+    out: list[str] = []
+    for role in (reader_role, redacted_role):
+        name = _ident(role)
+        out += [
+            f"CREATE ROLE {name} IF NOT EXISTS",
+            f"GRANT ACCESS ON DATABASE {_ident(database)} TO {name}",
+            f"GRANT MATCH {{*}} ON {graph} TO {name}",
+            *(f"DENY MATCH {{*}} ON {graph} NODES {label} TO {name}" for label in SYSTEM_LABELS),
+        ]
+    redacted = _ident(redacted_role)
+    for label, node_type in NODE_TYPES.items():
+        if node_type.pii_fields:
+            fields = ", ".join(sorted(node_type.pii_fields))
+            out.append(f"DENY READ {{{fields}}} ON {graph} NODES {label} TO {redacted}")
+    for type_, rel_type in REL_TYPES.items():
+        if rel_type.personal:
+            out.append(f"DENY MATCH {{*}} ON {graph} RELATIONSHIPS {type_} TO {redacted}")
+    for label, node_type in NODE_TYPES.items():
+        if node_type.draft:
+            prop, value = node_type.draft
+            out.append(
+                f"DENY TRAVERSE ON {graph} FOR (n:{label}) WHERE n.{prop} = '{value}' TO {redacted}"
+            )
+    return out
 
 
 def schema_statements() -> list[str]:
@@ -450,6 +509,16 @@ class Neo4jStore(GraphStore):
             )
         #: ad-hoc queries run as this read-only database user (session auth, Neo4j 5.5+)
         self._adhoc_auth = (adhoc_user, adhoc_password) if adhoc_user else None
+        redacted_user = settings.neo4j_redacted_user.strip()
+        redacted_password = settings.neo4j_redacted_password.get_secret_value()
+        if redacted_user and not redacted_password:
+            raise StoreError(
+                "SCALEUP_NEO4J_REDACTED_USER is set but SCALEUP_NEO4J_REDACTED_PASSWORD is not; "
+                "set both (docs/neo4j.md: scaleup neo4j privileges)"
+            )
+        #: ad-hoc queries of keys without contacts run as this user, whose role the server
+        #: denies personal properties, KNOWS, drafts and system labels (Enterprise/Aura)
+        self._redacted_auth = (redacted_user, redacted_password) if redacted_user else None
         self._user = user
         self._warned_adhoc_user = False
         if driver is None:
@@ -549,6 +618,32 @@ class Neo4jStore(GraphStore):
         timeout_ms: int,
         row_cap: int,
     ) -> tuple[list[dict[str, Any]], bool]:
+        return self._read_only(query, params, timeout_ms, row_cap, self._adhoc_auth)
+
+    def read_only_redacted(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int,
+        row_cap: int,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """:meth:`read_only` as ``SCALEUP_NEO4J_REDACTED_USER``: the server itself hides what
+        its role is denied (:func:`privilege_statements`), so a filter or sort on a personal
+        property sees nothing. Without that user: refused, as on every store without a
+        redacted copy."""
+        if self._redacted_auth is None:
+            return super().read_only_redacted(query, params, timeout_ms=timeout_ms, row_cap=row_cap)
+        return self._read_only(query, params, timeout_ms, row_cap, self._redacted_auth)
+
+    def _read_only(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None,
+        timeout_ms: int,
+        row_cap: int,
+        auth: tuple[str, str] | None,
+    ) -> tuple[list[dict[str, Any]], bool]:
         body = _LEADING.sub("", query)
         if re.match(r"(?i)(EXPLAIN|PROFILE|USE)\b", body):
             raise QueryRejected("send the query without EXPLAIN, PROFILE or USE")
@@ -558,7 +653,7 @@ class Neo4jStore(GraphStore):
                 f"administration commands ({command} ...) are not allowed here; "
                 "ask an administrator of the Neo4j server"
             )
-        if self._adhoc_auth is None and not self._warned_adhoc_user:
+        if auth is None and not self._warned_adhoc_user:
             self._warned_adhoc_user = True
             log.warning(
                 "ad-hoc Cypher on Neo4j runs as the application user %r: set "
@@ -573,7 +668,7 @@ class Neo4jStore(GraphStore):
                 routing_=RoutingControl.READ,
                 database_=self.database,
                 bookmark_manager_=self._bookmarks,
-                auth_=self._adhoc_auth,
+                auth_=auth,
             )
             summary = plan.summary
             if summary.query_type != "r":
@@ -602,7 +697,7 @@ class Neo4jStore(GraphStore):
                     default_access_mode=READ_ACCESS,
                     fetch_size=min(row_cap + 1, 1000),
                     bookmark_manager=self._bookmarks,
-                    auth=self._adhoc_auth,
+                    auth=auth,
                 ) as session,
                 session.begin_transaction(timeout=_seconds(timeout_ms)) as tx,
             ):
