@@ -224,7 +224,9 @@ def snapshot_create(
 
     Example: scaleup snapshot create phase-1 --until 2022-06-30
     """
-    flt = _filter(label, rel_type, region, project_, since, until)
+    # Every analyst reads snapshot diffs over the API: a snapshot holds what an analyst without
+    # further capabilities sees (no challenge in draft, no KNOWS between persons).
+    flt = replace(_filter(label, rel_type, region, project_, since, until), role="analyst")
     state = get_settings().state_dir
     with opened_store() as store:
         summary = create_snapshot(state, name, project(store, flt), seed=seed, overwrite=force)

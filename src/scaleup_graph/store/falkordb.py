@@ -467,7 +467,8 @@ class FalkorDBStore(GraphStore):
     # -- the redacted copy: the graph without personal properties ------------------------------
 
     def _mirror(self, query: str, params: dict[str, Any], timeout_ms: int | None) -> None:
-        """Apply a write to the redacted copy too, then remove personal properties there.
+        """Apply a write to the redacted copy too, then remove personal properties there
+        (:func:`clean_up`), both in one transaction.
 
         Every write counts a generation; the copy records the generation it is in step with.
         A write the copy misses (another process's, a failure here) leaves it behind, and the
@@ -476,11 +477,18 @@ class FalkorDBStore(GraphStore):
         if not self._call(partial(self._command, "EXISTS", self.redacted_name)):
             return
         assert self._wdb is not None
-        copy = self._wdb.select_graph(self.redacted_name)
+        # The write and its clean-up in one MULTI/EXEC: no ad-hoc query on the copy ever runs
+        # between them, so none sees the personal values the write brought in.
+        pipe = self._wdb.connection.pipeline(transaction=True)
+        for statement, values in [(query, params), *clean_up(query, params)]:
+            header = self._graph._build_params_header(values)  # the driver's own quoting
+            command: list[Any] = ["GRAPH.QUERY", self.redacted_name, header + statement]
+            command.append("--compact")
+            if timeout_ms is not None:
+                command += ["timeout", timeout_ms]
+            pipe.execute_command(*command)
         try:
-            self._call(lambda: copy.query(query, params, timeout=timeout_ms))
-            for statement, values in clean_up(query, params):
-                self._call(partial(copy.query, statement, values))
+            self._call(pipe.execute)
         except StoreError as exc:
             log.warning("redacted copy missed a write (%s); it is rebuilt before use", exc)
             return
