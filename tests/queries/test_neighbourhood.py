@@ -7,7 +7,7 @@ import pytest
 
 from scaleup_graph.graph_model import NODE_TYPES
 from scaleup_graph.queries import daily, get_query, run_query
-from scaleup_graph.queries.privacy import drop_hidden, strip_pii
+from scaleup_graph.queries.privacy import drop_hidden, strip_pii, visibility
 from scaleup_graph.store import GraphStore
 
 CENTRES = [
@@ -25,7 +25,8 @@ def _full_walk(store: GraphStore, node_id: str, hops: int, role: str = "viewer")
     as the named query filtered it before it became the bounded walk)."""
     query = get_query("neighbourhood")
     bound = query.bind({"id": node_id, "hops": hops, "limit": 1000}, dialect=store.dialect)
-    rows = store.read(query.text(store.dialect, bound), bound)
+    seen = visibility(role).query_params()  # the walk goes only through what the role sees
+    rows = store.read(query.text(store.dialect, bound), {**bound, **seen})
     return strip_pii(drop_hidden(rows, role), role)[0]
 
 

@@ -229,6 +229,19 @@ class Visibility:
         """:meth:`hides_node` for a node given as its schema label and properties."""
         return self.hides_node({**props, "_labels": [label]})
 
+    def query_params(self) -> dict[str, Any]:
+        """Parameters a named query's walk can use to keep out of what this key does not see:
+        ``$seen_hidden_types`` (relationship types) and ``$seen_drafts`` (``{label, prop,
+        value}`` per draft rule of the schema; empty when drafts are visible).
+
+        >>> visibility("viewer").query_params()["seen_hidden_types"]
+        ['KNOWS']
+        """
+        drafts = (
+            [] if self.drafts else [{"label": lab, "prop": p, "value": v} for lab, p, v in _DRAFTS]
+        )
+        return {"seen_hidden_types": sorted(self.hidden_rel_types), "seen_drafts": drafts}
+
     def node_clause(self, var: str) -> str:
         """A Cypher predicate on node variable ``var`` (a name we write ourselves) that is true
         for the nodes this key sees; ``true`` if it sees all. Values come from the schema."""
@@ -264,10 +277,17 @@ def drop_hidden(rows: Iterable[Mapping[str, Any]], role: str) -> list[dict[str, 
     >>> knows = {"_type": "KNOWS", "_start": "person-a", "_end": "person-b"}
     >>> drop_hidden([{"path": {"nodes": [], "relationships": [knows]}}], "viewer")
     []
+    >>> poses = {"type": "POSES", "start": "org-a", "end": "challenge-x"}
+    >>> drop_hidden([{"nodes": [draft], "relationships": [poses]}], "viewer")
+    [{'nodes': [], 'relationships': []}]
     """
     vis = visibility(role)
     if vis.everything:
         return [dict(row) for row in rows]
+    rows = list(rows)
+    # ids of hidden nodes anywhere in the answer: a relationship given by its ends' ids
+    # ({type, start, end}) to one of them is hidden too
+    gone = {str(n.get("id")) for n in _mappings(rows) if vis.hides_node(n)}
 
     def hide(value: Any) -> bool:
         if not isinstance(value, Mapping):
@@ -275,8 +295,10 @@ def drop_hidden(rows: Iterable[Mapping[str, Any]], role: str) -> list[dict[str, 
         if "nodes" in value and "relationships" in value:  # a path: hidden if any step is
             return any(hide(v) for v in (*value["nodes"], *value["relationships"]))
         kind = value.get("_type", value.get("type") if "start" in value else None)
-        if isinstance(kind, str) and vis.hides_rel(kind):
-            return True
+        if isinstance(kind, str):
+            ends = {str(value.get(k)) for k in ("start", "end", "_start", "_end")}
+            if vis.hides_rel(kind) or ends & gone:
+                return True
         return vis.hides_node(value)
 
     return [
@@ -284,6 +306,16 @@ def drop_hidden(rows: Iterable[Mapping[str, Any]], role: str) -> list[dict[str, 
         for row in rows
         if not any(hide(v) for v in row.values())
     ]
+
+
+def _mappings(value: Any) -> Iterable[Mapping[str, Any]]:
+    if isinstance(value, Mapping):
+        yield value
+        for v in value.values():
+            yield from _mappings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _mappings(v)
 
 
 def _drop(value: Any, hide: Any) -> Any:

@@ -8,7 +8,13 @@ from typing import Any
 
 from scaleup_graph.queries.catalogue import NamedQuery, catalogue
 from scaleup_graph.queries.errors import PermissionDenied, QueryNotFound
-from scaleup_graph.queries.privacy import drop_hidden, has_role, is_system_value, strip_pii
+from scaleup_graph.queries.privacy import (
+    drop_hidden,
+    has_role,
+    is_system_value,
+    strip_pii,
+    visibility,
+)
 from scaleup_graph.store import GraphStore
 
 __all__ = ["WALKED", "QueryResult", "get_query", "run_query"]
@@ -119,7 +125,10 @@ def run_query(
             rows=walk(store, principal_role, bound, timeout_ms),
             params=bound,
         )
-    rows = store.read(query.text(store.dialect, bound), bound, timeout_ms=timeout_ms)
+    # what the caller does not see at all, for queries that walk (``$seen_hidden_types``,
+    # ``$seen_drafts``); the answer is filtered again below
+    seen = visibility(principal_role).query_params()
+    rows = store.read(query.text(store.dialect, bound), {**bound, **seen}, timeout_ms=timeout_ms)
     rows = [row for row in rows if not _has_system_value(row)]
     return QueryResult(
         name=name,

@@ -11,8 +11,11 @@
 // everything within N hops before it keeps $limit nodes.
 MATCH (s{{label}} {id: $id})
 OPTIONAL MATCH p = (s)-[*1..{{hops}}]-(m)
-WHERE size($labels) = 0
-   OR all(x IN nodes(p) WHERE x = s OR any(l IN labels(x) WHERE l IN $labels))
+WHERE (size($labels) = 0
+       OR all(x IN nodes(p) WHERE x = s OR any(l IN labels(x) WHERE l IN $labels)))
+  AND none(r IN relationships(p) WHERE type(r) IN $seen_hidden_types)
+  AND none(x IN nodes(p) WHERE any(d IN $seen_drafts
+                                   WHERE d.label IN labels(x) AND x[d.prop] = d.value))
 WITH s, collect(DISTINCT m) AS found
 WITH [s] + found[0..$limit] AS ns
 WITH ns, [n IN ns | n.id] AS ids
