@@ -66,7 +66,9 @@ def test_the_large_overview_shows_named_groups_that_page_through_every_member(
     http: httpx.Client, keys: Keys, large: GraphStore
 ) -> None:
     overview = _overview(http, keys)
-    total = sum(large.counts()["nodes"].values())
+    # a viewer's overview leaves out the challenges in draft (issue 15, point 6)
+    drafts = large.read("MATCH (c:Challenge) WHERE c.status = 'draft' RETURN count(c) AS n")
+    total = sum(large.counts()["nodes"].values()) - int(drafts[0]["n"])
     assert overview["aggregated"] and overview["total"] == total
     groups = overview["nodes"]
     assert sum(g["count"] for g in groups) == total
