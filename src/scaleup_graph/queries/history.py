@@ -50,6 +50,11 @@ def _rel(entry: Mapping[str, Any]) -> dict[str, Any] | None:
     return rel if isinstance(rel, dict) else None
 
 
+def _rel_type(entry: Mapping[str, Any]) -> str:
+    """The relationship type an entry is about (an edit's ``rel``, an import's ``rel_type``)."""
+    return str((_rel(entry) or {}).get("type") or entry.get("rel_type") or "")
+
+
 def _links(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
     """A deleted node's relationships as its delete entry kept them."""
     try:
@@ -149,7 +154,7 @@ def node_history(
             "there is no node with this id and no history for it", kind=NotFound, code="not_found"
         )
     # a link or unlink between persons (KNOWS) is left out for keys without contacts
-    entries = [e for e in entries if not seen.hides_rel(str((_rel(e) or {}).get("type")))]
+    entries = [e for e in entries if not seen.hides_rel(_rel_type(e))]
     shown = [_shown(e, role) for e in entries]
     rels = [e["relationship"] for e in shown if "relationship" in e]
     captions = _captions(store, {_other_end(r, node_id)[0] for r in rels}, role, lang)
