@@ -36,7 +36,9 @@ def test_the_first_picture_is_readable_and_the_whole_network_one_click_away(
     assert snap["focus"] is None  # the address names no focus: a reload starts here again
     snap["focus"] = snap["start"]
     box = page.locator("#canvas").bounding_box()
-    total = sum(demo.store.counts()["nodes"].values())
+    # the reader's whole network: every node but the challenges in draft (issue 15, point 6)
+    drafts = demo.store.read("MATCH (c:Challenge) WHERE c.status = 'draft' RETURN count(c) AS n")
+    total = sum(demo.store.counts()["nodes"].values()) - int(drafts[0]["n"])
 
     # the best-connected organisation in the middle, it and its neighbours named at >= 11 px
     assert snap["focus"] == IHK
