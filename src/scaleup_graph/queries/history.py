@@ -124,6 +124,37 @@ def _captions(
     return found
 
 
+def _import_creation(
+    store: GraphStore, node_id: str, entries: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The creation of a node by an import, from its provenance: an import writes no entry for
+    the nodes it creates (that would double a first load's writes), the node itself says when,
+    by which run and from which file. None for nodes an editor or a workflow step made (their
+    ``create`` entry says it) or that no longer exist."""
+    if any(str(e.get("action")) in ("create", "undo") for e in entries):
+        return None
+    found = store.node_record(node_id)
+    if found is None:
+        return None
+    props = found[1]
+    run = str(props.get("ingest_run") or "")
+    if not run or run.startswith(("api-", "workflow-")):
+        return None
+    return {
+        "at": props.get("ingested_at"),
+        "key_id": "ingest",
+        "key_note": str(props.get("source") or ""),
+        "action": "ingest:create",
+        "fields": [],
+        "changes": [],
+        "version": None,
+        "undone": False,
+        "change": None,
+        "ingest_run": run,
+        "source": str(props.get("source") or ""),
+    }
+
+
 def _other_end(rel: Mapping[str, Any], node_id: str) -> tuple[str, str]:
     """The relationship's other end seen from ``node_id``, and the direction (out/in)."""
     if rel.get("start") == node_id:
@@ -156,6 +187,9 @@ def node_history(
     # a link or unlink between persons (KNOWS) is left out for keys without contacts
     entries = [e for e in entries if not seen.hides_rel(_rel_type(e))]
     shown = [_shown(e, role) for e in entries]
+    created = _import_creation(store, node_id, entries) if len(entries) < limit else None
+    if created is not None:
+        shown.append(created)
     rels = [e["relationship"] for e in shown if "relationship" in e]
     captions = _captions(store, {_other_end(r, node_id)[0] for r in rels}, role, lang)
     # a link to a node the role does not see (a challenge in draft) is left out, id and all

@@ -75,11 +75,14 @@ def merge_nodes(
 ) -> str:
     """MERGE on the key; ``r.props`` overwrite, ``r.fill`` properties only fill gaps.
 
-    With ``history``, each node the statement creates or changes gets one history entry in the
-    same statement (action ``ingest:create`` / ``ingest:update``, the changed field names, the
-    run ``$run`` and source ``$source``; no values: the source file holds them; nothing an
-    editor's entry needs for an undo, which an import is not). A row that changes nothing adds
-    none, so a repeated import leaves the history as it was.
+    With ``history``, each node the statement changes that an earlier run or an editor made
+    gets one history entry in the same statement (action ``ingest:update``, the changed field
+    names, the run ``$run`` and source ``$source``; no values: the source file holds them;
+    nothing an editor's entry needs for an undo, which an import is not). A node this run
+    creates gets none: its provenance (``source``, ``ingest_run``, ``ingested_at``) is its
+    creation entry (queries/history.py shows it so), which keeps a first load as cheap as
+    before. A row that changes nothing adds none, so a repeated import leaves the history as
+    it was.
     """
     extra = "".join(f", n:{label(x)}" for x in extra_labels)
     names = [prop(node_label, p) for p in sorted(fill)]
@@ -97,11 +100,10 @@ def merge_nodes(
         " WITH n, before, [k IN keys(r.props) WHERE NOT k IN $derived"
         " AND coalesce(before[k] <> r.props[k], true)]"
         " + [k IN keys(r.fill) WHERE before[k] IS NULL] AS changed"
-        " WHERE size(changed) > 0"
+        " WHERE size(changed) > 0 AND coalesce(before.ingest_run, '') <> $run"
         f" CREATE (h:{HISTORY_LABEL}) SET h.node = n.{KEY}, h.label = $label,"
-        f" h.action = CASE WHEN before.{VERSION} IS NULL THEN 'ingest:create'"
-        " ELSE 'ingest:update' END,"
-        " h.at = $at, h.key_id = 'ingest', h.key_note = $source, h.ingest_run = $run,"
+        " h.action = 'ingest:update', h.at = $at, h.key_id = 'ingest',"
+        " h.key_note = $source, h.ingest_run = $run,"
         f" h.fields = changed, h.{VERSION} = n.{VERSION}"
     )
 
@@ -111,7 +113,7 @@ def merge_relationships(type_: str, start_label: str, end_label: str, history: b
 
     With ``history``, each node at an end of a relationship the statement creates or changes
     gets one entry per statement (action ``ingest:link``, the type, run and source), not one
-    per relationship."""
+    per relationship; not the nodes this run created (their creation says it)."""
     head = (
         f"UNWIND $rows AS r MATCH (a:{label(start_label)} {{{KEY}: r.start}}) "
         f"MATCH (b:{label(end_label)} {{{KEY}: r.end}}) "
@@ -125,8 +127,10 @@ def merge_relationships(type_: str, start_label: str, end_label: str, history: b
         "SET e += r.props, e.updated_at = $now "
         "WITH a, b, e, before.updated_at IS NULL"
         " OR any(k IN keys(r.props) WHERE coalesce(before[k] <> r.props[k], true)) AS changed "
-        f"WITH count(e) AS written, collect(DISTINCT CASE WHEN changed THEN a.{KEY} END) AS s,"
-        f" collect(DISTINCT CASE WHEN changed THEN b.{KEY} END) AS t "
+        f"WITH count(e) AS written, collect(DISTINCT CASE WHEN changed"
+        f" AND coalesce(a.ingest_run, '') <> $run THEN a.{KEY} END) AS s,"
+        f" collect(DISTINCT CASE WHEN changed"
+        f" AND coalesce(b.ingest_run, '') <> $run THEN b.{KEY} END) AS t "
         "FOREACH (nid IN s + [x IN t WHERE NOT x IN s] |"
         f" CREATE (h:{HISTORY_LABEL}) SET h.node = nid,"
         " h.label = CASE WHEN nid IN s THEN $start_label ELSE $end_label END,"
