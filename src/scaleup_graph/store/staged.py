@@ -9,8 +9,9 @@ added, the folded search keys and the search text derived, ``updated_at`` and ``
 write. When the run is through, the adapter writes the whole graph at once through the engine's
 bulk path (FalkorDB: GRAPH.BULK, see :mod:`.bulk`). The result equals what the same ingest writes
 through Cypher, property for property; ``tests/ingest/test_bulk.py`` compares both on real files.
-The nodes' history entries that the ordinary ingest writes (issue 17: ``ingest:create``,
-``ingest:update`` with the changed fields, ``ingest:link``) are staged the same way.
+The nodes' history entries that the ordinary ingest writes (issue 17: ``ingest:update`` with the
+changed fields, ``ingest:link``, both only for nodes an earlier run made) are staged the same
+way; a first load has none, its nodes show their creation from their provenance.
 """
 
 from __future__ import annotations
@@ -87,7 +88,6 @@ class StagedGraph(GraphStore):
         for row in rows:
             props, fill = _with_search_keys(row.props, row.fill, searchable)
             node = index.get(row.id)
-            created = node is None
             if node is None:
                 self._serial += 1
                 node = StagedNode(self._serial, label, {KEY: row.id})
@@ -117,12 +117,14 @@ class StagedGraph(GraphStore):
                 if extra not in node.labels:
                     node.labels.append(extra)
                     self.by_label.setdefault(extra, {}).setdefault(row.id, node)
-            if history and changed:
+            # as merge_nodes(history=True): a node this run created gets no entry (its
+            # provenance is its creation entry), so a bulk first load stages none
+            if history and changed and node.props.get("ingest_run") != provenance.get("ingest_run"):
                 self._history(
                     {
                         "node": row.id,
                         "label": label,
-                        "action": "ingest:create" if created else "ingest:update",
+                        "action": "ingest:update",
                         "fields": changed,
                         VERSION: node.props[VERSION],
                     },
@@ -176,8 +178,11 @@ class StagedGraph(GraphStore):
             if before.get("updated_at") is None or any(
                 v is None or before.get(k) is None or before[k] != v for k, v in row.props.items()
             ):
-                touched_starts[row.start] = None
-                touched_ends[row.end] = None
+                run = provenance.get("ingest_run")
+                if a.props.get("ingest_run") != run:  # not a node this run created
+                    touched_starts[row.start] = None
+                if b.props.get("ingest_run") != run:
+                    touched_ends[row.end] = None
             _set_all(found[2], row.props)
             _set_all(found[2], {"updated_at": provenance.get("ingested_at")})
             written += 1
