@@ -125,16 +125,13 @@ def _captions(
 
 
 def _import_creation(
-    store: GraphStore, node_id: str, entries: list[dict[str, Any]]
+    found: tuple[list[str], dict[str, Any]] | None, entries: list[dict[str, Any]]
 ) -> dict[str, Any] | None:
-    """The creation of a node by an import, from its provenance: an import writes no entry for
-    the nodes it creates (that would double a first load's writes), the node itself says when,
-    by which run and from which file. None for nodes an editor or a workflow step made (their
-    ``create`` entry says it) or that no longer exist."""
-    if any(str(e.get("action")) in ("create", "undo") for e in entries):
-        return None
-    found = store.node_record(node_id)
-    if found is None:
+    """The creation of a node by an import, from its provenance (``found``: the node's labels
+    and properties): an import writes no entry for the nodes it creates (that would double a
+    first load's writes), the node itself says when, by which run and from which file. None for
+    nodes an editor or a workflow step made (their ``create`` entry says it) or that are gone."""
+    if found is None or any(e.get("action") == "create" for e in entries):
         return None
     props = found[1]
     run = str(props.get("ingest_run") or "")
@@ -187,7 +184,7 @@ def node_history(
     # a link or unlink between persons (KNOWS) is left out for keys without contacts
     entries = [e for e in entries if not seen.hides_rel(_rel_type(e))]
     shown = [_shown(e, role) for e in entries]
-    created = _import_creation(store, node_id, entries) if len(entries) < limit else None
+    created = _import_creation(found, entries) if len(entries) < limit else None
     if created is not None:
         shown.append(created)
     rels = [e["relationship"] for e in shown if "relationship" in e]
