@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from scaleup_graph.graph_model import NODE_TYPES, ORGANISATION_KINDS, fold
+from scaleup_graph.queries import search_organisations
 from scaleup_graph.queries.errors import CatalogueError, ParamError, QueryError
 from scaleup_graph.queries.folding import FOLD_PARAM, expand_fold, fold_pairs
 from scaleup_graph.queries.privacy import ROLES
@@ -40,6 +41,7 @@ from scaleup_graph.queries.search import search_params
 from scaleup_graph.store.cypher import label as cypher_label
 
 __all__ = [
+    "COMPOSED",
     "CYPHER_DIR",
     "NamedQuery",
     "QueryParam",
@@ -232,7 +234,15 @@ class NamedQuery:
         return bound
 
     def text(self, dialect: str, bound: Mapping[str, Any]) -> str:
-        """The query text for ``dialect`` with inline parameters' prepared variant."""
+        """The query text for ``dialect`` with inline parameters' prepared variant, or the text
+        composed from the parameters given where :data:`COMPOSED` has one."""
+        compose = COMPOSED.get((self.name, dialect))
+        if compose is not None:
+            return compose(bound)
+        return self.file_text(dialect, bound)
+
+    def file_text(self, dialect: str, bound: Mapping[str, Any]) -> str:
+        """The catalogue file's text for ``dialect`` (the reference a composed text matches)."""
         text = self.texts.get(dialect) or self.texts[""]
         for p in self.params:
             if p.inline:
@@ -247,6 +257,15 @@ class NamedQuery:
             "params": [p.describe() for p in self.params],
             "columns": [{"name": c, "pii": c in self.pii_columns} for c in self.columns],
         }
+
+
+#: (query, dialect) -> a function of the bound parameters giving the statement: the clauses of
+#: the filters actually given, the values still parameters. The file's text answers every
+#: combination of filters, so each row pays for every filter there (see
+#: :mod:`scaleup_graph.queries.search_organisations`).
+COMPOSED: dict[tuple[str, str], Callable[[Mapping[str, Any]], str]] = {
+    ("search_organisations", "falkordb"): search_organisations.falkordb_text,
+}
 
 
 def _inline(param: QueryParam, value: Any) -> str:
