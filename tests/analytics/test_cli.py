@@ -51,6 +51,8 @@ def test_metrics_table_shows_names(env: dict[str, str]) -> None:
         (["snapshot", "diff", "a", "b"], "no snapshot with this name", 3),
         (["export", "json", "/nonexistent-dir/x.json"], "does not exist", 4),
         (["export", "csv", "out.csv", "--role", "boss"], "unknown role", 4),
+        (["export", "html", "out.html", "--role", "boss"], "unknown role", 4),
+        (["export", "neo4j-import", "out-dir", "--role", "boss"], "unknown role", 4),
     ],
 )
 def test_bad_input_is_one_clear_line(
@@ -127,3 +129,13 @@ def test_brokerage_on_the_organisation_network(env: dict[str, str]) -> None:
     assert data["metrics"][-1]["name"] == "brokerage_total"
     # Beta (DE73) links Alpha (DE73, via the chamber) and Gamma (Lazio, via the project).
     assert data["metrics"][-1]["top"][0]["id"] in {"org-sme-b", "org-ihk"}
+
+
+def test_a_seed_out_of_range_is_refused_before_any_work() -> None:
+    from scaleup_graph.analytics import MetricOptions
+    from scaleup_graph.errors import Invalid
+
+    with pytest.raises(Invalid, match="seed must be a whole number from 0") as refused:
+        MetricOptions(seed=-1)
+    assert refused.value.field == "seed"
+    assert MetricOptions(seed=2**32 - 1).seed == 2**32 - 1

@@ -35,6 +35,8 @@ BODY = {"code", "message", "hint", "field"}
         ("get", "/api/v1/explorer/view", "viewer", {"focus": "org-nope"}, 404, "unknown_node"),
         ("get", "/api/v1/explorer/view", "viewer", {"hops": 9, "focus": "org-rmn"}, 422, "hops"),
         ("get", "/api/v1/analytics/metrics", "viewer", {}, 403, "forbidden"),
+        # igraph/networkit take an unsigned seed: a negative one was a 500
+        ("get", "/api/v1/analytics/metrics", "analyst", {"seed": -1}, 422, "invalid_parameter"),
         ("get", "/api/v1/organisations", None, {}, 401, "unauthorized"),
         ("get", "/explorer/assets/nope.js", None, {}, 404, "not_found"),
     ],

@@ -214,7 +214,7 @@ def test_a_list_item_the_importer_would_split_stops_the_export_without_files(
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".import")] == []
 
 
-def test_an_unknown_role_is_a_usage_error(store_env: dict[str, str], tmp_path: Path) -> None:
+def test_an_unknown_role_is_invalid_input(store_env: dict[str, str], tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", "neo4j-import", str(tmp_path / "x"), "--role", "boss"])
-    assert result.exit_code == 2
+    assert result.exit_code == 4  # Invalid, as for every export
     assert "valid roles are: viewer" in result.output

@@ -65,7 +65,7 @@ def test_cli_refuses_bad_input_readably(
 ) -> None:
     runner = CliRunner()
     bad_role = runner.invoke(app, ["export", "html", str(tmp_path / "a.html"), "--role", "boss"])
-    assert bad_role.exit_code == 2 and "unknown role 'boss'" in bad_role.output
+    assert bad_role.exit_code == 4 and "unknown role 'boss'" in bad_role.output
     unknown = runner.invoke(app, ["export", "html", str(tmp_path / "b.html"), "--focus", "x-1"])
     assert unknown.exit_code == 3 and "does not exist" in unknown.output  # NotFound
     assert "Traceback" not in unknown.output

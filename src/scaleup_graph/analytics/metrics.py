@@ -27,6 +27,7 @@ from scaleup_graph.analytics.errors import AnalyticsError
 from scaleup_graph.analytics.onemode import AFFILIATIONS, co_affiliation
 from scaleup_graph.analytics.projection import Projection, ProjectionFilter, project
 from scaleup_graph.analytics.results import MetricResult, append_run, timed, write_back
+from scaleup_graph.errors import Invalid
 from scaleup_graph.graph_model import KEY, is_personal
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cy_label
@@ -41,6 +42,10 @@ __all__ = [
 ]
 
 
+#: the largest seed the randomised algorithms take (unsigned 32 bit)
+SEED_MAX = 2**32 - 1
+
+
 @dataclass(frozen=True, slots=True)
 class MetricOptions:
     """Options the metrics share: ``seed`` for randomised ones, ``group`` for brokerage."""
@@ -52,6 +57,15 @@ class MetricOptions:
     exact_limit: int = 5000
     #: run on the organisation network (direct ties + shared projects, events ...)
     actors: bool = False
+
+    def __post_init__(self) -> None:
+        # igraph and networkit take the seed as an unsigned 32-bit number
+        if not 0 <= self.seed <= SEED_MAX:
+            raise Invalid(
+                f"seed must be a whole number from 0 to {SEED_MAX}",
+                "seed",
+                hint="use any number in that range; the same seed gives the same result",
+            )
 
 
 def _articulation(graph: nx.Graph, _o: MetricOptions) -> list[MetricResult]:

@@ -25,6 +25,7 @@ from scaleup_graph.analytics import (
 from scaleup_graph.analytics.exports import export_graph
 from scaleup_graph.analytics.link_prediction import METHODS, suggest_introductions
 from scaleup_graph.analytics.matchmaking import match_challenge
+from scaleup_graph.analytics.metrics import SEED_MAX
 from scaleup_graph.analytics.snapshots import create_snapshot, diff, list_snapshots
 from scaleup_graph.cli.common import JsonOption, console, opened_store, print_json
 from scaleup_graph.cli.export_cmds import export_app
@@ -46,7 +47,10 @@ Projects = Annotated[
 ]
 Since = Annotated[str | None, typer.Option(help="Start of the time window, YYYY-MM-DD.")]
 Until = Annotated[str | None, typer.Option(help="End of the time window, YYYY-MM-DD.")]
-Seed = Annotated[int, typer.Option(help="Seed of randomised algorithms (reproducible runs).")]
+Seed = Annotated[
+    int,
+    typer.Option(help="Seed of randomised algorithms (reproducible runs).", min=0, max=SEED_MAX),
+]
 Top = Annotated[int, typer.Option(help="How many rows to show.", min=1, max=1000)]
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from scaleup_graph.errors import Invalid
 from scaleup_graph.graph_model import NODE_TYPES, REL_TYPES, is_personal
 
 __all__ = [
@@ -65,7 +66,7 @@ def capabilities(role: str | Iterable[str]) -> frozenset[str]:
     for part in parts:
         name = part.strip()
         if name not in ROLES:
-            raise ValueError(f"unknown role {name!r}; valid roles are: {', '.join(ROLES)}")
+            raise Invalid(f"unknown role {name!r}; valid roles are: {', '.join(ROLES)}", "role")
         found.add(name)
     return frozenset(found)
 

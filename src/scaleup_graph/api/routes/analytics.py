@@ -20,6 +20,7 @@ from scaleup_graph.analytics import (
     run_metrics,
 )
 from scaleup_graph.analytics.link_prediction import suggest_introductions
+from scaleup_graph.analytics.metrics import SEED_MAX
 from scaleup_graph.analytics.snapshots import diff, list_snapshots
 from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import SettingsDep, StoreDep, audit
@@ -55,6 +56,15 @@ def projection_filter(
 
 
 Filter = Annotated[ProjectionFilter, Depends(projection_filter)]
+Seed = Annotated[
+    int,
+    Query(
+        ge=0,
+        le=SEED_MAX,
+        description="Seed of the randomised algorithms (community, sampled betweenness): "
+        "the same seed on the same graph gives the same result.",
+    ),
+]
 
 
 @router.get("/analytics/metrics", **m.typed(m.Metrics))
@@ -63,7 +73,7 @@ def metrics(
     principal: Analyst,
     flt: Filter,
     name: Annotated[list[str] | None, Query(description="Metric names.")] = None,
-    seed: int = 42,
+    seed: Seed = 42,
     group: str = "region",
     actors: Annotated[
         bool, Query(description="Run on the organisation network (shared projects, events).")
@@ -87,7 +97,7 @@ def write_metrics(
     settings: SettingsDep,
     flt: Filter,
     name: Annotated[list[str] | None, Query(description="Metric names.")] = None,
-    seed: int = 42,
+    seed: Seed = 42,
     group: str = "region",
     actors: Annotated[
         bool, Query(description="Run on the organisation network (shared projects, events).")
