@@ -46,6 +46,9 @@ def test_the_first_picture_is_readable_and_the_whole_network_one_click_away(
     assert len(snap["nodes"]) < total
     body = page.inner_text("body")
     assert "Start: IHK Kassel-Marburg" in body and f"alle {total} Knoten" in body
+    # the start line sits in the tool bar, never over the picture it describes
+    note = page.locator("#message").bounding_box()
+    assert note is not None and note["y"] + note["height"] <= box["y"]
     page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{IHK}'")
     page.screenshot(path=str(artifacts / "explorer-start.png"))
     assert not TECHNICAL.search(page.inner_text("body"))

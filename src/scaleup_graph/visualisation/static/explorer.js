@@ -117,10 +117,10 @@
 
   function renderMessage() {
     const box = $('message');
-    if (!state.message) { box.hidden = true; box.textContent = ''; return; }
-    box.hidden = false;
+    if (!state.message) { box.className = 'empty'; box.textContent = ''; box.title = ''; return; }
     box.className = state.message.kind === 'error' ? 'error' : '';
     box.textContent = state.message.text || t(state.message.key, state.message.values);
+    box.title = box.textContent; // the whole line, when the bar is too narrow for it
   }
 
   function setNote(key, values, isError) {
