@@ -316,3 +316,112 @@ class SnapshotDiff(_Out):
     removed_links: list[Any]
     centrality: Row
     communities: Row
+
+
+# --- explorer (/api/v1/explorer) and saved views (/api/v1/views) ------------------------------
+
+_VIEW_NODES = (
+    "{id, label, name, title, type, typeName, shape, colour, metrics, topics}, with the planned "
+    "position {x, y, sizePx, fontPx, labelled, ring} and degree when laid out, community and "
+    "communityColour when analytics wrote them; a group of a large graph is "
+    "{id: 'group:...', group, aggregate: true, count, ...}, opened with ?group="
+)
+_VIEW_EDGES = (
+    "{id, from, to, type, caption}; a link between two groups has type '' and count, the "
+    "number of links it stands for"
+)
+_MESSAGES = "notes for the reader: {key, values}, e.g. truncated, aggregate_hint, start_hint"
+
+
+class ExplorerConfig(_Out):
+    role: str = Field(description="the caller's capabilities joined by '+', e.g. 'viewer'")
+    options: dict[str, list[Row]] = Field(
+        description="filter choices by filter (topic, region, project): {id, name} of each"
+    )
+
+
+class ExplorerHit(_Out):
+    id: str
+    label: str = Field(description="the node's caption (a person's name only for contacts+)")
+    type: str = Field(description="the node's label, e.g. Organisation")
+    typeName: str = Field(description="the label in the request's language")
+
+
+class ExplorerPicture(_Out):
+    nodes: list[Row] = Field(description=_VIEW_NODES)
+    edges: list[Row] = Field(description=_VIEW_EDGES)
+    focus: str | None = Field(description="the node the view centres on; null: whole graph")
+    group: str | None = Field(description="the opened group, if any")
+    groupName: str | None = Field(description="the opened group's name in words")
+    aggregated: bool = Field(description="true when nodes stand for groups of a large graph")
+    total: int = Field(description="how many nodes the view holds in all")
+    shown: int = Field(description="how many nodes this answer draws")
+    messages: list[Row] = Field(description=_MESSAGES)
+    metrics: list[str] = Field(description="the measures the nodes carry, e.g. metric_pagerank")
+    scale: float = Field(1.0, description="zoom of the planned first fit (absent when empty)")
+    centre: list[float] = Field(
+        default_factory=list, description="[x, y] of the planned first fit (absent when empty)"
+    )
+
+
+class ExplorerView(ExplorerPicture):
+    groupedBy: str | None = Field(description="what the groups are, e.g. label or community")
+    page: int = Field(0, description="the page of an opened group's members")
+    pages: int = Field(1, description="how many pages the opened group has")
+    start: bool = Field(
+        False, description="true: a dense network starts around its best-connected organisation"
+    )
+
+
+class ExplorerExpand(_Out):
+    focus: str = Field(description="the node that was expanded")
+    nodes: list[Row] = Field(description=f"its neighbours, without position: {_VIEW_NODES}")
+    edges: list[Row] = Field(description=f"every link of the new nodes: {_VIEW_EDGES}")
+    messages: list[Row] = Field(description=_MESSAGES)
+
+
+class ExplorerTags(_Out):
+    tags: dict[str, dict[str, list[str]]] = Field(
+        description="per node id the ids of its topics, regions and projects: "
+        "{topic: [...], region: [...], project: [...]}, kinds without any left out; "
+        "ids the caller may not see are left out"
+    )
+
+
+class ExplorerPath(ExplorerPicture):
+    kind: str = Field(description='"path"')
+    target: str = Field(description="the node the paths end at (focus: where they start)")
+    highlight: list[str] = Field(description="node ids of the first path, in order; [] if none")
+    paths: list[Row] = Field(
+        description="shortest first: {nodes: [{id, caption}], steps: [{from, to, type, words}]}"
+    )
+
+
+class ExplorerNode(_Out):
+    id: str
+    type: str = Field(description="the node's label, e.g. Organisation")
+    typeName: str = Field(description="the label in the request's language")
+    kinds: list[str] = Field(description="its kinds in words, e.g. 'Projektpartner Scale Up'")
+    caption: str
+    facts: list[Row] = Field(description="{key, name, value}: the properties the role may see")
+    measures: list[Row] = Field(description="{key, name, value, explanation} of each measure")
+    origin: list[Row] = Field(description="{key, name, value}: id, source and other provenance")
+    personalHidden: bool = Field(description="true when personal fields were left out (role)")
+    sections: list[Row] = Field(
+        description="links grouped by meaning, largest first: {rel, direction, name, phrase, "
+        "count, items: [{id, caption, type, typeName}]}"
+    )
+    linkCount: int
+
+
+class SavedView(_Out):
+    id: str = Field(description="12 hex digits; PATCH or DELETE /api/v1/views/{id}")
+    name: str
+    params: str = Field(description="open it with /?<params>, e.g. focus=org-rmn&hops=2")
+    created_at: str = Field(description="UTC, ISO 8601")
+    mine: bool = Field(False, description="true when the caller's key saved it")
+    can_change: bool = Field(False, description="true when the caller may rename or delete it")
+
+
+class SavedViews(_Out):
+    views: list[SavedView] = Field(description="newest first")

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field, StringConstraints
 
+from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import StoreDep, audit
 from scaleup_graph.api.params import Viewer
 from scaleup_graph.errors import NotFound
@@ -113,7 +114,7 @@ def explorer_asset(name: str) -> Response:
     )
 
 
-@router.get(f"{API}/config")
+@router.get(f"{API}/config", **m.typed(m.ExplorerConfig))
 def explorer_config(store: StoreDep, principal: Viewer, lang: Lang = "de") -> Any:
     """The caller's role and the filter choices (topics, regions, projects)."""
     return _answer(
@@ -125,7 +126,7 @@ def explorer_config(store: StoreDep, principal: Viewer, lang: Lang = "de") -> An
     )
 
 
-@router.get(f"{API}/search")
+@router.get(f"{API}/search", **m.typed(list[m.ExplorerHit]))
 def explorer_search(
     store: StoreDep,
     principal: Viewer,
@@ -144,7 +145,7 @@ def explorer_search(
     )
 
 
-@router.get(f"{API}/view")
+@router.get(f"{API}/view", **m.typed(m.ExplorerView))
 def explorer_view_route(
     store: StoreDep,
     principal: Viewer,
@@ -194,7 +195,7 @@ def explorer_view_route(
     return _answer(lang, build, principal, "explorer_view")
 
 
-@router.get(f"{API}/expand")
+@router.get(f"{API}/expand", **m.typed(m.ExplorerExpand))
 def explorer_expand(
     store: StoreDep,
     principal: Viewer,
@@ -229,7 +230,7 @@ class TagRequest(BaseModel):
     ids: list[Annotated[str, StringConstraints(max_length=300)]] = Field(max_length=20_000)
 
 
-@router.post(f"{API}/tags")
+@router.post(f"{API}/tags", **m.typed(m.ExplorerTags))
 def explorer_tags(store: StoreDep, principal: Viewer, body: TagRequest, lang: Lang = "de") -> Any:
     """For each node id: the topics, regions and projects it is linked to (filter counts)."""
     return _answer(
@@ -238,7 +239,7 @@ def explorer_tags(store: StoreDep, principal: Viewer, body: TagRequest, lang: La
     )
 
 
-@router.get(f"{API}/path")
+@router.get(f"{API}/path", **m.typed(m.ExplorerPath))
 def explorer_path(
     store: StoreDep,
     principal: Viewer,
@@ -257,7 +258,7 @@ def explorer_path(
     )
 
 
-@router.get(f"{API}/nodes/{{node_id}}")
+@router.get(f"{API}/nodes/{{node_id}}", **m.typed(m.ExplorerNode))
 def explorer_node(store: StoreDep, principal: Viewer, node_id: str, lang: Lang = "de") -> Any:
     """A node's properties (personal fields only for contacts and above) and its links."""
     return _answer(

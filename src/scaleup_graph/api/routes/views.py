@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response
 from pydantic import Field
 
+from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import SettingsDep
 from scaleup_graph.api.params import StrictBody, Viewer, audited
 from scaleup_graph.errors import Invalid
@@ -50,7 +51,11 @@ def _invalid(exc: PerspectiveError, hint: str) -> Invalid:
     return Invalid(str(exc), field=exc.field, hint=hint)
 
 
-@router.get("/views", summary="Saved explorer views (Perspektiven) this key may see")
+@router.get(
+    "/views",
+    summary="Saved explorer views (Perspektiven) this key may see",
+    **m.typed(m.SavedViews),
+)
 def list_views(principal: Viewer, settings: SettingsDep) -> dict[str, Any]:
     """Newest first; a view whose parameters name a person only for roles that see persons.
     Each view says whether it is the caller's own (`mine`) and whether the caller may rename or
@@ -63,7 +68,12 @@ def list_views(principal: Viewer, settings: SettingsDep) -> dict[str, Any]:
     }
 
 
-@router.post("/views", status_code=201, summary="Keep the current explorer view under a name")
+@router.post(
+    "/views",
+    status_code=201,
+    summary="Keep the current explorer view under a name",
+    **m.typed(m.SavedView, 201),
+)
 def add_view(body: NewView, principal: Viewer, settings: SettingsDep) -> Any:
     """Open it later with ``/?<params>``; the language and the key never go into it. The key
     that saves a view may later rename or delete it."""
@@ -81,6 +91,7 @@ def add_view(body: NewView, principal: Viewer, settings: SettingsDep) -> Any:
 @router.patch(
     "/views/{view_id}",
     summary="Rename a saved view (the key that saved it, an editor or an admin)",
+    **m.typed(m.SavedView),
 )
 def rename_view(view_id: ViewId, body: ViewName, principal: Viewer, settings: SettingsDep) -> Any:
     """The view keeps its id and parameters, so links to it and its address stay valid.
