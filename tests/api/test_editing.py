@@ -567,3 +567,53 @@ def test_a_delete_is_refused_when_a_relationship_came_since_it_was_read(
     )
     assert refused.status_code == 409, refused.text
     assert small_store.existing_ids("Organisation", ["org-podkarpackie"])
+
+
+def test_refused_writes_explain_themselves_in_the_requests_language(
+    client: TestClient, keys: Keys, small_store: GraphStore
+) -> None:
+    """The editor page is German: a stale edit, a delete that needs confirming and a step the
+    round does not allow are explained in German there, in English to other clients."""
+    german = {**keys["editor"], "Accept-Language": "de-DE,de;q=0.9"}
+    url = "/api/v1/nodes/Organisation/org-kassel-tech"
+    assert client.put(url, json={"version": 1, "properties": {"city": "Kassel"}}, headers=german)
+    stale = client.put(url, json={"version": 1, "properties": {"city": "X"}}, headers=german)
+    assert stale.status_code == 409
+    assert stale.json()["error"]["message"].startswith("Jemand anderes hat diesen Eintrag")
+    assert "Fassung 1" in stale.json()["error"]["message"]
+    assert "Fassung 2" in stale.json()["error"]["message"]
+    english = client.put(
+        url, json={"version": 1, "properties": {"city": "X"}}, headers=keys["editor"]
+    )
+    assert english.json()["error"]["message"].startswith("this node was changed by someone else")
+
+    asked = client.delete(
+        "/api/v1/nodes/Organisation/org-podkarpackie", params={"version": 1}, headers=german
+    )
+    assert asked.json()["error"]["message"].startswith("Mit diesem Eintrag würden 2 Verbindung")
+
+    drafted = client.post(
+        "/api/v1/challenges",
+        json={"posed_by": "org-kassel-tech", "name": "Kälte speichern", "topics": ["Mobilität"]},
+        headers=german,
+    )
+    cid = drafted.json()["id"]
+    before = small_store.fingerprint()
+    step = client.post(
+        f"/api/v1/challenges/{cid}/transitions", json={"to": "solved"}, headers=german
+    )
+    assert step.status_code == 409
+    error = step.json()["error"]
+    assert error["code"] == "conflict" and error["field"] == "to"
+    assert error["message"] == (
+        "Die Challenge ist „Entwurf“ und kann nicht zu „gelöst“ wechseln. "
+        "Mögliche nächste Schritte: veröffentlicht, geschlossen."
+    )
+    assert small_store.fingerprint() == before
+    proposal = client.post(
+        f"/api/v1/challenges/{cid}/proposals",
+        json={"organisation": "org-rmn", "name": "Eisspeicher"},
+        headers=german,
+    )
+    assert proposal.status_code == 409, proposal.text
+    assert "Lösungsvorschläge sind nur möglich" in proposal.json()["error"]["message"]

@@ -23,7 +23,7 @@ from typing import Any
 
 from scaleup_graph.graph_model.words import DEFAULT_LANG, W, choice_name, label_name
 
-__all__ = ["MESSAGES", "field_message", "summary_message"]
+__all__ = ["MESSAGES", "REFUSALS", "field_message", "refusal_message", "summary_message"]
 
 #: code -> the sentence in both languages, with ``{name}`` parameters.
 MESSAGES: dict[str, W] = {
@@ -144,6 +144,76 @@ MESSAGES: dict[str, W] = {
 }
 
 _UNKNOWN = W("Dieser Wert passt nicht. Bitte prüfen.", "is not valid here; check it")
+
+#: German sentences for refused writes as a whole (``code`` -> words with ``{name}`` parameters):
+#: the English message is the raiser's own (it may name ids); the German one says the same in
+#: the editor page's words. Parameters are counts, versions and choices, never a value sent.
+REFUSALS: dict[str, str] = {
+    "stale_version": (
+        "Jemand anderes hat diesen Eintrag inzwischen geändert (Sie haben Fassung {sent} "
+        "bearbeitet, jetzt gilt Fassung {now}). Nichts wurde gespeichert: bitte mit den "
+        "aktuellen Werten vergleichen und die Änderung noch einmal senden."
+    ),
+    "confirm_required": (
+        "Mit diesem Eintrag würden {total} Verbindung(en) gelöscht. Bitte bestätigen, um alles "
+        "zu löschen."
+    ),
+    "not_your_change": (
+        "Die letzte Änderung an diesem Eintrag stammt von einem anderen Zugang. „Rückgängig“ "
+        "nimmt nur Ihre eigene letzte Änderung zurück: bitte den Eintrag stattdessen bearbeiten."
+    ),
+    "nothing_to_undo": "An diesem Eintrag gibt es keine Änderung von Ihnen, die sich "
+    "zurücknehmen lässt.",
+    "changed_since": (
+        "Dieser Eintrag wurde nach Ihrer Änderung noch einmal geändert (durch einen Import oder "
+        "einen Arbeitsschritt); „Rückgängig“ würde das überschreiben. Bitte die Felder von Hand "
+        "ändern."
+    ),
+    "step_not_allowed": (
+        "Die Challenge ist „{current}“ und kann nicht zu „{to}“ wechseln. Mögliche nächste "
+        "Schritte: {options}."
+    ),
+    "proposals_closed": (
+        "Die Challenge ist „{status}“: Lösungsvorschläge sind nur möglich, solange sie "
+        "veröffentlicht ist."
+    ),
+    "own_challenge": "Eine Organisation kann keine Lösung für ihre eigene Challenge vorschlagen.",
+    "already_proposed": (
+        "Diese Organisation hat für diese Challenge schon eine Lösung vorgeschlagen (eine je "
+        "Organisation und Challenge)."
+    ),
+    "changed_meanwhile": (
+        "Die Challenge wurde während dieser Anfrage geändert. Bitte neu laden und noch einmal "
+        "versuchen."
+    ),
+}
+
+
+def refusal_message(code: str, lang: str, english: str, **params: Any) -> str:
+    """A refused write's sentence in ``lang``: the German from :data:`REFUSALS` (statuses named
+    in the reader's words), else the raiser's ``english`` message.
+
+    >>> german = refusal_message("step_not_allowed", "de", "...", current="draft", to="solved",
+    ...                          options=["published", "closed"])
+    >>> german.split(". ")
+    ['Die Challenge ist „Entwurf“ und kann nicht zu „gelöst“ wechseln', \
+'Mögliche nächste Schritte: veröffentlicht, geschlossen.']
+    >>> refusal_message("step_not_allowed", "en", "challenge x is 'draft' ...")
+    "challenge x is 'draft' ..."
+    """
+    words = REFUSALS.get(code)
+    if lang == "en" or words is None:
+        return english
+    values = dict(params)
+    for key in ("current", "to", "status"):
+        if key in values:
+            values[key] = choice_name("status", str(values[key]), lang)
+    if isinstance(values.get("options"), list | tuple):
+        values["options"] = _choices("status", values["options"], lang) or "keine"
+    try:
+        return words.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return english
 
 
 def _choices(prop: str, values: Sequence[str], lang: str) -> str:

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from functools import partial
 from typing import Any
 
 from scaleup_graph.errors import Conflict, Invalid, NotFound, ScaleUpError
@@ -39,7 +40,12 @@ from scaleup_graph.graph_model import (
     words,
 )
 from scaleup_graph.graph_model.forms import SYSTEM_FIELDS, WORKFLOW_FIELDS, editable_fields
-from scaleup_graph.graph_model.messages import field_message, summary_message
+from scaleup_graph.graph_model.messages import (
+    REFUSALS,
+    field_message,
+    refusal_message,
+    summary_message,
+)
 from scaleup_graph.graph_model.schema import SEARCH_TEXT_SOURCES
 from scaleup_graph.graph_model.validation import FieldError
 from scaleup_graph.queries.privacy import sees_pii, visibility
@@ -104,6 +110,7 @@ def refusal(
     *,
     kind: type[ScaleUpError] = Invalid,
     code: str | None = None,
+    words: dict[str, Any] | None = None,
     **details: Any,
 ) -> ScaleUpError:
     """The error for a refused write (nothing was written), of the error model's ``kind``:
@@ -118,7 +125,12 @@ def refusal(
             {"field": p.field, "message": p.reason, "code": p.code, "params": dict(p.params)}
             for p in found
         ]
-    return kind(message, found[0].field if found else None, code=code, **details)
+    translate = None
+    if code in REFUSALS:  # the German sentence for the editor page; ``words`` are its parameters
+        translate = partial(refusal_message, str(code), english=message, **(words or {}))
+    return kind(
+        message, found[0].field if found else None, code=code, translate=translate, **details
+    )
 
 
 def now_iso() -> str:
@@ -349,6 +361,7 @@ def _stale(store: GraphStore, node_id: str, role: str, sent: int) -> ScaleUpErro
         "then send your change again with the current version",
         kind=Conflict,
         code="stale_version",
+        words={"sent": sent, "now": current[VERSION]},
         current=current,
     )
 
@@ -496,6 +509,7 @@ def delete_node(
             "send the request again with confirm=true to delete them all",
             kind=Conflict,
             code="confirm_required",
+            words={"total": going["total"]},
             dependents=going,
         )
     now = now_iso()

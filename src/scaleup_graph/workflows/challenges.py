@@ -19,9 +19,11 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from scaleup_graph.graph_model import choices, make_id, validate_node
+from scaleup_graph.graph_model.messages import refusal_message
 from scaleup_graph.graph_model.validation import invalid
 from scaleup_graph.queries.edits import Actor
 from scaleup_graph.store import GraphStore
@@ -105,6 +107,13 @@ _PROPOSE = (
 def next_statuses(status: str) -> tuple[str, ...]:
     """The statuses a challenge in ``status`` may move to."""
     return tuple(TRANSITIONS.get(status, {}))
+
+
+def _refused(message: str, words: str, field: str | None = None, **params: Any) -> Conflict:
+    """A refused step: ``message`` in English, the German sentence ``words`` from
+    :data:`~scaleup_graph.graph_model.messages.REFUSALS` for the editor page."""
+    translate = partial(refusal_message, words, english=message, **params)
+    return Conflict(message, field, translate=translate)
 
 
 def _rel_props(actor: str) -> dict[str, Any]:
@@ -249,10 +258,21 @@ def transition(
     allowed = TRANSITIONS[current]
     if to not in allowed:
         options = ", ".join(allowed) if allowed else "none: the round is over for it"
-        raise Conflict(
+        message = (
             f"challenge {challenge_id} is {current!r} and cannot move to {to!r}; "
-            f"possible next steps: {options}",
+            f"possible next steps: {options}"
+        )
+        raise Conflict(
+            message,
             "to",
+            translate=partial(
+                refusal_message,
+                "step_not_allowed",
+                english=message,
+                current=current,
+                to=to,
+                options=list(allowed),
+            ),
         )
     event_props: dict[str, Any] = {}
     if to == "pitched":
@@ -308,8 +328,9 @@ def transition(
         query = _SIMPLE[allowed[to]]
         params["accepted"] = picked
     if not store.write(query, params):
-        raise Conflict(
-            f"challenge {challenge_id} changed while this request ran; reload it and try again"
+        raise _refused(
+            f"challenge {challenge_id} changed while this request ran; reload it and try again",
+            "changed_meanwhile",
         )
     return challenge_state(store, challenge_id)
 
@@ -336,17 +357,22 @@ def submit_proposal(
     state = challenge_state(store, challenge_id)
     require_node(store, "Organisation", organisation, "organisation")
     if state["status"] != "published":
-        raise Conflict(
+        raise _refused(
             f"challenge {challenge_id} is {state['status']!r}: proposals are accepted only "
             "while a challenge is 'published'",
+            "proposals_closed",
             "challenge",
+            status=state["status"],
         )
     if any(r["id"] == organisation for r in store.read(_POSER, {"id": challenge_id})):
-        raise Conflict("an organisation cannot propose a solution to its own challenge")
+        raise _refused(
+            "an organisation cannot propose a solution to its own challenge", "own_challenge"
+        )
     if any(p["organisation"] == organisation for p in _proposals_of(store, challenge_id)):
-        raise Conflict(
+        raise _refused(
             f"{organisation} already proposed a solution to {challenge_id}; "
             "one proposal per organisation and challenge",
+            "already_proposed",
             "organisation",
         )
     submitted = parse_date(date, "date")
