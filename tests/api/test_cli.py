@@ -69,6 +69,6 @@ def test_keys_create_list_and_revoke(store_env: dict[str, str]) -> None:
     assert [(k["key_id"], k["role"]) for k in listed] == [(key["key_id"], "analyst")]
     assert key["key"] not in json.dumps(listed)
     bad = runner.invoke(app, ["keys", "create", "--role", "superuser"], env=store_env)
-    assert bad.exit_code == 2 and "viewer" in bad.output
+    assert bad.exit_code == 4 and "viewer" in bad.output  # Invalid, as for exports
     assert runner.invoke(app, ["keys", "revoke", key["key_id"]], env=store_env).exit_code == 0
     assert json.loads(runner.invoke(app, ["keys", "list", "--json"], env=store_env).output) == []
