@@ -162,6 +162,19 @@ def test_full_round_from_draft_to_solved(
     paged = seeded_client.get(f"/api/v1/challenges/{cid}/proposals", headers=viewer).json()
     assert sorted(paged["items"], key=str) == sorted(final["proposals"], key=str)  # one shape
     assert statuses == {proposal_ids[0]: "accepted", proposal_ids[1]: "pitched"}
+    # each proposal's own history says what the round did to it, newest first (issue 17)
+    for pid, actions in (
+        (proposal_ids[0], ["step:proposal_accepted", "step:proposal_pitched"]),
+        (proposal_ids[1], ["step:proposal_pitched"]),
+    ):
+        entries = seeded_client.get(f"/api/v1/nodes/{pid}/history", headers=viewer).json()
+        steps = [e for e in entries["entries"] if str(e["action"]).startswith("step:proposal_")]
+        assert [e["action"] for e in steps] == actions
+        record = seeded_client.get(f"/api/v1/nodes/{pid}/record", headers=viewer).json()
+        assert steps[0]["version"] == record["version"]
+        assert {c["field"]: c["new"] for c in steps[0]["changes"]}["status"] == (
+            "accepted" if len(actions) == 2 else "pitched"
+        )
     assert final["pitched_at_events"][0]["id"] == PITCH
     reopened = seeded_client.post(
         f"/api/v1/challenges/{cid}/transitions", headers=editor, json={"to": "published"}

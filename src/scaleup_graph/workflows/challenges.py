@@ -22,12 +22,12 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from scaleup_graph.graph_model import choices, make_id, validate_node
+from scaleup_graph.graph_model import VERSION, choices, make_id, validate_node
 from scaleup_graph.graph_model.messages import refusal_message
 from scaleup_graph.graph_model.validation import invalid
 from scaleup_graph.queries.edits import Actor
 from scaleup_graph.store import GraphStore
-from scaleup_graph.store.cypher import history_foreach
+from scaleup_graph.store.cypher import HISTORY_LABEL, history_foreach
 from scaleup_graph.workflows.errors import Conflict, Invalid
 from scaleup_graph.workflows.lookup import require_node, resolve_topics
 from scaleup_graph.workflows.records import node_props, parse_date, provenance, step_history
@@ -64,6 +64,18 @@ _CREATE = (
     "CREATE (c)-[r:CONCERNS]->(t) SET r += $rel "
     "RETURN count(r) AS topics"
 )
+
+
+def _proposal_history(var: str) -> str:
+    """A clause inside a FOREACH over proposals ``var``: each changed proposal's own history
+    entry (``$proposal_history``: proposal id -> none or one entry), in the step's statement.
+    A function, not a constant: it is a fragment, not a statement of its own."""
+    return (
+        f"FOREACH (hp IN coalesce($proposal_history[{var}.id], []) | "
+        f"CREATE (h:{HISTORY_LABEL}) SET h = hp, h.{VERSION} = {var}.{VERSION})"
+    )
+
+
 # One constant statement per date property: property names cannot be Cypher parameters.
 _SIMPLE = {
     field: (
@@ -72,7 +84,9 @@ _SIMPLE = {
         + history_foreach("c")
         + " WITH c OPTIONAL MATCH (p:Proposal)-[:ADDRESSES]->(c) WHERE p.id IN $accepted "
         "WITH c, collect(p) AS ps "
-        "FOREACH (x IN ps | SET x.status = 'accepted', x.version = coalesce(x.version, 0) + 1) "
+        "FOREACH (x IN ps | SET x.status = 'accepted', x.version = coalesce(x.version, 0) + 1 "
+        + _proposal_history("x")
+        + ") "
         "RETURN c.id AS id"
     )
     for field in ("published_at", "closed_at")
@@ -86,7 +100,7 @@ _PITCH = (
     + " WITH c, e OPTIONAL MATCH (p:Proposal)-[:ADDRESSES]->(c) WHERE p.id IN $proposals "
     "WITH c, e, collect(p) AS ps "
     "FOREACH (x IN ps | SET x.status = 'pitched', x.version = coalesce(x.version, 0) + 1 "
-    "MERGE (x)-[q:PITCHED_AT]->(e) SET q += $rel) "
+    "MERGE (x)-[q:PITCHED_AT]->(e) SET q += $rel " + _proposal_history("x") + ") "
     "RETURN c.id AS id"
 )
 _PROPOSALS = (
@@ -320,6 +334,15 @@ def transition(
             f"step:challenge_{to}",
             {"status": (current, to), allowed[to]: (state.get(allowed[to]), when)},
         ),
+    }
+    # the proposals the step changes get their own entry (pitched with it, or accepted)
+    moved = "pitched" if to == "pitched" else "accepted"
+    before = {p["id"]: p.get("status") for p in _proposals_of(store, challenge_id)}
+    params["proposal_history"] = {
+        pid: step_history(
+            by, "Proposal", pid, f"step:proposal_{moved}", {"status": (before.get(pid), moved)}
+        )
+        for pid in picked
     }
     if to == "pitched":
         query = _PITCH
