@@ -617,3 +617,9 @@ def test_refused_writes_explain_themselves_in_the_requests_language(
     )
     assert proposal.status_code == 409, proposal.text
     assert "Lösungsvorschläge sind nur möglich" in proposal.json()["error"]["message"]
+    client.post(f"/api/v1/challenges/{cid}/transitions", json={"to": "published"}, headers=german)
+    pitch = client.post(
+        f"/api/v1/challenges/{cid}/transitions", json={"to": "pitched"}, headers=german
+    )
+    assert pitch.status_code == 422 and pitch.json()["error"]["field"] == "event"
+    assert pitch.json()["error"]["message"].startswith("Bitte die Pitch-Veranstaltung wählen")

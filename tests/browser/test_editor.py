@@ -106,6 +106,9 @@ def test_the_issues_scenario_from_a_new_sme_to_a_proposal(
     open_page: Callable[[str], Any], live: Live, artifacts: Path
 ) -> None:
     page = open_page("editor")
+    # the key's combined capabilities in words, not the role string
+    role = page.inner_text("#role-info")
+    assert "Bearbeiten" in role and "role_" not in role and "+editor" not in role
     # 1. create an SME
     page.select_option("#ed-create-label", "Organisation")
     page.click("[data-action='create']")
@@ -170,7 +173,7 @@ def test_the_issues_scenario_from_a_new_sme_to_a_proposal(
     page.click("[data-action='step'][data-to='pitched']")
     save(page)
     page.wait_for_selector("#ed-err-event:not([hidden])")
-    assert "event is required" in page.inner_text("#ed-err-event")
+    assert "Bitte die Pitch-Veranstaltung wählen" in page.inner_text("#ed-err-event")
     page.screenshot(path=str(artifacts / "editor-step-refused.png"))
     page.click("dialog [data-action='cancel']")
 

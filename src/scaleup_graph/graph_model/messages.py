@@ -182,6 +182,16 @@ REFUSALS: dict[str, str] = {
         "Diese Organisation hat für diese Challenge schon eine Lösung vorgeschlagen (eine je "
         "Organisation und Challenge)."
     ),
+    "event_required": (
+        "Bitte die Pitch-Veranstaltung wählen, bei der die Challenge vorgestellt wird."
+    ),
+    "date_before_step": (
+        "Das Datum liegt vor dem letzten Schritt der Challenge ({latest}). Die Schritte werden "
+        "in ihrer Reihenfolge festgehalten: bitte ein späteres Datum wählen."
+    ),
+    "date_before_published": (
+        "Das Datum liegt vor der Veröffentlichung der Challenge. Bitte ein späteres Datum wählen."
+    ),
     "changed_meanwhile": (
         "Die Challenge wurde während dieser Anfrage geändert. Bitte neu laden und noch einmal "
         "versuchen."

@@ -123,11 +123,17 @@ def next_statuses(status: str) -> tuple[str, ...]:
     return tuple(TRANSITIONS.get(status, {}))
 
 
-def _refused(message: str, words: str, field: str | None = None, **params: Any) -> Conflict:
+def _refused(
+    message: str,
+    words: str,
+    field: str | None = None,
+    kind: type[Conflict] | type[Invalid] = Conflict,
+    **params: Any,
+) -> Conflict | Invalid:
     """A refused step: ``message`` in English, the German sentence ``words`` from
     :data:`~scaleup_graph.graph_model.messages.REFUSALS` for the editor page."""
     translate = partial(refusal_message, words, english=message, **params)
-    return Conflict(message, field, translate=translate)
+    return kind(message, field, translate=translate)
 
 
 def _rel_props(actor: str) -> dict[str, Any]:
@@ -291,17 +297,23 @@ def transition(
     event_props: dict[str, Any] = {}
     if to == "pitched":
         if not event:
-            raise Invalid(
-                "event is required to pitch a challenge: give the pitch Event id", "event"
+            raise _refused(
+                "event is required to pitch a challenge: give the pitch Event id",
+                "event_required",
+                "event",
+                Invalid,
             )
         event_props = require_node(store, "Event", event, "event")
     when = parse_date(date or event_props.get("date"), "date")
     latest = _latest_date(state)
     if latest and when < latest:
-        raise Invalid(
+        raise _refused(
             f"date {when} is before the challenge's previous step ({latest}); "
             "transitions are recorded in order",
+            "date_before_step",
             "date",
+            Invalid,
+            latest=latest,
         )
     own = {p["id"] for p in _proposals_of(store, challenge_id)}
     if to == "pitched":
@@ -400,7 +412,12 @@ def submit_proposal(
         )
     submitted = parse_date(date, "date")
     if state["published_at"] and submitted < str(state["published_at"]):
-        raise Invalid(f"date {submitted} is before the challenge was published", "date")
+        raise _refused(
+            f"date {submitted} is before the challenge was published",
+            "date_before_published",
+            "date",
+            Invalid,
+        )
     raw = {
         "name": (name or "").strip(),
         "description": description.strip() or None,

@@ -148,7 +148,8 @@
     const info = $('role-info');
     if (!state.role) { info.textContent = BOOT.mode === 'offline' ? t('offline') : ''; return; }
     info.textContent = (BOOT.mode === 'offline' ? t('offline') + ' · ' : '')
-      + t('access') + ': ' + t('role_' + state.role);
+      // a key's capabilities combine ("contacts+editor"): each in the reader's words
+      + t('access') + ': ' + String(state.role).split('+').map((r) => t('role_' + r)).join(' + ');
   }
 
   // ---- data sources --------------------------------------------------------------------------
