@@ -231,14 +231,21 @@ _HISTORY_TAIL = (
 )
 
 
-def history_foreach(var: str) -> str:
+def history_foreach(var: str, *, per_node: str | None = None) -> str:
     """A clause that writes ``$history`` (possibly empty) beside the write that changed ``var``,
     in the same statement; each entry takes the node's new version. Unlike UNWIND, an empty
-    list keeps the statement's rows: workflow steps use it (see workflows/records.py)."""
+    list keeps the statement's rows: workflow steps use it (see workflows/records.py).
+
+    ``per_node``: take the entries from that map parameter instead, keyed by ``var``'s id (none
+    for an id it does not name): for a FOREACH over several nodes, each with its own entry.
+    """
     if not var.isidentifier():
         raise ValueError(f"not a Cypher variable: {var!r}")
+    if per_node is not None and not per_node.isidentifier():
+        raise ValueError(f"not a parameter name: {per_node!r}")
+    entries = "$history" if per_node is None else f"coalesce(${per_node}[{var}.{KEY}], [])"
     return (
-        f" FOREACH (hp IN $history | CREATE (h:{HISTORY_LABEL}) SET h = hp,"
+        f" FOREACH (hp IN {entries} | CREATE (h:{HISTORY_LABEL}) SET h = hp,"
         f" h.{VERSION} = {var}.{VERSION})"
     )
 

@@ -22,12 +22,12 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from scaleup_graph.graph_model import VERSION, choices, make_id, validate_node
+from scaleup_graph.graph_model import choices, make_id, validate_node
 from scaleup_graph.graph_model.messages import refusal_message
 from scaleup_graph.graph_model.validation import invalid
 from scaleup_graph.queries.edits import Actor
 from scaleup_graph.store import GraphStore
-from scaleup_graph.store.cypher import HISTORY_LABEL, history_foreach
+from scaleup_graph.store.cypher import history_foreach
 from scaleup_graph.workflows.errors import Conflict, Invalid
 from scaleup_graph.workflows.lookup import require_node, resolve_topics
 from scaleup_graph.workflows.records import node_props, parse_date, provenance, step_history
@@ -66,16 +66,6 @@ _CREATE = (
 )
 
 
-def _proposal_history(var: str) -> str:
-    """A clause inside a FOREACH over proposals ``var``: each changed proposal's own history
-    entry (``$proposal_history``: proposal id -> none or one entry), in the step's statement.
-    A function, not a constant: it is a fragment, not a statement of its own."""
-    return (
-        f"FOREACH (hp IN coalesce($proposal_history[{var}.id], []) | "
-        f"CREATE (h:{HISTORY_LABEL}) SET h = hp, h.{VERSION} = {var}.{VERSION})"
-    )
-
-
 # One constant statement per date property: property names cannot be Cypher parameters.
 _SIMPLE = {
     field: (
@@ -85,8 +75,8 @@ _SIMPLE = {
         + " WITH c OPTIONAL MATCH (p:Proposal)-[:ADDRESSES]->(c) WHERE p.id IN $accepted "
         "WITH c, collect(p) AS ps "
         "FOREACH (x IN ps | SET x.status = 'accepted', x.version = coalesce(x.version, 0) + 1 "
-        + _proposal_history("x")
-        + ") "
+        # each changed proposal's own entry (``$proposal_history``: id -> none or one entry)
+         + history_foreach("x", per_node="proposal_history") + ") "
         "RETURN c.id AS id"
     )
     for field in ("published_at", "closed_at")
@@ -100,7 +90,9 @@ _PITCH = (
     + " WITH c, e OPTIONAL MATCH (p:Proposal)-[:ADDRESSES]->(c) WHERE p.id IN $proposals "
     "WITH c, e, collect(p) AS ps "
     "FOREACH (x IN ps | SET x.status = 'pitched', x.version = coalesce(x.version, 0) + 1 "
-    "MERGE (x)-[q:PITCHED_AT]->(e) SET q += $rel " + _proposal_history("x") + ") "
+    "MERGE (x)-[q:PITCHED_AT]->(e) SET q += $rel"
+    + history_foreach("x", per_node="proposal_history")
+    + ") "
     "RETURN c.id AS id"
 )
 _PROPOSALS = (
@@ -282,17 +274,8 @@ def transition(
             f"challenge {challenge_id} is {current!r} and cannot move to {to!r}; "
             f"possible next steps: {options}"
         )
-        raise Conflict(
-            message,
-            "to",
-            translate=partial(
-                refusal_message,
-                "step_not_allowed",
-                english=message,
-                current=current,
-                to=to,
-                options=list(allowed),
-            ),
+        raise _refused(
+            message, "step_not_allowed", "to", current=current, to=to, options=list(allowed)
         )
     event_props: dict[str, Any] = {}
     if to == "pitched":
