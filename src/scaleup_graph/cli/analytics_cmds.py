@@ -28,10 +28,9 @@ from scaleup_graph.analytics.matchmaking import match_challenge
 from scaleup_graph.analytics.metrics import SEED_MAX
 from scaleup_graph.analytics.snapshots import create_snapshot, diff, list_snapshots
 from scaleup_graph.cli.common import JsonOption, console, opened_store, print_json
-from scaleup_graph.cli.export_cmds import export_app
 from scaleup_graph.settings import get_settings
 
-__all__ = ["register"]
+__all__ = ["register", "register_export"]
 
 Labels = Annotated[
     list[str] | None,
@@ -414,5 +413,9 @@ def register(app: typer.Typer) -> None:
     app.command("introductions")(introductions)
     app.add_typer(snapshot_app, name="snapshot")
     app.command("report")(report)
+
+
+def register_export(export: typer.Typer) -> None:
+    """Add graphml, gexf, json and csv to ``scaleup export``."""
     for fmt in ("graphml", "gexf", "json", "csv"):
-        export_app.command(fmt)(_export(fmt))
+        export.command(fmt)(_export(fmt))

@@ -34,15 +34,18 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from typer.core import TyperGroup
 
-from scaleup_graph import __version__, errors
+from scaleup_graph import errors
+from scaleup_graph.cli.commands import COMMANDS
+from scaleup_graph.cli.lazy import LazyGroup
 from scaleup_graph.errors import ScaleUpError
-from scaleup_graph.store import GraphStore, open_store
+
+if TYPE_CHECKING:
+    from scaleup_graph.store import GraphStore
 
 __all__ = [
     "EXIT_CODES",
@@ -94,8 +97,11 @@ def report(exc: ScaleUpError) -> None:
     err_console.print(f"[bold red]Error:[/] {exc.message}{hint}", highlight=False, soft_wrap=True)
 
 
-class _Commands(TyperGroup):
-    """The root command group: the one place a library error becomes an exit code."""
+class _Commands(LazyGroup):
+    """The root command group: the one place a library error becomes an exit code. Its
+    commands' modules load when they run (:mod:`scaleup_graph.cli.lazy`)."""
+
+    lazy = COMMANDS
 
     def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click Context
         try:
@@ -118,6 +124,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable
 
 def _version(value: bool) -> None:
     if value:
+        from scaleup_graph import __version__
+
         console.print(f"scaleup-graph {__version__}")
         raise typer.Exit()
 
@@ -153,6 +161,14 @@ def refuse(exc: Exception) -> NoReturn:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def open_store(url: str | None = None) -> GraphStore:
+    """The configured store; the store package is imported here, by the commands that use it,
+    not by ``scaleup --help``."""
+    from scaleup_graph import store
+
+    return store.open_store(url)
 
 
 @contextmanager

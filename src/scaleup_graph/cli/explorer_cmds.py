@@ -8,13 +8,12 @@ from typing import Annotated
 import typer
 
 from scaleup_graph.cli.common import console, fail, opened_store, refuse
-from scaleup_graph.cli.export_cmds import export_app
 from scaleup_graph.queries.privacy import ROLES, role_rank
 from scaleup_graph.settings import get_settings
 from scaleup_graph.visualisation import MAX_HOPS, write_export
 from scaleup_graph.visualisation.texts import LANGS
 
-__all__ = ["export_html", "register"]
+__all__ = ["export_html", "register_export"]
 
 
 def export_html(
@@ -58,7 +57,6 @@ def export_html(
     )
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``html`` to the ``scaleup export`` group."""
-    del app  # the command joins the export group, which export_cmds adds to the app
-    export_app.command("html")(export_html)
+def register_export(export: typer.Typer) -> None:
+    """Add ``html`` to ``scaleup export``."""
+    export.command("html")(export_html)

@@ -14,7 +14,7 @@ from scaleup_graph.queries.privacy import ROLES, has_role, sees_pii, visibility
 from scaleup_graph.settings import get_settings
 from scaleup_graph.store.neo4j_import import ImportFilesError, write_import_files
 
-__all__ = ["neo4j_import", "neo4j_privileges", "register"]
+__all__ = ["neo4j_import", "neo4j_privileges", "register", "register_export"]
 
 
 def neo4j_import(
@@ -95,7 +95,9 @@ def neo4j_privileges(
 
 
 def register(app: typer.Typer) -> None:
-    from scaleup_graph.cli.export_cmds import export_app
-
-    export_app.command("neo4j-import")(neo4j_import)
     app.command("neo4j-privileges")(neo4j_privileges)
+
+
+def register_export(export: typer.Typer) -> None:
+    """Add ``neo4j-import`` to ``scaleup export``."""
+    export.command("neo4j-import")(neo4j_import)
