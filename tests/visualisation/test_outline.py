@@ -7,8 +7,12 @@ import pytest
 
 from scaleup_graph.store import GraphStore, NodeRow, RelRow
 from scaleup_graph.visualisation import explorer_view
-from scaleup_graph.visualisation.aggregate import group_nodes
-from scaleup_graph.visualisation.fetch import fetch_outline, fetch_whole_graph
+from scaleup_graph.visualisation.aggregate import group_nodes, group_outline
+from scaleup_graph.visualisation.fetch import (
+    fetch_outline,
+    fetch_outline_arrays,
+    fetch_whole_graph,
+)
 from tests.support.graphs import PROV
 
 
@@ -47,6 +51,25 @@ def test_the_outline_groups_as_the_whole_graph_does(seeded_store: GraphStore, ro
     assert from_outline.members == from_whole.members
     assert from_outline.links == from_whole.links
     assert from_outline.degree == from_whole.degree
+    # the overview groups the outline's arrays directly: the same answer
+    from_arrays = group_outline(fetch_outline_arrays(seeded_store, role=role))
+    assert from_arrays.by == from_whole.by == "region"
+    assert from_arrays.members == from_whole.members
+    assert list(from_arrays.members) == list(from_whole.members)
+    assert from_arrays.links == from_whole.links
+    assert from_arrays.degree == from_whole.degree
+
+
+def test_the_arrays_group_by_community_as_the_whole_graph_does(seeded_store: GraphStore) -> None:
+    # communities on most nodes (analytics wrote them), a few without: those go by region
+    seeded_store.write(
+        "MATCH (n) WHERE n.id IS NOT NULL AND NOT n:Region SET n.metric_community = size(n.id) % 5"
+    )
+    whole = group_nodes(fetch_whole_graph(seeded_store, role="viewer"))
+    arrays = group_outline(fetch_outline_arrays(seeded_store, role="viewer"))
+    assert whole.by == arrays.by == "community"
+    assert arrays.members == whole.members and list(arrays.members) == list(whole.members)
+    assert arrays.links == whole.links and arrays.degree == whole.degree
 
 
 def test_the_grouped_overview_names_groups_and_counts_links(seeded_store: GraphStore) -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from scaleup_graph.graph_model import METRIC_PREFIX
-from scaleup_graph.visualisation.fetch import Subgraph, primary_label
+from scaleup_graph.visualisation.fetch import Outline, Subgraph, primary_label
 
 __all__ = [
     "AGGREGATE_ABOVE",
@@ -19,6 +21,7 @@ __all__ = [
     "Grouping",
     "best_connected",
     "group_nodes",
+    "group_outline",
     "named_by",
 ]
 
@@ -110,3 +113,82 @@ def group_nodes(graph: Subgraph, keep: frozenset[str] = frozenset()) -> Grouping
     ends = ((of(start, start), of(end, end)) for start, end, _ in graph.edges)
     grouping.links.update((a, b) if a < b else (b, a) for a, b in ends if a != b)
     return grouping
+
+
+def group_outline(outline: Outline) -> Grouping:
+    """:func:`group_nodes` of the whole graph from its :class:`~.fetch.Outline`, the same groups,
+    members, links and degrees, computed on arrays: no Python object per relationship (at
+    10,000 nodes a few ms instead of a few hundred)."""
+    keys, n = outline.keys, len(outline.keys)
+    by_community = len(outline.community) * 2 >= max(n, 1)
+    grouping = Grouping("community" if by_community else "region")
+    by_id = np.argsort(np.asarray(keys, dtype=str), kind="stable").astype(np.int64)
+    rank = np.empty(n, dtype=np.int64)
+    rank[by_id] = np.arange(n)
+    region = np.full(n, -1, dtype=np.int64)
+    if not by_community:  # as _regions does it, on arrays
+        region = _outline_regions(outline, rank)
+    of_node: list[str] = []
+    for at, name in enumerate(outline.labels):
+        if by_community and at in outline.community:
+            of_node.append(f"community:{outline.community[at]}")
+        elif region[at] >= 0:
+            of_node.append(f"region:{keys[region[at]]}")
+        else:
+            of_node.append(f"label:{name}")
+    sizes = Counter(of_node)
+    kept = {key for key, count in sizes.most_common(MAX_GROUPS - 1) if count >= MIN_GROUP}
+    of_node = [key if key in kept else OTHER for key in of_node]
+    grouping.of_node = dict(zip(keys, of_node, strict=True))
+    for at in by_id.tolist():
+        grouping.members.setdefault(of_node[at], []).append(keys[at])
+    # every relationship once: the pairs' counts and each typed pair
+    codes = [outline.codes, *outline.typed.values()]
+    weights = [outline.counts, *(np.ones(len(c), dtype=np.int64) for c in outline.typed.values())]
+    a, b = outline.pairs(np.concatenate(codes))
+    weight = np.concatenate(weights)
+    degree = np.bincount(a, weights=weight, minlength=n)
+    degree += np.bincount(b, weights=weight, minlength=n)
+    linked = np.flatnonzero(degree > 0)
+    grouping.degree = Counter(
+        {keys[at]: int(count) for at, count in zip(linked.tolist(), degree[linked], strict=True)}
+    )
+    names = sorted(set(of_node))
+    index = {k: i for i, k in enumerate(names)}
+    of = np.asarray([index[k] for k in of_node], dtype=np.int64)
+    ga, gb = of[a], of[b]
+    other = (ga != gb) & (weight > 0)
+    low, high = np.minimum(ga, gb)[other], np.maximum(ga, gb)[other]
+    count = len(names)
+    links = np.bincount(low * count + high, weights=weight[other], minlength=count * count)
+    for code in np.flatnonzero(links).tolist():
+        grouping.links[(names[code // count], names[code % count])] = int(links[code])
+    return grouping
+
+
+def _outline_regions(outline: Outline, rank: np.ndarray) -> np.ndarray:
+    """Each node's region (a position, -1 for none) as :func:`_regions` finds it: the first
+    region (by id) a node is located in, a region itself, a person by the first employer (by
+    id) that has a region. ``rank`` orders positions by id."""
+
+    def first(codes: np.ndarray, keep: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        a, b = outline.pairs(codes)
+        if keep is not None:
+            a, b = a[keep[b]], b[keep[b]]
+        pick = np.lexsort((rank[b], a))
+        a, b = a[pick], b[pick]
+        starts = np.ones(len(a), dtype=bool)
+        starts[1:] = a[1:] != a[:-1]
+        return a[starts], b[starts]
+
+    empty = np.empty(0, dtype=np.int64)
+    region = np.full(len(outline.keys), -1, dtype=np.int64)
+    a, b = first(outline.typed.get("LOCATED_IN", empty), None)
+    region[a] = b
+    own = np.asarray([name == "Region" for name in outline.labels], dtype=bool) & (region < 0)
+    region[own] = np.flatnonzero(own)
+    before = region.copy()
+    a, b = first(outline.typed.get("WORKS_AT", empty), before >= 0)
+    unset = before[a] < 0
+    region[a[unset]] = before[b[unset]]
+    return region

@@ -12,10 +12,13 @@ in the query itself, what that role does not see at all
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from scaleup_graph.graph_model import KEY, METRIC_PREFIX, NODE_TYPES, REL_TYPES, fold, search_fold
 from scaleup_graph.graph_model.schema import schema_label
@@ -26,6 +29,7 @@ from scaleup_graph.store.cypher import label as cy_label
 from scaleup_graph.store.cypher import rel as cy_rel
 
 __all__ = [
+    "Outline",
     "Subgraph",
     "central_organisation",
     "degrees",
@@ -34,6 +38,7 @@ __all__ = [
     "fetch_neighbours",
     "fetch_nodes",
     "fetch_outline",
+    "fetch_outline_arrays",
     "fetch_whole_graph",
     "linked_ids",
     "list_names",
@@ -288,44 +293,51 @@ def fetch_whole_graph(store: GraphStore, *, role: str, timeout_ms: int | None = 
 OUTLINE_TYPES = ("LOCATED_IN", "WORKS_AT")
 
 
-def fetch_outline(store: GraphStore, *, role: str, timeout_ms: int | None = None) -> Subgraph:
-    """The whole graph's structure without its properties, for the grouped overview: what
-    ``role`` sees (no node in draft without editor, no KNOWS without contacts).
+@dataclass
+class Outline:
+    """The whole graph's structure as arrays, for the grouped overview: node ``i`` is
+    ``keys[i]`` of schema label ``labels[i]``; relationships as pairs of node positions coded
+    ``start * len(keys) + end`` (sorted, unique) with how many relationships join each pair
+    (``counts``; those of :data:`OUTLINE_TYPES` not among them) and, per type of
+    :data:`OUTLINE_TYPES`, the codes of the pairs it joins (``typed``)."""
 
-    Every node of every schema label as ``{id, _labels, metric_community}``; every
-    relationship between them as ``(start, end, type)``, where only :data:`OUTLINE_TYPES`
-    carry their real type and the others ``"~1"``, ``"~2"``, ... (one per relationship between
-    the same two nodes, so counts stay exact). Each query answers with a few long lists of the
-    database's internal ids instead of a row per node or relationship, and none asks for
-    ``type(e)`` (which costs the database more than the rest together), and the store hands the
-    lists over as arrays
-    (:meth:`~scaleup_graph.store.GraphStore.read_int_lists`), where :func:`fetch_whole_graph`
-    needs seconds.
+    keys: list[str]
+    labels: list[str]
+    community: dict[int, Any]
+    codes: NDArray[np.int64]
+    counts: NDArray[np.int64]
+    typed: dict[str, NDArray[np.int64]]
+
+    def pairs(self, codes: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Start and end positions of coded pairs."""
+        n = max(len(self.keys), 1)
+        return codes // n, codes % n
+
+
+def fetch_outline_arrays(store: GraphStore, *, role: str, timeout_ms: int | None = None) -> Outline:
+    """The whole graph's structure without its properties: what ``role`` sees (no node in
+    draft without editor, no KNOWS without contacts), as arrays.
+
+    Each query answers with a few long lists of the database's internal ids instead of a row
+    per node or relationship, none asks for ``type(e)`` (which costs the database more than
+    the rest together), and the store hands the lists over as arrays
+    (:meth:`~scaleup_graph.store.GraphStore.read_int_lists`); the ids are matched to nodes with
+    numpy, so no Python object is made per relationship.
     """
-    graph = Subgraph()
-    key_of: dict[int, str] = {}
     vis = visibility(role)
-    for name in NODE_TYPES:
-        seen = "" if vis.drafts else f" WHERE {vis.node_clause('n')}"
-        query = (
-            f"MATCH (n:{cy_label(name)}){seen} "
-            f"RETURN collect(id(n)) AS node, collect(n.{KEY}) AS key"
-        )
-        internal, keys = store.read_keyed_ids(query, timeout_ms=timeout_ms)
-        for number, node_id in zip(internal.tolist(), keys, strict=True):
-            key_of[number] = node_id
-            graph.nodes[node_id] = {KEY: node_id, "_labels": [name]}
-    community = METRIC_PREFIX + "community"
-    query = (
-        f"MATCH (n) WHERE n.{community} IS NOT NULL "
-        f"RETURN collect(id(n)) AS i, collect(n.{community}) AS c"
+    node_queries = [
+        f"MATCH (n:{cy_label(name)})"
+        + ("" if vis.drafts else f" WHERE {vis.node_clause('n')}")
+        + f" RETURN collect(id(n)) AS node, collect(n.{KEY}) AS key"
+        for name in NODE_TYPES
+    ]
+    metric = METRIC_PREFIX + "community"
+    community_query = (
+        f"MATCH (n) WHERE n.{metric} IS NOT NULL "
+        f"RETURN collect(id(n)) AS i, collect(n.{metric}) AS c"
     )
-    for row in store.read(query, timeout_ms=timeout_ms):
-        for number, value in zip(row["i"] or (), row["c"] or (), strict=True):
-            if number in key_of:
-                graph.nodes[key_of[number]][community] = value
 
-    def pairs(start: str, pattern: str) -> list[tuple[str, str]]:
+    def ends(start: str, pattern: str) -> dict[str, NDArray[np.int64]]:
         # The relationship is named and its ends read from it: FalkorDB answers
         # (a)-[e]->(b) with one row per pair of nodes when e is not used, so two relationships
         # between the same two nodes (a topic as competence and as subscription) count once.
@@ -333,30 +345,100 @@ def fetch_outline(store: GraphStore, *, role: str, timeout_ms: int | None = None
             f"MATCH ({start})-[e{pattern}]->() "
             "RETURN collect(id(startNode(e))) AS a, collect(id(endNode(e))) AS b"
         )
-        found = store.read_int_lists(query, timeout_ms=timeout_ms)
-        if not found:
-            return []
-        get = key_of.get
-        return [
-            (ka, kb)
-            for ka, kb in zip(
-                map(get, found["a"].tolist()), map(get, found["b"].tolist()), strict=True
-            )
-            if ka is not None and kb is not None
-        ]
+        return store.read_int_lists(query, timeout_ms=timeout_ms)
 
-    untyped = Counter(pairs("", ""))
-    for kind in sorted(vis.hidden_rel_types):  # counted among the untyped: taken out again
+    # every relationship counts +1 at its pair; hidden ones and those kept typed count -1
+    edge_queries: list[tuple[str, str, str]] = [("", "", "")]
+    for kind in sorted(vis.hidden_rel_types):
         for source in REL_TYPES[kind].sources:
-            for a, b in pairs(f"a:{cy_label(source)}", f":{cy_rel(kind)}"):
-                untyped[(a, b)] -= 1
+            edge_queries.append(("-", f"a:{cy_label(source)}", f":{cy_rel(kind)}"))
     for kind in OUTLINE_TYPES:
         for source in REL_TYPES[kind].sources:  # a label scan, not a scan of every node
-            for a, b in pairs(f"a:{cy_label(source)}", f":{cy_rel(kind)}"):
-                graph.edges.add((a, b, kind))
-                untyped[(a, b)] -= 1
-    for (a, b), count in untyped.items():
-        graph.edges.update((a, b, f"~{k}") for k in range(1, max(count, 0) + 1))
+            edge_queries.append((kind, f"a:{cy_label(source)}", f":{cy_rel(kind)}"))
+    # The queries are independent: sent at once, the database answers the long one (every
+    # relationship) while it answers the others and this process reads the answers.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        edge_answers = [pool.submit(ends, start, pattern) for _, start, pattern in edge_queries]
+        node_answers = [
+            pool.submit(store.read_keyed_ids, q, timeout_ms=timeout_ms) for q in node_queries
+        ]
+        community_answer = pool.submit(store.read, community_query, timeout_ms=timeout_ms)
+        internal_parts: list[NDArray[np.int64]] = []
+        keys: list[str] = []
+        labels: list[str] = []
+        for name, answer in zip(NODE_TYPES, node_answers, strict=True):
+            internal_ids, found = answer.result()
+            internal_parts.append(np.asarray(internal_ids, dtype=np.int64))
+            keys.extend(found)
+            labels.extend([name] * len(found))
+        internal = np.concatenate(internal_parts) if internal_parts else np.empty(0, np.int64)
+        order = np.argsort(internal, kind="stable")
+        sorted_ids = internal[order]
+        n = len(keys)
+
+        def positions(ids: Any) -> NDArray[np.int64]:
+            """Node positions of internal ids; -1 for a node the outline leaves out."""
+            ids = np.asarray(ids, dtype=np.int64)
+            if not n or not len(ids):
+                return np.full(len(ids), -1, dtype=np.int64)
+            at = np.clip(np.searchsorted(sorted_ids, ids), 0, n - 1)
+            return np.where(sorted_ids[at] == ids, order[at], -1)
+
+        community: dict[int, Any] = {}
+        for row in community_answer.result():
+            numbers = list(row["i"] or ())
+            for at, value in zip(positions(numbers).tolist(), row["c"] or (), strict=True):
+                if at >= 0:
+                    community[at] = value
+        parts: list[NDArray[np.int64]] = []
+        signs: list[int] = []
+        typed_parts: dict[str, list[NDArray[np.int64]]] = {k: [] for k in OUTLINE_TYPES}
+        for (kind, _, _), edge_answer in zip(edge_queries, edge_answers, strict=True):
+            pairs = edge_answer.result()
+            if pairs:
+                a, b = positions(pairs["a"]), positions(pairs["b"])
+                both = (a >= 0) & (b >= 0)
+                coded = a[both] * n + b[both]
+            else:
+                coded = np.empty(0, dtype=np.int64)
+            parts.append(coded)
+            signs.append(1 if not kind else -1)
+            if kind in typed_parts:
+                typed_parts[kind].append(coded)
+    typed = {
+        kind: np.unique(np.concatenate(coded_parts)) if coded_parts else np.empty(0, np.int64)
+        for kind, coded_parts in typed_parts.items()
+    }
+    weights = np.concatenate(
+        [np.full(len(p), s, dtype=np.int64) for p, s in zip(parts, signs, strict=True)]
+    )
+    codes, inverse = np.unique(np.concatenate(parts), return_inverse=True)
+    summed = np.bincount(inverse, weights=weights, minlength=len(codes))
+    counts = np.clip(summed, 0, None).astype(np.int64)
+    return Outline(keys, labels, community, codes, counts, typed)
+
+
+def fetch_outline(store: GraphStore, *, role: str, timeout_ms: int | None = None) -> Subgraph:
+    """:func:`fetch_outline_arrays` as a subgraph: every node as ``{id, _labels,
+    metric_community}``; every relationship as ``(start, end, type)``, where only
+    :data:`OUTLINE_TYPES` carry their real type and the others ``"~1"``, ``"~2"``, ... (one per
+    relationship between the same two nodes, so counts stay exact)."""
+    outline = fetch_outline_arrays(store, role=role, timeout_ms=timeout_ms)
+    keys = outline.keys
+    graph = Subgraph()
+    community = METRIC_PREFIX + "community"
+    for at, (node_id, name) in enumerate(zip(keys, outline.labels, strict=True)):
+        graph.nodes[node_id] = {KEY: node_id, "_labels": [name]}
+        if at in outline.community:
+            graph.nodes[node_id][community] = outline.community[at]
+    for kind, codes in outline.typed.items():
+        a, b = outline.pairs(codes)
+        graph.edges.update(
+            (keys[x], keys[y], kind) for x, y in zip(a.tolist(), b.tolist(), strict=True)
+        )
+    a, b = outline.pairs(outline.codes)
+    for x, y, count in zip(a.tolist(), b.tolist(), outline.counts.tolist(), strict=True):
+        graph.edges.update((keys[x], keys[y], f"~{k}") for k in range(1, count + 1))
     return graph
 
 

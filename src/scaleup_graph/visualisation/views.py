@@ -25,7 +25,13 @@ from scaleup_graph.graph_model.schema import VIEW_FILTERS
 from scaleup_graph.queries.privacy import visibility
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import fetch
-from scaleup_graph.visualisation.aggregate import AGGREGATE_ABOVE, Grouping, group_nodes, named_by
+from scaleup_graph.visualisation.aggregate import (
+    AGGREGATE_ABOVE,
+    Grouping,
+    group_nodes,
+    group_outline,
+    named_by,
+)
 from scaleup_graph.visualisation.builders import (
     GROUP_PREFIX,
     aggregate_node,
@@ -344,11 +350,11 @@ def _overview_data(store: GraphStore, role: str, timeout_ms: int | None) -> tupl
                 return _Overview.loads(kept[1])
             except (ValueError, KeyError, TypeError):
                 log.warning("the kept explorer overview is unreadable; deriving it again")
-        outline = fetch.fetch_outline(store, role=role, timeout_ms=timeout_ms)
+        outline = fetch.fetch_outline_arrays(store, role=role, timeout_ms=timeout_ms)
         overview = _Overview(
-            group_nodes(outline),
+            group_outline(outline),
             fetch.metric_names(store, timeout_ms=timeout_ms),
-            len(outline.nodes),
+            len(outline.keys),
         )
         if store.shared_generation:
             store.save_derived(kept_as, generation, overview.dumps())
