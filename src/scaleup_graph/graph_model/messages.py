@@ -18,12 +18,21 @@ choices, a field name), never the value sent: that may be someone's e-mail.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
+from scaleup_graph.errors import ScaleUpError
 from scaleup_graph.graph_model.words import DEFAULT_LANG, W, choice_name, label_name
 
-__all__ = ["MESSAGES", "REFUSALS", "field_message", "refusal_message", "summary_message"]
+__all__ = [
+    "MESSAGES",
+    "REFUSALS",
+    "field_message",
+    "refusal_message",
+    "refused",
+    "summary_message",
+]
 
 #: code -> the sentence in both languages, with ``{name}`` parameters.
 MESSAGES: dict[str, W] = {
@@ -224,6 +233,38 @@ def refusal_message(code: str, lang: str, english: str, **params: Any) -> str:
         return words.format(**values)
     except (KeyError, IndexError, ValueError):
         return english
+
+
+def refused[E: ScaleUpError](
+    kind: type[E],
+    message: str,
+    words: str,
+    field: str | None = None,
+    *,
+    code: str | None = None,
+    details: Mapping[str, Any] | None = None,
+    **params: Any,
+) -> E:
+    """The one way to make a refused write that explains itself in the reader's language.
+
+    An error of ``kind`` whose message is ``message`` (English, the raiser's own: it may name
+    ids) and whose German is :data:`REFUSALS` ``[words]`` filled with ``params`` (counts,
+    versions, statuses; never a value sent), through :meth:`ScaleUpError.in_language`. ``code``
+    is the error's machine code, the kind's own when not given (the challenge steps keep
+    ``conflict`` for their clients; the editors name it after the refusal, ``stale_version``);
+    ``details`` go into the error body as they are.
+
+    >>> from scaleup_graph.errors import Conflict
+    >>> error = refused(Conflict, "challenge c is 'published'", "proposals_closed",
+    ...                 "challenge", status="published")
+    >>> error.code, error.field, error.message
+    ('conflict', 'challenge', "challenge c is 'published'")
+    >>> error.in_language("de")
+    'Die Challenge ist „veröffentlicht“: Lösungsvorschläge sind nur möglich, solange sie \
+veröffentlicht ist.'
+    """
+    translate = partial(refusal_message, words, english=message, **params)
+    return kind(message, field, code=code, translate=translate, **(details or {}))
 
 
 def _choices(prop: str, values: Sequence[str], lang: str) -> str:

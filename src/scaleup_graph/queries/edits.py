@@ -20,7 +20,6 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from functools import partial
 from typing import Any
 
 from scaleup_graph.errors import Conflict, Invalid, NotFound, ScaleUpError
@@ -43,7 +42,7 @@ from scaleup_graph.graph_model.forms import SYSTEM_FIELDS, WORKFLOW_FIELDS, edit
 from scaleup_graph.graph_model.messages import (
     REFUSALS,
     field_message,
-    refusal_message,
+    refused,
     summary_message,
 )
 from scaleup_graph.graph_model.schema import SEARCH_TEXT_SOURCES
@@ -125,12 +124,10 @@ def refusal(
             {"field": p.field, "message": p.reason, "code": p.code, "params": dict(p.params)}
             for p in found
         ]
-    translate = None
+    field = found[0].field if found else None
     if code in REFUSALS:  # the German sentence for the editor page; ``words`` are its parameters
-        translate = partial(refusal_message, str(code), english=message, **(words or {}))
-    return kind(
-        message, found[0].field if found else None, code=code, translate=translate, **details
-    )
+        return refused(kind, message, code, field, code=code, details=details, **(words or {}))
+    return kind(message, field, code=code, **details)
 
 
 def now_iso() -> str:

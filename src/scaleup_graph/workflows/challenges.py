@@ -19,11 +19,10 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 
 from scaleup_graph.graph_model import choices, make_id, validate_node
-from scaleup_graph.graph_model.messages import refusal_message
+from scaleup_graph.graph_model.messages import refused
 from scaleup_graph.graph_model.validation import invalid
 from scaleup_graph.queries.edits import Actor
 from scaleup_graph.store import GraphStore
@@ -113,19 +112,6 @@ _PROPOSE = (
 def next_statuses(status: str) -> tuple[str, ...]:
     """The statuses a challenge in ``status`` may move to."""
     return tuple(TRANSITIONS.get(status, {}))
-
-
-def _refused(
-    message: str,
-    words: str,
-    field: str | None = None,
-    kind: type[Conflict] | type[Invalid] = Conflict,
-    **params: Any,
-) -> Conflict | Invalid:
-    """A refused step: ``message`` in English, the German sentence ``words`` from
-    :data:`~scaleup_graph.graph_model.messages.REFUSALS` for the editor page."""
-    translate = partial(refusal_message, words, english=message, **params)
-    return kind(message, field, translate=translate)
 
 
 def _rel_props(actor: str) -> dict[str, Any]:
@@ -274,28 +260,34 @@ def transition(
             f"challenge {challenge_id} is {current!r} and cannot move to {to!r}; "
             f"possible next steps: {options}"
         )
-        raise _refused(
-            message, "step_not_allowed", "to", current=current, to=to, options=list(allowed)
+        raise refused(
+            Conflict,
+            message,
+            "step_not_allowed",
+            "to",
+            current=current,
+            to=to,
+            options=list(allowed),
         )
     event_props: dict[str, Any] = {}
     if to == "pitched":
         if not event:
-            raise _refused(
+            raise refused(
+                Invalid,
                 "event is required to pitch a challenge: give the pitch Event id",
                 "event_required",
                 "event",
-                Invalid,
             )
         event_props = require_node(store, "Event", event, "event")
     when = parse_date(date or event_props.get("date"), "date")
     latest = _latest_date(state)
     if latest and when < latest:
-        raise _refused(
+        raise refused(
+            Invalid,
             f"date {when} is before the challenge's previous step ({latest}); "
             "transitions are recorded in order",
             "date_before_step",
             "date",
-            Invalid,
             latest=latest,
         )
     own = {p["id"] for p in _proposals_of(store, challenge_id)}
@@ -346,7 +338,8 @@ def transition(
         query = _SIMPLE[allowed[to]]
         params["accepted"] = picked
     if not store.write(query, params):
-        raise _refused(
+        raise refused(
+            Conflict,
             f"challenge {challenge_id} changed while this request ran; reload it and try again",
             "changed_meanwhile",
         )
@@ -375,7 +368,8 @@ def submit_proposal(
     state = challenge_state(store, challenge_id)
     require_node(store, "Organisation", organisation, "organisation")
     if state["status"] != "published":
-        raise _refused(
+        raise refused(
+            Conflict,
             f"challenge {challenge_id} is {state['status']!r}: proposals are accepted only "
             "while a challenge is 'published'",
             "proposals_closed",
@@ -383,11 +377,14 @@ def submit_proposal(
             status=state["status"],
         )
     if any(r["id"] == organisation for r in store.read(_POSER, {"id": challenge_id})):
-        raise _refused(
-            "an organisation cannot propose a solution to its own challenge", "own_challenge"
+        raise refused(
+            Conflict,
+            "an organisation cannot propose a solution to its own challenge",
+            "own_challenge",
         )
     if any(p["organisation"] == organisation for p in _proposals_of(store, challenge_id)):
-        raise _refused(
+        raise refused(
+            Conflict,
             f"{organisation} already proposed a solution to {challenge_id}; "
             "one proposal per organisation and challenge",
             "already_proposed",
@@ -395,11 +392,11 @@ def submit_proposal(
         )
     submitted = parse_date(date, "date")
     if state["published_at"] and submitted < str(state["published_at"]):
-        raise _refused(
+        raise refused(
+            Invalid,
             f"date {submitted} is before the challenge was published",
             "date_before_published",
             "date",
-            Invalid,
         )
     raw = {
         "name": (name or "").strip(),
