@@ -8,12 +8,18 @@ query (a small set of typical analyst queries, each run ``--repeat`` times, alte
 - baseline: the query as before, GRAPH.RO_QUERY with the time limit, rows cut after fetching;
 - guarded: ``store.read_only`` (GRAPH.EXPLAIN, refusal of procedure calls / LOAD CSV / writes
   from the plan, the row cap injected as ``CALL { ... } RETURN * LIMIT cap + 1``);
-- redacted: ``store.read_only_redacted`` on the copy without personal properties, when the copy
-  is current (the usual case: the write path keeps it in step).
+- redacted: ``store.read_only_redacted`` on the copy without personal properties, drafts and
+  system nodes, when the copy is current (the usual case: the write path keeps it in step);
+- contacts: the copy an analyst with contacts but without editor runs on (personal properties
+  kept; drafts and system nodes left out), against ``guarded`` on the graph itself (where such
+  a key ran before drafts and system nodes were left out).
 
 Per write (a batch of 100 Person upserts, the editor's and ingest's write path): without a
 redacted copy vs with one, which every write is mirrored to, then cleaned up: by the ids the
-write named (now) and, as the baseline, by a scan of every Person of the copy (before). And
+write named (now) and, as the baseline, by a scan of every Person of the copy (before); and
+with the copy but without the draft tracking a copy without drafts needs (the draft ids read
+before and after each write, drafts deleted from the copy; ``--drafts`` drafts in the graph).
+And with both copies (redacted and contacts) kept in step. And
 what one full rebuild of the copy costs (GRAPH.COPY + redaction + AOF rewrite; only when the
 copy fell behind, e.g. another process wrote while the copy was missing). The claims are
 ratios of medians. Results: bench/results/adhoc_privacy-<time>.json.
@@ -62,7 +68,7 @@ def _median_ms(fn: Callable[[], object], repeat: int) -> float:
     return round(statistics.median(times), 3)
 
 
-def run(size: str, repeat: int, work: Path) -> dict[str, Any]:
+def run(size: str, repeat: int, work: Path, drafts: int = 20) -> dict[str, Any]:
     population = generate(ORGS[size], 7, work / f"gen-{ORGS[size]}")
     store = open_store(f"embedded://{work / 'db'}", graph="bench")
     assert isinstance(store, FalkorDBStore)
@@ -71,6 +77,12 @@ def run(size: str, repeat: int, work: Path) -> dict[str, Any]:
         store.setup_schema()
         options = IngestOptions(state_dir=work / "state", batch_size=5000, check_duplicates=False)
         run_ingest(store, load_manifest(population.manifest), options)
+        store.upsert_nodes(
+            "Challenge",
+            [NodeRow(f"challenge-bench-draft-{i}", {"name": f"D{i}", "status": "draft"})
+             for i in range(drafts)],
+            provenance=PROV,
+        )  # fmt: skip
         for attempt in range(6):  # GRAPH.COPY forks the server: on a crowded machine, retry
             try:
                 started = time.perf_counter()
@@ -96,12 +108,16 @@ def run(size: str, repeat: int, work: Path) -> dict[str, Any]:
                         q, {}, timeout_ms=TIMEOUT_MS, row_cap=ROW_CAP)),
                     ("redacted_ms", lambda q=q: store.read_only_redacted(
                         q, {}, timeout_ms=TIMEOUT_MS, row_cap=ROW_CAP)),
+                    ("contacts_ms", lambda q=q: store.read_adhoc(
+                        q, {}, timeout_ms=TIMEOUT_MS, row_cap=ROW_CAP, personal=True,
+                        drafts=False)),
                 ):  # fmt: skip
                     row.setdefault(label, 0.0)
                     row[label] += _median_ms(fn, max(1, repeat // 2)) / 2
             row = {k: round(v, 3) for k, v in row.items()}
             row["guard_cost"] = round(row["guarded_ms"] / row["baseline_ms"] - 1, 3)
             row["redacted_vs_guarded"] = round(row["redacted_ms"] / row["guarded_ms"] - 1, 3)
+            row["contacts_vs_guarded"] = round(row["contacts_ms"] / row["guarded_ms"] - 1, 3)
             queries[name] = row
 
         counter = iter(range(10**9))
@@ -114,14 +130,32 @@ def run(size: str, repeat: int, work: Path) -> dict[str, Any]:
             ]
             store.upsert_nodes("Person", rows, provenance=PROV)
 
-        def full_scan(query: str, params: Any) -> list[tuple[str, dict[str, Any]]]:
+        def full_scan(
+            query: str, params: Any, *, personal: bool = False
+        ) -> list[tuple[str, dict[str, Any]]]:
             """The clean-up before issue 15's point 3: every Person of the copy scanned."""
             return [(statement, {}) for statement in (*falkordb.REDACT, *falkordb.PURGE)]
 
         targeted = falkordb.clean_up
         mirror = store._mirror
-        totals = {"without_copy": 0.0, "with_copy": 0.0, "with_copy_full_scan": 0.0}
-        for _ in range(2):  # alternate the three, so drift on a shared machine hits all
+        track = store._drafts
+        totals = dict.fromkeys(
+            ("without_copy", "with_copy", "with_copy_full_scan", "with_copy_no_draft_tracking"),
+            0.0,
+        )
+        store.read_adhoc("RETURN 1 AS x", {}, timeout_ms=TIMEOUT_MS, row_cap=1, personal=True,
+                         drafts=False)  # fmt: skip
+        kept = store._views_kept()
+        contacts_view = [v for v in kept if v.personal]
+        store._views_kept = lambda: [v for v in kept if not v.personal]  # type: ignore[method-assign]
+        for _ in range(2):  # alternate the four, so drift on a shared machine hits all
+            store._drafts = lambda before=(): {}  # type: ignore[method-assign]
+            try:
+                totals["with_copy_no_draft_tracking"] += (
+                    _median_ms(write_batch, max(1, repeat // 2)) / 2
+                )
+            finally:
+                store._drafts = track  # type: ignore[method-assign]
             store._mirror = lambda *args: None
             try:
                 totals["without_copy"] += _median_ms(write_batch, max(1, repeat // 2)) / 2
@@ -133,8 +167,18 @@ def run(size: str, repeat: int, work: Path) -> dict[str, Any]:
             finally:
                 falkordb.clean_up = targeted
             totals["with_copy"] += _median_ms(write_batch, max(1, repeat // 2)) / 2
-        without_copy, with_copy, scan_copy = (
-            round(totals[k], 3) for k in ("without_copy", "with_copy", "with_copy_full_scan")
+        store._views_kept = lambda: kept  # type: ignore[method-assign]
+        with_both = _median_ms(write_batch, repeat)
+        del store._views_kept  # the method again
+        assert contacts_view, "the contacts copy was not kept"
+        without_copy, with_copy, scan_copy, untracked = (
+            round(totals[k], 3)
+            for k in (
+                "without_copy",
+                "with_copy",
+                "with_copy_full_scan",
+                "with_copy_no_draft_tracking",
+            )
         )
         persons = store.counts()["nodes"].get("Person", 0)
         # no personal value in the copy after the targeted clean-ups (read on the copy itself:
@@ -145,6 +189,8 @@ def run(size: str, repeat: int, work: Path) -> dict[str, Any]:
             "MATCH (p:Person) WHERE p.email IS NOT NULL OR p.name IS NOT NULL RETURN count(p)"
         ).result_set[0][0]
         assert leaked == 0, "the redacted copy holds personal properties"
+        shown = copy.query("MATCH (c:Challenge {status: 'draft'}) RETURN count(c)").result_set
+        assert shown[0][0] == 0, "the redacted copy holds drafts"
         counts = store.counts()
     finally:
         store.clear()
@@ -161,8 +207,13 @@ def run(size: str, repeat: int, work: Path) -> dict[str, Any]:
             "without_copy": without_copy,
             "with_copy": with_copy,
             "with_copy_full_scan": scan_copy,
+            "with_copy_no_draft_tracking": untracked,
+            "with_two_copies": with_both,
         },
+        "drafts": drafts,
         "write_cost_of_copy": round(with_copy / without_copy - 1, 3),
+        "write_cost_of_draft_tracking": round(with_copy / untracked - 1, 3),
+        "write_cost_of_two_copies": round(with_both / without_copy - 1, 3),
         "write_cost_of_copy_full_scan": round(scan_copy / without_copy - 1, 3),
         "copy_rebuild_s": round(rebuild_s, 2),
     }
@@ -172,18 +223,23 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="M", choices=sorted(ORGS))
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--drafts", type=int, default=20, help="challenges in draft added")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="adhoc-privacy-") as tmp:
-        result = run(args.size, args.repeat, Path(tmp))
+        result = run(args.size, args.repeat, Path(tmp), args.drafts)
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"adhoc_privacy-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
     out.write_text(json.dumps(result, indent=2))
     print(f"{result['size']}: {result['nodes']:,} nodes, {result['relationships']:,} rels")
-    print(f"{'query':<16} {'baseline':>10} {'guarded':>10} {'redacted':>10} {'guard':>8}")
+    print(
+        f"{'query':<16} {'baseline':>10} {'guarded':>10} {'redacted':>10} {'contacts':>10} "
+        f"{'guard':>8} {'contacts':>9}"
+    )
     for name, row in result["queries"].items():
         print(
             f"{name:<16} {row['baseline_ms']:>8.1f}ms {row['guarded_ms']:>8.1f}ms "
-            f"{row['redacted_ms']:>8.1f}ms {row['guard_cost']:>+8.0%}"
+            f"{row['redacted_ms']:>8.1f}ms {row['contacts_ms']:>8.1f}ms "
+            f"{row['guard_cost']:>+8.0%} {row['contacts_vs_guarded']:>+9.0%}"
         )
     w = result["write_100_persons_ms"]
     print(
@@ -193,6 +249,12 @@ def main(argv: list[str] | None = None) -> None:
         f"{w['with_copy_full_scan']:.1f} ms with the full-scan clean-up of before "
         f"({result['write_cost_of_copy_full_scan']:+.0%}); "
         f"a full rebuild of the copy: {result['copy_rebuild_s']} s"
+    )
+    print(
+        f"draft tracking ({result['drafts']} drafts): {w['with_copy_no_draft_tracking']:.1f} ms "
+        f"-> {w['with_copy']:.1f} ms ({result['write_cost_of_draft_tracking']:+.0%}); "
+        f"with two copies (redacted, contacts): {w['with_two_copies']:.1f} ms "
+        f"({result['write_cost_of_two_copies']:+.0%} against no copy)"
     )
     print(f"results: {out}")
 

@@ -122,9 +122,17 @@ class Forbidden(ScaleUpError):
 
 
 class Unavailable(ScaleUpError):
-    """The database (or another service) cannot be reached; retry later."""
+    """The database (or another service) cannot be reached; retry later.
+
+    A raiser that knows how long the caller should wait gives ``retry_after`` (seconds); its
+    message is then written for the caller and shown as it is (others get a generic one,
+    since a lost connection's text names sockets and hosts)."""
 
     code = "unavailable"
+
+    def __init__(self, message: str, *args: Any, retry_after: int | None = None, **kw: Any):
+        super().__init__(message, *args, **kw)
+        self.retry_after = retry_after
 
 
 class RateLimited(Unavailable):
@@ -132,9 +140,10 @@ class RateLimited(Unavailable):
 
     code = "too_many_requests"
 
+    retry_after: int
+
     def __init__(self, message: str, *, retry_after: int, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
+        super().__init__(message, retry_after=retry_after, **kwargs)
 
 
 class Timeout(ScaleUpError):

@@ -194,7 +194,10 @@ def error_response(exc: ScaleUpError, lang: str | None = None) -> JSONResponse:
     details = dict(exc.details)
     if lang and lang != "en" and "problems" in details:
         details["problems"] = _localised(details["problems"], lang)
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, Unavailable) and exc.retry_after is not None:
+        # the raiser knows how long to wait and wrote its message for the caller
+        if not isinstance(exc, RateLimited):
+            log.warning("unavailable: %s", exc)
         headers["Retry-After"] = str(exc.retry_after)
     elif isinstance(exc, Unavailable):
         log.warning("unavailable: %s", exc)

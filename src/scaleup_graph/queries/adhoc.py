@@ -29,6 +29,7 @@ from scaleup_graph.queries.privacy import (
     person_ids,
     sees_pii,
     strip_pii,
+    visibility,
 )
 from scaleup_graph.store import GraphStore, QueryRejected
 
@@ -404,9 +405,10 @@ def run_adhoc(
     query, params
         Cypher text and its ``$parameters``.
     role
-        The caller's capabilities; they must include ``analyst``. Without ``contacts`` the query
-        runs on the store's redacted copy (no personal properties), and results are filtered
-        again on the way out.
+        The caller's capabilities; they must include ``analyst``. The query runs on the
+        store's copy for what the key sees (:meth:`GraphStore.read_adhoc`: no personal
+        properties without ``contacts``, no drafts without ``editor``/``admin``, no system
+        nodes), and results are filtered again on the way out.
     timeout_ms, row_cap, max_length
         Limits; more rows than ``row_cap`` are cut off (in the query) and ``truncated`` is set.
     key_id, slots
@@ -421,11 +423,18 @@ def run_adhoc(
         raise PermissionDenied(ADHOC_ROLE, role)
     check_adhoc(query, max_length)
     params = check_params(params)
-    # Without contacts the query runs where personal properties do not exist: it can neither
-    # return nor filter, sort or count by a personal value.
-    run = store.read_only if sees_pii(role) else store.read_only_redacted
+    # The query runs where what the key may not see does not exist (personal properties
+    # without contacts, drafts without editor, system nodes for all): it can neither return
+    # nor filter, sort or count by it.
     with slots.hold(key_id) if slots is not None else contextlib.nullcontext():
-        rows, truncated = run(query, params, timeout_ms=timeout_ms, row_cap=row_cap)
+        rows, truncated = store.read_adhoc(
+            query,
+            params,
+            timeout_ms=timeout_ms,
+            row_cap=row_cap,
+            personal=sees_pii(role),
+            drafts=visibility(role).drafts,
+        )
     candidates = {s for row in rows for s in _strings(row) if _HASH.match(s)}
     hidden = store.suppressed(candidates) if candidates else set()
     visible = [row for row in rows if not _holds_system(row, hidden)]

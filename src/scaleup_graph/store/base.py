@@ -308,6 +308,25 @@ class GraphStore(ABC):
             hint="scaleup keys create --role analyst --role contacts",
         )
 
+    def read_adhoc(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int,
+        row_cap: int,
+        personal: bool,
+        drafts: bool,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """An ad-hoc query of a key that sees personal data (``personal``: contacts) and
+        drafts (``drafts``: editor or admin) or not, run where what it may not see is absent.
+
+        Here: :meth:`read_only` with contacts, else :meth:`read_only_redacted`; the FalkorDB
+        adapter runs it on a copy per view (store/views.py), the Neo4j adapter as the database
+        user whose role denies what the key may not see."""
+        run = self.read_only if personal else self.read_only_redacted
+        return run(query, params, timeout_ms=timeout_ms, row_cap=row_cap)
+
     def engine_threads(self) -> int:
         """How many queries the database runs at once; ad-hoc queries get fewer than this.
 

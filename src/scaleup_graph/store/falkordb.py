@@ -19,7 +19,7 @@ from falkordb.path import Path as FPath
 from numpy.typing import NDArray
 
 from scaleup_graph.errors import Conflict
-from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES, without_derived
+from scaleup_graph.graph_model import KEY, NODE_TYPES, without_derived
 from scaleup_graph.store import cypher
 from scaleup_graph.store.base import (
     GraphStore,
@@ -31,11 +31,21 @@ from scaleup_graph.store.base import (
     searchable_labels,
 )
 from scaleup_graph.store.bulk import encode
-from scaleup_graph.store.cypher import HISTORY_LABEL, SEARCH_TEXT, SUPPRESSED_LABEL
+from scaleup_graph.store.cypher import SEARCH_TEXT, SUPPRESSED_LABEL
 from scaleup_graph.store.embedded import EmbeddedServer
 from scaleup_graph.store.staged import StagedGraph
+from scaleup_graph.store.views import (
+    PURGE,
+    REDACT,
+    VIEWS,
+    AdhocView,
+    clean_up,
+    delete_drafts,
+    draft_ids_query,
+    purge,
+)
 
-__all__ = ["FalkorDBStore"]
+__all__ = ["PURGE", "REDACT", "FalkorDBStore", "clean_up"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -68,86 +78,13 @@ _NOT_A_QUERY = re.compile(
 )
 
 
-#: Removes every personal property from the redacted copy (from the schema's pii flags).
-REDACT = tuple(
-    f"MATCH (n:{label}) WHERE "
-    + " OR ".join(f"n.{f} IS NOT NULL" for f in sorted(nt.pii_fields))
-    + " SET "
-    + ", ".join(f"n.{f} = NULL" for f in sorted(nt.pii_fields))
-    for label, nt in NODE_TYPES.items()
-    if nt.pii_fields
-)
-#: The same for the nodes a write named by id (``$ids``): an index lookup per id, no scan.
-REDACT_BY_ID = {
-    f"{nt.id_prefix}-": f"UNWIND $ids AS i MATCH (n:{label} {{{KEY}: i}}) SET "
-    + ", ".join(f"n.{f} = NULL" for f in sorted(nt.pii_fields))
-    for label, nt in NODE_TYPES.items()
-    if nt.pii_fields
-}
-#: Labels whose nodes carry personal properties, as they appear in a write's text.
-_PII_LABELS = re.compile(
-    r"\b(" + "|".join(sorted(label for label, nt in NODE_TYPES.items() if nt.pii_fields)) + r")\b"
-)
-#: Relationship types between persons (schema flag): not in the copy at all.
-_PERSONAL_RELS = tuple(sorted(t for t, rt in REL_TYPES.items() if rt.personal))
-#: What the copy never holds besides personal properties: relationships between persons and
-#: the editing history (old and new values as JSON text, personal ones included).
-PURGE = (
-    *(f"MATCH ()-[k:{t}]->() DELETE k" for t in _PERSONAL_RELS),
-    f"MATCH (h:{HISTORY_LABEL}) DELETE h",
-)
-#: Sets the copy's generation only if the copy was exactly one write behind (else: rebuild).
+#: Sets a copy's generation only if the copy was exactly one write behind (else: rebuild).
 _STEP = (
     "if redis.call('GET', KEYS[1]) == ARGV[1] then "
     "return redis.call('SET', KEYS[1], ARGV[2]) end return 0"
 )
-
-
-def _strings(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            yield from _strings(v)
-
-
-def clean_up(query: str, params: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """The statements that take a write's personal data out of the redacted copy again,
-    touching only what the write touched (issue 15: not a scan of every person per write).
-
-    - Persons the write names by id (any parameter value with a personal label's id prefix):
-      their personal properties are removed by id, through the key index.
-    - A write whose text names a personal label but no such id (a migration, a bulk update):
-      the full scan, as when the copy is rebuilt.
-    - A write that names a relationship type between persons (KNOWS) or the editing history:
-      those are deleted in the copy (they are never there between writes, so this reads only
-      what the write just made).
-
-    >>> [s for s, _ in clean_up("MATCH (o:Organisation {id: $id}) SET o.name = $n", {})]
-    []
-    >>> clean_up("MERGE (p:Person {id: $id})", {"id": "person-1"})[0][1]
-    {'ids': ['person-1']}
-    >>> len(clean_up("MATCH (p:Person) SET p.x = 1", {})) == len(REDACT)
-    True
-    """
-    found: dict[str, set[str]] = {prefix: set() for prefix in REDACT_BY_ID}
-    for value in _strings(params):
-        for prefix, ids in found.items():
-            if value.startswith(prefix):
-                ids.add(value)
-    steps: list[tuple[str, dict[str, Any]]] = [
-        (REDACT_BY_ID[prefix], {"ids": sorted(ids)}) for prefix, ids in found.items() if ids
-    ]
-    if not steps and _PII_LABELS.search(query):
-        steps = [(statement, {}) for statement in REDACT]
-    named = set(re.findall(r"\w+", query)) | set(_strings(params))
-    steps += [(f"MATCH ()-[k:{t}]->() DELETE k", {}) for t in _PERSONAL_RELS if t in named]
-    if HISTORY_LABEL in named:
-        steps.append((f"MATCH (h:{HISTORY_LABEL}) DELETE h", {}))
-    return steps
+#: How long a caller waits when the server cannot fork to copy the graph (memory pressure).
+COPY_RETRY_AFTER_S = 30
 
 
 def plan_operators(plan: list[str]) -> list[str]:
@@ -239,10 +176,11 @@ class FalkorDBStore(GraphStore):
         self._schema_pending = False
         self._wdb: FalkorDB | None = None
         self._threads: int | None = None
-        #: the redacted copy (no personal properties) where keys without contacts run ad-hoc
-        self.redacted_name = f"{graph}__redacted"
+        #: the copies ad-hoc queries run on (store/views.py), by view
+        self.view_names = {view: f"{graph}__{view.suffix}" for view in VIEWS}
+        #: the copy without personal properties, drafts and system nodes
+        self.redacted_name = self.view_names[AdhocView(personal=False, drafts=False)]
         self._generation_key = f"scaleup:{graph}:generation"
-        self._redacted_generation_key = f"scaleup:{graph}:redacted-generation"
         self._suppressed_key = f"scaleup:{graph}:suppressed"
         #: set while a bulk first load writes (store/bulk.py)
         self._bulk_key = f"scaleup:{graph}:bulk-load"
@@ -427,10 +365,14 @@ class FalkorDBStore(GraphStore):
             self._schema_pending = False
             self.setup_schema()
         self.note_write()
+        views = self._views_kept()
+        # Drafts before the write: a copy without drafts cannot replay the publication of one
+        # (the draft is not there); it is rebuilt instead.
+        drafts = self._drafts() if any(not v.drafts for v in views) else None
         result = self._call(
             lambda: self._wgraph.query(query, dict(params or {}), timeout=timeout_ms)
         )
-        self._mirror(query, dict(params or {}), timeout_ms)
+        self._mirror(query, dict(params or {}), timeout_ms, views, drafts)
         return self._rows(result)
 
     shared_generation = True
@@ -464,85 +406,149 @@ class FalkorDBStore(GraphStore):
             )
         )
 
-    # -- the redacted copy: the graph without personal properties ------------------------------
+    # -- the copies ad-hoc queries run on (store/views.py) ------------------------------------
 
-    def _mirror(self, query: str, params: dict[str, Any], timeout_ms: int | None) -> None:
-        """Apply a write to the redacted copy too, then remove personal properties there
-        (:func:`clean_up`), both in one transaction.
+    def _view_generation_key(self, view: AdhocView) -> str:
+        return f"scaleup:{self.graph_name}:view:{view.suffix}:generation"
 
-        Every write counts a generation; the copy records the generation it is in step with.
-        A write the copy misses (another process's, a failure here) leaves it behind, and the
-        next ad-hoc query without contacts rebuilds it: the copy is never read out of step."""
-        generation = int(self._call(partial(self._command, "INCR", self._generation_key)))
-        if not self._call(partial(self._command, "EXISTS", self.redacted_name)):
-            return
+    def _views_kept(self) -> list[AdhocView]:
+        """The copies that exist (one round trip): the ones every write is replayed on."""
         assert self._wdb is not None
-        # The write and its clean-up in one MULTI/EXEC: no ad-hoc query on the copy ever runs
-        # between them, so none sees the personal values the write brought in.
-        pipe = self._wdb.connection.pipeline(transaction=True)
-        for statement, values in [(query, params), *clean_up(query, params)]:
-            header = self._graph._build_params_header(values)  # the driver's own quoting
-            command: list[Any] = ["GRAPH.QUERY", self.redacted_name, header + statement]
-            command.append("--compact")
-            if timeout_ms is not None:
-                command += ["timeout", timeout_ms]
-            pipe.execute_command(*command)
-        try:
-            self._call(pipe.execute)
-        except StoreError as exc:
-            log.warning("redacted copy missed a write (%s); it is rebuilt before use", exc)
+        pipe = self._wdb.connection.pipeline(transaction=False)
+        for view in VIEWS:
+            pipe.execute_command("EXISTS", self.view_names[view])
+        found = self._call(pipe.execute)
+        return [view for view, exists in zip(VIEWS, found, strict=True) if int(exists)]
+
+    def _drafts(self, before: Iterable[str] = ()) -> dict[str, bool]:
+        """Ids of the nodes in draft, and of the nodes ``before`` names: id -> in draft."""
+        rows = self._call(
+            lambda: self._wgraph.query(draft_ids_query(), {"before": sorted(before)})
+        ).result_set
+        return {str(node_id): bool(draft) for node_id, draft in rows}
+
+    def _mirror(
+        self,
+        query: str,
+        params: dict[str, Any],
+        timeout_ms: int | None,
+        views: list[AdhocView] | None = None,
+        drafts_before: dict[str, bool] | None = None,
+    ) -> None:
+        """Apply a write to each copy too, then take out what the copy must not hold
+        (:func:`~scaleup_graph.store.views.clean_up`, and drafts), all in one transaction.
+
+        Every write counts a generation; each copy records the generation it is in step with.
+        A write a copy misses (another process's, a failure here, the publication of a draft,
+        which a copy without drafts cannot replay) leaves it behind, and the next ad-hoc query
+        on it rebuilds it: a copy is never read out of step."""
+        generation = int(self._call(partial(self._command, "INCR", self._generation_key)))
+        if views is None:
+            views = self._views_kept()
+        if not views:
             return
-        self._call(
-            partial(
-                self._command,
-                "EVAL",
-                _STEP,
-                1,
-                self._redacted_generation_key,
-                str(generation - 1),
-                str(generation),
+        drafts_now: list[str] = []
+        published: list[str] = []
+        if drafts_before is not None:
+            after = self._drafts(drafts_before)
+            drafts_now = [i for i, draft in after.items() if draft]
+            published = [i for i in drafts_before if i in after and not after[i]]
+        assert self._wdb is not None
+        for view in views:
+            statements = [(query, params), *clean_up(query, params, personal=view.personal)]
+            if not view.drafts:
+                if published:
+                    log.info("a draft was published: the copy %s is rebuilt", view.suffix)
+                    continue
+                statements += delete_drafts(drafts_now)
+            # The write and its clean-up in one MULTI/EXEC: no ad-hoc query on the copy ever
+            # runs between them, so none sees what the write brought in.
+            pipe = self._wdb.connection.pipeline(transaction=True)
+            for statement, values in statements:
+                header = self._graph._build_params_header(values)  # the driver's own quoting
+                command: list[Any] = ["GRAPH.QUERY", self.view_names[view], header + statement]
+                command.append("--compact")
+                if timeout_ms is not None:
+                    command += ["timeout", timeout_ms]
+                pipe.execute_command(*command)
+            try:
+                self._call(pipe.execute)
+            except StoreError as exc:
+                log.warning("copy %s missed a write (%s); it is rebuilt", view.suffix, exc)
+                continue
+            self._call(
+                partial(
+                    self._command,
+                    "EVAL",
+                    _STEP,
+                    1,
+                    self._view_generation_key(view),
+                    str(generation - 1),
+                    str(generation),
+                )
             )
-        )
 
     def refresh_redacted_copy(self) -> bool:
-        """Make the redacted copy current (GRAPH.COPY and removal of personal properties) if
-        it is missing or behind; returns True if it was rebuilt."""
+        """:meth:`refresh_view` of the copy without personal properties and drafts."""
+        return self.refresh_view(AdhocView(personal=False, drafts=False))
+
+    def refresh_view(self, view: AdhocView) -> bool:
+        """Make the copy for ``view`` current (GRAPH.COPY, then the view's clean-up) if it is
+        missing or behind; returns True if it was rebuilt."""
+        name, generation_key = self.view_names[view], self._view_generation_key(view)
         current = self._call(partial(self._command, "GET", self._generation_key)) or "0"
-        copied = self._call(partial(self._command, "GET", self._redacted_generation_key))
-        exists = self._call(partial(self._command, "EXISTS", self.redacted_name))
+        copied = self._call(partial(self._command, "GET", generation_key))
+        exists = self._call(partial(self._command, "EXISTS", name))
         if exists and copied == current:
             return False
-        lock = f"scaleup:{self.graph_name}:redacted-lock"
+        lock = f"scaleup:{self.graph_name}:view:{view.suffix}:lock"
         for _ in range(600):  # one process rebuilds; the others wait for it (at most ~60 s)
             if self._call(partial(self._command, "SET", lock, "1", "NX", "PX", 120_000)):
                 break
             time.sleep(0.1)
         else:
-            raise StoreUnavailable("the redacted copy is being rebuilt; retry in a minute")
+            raise StoreUnavailable(
+                "the copy of the graph for ad-hoc queries is being rebuilt; retry in a minute",
+                retry_after=60,
+            )
         try:
             current = self._call(partial(self._command, "GET", self._generation_key)) or "0"
-            copied = self._call(partial(self._command, "GET", self._redacted_generation_key))
-            if self._call(partial(self._command, "EXISTS", self.redacted_name)):
+            copied = self._call(partial(self._command, "GET", generation_key))
+            if self._call(partial(self._command, "EXISTS", name)):
                 if copied == current:
                     return False
-                self._call(partial(self._command, "GRAPH.DELETE", self.redacted_name))
+                self._call(partial(self._command, "GRAPH.DELETE", name))
             if self._call(partial(self._command, "EXISTS", self.graph_name)):
-                self._call(
-                    partial(self._command, "GRAPH.COPY", self.graph_name, self.redacted_name)
-                )
+                self._copy_graph(name)
             else:  # nothing written yet: an empty copy
-                self._call(partial(self._command, "GRAPH.QUERY", self.redacted_name, "RETURN 1"))
+                self._call(partial(self._command, "GRAPH.QUERY", name, "RETURN 1"))
             assert self._wdb is not None
-            copy = self._wdb.select_graph(self.redacted_name)
-            self._call(lambda: copy.query(f"MATCH (s:{SUPPRESSED_LABEL}) DELETE s"))
-            for statement in (*REDACT, *PURGE):
+            copy = self._wdb.select_graph(name)
+            for statement in purge(view):
                 self._call(partial(copy.query, statement))
-            self._call(partial(self._command, "SET", self._redacted_generation_key, current))
+            self._call(partial(self._command, "SET", generation_key, current))
             # A graph deleted and written again cannot be replayed from the append-only file.
             self._rewrite_append_only_file()
             return True
         finally:
             self._call(partial(self._command, "DEL", lock))
+
+    def _copy_graph(self, target: str) -> None:
+        """GRAPH.COPY of this graph to ``target``; a server that cannot fork for it (too little
+        free memory) answers 503 with Retry-After instead of a bare error."""
+        try:
+            self._call(partial(self._command, "GRAPH.COPY", self.graph_name, target))
+        except StoreError as exc:
+            if "fork" not in str(exc).lower():
+                raise
+            log.warning("GRAPH.COPY %s could not fork: %s", target, exc)
+            raise StoreUnavailable(
+                "the database has too little free memory to copy the graph for this query "
+                f"(it could not fork); nothing was changed. Retry in {COPY_RETRY_AFTER_S} s; "
+                "if it keeps failing, give the database more memory (or fewer other processes)",
+                retry_after=COPY_RETRY_AFTER_S,
+                code="copy_failed",
+            ) from None
 
     def read_only_redacted(
         self,
@@ -552,10 +558,28 @@ class FalkorDBStore(GraphStore):
         timeout_ms: int,
         row_cap: int,
     ) -> tuple[list[dict[str, Any]], bool]:
-        """:meth:`read_only` on the redacted copy, where no personal property exists: what a
-        key without contacts runs cannot return, filter on or sort by a personal value."""
-        self.refresh_redacted_copy()
-        return self._read_only(self.redacted_name, query, params, timeout_ms, row_cap)
+        """:meth:`read_only` on the copy without personal properties, drafts and system
+        nodes: what a key without contacts runs cannot return, filter on or sort by a personal
+        value."""
+        return self.read_adhoc(
+            query, params, timeout_ms=timeout_ms, row_cap=row_cap, personal=False, drafts=False
+        )
+
+    def read_adhoc(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int,
+        row_cap: int,
+        personal: bool,
+        drafts: bool,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """:meth:`read_only` on the copy for the view (store/views.py): what the key may not
+        see is not in the graph the query runs on, so no aggregate or filter can reveal it."""
+        view = AdhocView(personal=personal, drafts=drafts)
+        self.refresh_view(view)
+        return self._read_only(self.view_names[view], query, params, timeout_ms, row_cap)
 
     # -- suppression list: outside every graph, so no Cypher reaches it -----------------------
 
@@ -748,7 +772,7 @@ class FalkorDBStore(GraphStore):
         commands = encode(staged)
         self.bulk_phases = {"encode_s": time.perf_counter() - clock}
         expected = (len(staged.nodes()) + len(staged.history), staged.relationship_count)
-        had_copy = bool(self._call(partial(self._command, "EXISTS", self.redacted_name)))
+        kept = self._views_kept()
         self._call(partial(self._command, "SET", self._bulk_key, "loading"))
         if self._call(partial(self._command, "EXISTS", self.graph_name)):
             self._call(partial(self._command, "GRAPH.DELETE", self.graph_name))
@@ -784,9 +808,9 @@ class FalkorDBStore(GraphStore):
                     f"{exc.message}"
                 ) from None
             raise
-        if had_copy:
-            self.refresh_redacted_copy()  # rebuilds the copy and rewrites the append-only file
-        else:
+        for view in kept:  # rebuilds the copies; each rewrites the append-only file
+            self.refresh_view(view)
+        if not kept:
             self._rewrite_append_only_file()
         self._call(partial(self._command, "DEL", self._bulk_key))
         self.bulk_phases["durable_s"] = time.perf_counter() - clock - sum(self.bulk_phases.values())
@@ -820,13 +844,13 @@ class FalkorDBStore(GraphStore):
         except StoreError as exc:
             if _EMPTY not in str(exc):
                 raise
-        if self._call(partial(self._command, "EXISTS", self.redacted_name)):
-            self._call(partial(self._command, "GRAPH.DELETE", self.redacted_name))
+        for view in self._views_kept():
+            self._call(partial(self._command, "GRAPH.DELETE", self.view_names[view]))
         self._call(
             partial(
                 self._command,
                 "DEL",
-                self._redacted_generation_key,
+                *(self._view_generation_key(view) for view in VIEWS),
                 self._suppressed_key,
                 self._bulk_key,
             )

@@ -1,0 +1,207 @@
+"""The graphs ad-hoc Cypher runs on: copies of the graph without what a key may not see.
+
+An analyst's query runs where hidden data does not exist, so no result, aggregate or filter
+(``WHERE c.name STARTS WITH 'a'``, ``count(n)``) can reveal it (issue 15, points 1 and 6). A
+copy (:class:`AdhocView`) leaves out:
+
+- always: system nodes (``_History``, ``_Suppressed``, ``_Migration``: anything without a
+  schema label);
+- without ``contacts``: personal properties and relationships between persons (KNOWS);
+- without ``editor``/``admin``: nodes in draft (the schema's ``draft`` flag) and their
+  relationships.
+
+The FalkorDB adapter keeps each copy that is in use in step by replaying every write on it,
+followed by the clean-up statements here (in one MULTI/EXEC, so no query sees the state in
+between). The statements touch only what the write touched: persons by id, the system labels
+and relationship types the write names, the drafts that exist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES
+
+__all__ = [
+    "DRAFT_RULES",
+    "PURGE",
+    "REDACT",
+    "REDACT_BY_ID",
+    "VIEWS",
+    "AdhocView",
+    "clean_up",
+    "delete_drafts",
+    "purge",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class AdhocView:
+    """One copy of the graph for ad-hoc queries.
+
+    >>> AdhocView(personal=False, drafts=False).suffix
+    'redacted'
+    >>> AdhocView(personal=True, drafts=True).suffix
+    'contacts_drafts'
+    """
+
+    #: keeps personal properties and relationships between persons (keys with contacts)
+    personal: bool
+    #: keeps nodes in draft (keys with editor or admin)
+    drafts: bool
+
+    @property
+    def suffix(self) -> str:
+        """The part of the copy's graph name after ``<graph>__``."""
+        return ("contacts" if self.personal else "redacted") + ("_drafts" if self.drafts else "")
+
+
+#: Every view, the one without personal data and drafts first.
+VIEWS = tuple(AdhocView(personal=p, drafts=d) for p in (False, True) for d in (False, True))
+
+#: Removes every personal property (from the schema's pii flags): a scan, for rebuilds.
+REDACT = tuple(
+    f"MATCH (n:{label}) WHERE "
+    + " OR ".join(f"n.{f} IS NOT NULL" for f in sorted(nt.pii_fields))
+    + " SET "
+    + ", ".join(f"n.{f} = NULL" for f in sorted(nt.pii_fields))
+    for label, nt in NODE_TYPES.items()
+    if nt.pii_fields
+)
+#: The same for the nodes a write named by id (``$ids``): an index lookup per id, no scan.
+REDACT_BY_ID = {
+    f"{nt.id_prefix}-": f"UNWIND $ids AS i MATCH (n:{label} {{{KEY}: i}}) SET "
+    + ", ".join(f"n.{f} = NULL" for f in sorted(nt.pii_fields))
+    for label, nt in NODE_TYPES.items()
+    if nt.pii_fields
+}
+#: Labels whose nodes carry personal properties, as they appear in a write's text.
+_PII_LABELS = re.compile(
+    r"\b(" + "|".join(sorted(label for label, nt in NODE_TYPES.items() if nt.pii_fields)) + r")\b"
+)
+#: Relationship types between persons (schema flag).
+_PERSONAL_RELS = tuple(sorted(t for t, rt in REL_TYPES.items() if rt.personal))
+#: A system label as a write names it (``:_History``); labels cannot be parameters.
+_SYSTEM_LABEL = re.compile(r":\s*`?(_[A-Za-z]\w*)")
+#: (label, property, value) of every node kind that is hidden while in draft (schema flag).
+DRAFT_RULES: tuple[tuple[str, str, str], ...] = tuple(
+    (label, *nt.draft) for label, nt in NODE_TYPES.items() if nt.draft
+)
+#: Every node that carries no schema label: the system nodes.
+_SYSTEM_NODES = (
+    "MATCH (n) WHERE NOT (" + " OR ".join(f"n:{label}" for label in sorted(NODE_TYPES)) + ") "
+    "DETACH DELETE n"
+)
+#: What no copy holds besides personal data: the editing history (personal values of old
+#: versions as JSON text) and every other system node. For rebuilds.
+PURGE = (
+    *(f"MATCH ()-[k:{t}]->() DELETE k" for t in _PERSONAL_RELS),
+    _SYSTEM_NODES,
+)
+
+
+def purge(view: AdhocView) -> list[str]:
+    """The statements that turn a fresh GRAPH.COPY of the graph into ``view`` (scans).
+
+    >>> any("draft" in s for s in purge(AdhocView(personal=True, drafts=True)))
+    False
+    >>> len(purge(AdhocView(personal=False, drafts=False))) > len(PURGE)
+    True
+    """
+    out = [_SYSTEM_NODES]
+    if not view.personal:
+        out = [*REDACT, *PURGE]
+    if not view.drafts:
+        out += [
+            f"MATCH (n:{label}) WHERE n.{prop} = '{value}' DETACH DELETE n"
+            for label, prop, value in DRAFT_RULES
+        ]
+    return out
+
+
+def draft_ids_query() -> str:
+    """One row per node in draft now, or named in ``$before`` (``id``, ``draft``): what the
+    write path compares before and after a write to see drafts come and go.
+
+    >>> "status = 'draft'" in draft_ids_query()
+    True
+    """
+    return " UNION ALL ".join(
+        f"MATCH (n:{label}) WHERE n.{prop} = '{value}' OR n.{KEY} IN $before "
+        f"RETURN n.{KEY} AS id, coalesce(n.{prop} = '{value}', false) AS draft"
+        for label, prop, value in DRAFT_RULES
+    )
+
+
+def delete_drafts(ids: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
+    """Statements that delete the nodes ``ids`` (drafts in the graph) from a copy, with their
+    relationships: a write replayed there may have made them (``MERGE`` of a draft's id).
+
+    >>> delete_drafts([])
+    []
+    >>> delete_drafts(["challenge-x"])[0][1]
+    {'ids': ['challenge-x']}
+    """
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    return [
+        (f"UNWIND $ids AS i MATCH (n:{label} {{{KEY}: i}}) DETACH DELETE n", {"ids": wanted})
+        for label, _, _ in DRAFT_RULES
+    ]
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
+
+
+def clean_up(
+    query: str, params: Mapping[str, Any], *, personal: bool = False
+) -> list[tuple[str, dict[str, Any]]]:
+    """The statements that take what a write brought in, and a copy must not hold, out of it
+    again, touching only what the write touched (issue 15: not a scan of every person per
+    write).
+
+    - Without ``personal``: persons the write names by id (any parameter value with a personal
+      label's id prefix) lose their personal properties by id, through the key index; a write
+      whose text names a personal label but no such id (a migration) gets the full scan; a
+      write naming a relationship type between persons (KNOWS) has those deleted (they are
+      never in the copy between writes, so this reads only what the write just made).
+    - Always: the system labels the write names (the editing history) are deleted.
+
+    >>> [s for s, _ in clean_up("MATCH (o:Organisation {id: $id}) SET o.name = $n", {})]
+    []
+    >>> clean_up("MERGE (p:Person {id: $id})", {"id": "person-1"})[0][1]
+    {'ids': ['person-1']}
+    >>> len(clean_up("MATCH (p:Person) SET p.x = 1", {})) == len(REDACT)
+    True
+    >>> [s for s, _ in clean_up("CREATE (h:_History)", {}, personal=True)]
+    ['MATCH (h:_History) DETACH DELETE h']
+    """
+    steps: list[tuple[str, dict[str, Any]]] = []
+    if not personal:
+        found: dict[str, set[str]] = {prefix: set() for prefix in REDACT_BY_ID}
+        for value in _strings(params):
+            for prefix, ids in found.items():
+                if value.startswith(prefix):
+                    ids.add(value)
+        steps = [
+            (REDACT_BY_ID[prefix], {"ids": sorted(ids)}) for prefix, ids in found.items() if ids
+        ]
+        if not steps and _PII_LABELS.search(query):
+            steps = [(statement, {}) for statement in REDACT]
+        named = set(re.findall(r"\w+", query)) | set(_strings(params))
+        steps += [(f"MATCH ()-[k:{t}]->() DELETE k", {}) for t in _PERSONAL_RELS if t in named]
+    for label in sorted(set(_SYSTEM_LABEL.findall(query))):
+        steps.append((f"MATCH (h:{label}) DETACH DELETE h", {}))
+    return steps
