@@ -161,17 +161,3 @@ def test_metrics_and_communities_reach_the_page(sample: GraphStore) -> None:
     assert ihk["metrics"] == {"metric_pagerank": 0.5} and ihk["community"] == 2
     grouped = explorer_view(sample, role="viewer", aggregate_above=5)
     assert "community:2" in {n["group"] for n in grouped["nodes"]}
-
-
-def test_a_wide_walk_over_the_cached_graph_gives_the_same_view(
-    sample: GraphStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from scaleup_graph.visualisation import views
-
-    for hops in (1, 2, 3):
-        by_queries = explorer_view(sample, role="viewer", focus=IHK, hops=hops)
-        monkeypatch.setattr(views, "WALK_IN_MEMORY_ABOVE", 0)
-        in_memory = explorer_view(sample, role="viewer", focus=IHK, hops=hops)
-        monkeypatch.setattr(views, "WALK_IN_MEMORY_ABOVE", 150)
-        assert _ids(in_memory) == _ids(by_queries)
-        assert {e["id"] for e in in_memory["edges"]} == {e["id"] for e in by_queries["edges"]}

@@ -371,6 +371,14 @@ class ExplorerView(ExplorerPicture):
     start: bool = Field(
         False, description="true: a dense network starts around its best-connected organisation"
     )
+    bounded: Row | None = Field(
+        None,
+        description="a wide ego walk (3 hops, or a ring wider than 150 nodes) goes on level by "
+        "level, each level cut at the 200 most closely linked nodes, hubs (regions, topics, "
+        "programmes, nodes with more than 100 links) shown but not walked through: {from_hop, "
+        "levels: [{hop, found, shown, left_out}], left_out, hubs: [ids], hub_degree, ask}; "
+        "absent when nothing was left out",
+    )
 
 
 class ExplorerExpand(_Out):

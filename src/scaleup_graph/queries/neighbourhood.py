@@ -14,6 +14,7 @@ what was left out and how to ask for it (``left_out``, ``hubs``, ``ask``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from scaleup_graph.graph_model import KEY, METRIC_PREFIX, NODE_TYPES
@@ -28,7 +29,14 @@ from scaleup_graph.queries.privacy import (
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.cypher import label as cypher_label
 
-__all__ = ["HUB_DEGREE", "HUB_LABELS", "bounded_neighbourhood"]
+__all__ = [
+    "HUB_DEGREE",
+    "HUB_LABELS",
+    "Level",
+    "bounded_neighbourhood",
+    "is_hub_label",
+    "walk_level",
+]
 
 #: Labels whose nodes connect whole populations: walking through them reaches everything.
 HUB_LABELS: tuple[str, ...] = ("Region", "Topic", "Programme")
@@ -119,6 +127,47 @@ def _by_label(nodes: list[dict[str, Any]]) -> tuple[list[str], dict[str, Any]]:
 def _hub_label(node: dict[str, Any], walk: frozenset[str]) -> bool:
     labels = set(node.get("_labels", []))
     return not labels & walk and bool(labels & set(HUB_LABELS))
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a bounded walk: the nodes kept (most relevant first), how many were found,
+    and the frontier nodes that were hubs (shown, not walked through)."""
+
+    kept: list[dict[str, Any]]
+    found: int
+    hubs: list[str]
+
+
+def is_hub_label(node: dict[str, Any]) -> bool:
+    """A region, topic or programme: shown, but a walk does not go through it."""
+    return bool(set(node.get("_labels", [])) & set(HUB_LABELS))
+
+
+def walk_level(
+    store: GraphStore,
+    role: str,
+    frontier: list[dict[str, Any]],
+    seen: list[str],
+    *,
+    cap: int,
+    hub_degree: int = HUB_DEGREE,
+    timeout_ms: int | None = None,
+) -> Level:
+    """One level of the bounded walk from ``frontier`` (nodes as the store returns them):
+    the neighbours not in ``seen`` that ``role`` sees, ranked by relevance and cut at ``cap``;
+    frontier nodes with more than ``hub_degree`` links are hubs and not walked through. One
+    query, whose cost follows the frontier's relationships, not the graph."""
+    groups, ids = _by_label(frontier)
+    if not groups:
+        return Level([], 0, [])
+    rows = store.read(
+        _level_query(groups, visibility(role)),
+        {**ids, "seen": seen, "labels": [], "cap": cap, "hub_degree": hub_degree},
+        timeout_ms=timeout_ms,
+    )
+    answer: dict[str, Any] = rows[0] if rows else {"hubs": [], "kept": [], "total": 0}
+    return Level(list(answer["kept"]), int(answer["total"]), [str(h) for h in answer["hubs"]])
 
 
 def bounded_neighbourhood(

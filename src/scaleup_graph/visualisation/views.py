@@ -22,6 +22,7 @@ from typing import Any
 from scaleup_graph.errors import Invalid, NotFound, ScaleUpError
 from scaleup_graph.graph_model import KEY, NODE_TYPES, REL_TYPES, words
 from scaleup_graph.graph_model.schema import VIEW_FILTERS
+from scaleup_graph.queries import neighbourhood
 from scaleup_graph.queries.privacy import visibility
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import fetch
@@ -69,8 +70,14 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_HOPS = 3
-#: an ego walk whose next ring is wider than this continues over the cached whole graph
-WALK_IN_MEMORY_ABOVE = 150
+#: an ego walk whose next ring is wider than this goes on bounded (queries/neighbourhood.py):
+#: level by level, each level cut at WIDE_LEVEL_CAP nodes ranked by relevance, hubs shown but
+#: not walked through
+WIDE_FRONTIER = 150
+#: a walk of this many hops is bounded from its second level on, however narrow its rings
+BOUNDED_HOPS = 3
+#: the most nodes a bounded level adds (the most closely linked to the level before first)
+WIDE_LEVEL_CAP = 200
 #: an ego view stops growing here; above AGGREGATE_ABOVE it is shown as groups anyway
 MAX_VIEW_NODES = 20_000
 EXPAND_LIMIT = 200
@@ -130,14 +137,20 @@ def _require_node(
 
 def _ego(
     store: GraphStore, focus: dict[str, Any], hops: int, role: str, timeout_ms: int | None
-) -> tuple[Subgraph, bool]:
+) -> tuple[Subgraph, bool, dict[str, Any] | None]:
+    """The ego view's subgraph, whether it was cut at :data:`MAX_VIEW_NODES`, and what a
+    bounded walk left out (None when every node within ``hops`` is shown).
+
+    The focus's direct neighbours are all shown. A walk of 3 hops, and any walk once a ring is
+    wider than :data:`WIDE_FRONTIER`, goes on bounded from there, as the API's neighbourhood
+    does (level by level, cut by relevance, hubs not walked through): its cost follows the
+    answer, and the whole graph is never read. A narrower 2-hop walk is read whole."""
     graph = Subgraph({focus[KEY]: focus})
     frontier = {focus[KEY]: focus}
     for done in range(hops):
-        if len(frontier) > WALK_IN_MEMORY_ABOVE:
-            # a wide walk reads most of the graph anyway: walk the (cached) whole graph instead
-            whole = whole_graph(store, role=role, timeout_ms=timeout_ms)
-            return _ego_in_memory(whole, graph, hops - done)
+        if done and (hops >= BOUNDED_HOPS or len(frontier) > WIDE_FRONTIER):
+            left_out = _bounded(store, graph, list(frontier.values()), done, hops, role, timeout_ms)
+            return _closed(store, graph, role, timeout_ms), False, left_out
         step = fetch.fetch_neighbours(store, frontier, role=role, timeout_ms=timeout_ms)
         graph.edges |= step.edges
         frontier = {i: n for i, n in step.nodes.items() if i not in graph.nodes}
@@ -145,31 +158,59 @@ def _ego(
             room = MAX_VIEW_NODES - len(graph.nodes)
             frontier = dict(sorted(frontier.items())[:room])
             graph.nodes.update(frontier)
-            return _closed(store, graph, role, timeout_ms), True
+            return _closed(store, graph, role, timeout_ms), True, None
         graph.nodes.update(frontier)
         if not frontier:
             break
-    return _closed(store, graph, role, timeout_ms), False
+    return _closed(store, graph, role, timeout_ms), False, None
 
 
-def _ego_in_memory(whole: Subgraph, start: Subgraph, hops: int) -> tuple[Subgraph, bool]:
-    """Continue an ego walk of ``hops`` more steps from the nodes of ``start`` in memory."""
-    adjacent: dict[str, set[str]] = {}
-    for a, b, _ in whole.edges:
-        adjacent.setdefault(a, set()).add(b)
-        adjacent.setdefault(b, set()).add(a)
-    seen = set(start.nodes)
-    frontier = set(seen)
-    cut = False
-    for _ in range(hops):
-        found = sorted({o for i in frontier for o in adjacent.get(i, ()) if o not in seen})
-        if len(seen) + len(found) > MAX_VIEW_NODES:
-            found, cut = found[: MAX_VIEW_NODES - len(seen)], True
-        seen.update(found)
-        frontier = set(found)
-        if cut or not frontier:
+def _bounded(
+    store: GraphStore,
+    graph: Subgraph,
+    frontier: list[dict[str, Any]],
+    done: int,
+    hops: int,
+    role: str,
+    timeout_ms: int | None,
+) -> dict[str, Any] | None:
+    """Walk levels ``done + 1`` to ``hops`` from ``frontier`` bounded, adding what they keep to
+    ``graph``; returns what was left out (levels, hubs, how to see more) or None if nothing."""
+    levels: list[dict[str, int]] = []
+    hubs: list[str] = []
+    for level in range(done + 1, hops + 1):
+        walk = [n for n in frontier if not neighbourhood.is_hub_label(n)]
+        hubs += sorted(str(n[KEY]) for n in frontier if neighbourhood.is_hub_label(n))
+        if not walk:
             break
-    return whole.restrict(seen), cut
+        step = neighbourhood.walk_level(
+            store, role, walk, list(graph.nodes), cap=WIDE_LEVEL_CAP, timeout_ms=timeout_ms
+        )
+        hubs += step.hubs
+        levels.append(
+            {
+                "hop": level,
+                "found": step.found,
+                "shown": len(step.kept),
+                "left_out": step.found - len(step.kept),
+            }
+        )
+        frontier = [n for n in step.kept if n[KEY] not in graph.nodes]
+        graph.nodes.update((n[KEY], n) for n in frontier)
+        if not frontier:
+            break
+    left_out = sum(lv["left_out"] for lv in levels)
+    if not left_out and not hubs:
+        return None
+    return {
+        "from_hop": done + 1,
+        "levels": levels,
+        "left_out": left_out,
+        "hubs": sorted(set(hubs)),
+        "hub_degree": neighbourhood.HUB_DEGREE,
+        "ask": "open a node's neighbours: GET /api/v1/explorer/expand?id=<node id>; "
+        "a hub's too: GET /api/v1/nodes/<id>/neighbourhood?labels=<label>",
+    }
 
 
 def _closed(store: GraphStore, graph: Subgraph, role: str, timeout_ms: int | None) -> Subgraph:
@@ -224,16 +265,30 @@ def load_view(
     """The subgraph of a view (ego of ``hops`` around ``focus``, or the whole graph), filtered,
     with only what ``role`` sees.
 
-    Returns the subgraph and whether it was cut at :data:`MAX_VIEW_NODES`.
+    Returns the subgraph and whether it was cut at :data:`MAX_VIEW_NODES` or bounded (a wide
+    walk, see :func:`_ego`).
     """
+    graph, cut, left_out = _load(store, role, focus, hops, filters, timeout_ms)
+    return graph, cut or left_out is not None
+
+
+def _load(
+    store: GraphStore,
+    role: str,
+    focus: str | None,
+    hops: int,
+    filters: ViewFilter,
+    timeout_ms: int | None,
+) -> tuple[Subgraph, bool, dict[str, Any] | None]:
     if not 1 <= hops <= MAX_HOPS:
         raise refused("err_hops", Invalid, max=MAX_HOPS)
+    left_out = None
     if focus is not None:
         start = _require_node(store, focus, role, timeout_ms)
-        graph, cut = _ego(store, start, hops, role, timeout_ms)
+        graph, cut, left_out = _ego(store, start, hops, role, timeout_ms)
     else:
         graph, cut = whole_graph(store, role=role, timeout_ms=timeout_ms), False
-    return _apply_filters(store, graph, focus, filters, role, timeout_ms), cut
+    return _apply_filters(store, graph, focus, filters, role, timeout_ms), cut, left_out
 
 
 #: a store whose write counter misses other processes' property edits (Neo4j; see
@@ -609,9 +664,7 @@ def explorer_view(
             if start is not None:
                 return _start_view(store, start, role, lang, timeout_ms)
         return _overview(store, role, lang, group, page, timeout_ms, aggregate_above)
-    graph, cut = load_view(
-        store, role=role, focus=focus, hops=hops, filters=filters, timeout_ms=timeout_ms
-    )
+    graph, cut, left_out = _load(store, role, focus, hops, filters, timeout_ms)
     if not graph.nodes:
         return _empty()
     payload = render_view(
@@ -626,6 +679,19 @@ def explorer_view(
     if cut:
         payload["messages"].append(
             _message("truncated", shown=len(graph.nodes), total=f">{MAX_VIEW_NODES}")
+        )
+    if left_out is not None:
+        # first: the page shows the first message, and this one says what is missing
+        payload["bounded"] = left_out
+        payload["messages"].insert(
+            0,
+            _message(
+                "bounded",
+                hop=left_out["from_hop"],
+                left_out=left_out["left_out"],
+                hubs=len(left_out["hubs"]),
+                hub_degree=left_out["hub_degree"],
+            ),
         )
     return payload
 
