@@ -6,18 +6,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from scaleup_graph.api.errors import status_of
-from scaleup_graph.errors import (
-    Conflict,
-    Forbidden,
-    Invalid,
-    NotFound,
-    RateLimited,
-    ScaleUpError,
-    Timeout,
-    Unavailable,
-)
+from scaleup_graph.errors import ScaleUpError, Timeout, Unavailable
 from scaleup_graph.queries import ParamError, QueryError
 from scaleup_graph.store import QueryRejected, QueryTimeout, StoreError, StoreUnavailable
+from tests.support.error_kinds import KINDS, Kind
 
 Keys = dict[str, dict[str, str]]
 BODY = {"code", "message", "hint", "field"}
@@ -84,26 +76,9 @@ def test_a_parameter_error_names_its_field(client: TestClient, keys: Keys) -> No
     assert response.json()["error"]["field"] == "hops"
 
 
-@pytest.mark.parametrize(
-    ("error", "status"),
-    [
-        (NotFound("x"), 404),
-        (Invalid("x"), 422),
-        (ParamError("limit", "too big"), 422),
-        (Conflict("x"), 409),
-        (Forbidden("x"), 403),
-        (RateLimited("x", retry_after=3), 429),
-        (Unavailable("x"), 503),
-        (StoreUnavailable("x"), 503),
-        (Timeout("x"), 504),
-        (QueryTimeout("x"), 504),
-        (QueryRejected("x"), 400),
-        (StoreError("x"), 400),
-        (ScaleUpError("x"), 400),
-    ],
-)
-def test_the_kind_decides_the_status(error: ScaleUpError, status: int) -> None:
-    assert status_of(error) == status
+@pytest.mark.parametrize("kind", KINDS, ids=str)
+def test_the_kind_decides_the_status(kind: Kind) -> None:
+    assert status_of(kind.error) == kind.status
 
 
 def test_old_names_are_kinds_of_the_one_root() -> None:

@@ -24,10 +24,8 @@ ROUTES = [
 ]
 
 
-@pytest.mark.parametrize("url", ROUTES)
-def test_a_store_reading_route_goes_to_a_thread_once(
-    client: TestClient, keys: Keys, url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _count_thread_hops(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """From now on, every function sent to a worker thread, in order."""
     hops: list[object] = []
     run_sync = anyio.to_thread.run_sync
 
@@ -35,8 +33,16 @@ def test_a_store_reading_route_goes_to_a_thread_once(
         hops.append(func)
         return await run_sync(func, *args, **kwargs)
 
-    client.get(url, headers=keys["viewer"])  # the store is open, the keys file read
     monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    return hops
+
+
+@pytest.mark.parametrize("url", ROUTES)
+def test_a_store_reading_route_goes_to_a_thread_once(
+    client: TestClient, keys: Keys, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client.get(url, headers=keys["viewer"])  # the store is open, the keys file read
+    hops = _count_thread_hops(monkeypatch)
     answer = client.get(url, headers=keys["viewer"])
     assert answer.status_code == 200, answer.text
     assert len(hops) == 1, hops
@@ -46,14 +52,7 @@ def test_refusals_need_no_thread(
     client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A missing or wrong key is refused by the coroutine dependency, before any thread."""
-    hops: list[object] = []
-    run_sync = anyio.to_thread.run_sync
-
-    async def counted(func, *args, **kwargs):  # type: ignore[no-untyped-def]
-        hops.append(func)
-        return await run_sync(func, *args, **kwargs)
-
-    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    hops = _count_thread_hops(monkeypatch)
     assert client.get(ROUTES[0]).status_code == 401
     assert client.get(ROUTES[0], headers={"X-API-Key": "sug_0123456789ab_nope"}).status_code == 401
     assert hops == []

@@ -20,6 +20,8 @@ import httpx
 import pytest
 
 from scaleup_graph.store import GraphStore
+from tests.support.browser import sign_in, watched_page
+from tests.support.editor_page import create_form, fill, link_form, pick, save, saved, select
 from tests.support.live_server import serve
 
 pytestmark = pytest.mark.browser
@@ -36,6 +38,12 @@ class Live:
         return httpx.request(
             method, self.url + path, headers={"X-API-Key": self.keys[key]}, timeout=30, **kw
         )
+
+    def create(self, label: str, key: str = "editor", **properties: Any) -> str:
+        """A node made through the API (201), as another person at another desk would; its id."""
+        made = self.api("POST", f"/api/v1/nodes/{label}", key, json={"properties": properties})
+        assert made.status_code == 201, made.text
+        return str(made.json()["id"])
 
 
 @pytest.fixture(scope="module")
@@ -64,42 +72,17 @@ def open_page(browser: Any, live: Live) -> Iterator[Callable[[str], Any]]:
     contexts = []
 
     def open_as(who: str) -> Any:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context, pg = watched_page(browser, live.url, height=900)
         contexts.append(context)
-        pg = context.new_page()
-        pg.outside, pg.errors = [], []
-        pg.on("request", lambda r: None if r.url.startswith(live.url) else pg.outside.append(r.url))
-        pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-        pg.goto(live.url + "/")
-        pg.fill("#key-input", live.keys[who])
-        pg.click("#key-submit")
-        pg.wait_for_function("window.__explorer && window.__explorer.firstFrame > 0")
+        sign_in(
+            pg, live.url, live.keys[who], "window.__explorer && window.__explorer.firstFrame > 0"
+        )
         pg.wait_for_function("window.__editor && window.__editor.state.forms")
         return pg
 
     yield open_as
     for context in contexts:
         context.close()
-
-
-def select(page: Any, node_id: str) -> None:
-    page.evaluate(f"window.__explorer.select({node_id!r})")
-    page.wait_for_selector(f"#ed-node[data-state='ready'][data-id='{node_id}']")
-
-
-def pick(page: Any, field: str, text: str, node_id: str) -> None:
-    page.fill(f"dialog [data-search='{field}']", text)
-    page.locator(f"dialog [data-picker='{field}'] .ed-option[data-id='{node_id}']").click()
-
-
-def save(page: Any) -> None:
-    page.click("dialog [data-action='save']")
-
-
-def saved(page: Any) -> None:
-    page.wait_for_selector("dialog.ed-dialog", state="detached")
-    page.wait_for_selector(".ed-message.ed-ok")
-    page.wait_for_selector("#ed-node[data-state='ready']")
 
 
 def test_the_issues_scenario_from_a_new_sme_to_a_proposal(
@@ -110,13 +93,9 @@ def test_the_issues_scenario_from_a_new_sme_to_a_proposal(
     role = page.inner_text("#role-info")
     assert "Bearbeiten" in role and "role_" not in role and "+editor" not in role
     # 1. create an SME
-    page.select_option("#ed-create-label", "Organisation")
-    page.click("[data-action='create']")
-    page.fill("#ed-f-name", "Nordhessen Sensorik GmbH")
+    create_form(page, "Organisation", name="Nordhessen Sensorik GmbH")
     page.check("#ed-f-kinds input[value='SME']")
-    page.fill("#ed-f-city", "Kassel")
-    page.fill("#ed-f-country", "DE")
-    page.fill("#ed-f-website", "https://sensorik.example.org")
+    fill(page, city="Kassel", country="DE", website="https://sensorik.example.org")
     assert page.inner_text("label[for='ed-f-name']").endswith("*")
     page.screenshot(path=str(artifacts / "editor-form-create-organisation.png"))
     save(page)
@@ -125,17 +104,13 @@ def test_the_issues_scenario_from_a_new_sme_to_a_proposal(
 
     # 2. link it to IHK Kassel-Marburg (member of) and a topic (has competence)
     select(page, SME)
-    page.click("[data-action='link']")
-    page.select_option("#ed-f-_rel", label="ist Mitglied von")
-    pick(page, "_other", "IHK Kassel", IHK)
+    link_form(page, "ist Mitglied von", "IHK Kassel", IHK)
     page.screenshot(path=str(artifacts / "editor-form-link.png"))
     save(page)
     saved(page)
     select(page, SME)
-    page.click("[data-action='link']")
-    page.select_option("#ed-f-_rel", label="ist kompetent in")
-    pick(page, "_other", "Digital", "topic-digitalisation")
-    page.fill("#ed-f-level", "3")
+    link_form(page, "ist kompetent in", "Digital", "topic-digitalisation")
+    fill(page, level="3")
     save(page)
     saved(page)
     links = {(r["type"], r["other"]) for r in live.store.node_links(SME)[0]}
@@ -145,8 +120,7 @@ def test_the_issues_scenario_from_a_new_sme_to_a_proposal(
     select(page, SME)
     page.click("[data-action='create'][data-label='Challenge']")
     assert page.locator("dialog [data-picker='posed_by'] .ed-chip").get_attribute("data-id") == SME
-    page.fill("#ed-f-name", "Sensordaten aus Altbauten")
-    page.fill("#ed-f-description", "Funk durch dicke Wände")
+    fill(page, name="Sensordaten aus Altbauten", description="Funk durch dicke Wände")
     pick(page, "topics", "Digital", "topic-digitalisation")
     page.screenshot(path=str(artifacts / "editor-form-challenge-draft.png"))
     save(page)
@@ -182,7 +156,7 @@ def test_the_issues_scenario_from_a_new_sme_to_a_proposal(
     select(partner, challenge)
     partner.click("[data-action='create'][data-label='Proposal']")
     pick(partner, "organisation", "MoWiN.net", "org-mowin-net-e-v")
-    partner.fill("#ed-f-name", "Mesh-Funk mit LoRa")
+    fill(partner, name="Mesh-Funk mit LoRa")
     partner.screenshot(path=str(artifacts / "editor-form-proposal.png"))
     save(partner)
     saved(partner)
@@ -206,12 +180,7 @@ def test_the_issues_scenario_from_a_new_sme_to_a_proposal(
 def test_viewer_sees_the_new_nodes_but_no_edit_control_and_no_personal_field(
     open_page: Callable[[str], Any], live: Live, artifacts: Path
 ) -> None:
-    sme = live.api(
-        "POST",
-        "/api/v1/nodes/Organisation",
-        "editor",
-        json={"properties": {"name": "Fuldataler Robotik GmbH", "kinds": ["SME"]}},
-    ).json()["id"]
+    sme = live.create("Organisation", name="Fuldataler Robotik GmbH", kinds=["SME"])
     challenge = live.api(
         "POST",
         "/api/v1/challenges",
@@ -222,20 +191,9 @@ def test_viewer_sees_the_new_nodes_but_no_edit_control_and_no_personal_field(
         "POST", f"/api/v1/challenges/{challenge}/transitions", "editor", json={"to": "published"}
     )
     assert step.status_code == 200
-    made = live.api(
-        "POST",
-        "/api/v1/nodes/Person",
-        "editor",
-        json={
-            "properties": {
-                "name": "Erika Mustermann",
-                "email": "erika@example.org",
-                "role": "Innovationsberatung",
-            }
-        },
+    person = live.create(
+        "Person", name="Erika Mustermann", email="erika@example.org", role="Innovationsberatung"
     )
-    assert made.status_code == 201, made.text
-    person = made.json()["id"]
     page = open_page("viewer")
     assert page.locator("[data-action]").count() == 0
     select(page, sme)
@@ -264,11 +222,9 @@ def test_invalid_fields_get_their_message_and_the_page_keeps_what_was_typed(
 ) -> None:
     before = live.store.counts()["nodes"]
     page = open_page("editor")
-    page.select_option("#ed-create-label", "Organisation")
-    page.click("[data-action='create']")
-    page.fill("#ed-f-city", "Baunatal")
-    page.fill("#ed-f-country", "DEU")
-    page.fill("#ed-f-website", "www.ohne-protokoll.de")
+    create_form(
+        page, "Organisation", city="Baunatal", country="DEU", website="www.ohne-protokoll.de"
+    )
     page.select_option("#ed-f-activity_type", "PRC")
     save(page)
     page.wait_for_selector("#ed-err-website:not([hidden])")
@@ -285,15 +241,10 @@ def test_invalid_fields_get_their_message_and_the_page_keeps_what_was_typed(
     page.screenshot(path=str(artifacts / "editor-form-errors.png"))
     # fix them: saved, and nothing of the refused attempt was stored before
     assert live.store.counts()["nodes"] == before
-    page.fill("#ed-f-name", "Baunataler Werkstatt")
-    page.fill("#ed-f-country", "DE")
-    page.fill("#ed-f-website", "https://werkstatt.example.org")
+    fill(page, name="Baunataler Werkstatt", country="DE", website="https://werkstatt.example.org")
     save(page)
     saved(page)
-    page.select_option("#ed-create-label", "Region")
-    page.click("[data-action='create']")
-    page.fill("#ed-f-name", "Werra-Meißner")
-    page.fill("#ed-f-level", "drei")
+    create_form(page, "Region", name="Werra-Meißner", level="drei")
     save(page)
     page.wait_for_selector("#ed-err-level:not([hidden])")
     assert "Keine ganze Zahl" in page.inner_text("#ed-err-level")
@@ -304,10 +255,7 @@ def test_invalid_fields_get_their_message_and_the_page_keeps_what_was_typed(
     page.click("dialog [data-action='cancel']")
     page.click("#lang-btn")
     page.wait_for_function("document.querySelector('[data-action=\"create\"]') !== null")
-    page.select_option("#ed-create-label", "Region")
-    page.click("[data-action='create']")
-    page.fill("#ed-f-name", "Werra-Meißner")
-    page.fill("#ed-f-level", "drei")
+    create_form(page, "Region", name="Werra-Meißner", level="drei")
     save(page)
     page.wait_for_selector("#ed-err-level:not([hidden])")
     assert page.inner_text("#ed-err-level") == "is not a whole number"
@@ -321,7 +269,7 @@ def test_a_stale_edit_is_refused_with_the_current_values_and_undo_restores(
     page = open_page("editor")
     select(page, org)
     page.click("[data-action='edit']")
-    page.fill("#ed-f-city", "Kassel-Nord")
+    fill(page, city="Kassel-Nord")
     # meanwhile the partner changes the same node
     version = live.api("GET", f"/api/v1/nodes/{org}/record", "partner").json()["version"]
     other = live.api(
@@ -359,9 +307,9 @@ def test_publishing_content_reaches_the_feed_at_once_and_delete_asks_first(
     select(page, IHK)
     page.click("[data-action='create'][data-label='ContentItem']")
     page.select_option("#ed-f-kind", "study")
-    page.fill("#ed-f-name", "Studie: Sensorik im Mittelstand")
+    fill(page, name="Studie: Sensorik im Mittelstand")
     pick(page, "topics", "Digital", "topic-digitalisation")
-    page.fill("#ed-f-url", "https://ihk.example.org/studie")
+    fill(page, url="https://ihk.example.org/studie")
     page.screenshot(path=str(artifacts / "editor-form-publish-content.png"))
     save(page)
     saved(page)
@@ -397,41 +345,30 @@ def test_a_person_and_their_job_and_a_practice_transferred_to_a_region(
     open_page: Callable[[str], Any], live: Live, artifacts: Path
 ) -> None:
     page = open_page("editor")
-    page.select_option("#ed-create-label", "Person")
-    page.click("[data-action='create']")
+    create_form(page, "Person")
     assert "personenbezogen" in page.inner_text("label[for='ed-f-email']")
-    page.fill("#ed-f-name", "Jana Beispiel")
-    page.fill("#ed-f-email", "jana.beispiel@example.org")
-    page.fill("#ed-f-role", "Innovationsberaterin")
+    fill(page, name="Jana Beispiel", email="jana.beispiel@example.org", role="Innovationsberaterin")
     page.select_option("#ed-f-lawful_basis", "consent")
-    page.fill("#ed-f-consent", "newsletter")
+    fill(page, consent="newsletter")
     page.screenshot(path=str(artifacts / "editor-form-create-person.png"))
     save(page)
     saved(page)
     person = page.evaluate("window.__editor.state.record.id")
     assert person.startswith("person-") and "jana" not in person
-    page.click("[data-action='link']")
-    page.select_option("#ed-f-_rel", label="arbeitet bei")
-    pick(page, "_other", "IHK Kassel", IHK)
-    page.fill("#ed-f-role", "Referentin Innovation")
-    page.fill("#ed-f-since", "01.03.2024")
+    link_form(page, "arbeitet bei", "IHK Kassel", IHK)
+    fill(page, role="Referentin Innovation", since="01.03.2024")
     save(page)
     saved(page)
     job = live.store.relationship_properties("WORKS_AT", ("Person", person), ("Organisation", IHK))
     assert job is not None
     assert (job["role"], job["since"]) == ("Referentin Innovation", "2024-03-01")
 
-    page.select_option("#ed-create-label", "BestPractice")
-    page.click("[data-action='create']")
-    page.fill("#ed-f-name", "Sensorik-Sprechstunde")
-    page.fill("#ed-f-topics", "Digitalisation")
+    create_form(page, "BestPractice", name="Sensorik-Sprechstunde", topics="Digitalisation")
     save(page)
     saved(page)
     practice = page.evaluate("window.__editor.state.record.id")
-    page.click("[data-action='link']")
-    page.select_option("#ed-f-_rel", label="übertragen nach")
-    pick(page, "_other", "Lubelskie", "region-pl81")
-    page.fill("#ed-f-phase", "Umsetzung")
+    link_form(page, "übertragen nach", "Lubelskie", "region-pl81")
+    fill(page, phase="Umsetzung")
     page.screenshot(path=str(artifacts / "editor-form-transfer.png"))
     save(page)
     saved(page)
@@ -442,17 +379,8 @@ def test_a_person_and_their_job_and_a_practice_transferred_to_a_region(
 def test_history_names_the_other_end_and_undo_of_a_delete_brings_the_links_back(
     open_page: Callable[[str], Any], live: Live, artifacts: Path
 ) -> None:
-    made = live.api(
-        "POST",
-        "/api/v1/nodes/Organisation",
-        "editor",
-        json={"properties": {"name": "Fuldataler Feinmechanik", "kinds": ["SME"]}},
-    )
-    assert made.status_code == 201, made.text
-    org = made.json()["id"]
-    other = live.api(
-        "POST", "/api/v1/nodes/Organisation", "editor", json={"properties": {"name": "Kurzlebig"}}
-    ).json()["id"]
+    org = live.create("Organisation", name="Fuldataler Feinmechanik", kinds=["SME"])
+    other = live.create("Organisation", name="Kurzlebig")
     for type_, end in (("MEMBER_OF", IHK), ("HAS_COMPETENCE", "topic-digitalisation")):
         linked = live.api(
             "POST", f"/api/v1/relationships/{type_}", "editor", json={"start": org, "end": end}
@@ -497,14 +425,7 @@ def test_history_names_the_other_end_and_undo_of_a_delete_brings_the_links_back(
 def test_erasing_a_person_says_first_that_it_cannot_be_undone(
     open_page: Callable[[str], Any], live: Live, artifacts: Path
 ) -> None:
-    made = live.api(
-        "POST",
-        "/api/v1/nodes/Person",
-        "editor",
-        json={"properties": {"name": "Lea Löschbar", "role": "Assistenz"}},
-    )
-    assert made.status_code == 201, made.text
-    person = made.json()["id"]
+    person = live.create("Person", name="Lea Löschbar", role="Assistenz")
     page = open_page("admin")
     select(page, person)
     page.click("[data-action='delete']")

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from scaleup_graph.store import GraphStore, open_store
+from tests.support.browser import sign_in, watched_page
 from tests.support.live_server import serve
 from tests.support.sample_network import EMAIL, IHK, PERSON, PERSON_NAME, build_sample
 
@@ -65,29 +66,13 @@ def live(db_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Liv
 
 @pytest.fixture
 def page(browser: Any, live: Live) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    pg = context.new_page()
-    pg.outside = []  # requests that left 127.0.0.1
-    pg.errors = []
-    pg.on(
-        "request",
-        lambda r: (
-            None
-            if r.url.startswith(live.url) or r.url.startswith("data:")
-            else pg.outside.append(r.url)
-        ),
-    )
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    context, pg = watched_page(browser, (live.url, "data:"), console=True)
     yield pg
     context.close()
 
 
 def _sign_in(page: Any, live: Live, role: str) -> None:
-    page.goto(live.url + "/")
-    page.fill("#key-input", live.keys[role])
-    page.click("#key-submit")
-    page.wait_for_function("window.__explorer.firstFrame > 0")
+    sign_in(page, live.url, live.keys[role], "window.__explorer.firstFrame > 0")
 
 
 def _nodes(page: Any) -> int:

@@ -20,6 +20,7 @@ import pytest
 from scaleup_graph.queries.privacy import visibility
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import write_export
+from tests.support.browser import sign_in, watched_page
 from tests.support.live_server import serve
 
 pytestmark = pytest.mark.browser
@@ -77,25 +78,15 @@ def demo(
 
 @pytest.fixture
 def page(browser: Any, demo: Live) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
-    pg = context.new_page()
-    pg.outside = []
-    pg.errors = []
-    pg.on(
-        "request",
-        lambda r: None if r.url.startswith((demo.url, "data:")) else pg.outside.append(r.url),
+    context, pg = watched_page(
+        browser, (demo.url, "data:"), width=1440, height=900, console=True, accept_downloads=True
     )
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
     yield pg
     context.close()
 
 
 def _sign_in(page: Any, demo: Live, role: str = "viewer", query: str = "") -> None:
-    page.goto(demo.url + "/" + query)
-    page.fill("#key-input", demo.keys[role])
-    page.click("#key-submit")
-    page.wait_for_function(READY)
+    sign_in(page, demo.url, demo.keys[role], READY, query)
 
 
 def _settled(page: Any) -> dict[str, Any]:

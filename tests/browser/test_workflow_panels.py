@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from scaleup_graph.store import GraphStore
+from tests.support.browser import sign_in, watched_page
 from tests.support.live_server import serve
 
 pytestmark = pytest.mark.browser
@@ -42,16 +43,8 @@ def live(seed_graph: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> It
 
 @pytest.fixture
 def page(browser: Any, live: Live) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.outside = []
-    pg.errors = []
-    pg.on("request", lambda r: None if r.url.startswith(live.url) else pg.outside.append(r.url))
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.goto(live.url + "/")
-    pg.fill("#key-input", live.key)
-    pg.click("#key-submit")
-    pg.wait_for_function("window.__explorer.firstFrame > 0 && window.__workflows")
+    context, pg = watched_page(browser, live.url, height=900)
+    sign_in(pg, live.url, live.key, "window.__explorer.firstFrame > 0 && window.__workflows")
     yield pg
     context.close()
 

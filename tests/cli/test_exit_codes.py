@@ -15,41 +15,20 @@ from typer.testing import CliRunner
 
 from scaleup_graph.cli import app
 from scaleup_graph.cli import common as cli_common
-from scaleup_graph.errors import (
-    Conflict,
-    Forbidden,
-    Invalid,
-    NotFound,
-    RateLimited,
-    ScaleUpError,
-    Timeout,
-    Unavailable,
-)
-from scaleup_graph.store import QueryRejected, QueryTimeout, StoreUnavailable
+from scaleup_graph.errors import ScaleUpError
 from tests.support.cli import scaleup
+from tests.support.error_kinds import KINDS, Kind
 from tests.support.falkordb_server import free_port
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
-KINDS: list[tuple[ScaleUpError, int]] = [
-    (NotFound("no node 'org-x'", hint="search first: scaleup query search_organisations"), 3),
-    (Invalid("hops must be 1 to 3", field="hops"), 4),
-    (Conflict("the challenge is closed"), 5),
-    (Forbidden("the role 'viewer' may not see persons"), 6),
-    (StoreUnavailable("cannot reach the graph database"), 7),
-    (Unavailable("the mail server cannot be reached"), 7),
-    (RateLimited("too many requests", retry_after=5), 8),
-    (QueryTimeout("the query ran past its time limit"), 9),
-    (Timeout("stopped after 1000 ms"), 9),
-    (QueryRejected("a write in a read-only query"), 2),
-    (ScaleUpError("refused as a whole"), 2),
-]
 
-
-@pytest.mark.parametrize(("error", "code"), KINDS, ids=lambda v: type(v).__name__)
+@pytest.mark.parametrize("kind", KINDS, ids=str)
 def test_every_kind_exits_with_its_code_and_one_line(
-    error: ScaleUpError, code: int, monkeypatch: pytest.MonkeyPatch
+    kind: Kind, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    error, code = kind.error, kind.exit_code
+
     # the library refuses when the command opens the store; the CLI's one handler does the rest
     def refuse(*_: object, **__: object) -> None:
         raise error

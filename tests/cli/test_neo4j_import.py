@@ -126,6 +126,15 @@ def load_import_files(directory: Path, target: GraphStore) -> None:
             )
 
 
+def _export_seed(store: GraphStore, tmp_path: Path, *options: str) -> tuple[Path, Any]:
+    """Seed the graph and run ``scaleup export neo4j-import`` into a new folder: it succeeds."""
+    seed(store)
+    out = tmp_path / "import"
+    result = runner.invoke(app, ["export", "neo4j-import", str(out), *options])
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
 @pytest.fixture
 def target(db_url: str, graph_name: str) -> Any:
     other = open_store(db_url, graph=graph_name + "_import")
@@ -137,10 +146,7 @@ def target(db_url: str, graph_name: str) -> Any:
 def test_admin_export_round_trips_to_the_same_graph(
     store: GraphStore, store_env: dict[str, str], tmp_path: Path, target: GraphStore
 ) -> None:
-    seed(store)
-    out = tmp_path / "import"
-    result = runner.invoke(app, ["export", "neo4j-import", str(out), "--role", "admin+contacts"])
-    assert result.exit_code == 0, result.output
+    out, result = _export_seed(store, tmp_path, "--role", "admin+contacts")
     assert "Wrote 5 nodes and 3 relationships" in result.output
     assert "neo4j-admin database import full neo4j --overwrite-destination=true" in result.output
     load_import_files(out, target)
@@ -158,10 +164,7 @@ def test_admin_export_round_trips_to_the_same_graph(
 def test_import_script_holds_the_printed_command_for_these_files(
     store: GraphStore, store_env: dict[str, str], tmp_path: Path
 ) -> None:
-    seed(store)
-    out = tmp_path / "import"
-    result = runner.invoke(app, ["export", "neo4j-import", str(out)])
-    assert result.exit_code == 0, result.output
+    out, result = _export_seed(store, tmp_path)
     script = (out / "import.sh").read_text()
     assert os.access(out / "import.sh", os.X_OK)
     assert script.startswith("#!/bin/sh")
@@ -175,10 +178,7 @@ def test_import_script_holds_the_printed_command_for_these_files(
 def test_default_view_leaves_out_personal_data(
     store: GraphStore, store_env: dict[str, str], tmp_path: Path
 ) -> None:
-    seed(store)
-    out = tmp_path / "import"
-    result = runner.invoke(app, ["export", "neo4j-import", str(out)])
-    assert result.exit_code == 0, result.output
+    out, result = _export_seed(store, tmp_path)
     assert "Personal data of persons" in result.output
     everything = "".join(p.read_text() for p in out.iterdir())
     assert "erika" not in everything.lower() and "Beispiel" not in everything

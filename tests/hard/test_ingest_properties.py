@@ -32,6 +32,7 @@ from scaleup_graph.graph_model.ids import person_id
 from scaleup_graph.ingest import IngestOptions, load_manifest, run_ingest
 from scaleup_graph.queries.persons import erase_person
 from scaleup_graph.store import GraphStore, NodeRow, RelRow, cypher, open_store
+from tests.support.graphs import ORGS_AND_LINKS_MANIFEST
 
 pytestmark = pytest.mark.hard
 
@@ -43,15 +44,7 @@ SETTINGS = settings(
     derandomize=True,  # the same examples on every CI run; print_blob shows a failing one
     print_blob=True,
 )
-MANIFEST = """
-files:
-  - path: orgs.csv
-    nodes: [{label: Organisation, key: id, properties: {name: name, city: city}}]
-  - path: links.csv
-    relationships:
-      - {type: COOPERATES_WITH, start: {label: Organisation, key: a},
-         end: {label: Organisation, key: b}}
-"""
+MANIFEST = ORGS_AND_LINKS_MANIFEST
 
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=24)
 _names = st.one_of(_TEXT, st.sampled_from(["", "  ", "Köln GmbH", "O'Neil & Söhne", 'a "b" c']))

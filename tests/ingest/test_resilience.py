@@ -17,6 +17,7 @@ import pytest
 from scaleup_graph.ingest import IngestOptions, load_manifest, run_ingest
 from scaleup_graph.store import GraphStore, NodeRow, open_store
 from scaleup_graph.store.embedded import EmbeddedServer
+from tests.support.graphs import ORGS_AND_LINKS_MANIFEST
 
 ROWS = 3000
 
@@ -33,15 +34,7 @@ def write_population(folder: Path, rows: int = ROWS, bad_every: int = 20) -> Pat
         for i in range(rows):
             f.write(f"org-{i},org-{(i * 7 + 1) % rows}\n")
     manifest = folder / "manifest.yaml"
-    manifest.write_text("""
-files:
-  - path: orgs.csv
-    nodes: [{label: Organisation, key: id, properties: {name: name, city: city}}]
-  - path: links.csv
-    relationships:
-      - {type: COOPERATES_WITH, start: {label: Organisation, key: a},
-         end: {label: Organisation, key: b}}
-""")
+    manifest.write_text(ORGS_AND_LINKS_MANIFEST)
     return manifest
 
 

@@ -10,13 +10,11 @@ from pathlib import Path
 import pytest
 
 from scaleup_graph.graph_model import fold, search_fold
-from scaleup_graph.ingest import IngestOptions, run_ingest
-from scaleup_graph.ingest.generate import generate_population
-from scaleup_graph.ingest.manifest import load_manifest
 from scaleup_graph.queries import daily
 from scaleup_graph.queries.search import find_nodes
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import search as explorer_search
+from tests.support.graphs import ingest_generated
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,17 +32,8 @@ def generated(db_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     """300 generated organisations (the generator's names carry umlauts: Hün..., Fördertechnik)."""
     from scaleup_graph.store import open_store
 
-    out = tmp_path_factory.mktemp("pop")
-    manifest = generate_population(300, 11, out)
     store = open_store(f"embedded://{db_dir}", graph="search_generated")
-    store.clear()
-    store.setup_schema()
-    run_ingest(
-        store,
-        load_manifest(manifest),
-        IngestOptions(state_dir=tmp_path_factory.mktemp("st"), check_duplicates=False),
-    )
-    yield store
+    yield ingest_generated(store, 300, 11, tmp_path_factory.mktemp("generated"))
     store.clear()
     store.close()
 

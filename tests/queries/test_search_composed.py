@@ -13,13 +13,11 @@ from typing import Any
 import pytest
 
 from scaleup_graph.graph_model import fold
-from scaleup_graph.ingest import IngestOptions, run_ingest
-from scaleup_graph.ingest.generate import generate_population
-from scaleup_graph.ingest.manifest import load_manifest
 from scaleup_graph.queries import daily
 from scaleup_graph.queries.catalogue import catalogue
 from scaleup_graph.queries.search import words
 from scaleup_graph.store import GraphStore, NodeRow, RelRow, open_store
+from tests.support.graphs import ingest_generated
 
 QUERY = catalogue()["search_organisations"]
 
@@ -27,15 +25,8 @@ QUERY = catalogue()["search_organisations"]
 @pytest.fixture(scope="module")
 def generated(db_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     """400 generated organisations: names with umlauts, topics listed and linked, regions."""
-    manifest = generate_population(400, 5, tmp_path_factory.mktemp("pop"))
     store = open_store(f"embedded://{db_dir}", graph="search_composed")
-    store.clear()
-    store.setup_schema()
-    run_ingest(
-        store,
-        load_manifest(manifest),
-        IngestOptions(state_dir=tmp_path_factory.mktemp("st"), check_duplicates=False),
-    )
+    ingest_generated(store, 400, 5, tmp_path_factory.mktemp("generated"))
     # one organisation without NUTS code, country or listed topics: found by its links only
     org = "org-links-only-gmbh"
     prov = {"source": "test"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from scaleup_graph.store import GraphStore, NodeRow, RelRow
 
 PROV = {"source": "test", "ingest_run": "t1", "ingested_at": "2026-01-01T00:00:00"}
@@ -10,6 +12,18 @@ PROV = {"source": "test", "ingest_run": "t1", "ingested_at": "2026-01-01T00:00:0
 ANNA = {"name": "Anna Beispiel", "email": "anna.beispiel@example.org", "phone": "+49 561 7654321"}
 BERND = {"name": "Bernd Muster", "email": "bernd@example.org", "phone": "+49 561 1112223"}
 PII_VALUES = (*ANNA.values(), *BERND.values(), "7654321", "1112223")
+
+#: An ingest manifest for two files: organisations (``orgs.csv``: id, name, city) and their
+#: cooperations (``links.csv``: a, b).
+ORGS_AND_LINKS_MANIFEST = """
+files:
+  - path: orgs.csv
+    nodes: [{label: Organisation, key: id, properties: {name: name, city: city}}]
+  - path: links.csv
+    relationships:
+      - {type: COOPERATES_WITH, start: {label: Organisation, key: a},
+         end: {label: Organisation, key: b}}
+"""
 
 
 def build_small_graph(store: GraphStore) -> None:
@@ -149,3 +163,21 @@ def count(store: GraphStore, label: str) -> int:
 
 def rel_count(store: GraphStore) -> int:
     return int(store.read("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"])
+
+
+def ingest_generated(store: GraphStore, organisations: int, seed: int, work: Path) -> GraphStore:
+    """Empty ``store`` and ingest a generated population into it (``ingest.generate``: names
+    with umlauts, topics listed and linked, regions), its files and state under ``work``."""
+    from scaleup_graph.ingest import IngestOptions, run_ingest
+    from scaleup_graph.ingest.generate import generate_population
+    from scaleup_graph.ingest.manifest import load_manifest
+
+    manifest = generate_population(organisations, seed, work / "pop")
+    store.clear()
+    store.setup_schema()
+    run_ingest(
+        store,
+        load_manifest(manifest),
+        IngestOptions(state_dir=work / "state", check_duplicates=False),
+    )
+    return store
