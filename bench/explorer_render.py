@@ -6,6 +6,9 @@ the moment the page is asked for a view to its first drawn frame (server query, 
 JSON, drawing):
 
 - ego views of 1, 2 and 3 hops around a well-connected organisation, on both graphs;
+- at 10,000 nodes, the crowded star: 1 and 2 hops around the best-connected organisation (the
+  "hub" rows; they are the ego rows when no organisation has 15 to 40 links), where the page's
+  box placement and label culling have the most to do ("page": its own planning, in ms);
 - the grouped overview of the 10,000-node graph (the whole graph, shown as named groups);
 - hover-fade: pointing at a node until the faded picture is drawn;
 - expand: "Alle Nachbarn zeigen" on a node of the first ring until the grown picture is drawn.
@@ -33,8 +36,10 @@ way" derives the overview as the code before issue 12's second part did (every n
 property and every relationship read, then grouped), in a fresh store connection: the ratio of
 the cold overview to it is printed.
 
-    .venv/bin/python bench/explorer_render.py [--orgs 5200] [--repeat 3]
+    .venv/bin/python bench/explorer_render.py [--orgs 5200] [--repeat 3] [--views-only]
 
+A view that fails (an error in the page, a time limit) gets its reason in its row and the run
+goes on. ``--views-only`` leaves out the fresh app processes and the previous-way overview.
 Prints a table and writes bench/results/explorer_render-<UTC time>.json.
 """
 
@@ -153,17 +158,29 @@ class App:
         return KeyStore(state / "api-keys.json").create("viewer", note="bench")[1]
 
 
-def _pick_focus(store: Any) -> str:
-    """An organisation with many links but not a hub: the kind a reader looks up."""
+def _degrees(store: Any) -> list[tuple[str, int]]:
     rows = store.read(
         "MATCH (o:Organisation)-[e]-() RETURN o.id AS id, count(e) AS n ORDER BY n DESC, id"
     )
-    degrees = [(r["id"], int(r["n"])) for r in rows]
+    return [(r["id"], int(r["n"])) for r in rows]
+
+
+def _pick_focus(store: Any) -> str:
+    """An organisation with many links but not a hub: the kind a reader looks up (the
+    best-connected one where no organisation has 15 to 40 links, as at 10,000 nodes)."""
+    degrees = _degrees(store)
     wanted = [d for d in degrees if 15 <= d[1] <= 40]
     return (wanted or degrees)[0][0]
 
 
+def _pick_hub(store: Any) -> tuple[str, int]:
+    """The best-connected organisation and its links: a crowded star, where the page's box
+    placement and label culling have the most to do."""
+    return _degrees(store)[0]
+
+
 READY = "document.querySelector('#canvas').dataset.state === 'ready'"
+FAILED = "document.querySelector('#canvas').dataset.state === 'error'"
 
 
 def _first_frame(page: Any, url: str, reload: bool = False) -> dict[str, Any]:
@@ -173,18 +190,38 @@ def _first_frame(page: Any, url: str, reload: bool = False) -> dict[str, Any]:
     else:
         page.goto(url)
     page.wait_for_function(
-        f"window.__explorer && window.__explorer.firstFrame > 0 && {READY}", timeout=600_000
+        f"window.__explorer && (window.__explorer.firstFrame > 0 && {READY} || {FAILED})",
+        timeout=600_000,
     )
+    if page.evaluate(FAILED):
+        raise ViewFailed(page.evaluate("document.querySelector('#message').textContent"))
     return page.evaluate(
         "({ms: window.__explorer.firstFrame, nodes: window.__explorer.snapshot().nodes.length,"
+        " page: window.__explorer.drawMs,"
         " api: Math.max(0, ...performance.getEntriesByType('resource')"
         "   .filter((e) => e.name.includes('/api/v1/explorer/view')).map((e) => e.duration))})"
     )
 
 
+class ViewFailed(RuntimeError):
+    """The page showed an error instead of the picture (its message is the text)."""
+
+
+def _failed(what: str, exc: Exception) -> dict[str, Any]:
+    """The row of a view that could not be measured: the failure instead of figures, so the
+    run goes on to the next view."""
+    reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+    row = {"what": what, "nodes": None, "cold_ms": None, "warm_ms": None, "failed": reason}
+    print(row, flush=True)
+    return row
+
+
 def _view(page: Any, url: str, what: str, repeat: int) -> dict[str, Any]:
-    cold = _first_frame(page, url)
-    warm = [_first_frame(page, url, reload=True) for _ in range(repeat)]
+    try:
+        cold = _first_frame(page, url)
+        warm = [_first_frame(page, url, reload=True) for _ in range(repeat)]
+    except Exception as exc:  # noqa: BLE001 - a bench run reports what it could not measure
+        return _failed(what, exc)
     row = {
         "what": what,
         "nodes": cold["nodes"],
@@ -192,22 +229,44 @@ def _view(page: Any, url: str, what: str, repeat: int) -> dict[str, Any]:
         "warm_ms": round(statistics.median(w["ms"] for w in warm), 1),
         "api_cold_ms": round(cold["api"], 1),
         "api_warm_ms": round(statistics.median(w["api"] for w in warm), 1),
+        # the page's own planning (fit, box placement, label culling) of the warm visits
+        "page_ms": round(statistics.median(w["page"] for w in warm), 1),
     }
     print(row, flush=True)
     return row
 
 
-def _measure(page: Any, app: App, focus: str, repeat: int) -> list[dict[str, Any]]:
-    rows = [
+def _ego(
+    page: Any,
+    app: App,
+    focus: str,
+    repeat: int,
+    prefix: str = "",
+    hops: tuple[int, ...] = (1, 2, 3),
+) -> list[dict[str, Any]]:
+    return [
         _view(
             page,
             f"{app.url}/?focus={focus}&hops={hops}&lang=de",
-            f"ego {hops} hop{'s' if hops > 1 else ''}",
+            f"{prefix}ego {hops} hop{'s' if hops > 1 else ''}",
             repeat,
         )
-        for hops in (1, 2, 3)
+        for hops in hops
     ]
-    # hover-fade and expand on the 1-hop view
+
+
+def _measure(page: Any, app: App, focus: str, repeat: int) -> list[dict[str, Any]]:
+    rows = _ego(page, app, focus, repeat)
+    try:
+        rows += _interactions(page, app, focus, repeat)
+    except Exception as exc:  # noqa: BLE001 - a bench run reports what it could not measure
+        rows.append(_failed("hover-fade and expand (1 hop)", exc))
+    return rows
+
+
+def _interactions(page: Any, app: App, focus: str, repeat: int) -> list[dict[str, Any]]:
+    """Hover-fade and expand on the 1-hop view."""
+    rows: list[dict[str, Any]] = []
     _first_frame(page, f"{app.url}/?focus={focus}&hops=1&lang=de")
     snap = page.evaluate("window.__explorer.snapshot()")
     degree = Counter(e["from"] for e in snap["edges"]) + Counter(e["to"] for e in snap["edges"])
@@ -307,6 +366,23 @@ def _fresh(
     before: Any = None,
 ) -> dict[str, Any]:
     """First request (API alone) and first frame (browser) of fresh app processes."""
+    try:
+        return _fresh_row(browser, db, work, graph, key, query, what, repeat, before)
+    except Exception as exc:  # noqa: BLE001 - a bench run reports what it could not measure
+        return _failed(what, exc)
+
+
+def _fresh_row(
+    browser: Any,
+    db: Path,
+    work: Path,
+    graph: str,
+    key: str,
+    query: str,
+    what: str,
+    repeat: int,
+    before: Any,
+) -> dict[str, Any]:
     import httpx
 
     api, frames, cpu, nodes = [], [], [], 0
@@ -394,6 +470,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orgs", type=int, default=5200, help="generated SMEs (5200: ~10k nodes)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--views-only",
+        action="store_true",
+        help="only the views in one app (no fresh app processes, no previous-way overview)",
+    )
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -420,6 +501,8 @@ def main() -> None:
     total = sum(counts["nodes"].values())
     print(f"generated graph: {total} nodes in {time.perf_counter() - started:.0f} s", flush=True)
     big_focus = _pick_focus(big)
+    hub, hub_links = _pick_hub(big)
+    print(f"10k: ego views around {big_focus}, crowded-hub views around {hub} ({hub_links} links)")
     demo.close()
     big.close()
 
@@ -433,6 +516,13 @@ def main() -> None:
             page = context.new_page()
             rows = _measure(page, app, focus, args.repeat)
             if name == "10k":
+                # the crowded star (the ego rows above when the focus is the hub itself)
+                prefix = "hub " if hub != focus else f"hub ({hub_links} links) "
+                if hub == focus:
+                    for r in rows[:3]:
+                        r["what"] = prefix + r["what"]
+                else:
+                    rows += _ego(page, app, hub, args.repeat, prefix, hops=(1, 2))
                 rows.append(_overview(page, app, args.repeat))
             results[name] = rows
             context.close()
@@ -441,35 +531,38 @@ def main() -> None:
         big = open_store(f"embedded://{db}", graph="big")
         rows = results["10k"]
         overview = "lang=de"
-        rows.append(
-            _fresh(
-                browser,
-                db,
-                work,
-                "big",
-                fresh_key,
-                overview,
-                "fresh app, after an edit",
-                args.repeat,
-                before=lambda: _touch(big),
+        if not args.views_only:
+            rows.append(
+                _fresh(
+                    browser,
+                    db,
+                    work,
+                    "big",
+                    fresh_key,
+                    overview,
+                    "fresh app, after an edit",
+                    args.repeat,
+                    before=lambda: _touch(big),
+                )
             )
-        )
-        rows.append(
-            _fresh(browser, db, work, "big", fresh_key, overview, "fresh app, kept", args.repeat)
-        )
-        rows.append(
-            _fresh(
-                browser,
-                db,
-                work,
-                "big",
-                fresh_key,
-                f"focus={big_focus}&hops=1&lang=de",
-                "fresh app, ego 1 hop",
-                args.repeat,
+            rows.append(
+                _fresh(
+                    browser, db, work, "big", fresh_key, overview, "fresh app, kept", args.repeat
+                )
             )
-        )
-        rows.append(_previous_way(db, "big", args.repeat))
+            rows.append(
+                _fresh(
+                    browser,
+                    db,
+                    work,
+                    "big",
+                    fresh_key,
+                    f"focus={big_focus}&hops=1&lang=de",
+                    "fresh app, ego 1 hop",
+                    args.repeat,
+                )
+            )
+            rows.append(_previous_way(db, "big", args.repeat))
         big.close()
         browser.close()
     keeper.close()
@@ -491,20 +584,28 @@ def main() -> None:
     out.write_text(json.dumps(payload, indent=2) + "\n")
     print(f"\nmachine: {machine}")
     print(
-        f"{'graph':<6}{'what':<30}{'nodes':>7}{'cold ms':>10}{'warm ms':>10}{'x base':>8}"
-        f"{'API cold':>10}{'API warm':>10}{'API CPU':>10}"
+        f"{'graph':<6}{'what':<32}{'nodes':>7}{'cold ms':>10}{'warm ms':>10}{'x base':>8}"
+        f"{'API cold':>10}{'API warm':>10}{'API CPU':>10}{'page':>8}"
     )
     for name, rows in results.items():
         for r in rows:
+            if r.get("failed"):
+                print(f"{name:<6}{r['what']:<32}  FAILED: {r['failed']}")
+                continue
             ms = r["warm_ms"] if r["warm_ms"] is not None else r["cold_ms"]
             ratio = f"{ms / baseline:.1f}" if baseline and ms is not None else ""
             print(
-                f"{name:<6}{r['what']:<30}{r['nodes']:>7}{_f(r['cold_ms']):>10}"
+                f"{name:<6}{r['what']:<32}{_f(r['nodes']):>7}{_f(r['cold_ms']):>10}"
                 f"{_f(r['warm_ms']):>10}{ratio:>8}{_f(r.get('api_cold_ms')):>10}"
                 f"{_f(r.get('api_warm_ms')):>10}{_f(r.get('api_cpu_ms')):>10}"
+                f"{_f(r.get('page_ms')):>8}"
             )
-    cold = next(r for r in results["10k"] if r["what"] == "fresh app, after an edit")
-    before = next(r for r in results["10k"] if r["what"] == "overview the previous way")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    cold = next((r for r in results["10k"] if r["what"] == "fresh app, after an edit"), {})
+    before = next((r for r in results["10k"] if r["what"] == "overview the previous way"), {})
+    if not cold.get("api_cold_ms") or not before.get("api_cold_ms"):
+        print(f"written to {out}")
+        return
     print(
         f"overview at 10k, API: after an edit in a fresh app {cold['api_cold_ms']:.0f} ms "
         f"({cold['api_cpu_ms']:.0f} ms CPU of app and database), the previous way "

@@ -309,6 +309,15 @@ class FalkorDBStore(GraphStore):
             raise
         return self._rows(result)
 
+    def explain(self, query: str, params: Mapping[str, Any] | None = None) -> list[str]:
+        """The engine's plan for a read (GRAPH.EXPLAIN), one indented line per operator, as
+        ``"Node By Index Scan | (a:Organisation)"``: where a walk starts, without running it."""
+        header = self._graph._build_params_header(dict(params or {}))  # the driver's quoting
+        reply = self._call(
+            partial(self._read_command, "GRAPH.EXPLAIN", self.graph_name, header + query)
+        )
+        return [str(line) for line in reply]
+
     def _verbose_row(
         self, query: str, params: Mapping[str, Any] | None, timeout_ms: int | None
     ) -> dict[str, Any]:

@@ -103,7 +103,13 @@ def _ids_by_label(nodes: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
 
 
 def _seen(role: str, node: str = "b", rel: str = "e") -> str:
-    """The Cypher condition: the other end and the relationship are visible to ``role``."""
+    """The Cypher condition: the other end and the relationship are visible to ``role``.
+
+    It goes after a ``WITH`` that carries the matched variables, never in the ``MATCH``'s own
+    ``WHERE``: there FalkorDB takes the draft test on the other end (a property compared with a
+    value) as the place to start, scans every node of the graph for each given id and walks
+    back (the 2-hop view of a hub at 10,000 nodes ran past its time limit, its tags call took
+    36 s instead of 20 ms; tests/visualisation/test_fetch_plans.py checks the plans)."""
     vis = visibility(role)
     return f"{vis.node_clause(node)} AND {vis.rel_clause(rel)}"
 
@@ -120,7 +126,7 @@ def fetch_neighbours(
     for name, ids in _ids_by_label(nodes).items():
         query = (
             f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]-(b) "
-            f"WHERE any(l IN labels(b) WHERE l IN $labels) AND {_seen(role)} "
+            f"WITH i, a, e, b WHERE any(l IN labels(b) WHERE l IN $labels) AND {_seen(role)} "
             f"RETURN a.{KEY} AS a, b, type(e) AS t, startNode(e).{KEY} AS s"
         )
         rows = store.read(
@@ -146,7 +152,7 @@ def edges_of(
     for name, ids in _ids_by_label(nodes).items():
         query = (
             f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]-(b) "
-            f"WHERE any(l IN labels(b) WHERE l IN $labels) AND {_seen(role)} "
+            f"WITH i, a, e, b WHERE any(l IN labels(b) WHERE l IN $labels) AND {_seen(role)} "
             f"RETURN startNode(e).{KEY} AS a, type(e) AS t, endNode(e).{KEY} AS b"
         )
         params = {"ids": sorted(ids), "labels": list(NODE_TYPES)}
@@ -168,7 +174,7 @@ def degrees(
     for name, ids in _ids_by_label(nodes).items():
         query = (
             f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]-(b) "
-            f"WHERE any(l IN labels(b) WHERE l IN $labels) AND {_seen(role)} "
+            f"WITH i, a, e, b WHERE any(l IN labels(b) WHERE l IN $labels) AND {_seen(role)} "
             "RETURN i AS id, count(e) AS n"
         )
         params = {"ids": sorted(ids), "labels": list(NODE_TYPES)}
@@ -478,7 +484,7 @@ def linked_ids(
     """Ids of the nodes directly linked to one node (for the topic/region/project filters)."""
     query = (
         f"MATCH (x:{cy_label(node_label)} {{{KEY}: $id}})-[e]-(n) "
-        f"WHERE any(l IN labels(n) WHERE l IN $labels) AND {_seen(role, 'n')} "
+        f"WITH e, n WHERE any(l IN labels(n) WHERE l IN $labels) AND {_seen(role, 'n')} "
         f"RETURN DISTINCT n.{KEY} AS id"
     )
     rows = store.read(query, {"id": node_id, "labels": list(NODE_TYPES)}, timeout_ms=timeout_ms)
