@@ -90,6 +90,9 @@ def boot_data(mode: str, **extra: Any) -> dict[str, Any]:
         "texts": TEXTS,
         "legend": {lang: legend(lang) for lang in LANGS},
         "relWords": {lang: {t: words.rel_name(t, lang) for t in REL_TYPES} for lang in LANGS},
+        "relWordsIn": {
+            lang: {t: words.rel_name(t, lang, direction="in") for t in REL_TYPES} for lang in LANGS
+        },
         "measureWords": {
             lang: {f"{METRIC_PREFIX}{m}": words.measure_name(m, lang) for m in words.MEASURES}
             for lang in LANGS

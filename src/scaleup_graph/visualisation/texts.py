@@ -143,6 +143,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "path_direct": "direkt verbunden",
         "path_pick": "Organisation suchen …",
         "path_offline": "Die Wegsuche braucht die Verbindung zum Server.",
+        "path_offline_scope": "Offline-Export: Wege nur über die {n} Knoten dieses Exports; "
+        "Wege über nicht exportierte Knoten findet nur der Live-Explorer.",
+        "path_none_offline": "Kein Weg über höchstens 4 Schritte innerhalb dieses Exports. "
+        "Über Knoten, die nicht im Export sind, kann es Wege geben: im Live-Explorer suchen.",
         "path_pick_both": "Bitte zwei Akteure wählen: „Von“ und „Zu“.",
         "path_found": "{n} Weg(e) von {from} zu {to}. Ein Klick auf einen Weg hebt ihn im Bild "
         "hervor.",
@@ -309,6 +313,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "path_direct": "directly linked",
         "path_pick": "Search an organisation …",
         "path_offline": "Finding paths needs the server.",
+        "path_offline_scope": "Offline export: paths only through the {n} nodes of this "
+        "export; paths through nodes it left out are found only in the live explorer.",
+        "path_none_offline": "No path of at most 4 steps within this export. There may be "
+        "paths through nodes the export left out: search in the live explorer.",
         "path_pick_both": "Please choose two actors: “From” and “To”.",
         "path_found": "{n} path(s) from {from} to {to}. Click a path to highlight it in the "
         "picture.",

@@ -312,16 +312,130 @@
       return { tags: out };
     },
     async paths() { throw new UiError('path_offline'); },
-    async pathView() { throw new UiError('path_offline'); },
+    /** "Wer kann mich vorstellen?" over the nodes and links in this file: the shortest paths
+     * (at most 4 steps, breadth first), through people, organisations and what they did
+     * together where such paths exist (as /paths does), drawn left to right. Paths through
+     * nodes the export left out cannot be found here: the view says so. */
+    async pathView(from, to) {
+      const data = this.data;
+      if (!data.nodes[from] || !data.nodes[to]) throw new UiError('err_unknown_node', {}, 404);
+      const chains = shortestChains(this, from, to, 4, 20);
+      const middleOk = (c) => c.slice(1, -1).every((i) => INTRODUCERS.has(data.nodes[i].type));
+      const people = chains.filter(middleOk);
+      const chosen = (people.length ? people : chains).slice(0, 5);
+      const ids = [...new Set([from, to, ...chosen.flat()])];
+      const edges = this.edgesAmong(ids);
+      const steps = (chain) => chain.slice(1).map((b, k) => {
+        const a = chain[k];
+        const forward = edges.filter((e) => e.from === a && e.to === b).map((e) => e.type).sort();
+        const backward = edges.filter((e) => e.from === b && e.to === a).map((e) => e.type).sort();
+        const type = forward[0] || backward[0] || '';
+        const words = forward[0] ? relCaption(type) : relCaption(type, 'in');
+        return { from: a, to: b, type, words };
+      });
+      const nodes = ids.map((i) => ({ ...data.nodes[i] }));
+      const frame = planPathHere(nodes, chosen.length ? chosen : [[from, to]]);
+      const messages = [{ key: 'path_offline_scope', values: { n: Object.keys(data.nodes).length } }];
+      return { kind: 'path', nodes, edges, focus: from, target: to, group: null, groupName: null,
+        aggregated: false, total: nodes.length, shown: nodes.length, messages,
+        metrics: data.metrics || [], highlight: chosen[0] || [], offline: true,
+        paths: chosen.map((c) => ({ nodes: c.map((i) => ({ id: i, caption: data.nodes[i].name })),
+          steps: steps(c) })), ...frame };
+    },
     async listViews() { return { views: [] }; },
     async saveView() { throw new UiError('path_offline'); },
     async renameView() { throw new UiError('path_offline'); },
     async deleteView() { throw new UiError('path_offline'); },
   };
 
-  function relCaption(type) {
-    const words = (BOOT.relWords || {})[state.lang] || {};
+  function relCaption(type, direction) {
+    const table = direction === 'in' ? BOOT.relWordsIn : BOOT.relWords;
+    const words = (table || BOOT.relWords || {})[state.lang] || {};
     return words[type] || type;
+  }
+
+  /** What can stand between two organisations in an introduction (views.INTRODUCERS). */
+  const INTRODUCERS = new Set(['Organisation', 'Person', 'Project', 'Event', 'Challenge', 'Proposal']);
+
+  /** Up to ``limit`` shortest paths (node id lists) from ``from`` to ``to`` of at most
+   * ``maxHops`` steps over the links of ``graph`` (either direction), in a stable order. */
+  function shortestChains(graph, from, to, maxHops, limit) {
+    if (from === to) return [];
+    const dist = { [from]: 0 };
+    const before = {};
+    let frontier = [from];
+    for (let hop = 1; hop <= maxHops && frontier.length && !(to in dist); hop++) {
+      const next = [];
+      for (const id of frontier) {
+        for (const link of graph.neighbours(id)) {
+          if (!(link.id in dist)) { dist[link.id] = hop; next.push(link.id); before[link.id] = []; }
+          if (dist[link.id] === hop && !before[link.id].includes(id)) before[link.id].push(id);
+        }
+      }
+      frontier = next.sort();
+    }
+    if (!(to in dist)) return [];
+    const out = [];
+    const walk = (id, tail) => {
+      if (out.length >= limit) return;
+      if (id === from) { out.push([from, ...tail]); return; }
+      for (const prev of [...before[id]].sort()) walk(prev, [id, ...tail]);
+    };
+    walk(to, []);
+    return out;
+  }
+
+  /** Positions for a path view built here, as path_layout.py plans them: the first path along
+   * the middle line from left to right, further paths' own nodes on lanes below and above;
+   * every node named, boxes pushed apart. Returns the fit's scale and centre. */
+  function planPathHere(nodes, chains) {
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const start = chains[0][0];
+    const goal = chains[0][chains[0].length - 1];
+    for (const n of nodes) {
+      const end = n.id === start || n.id === goal;
+      n.sizePx = end ? 16 : 12;
+      n.fontPx = end ? 15 : 14;
+      n.labelled = true;
+      n.ring = end ? 0 : 1;
+    }
+    const half = (n) => boxesPx(n).halfW;
+    const reach = REFERENCE_CANVAS.w / 2 - EDGE_MARGIN - Math.max(half(byId.get(start)), half(byId.get(goal)));
+    const at = new Map();
+    const first = chains[0];
+    const steps = Math.max(first.length - 1, 1);
+    first.forEach((i, k) => at.set(i, [-reach + (2 * reach * k) / steps, 0]));
+    chains.slice(1).forEach((chain, n) => {
+      const y = 120 * Math.floor((n + 2) / 2) * (n % 2 === 0 ? 1 : -1);
+      let k = 0;
+      while (k < chain.length) {
+        if (at.has(chain[k])) { k++; continue; }
+        const begin = k - 1;
+        let end = k;
+        while (end < chain.length && !at.has(chain[end])) end++;
+        const x0 = begin >= 0 ? at.get(chain[begin])[0] : -reach;
+        const x1 = end < chain.length ? at.get(chain[end])[0] : reach;
+        for (let j = k; j < end; j++) at.set(chain[j], [x0 + ((x1 - x0) * (j - begin)) / (end - begin), y]);
+        k = end;
+      }
+    });
+    const ys = [...at.values()].map((p) => p[1]);
+    const shift = (Math.max(...ys) + Math.min(...ys)) / 2;
+    for (const n of nodes) {
+      const p = at.get(n.id) || [0, 0];
+      n.x = p[0];
+      n.y = p[1] - shift;
+    }
+    const fixed = byId.get(start);
+    for (let round = 0; round < 6; round++) {
+      if (!separate(nodes, 1, fixed)) break;
+    }
+    const boxes = nodes.map((n) => ({ n, b: boxesPx(n) }));
+    const centre = {
+      x: (Math.min(...boxes.map(({ n, b }) => n.x - b.halfW)) + Math.max(...boxes.map(({ n, b }) => n.x + b.halfW))) / 2,
+      y: (Math.min(...boxes.map(({ n, b }) => n.y - b.top)) + Math.max(...boxes.map(({ n, b }) => n.y + b.bottom))) / 2,
+    };
+    return { scale: fitScale(nodes, centre, REFERENCE_CANVAS), centre: [centre.x, centre.y] };
   }
 
   const source = BOOT.mode === 'offline' ? offline : live;
@@ -1480,7 +1594,10 @@
     }
     try {
       const view = await source.pathView(from, to);
-      if (!view.paths.length) { out.append(el('p', t('path_none'), 'note')); return; }
+      if (!view.paths.length) {
+        out.append(el('p', t(view.offline ? 'path_none_offline' : 'path_none'), 'note'));
+        return;
+      }
       cache.views.set(['path:' + from + '>' + to, 1, null, 0, state.lang].join('|'), Promise.resolve(view));
       state.selected = null;
       await go({ focus: 'path:' + from + '>' + to, hops: 1, group: null, page: 0, open: [], hide: [], path: 0 });
