@@ -18,7 +18,8 @@ Per write (a batch of 100 Person upserts, the editor's and ingest's write path):
 redacted copy vs with one, which every write is mirrored to, then cleaned up: by the ids the
 write named (now) and, as the baseline, by a scan of every Person of the copy (before); and
 with the copy but without the draft tracking a copy without drafts needs (the draft ids read
-before and after each write, drafts deleted from the copy; ``--drafts`` drafts in the graph).
+before and after each write that may touch a draft, drafts deleted from the copy; ``--drafts``
+drafts added to the generated ones); and the edit of one challenge, which is tracked.
 And with both copies (redacted and contacts) kept in step. And
 what one full rebuild of the copy costs (GRAPH.COPY + redaction + AOF rewrite; only when the
 copy fell behind, e.g. another process wrote while the copy was missing). The claims are
@@ -169,6 +170,20 @@ def run(size: str, repeat: int, work: Path, drafts: int = 20) -> dict[str, Any]:
             totals["with_copy"] += _median_ms(write_batch, max(1, repeat // 2)) / 2
         store._views_kept = lambda: kept  # type: ignore[method-assign]
         with_both = _median_ms(write_batch, repeat)
+
+        def edit_challenge() -> None:  # a write the draft tracking follows (names Challenge)
+            n = next(counter)
+            row = NodeRow("challenge-bench-edited", {"name": f"E{n}", "status": "published"})
+            store.upsert_nodes("Challenge", [row], provenance=PROV)
+
+        challenge = {"untracked": 0.0, "tracked": 0.0}
+        for _ in range(2):
+            store._drafts = lambda before=(): {}  # type: ignore[method-assign]
+            try:
+                challenge["untracked"] += _median_ms(edit_challenge, max(1, repeat // 2)) / 2
+            finally:
+                store._drafts = track  # type: ignore[method-assign]
+            challenge["tracked"] += _median_ms(edit_challenge, max(1, repeat // 2)) / 2
         del store._views_kept  # the method again
         assert contacts_view, "the contacts copy was not kept"
         without_copy, with_copy, scan_copy, untracked = (
@@ -192,6 +207,7 @@ def run(size: str, repeat: int, work: Path, drafts: int = 20) -> dict[str, Any]:
         shown = copy.query("MATCH (c:Challenge {status: 'draft'}) RETURN count(c)").result_set
         assert shown[0][0] == 0, "the redacted copy holds drafts"
         counts = store.counts()
+        drafts_in_graph = len([1 for v in store._drafts().values() if v])
     finally:
         store.clear()
         store.close()
@@ -210,6 +226,8 @@ def run(size: str, repeat: int, work: Path, drafts: int = 20) -> dict[str, Any]:
             "with_copy_no_draft_tracking": untracked,
             "with_two_copies": with_both,
         },
+        "write_1_challenge_ms": {k: round(v, 3) for k, v in challenge.items()},
+        "drafts_in_graph": drafts_in_graph,
         "drafts": drafts,
         "write_cost_of_copy": round(with_copy / without_copy - 1, 3),
         "write_cost_of_draft_tracking": round(with_copy / untracked - 1, 3),
@@ -255,6 +273,11 @@ def main(argv: list[str] | None = None) -> None:
         f"-> {w['with_copy']:.1f} ms ({result['write_cost_of_draft_tracking']:+.0%}); "
         f"with two copies (redacted, contacts): {w['with_two_copies']:.1f} ms "
         f"({result['write_cost_of_two_copies']:+.0%} against no copy)"
+    )
+    c = result["write_1_challenge_ms"]
+    print(
+        f"edit of one challenge ({result['drafts_in_graph']:,} drafts in the graph): "
+        f"{c['untracked']:.1f} ms without the draft tracking, {c['tracked']:.1f} ms with it"
     )
     print(f"results: {out}")
 

@@ -35,6 +35,7 @@ from scaleup_graph.store.cypher import SEARCH_TEXT, SUPPRESSED_LABEL
 from scaleup_graph.store.embedded import EmbeddedServer
 from scaleup_graph.store.staged import StagedGraph
 from scaleup_graph.store.views import (
+    DRAFT_RULES,
     PURGE,
     REDACT,
     VIEWS,
@@ -43,6 +44,7 @@ from scaleup_graph.store.views import (
     delete_drafts,
     draft_ids_query,
     purge,
+    touches_drafts,
 )
 
 __all__ = ["PURGE", "REDACT", "FalkorDBStore", "clean_up"]
@@ -377,7 +379,8 @@ class FalkorDBStore(GraphStore):
         views = self._views_kept()
         # Drafts before the write: a copy without drafts cannot replay the publication of one
         # (the draft is not there); it is rebuilt instead.
-        drafts = self._drafts() if any(not v.drafts for v in views) else None
+        tracked = any(not v.drafts for v in views) and touches_drafts(query, params or {})
+        drafts = self._drafts() if tracked else None
         result = self._call(
             lambda: self._wgraph.query(query, dict(params or {}), timeout=timeout_ms)
         )
@@ -717,6 +720,9 @@ class FalkorDBStore(GraphStore):
             for key in list_search_keys(label).values():
                 if (label, key) not in existing:
                     self.write(f"CREATE INDEX FOR (n:{cypher.label(label)}) ON (n.{key})")
+        for label, prop, _ in DRAFT_RULES:  # the write path reads the drafts (store/views.py)
+            if (label, prop) not in existing:
+                self.write(f"CREATE INDEX FOR (n:{cypher.label(label)}) ON (n.{prop})")
         if (cypher.HISTORY_LABEL, "node") not in existing:  # each node's history by its id
             self.write(f"CREATE INDEX FOR (h:{cypher.HISTORY_LABEL}) ON (h.node)")
         for label in NODE_TYPES:

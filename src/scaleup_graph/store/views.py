@@ -35,6 +35,7 @@ __all__ = [
     "clean_up",
     "delete_drafts",
     "purge",
+    "touches_drafts",
 ]
 
 
@@ -123,17 +124,59 @@ def purge(view: AdhocView) -> list[str]:
 
 
 def draft_ids_query() -> str:
-    """One row per node in draft now, or named in ``$before`` (``id``, ``draft``): what the
-    write path compares before and after a write to see drafts come and go.
+    """One row per node in draft now, and per node named in ``$before`` (``id``, ``draft``):
+    what the write path compares before and after a write to see drafts come and go. Both
+    parts are index lookups (the draft property is indexed: setup_schema).
 
-    >>> "status = 'draft'" in draft_ids_query()
+    >>> "n.status = 'draft' RETURN" in draft_ids_query()
     True
     """
     return " UNION ALL ".join(
-        f"MATCH (n:{label}) WHERE n.{prop} = '{value}' OR n.{KEY} IN $before "
+        f"MATCH (n:{label}) WHERE n.{prop} = '{value}' RETURN n.{KEY} AS id, true AS draft "
+        f"UNION ALL UNWIND $before AS i MATCH (n:{label} {{{KEY}: i}}) "
         f"RETURN n.{KEY} AS id, coalesce(n.{prop} = '{value}', false) AS draft"
         for label, prop, value in DRAFT_RULES
     )
+
+
+#: Words a write must use to make a node of a draft label or to change its draft property.
+_DRAFT_WORDS = frozenset(w for rule in DRAFT_RULES for w in rule[:2])
+_DRAFT_PREFIXES = tuple(f"{NODE_TYPES[label].id_prefix}-" for label, _, _ in DRAFT_RULES)
+
+
+def _keys(value: Any) -> Iterable[str]:
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            yield str(k)
+            yield from _keys(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _keys(v)
+
+
+def touches_drafts(query: str, params: Mapping[str, Any]) -> bool:
+    """True if a write may make a node of a draft label or change a draft property: only then
+    does the write path compare the drafts before and after it.
+
+    A label is never a parameter, so a write that creates or merges a challenge names it; a
+    write that publishes one sets its ``status``, by name in the text or as a key of a
+    parameter map (``SET c += $props``). Writes naming a challenge's id are included too.
+
+    >>> touches_drafts("MATCH (p:Person {id: $id}) SET p.name = $n", {"id": "person-1"})
+    False
+    >>> touches_drafts("UNWIND $rows AS r MATCH (n {id: r.id}) SET n += r.props",
+    ...                {"rows": [{"id": "x", "props": {"status": "published"}}]})
+    True
+    >>> touches_drafts("MATCH (c:Challenge {id: $id}) SET c.name = $n", {})
+    True
+    """
+    if not DRAFT_RULES:
+        return False
+    if _DRAFT_WORDS & set(re.findall(r"\w+", query)):
+        return True
+    if _DRAFT_WORDS & set(_keys(params)):
+        return True
+    return any(v.startswith(_DRAFT_PREFIXES) for v in _strings(params))
 
 
 def delete_drafts(ids: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
