@@ -287,8 +287,9 @@ def test_a_failed_bulk_write_is_undone_and_the_rerun_resumes_the_run(
 def test_a_bulk_load_killed_half_way_is_finished_by_running_it_again(
     store: GraphStore, db_url: str, store_env: dict[str, str], tmp_path: Path
 ) -> None:
-    """A real kill -9 of ``scaleup ingest --bulk`` while the load writes; the same command
-    again ends in the graph an uninterrupted run gives."""
+    """A real kill -9 of ``scaleup ingest --bulk`` while the load writes; an ordinary ingest
+    then is refused (it would merge into a part of the load), and the same --bulk command again
+    ends in the graph an uninterrupted run gives."""
     manifest = write_population(tmp_path, rows=8_000)
     reference = open_store(db_url, graph=f"ref_{uuid.uuid4().hex[:8]}")
     try:
@@ -310,6 +311,17 @@ def test_a_bulk_load_killed_half_way_is_finished_by_running_it_again(
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert store._command("GET", marker)  # the database shows a load that did not finish
+    partial = store.fingerprint()
+
+    # an ordinary ingest would merge into a part of the load: refused, nothing written
+    merge = scaleup(store_env, "ingest", str(manifest), "--json")
+    assert merge.returncode == 5, merge.stderr  # Conflict
+    assert "unfinished bulk first load" in merge.stderr and "--bulk command again" in merge.stderr
+    assert "Traceback" not in merge.stderr
+    assert store.fingerprint() == partial and store._command("GET", marker)
+    with pytest.raises(Conflict):
+        run_ingest(store, load_manifest(manifest), options(tmp_path, "in-process"))
+    assert store.fingerprint() == partial
 
     again = scaleup(store_env, "ingest", str(manifest), "--bulk", "--json")
     assert again.returncode == 1, again.stderr  # the population has rejected rows

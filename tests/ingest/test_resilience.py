@@ -10,13 +10,16 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from scaleup_graph.ingest import IngestOptions, load_manifest, run_ingest
 from scaleup_graph.store import GraphStore, NodeRow, open_store
 from scaleup_graph.store.embedded import EmbeddedServer
+from tests.support.cli import scaleup
 from tests.support.graphs import ORGS_AND_LINKS_MANIFEST
 
 ROWS = 3000
@@ -94,6 +97,74 @@ def test_killed_ingest_resumes_to_the_same_graph(
     assert len(rejects) == expected_rejects
     bad_lines = {i + 2 for i in range(ROWS) if i % 20 == 7}  # header is line 1
     assert {r["line"] for r in rejects if r["file"] == "orgs.csv"} == bad_lines
+
+
+class Killed(BaseException):
+    """Stands for a kill -9 after a batch: the run ends there, its checkpoint stays."""
+
+
+def _killed_after(batches: int) -> Callable[[int], None]:
+    def kill(batch: int) -> None:
+        if batch == batches:
+            raise Killed
+
+    return kill
+
+
+def test_a_checkpoint_the_graph_no_longer_holds_is_not_resumed(
+    store: GraphStore, db_url: str, store_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A run killed after some batches, then the graph emptied (scaleup clear, another
+    database): the same command again must not skip the batches the checkpoint lists."""
+    manifest = write_population(tmp_path, rows=1000)
+    expected, expected_rejects = _clean_fingerprint(db_url, manifest, tmp_path)
+    state = Path(store_env["SCALEUP_STATE_DIR"])
+
+    def options(**kw: Any) -> IngestOptions:
+        return IngestOptions(state_dir=state, batch_size=100, check_duplicates=False, **kw)
+
+    with pytest.raises(Killed):
+        run_ingest(store, load_manifest(manifest), options(after_batch=_killed_after(4)))
+    [checkpoint] = (state / "checkpoints").glob("*.json")
+    first = json.loads(checkpoint.read_text())
+    assert first["done"] == {"0:n0": 4}
+    # nothing changed in between: the run resumes (same run id) and goes on from batch 5
+    with pytest.raises(Killed):
+        run_ingest(store, load_manifest(manifest), options(after_batch=_killed_after(2)))
+    second = json.loads(checkpoint.read_text())
+    assert second["run_id"] == first["run_id"] and second["done"] == {"0:n0": 6}
+    assert store.counts()["nodes"]["Organisation"] == 600  # six batches of valid rows
+
+    store.clear()  # the graph no longer holds the six batches
+    again = scaleup(store_env, "ingest", str(manifest), "--batch-size", "100", "--json")
+    assert again.returncode == 1, again.stderr  # the population has rejected rows
+    report = json.loads(again.stdout)
+    assert report["resumed"] is False and report["run_id"] != first["run_id"]
+    assert first["run_id"] in report["restarted"] and "graph changed" in report["restarted"]
+    assert store.fingerprint() == expected
+    assert store.counts()["nodes"]["Organisation"] == 950
+    assert len(report["rejects"]) == expected_rejects
+    assert not list((state / "checkpoints").glob("*.json"))
+
+
+def test_a_checkpoint_counted_in_another_batch_size_is_not_resumed(
+    store: GraphStore, db_url: str, tmp_path: Path
+) -> None:
+    manifest = write_population(tmp_path, rows=1000)
+    expected, _ = _clean_fingerprint(db_url, manifest, tmp_path)
+    state = tmp_path / "state"
+    with pytest.raises(Killed):
+        run_ingest(
+            store,
+            load_manifest(manifest),
+            IngestOptions(state_dir=state, batch_size=100, after_batch=_killed_after(3)),
+        )
+    # three batches of 100 rows are in; skipping three batches of 250 would lose 450 rows
+    report = run_ingest(
+        store, load_manifest(manifest), IngestOptions(state_dir=state, batch_size=250)
+    )
+    assert not report.resumed and "batches were 100 rows" in (report.restarted or "")
+    assert store.fingerprint() == expected
 
 
 def test_killed_server_reopens_with_every_acknowledged_write(

@@ -77,6 +77,8 @@ def _render(reports: list[IngestReport], as_json: bool) -> int:
             f"{r.seconds:.1f} s: {r.nodes_written:,} node writes, "
             f"{r.relationships_written:,} relationship writes; run {r.run_id}"
         )
+        if r.restarted:
+            console.print(f"  started again from the first batch: {r.restarted}")
         if r.bulk_nodes or r.bulk_relationships:
             console.print(
                 f"  loaded in bulk (GRAPH.BULK) into the empty graph: {r.bulk_nodes:,} nodes, "

@@ -4,6 +4,10 @@ Order of work: every file is read once up front (a file that cannot be read stop
 anything is written); then all node mappings, then all relationship mappings, so a relationship
 can point at a node from any file of the manifest. Each batch is one transaction (one UNWIND
 MERGE); its checkpoint is written after it commits.
+
+Before it reads anything, an ordinary run refuses a graph that a killed bulk load left
+half-written (it would merge into a part of a load), and a resumed run checks that the graph
+still shows what its checkpoint recorded, else it starts again from the first batch.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from scaleup_graph.errors import Conflict
 from scaleup_graph.graph_model import (
     NODE_TYPES,
     REL_TYPES,
@@ -83,6 +88,8 @@ class IngestReport:
     #: nodes with an id made from empty key columns by earlier versions ("org-pic-"), removed
     removed_partial_ids: list[str] = field(default_factory=list)
     resumed: bool = False
+    #: why an interrupted run's checkpoint was set aside and every batch written again
+    restarted: str | None = None
     dry_run: bool = False
     report_dir: str | None = None
     seconds: float = 0.0
@@ -107,6 +114,10 @@ class IngestReport:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _new_run_id() -> str:
+    return f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
 
 
 @dataclass(slots=True)
@@ -143,9 +154,8 @@ class _Run:
         self.progress = progress
         files = [f.path for f in manifest.files]
         identity = input_identity(manifest.text, sorted(set(files)))
-        run_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
         self.checkpoint = Checkpoint.open(
-            options.state_dir / "checkpoints", identity, run_id, _now()
+            options.state_dir / "checkpoints", identity, _new_run_id(), _now()
         )
         if bulk:
             self.checkpoint.done.clear()  # an empty graph holds no batch of an earlier run
@@ -222,12 +232,42 @@ class _Run:
 
     def _committed(self, mapping_key: str, batch_no: int) -> None:
         if not self.options.dry_run and not self.bulk:
-            self.checkpoint.commit(mapping_key, batch_no)
+            self.checkpoint.commit(
+                mapping_key, batch_no, self.store.write_witness(), self.options.batch_size
+            )
         self.batches += 1
         if self.options.after_batch:
             self.options.after_batch(self.batches)
 
     # -- phases -------------------------------------------------------------------------------
+
+    def check_store(self) -> None:
+        """Before anything is read or written: refuse a graph that a killed bulk load left
+        half-written, and set aside a checkpoint whose batches the graph may no longer hold."""
+        if self.store.unfinished_bulk_load():
+            raise Conflict(
+                "this graph holds an unfinished bulk first load (scaleup ingest --bulk was "
+                "stopped while it wrote): it is only a part of that load, and this ingest "
+                "would merge into it; nothing was written. Run the same --bulk command again "
+                "(it replaces the partial graph and finishes the load), then this ingest",
+                code="bulk_load_unfinished",
+            )
+        if not self.checkpoint.resumed:
+            return
+        why = self.checkpoint.stale(self.store.write_witness(), self.options.batch_size)
+        if why:
+            old = self.checkpoint
+            self.checkpoint = Checkpoint(old.path, _new_run_id(), _now())
+            self.report.run_id = self.checkpoint.run_id
+            self.report.resumed = False
+            self.report.restarted = (
+                f"the interrupted run {old.run_id} cannot be resumed: {why}; every batch was "
+                "written again (MERGE on the keys: nothing doubles)"
+            )
+            self.provenance = {
+                "ingest_run": self.checkpoint.run_id,
+                "ingested_at": self.checkpoint.started_at,
+            }
 
     def preflight(self) -> None:
         """Read every file once: unreadable files, and columns the manifest names that a file
@@ -730,6 +770,8 @@ class _Run:
         """Everything but the end of the checkpoint: read, validate, write (into the staged
         graph of a bulk load), report."""
         self._started = dt.datetime.now(dt.UTC)
+        if not self.bulk:
+            self.check_store()
         self.preflight()
         self.remove_partial_ids()
         for i, spec in enumerate(self.manifest.files):

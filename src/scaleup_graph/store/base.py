@@ -505,6 +505,20 @@ class GraphStore(ABC):
             code="bulk_unsupported",
         )
 
+    def unfinished_bulk_load(self) -> bool:
+        """Whether a bulk first load of this graph was stopped before it finished (killed), so
+        the graph holds a part of it. No engine but FalkorDB has a bulk load."""
+        return False
+
+    def write_witness(self) -> str:
+        """A token that changes when the graph does: a resumed ingest compares it with the one
+        its checkpoint recorded after its last batch (ingest/checkpoint.py). Here the numbers
+        of nodes and relationships (a graph emptied or a node deleted since); adapters with a
+        shared write counter add it (any write since)."""
+        nodes = self.read(cypher.NODE_TOTAL)
+        rels = self.read(cypher.REL_TOTAL)
+        return f"{nodes[0]['n'] if nodes else 0}:{rels[0]['n'] if rels else 0}"
+
     def bulk_load(self, staged: StagedGraph) -> tuple[int, int]:
         """Write a staged graph into this empty graph at once; returns (nodes, relationships).
 

@@ -760,7 +760,7 @@ class FalkorDBStore(GraphStore):
     def bulk_check(self) -> None:
         """A bulk load creates the graph: it must hold no node (indexes alone are fine), or be
         what a bulk load of ours left when it was killed (the marker says so)."""
-        if self._call(partial(self._command, "GET", self._bulk_key)):
+        if self.unfinished_bulk_load():
             return
         rows = self.read(cypher.NODE_TOTAL)
         nodes = int(rows[0]["n"]) if rows else 0
@@ -773,6 +773,14 @@ class FalkorDBStore(GraphStore):
                 "empty database folder",
                 code="graph_not_empty",
             )
+
+    def unfinished_bulk_load(self) -> bool:
+        return bool(self._call(partial(self._command, "GET", self._bulk_key)))
+
+    def write_witness(self) -> str:
+        """The write counter (any write by any process, :meth:`generation`) and the numbers
+        of nodes and relationships (a graph deleted by another tool, which counts nothing)."""
+        return f"{self.generation()}:{super().write_witness()}"
 
     def bulk_load(self, staged: StagedGraph) -> tuple[int, int]:
         """Create the graph from ``staged`` (its nodes, their history entries, relationships) with
