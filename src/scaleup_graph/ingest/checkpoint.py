@@ -5,11 +5,14 @@ A run is identified by the content of the manifest and of every file it reads; t
 resumes the same run (same run id), a changed input starts a new one. Batches are MERGEs on keys,
 so a batch that committed just before the kill and is written again changes nothing.
 
-With each batch the checkpoint records the store's write witness
-(:meth:`~scaleup_graph.store.GraphStore.write_witness`: the write counter, the numbers of nodes
-and relationships). A resume skips the committed batches only while the graph still shows that
-witness; a graph that changed since (emptied, another database folder, a write by anyone) may no
-longer hold those batches, and the run starts again from its first batch (MERGE: safe).
+The checkpoint file says what a run wrote; only the database can say what it still holds. After
+each batch the store records the run's batches beside the graph too
+(:meth:`~scaleup_graph.store.GraphStore.record_ingest_progress`; FalkorDB: a key that clearing
+or bulk-loading the graph deletes), then the file. A resume skips, per mapping, the smaller of
+the two counts: a graph emptied since, or another database folder, holds no record of the run,
+and the run starts again from its first batch (MERGE: safe) instead of skipping what is gone. A
+store that keeps no record (Neo4j) is checked for emptiness. The batch size is kept too: batches
+counted in another size name other rows.
 """
 
 from __future__ import annotations
@@ -40,9 +43,6 @@ class Checkpoint:
     started_at: str
     done: dict[str, int] = field(default_factory=dict)
     resumed: bool = False
-    #: the store's write witness after the last committed batch (None: nothing committed, or
-    #: a checkpoint written before witnesses were kept)
-    witness: str | None = None
     #: the batch size the batches were counted in (a resume in another size would skip rows)
     batch_size: int | None = None
 
@@ -58,7 +58,6 @@ class Checkpoint:
                     data["started_at"],
                     {k: int(v) for k, v in data["done"].items()},
                     resumed=True,
-                    witness=data.get("witness"),
                     batch_size=data.get("batch_size"),
                 )
             except (ValueError, KeyError, OSError):
@@ -68,29 +67,41 @@ class Checkpoint:
     def batches_done(self, mapping: str) -> int:
         return self.done.get(mapping, 0)
 
-    def commit(
-        self, mapping: str, batches: int, witness: str | None = None, batch_size: int | None = None
-    ) -> None:
+    def commit(self, mapping: str, batches: int, batch_size: int | None = None) -> None:
         """Record durably that ``batches`` batches (of ``batch_size`` rows) of ``mapping`` are in
-        the store, which shows ``witness`` now."""
+        the store."""
         self.done[mapping] = batches
-        self.witness = witness
         self.batch_size = batch_size
         self.save()
 
-    def stale(self, witness: str, batch_size: int) -> str | None:
-        """Why the committed batches cannot be skipped (the store no longer shows the witness
-        they were recorded with, or the batches are counted in another size), or None."""
+    def held(self, recorded: dict[str, int] | None, batch_size: int, empty: bool) -> str | None:
+        """Check the committed batches against what the store holds, keeping only those it
+        holds; returns why none can be skipped (the run must start again), or None.
+
+        ``recorded``: the batches the store recorded for this run (None: it keeps no record);
+        ``empty``: the graph holds no node.
+
+        >>> c = Checkpoint(Path("x.json"), "run-1", "", {"0:n0": 4, "1:r0": 2}, batch_size=100)
+        >>> c.held({"0:n0": 4, "1:r0": 1}, 100, False), c.done  # killed before the file
+        (None, {'0:n0': 4, '1:r0': 1})
+        >>> c.held({}, 100, False)[:34]
+        'the graph holds no batch of it (em'
+        >>> c.held(None, 100, True), c.held(None, 250, False)
+        ('the graph is empty now', "its batches were 100 rows, this run's are 250")
+        """
         if not self.done:
             return None
         if self.batch_size != batch_size:
             return f"its batches were {self.batch_size} rows, this run's are {batch_size}"
-        if self.witness != witness:
+        if recorded is None:
+            return "the graph is empty now" if empty else None
+        if not recorded:
             return (
-                "the graph changed after it wrote its last batch (emptied, another database, "
-                "or other writes since), so it may no longer hold the batches its checkpoint "
-                "lists"
+                "the graph holds no batch of it (emptied, replaced by a bulk load or another "
+                "database since)"
             )
+        # a kill between a batch's write and either record: the batch is written again
+        self.done = {m: min(n, recorded.get(m, 0)) for m, n in self.done.items()}
         return None
 
     def save(self) -> None:
@@ -104,7 +115,6 @@ class Checkpoint:
                     "run_id": self.run_id,
                     "started_at": self.started_at,
                     "done": self.done,
-                    "witness": self.witness,
                     "batch_size": self.batch_size,
                 },
                 handle,

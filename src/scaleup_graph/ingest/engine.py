@@ -53,6 +53,7 @@ from scaleup_graph.ingest.rejects import (
     write_reject_report,
 )
 from scaleup_graph.store import GraphStore, NodeRow, RelRow
+from scaleup_graph.store.cypher import NODE_TOTAL
 
 __all__ = ["IngestOptions", "IngestReport", "run_ingest"]
 
@@ -232,9 +233,9 @@ class _Run:
 
     def _committed(self, mapping_key: str, batch_no: int) -> None:
         if not self.options.dry_run and not self.bulk:
-            self.checkpoint.commit(
-                mapping_key, batch_no, self.store.write_witness(), self.options.batch_size
-            )
+            done = {**self.checkpoint.done, mapping_key: batch_no}
+            self.store.record_ingest_progress(self.checkpoint.run_id, done)
+            self.checkpoint.commit(mapping_key, batch_no, self.options.batch_size)
         self.batches += 1
         if self.options.after_batch:
             self.options.after_batch(self.batches)
@@ -254,7 +255,9 @@ class _Run:
             )
         if not self.checkpoint.resumed:
             return
-        why = self.checkpoint.stale(self.store.write_witness(), self.options.batch_size)
+        recorded = self.store.ingest_progress(self.checkpoint.run_id)
+        empty = recorded is None and not self.store.read(NODE_TOTAL)[0]["n"]
+        why = self.checkpoint.held(recorded, self.options.batch_size, empty)
         if why:
             old = self.checkpoint
             self.checkpoint = Checkpoint(old.path, _new_run_id(), _now())
@@ -798,6 +801,8 @@ class _Run:
     def finish(self) -> IngestReport:
         """The input is in the store: drop the checkpoint, time the run."""
         if not self.options.dry_run:
+            if not self.bulk:
+                self.store.forget_ingest_progress(self.checkpoint.run_id)
             self.checkpoint.finish()
         self.report.seconds = round((dt.datetime.now(dt.UTC) - self._started).total_seconds(), 3)
         return self.report

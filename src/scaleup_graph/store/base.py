@@ -510,14 +510,21 @@ class GraphStore(ABC):
         the graph holds a part of it. No engine but FalkorDB has a bulk load."""
         return False
 
-    def write_witness(self) -> str:
-        """A token that changes when the graph does: a resumed ingest compares it with the one
-        its checkpoint recorded after its last batch (ingest/checkpoint.py). Here the numbers
-        of nodes and relationships (a graph emptied or a node deleted since); adapters with a
-        shared write counter add it (any write since)."""
-        nodes = self.read(cypher.NODE_TOTAL)
-        rels = self.read(cypher.REL_TOTAL)
-        return f"{nodes[0]['n'] if nodes else 0}:{rels[0]['n'] if rels else 0}"
+    def record_ingest_progress(self, run_id: str, done: dict[str, int]) -> None:
+        """Record beside the graph that ingest run ``run_id`` wrote ``done`` (batches per
+        mapping), so a resume can tell whether the graph still holds them
+        (ingest/checkpoint.py). Adapters that cannot keep it beside the graph keep nothing."""
+        del run_id, done
+
+    def ingest_progress(self, run_id: str) -> dict[str, int] | None:
+        """What :meth:`record_ingest_progress` recorded for ``run_id`` and the graph still
+        holds ({} when nothing: cleared, replaced, another database), or None: no record kept."""
+        del run_id
+        return None
+
+    def forget_ingest_progress(self, run_id: str) -> None:
+        """The run is through: its record goes."""
+        del run_id
 
     def bulk_load(self, staged: StagedGraph) -> tuple[int, int]:
         """Write a staged graph into this empty graph at once; returns (nodes, relationships).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -186,6 +187,8 @@ class FalkorDBStore(GraphStore):
         self._suppressed_key = f"scaleup:{graph}:suppressed"
         #: set while a bulk first load writes (store/bulk.py)
         self._bulk_key = f"scaleup:{graph}:bulk-load"
+        #: what ordinary ingest runs wrote into this graph (ingest/checkpoint.py)
+        self._progress_key = f"scaleup:{graph}:ingest-progress"
         #: seconds of the last bulk load's steps (encode, GRAPH.BULK, indexes, durable), for bench/
         self.bulk_phases: dict[str, float] = {}
         self._connect()
@@ -777,10 +780,19 @@ class FalkorDBStore(GraphStore):
     def unfinished_bulk_load(self) -> bool:
         return bool(self._call(partial(self._command, "GET", self._bulk_key)))
 
-    def write_witness(self) -> str:
-        """The write counter (any write by any process, :meth:`generation`) and the numbers
-        of nodes and relationships (a graph deleted by another tool, which counts nothing)."""
-        return f"{self.generation()}:{super().write_witness()}"
+    def record_ingest_progress(self, run_id: str, done: dict[str, int]) -> None:
+        """A hash beside the graph (run id -> batches per mapping) that clear() and a bulk
+        load delete with the graph."""
+        self._call(partial(self._command, "HSET", self._progress_key, run_id, json.dumps(done)))
+
+    def ingest_progress(self, run_id: str) -> dict[str, int] | None:
+        raw = self._call(partial(self._command, "HGET", self._progress_key, run_id))
+        if not raw:
+            return {}
+        return {str(k): int(v) for k, v in json.loads(raw).items()}
+
+    def forget_ingest_progress(self, run_id: str) -> None:
+        self._call(partial(self._command, "HDEL", self._progress_key, run_id))
 
     def bulk_load(self, staged: StagedGraph) -> tuple[int, int]:
         """Create the graph from ``staged`` (its nodes, their history entries, relationships) with
@@ -797,6 +809,8 @@ class FalkorDBStore(GraphStore):
         expected = (len(staged.nodes()) + len(staged.history), staged.relationship_count)
         kept = self._views_kept()
         self._call(partial(self._command, "SET", self._bulk_key, "loading"))
+        # a killed ordinary run's batches are in no graph this load leaves
+        self._call(partial(self._command, "DEL", self._progress_key))
         if self._call(partial(self._command, "EXISTS", self.graph_name)):
             self._call(partial(self._command, "GRAPH.DELETE", self.graph_name))
         self.note_write()
@@ -876,6 +890,7 @@ class FalkorDBStore(GraphStore):
                 *(self._view_generation_key(view) for view in VIEWS),
                 self._suppressed_key,
                 self._bulk_key,
+                self._progress_key,
             )
         )
         # The write counter goes on counting (a reset would give the new graph a generation
