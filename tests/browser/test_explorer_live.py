@@ -14,54 +14,24 @@ from typing import Any
 
 import pytest
 
-from scaleup_graph.store import GraphStore, open_store
+from scaleup_graph.store import open_store
 from tests.support.browser import sign_in, watched_page
-from tests.support.live_server import serve
+from tests.support.live_server import Live, serve_configured
 from tests.support.sample_network import EMAIL, IHK, PERSON, PERSON_NAME, build_sample
 
 pytestmark = pytest.mark.browser
 
-
-def _create_key(role: str) -> str:
-    """A new key of ``role`` in the configured keys file, as ``scaleup keys create`` makes it."""
-    from scaleup_graph.api.keys import KeyStore, keys_path
-    from scaleup_graph.settings import get_settings
-
-    _, secret = KeyStore(keys_path(get_settings())).create(role, note="explorer browser test")
-    return secret
-
-
-class Live:
-    def __init__(self, url: str, keys: dict[str, str], store: GraphStore) -> None:
-        self.url, self.keys, self.store = url, keys, store
+ROLES = ("viewer", "contacts")
 
 
 @pytest.fixture(scope="module")
 def live(db_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    try:
-        from scaleup_graph.api.app import create_app
-    except ImportError as exc:  # pragma: no cover - only until the API (issue 3) lands
-        pytest.skip(f"the API app is not importable yet: {exc}")
-    from scaleup_graph.settings import get_settings
-
     graph = f"t_live_{uuid.uuid4().hex[:8]}"
-    env = {
-        "SCALEUP_DATABASE_URL": f"embedded://{db_dir}",
-        "SCALEUP_GRAPH": graph,
-        "SCALEUP_STATE_DIR": str(tmp_path_factory.mktemp("live-state")),
-    }
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in env.items():
-            mp.setenv(key, value)
-        get_settings.cache_clear()
-        store = open_store(env["SCALEUP_DATABASE_URL"], graph=graph)
-        build_sample(store)
-        keys = {role: _create_key(role) for role in ("viewer", "contacts")}
-        with serve(create_app(store=store)) as url:
-            yield Live(url, keys, store)
-        store.clear()
-        store.close()
-    get_settings.cache_clear()
+    store = open_store(f"embedded://{db_dir}", graph=graph)
+    build_sample(store)
+    state = tmp_path_factory.mktemp("live-state")
+    with serve_configured(store, db_dir, graph, state, ROLES, "explorer browser test") as live:
+        yield live
 
 
 @pytest.fixture

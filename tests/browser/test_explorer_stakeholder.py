@@ -21,7 +21,7 @@ from scaleup_graph.queries.privacy import visibility
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import write_export
 from tests.support.browser import sign_in, watched_page
-from tests.support.live_server import serve
+from tests.support.live_server import Live, serve_configured
 
 pytestmark = pytest.mark.browser
 
@@ -41,39 +41,17 @@ TECHNICAL = re.compile(
 READY = "document.querySelector('#canvas').dataset.state === 'ready'"
 
 
-class Live:
-    def __init__(self, url: str, keys: dict[str, str], store: GraphStore) -> None:
-        self.url, self.keys, self.store = url, keys, store
-
-
 @pytest.fixture(scope="module")
 def demo(
     seed_graph: GraphStore, db_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Live]:
-    from scaleup_graph.api.app import create_app
-    from scaleup_graph.api.keys import KeyStore, keys_path
-    from scaleup_graph.settings import get_settings
-
     graph = f"t_demo_{uuid.uuid4().hex[:8]}"
     store = seed_graph.copy_to(graph)  # type: ignore[attr-defined]
-    env = {
-        "SCALEUP_DATABASE_URL": f"embedded://{db_dir}",
-        "SCALEUP_GRAPH": graph,
-        "SCALEUP_STATE_DIR": str(tmp_path_factory.mktemp("demo-state")),
-    }
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in env.items():
-            mp.setenv(key, value)
-        get_settings.cache_clear()
-        keys = {
-            role: KeyStore(keys_path(get_settings())).create(role, note="stakeholder test")[1]
-            for role in ("viewer", "contacts")
-        }
-        with serve(create_app(store=store)) as url:
-            yield Live(url, keys, store)
-        store.clear()
-        store.close()
-    get_settings.cache_clear()
+    state = tmp_path_factory.mktemp("demo-state")
+    with serve_configured(
+        store, db_dir, graph, state, ("viewer", "contacts"), "stakeholder test"
+    ) as live:
+        yield live
 
 
 @pytest.fixture

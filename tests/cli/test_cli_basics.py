@@ -137,3 +137,10 @@ def test_missing_file_is_one_clear_sentence(store_env: dict[str, str], tmp_path:
     out = scaleup(store_env, "ingest", str(tmp_path / "nope.csv"), "--label", "Topic")
     assert out.returncode == 4  # the file cannot be read: Invalid
     assert "does not exist" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_mistyped_command_names_the_closest_ones(store_env: dict[str, str]) -> None:
+    # the commands' modules are not loaded yet, the suggestion still knows every command
+    for args, closest in ((["stat"], "'stats'"), (["export", "jsn", "x.json"], "'json'")):
+        out = scaleup(store_env, *args)
+        assert out.returncode == 2 and f"Did you mean {closest}" in out.stderr, out.stderr

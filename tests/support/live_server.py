@@ -7,10 +7,15 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
+import pytest
 import uvicorn
 from fastapi import FastAPI
+
+from scaleup_graph.store import GraphStore
 
 #: ``SCALEUP_TEST_PORTS=21600-21699`` keeps the test servers in that range (a machine shared by
 #: several people gives each a range); without it the system picks any free port.
@@ -60,3 +65,44 @@ def serve(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(30)
+
+
+@dataclass(frozen=True)
+class Live:
+    """The app served over HTTP: its address, an API key per role, the graph it serves."""
+
+    url: str
+    keys: dict[str, str]
+    store: GraphStore
+
+
+@contextlib.contextmanager
+def serve_configured(
+    store: GraphStore, db_dir: Path, graph: str, state_dir: Path, roles: Iterable[str], note: str
+) -> Iterator[Live]:
+    """Serve the app on ``store`` (graph ``graph`` of the embedded server in ``db_dir``) with
+    the environment an operator sets (database, graph, state folder) and a key per role, made by
+    the key store ``scaleup keys create`` uses. After, the environment is restored and the
+    graph deleted (the store is the test's own copy)."""
+    from scaleup_graph.api.app import create_app
+    from scaleup_graph.api.keys import KeyStore, keys_path
+    from scaleup_graph.settings import get_settings
+
+    env = {
+        "SCALEUP_DATABASE_URL": f"embedded://{db_dir}",
+        "SCALEUP_GRAPH": graph,
+        "SCALEUP_STATE_DIR": str(state_dir),
+    }
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        get_settings.cache_clear()
+        try:
+            made = KeyStore(keys_path(get_settings()))
+            keys = {role: made.create(role, note=note)[1] for role in roles}
+            with serve(create_app(store=store)) as url:
+                yield Live(url, keys, store)
+        finally:
+            get_settings.cache_clear()
+            store.clear()
+            store.close()
