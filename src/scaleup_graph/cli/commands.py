@@ -86,8 +86,8 @@ COMMANDS: dict[str, LazyCommand] = {
     "neo4j-privileges": LazyCommand(
         _NEO4J,
         "Print the Cypher that creates the two roles ad-hoc queries run as on Neo4j Enterprise "
-        "or Aura: neither sees the suppression list, the editing history or the migrations "
-        "record; the redacted one also sees no personal property, no KNOWS and no draft. Run it "
+        "or Aura: neither sees the suppression list, the editing history, the migrations "
+        "record or a draft; the redacted one also sees no personal property and no KNOWS. Run it "
         "against the system database, then grant each role to its user (docs/neo4j.md).",
     ),
     "bench": LazyCommand(

@@ -79,8 +79,8 @@ def neo4j_privileges(
     ] = "scaleup_redacted",
 ) -> None:
     """Print the Cypher that creates the two roles ad-hoc queries run as on Neo4j Enterprise or
-    Aura: neither sees the suppression list, the editing history or the migrations record; the
-    redacted one also sees no personal property, no KNOWS and no draft. Run it against the
+    Aura: neither sees the suppression list, the editing history, the migrations record or a
+    draft; the redacted one also sees no personal property and no KNOWS. Run it against the
     system database, then grant each role to its user (docs/neo4j.md).
 
     Example: scaleup neo4j-privileges | cypher-shell -d system -u neo4j

@@ -197,11 +197,13 @@ def privilege_statements(
     (run them against the ``system`` database; docs/neo4j.md).
 
     Both roles may read the graph but never see the system labels (:data:`SYSTEM_LABELS`): the
-    suppression list is out of reach of every ad-hoc query, with no copy or second store. The
-    redacted role (``SCALEUP_NEO4J_REDACTED_USER``, keys without contacts) is also denied every
-    personal property, every relationship between persons and, by property-based access
-    control, every node in draft: the server treats them as absent, so a filter or a sort on
-    them finds nothing (the FalkorDB redacted copy's guarantee).
+    suppression list is out of reach of every ad-hoc query, with no copy or second store. Both
+    are denied, by property-based access control, every node in draft (a key with contacts but
+    without editor runs as the reader; ad-hoc Cypher on Neo4j shows no draft to anyone, editors
+    see drafts through the API). The redacted role (``SCALEUP_NEO4J_REDACTED_USER``, keys
+    without contacts) is also denied every personal property and every relationship between
+    persons: the server treats them as absent, so a filter, a sort or an aggregate on them
+    finds nothing (the guarantee of FalkorDB's copies, store/views.py).
 
     >>> rules = privilege_statements()
     >>> "DENY MATCH {*} ON GRAPH `neo4j` NODES _Suppressed TO `scaleup_reader`" in rules
@@ -219,6 +221,14 @@ def privilege_statements(
             f"GRANT MATCH {{*}} ON {graph} TO {name}",
             *(f"DENY MATCH {{*}} ON {graph} NODES {label} TO {name}" for label in SYSTEM_LABELS),
         ]
+    for role in (reader_role, redacted_role):
+        for label, node_type in NODE_TYPES.items():
+            if node_type.draft:
+                prop, value = node_type.draft
+                out.append(
+                    f"DENY TRAVERSE ON {graph} FOR (n:{label}) WHERE n.{prop} = '{value}' "
+                    f"TO {_ident(role)}"
+                )
     redacted = _ident(redacted_role)
     for label, node_type in NODE_TYPES.items():
         if node_type.pii_fields:
@@ -227,12 +237,6 @@ def privilege_statements(
     for type_, rel_type in REL_TYPES.items():
         if rel_type.personal:
             out.append(f"DENY MATCH {{*}} ON {graph} RELATIONSHIPS {type_} TO {redacted}")
-    for label, node_type in NODE_TYPES.items():
-        if node_type.draft:
-            prop, value = node_type.draft
-            out.append(
-                f"DENY TRAVERSE ON {graph} FOR (n:{label}) WHERE n.{prop} = '{value}' TO {redacted}"
-            )
     return out
 
 
