@@ -94,7 +94,7 @@ def _read_csv(
                 if open_quote:
                     yield start, {"__error__": _OPEN_QUOTE}
                     continue
-                if not any(cell.strip() for cell in record):
+                if not "".join(record).strip():  # every cell blank (one C call, not one a cell)
                     continue
                 if len(record) != width and (
                     len(record) < width or any(c.strip() for c in record[width:])

@@ -101,13 +101,20 @@ class StagedGraph(GraphStore):
                 )
                 index[row.id] = node
             before = node.props
-            # the history entry of merge_nodes(history=True): fields this write changes
-            changed = [
-                k
-                for k, v in props.items()
-                if k not in DERIVED_SEARCH_PROPERTIES
-                and (v is None or before.get(k) is None or before[k] != v)
-            ] + [k for k in fill if before.get(k) is None]
+            # the history entry of merge_nodes(history=True): fields this write changes, for a
+            # node an earlier run made (none in a first load: not worked out per row there)
+            earlier = history and before.get("ingest_run") != provenance.get("ingest_run")
+            changed = (
+                [
+                    k
+                    for k, v in props.items()
+                    if k not in DERIVED_SEARCH_PROPERTIES
+                    and (v is None or before.get(k) is None or before[k] != v)
+                ]
+                + [k for k in fill if before.get(k) is None]
+                if earlier
+                else []
+            )
             _set_all(node.props, props)
             _set_all(node.props, {"updated_at": now, VERSION: node.props.get(VERSION, 0) + 1})
             for name in sorted(fill):
@@ -119,7 +126,7 @@ class StagedGraph(GraphStore):
                     self.by_label.setdefault(extra, {}).setdefault(row.id, node)
             # as merge_nodes(history=True): a node this run created gets no entry (its
             # provenance is its creation entry), so a bulk first load stages none
-            if history and changed and node.props.get("ingest_run") != provenance.get("ingest_run"):
+            if changed:
                 self._history(
                     {
                         "node": row.id,
@@ -160,6 +167,7 @@ class StagedGraph(GraphStore):
             "ingested_at": provenance.get("ingested_at"),
         }
         written = 0
+        run = provenance.get("ingest_run")
         # the entries of merge_relationships(history=True): one per node at an end of a
         # relationship this call creates or changes
         touched_starts: dict[str, None] = {}
@@ -175,13 +183,20 @@ class StagedGraph(GraphStore):
                 _set_all(props, created)
                 found = self.relationships[key] = (a, b, props)
             before = found[2]
-            if before.get("updated_at") is None or any(
-                v is None or before.get(k) is None or before[k] != v for k, v in row.props.items()
+            # only nodes an earlier run made get an entry (none in a first load): the check
+            # whether this write changes the relationship runs for those only
+            start_earlier = a.props.get("ingest_run") != run
+            end_earlier = b.props.get("ingest_run") != run
+            if (start_earlier or end_earlier) and (
+                before.get("updated_at") is None
+                or any(
+                    v is None or before.get(k) is None or before[k] != v
+                    for k, v in row.props.items()
+                )
             ):
-                run = provenance.get("ingest_run")
-                if a.props.get("ingest_run") != run:  # not a node this run created
+                if start_earlier:
                     touched_starts[row.start] = None
-                if b.props.get("ingest_run") != run:
+                if end_earlier:
                     touched_ends[row.end] = None
             _set_all(found[2], row.props)
             _set_all(found[2], {"updated_at": provenance.get("ingested_at")})
