@@ -8,6 +8,7 @@ serves ``/`` itself). Other teams add a routes module without editing this file.
 from __future__ import annotations
 
 import importlib
+import inspect
 import logging
 import pkgutil
 from collections.abc import AsyncIterator, Sequence
@@ -71,6 +72,13 @@ _ERRORS = {
     "503": "the database is not reachable; retry after Retry-After seconds",
 }
 _CSV_ROUTES = ("/api/v1/contacts/newsletter",)
+#: FastAPI (0.16x) looks up OpenTelemetry's global providers on every request and wraps each
+#: step in an operation context; nothing here configures a provider, so it is off
+_TELEMETRY: dict[str, Any] = (
+    {"telemetry": {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}}
+    if "telemetry" in inspect.signature(FastAPI).parameters
+    else {}
+)
 
 
 def _document_errors(app: FastAPI) -> None:
@@ -106,10 +114,21 @@ def _document_errors(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+#: Route modules whose reads are the interactive paths (search, detail, neighbourhood): tried
+#: first. A request tries the routes in order until one matches, about 1.5 us each (FastAPI
+#: 0.16x): the organisation detail, 51st of 68, spent 80 us of CPU finding its route.
+FIRST = ("organisations", "network")
+
+
 def discover_routers() -> list[APIRouter]:
-    """The ``router`` of every module in the routes package, in module-name order."""
+    """The ``router`` of every module in the routes package: those named in :data:`FIRST`
+    first, then the others in module-name order."""
     found = []
-    for info in sorted(pkgutil.iter_modules(routes.__path__), key=lambda i: i.name):
+
+    def order(info: pkgutil.ModuleInfo) -> tuple[int, str]:
+        return (FIRST.index(info.name) if info.name in FIRST else len(FIRST), info.name)
+
+    for info in sorted(pkgutil.iter_modules(routes.__path__), key=order):
         module = importlib.import_module(f"{routes.__name__}.{info.name}")
         router = getattr(module, "router", None)
         if isinstance(router, APIRouter):
@@ -198,6 +217,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         description=_DESCRIPTION,
         lifespan=lifespan,
         responses=ERROR_RESPONSES,
+        **_TELEMETRY,
     )
     app.state.settings = settings
     app.state.store = store
