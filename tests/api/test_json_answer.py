@@ -50,4 +50,3 @@ def test_values_json_does_not_know_go_through_fastapis_encoder() -> None:
     assert body == _fastapi_bytes(content)
     assert json.loads(body)["when"] == "2026-12-01T20:00:00+00:00"
     assert "Universität".encode() in body  # UTF-8 text, not \\u escapes
-
