@@ -101,10 +101,14 @@ def _read_csv(
                 ):
                     yield start, {"__error__": _width_problem(len(record), width, sep)}
                     continue
-                row = {
-                    name: (None if value in na_values else value)
-                    for name, value in zip(header, record, strict=False)
-                }
+                row = (
+                    {
+                        name: (None if value in na_values else value)
+                        for name, value in zip(header, record, strict=False)
+                    }
+                    if na_values
+                    else dict(zip(header, record, strict=False))
+                )
                 yield start, row
     except UnicodeDecodeError as exc:
         raise _decode_error(path, exc, encoding) from None

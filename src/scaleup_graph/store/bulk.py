@@ -74,15 +74,20 @@ def encode_value(value: Any) -> bytes:
 
 
 def _values(props: dict[str, Any], names: list[str]) -> bytes:
-    """The values of ``names`` in ``props``, in order: :func:`encode_value` with the two
-    commonest cases (a string, no value) inline, which halves the time of a large load."""
+    """The values of ``names`` in ``props``, in order: :func:`encode_value` with the commonest
+    cases (a string, no value, a float, a bool) inline, which halves the time of a large load."""
     out: list[bytes] = []
     for name in names:
-        value = props.get(name)
-        if type(value) is str:
+        value: Any = props.get(name)
+        kind = type(value)
+        if kind is str:
             out += (b"\x03", value.encode(), b"\x00")
         elif value is None:
             out.append(_NULL)
+        elif kind is float:
+            out.append(_DOUBLE.pack(2, value))
+        elif kind is bool:
+            out.append(_TRUE if value else _FALSE)
         else:
             out.append(encode_value(value))
     return b"".join(out)

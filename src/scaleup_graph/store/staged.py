@@ -161,13 +161,19 @@ class StagedGraph(GraphStore):
     ) -> int:
         starts = self.by_label.get(start_label, {})
         ends = self.by_label.get(end_label, {})
-        created = {
-            "source": provenance.get("source"),
-            "ingest_run": provenance.get("ingest_run"),
-            "ingested_at": provenance.get("ingested_at"),
-        }
+        created: dict[str, Any] = {}
+        _set_all(
+            created,
+            {
+                "source": provenance.get("source"),
+                "ingest_run": provenance.get("ingest_run"),
+                "ingested_at": provenance.get("ingested_at"),
+            },
+        )
+        updated = {"updated_at": provenance.get("ingested_at")}
         written = 0
         run = provenance.get("ingest_run")
+        relationships = self.relationships
         # the entries of merge_relationships(history=True): one per node at an end of a
         # relationship this call creates or changes
         touched_starts: dict[str, None] = {}
@@ -177,11 +183,9 @@ class StagedGraph(GraphStore):
             if a is None or b is None:
                 continue  # MATCH found no endpoint: the Cypher writes nothing for this row
             key = (type_, a.serial, b.serial)
-            found = self.relationships.get(key)
+            found = relationships.get(key)
             if found is None:
-                props: dict[str, Any] = {}
-                _set_all(props, created)
-                found = self.relationships[key] = (a, b, props)
+                found = relationships[key] = (a, b, dict(created))
             before = found[2]
             # only nodes an earlier run made get an entry (none in a first load): the check
             # whether this write changes the relationship runs for those only
@@ -198,8 +202,9 @@ class StagedGraph(GraphStore):
                     touched_starts[row.start] = None
                 if end_earlier:
                     touched_ends[row.end] = None
-            _set_all(found[2], row.props)
-            _set_all(found[2], {"updated_at": provenance.get("ingested_at")})
+            if row.props:
+                _set_all(before, row.props)
+            _set_all(before, updated)
             written += 1
         if history:
             at = _now_iso()
