@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scaleup_graph.queries.privacy import LADDER, ROLES, capabilities, role_name
+from scaleup_graph.graph_model.roles import LADDER, ROLES, capabilities, role_name
 from scaleup_graph.settings import Settings
 
 __all__ = ["ApiKey", "KeyStore", "env_entry", "keys_path", "parse_env_keys"]
