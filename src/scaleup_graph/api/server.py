@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import socket
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +31,7 @@ __all__ = [
     "check_secret",
     "default_workers",
     "demo_keys",
+    "frozen_after_start",
     "serve",
     "serve_demo",
 ]
@@ -128,10 +131,34 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def frozen_after_start(app: FastAPI) -> FastAPI:
+    """``app``, whose start (the lifespan: the store opened) ends with everything alive moved
+    out of the garbage collector's reach (``gc.freeze``).
+
+    A served process holds about 120,000 objects from its start (FastAPI's routes and models,
+    pydantic's validators, the libraries' modules) that live as long as it does. Every full
+    collection walked them all again: measured in process at 40,000 organisations, 1,000 2-hop
+    requests triggered 10 full collections of up to 330 ms each (1.8 s in all, on a busy
+    machine), the tail of the latency; frozen, 23 of at most 5 ms (36 ms in all).
+    Only for the server: a test suite starts apps by the hundred.
+    """
+    started = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[Any]:
+        async with started(app) as state:
+            gc.collect()
+            gc.freeze()
+            yield state
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
 def app_from_env() -> FastAPI:
     """The app as a worker process builds it: settings from the environment (uvicorn factory)."""
     get_settings.cache_clear()
-    return create_app(get_settings())
+    return frozen_after_start(create_app(get_settings()))
 
 
 def _env_value(value: Any) -> str | None:
@@ -182,7 +209,7 @@ def serve(
     host, port = host or settings.api_host, port or settings.api_port
     if workers == 1 or reload:
         uvicorn.run(
-            create_app(settings),
+            frozen_after_start(create_app(settings)),
             host=host,
             port=port,
             log_level="warning",
