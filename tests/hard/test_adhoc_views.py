@@ -12,6 +12,7 @@ publication). System nodes (``_History``: the editing history) are absent for ev
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import pytest
 import redis
@@ -23,6 +24,7 @@ from scaleup_graph.graph_model import NODE_TYPES
 from scaleup_graph.settings import Settings
 from scaleup_graph.store import GraphStore, NodeRow, StoreUnavailable
 from scaleup_graph.store.falkordb import COPY_RETRY_AFTER_S, FalkorDBStore
+from scaleup_graph.store.views import VIEWS, AdhocView
 from scaleup_graph.workflows.challenges import draft_challenge, transition
 from tests.support.graphs import PROV
 
@@ -188,3 +190,82 @@ def test_a_copy_the_server_cannot_fork_for_is_a_503_with_retry_after(
         "/api/v1/cypher", json=query, headers={"X-API-Key": keys["analyst"]}
     )
     assert response.status_code == 200, response.text
+
+
+def _copy_contents(store: FalkorDBStore, view: AdhocView) -> tuple[list[str], list[str]]:
+    """Every node (labels, properties) and relationship (ends, type, properties) of a copy,
+    as sorted JSON lines: two copies are equal if these are."""
+    assert store._wdb is not None
+    graph = store._wdb.select_graph(store.view_names[view])
+    nodes = graph.query("MATCH (n) RETURN labels(n), properties(n)").result_set
+    rels = graph.query(
+        "MATCH (a)-[k]->(b) RETURN a.id, labels(a), type(k), b.id, labels(b), properties(k)"
+    ).result_set
+    dump = partial(json.dumps, sort_keys=True, ensure_ascii=False, default=str)
+    return sorted(dump(row) for row in nodes), sorted(dump(row) for row in rels)
+
+
+def _assert_copies_as_if_fresh(
+    store: FalkorDBStore, before: dict[AdhocView, tuple[list[str], list[str]]] | None = None
+) -> dict[AdhocView, tuple[list[str], list[str]]]:
+    """Every copy is in step without a rebuild, and equals a copy built afresh now."""
+    rebuilds = store.view_rebuilds
+    for view in VIEWS:
+        assert not store.refresh_view(view), view  # in step: nothing to rebuild
+    assert store.view_rebuilds == rebuilds
+    kept = {view: _copy_contents(store, view) for view in VIEWS}
+    for view in VIEWS:
+        store._command("GRAPH.DELETE", store.view_names[view])
+        assert store.refresh_view(view), view
+        fresh = _copy_contents(store, view)
+        assert kept[view][0] == fresh[0], view  # nodes and their properties
+        assert kept[view][1] == fresh[1], view  # relationships and theirs
+        if before is not None:
+            assert kept[view] != before[view] or view.drafts, view  # the publication shows
+    return kept
+
+
+def test_a_publication_is_copied_into_the_copies_without_a_rebuild(
+    rich_store: GraphStore,
+) -> None:
+    """Issue 15: publishing a draft (the workflow's transition, or an import that sets
+    ``status``) copies the challenge and its relationships into the copies without drafts,
+    redacted for each copy, in the write's transaction: no copy is rebuilt, and each equals a
+    copy built afresh (nodes, relationships, properties)."""
+    assert isinstance(rich_store, FalkorDBStore)
+    for view in VIEWS:
+        rich_store.read_adhoc(
+            "RETURN 1 AS x",
+            timeout_ms=5_000,
+            row_cap=10,
+            personal=view.personal,
+            drafts=view.drafts,
+        )
+    created = draft_challenge(
+        rich_store, posed_by="org-stadtwerke-koeln", name="Neue Idee", topics=["Mobilität"]
+    )
+    new_id = str(created["id"])
+    before = _assert_copies_as_if_fresh(rich_store)
+    rebuilds = rich_store.view_rebuilds
+
+    transition(rich_store, new_id, "published")  # the workflow's publication
+    after = _assert_copies_as_if_fresh(rich_store, before)
+    for view in VIEWS:
+        names = " ".join(after[view][0])
+        assert "Neue Idee" in names, view
+        assert any(new_id in line and "POSES" in line for line in after[view][1]), view
+
+    # an import that sets status on a draft with relationships (one with properties)
+    rich_store.write(
+        "MATCH (c:Challenge {id: $c}), (o:Organisation {id: $o}) "
+        "CREATE (o)-[:FUNDS {amount: 1.5, date: '2026-01-02'}]->(c) "
+        "CREATE (o)-[:POSES]->(c) WITH c MATCH (t:Topic {id: $t}) CREATE (c)-[:CONCERNS]->(t)",
+        {"c": DRAFT, "o": "org-stadtwerke-koeln", "t": "topic-mobility"},
+    )
+    after = _assert_copies_as_if_fresh(rich_store)
+    rich_store.upsert_nodes("Challenge", [NodeRow(DRAFT, {"status": "published"})], provenance=PROV)
+    after = _assert_copies_as_if_fresh(rich_store, after)
+    for view in VIEWS:
+        assert DRAFT_NAME in " ".join(after[view][0]), view
+        assert any(DRAFT in line and "1.5" in line for line in after[view][1]), view
+    assert rich_store.view_rebuilds == rebuilds + 3 * len(VIEWS)  # only the test's own

@@ -44,7 +44,10 @@ from scaleup_graph.store.views import (
     clean_up,
     delete_drafts,
     draft_ids_query,
+    published_nodes_query,
+    published_relationships_query,
     purge,
+    restore_published,
     touches_drafts,
 )
 
@@ -191,6 +194,8 @@ class FalkorDBStore(GraphStore):
         self._progress_key = f"scaleup:{graph}:ingest-progress"
         #: seconds of the last bulk load's steps (encode, GRAPH.BULK, indexes, durable), for bench/
         self.bulk_phases: dict[str, float] = {}
+        #: how many times this process rebuilt a copy for ad-hoc queries (GRAPH.COPY)
+        self.view_rebuilds = 0
         self._connect()
 
     def __repr__(self) -> str:
@@ -453,10 +458,14 @@ class FalkorDBStore(GraphStore):
         """Apply a write to each copy too, then take out what the copy must not hold
         (:func:`~scaleup_graph.store.views.clean_up`, and drafts), all in one transaction.
 
+        A write that takes a node out of draft cannot be replayed on a copy without drafts
+        (the node is not there): the node and its relationships are read from the graph after
+        the write and copied in, redacted for the copy, in the same transaction
+        (:func:`~scaleup_graph.store.views.restore_published`).
+
         Every write counts a generation; each copy records the generation it is in step with.
-        A write a copy misses (another process's, a failure here, the publication of a draft,
-        which a copy without drafts cannot replay) leaves it behind, and the next ad-hoc query
-        on it rebuilds it: a copy is never read out of step."""
+        A write a copy misses (another process's, a failure here) leaves it behind, and the
+        next ad-hoc query on it rebuilds it: a copy is never read out of step."""
         generation = int(self._call(partial(self._command, "INCR", self._generation_key)))
         if views is None:
             views = self._views_kept()
@@ -469,13 +478,25 @@ class FalkorDBStore(GraphStore):
             drafts_now = [i for i, draft in after.items() if draft]
             published = [i for i in drafts_before if i in after and not after[i]]
         assert self._wdb is not None
+        taken_out = self._published(published) if published else None
         for view in views:
             statements = [(query, params), *clean_up(query, params, personal=view.personal)]
             if not view.drafts:
-                if published:
-                    log.info("a draft was published: the copy %s is rebuilt", view.suffix)
-                    continue
                 statements += delete_drafts(drafts_now)
+                if published:
+                    try:
+                        if taken_out is None:
+                            raise ValueError("the nodes taken out of draft could not be read")
+                        statements += restore_published(*taken_out, personal=view.personal)
+                    except ValueError as exc:  # not expected: the next query rebuilds it
+                        log.warning(
+                            "copy %s: %d node(s) taken out of draft not copied in (%s); "
+                            "it is rebuilt",
+                            view.suffix,
+                            len(published),
+                            exc,
+                        )
+                        continue
             # The write and its clean-up in one MULTI/EXEC: no ad-hoc query on the copy ever
             # runs between them, so none sees what the write brought in.
             pipe = self._wdb.connection.pipeline(transaction=True)
@@ -489,7 +510,10 @@ class FalkorDBStore(GraphStore):
             try:
                 self._call(pipe.execute)
             except StoreError as exc:
-                log.warning("copy %s missed a write (%s); it is rebuilt", view.suffix, exc)
+                # the error's class only: an engine message may quote a value of the write
+                log.warning(
+                    "copy %s missed a write (%s); it is rebuilt", view.suffix, type(exc).__name__
+                )
                 continue
             self._call(
                 partial(
@@ -502,6 +526,22 @@ class FalkorDBStore(GraphStore):
                     str(generation),
                 )
             )
+
+    def _published(
+        self, ids: list[str]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+        """The nodes ``ids`` (just taken out of draft) and their relationships, as
+        :func:`~scaleup_graph.store.views.restore_published` takes them; None if they cannot
+        be read (the copies without drafts are then rebuilt)."""
+        values = {"ids": sorted(ids)}
+        found = []
+        try:
+            for query in (published_nodes_query(), published_relationships_query()):
+                found.append(self._rows(self._call(partial(self._wgraph.query, query, values))))
+        except StoreError as exc:
+            log.warning("nodes taken out of draft could not be read (%s)", type(exc).__name__)
+            return None
+        return found[0], found[1]
 
     def refresh_redacted_copy(self) -> bool:
         """:meth:`refresh_view` of the copy without personal properties and drafts."""
@@ -542,6 +582,7 @@ class FalkorDBStore(GraphStore):
             for statement in purge(view):
                 self._call(partial(copy.query, statement))
             self._call(partial(self._command, "SET", generation_key, current))
+            self.view_rebuilds += 1
             # A graph deleted and written again cannot be replayed from the append-only file.
             self._rewrite_append_only_file()
             return True

@@ -14,6 +14,14 @@ The FalkorDB adapter keeps each copy that is in use in step by replaying every w
 followed by the clean-up statements here (in one MULTI/EXEC, so no query sees the state in
 between). The statements touch only what the write touched: persons by id, the system labels
 and relationship types the write names, the drafts that exist.
+
+A write that takes a node out of draft (a publication, an import setting ``status``) cannot be
+replayed on a copy without drafts: the node is not there. The adapter reads the node and its
+relationships from the graph after the write (:func:`published_nodes_query`,
+:func:`published_relationships_query`, index lookups by id) and copies them in, redacted for
+the copy (:func:`restore_published`), in the same MULTI/EXEC as the replayed write. A full
+rebuild of the copy is left for what is not expected (a failed transaction, another process's
+write in between).
 """
 
 from __future__ import annotations
@@ -34,7 +42,10 @@ __all__ = [
     "AdhocView",
     "clean_up",
     "delete_drafts",
+    "published_nodes_query",
+    "published_relationships_query",
     "purge",
+    "restore_published",
     "touches_drafts",
 ]
 
@@ -247,4 +258,119 @@ def clean_up(
         steps += [(f"MATCH ()-[k:{t}]->() DELETE k", {}) for t in _PERSONAL_RELS if t in named]
     for label in sorted(set(_SYSTEM_LABEL.findall(query))):
         steps.append((f"MATCH (h:{label}) DETACH DELETE h", {}))
+    return steps
+
+
+def published_nodes_query() -> str:
+    """One row per node of a draft label named in ``$ids`` (``id``, ``labels``, ``props``):
+    the nodes a write took out of draft, read from the graph after it, by the key index.
+
+    >>> "UNWIND $ids AS i MATCH (n:Challenge {id: i})" in published_nodes_query()
+    True
+    """
+    return " UNION ALL ".join(
+        f"UNWIND $ids AS i MATCH (n:{label} {{{KEY}: i}}) "
+        f"RETURN n.{KEY} AS id, labels(n) AS labels, properties(n) AS props"
+        for label, _, _ in DRAFT_RULES
+    )
+
+
+def published_relationships_query() -> str:
+    """One row per relationship of a node named in ``$ids`` (``a``, ``la``, ``t``, ``b``,
+    ``lb``, ``props``: start id and labels, type, end id and labels, properties), each once: a
+    relationship between two such nodes (or a loop) comes from its start node only.
+
+    >>> published_relationships_query().count("UNION ALL") == 2 * len(DRAFT_RULES) - 1
+    True
+    """
+    parts = []
+    for label, _, _ in DRAFT_RULES:
+        parts.append(
+            f"UNWIND $ids AS i MATCH (n:{label} {{{KEY}: i}})-[k]->(o) "
+            f"RETURN n.{KEY} AS a, labels(n) AS la, type(k) AS t, o.{KEY} AS b, "
+            "labels(o) AS lb, properties(k) AS props"
+        )
+        parts.append(
+            f"UNWIND $ids AS i MATCH (o)-[k]->(n:{label} {{{KEY}: i}}) "
+            f"WHERE NOT coalesce(o.{KEY} IN $ids, false) "
+            f"RETURN o.{KEY} AS a, labels(o) AS la, type(k) AS t, n.{KEY} AS b, "
+            "labels(n) AS lb, properties(k) AS props"
+        )
+    return " UNION ALL ".join(parts)
+
+
+_NAME = re.compile(r"^[A-Za-z_]\w*$")
+
+
+def _schema_label(labels: Iterable[str]) -> str | None:
+    """The schema label of a node (the one whose key index finds it), None for system nodes."""
+    return next((label for label in labels if label in NODE_TYPES), None)
+
+
+def restore_published(
+    nodes: Iterable[Mapping[str, Any]],
+    relationships: Iterable[Mapping[str, Any]],
+    *,
+    personal: bool,
+) -> list[tuple[str, dict[str, Any]]]:
+    """The statements that put nodes taken out of draft into a copy without drafts, as a fresh
+    copy would hold them: whatever a replayed write made of them is deleted first, then each
+    node is created with its labels and properties (without personal ones unless
+    ``personal``), then its relationships to nodes the copy holds (a MATCH by key finds no
+    draft, no system node; relationships between persons only if ``personal``).
+
+    ``nodes`` and ``relationships`` are the rows of :func:`published_nodes_query` and
+    :func:`published_relationships_query`. ValueError for a label or type that is not a plain
+    name (the caller rebuilds the copy instead).
+
+    >>> steps = restore_published(
+    ...     [{"id": "challenge-x", "labels": ["Challenge"], "props": {"id": "challenge-x"}}],
+    ...     [{"a": "org-a", "la": ["Organisation"], "t": "POSES", "b": "challenge-x",
+    ...       "lb": ["Challenge"], "props": {}}],
+    ...     personal=False,
+    ... )
+    >>> [s.split(" ")[0] for s, _ in steps]
+    ['UNWIND', 'UNWIND', 'UNWIND']
+    >>> steps[-1][1]
+    {'rels': [{'a': 'org-a', 'b': 'challenge-x', 'p': {}}]}
+    """
+    nodes = list(nodes)
+    if not nodes:
+        return []
+    steps = delete_drafts(str(n["id"]) for n in nodes)
+    by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for node in nodes:
+        labels = tuple(str(label) for label in node["labels"])
+        if not labels or not all(_NAME.match(label) for label in labels):
+            raise ValueError("a node taken out of draft has a label that is not a plain name")
+        hidden: frozenset[str] = frozenset()
+        if not personal:
+            for label in labels:
+                if label in NODE_TYPES:
+                    hidden |= NODE_TYPES[label].pii_fields
+        props = {k: v for k, v in dict(node["props"]).items() if k not in hidden}
+        by_labels.setdefault(labels, []).append(props)
+    for labels, rows in by_labels.items():
+        names = ":".join(f"`{label}`" for label in labels)
+        steps.append((f"UNWIND $nodes AS n CREATE (x:{names}) SET x = n", {"nodes": rows}))
+    by_kind: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for rel in relationships:
+        kind = str(rel["t"])
+        if not _NAME.match(kind):
+            raise ValueError("a relationship type that is not a plain name")
+        if kind in _PERSONAL_RELS and not personal:
+            continue
+        start, end = _schema_label(rel["la"]), _schema_label(rel["lb"])
+        if start is None or end is None or rel["a"] is None or rel["b"] is None:
+            continue  # a system node: in no copy
+        row = {"a": rel["a"], "b": rel["b"], "p": dict(rel["props"] or {})}
+        by_kind.setdefault((kind, start, end), []).append(row)
+    for (kind, start, end), rows in sorted(by_kind.items()):
+        steps.append(
+            (
+                f"UNWIND $rels AS r MATCH (a:{start} {{{KEY}: r.a}}) "
+                f"MATCH (b:{end} {{{KEY}: r.b}}) CREATE (a)-[k:`{kind}`]->(b) SET k = r.p",
+                {"rels": rows},
+            )
+        )
     return steps
