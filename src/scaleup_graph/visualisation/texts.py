@@ -60,10 +60,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "err_unknown_group": "Diese Gruppe gibt es in der Ansicht nicht.",
         "empty_graph": "Die Datenbank enthält noch keine Knoten.",
         "truncated": "Es werden {shown} von {total} Knoten gezeigt.",
-        "bounded": "Weite Ansicht, ab Schritt {hop} gekürzt: {left_out} weitere Knoten "
-        "nicht gezeigt (die am engsten verbundenen zuerst); {hubs} Knotenpunkte (Regionen, "
-        "Themen, Programme, Knoten mit über {hub_degree} Verbindungen) gezeigt, aber nicht "
-        "weiter verfolgt. Mehr: „Alle Nachbarn zeigen“ im Menü eines Knotens.",
+        "bounded_hubs": "Ab Schritt {hop} gekürzt: {hubs} Knotenpunkte (Regionen, Themen, "
+        "sehr große Knoten) gezeigt, nicht weiter verfolgt – mehr über „Alle Nachbarn zeigen“.",
+        "bounded": "Ab Schritt {hop} gekürzt: {left_out} Knoten nicht gezeigt, {hubs} "
+        "Knotenpunkte nicht weiter verfolgt – mehr über „Alle Nachbarn zeigen“.",
         "expanded": "{n} neue Nachbarn",
         "nothing_to_expand": "Keine weiteren Nachbarn.",
         "offline": "Offline-Export",
@@ -230,10 +230,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "err_unknown_group": "This group is not part of the view.",
         "empty_graph": "The database holds no nodes yet.",
         "truncated": "Showing {shown} of {total} nodes.",
-        "bounded": "Wide view, cut from step {hop} on: {left_out} more nodes not shown (the "
-        "most closely linked first); {hubs} hubs (regions, topics, programmes, nodes with more "
-        "than {hub_degree} links) shown but not walked through. More: “Show all neighbours” "
-        "in a node's menu.",
+        "bounded_hubs": "Cut from step {hop} on: {hubs} hubs (regions, topics, very large "
+        "nodes) shown, not walked through – more via “Show all neighbours”.",
+        "bounded": "Cut from step {hop} on: {left_out} nodes not shown, {hubs} hubs not "
+        "walked through – more via “Show all neighbours”.",
         "expanded": "{n} new neighbours",
         "nothing_to_expand": "No further neighbours.",
         "offline": "Offline export",

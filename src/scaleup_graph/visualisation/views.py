@@ -686,7 +686,7 @@ def explorer_view(
         payload["messages"].insert(
             0,
             _message(
-                "bounded",
+                "bounded" if left_out["left_out"] else "bounded_hubs",
                 hop=left_out["from_hop"],
                 left_out=left_out["left_out"],
                 hubs=len(left_out["hubs"]),
