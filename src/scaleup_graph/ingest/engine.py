@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -150,6 +151,8 @@ class _Run:
         self.read_once: dict[tuple[Any, ...], list[tuple[int, dict[str, Any]]]] | None = (
             {} if bulk else None
         )
+        #: how many mappings still read each file's kept rows (bulk: see _done_with)
+        self._uses: Counter[tuple[Any, ...]] = Counter()
         self.manifest = manifest
         self.options = options
         self.progress = progress
@@ -226,10 +229,24 @@ class _Run:
             return rows
         # A bulk load holds the graph in memory anyway; it keeps the rows too, so a file that
         # several mappings use is read and parsed once (preflight) instead of once a mapping.
-        key = (spec.path, spec.sheet, spec.delimiter, spec.encoding, spec.na_values)
+        key = self._file_key(spec)
         if key not in self.read_once:
             self.read_once[key] = list(rows)
         return iter(self.read_once[key])
+
+    @staticmethod
+    def _file_key(spec: FileSpec) -> tuple[Any, ...]:
+        return (spec.path, spec.sheet, spec.delimiter, spec.encoding, spec.na_values)
+
+    def _done_with(self, spec: FileSpec, mappings: int = 1) -> None:
+        """A bulk load lets go of a file's rows when its last mapping is through: the rows of
+        node files are gone before the relationship files are read (less memory at the end)."""
+        if self.read_once is None:
+            return
+        key = self._file_key(spec)
+        self._uses[key] -= mappings
+        if self._uses[key] <= 0:
+            self.read_once.pop(key, None)
 
     def _committed(self, mapping_key: str, batch_no: int) -> None:
         if not self.options.dry_run and not self.bulk:
@@ -775,16 +792,24 @@ class _Run:
         self._started = dt.datetime.now(dt.UTC)
         if not self.bulk:
             self.check_store()
+        self._uses.clear()
+        for spec in self.manifest.files:
+            self._uses[self._file_key(spec)] += len(spec.nodes) + len(spec.relationships)
         self.preflight()
+        for spec in self.manifest.files:
+            if not spec.nodes and not spec.relationships:
+                self._done_with(spec, 0)
         self.remove_partial_ids()
         for i, spec in enumerate(self.manifest.files):
             self._current_source = self._source(spec)
             for m, mapping in enumerate(spec.nodes):
                 self.nodes(spec, i, mapping, m)
+                self._done_with(spec)
         for i, spec in enumerate(self.manifest.files):
             self._current_source = self._source(spec)
             for m, rel in enumerate(spec.relationships):
                 self.relationships(spec, i, rel, m)
+                self._done_with(spec)
         if self.options.check_duplicates and self.new_org_names:
             existing = self.store.names("Organisation")
             self.report.near_duplicates = near_duplicates(self.new_org_names, existing)
