@@ -235,7 +235,7 @@ def drop_hidden(rows: Iterable[Mapping[str, Any]], role: str) -> list[dict[str, 
     gone = {str(n.get("id")) for n in _mappings(rows) if vis.hides_node(n)}
 
     def hide(value: Any) -> bool:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict | Mapping):  # a dict without the ABC's Python-level check
             return False
         if "nodes" in value and "relationships" in value:  # a path: hidden if any step is
             return any(hide(v) for v in (*value["nodes"], *value["relationships"]))
@@ -253,14 +253,19 @@ def drop_hidden(rows: Iterable[Mapping[str, Any]], role: str) -> list[dict[str, 
     ]
 
 
-def _mappings(value: Any) -> Iterable[Mapping[str, Any]]:
-    if isinstance(value, Mapping):
-        yield value
-        for v in value.values():
-            yield from _mappings(v)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            yield from _mappings(v)
+def _mappings(value: Any) -> list[Mapping[str, Any]]:
+    """Every mapping anywhere in ``value`` (in no particular order), scalars skipped without a
+    call: a 2-hop answer holds some 20,000 values, mostly strings in nodes' properties."""
+    found: list[Mapping[str, Any]] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list | tuple):
+            stack.extend(v for v in item if not isinstance(v, _SCALARS))
+        elif isinstance(item, dict | Mapping):
+            found.append(item)
+            stack.extend(v for v in item.values() if not isinstance(v, _SCALARS))
+    return found
 
 
 def _drop(value: Any, hide: Any) -> Any:
@@ -272,7 +277,7 @@ def _drop(value: Any, hide: Any) -> Any:
             for v in value
             if isinstance(v, _SCALARS) or not hide(v)
         ]
-    if isinstance(value, Mapping):
+    if isinstance(value, dict | Mapping):
         return {k: v if isinstance(v, _SCALARS) else _drop(v, hide) for k, v in value.items()}
     return value
 
