@@ -5,7 +5,7 @@ role may not see stays out."""
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 
 import pytest
 
@@ -67,11 +67,14 @@ def test_three_hops_are_bounded_and_say_what_they_left_out(
 
 
 @pytest.mark.usefixtures("no_whole_graph")
-def test_a_bounded_walk_keeps_drafts_and_knows_from_a_viewer(seeded_store: GraphStore) -> None:
+def test_a_bounded_walk_keeps_drafts_and_knows_from_a_viewer(
+    seeded_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "WIDE_LEVEL_CAP", 10_000)  # no cut: only visibility decides
     whole = fetch.fetch_whole_graph(seeded_store, role="contacts+editor")
     far = _distances(whole, IHK)
-    # a draft challenge and a KNOWS link, both two steps from the focus (found by the bounded
-    # level from its second step on)
+    # a draft challenge two steps from the focus and a KNOWS link three steps away, both found
+    # by the bounded levels
     org = sorted(i for i, d in far.items() if d == 1 and i.startswith("org-"))[0]
     seeded_store.upsert_nodes(
         "Challenge",
@@ -86,7 +89,13 @@ def test_a_bounded_walk_keeps_drafts_and_knows_from_a_viewer(seeded_store: Graph
         provenance=PROV,
     )
     people = sorted(i for i, n in whole.nodes.items() if fetch.primary_label(n) == "Person")
-    near = sorted(i for i in people if far.get(i) == 1) or people[:1]
+    links = Counter(a for a, _, _ in whole.edges) + Counter(b for _, b, _ in whole.edges)
+    walked = {  # direct neighbours the bounded levels go on from: organisations, not hubs
+        i
+        for i, d in far.items()
+        if d == 1 and fetch.primary_label(whole.nodes[i]) == "Organisation" and links[i] <= 100
+    }
+    near = sorted(a for a, b, t in whole.edges if t == "WORKS_AT" and b in walked)
     stranger = next(i for i in people if i not in far or far[i] > 3)
     seeded_store.upsert_relationships(
         "KNOWS", "Person", "Person", [RelRow(near[0], stranger)], provenance=PROV
@@ -99,3 +108,7 @@ def test_a_bounded_walk_keeps_drafts_and_knows_from_a_viewer(seeded_store: Graph
     assert "challenge-bounded-draft" not in seen_by_viewer
     assert not any(e["type"] == "KNOWS" for e in viewer["edges"])
     assert "challenge-bounded-draft" in {n["id"] for n in editor["nodes"]}
+    # the stranger is three steps away over KNOWS: reached with contacts, not by a viewer
+    assert stranger not in seen_by_viewer
+    assert stranger in {n["id"] for n in editor["nodes"]}
+    assert any(e["type"] == "KNOWS" for e in editor["edges"])
