@@ -497,7 +497,7 @@
 
   function boxesPx(n) {
     const size = n.sizePx || 8;
-    const shown = n.labelled;
+    const shown = n.labelled && !n.noRoom;  // a label the window has no room for is culled
     const box = labelBox(n.label, n.fontPx || 12);
     return {
       halfW: (shown ? Math.max(size, box.w / 2) : size) + PAD,
@@ -543,6 +543,44 @@
     return moved;
   }
 
+  /** Boxes in a hash of 64-unit cells: whether a box overlaps none of them is tested exactly
+   * against the boxes near it only (``except``: one box's id to pass over). ``work.exact``
+   * counts the boxes compared. */
+  function boxHash(work) {
+    const HASH = 64;
+    const hash = new Map();
+    const key = (gx, gy) => (gx + 4096) * 8192 + (gy + 4096);
+    let stamp = 0;
+    return {
+      clear(l, t, r, b, except) {
+        stamp += 1;
+        for (let gx = Math.floor(l / HASH); gx <= Math.floor(r / HASH); gx++) {
+          for (let gy = Math.floor(t / HASH); gy <= Math.floor(b / HASH); gy++) {
+            const list = hash.get(key(gx, gy));
+            if (!list) continue;
+            for (const o of list) {
+              if (o.stamp === stamp) continue;
+              o.stamp = stamp;
+              work.exact += 1;
+              if (o.l < r && l < o.r && o.t < b && t < o.b && (except === undefined || o.id !== except)) return false;
+            }
+          }
+        }
+        return true;
+      },
+      add(l, t, r, b, id) {
+        const box = { l, t, r, b, id, stamp: 0 };
+        for (let gx = Math.floor(l / HASH); gx <= Math.floor(r / HASH); gx++) {
+          for (let gy = Math.floor(t / HASH); gy <= Math.floor(b / HASH); gy++) {
+            const k = key(gx, gy);
+            if (!hash.has(k)) hash.set(k, []);
+            hash.get(k).push(box);
+          }
+        }
+      },
+    };
+  }
+
   // candidate offsets around a wanted point, nearest first (CSS px), as layout.py's spiral
   const SPIRAL_STEP = 8;
   const SPIRAL = (() => {  // x0, y0, x1, y1, ... as one typed array (fast to walk)
@@ -556,6 +594,15 @@
     }
     return Float64Array.from(points);
   })();
+  /** How many points of the spiral lie within ``radius`` (it goes ring by ring outwards). */
+  const SPIRAL_RINGS = (() => {
+    const ends = [1];
+    for (let r = SPIRAL_STEP; r <= 1000; r += SPIRAL_STEP) {
+      ends.push(ends[ends.length - 1] + Math.max(8, Math.floor((2 * Math.PI * r) / SPIRAL_STEP)));
+    }
+    return ends;
+  })();
+  const SPIRAL_COUNT = (radius) => SPIRAL_RINGS[Math.min(SPIRAL_RINGS.length - 1, Math.max(0, Math.floor(radius / SPIRAL_STEP)))];
 
   /** Place every box again for a window whose fit is ``q`` times the plan's, as the server
    * plans for the reference window: in the plan's frame, with every box 1/q times its size on
@@ -564,6 +611,9 @@
    * q only, so a window a message line shorter gets the same picture. Positions change only
    * when some boxes overlap; true if anything moved. */
   function replan(nodes, centre, planned, q, focusNode, frame) {
+    const t0 = performance.now();
+    const work = { spots: 0, exact: 0, boxes: nodes.length, labelsWithoutRoom: 0, stuck: 0 };
+    X.placeWork = work;
     const halfW = frame.w;
     const halfH = frame.h;
     const items = nodes.map((n) => {
@@ -574,19 +624,21 @@
     const hit = (a, bx, by) => Math.abs(a.x - bx.x) < a.b.halfW + bx.b.halfW
       && a.y - a.b.top < by + bx.b.bottom && by - bx.b.top < a.y + a.b.bottom;
     // nothing overlaps: keep the picture as planned
+    const asPlanned = boxHash(work);
     let clash = false;
-    for (let i = 0; i < items.length && !clash; i++) {
-      for (let j = i + 1; j < items.length; j++) {
-        const a = items[i];
-        const c = items[j];
-        if (Math.abs(a.x - c.x) < a.b.halfW + c.b.halfW && a.y - a.b.top < c.y + c.b.bottom
-          && c.y - c.b.top < a.y + a.b.bottom) { clash = true; break; }
-      }
+    for (const it of items) {
+      const l = it.x - it.b.halfW;
+      const r = it.x + it.b.halfW;
+      const t = it.y - it.b.top;
+      const bottom = it.y + it.b.bottom;
+      if (!asPlanned.clear(l, t, r, bottom)) { clash = true; break; }
+      asPlanned.add(l, t, r, bottom);
     }
     if (!clash) return false;
-    const order = items.slice().sort((a, c) => compareRank(
-      [a.n === focusNode ? 0 : 1, a.n.labelled ? 0 : 1, a.n.ring || 0, -(a.n.fontPx || 0), -(a.n.degree || 0), a.n.id],
-      [c.n === focusNode ? 0 : 1, c.n.labelled ? 0 : 1, c.n.ring || 0, -(c.n.fontPx || 0), -(c.n.degree || 0), c.n.id]));
+    const rank = (it) => [it.n === focusNode ? 0 : 1, it.n.labelled ? 0 : 1, it.n.ring || 0,
+      -(it.n.fontPx || 0), -(it.n.degree || 0), it.n.id];
+    const order = items.map((it) => ({ it, key: rank(it) }))
+      .sort((a, c) => compareRank(a.key, c.key)).map((o) => o.it);
     // a grid of placed boxes keeps the free-spot test cheap
     const CELL = 64;
     const grid = new Map();
@@ -614,31 +666,45 @@
           for (const o of list) {
             if (o.stamp === stamp) continue;
             o.stamp = stamp;
+            work.exact += 1;
             if (o.x - o.b.halfW < r && l < o.x + o.b.halfW && o.y - o.b.top < bottom && t < o.y + o.b.bottom) return false;
           }
         }
       }
       return true;
     };
+    // sizes that found no room: boxes are only ever added, so one at least as large finds none
+    const failed = [];
     const nearestFree = (it) => {
-      for (let k = 0; k < SPIRAL.length; k += 2) {
+      const b = it.b;
+      if (failed.some((f) => b.halfW >= f.halfW && b.top >= f.top && b.bottom >= f.bottom)) return null;
+      // no spot farther than the frame's farthest corner lies inside it
+      const reach = Math.hypot(Math.abs(it.x) + halfW, Math.abs(it.y) + halfH);
+      const last = 2 * SPIRAL_COUNT(reach);
+      for (let k = 0; k < last; k += 2) {
+        work.spots += 1;
         const x = it.x + SPIRAL[k];
         const y = it.y + SPIRAL[k + 1];
-        if (Math.abs(x) + it.b.halfW > halfW || y - it.b.top < -halfH || y + it.b.bottom > halfH) continue;
+        if (Math.abs(x) + b.halfW > halfW || y - b.top < -halfH || y + b.bottom > halfH) continue;
         if (free(it, x, y)) return [x, y];
       }
+      failed.push(b);
       return null;
     };
     for (const it of order) {
       if (it.n !== focusNode) {
         let spot = nearestFree(it);
         if (!spot) {
-          // no room for the label: find room for the dot alone (its label is culled then)
+          // no room for the label: find room for the dot alone (its label is culled then, and
+          // gives way to every other: computeCulled)
+          it.n.noRoom = true;
+          work.labelsWithoutRoom += 1;
           const dot = ((it.n.sizePx || 8) + PAD) / q;
           it.b = { halfW: dot, top: dot, bottom: dot };
           spot = nearestFree(it);
         }
         if (spot) [it.x, it.y] = spot;  // no room at all: it stays where it was
+        else work.stuck += 1;
       }
       put(it);
     }
@@ -646,6 +712,7 @@
       it.n.x = centre.x + it.x / planned;
       it.n.y = centre.y + it.y / planned;
     }
+    work.ms = performance.now() - t0;
     return true;
   }
 
@@ -689,11 +756,16 @@
     return n.colour;
   }
 
+  const sizeMax = { nodes: null, metric: '', max: 0 };  // the largest value, once per picture
+
   function sizeFactor(n) {
     const metric = state.view.size;
     if (!metric || n.aggregate) return 1;
-    const values = [...state.nodes.values()].map((m) => (m.metrics || {})[metric]).filter((v) => v !== undefined);
-    const max = Math.max(...values, 0);
+    if (sizeMax.nodes !== state.nodes || sizeMax.metric !== metric) {
+      const values = [...state.nodes.values()].map((m) => (m.metrics || {})[metric]).filter((v) => v !== undefined);
+      Object.assign(sizeMax, { nodes: state.nodes, metric, max: Math.max(...values, 0) });
+    }
+    const max = sizeMax.max;
     const v = (n.metrics || {})[metric];
     if (v === undefined || max <= 0) return 0.6;
     return 0.6 + 1.4 * Math.sqrt(v / max);
@@ -729,7 +801,7 @@
   function labelRank(n) {
     const chosen = chosenPath();
     return [n.id === focusId() ? 0 : 1, chosen && chosen.ids.has(n.id) ? 0 : 1,
-      n.id === state.selected ? 0 : 1, n.labelled ? 0 : 1, -(n.fontPx || 0), -(n.degree || 0), n.id];
+      n.id === state.selected ? 0 : 1, n.labelled && !n.noRoom ? 0 : 1, -(n.fontPx || 0), -(n.degree || 0), n.id];
   }
 
   function compareRank(a, b) {
@@ -744,13 +816,16 @@
    * is drawn by vis-network when its size on screen reaches (DRAW_THRESHOLD - 1) px; its box
    * (estimated from the measured text, a little larger than vis-network's own) hangs under the
    * dot. Labels not planned for the first fit also give way to other nodes' dots. */
-  function computeCulled(zoom, ids) {
+  function computeCulled(zoom, ids, middle) {
+    const t0 = performance.now();
+    const work = { exact: 0, boxes: 0 };
+    X.cullWork = work;
     const boxes = [];
-    const dots = [];
+    const dots = boxHash(work);
     for (const n of state.nodes.values()) {
       if (!ids.has(n.id)) continue;
       const r = (n.sizePx || 8) * sizeFactor(n) / state.scale * zoom;
-      dots.push({ id: n.id, x: n.x * zoom, y: n.y * zoom, r });
+      dots.add(n.x * zoom - r, n.y * zoom - r, n.x * zoom + r, n.y * zoom + r, n.id);
       const font = (n.fontPx || 12) / state.scale * zoom;
       if (!n.label || font < DRAW_THRESHOLD - 1) continue;
       const px = Math.min(font, MAX_VISIBLE);
@@ -758,21 +833,30 @@
       const lines = String(n.label).split('\n').length;
       const x = n.x * zoom;
       const y = n.y * zoom;
-      boxes.push({ n, left: x - half, right: x + half, top: y + r, bottom: y + r + 5 + px * (lines + 0.5) + 2 });
+      boxes.push({ n, key: labelRank(n), left: x - half, right: x + half, top: y + r, bottom: y + r + 5 + px * (lines + 0.5) + 2 });
     }
-    boxes.sort((a, b) => compareRank(labelRank(a.n), labelRank(b.n)));
-    const kept = [];
+    work.boxes = boxes.length;
+    boxes.sort((a, b) => compareRank(a.key, b.key));
+    const kept = boxHash(work);
     const culled = new Set();
-    const hits = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const focus = focusId();
+    // the drawing area in the same units: a label the placement found no room for is drawn
+    // only where it lies wholly inside it (not cut by the window's edge)
+    const size = canvasSize();
+    const view = { left: middle.x * zoom - size.w / 2, right: middle.x * zoom + size.w / 2,
+      top: middle.y * zoom - size.h / 2, bottom: middle.y * zoom + size.h / 2 };
     for (const box of boxes) {
-      let free = !kept.some((k) => hits(box, k));
-      if (free && !box.n.labelled && box.n.id !== focusId()) {
-        free = !dots.some((d) => d.id !== box.n.id && d.x + d.r > box.left && d.x - d.r < box.right
-          && d.y + d.r > box.top && d.y - d.r < box.bottom);
+      let free = kept.clear(box.left, box.top, box.right, box.bottom);
+      if (free && box.n.noRoom) {
+        free = box.left >= view.left && box.right <= view.right && box.top >= view.top && box.bottom <= view.bottom;
       }
-      if (free) kept.push(box);
+      if (free && (!box.n.labelled || box.n.noRoom) && box.n.id !== focus) {
+        free = dots.clear(box.left, box.top, box.right, box.bottom, box.n.id);
+      }
+      if (free) kept.add(box.left, box.top, box.right, box.bottom);
       else culled.add(box.n.id);
     }
+    work.ms = performance.now() - t0;
     return culled;
   }
 
@@ -780,7 +864,7 @@
   function recull() {
     cullFrame = 0;
     if (!nodesDS || !state.nodes.size) return;
-    const next = computeCulled(network.getScale(), new Set(nodesDS.getIds()));
+    const next = computeCulled(network.getScale(), new Set(nodesDS.getIds()), network.getViewPosition());
     const changed = [...new Set([...next, ...state.culled])].filter((id) => next.has(id) !== state.culled.has(id));
     state.culled = next;
     if (changed.length) nodesDS.update(changed.filter((id) => state.nodes.has(id) && nodesDS.get(id)).map((id) => styled(state.nodes.get(id))));
@@ -947,11 +1031,22 @@
     return ids;
   }
 
+  let drawnSize = '';  // the drawing area the picture was placed for (a resize to it is none)
+
   function draw() {
     const started = performance.now();
+    X.draws += 1;
     ensureNetwork();
+    // the legend first: its height is taken from the drawing area measured below, and
+    // vis-network takes the new size now (it would later rescale the picture to it)
+    renderLegend();
+    network.setSize('100%', '100%');
+    const area = canvasSize();
+    drawnSize = Math.round(area.w) + 'x' + Math.round(area.h);
     const ids = new Set(visibleIds());
     let nodes = [...state.nodes.values()].filter((n) => ids.has(n.id));
+    for (const n of nodes) n.noRoom = false;  // the box placement below says otherwise
+    X.placeWork = null;
     if (state.view.only && state.matches && state.matches.size && nodes.length <= 80) {
       // only the matches: few enough to name them all, pushed apart so their names fit
       nodes = nodes.map((n) => ({ ...n, labelled: true, fontPx: Math.max(n.fontPx || 0, 12),
@@ -1025,7 +1120,7 @@
       }
     }
     state.faded = fadeSet();
-    state.culled = computeCulled(state.scale, new Set(nodes.map((n) => n.id)));
+    state.culled = computeCulled(state.scale, new Set(nodes.map((n) => n.id)), state.centre);
     X.firstFrame = 0;
     nodesDS.clear();
     edgesDS.clear();
@@ -1034,7 +1129,6 @@
     network.moveTo({ position: state.centre, scale: state.scale, animation: false });
     X.drawMs = performance.now() - started;  // planning in the page (fit, boxes, culling), for the bench
     $('canvas').dataset.nodes = String(nodes.length);
-    renderLegend();
     setNote(nodes.length ? null : 'empty_graph');
   }
 
@@ -1875,12 +1969,11 @@
     // vis-network keeps the visible width when its canvas changes size, which changes the
     // scale and so every label size: redo the fit whenever the drawing area changes.
     let resizeTimer = null;
-    let lastSize = '';
     new ResizeObserver(() => {
       const size = canvasSize();
       const key = Math.round(size.w) + 'x' + Math.round(size.h);
-      if (key === lastSize) return;
-      lastSize = key;
+      if (key === drawnSize) return;  // the picture is drawn for this size already
+      drawnSize = key;
       clearTimeout(resizeTimer);
       resizeTimer = setTimeout(() => { if (state.nodes.size && state.ready) draw(); }, 60);
     }).observe($('canvas'));
@@ -1932,7 +2025,8 @@
         const p = positions[n.id];
         if (!p) continue;
         const dom = network.canvasToDOM(p);
-        let fontPx = n.font.size * scale;
+        // to a thousandth of a pixel: 11 / scale * scale is not always 11 in floating point
+        let fontPx = Math.round(n.font.size * scale * 1000) / 1000;
         const labelShown = !!n.label && fontPx >= DRAW_THRESHOLD - 1;
         if (fontPx >= MAX_VISIBLE) fontPx = MAX_VISIBLE;
         // the label's box as vis-network measured it when it last drew the label (CSS px)
@@ -1956,7 +2050,8 @@
   }
 
   const X = window.__explorer = {
-    network: null, frames: 0, firstFrame: 0, mode: BOOT.mode, ready: false,
+    network: null, frames: 0, firstFrame: 0, mode: BOOT.mode, ready: false, draws: 0,
+    placeWork: null, cullWork: null,
     snapshot,
     select: (id) => { if (id) focusOn(id); },
     // after an edit (issue 17's editor): the picture and the details shown are read again
