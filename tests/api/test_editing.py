@@ -623,3 +623,24 @@ def test_refused_writes_explain_themselves_in_the_requests_language(
     )
     assert pitch.status_code == 422 and pitch.json()["error"]["field"] == "event"
     assert pitch.json()["error"]["message"].startswith("Bitte die Pitch-Veranstaltung wählen")
+
+
+def test_a_challenge_made_in_the_editor_is_a_draft_until_published(
+    client: TestClient, keys: Keys, small_store: GraphStore
+) -> None:
+    """Issue 15: a challenge without status counts as published (imported from a sheet without
+    the column), so one an editor makes through the generic form gets ``draft`` written, as
+    the challenge's own create does: the viewer does not see it until it is published."""
+    created = client.post(
+        "/api/v1/nodes/Challenge",
+        json={"properties": {"name": "Geheimer Plan"}},
+        headers=keys["editor"],
+    )
+    assert created.status_code == 201, created.text
+    cid = created.json()["id"]
+    rows = small_store.read("MATCH (c:Challenge {id: $id}) RETURN c.status AS s", {"id": cid})
+    assert rows == [{"s": "draft"}]
+    assert client.get(f"/api/v1/nodes/{cid}/record", headers=keys["viewer"]).status_code == 404
+    assert client.get(f"/api/v1/nodes/{cid}/record", headers=keys["editor"]).status_code == 200
+    panel = client.get(f"/api/v1/challenges/{cid}/round", headers=keys["editor"])
+    assert panel.json()["status"] == "draft"

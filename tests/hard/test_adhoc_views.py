@@ -269,3 +269,46 @@ def test_a_publication_is_copied_into_the_copies_without_a_rebuild(
         assert DRAFT_NAME in " ".join(after[view][0]), view
         assert any(DRAFT in line and "1.5" in line for line in after[view][1]), view
     assert rich_store.view_rebuilds == rebuilds + 3 * len(VIEWS)  # only the test's own
+
+
+def test_a_challenge_without_status_is_published_everywhere(
+    hard_client: TestClient,
+    hard_settings: Settings,
+    keys: dict[str, str],
+    rich_store: GraphStore,
+) -> None:
+    """Issue 15: one rule for a challenge without ``status`` (imported from a sheet without
+    the column), the schema's ``Challenge.draft_missing``: published. The workflow panel, a
+    viewer's API answers and an analyst's ad-hoc copy agree, and the workflow moves it on."""
+    assert NODE_TYPES["Challenge"].draft_missing == "published"
+    plain = "challenge-ohne-status"
+    for role in READERS:  # the copies exist before the import
+        _rows(hard_client, keys[role], "RETURN 1 AS x")
+    rich_store.upsert_nodes("Challenge", [NodeRow(plain, {"name": "Ohne Status"})], provenance=PROV)
+    rich_store.write(
+        "MATCH (o:Organisation {id: $o}), (c:Challenge {id: $c}) CREATE (o)-[:POSES]->(c)",
+        {"o": "org-stadtwerke-koeln", "c": plain},
+    )
+    assert rich_store.read("MATCH (c:Challenge {id: $id}) RETURN c.status AS s", {"id": plain}) == [
+        {"s": None}
+    ]
+    viewer = KeyStore(keys_path(hard_settings)).create("viewer")[1]
+    headers = {"X-API-Key": viewer}
+    # the workflow panel, for a viewer (a draft would be 404 here)
+    panel = hard_client.get(f"/api/v1/challenges/{plain}/round", headers=headers)
+    assert panel.status_code == 200, panel.text
+    assert panel.json()["status"] == "published"
+    assert panel.json()["next"] == ["pitched", "closed"]
+    # the viewer's list, filtered by status too
+    for query in ("", "?status=published"):
+        listed = hard_client.get(f"/api/v1/challenges{query}", headers=headers)
+        assert listed.status_code == 200, listed.text
+        assert "Ohne Status" in listed.text, query
+    drafts = hard_client.get("/api/v1/challenges?status=draft", headers=headers)
+    assert "Ohne Status" not in drafts.text
+    # the ad-hoc copies of analysts without editor
+    for role in READERS:
+        by_id = f"MATCH (c:Challenge {{id: '{plain}'}}) RETURN count(c) AS n"
+        assert _count(hard_client, keys[role], by_id) == 1, role
+    # the workflow moves it on from there (its status check reads a missing one the same way)
+    assert transition(rich_store, plain, "closed")["status"] == "closed"

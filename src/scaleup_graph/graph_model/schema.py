@@ -101,8 +101,32 @@ class NodeType:
     #: (analytics' co-affiliation: a project, an event, a challenge, ...)
     affiliation: bool = False
     #: (property, value) marking a node that is not published yet (a challenge in draft):
-    #: only keys with editor or admin see it, in every output
+    #: only keys with editor or admin see it, in every output. A node is in draft only if the
+    #: property holds that value: one without the property is not (see ``draft_missing``)
     draft: tuple[str, str] | None = None
+    #: what a missing draft property means, everywhere (visibility, ad-hoc copies, workflow):
+    #: the value reported for it. Every path that makes a draft writes the property (the API's
+    #: create, the demo data); a node imported without it was not meant as a draft
+    draft_missing: str | None = None
+
+    def in_draft(self, props: Mapping[str, Any]) -> bool:
+        """True if a node of this label with ``props`` is in draft (hidden without editor).
+
+        >>> challenge = NODE_TYPES["Challenge"]
+        >>> challenge.in_draft({"status": "draft"}), challenge.in_draft({})
+        (True, False)
+        """
+        return self.draft is not None and props.get(self.draft[0]) == self.draft[1]
+
+    def draft_value(self, props: Mapping[str, Any]) -> Any:
+        """The draft property's value, ``draft_missing`` when the node has none.
+
+        >>> NODE_TYPES["Challenge"].draft_value({})
+        'published'
+        """
+        if self.draft is None:
+            return None
+        return props.get(self.draft[0]) or self.draft_missing
 
     def prop(self, name: str) -> Property | None:
         for prop in self.all_properties:
@@ -381,6 +405,8 @@ NODE_TYPES: dict[str, NodeType] = {
             colour=OKABE_ITO["vermillion"],
             shape="star",
             draft=("status", "draft"),
+            # a challenge imported without a status is shown (issue 15: docs/privacy.md)
+            draft_missing="published",
         ),
         NodeType(
             "Proposal",

@@ -298,6 +298,11 @@ def create_node(
     if problems:
         raise _invalid(problems)
     clean = _validate(label, node_id or "new", raw)
+    draft = NODE_TYPES[label].draft
+    if draft is not None and action == "create" and draft[0] not in clean:
+        # made by a person in the editor: a draft until published (a missing status would
+        # mean published: NodeType.draft_missing), as the challenge's own create makes it
+        clean[draft[0]] = draft[1]
     if node_id is None:
         natural = clean.get("email") if is_personal(label) else None
         node_id = make_id(label, str(natural or clean["name"]))

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from scaleup_graph.graph_model import choices, make_id, validate_node
+from scaleup_graph.graph_model import NODE_TYPES, choices, make_id, validate_node
 from scaleup_graph.graph_model.messages import refused
 from scaleup_graph.graph_model.validation import invalid
 from scaleup_graph.queries.edits import Actor
@@ -51,6 +51,11 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "closed": {},
 }
 _DATE_FIELDS = ("created_at", "published_at", "pitched_at", "closed_at")
+#: the status of a challenge that has none (imported without one): the schema's one rule,
+#: the same the visibility rule and the ad-hoc copies apply (not a draft)
+_MISSING = NODE_TYPES["Challenge"].draft_missing
+#: the challenge's status in Cypher, a missing one as the schema says
+_STATUS = f"coalesce(c.status, '{_MISSING}')"
 #: every write bumps the node's version (editors' forms send the version they read)
 _BUMP = "c.version = coalesce(c.version, 0) + 1"
 
@@ -68,7 +73,7 @@ _CREATE = (
 # One constant statement per date property: property names cannot be Cypher parameters.
 _SIMPLE = {
     field: (
-        "MATCH (c:Challenge {id: $id}) WHERE c.status = $from "
+        f"MATCH (c:Challenge {{id: $id}}) WHERE {_STATUS} = $from "
         f"SET c.status = $to, c.{field} = $date, c.updated_at = $now, {_BUMP}"
         + history_foreach("c")
         + " WITH c OPTIONAL MATCH (p:Proposal)-[:ADDRESSES]->(c) WHERE p.id IN $accepted "
@@ -81,7 +86,7 @@ _SIMPLE = {
     for field in ("published_at", "closed_at")
 }
 _PITCH = (
-    "MATCH (c:Challenge {id: $id}) WHERE c.status = $from "
+    f"MATCH (c:Challenge {{id: $id}}) WHERE {_STATUS} = $from "
     "MATCH (e:Event {id: $event}) "
     f"SET c.status = 'pitched', c.pitched_at = $date, c.updated_at = $now, {_BUMP} "
     "MERGE (c)-[r:PITCHED_AT]->(e) SET r += $rel"
@@ -101,7 +106,7 @@ _PROPOSALS = (
 )
 _POSER = "MATCH (o:Organisation)-[:POSES]->(c:Challenge {id: $id}) RETURN o.id AS id"
 _PROPOSE = (
-    "MATCH (c:Challenge {id: $challenge}) WHERE c.status = 'published' "
+    f"MATCH (c:Challenge {{id: $challenge}}) WHERE {_STATUS} = 'published' "
     "MATCH (o:Organisation {id: $org}) "
     "CREATE (p:Proposal) SET p = $props "
     "CREATE (o)-[a:PROPOSES]->(p) SET a += $rel "
@@ -125,7 +130,7 @@ def challenge_state(
     """A challenge's status, dates, history and possible next steps (a draft is not found for
     a ``role`` without editor or admin)."""
     props = require_node(store, "Challenge", challenge_id, "challenge", role=role)
-    status = props.get("status") or "draft"
+    status = NODE_TYPES["Challenge"].draft_value(props)
     history = [{"status": "draft", "date": props.get("created_at")}]
     if props.get("published_at"):
         history.append({"status": "published", "date": props["published_at"]})

@@ -6,7 +6,8 @@
 // param limit: int = 50 range 1..501 -- rows to return (page size)
 // columns: challenge, posed_by, topics, proposals
 MATCH (c:Challenge)
-WHERE ($status = '' OR c.status = $status)
+// a challenge without a status is published (the schema's Challenge.draft_missing)
+WHERE ($status = '' OR coalesce(c.status, 'published') = $status)
 // pattern comprehensions only in a projection (FalkorDB), computed only when filtering
 WITH c, CASE WHEN $topic = '' THEN [] ELSE [(c)-[:CONCERNS]->(x:Topic) | x] END AS concerns
 WHERE ($topic = ''
