@@ -22,7 +22,10 @@ before and after each write that may touch a draft, drafts deleted from the copy
 drafts added to the generated ones); and the edit of one challenge, which is tracked.
 And with both copies (redacted and contacts) kept in step. And
 what one full rebuild of the copy costs (GRAPH.COPY + redaction + AOF rewrite; only when the
-copy fell behind, e.g. another process wrote while the copy was missing).
+copy fell behind, e.g. another process wrote while the copy was missing). And a write of
+100 organisations (whose search text the full-text indexes take in) without copies, with two
+copies holding the graph's full-text indexes (as GRAPH.COPY left them before) and with two
+copies without them (now: ad-hoc Cypher cannot call the procedures that read them).
 
 Per publication (a draft challenge published by the workflow's ``transition``, with both
 copies without drafts kept): the publication and the next ad-hoc query of an analyst without
@@ -48,7 +51,7 @@ from scaleup_graph.ingest import IngestOptions, load_manifest, run_ingest
 from scaleup_graph.ingest.generate import generate
 from scaleup_graph.store import NodeRow, StoreUnavailable, falkordb, open_store
 from scaleup_graph.store.falkordb import FalkorDBStore
-from scaleup_graph.store.views import AdhocView
+from scaleup_graph.store.views import VIEWS, AdhocView
 from scaleup_graph.workflows.challenges import transition
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -138,6 +141,48 @@ def _publications(store: FalkorDBStore, times: int) -> dict[str, dict[str, float
         mode: {k: round(statistics.median(v), 3) for k, v in row.items()}
         for mode, row in out.items()
     }
+
+
+def _full_text_upkeep(store: FalkorDBStore, repeat: int) -> dict[str, float]:
+    """Medians (ms) of a write of 100 organisations (each with a search text the full-text
+    index of its label takes in): without copies, with two copies holding the graph's
+    full-text indexes (as GRAPH.COPY made them before) and with two copies without them (now).
+    The two copies without drafts are made the old way, the two with drafts the new way, so
+    the three cases take turns without a rebuild in between."""
+    before = [v for v in VIEWS if not v.drafts]
+    now = [v for v in VIEWS if v.drafts]
+    store._drop_fulltext_indexes = lambda copy: None  # type: ignore[method-assign]
+    try:
+        for view in before:
+            store._command("GRAPH.DELETE", store.view_names[view])
+            _copy(store, view)
+    finally:
+        del store._drop_fulltext_indexes  # the method again
+    for view in now:
+        _copy(store, view)
+    made = iter(range(10**9))
+
+    def write_organisations() -> None:
+        n = next(made)
+        rows = [
+            NodeRow(f"org-bench-ft-{n}-{i}", {"name": f"Bench Werkzeugbau {n} {i}"})
+            for i in range(100)
+        ]
+        store.upsert_nodes("Organisation", rows, provenance=PROV)
+
+    out = dict.fromkeys(("without_copies", "two_copies_full_text", "two_copies"), 0.0)
+    for _ in range(2):  # alternate, so drift hits all three
+        for case, views in (
+            ("without_copies", []),
+            ("two_copies_full_text", before),
+            ("two_copies", now),
+        ):
+            store._views_kept = lambda views=views: list(views)  # type: ignore[method-assign]
+            try:
+                out[case] += _median_ms(write_organisations, max(1, repeat // 2)) / 2
+            finally:
+                del store._views_kept
+    return {k: round(v, 3) for k, v in out.items()}
 
 
 def run(
@@ -250,6 +295,7 @@ def run(
             challenge["tracked"] += _median_ms(edit_challenge, max(1, repeat // 2)) / 2
         del store._views_kept  # the method again
         published = _publications(store, publications)
+        organisations = _full_text_upkeep(store, repeat)
         assert contacts_view, "the contacts copy was not kept"
         without_copy, with_copy, scan_copy, untracked = (
             round(totals[k], 3)
@@ -292,6 +338,13 @@ def run(
             "with_two_copies": with_both,
         },
         "write_1_challenge_ms": {k: round(v, 3) for k, v in challenge.items()},
+        "write_100_organisations_ms": organisations,
+        "write_cost_of_two_copies_full_text": round(
+            organisations["two_copies_full_text"] / organisations["without_copies"] - 1, 3
+        ),
+        "write_cost_of_two_copies_without_full_text": round(
+            organisations["two_copies"] / organisations["without_copies"] - 1, 3
+        ),
         "drafts_in_graph": drafts_in_graph,
         "drafts": drafts,
         "write_cost_of_copy": round(with_copy / without_copy - 1, 3),
@@ -350,6 +403,14 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"edit of one challenge ({result['drafts_in_graph']:,} drafts in the graph): "
         f"{c['untracked']:.1f} ms without the draft tracking, {c['tracked']:.1f} ms with it"
+    )
+    o = result["write_100_organisations_ms"]
+    print(
+        f"write of 100 organisations: {o['without_copies']:.1f} ms without copies, "
+        f"{o['two_copies_full_text']:.1f} ms with two copies holding full-text indexes "
+        f"({result['write_cost_of_two_copies_full_text']:+.0%}, before), "
+        f"{o['two_copies']:.1f} ms with two copies without them "
+        f"({result['write_cost_of_two_copies_without_full_text']:+.0%}, now)"
     )
     p = result["publication"]
     print(

@@ -312,3 +312,56 @@ def test_a_challenge_without_status_is_published_everywhere(
         assert _count(hard_client, keys[role], by_id) == 1, role
     # the workflow moves it on from there (its status check reads a missing one the same way)
     assert transition(rich_store, plain, "closed")["status"] == "closed"
+
+
+def _index_kinds(store: FalkorDBStore, graph: str) -> dict[str, set[str]]:
+    """Each kind of index (RANGE, FULLTEXT) of ``graph`` -> the labels that have one."""
+    assert store._wdb is not None
+    rows = store._wdb.select_graph(graph).query(
+        "CALL db.indexes() YIELD label, types RETURN label, types"
+    )
+    out: dict[str, set[str]] = {}
+    for label, types in rows.result_set:
+        for kinds in dict(types).values():
+            for kind in kinds:
+                out.setdefault(str(kind), set()).add(str(label))
+    return out
+
+
+def test_the_copies_hold_no_full_text_index_and_keep_the_range_indexes(
+    rich_store: GraphStore,
+) -> None:
+    """A full-text index on a copy can never be used (ad-hoc Cypher calls no procedure), yet
+    the server rebuilds it on every start and keeps it up on every write: the copies have
+    none, after GRAPH.COPY and after the write path replays setup_schema on them; their range
+    indexes stay (ad-hoc MATCH by property), and the graph keeps its full-text indexes."""
+    assert isinstance(rich_store, FalkorDBStore)
+    graph = _index_kinds(rich_store, rich_store.graph_name)
+    assert "Organisation" in graph["FULLTEXT"] and "Organisation" in graph["RANGE"]
+    for view in VIEWS:
+        rich_store.read_adhoc(
+            "RETURN 1 AS x",
+            timeout_ms=5_000,
+            row_cap=10,
+            personal=view.personal,
+            drafts=view.drafts,
+        )
+    # the write path replays the schema's index statements on the copies: a dropped full-text
+    # index is made again in the graph (as after a clear) and must not come back in a copy
+    rich_store._wgraph.query("CALL db.idx.fulltext.drop('Organisation')")
+    rich_store.setup_schema()
+    assert "Organisation" in _index_kinds(rich_store, rich_store.graph_name)["FULLTEXT"]
+    rebuilds = rich_store.view_rebuilds
+    for view in VIEWS:
+        copy = _index_kinds(rich_store, rich_store.view_names[view])
+        assert "FULLTEXT" not in copy, (view, copy)
+        assert copy["RANGE"] >= graph["RANGE"] - {"_History"}, view
+        rows, _ = rich_store.read_adhoc(
+            "MATCH (o:Organisation {id: 'org-stadtwerke-koeln'}) RETURN o.name AS name",
+            timeout_ms=5_000,
+            row_cap=10,
+            personal=view.personal,
+            drafts=view.drafts,
+        )
+        assert rows and rows[0]["name"], view
+    assert rich_store.view_rebuilds == rebuilds  # the copies stayed in step, not rebuilt
