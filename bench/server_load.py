@@ -18,7 +18,8 @@ from it:
 Each case is a cold start of the server on its folder (``loglevel verbose``), the cases taking
 turns ``--repeat`` times, so drift on a shared machine hits them alike: wall time until the
 server answers PING, and the server's own "DB loaded" seconds from its log. The claims are
-each case's median as a multiple of the graph alone. Results:
+each case's median as a multiple of the graph alone; beside it the server's used memory on
+each folder and each graph's own (GRAPH.MEMORY USAGE: graph and indexes). Results:
 bench/results/server_load-<time>.json with the load average.
 """
 
@@ -120,6 +121,37 @@ def _cold_start(folder: Path) -> tuple[float, float | None]:
     return wall, float(found[-1]) if found else None
 
 
+def _memory(folder: Path, graph: str) -> dict[str, Any]:
+    """The server's used memory on ``folder`` and each graph's (GRAPH.MEMORY USAGE: the graph
+    and its indexes, MB)."""
+    import redis
+
+    server = embedded.EmbeddedServer(folder)
+    client = redis.Redis(
+        unix_socket_path=str(server.ensure_running()), socket_timeout=60, decode_responses=True
+    )
+    try:
+        graphs = {}
+        for name in [graph, *(f"{graph}__{view.suffix}" for view in VIEWS)]:
+            if not client.exists(name):
+                continue
+            answer = client.execute_command("GRAPH.MEMORY", "USAGE", name)
+            fields = (
+                dict(answer)
+                if isinstance(answer, dict)
+                else dict(zip(answer[::2], answer[1::2], strict=True))
+            )
+            graphs[name] = {
+                "graph_mb": fields.get("total_graph_sz_mb"),
+                "indexes_mb": fields.get("indices_sz_mb"),
+            }
+        used = int(client.info("memory")["used_memory"])
+    finally:
+        client.close()
+        server.release(own_connections=0)
+    return {"used_memory_mb": round(used / 2**20, 1), "graphs": graphs}
+
+
 def run(size: str, repeat: int, work: Path, folder: Path | None, graph: str) -> dict[str, Any]:
     prepared = time.perf_counter()
     folders = _prepare(work, size, folder, graph)
@@ -145,6 +177,7 @@ def run(size: str, repeat: int, work: Path, folder: Path | None, graph: str) -> 
     rows = {}
     for case in CASES:
         rows[case] = {
+            **_memory(folders[case], graph),
             "start_s": round(statistics.median(walls[case]), 3),
             "db_loaded_s": round(statistics.median(loads[case]), 3) if loads[case] else None,
             "folder_mb": round(
@@ -184,12 +217,12 @@ def main(argv: list[str] | None = None) -> None:
     out = RESULTS / f"server_load-{stamp}{'-' + args.label if args.label else ''}.json"
     out.write_text(json.dumps(result, indent=2))
     print(f"{result['source']}, graph {result['graph']!r}; median of {result['repeat']} starts")
-    print(f"{'case':<22} {'start':>8} {'DB loaded':>10} {'x alone':>8} {'folder':>9}")
+    print(f"{'case':<22} {'start':>8} {'DB loaded':>10} {'x alone':>8} {'folder':>9} {'memory':>9}")
     for case, row in result["cases"].items():
         loaded = f"{row['db_loaded_s']:.2f} s" if row["db_loaded_s"] is not None else "-"
         print(
             f"{case:<22} {row['start_s']:>6.2f} s {loaded:>10} {row['x_graph_alone']:>7.2f}x "
-            f"{row['folder_mb']:>6.1f} MB"
+            f"{row['folder_mb']:>6.1f} MB {row['used_memory_mb']:>6.1f} MB"
         )
     print(
         f"4 copies with full-text / without: {result['full_text_saving']:.2f}x; load average "
