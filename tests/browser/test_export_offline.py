@@ -42,6 +42,24 @@ def test_exported_file_works_offline(
         "document.querySelector('#details-body').dataset.id === 'org-lazio-innova'"
     )
 
+    # a small view built in the file (Lazio Innova, 2 steps, 6 nodes) has room for every
+    # name: every node is labelled, the outer ring too, at a size one can read
+    page.wait_for_function("window.__explorer.snapshot().focus === 'org-lazio-innova'")
+    snap = page.evaluate("window.__explorer.snapshot()")
+    assert 4 <= len(snap["nodes"]) <= 12
+    unnamed = [n["label"] for n in snap["nodes"] if not (n["labelShown"] and n["fontPx"] >= 11)]
+    assert unnamed == [], f"nodes without a readable name though there is room: {unnamed}"
+    # one link left out is said in the singular
+    details = page.inner_text("#details-body")
+    assert "1 weitere Verbindung ist nicht in diesem Export." in details
+    assert "Verbindungen sind" not in details
+    # saving a perspective needs the live explorer: the file says so (not the path finder's text)
+    page.fill("#view-name", "Lazio und Umfeld")
+    page.locator("#view-form button[type=submit]").click()
+    message = page.inner_text("#message")
+    assert "Perspektiven speichern geht nur im Live-Explorer" in message
+    assert "Wegsuche" not in message
+
     # a name that looks like markup is drawn as text, never run
     assert page.evaluate("window.__pwned") is None
     content = page.content()

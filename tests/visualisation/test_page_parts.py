@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from scaleup_graph.graph_model import NODE_TYPES
 from scaleup_graph.visualisation import TEXTS, boot_data, render_page
 from scaleup_graph.visualisation.layout import (
@@ -20,6 +22,25 @@ from scaleup_graph.visualisation.styles import GREY, OKABE_ITO, legend
 def test_both_languages_have_every_text() -> None:
     assert set(TEXTS["de"]) == set(TEXTS["en"])
     assert TEXTS["de"]["search"] != TEXTS["en"]["search"]
+
+
+def test_counts_say_one_in_the_singular() -> None:
+    from scaleup_graph.visualisation.texts import text
+
+    assert text("not_in_export", "de", n=1) == "1 weitere Verbindung ist nicht in diesem Export."
+    assert text("not_in_export", "de", n=5) == "5 weitere Verbindungen sind nicht in diesem Export."
+    assert text("not_in_export", "en", n=1) == "1 more link is not in this export."
+    assert text("group_links", "de", n=1) == "1 Verbindung"
+    assert text("path_steps", "en", n=1) == "1 step" and text("path_steps", "en", n=2) == "2 steps"
+    assert text("expanded", "de", n=1) == "1 neuer Nachbar"
+    assert text("matches", "de", n=1, total=7) == "1 von 7 Knoten passt"
+    both = text("bounded", "en", hop=2, left_out=1, hubs=3)
+    assert "1 node not shown, 3 hubs not walked" in both
+    # every count word names a placeholder of its own text, in both languages
+    for lang, table in TEXTS.items():
+        for key, template in table.items():
+            for name in re.findall(r"\{(\w+)\|", template):
+                assert "{" + name + "}" in template, (lang, key, name)
 
 
 def test_legend_names_every_label_in_plain_words_with_a_safe_palette() -> None:

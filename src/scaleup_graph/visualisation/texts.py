@@ -6,7 +6,10 @@ is here, so a translation is one dictionary entry and a test can check both lang
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_LANG", "LANGS", "TEXTS", "text"]
+import re
+from collections.abc import Mapping
+
+__all__ = ["DEFAULT_LANG", "LANGS", "TEXTS", "plural", "text"]
 
 DEFAULT_LANG = "de"
 LANGS = ("de", "en")
@@ -60,11 +63,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "err_unknown_group": "Diese Gruppe gibt es in der Ansicht nicht.",
         "empty_graph": "Die Datenbank enthält noch keine Knoten.",
         "truncated": "Es werden {shown} von {total} Knoten gezeigt.",
-        "bounded_hubs": "Ab Schritt {hop} gekürzt: {hubs} Knotenpunkte (Regionen, Themen, "
-        "sehr große Knoten) gezeigt, nicht weiter verfolgt – mehr über „Alle Nachbarn zeigen“.",
+        "bounded_hubs": "Ab Schritt {hop} gekürzt: {hubs} {hubs|Knotenpunkt|Knotenpunkte} "
+        "(Regionen, Themen, sehr große Knoten) gezeigt, nicht weiter verfolgt – mehr über "
+        "„Alle Nachbarn zeigen“.",
         "bounded": "Ab Schritt {hop} gekürzt: {left_out} Knoten nicht gezeigt, {hubs} "
-        "Knotenpunkte nicht weiter verfolgt – mehr über „Alle Nachbarn zeigen“.",
-        "expanded": "{n} neue Nachbarn",
+        "{hubs|Knotenpunkt|Knotenpunkte} nicht weiter verfolgt – mehr über „Alle Nachbarn zeigen“.",
+        "expanded": "{n} {n|neuer Nachbar|neue Nachbarn}",
         "nothing_to_expand": "Keine weiteren Nachbarn.",
         "offline": "Offline-Export",
         "offline_no_expand": "Im Offline-Export sind nur die exportierten Knoten enthalten.",
@@ -99,7 +103,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "yes": "ja",
         "no": "nein",
         "rank_of": "Platz {place} von {total}",
-        "group_links": "{n} Verbindungen",
+        "group_links": "{n} {n|Verbindung|Verbindungen}",
         "group_around": "{a}, {b} u. a.",
         "group_other": "Weitere",
         "group_page": "Mitglieder {first}–{last} von {total}",
@@ -108,7 +112,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "facts": "Steckbrief",
         "measures": "Kennzahlen",
         "origin": "Herkunft",
-        "not_in_export": "{n} weitere Verbindungen sind nicht in diesem Export.",
+        "not_in_export": "{n} {n|weitere Verbindung ist|weitere Verbindungen sind} nicht in diesem "
+        "Export.",
         "key_what": "Ein API-Schlüssel ist ein persönliches Kennwort für den Netzwerk-Explorer. "
         "Er legt fest, was Sie sehen dürfen, etwa ob Kontaktdaten von Personen angezeigt werden.",
         "key_who": "Einen Schlüssel erhalten Sie beim Regionalmanagement Nordhessen, das "
@@ -123,7 +128,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "role_editor": "Bearbeiten",
         "role_admin": "Verwaltung",
         "only_matches": "nur Treffer zeigen",
-        "matches": "{n} von {total} Knoten passen",
+        "matches": "{n} von {total} Knoten {n|passt|passen}",
         "no_match": "Kein Knoten passt zu den gewählten Filtern. Das Bild bleibt unverändert.",
         "clear_filters": "Filter aufheben",
         "expand_all": "Alle Nachbarn zeigen",
@@ -143,15 +148,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "path_direct": "direkt verbunden",
         "path_pick": "Organisation suchen …",
         "path_offline": "Die Wegsuche braucht die Verbindung zum Server.",
+        "views_offline": "Perspektiven speichern geht nur im Live-Explorer – hier hält „Link "
+        "kopieren“ die Ansicht fest.",
+        "views_none_offline": "Gespeicherte Perspektiven gibt es nur im Live-Explorer.",
         "path_offline_scope": "Offline-Export: Wege nur über die {n} Knoten dieses Exports; "
         "Wege über nicht exportierte Knoten findet nur der Live-Explorer.",
         "path_none_offline": "Kein Weg über höchstens 4 Schritte innerhalb dieses Exports. "
         "Über Knoten, die nicht im Export sind, kann es Wege geben: im Live-Explorer suchen.",
         "path_pick_both": "Bitte zwei Akteure wählen: „Von“ und „Zu“.",
-        "path_found": "{n} Weg(e) von {from} zu {to}. Ein Klick auf einen Weg hebt ihn im Bild "
-        "hervor.",
+        "path_found": "{n} {n|Weg|Wege} von {from} zu {to}. Ein Klick auf einen Weg hebt ihn im "
+        "Bild hervor.",
         "path_n": "Weg {n}",
-        "path_steps": "{n} Schritte",
+        "path_steps": "{n} {n|Schritt|Schritte}",
         "path_linked": "ist verbunden mit",
         "path_back": "← Zurück zur vorigen Ansicht",
         "path_to_start": "← Zum Ausgangspunkt",
@@ -181,7 +189,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "copy_link": "Link kopieren",
         "link_copied": "Link kopiert. Wer einen Schlüssel hat, sieht damit dieselbe Ansicht.",
         "menu": "Aktionen",
-        "degree_n": "{n} Verbindungen",
+        "degree_n": "{n} {n|Verbindung|Verbindungen}",
         # /issue 12
     },
     "en": {
@@ -229,12 +237,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "err_server": "{message}",
         "err_unknown_group": "This group is not part of the view.",
         "empty_graph": "The database holds no nodes yet.",
-        "truncated": "Showing {shown} of {total} nodes.",
-        "bounded_hubs": "Cut from step {hop} on: {hubs} hubs (regions, topics, very large "
-        "nodes) shown, not walked through – more via “Show all neighbours”.",
-        "bounded": "Cut from step {hop} on: {left_out} nodes not shown, {hubs} hubs not "
+        "truncated": "Showing {shown} of {total} {total|node|nodes}.",
+        "bounded_hubs": "Cut from step {hop} on: {hubs} {hubs|hub|hubs} (regions, topics, very "
+        "large nodes) shown, not walked through – more via “Show all neighbours”.",
+        "bounded": "Cut from step {hop} on: {left_out} {left_out|node|nodes} not shown, {hubs} "
+        "{hubs|hub|hubs} not "
         "walked through – more via “Show all neighbours”.",
-        "expanded": "{n} new neighbours",
+        "expanded": "{n} new {n|neighbour|neighbours}",
         "nothing_to_expand": "No further neighbours.",
         "offline": "Offline export",
         "offline_no_expand": "The offline export holds only the exported nodes.",
@@ -269,7 +278,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "yes": "yes",
         "no": "no",
         "rank_of": "rank {place} of {total}",
-        "group_links": "{n} links",
+        "group_links": "{n} {n|link|links}",
         "group_around": "{a}, {b} and others",
         "group_other": "Others",
         "group_page": "Members {first}–{last} of {total}",
@@ -278,7 +287,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "facts": "Profile",
         "measures": "Measures",
         "origin": "Provenance",
-        "not_in_export": "{n} more links are not in this export.",
+        "not_in_export": "{n} more {n|link is|links are} not in this export.",
         "key_what": "An API key is a personal password for the network explorer. It decides "
         "what you may see, for example whether contact details of persons are shown.",
         "key_who": "Ask Regionalmanagement Nordhessen, who run ScaleUp Graph, for a key "
@@ -293,7 +302,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "role_editor": "edit",
         "role_admin": "administration",
         "only_matches": "show matches only",
-        "matches": "{n} of {total} nodes match",
+        "matches": "{n} of {total} {total|node|nodes} {n|matches|match}",
         "no_match": "No node matches the chosen filters. The picture stays as it was.",
         "clear_filters": "Clear filters",
         "expand_all": "Show all neighbours",
@@ -313,15 +322,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "path_direct": "directly linked",
         "path_pick": "Search an organisation …",
         "path_offline": "Finding paths needs the server.",
-        "path_offline_scope": "Offline export: paths only through the {n} nodes of this "
+        "views_offline": "Perspectives are saved only in the live explorer – here “Copy link” "
+        "keeps the view.",
+        "views_none_offline": "Saved perspectives exist only in the live explorer.",
+        "path_offline_scope": "Offline export: paths only through the {n} {n|node|nodes} of this "
         "export; paths through nodes it left out are found only in the live explorer.",
         "path_none_offline": "No path of at most 4 steps within this export. There may be "
         "paths through nodes the export left out: search in the live explorer.",
         "path_pick_both": "Please choose two actors: “From” and “To”.",
-        "path_found": "{n} path(s) from {from} to {to}. Click a path to highlight it in the "
+        "path_found": "{n} {n|path|paths} from {from} to {to}. Click a path to highlight it in the "
         "picture.",
         "path_n": "Path {n}",
-        "path_steps": "{n} steps",
+        "path_steps": "{n} {n|step|steps}",
         "path_linked": "is linked to",
         "path_back": "← Back to the previous view",
         "path_to_start": "← To the starting point",
@@ -351,17 +363,41 @@ TEXTS: dict[str, dict[str, str]] = {
         "copy_link": "Copy link",
         "link_copied": "Link copied. Anyone with a key sees the same view with it.",
         "menu": "Actions",
-        "degree_n": "{n} links",
+        "degree_n": "{n} {n|link|links}",
         # /issue 12
     },
 }
 
 
+#: ``{n|one|other}``: the word for one or for any other count of the value ``n`` (the page's
+#: explorer.js reads the same form)
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+def plural(template: str, values: Mapping[str, object]) -> str:
+    """``template`` with every ``{name|one|other}`` replaced by the form for ``values[name]``.
+
+    >>> plural("{n} {n|Verbindung|Verbindungen}", {"n": 1})
+    '{n} Verbindung'
+    """
+
+    def form(m: re.Match[str]) -> str:
+        count = values.get(m.group(1))
+        return m.group(2) if count == 1 or count == "1" else m.group(3)
+
+    return _PLURAL.sub(form, template)
+
+
 def text(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
-    """One UI text in ``lang`` (falling back to German) with ``{placeholders}`` filled.
+    """One UI text in ``lang`` (falling back to German) with ``{placeholders}`` filled and the
+    singular or plural chosen by the count (``{n|one|other}``).
 
     >>> text("err_hops", "en", max=3)
     'Hops must be between 1 and 3.'
+    >>> text("not_in_export", "de", n=1)
+    '1 weitere Verbindung ist nicht in diesem Export.'
+    >>> text("not_in_export", "en", n=5)
+    '5 more links are not in this export.'
     """
     table = TEXTS.get(lang, TEXTS[DEFAULT_LANG])
-    return table.get(key, TEXTS[DEFAULT_LANG][key]).format(**values)
+    return plural(table.get(key, TEXTS[DEFAULT_LANG][key]), values).format(**values)

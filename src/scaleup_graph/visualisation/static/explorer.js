@@ -31,6 +31,8 @@
   const CULLED_FONT = 0.001;
   // above this many nodes the page does not place boxes again for its window; it culls labels
   const REPLAN_UP_TO = 600;
+  // an ego view built in the page (offline export) with at most this many nodes names them all
+  const NAME_ALL_UP_TO = 40;
   const MIN_LABEL_PX = 11;
   // the drawing area the server plans for (layout.REFERENCE_CANVAS)
   const REFERENCE_CANVAS = { w: 1080, h: 760 };
@@ -50,6 +52,8 @@
     centre: { x: 0, y: 0 },
     selected: null,
     hovered: null,
+    strongNode: null,    // the node whose links are drawn forward (hovered or selected)
+    linkLook: null,      // width and opacity of links between two other nodes (contextLook)
     matches: null,       // Set of ids matching the filters, or null without filters
     faded: new Set(),
     culled: new Set(),   // ids whose labels are hidden because they would collide now
@@ -82,6 +86,10 @@
   function t(key, values) {
     const table = BOOT.texts[state.lang] || BOOT.texts[BOOT.lang];
     let s = table[key] || BOOT.texts[BOOT.lang][key] || key;
+    if (typeof s !== 'string') return s;
+    // {n|one|other}: the word for one or for any other count (texts.plural does the same)
+    s = s.replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g,
+      (all, k, one, other) => (Number((values || {})[k]) === 1 ? one : other));
     for (const [k, v] of Object.entries(values || {})) s = s.split('{' + k + '}').join(String(v));
     return s;
   }
@@ -342,10 +350,11 @@
         paths: chosen.map((c) => ({ nodes: c.map((i) => ({ id: i, caption: data.nodes[i].name })),
           steps: steps(c) })), ...frame };
     },
-    async listViews() { return { views: [] }; },
-    async saveView() { throw new UiError('path_offline'); },
-    async renameView() { throw new UiError('path_offline'); },
-    async deleteView() { throw new UiError('path_offline'); },
+    async listViews() { return { views: [], offline: true }; },
+    // perspectives live on the server: the file says so (and how to keep the view instead)
+    async saveView() { throw new UiError('views_offline'); },
+    async renameView() { throw new UiError('views_offline'); },
+    async deleteView() { throw new UiError('views_offline'); },
   };
 
   function relCaption(type, direction) {
@@ -482,17 +491,57 @@
         n.y = r * Math.sin(a);
       });
     }
+    // a small view names every node and pushes the boxes apart to make room for the names;
+    // a larger one names the focus and the first ring, then the others where they fit
+    const nameAll = nodes.length <= NAME_ALL_UP_TO;
     for (const n of nodes) {
       const ring = n.ring || 0;
       n.sizePx = ring === 0 ? 16 : ring === 1 ? 10 : 7;
-      n.fontPx = ring === 0 ? 15 : ring === 1 ? 13 : 7;
-      n.labelled = ring <= 1;
+      n.fontPx = ring === 0 ? 15 : ring === 1 ? 13 : 12;
+      n.labelled = ring <= 1 || nameAll;
     }
     const fixed = nodes.find((n) => n.id === focus);
     for (let round = 0; round < 6; round++) {
       const s = fitScale(nodes, { x: 0, y: 0 }, canvasSize());
       if (!separate(nodes, s, fixed)) break;
     }
+    if (!nameAll) nameWhereRoom(nodes, edges);
+  }
+
+  /** Names beyond the first ring where they fit at the first fit, the best-linked first, as
+   * layout.py plans them; the other names appear as one zooms in (the best-linked at 1.5
+   * times the fit, the least at 4 times). */
+  function nameWhereRoom(nodes, edges) {
+    const degree = new Map();
+    for (const e of edges) for (const id of [e.from, e.to]) degree.set(id, (degree.get(id) || 0) + 1);
+    const s = fitScale(nodes, { x: 0, y: 0 }, canvasSize());
+    const size = canvasSize();
+    const halfW = size.w / 2 - EDGE_MARGIN;
+    const halfH = size.h / 2 - EDGE_MARGIN;
+    const work = { exact: 0 };
+    const taken = boxHash(work);
+    const boxAt = (n) => {
+      const b = boxesPx(n);
+      return [n.x * s - b.halfW, n.y * s - b.top, n.x * s + b.halfW, n.y * s + b.bottom];
+    };
+    for (const n of nodes) taken.add(...boxAt(n), n.id);
+    const rest = nodes.filter((n) => !n.labelled)
+      .sort((a, b) => (degree.get(b.id) || 0) - (degree.get(a.id) || 0) || (a.id > b.id ? 1 : -1));
+    const hidden = [];
+    for (const n of rest) {
+      n.labelled = true;
+      const [l, t, r, b] = boxAt(n);
+      if (l >= -halfW && r <= halfW && t >= -halfH && b <= halfH && taken.clear(l, t, r, b, n.id)) {
+        taken.add(l, t, r, b, n.id);
+      } else {
+        n.labelled = false;
+        hidden.push(n);
+      }
+    }
+    hidden.forEach((n, rank) => {
+      const zoom = 1.5 + 2.5 * rank / Math.max(hidden.length - 1, 1);
+      n.fontPx = Math.min(n.fontPx, (DRAW_THRESHOLD + 1.5) / zoom);
+    });
   }
 
   function boxesPx(n) {
@@ -914,12 +963,35 @@
     };
   }
 
+  /** How a link is drawn (snapshot's ``emphasis``): "path" a step of the chosen path,
+   * "faded" an end fades, "selected" at the node pointed at or selected, "focus" at the focus,
+   * "context" between two other nodes of a view with a focus, "plain" in a view without one. */
+  function emphasisOf(e) {
+    if (state.faded.has(e.from) || state.faded.has(e.to)) return 'faded';
+    if (isPathStep(e)) return 'path';
+    const keep = state.hovered || state.selected;
+    if (keep && (e.from === keep || e.to === keep)) return 'selected';
+    const focus = focusId();
+    if (!focus) return 'plain';
+    return e.from === focus || e.to === focus ? 'focus' : 'context';
+  }
+
+  /** Links between two other nodes: thin and light, the more so the more of them are drawn
+   * (a 2- or 3-step view has hundreds; drawn all alike they hide how the picture hangs on the
+   * focus). Width in CSS px and opacity, set once per picture from the number of such links. */
+  function contextLook(count) {
+    const m = Math.max(count, 1);
+    return { alpha: Math.min(0.5, Math.max(0.15, 0.5 * Math.sqrt(30 / m))),
+      width: Math.min(1, Math.max(0.6, Math.sqrt(60 / m))) };
+  }
+
   function edgeStyled(e) {
-    const faded = state.faded.has(e.from) || state.faded.has(e.to);
+    const emphasis = emphasisOf(e);
+    const faded = emphasis === 'faded';
     const a = state.nodes.get(e.from);
     const b = state.nodes.get(e.to);
     const text = (a ? a.name : e.from) + ' — ' + (e.caption || '') + ' → ' + (b ? b.name : e.to);
-    if (!faded && isPathStep(e)) {
+    if (emphasis === 'path') {
       // a step of the chosen path: thick, in the path's colour, its meaning written on it
       const s = Math.max(state.scale, 0.3);
       return {
@@ -931,11 +1003,20 @@
         font: { size: 13 / state.scale, color: '#0b1a29', strokeWidth: 0, background: 'rgba(255,255,255,0.92)' },
       };
     }
+    const look = state.linkLook || contextLook(0);
+    // CSS px at the first fit, and the colour, per emphasis
+    const [px, colour] = {
+      selected: [2, '#1d2733'],
+      focus: [1.6, '#4b5a69'],
+      context: [look.width, 'rgba(105, 118, 132, ' + look.alpha.toFixed(3) + ')'],
+      faded: [Math.min(1, look.width), 'rgba(190, 196, 204, ' + Math.min(0.25, 0.6 * look.alpha).toFixed(3) + ')'],
+      plain: [1, '#8795a3'],
+    }[emphasis];
     return {
       id: e.id, from: e.from, to: e.to,
       title: tip(e.count ? (e.caption || '') : text),
-      width: (e.width || 1) / Math.max(state.scale, 0.3),
-      color: { color: faded ? 'rgba(190,196,204,0.25)' : '#8795a3', highlight: '#1d2733', hover: '#1d2733' },
+      width: (e.width || 1) * px / Math.max(state.scale, 0.3),
+      color: { color: colour, highlight: '#1d2733', hover: '#1d2733' },
       arrows: e.type ? { to: { enabled: true, scaleFactor: 0.5 } } : undefined,
       font: { size: 12 / state.scale, color: '#1d2733', strokeWidth: 3 / state.scale, strokeColor: '#fff' },
     };
@@ -1015,10 +1096,16 @@
       if (next.has(id) !== state.faded.has(id)) changed.push(id);
     }
     state.faded = next;
-    if (!changed.length || !nodesDS) return;
+    // the links of the node pointed at or selected come forward, those of the one before go back
+    const keep = state.hovered || state.selected || null;
+    const before = state.strongNode;
+    state.strongNode = keep;
+    if ((!changed.length && keep === before) || !nodesDS) return;
     const touched = new Set(changed);
-    nodesDS.update(changed.map((id) => styled(state.nodes.get(id))));
-    edgesDS.update([...state.edges.values()].filter((e) => touched.has(e.from) || touched.has(e.to)).map(edgeStyled));
+    for (const id of [keep, before]) if (id) touched.add(id);
+    if (changed.length) nodesDS.update(changed.map((id) => styled(state.nodes.get(id))));
+    edgesDS.update([...state.edges.values()].filter((e) => (touched.has(e.from) || touched.has(e.to))
+      && edgesDS.get(e.id)).map(edgeStyled));
   }
 
   /** Which shown ids a picture keeps: "nur Treffer" drops the rest, hidden nodes go. */
@@ -1120,12 +1207,17 @@
       }
     }
     state.faded = fadeSet();
+    state.strongNode = state.hovered || state.selected || null;
     state.culled = computeCulled(state.scale, new Set(nodes.map((n) => n.id)), state.centre);
     X.firstFrame = 0;
     nodesDS.clear();
     edgesDS.clear();
     nodesDS.add(nodes.map(styled));
-    edgesDS.add([...state.edges.values()].filter((e) => ids.has(e.from) && ids.has(e.to)).map(edgeStyled));
+    const links = [...state.edges.values()].filter((e) => ids.has(e.from) && ids.has(e.to));
+    state.linkLook = contextLook(links.filter((e) => emphasisOf(e) === 'context').length);
+    // light links first: the links at the focus are drawn over them
+    const order = { context: 0, faded: 0, plain: 1, focus: 2, selected: 3, path: 4 };
+    edgesDS.add(links.map((e) => ({ e, k: order[emphasisOf(e)] })).sort((a, b) => a.k - b.k).map((x) => edgeStyled(x.e)));
     network.moveTo({ position: state.centre, scale: state.scale, animation: false });
     X.drawMs = performance.now() - started;  // planning in the page (fit, boxes, culling), for the bench
     $('canvas').dataset.nodes = String(nodes.length);
@@ -1762,7 +1854,7 @@
     try {
       const answer = await source.listViews();
       list.replaceChildren();
-      if (!answer.views.length) list.append(el('li', t('views_none'), 'note'));
+      if (!answer.views.length) list.append(el('li', t(answer.offline ? 'views_none_offline' : 'views_none'), 'note'));
       for (const v of answer.views) list.append(viewItem(v));
     } catch (err) {
       list.replaceChildren(el('li', t(err.key || 'err_network', err.values), 'note'));
@@ -1992,6 +2084,15 @@
   async function start() {
     if (BOOT.mode === 'live' && !sessionStorage.getItem(KEY_STORE)) { askKey(); return; }
     $('signin-btn').hidden = true;
+    const p = currentParams();
+    let view = viewFromParams(p);
+    if (BOOT.mode === 'offline' && !p.has('focus') && !p.has('group')) {
+      view = { ...view, focus: BOOT.data.focus || null, hops: BOOT.data.hops || 1 };
+    }
+    // the view is asked for at once, beside the configuration (one round trip less before the
+    // first picture); show() below takes the answer from the cache. A refused key answers
+    // both with 401, and either opens the sign-in dialog.
+    if (BOOT.mode === 'live') loadBase(view).catch(() => {});
     try {
       const config = await source.config();
       state.role = config.role;
@@ -2001,11 +2102,6 @@
     } catch (err) {
       showError(err);
       return;
-    }
-    const p = currentParams();
-    let view = viewFromParams(p);
-    if (BOOT.mode === 'offline' && !p.has('focus') && !p.has('group')) {
-      view = { ...view, focus: BOOT.data.focus || null, hops: BOOT.data.hops || 1 };
     }
     state.historyIndex = history.state && typeof history.state.idx === 'number' ? history.state.idx : 0;
     state.historyTop = state.historyIndex;
@@ -2043,7 +2139,11 @@
     }
     const edges = edgesDS ? edgesDS.get().map((e) => {
       const known = state.edges.get(e.id) || {};
-      return { from: e.from, to: e.to, type: known.type || '', highlighted: !!known.type && isPathStep(known) && !state.faded.has(e.from) && !state.faded.has(e.to) };
+      // how it is drawn now: width in CSS px, opacity of its colour
+      const alpha = /rgba\([^)]*,\s*([\d.]+)\s*\)/.exec(e.color.color);
+      return { from: e.from, to: e.to, type: known.type || '', highlighted: !!known.type && isPathStep(known) && !state.faded.has(e.from) && !state.faded.has(e.to),
+        emphasis: known.id ? emphasisOf(known) : 'plain', widthPx: Math.round(e.width * scale * 100) / 100,
+        opacity: alpha ? Number(alpha[1]) : 1 };
     }) : [];
     const start = state.base && state.base.start ? state.base.focus : null;
     return { focus: state.view.focus, start, hops: state.view.hops, lang: state.lang, nodes, edges };
