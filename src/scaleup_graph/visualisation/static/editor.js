@@ -41,8 +41,8 @@
       erase_note: 'Die Person wird nach DSGVO Art. 17 gelöscht: mit ihren Verbindungen und ihrem Verlauf. Das lässt sich nicht rückgängig machen; sie bleibt auf der Sperrliste, damit ein Import sie nicht wieder anlegt.',
       erase_yes: 'Ja, endgültig löschen',
       undo_delete_note: '„Meine letzte Änderung rückgängig“ holt den Eintrag mit diesen Verbindungen zurück, soweit die anderen Einträge noch bestehen.',
-      restored: 'Wiederhergestellt, mit {n} Verbindungen.', not_restored: 'Nicht wiederhergestellt (Eintrag inzwischen gelöscht):',
-      links_removed: '{n} Verbindungen mit gelöscht',
+      restored: 'Wiederhergestellt, mit {n} {n|Verbindung|Verbindungen}.', not_restored: 'Nicht wiederhergestellt (Eintrag inzwischen gelöscht):',
+      links_removed: '{n} {n|Verbindung|Verbindungen} mit gelöscht',
       a_ingest: 'importiert', a_relink: 'Verbindung geändert', ingest_run: 'Import-Lauf {run}, Datei {file}',
       ingest_links: 'Verbindungen „{rel}“ importiert',
     },
@@ -72,8 +72,8 @@
       erase_note: 'The person is erased under GDPR Art. 17, with their relationships and their history. This cannot be undone; they stay on the suppression list so that no import re-creates them.',
       erase_yes: 'Yes, erase for good',
       undo_delete_note: '"Undo my last change" brings it back with these relationships, as far as the other ends still exist.',
-      restored: 'Restored, with {n} relationships.', not_restored: 'Not restored (deleted meanwhile):',
-      links_removed: '{n} relationships deleted with it',
+      restored: 'Restored, with {n} {n|relationship|relationships}.', not_restored: 'Not restored (deleted meanwhile):',
+      links_removed: '{n} {n|relationship|relationships} deleted with it',
       a_ingest: 'imported', a_relink: 'relationship changed', ingest_run: 'import run {run}, file {file}',
       ingest_links: 'relationships "{rel}" imported',
     },
@@ -90,6 +90,9 @@
   }
   function t(key, values) {
     let s = TEXT[lang()][key] || TEXT.de[key] || key;
+    // {n|one|other}: the word for one or any other count (as explorer.js and texts.py)
+    s = s.replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g,
+      (all, k, one, other) => (Number((values || {})[k]) === 1 ? one : other));
     Object.entries(values || {}).forEach(([k, v]) => { s = s.replace('{' + k + '}', v); });
     return s;
   }
