@@ -72,6 +72,7 @@ def test_links_at_the_focus_stand_out_and_every_link_is_drawn(
     member = next(e["from"] for e in at_focus if e["to"] == IHK and e["type"] == "MEMBER_OF")
     page.evaluate(f"window.__explorer.hover('{member}')")
     hovered = _settled(page)
+    page.screenshot(path=str(artifacts / "explorer-ihk-2-hover.png"))
     mine = [e for e in hovered["edges"] if member in (e["from"], e["to"])]
     assert mine and all(e["emphasis"] in ("selected", "focus") for e in mine)
     strongest_before = max(e["widthPx"] for e in at_focus)
