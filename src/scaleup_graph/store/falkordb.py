@@ -596,16 +596,34 @@ class FalkorDBStore(GraphStore):
         finally:
             self._call(partial(self._command, "DEL", lock))
 
-    def _drop_fulltext_indexes(self, copy: Any) -> None:
+    def _drop_fulltext_indexes(self, copy: Any, timeout_s: float = 120.0) -> None:
         """Drop the full-text indexes GRAPH.COPY brought into a copy: ad-hoc Cypher cannot use
         them (the guard refuses procedure calls), yet the server rebuilds each one whenever it
         loads its files (most of a cold start: docs/scaling.md) and every replayed write keeps
-        them up. Range indexes stay: they serve ad-hoc MATCH by property."""
-        rows = self._call(
-            partial(copy.query, "CALL db.indexes() YIELD label, types RETURN label, types")
-        ).result_set
-        for label, types in rows:
-            if any("FULLTEXT" in kinds for kinds in dict(types).values()):
+        them up. Range indexes stay: they serve ad-hoc MATCH by property.
+
+        The copy builds its indexes in the background after GRAPH.COPY, and a full-text index
+        dropped while it is still under construction can survive (seen on CORDIS): the drop
+        waits until every index is operational and checks again until none is left."""
+        listing = "CALL db.indexes() YIELD label, types, status RETURN label, types, status"
+        deadline = time.monotonic() + timeout_s
+        while True:
+            rows = self._call(partial(copy.query, listing)).result_set
+            building = any(str(status).upper() != "OPERATIONAL" for _, _, status in rows)
+            labels = [
+                label
+                for label, types, _ in rows
+                if any("FULLTEXT" in kinds for kinds in dict(types).values())
+            ]
+            if not labels and not building:
+                return
+            if time.monotonic() > deadline:
+                log.warning("copy %s keeps %d full-text index(es)", copy.name, len(labels))
+                return
+            if building:
+                time.sleep(0.05)
+                continue
+            for label in labels:
                 self._call(
                     partial(copy.query, "CALL db.idx.fulltext.drop($label)", {"label": label})
                 )
