@@ -34,6 +34,9 @@
   // an ego view built in the page (offline export) with at most this many nodes names them all
   const NAME_ALL_UP_TO = 40;
   const MIN_LABEL_PX = 11;
+  // zooming in makes room, not larger names: a label grows on screen up to this size (or its
+  // planned size, if larger), then keeps it (docs/explorer.md, "Zooming names")
+  const LABEL_CAP_PX = 14;
   // the drawing area the server plans for (layout.REFERENCE_CANVAS)
   const REFERENCE_CANVAS = { w: 1080, h: 760 };
   const DEFAULT_VIEW = { focus: null, hops: 1, group: null, page: 0, type: '', topic: '',
@@ -49,6 +52,7 @@
     nodes: new Map(),    // id -> node as drawn (server fields + planned sizes)
     edges: new Map(),    // id -> edge
     scale: 1,
+    zoom: 1,             // vis-network's scale as last drawn or culled (labels are capped for it)
     centre: { x: 0, y: 0 },
     selected: null,
     hovered: null,
@@ -740,29 +744,96 @@
       failed.push(b);
       return null;
     };
+    // dots without a name at the first fit that the nearest free spot would pile up (at the
+    // frame's edge, in a crowded corner) are spread over the room left, after the named ones
+    const later = [];
+    const outside = (it) => Math.abs(it.x) + it.b.halfW > halfW || it.y - it.b.top < -halfH || it.y + it.b.bottom > halfH;
     for (const it of order) {
       if (it.n !== focusNode) {
+        if (!it.n.labelled && outside(it)) { later.push(it); continue; }
         let spot = nearestFree(it);
         if (!spot) {
-          // no room for the label: find room for the dot alone (its label is culled then, and
-          // gives way to every other: computeCulled)
+          // no room for the label: the dot alone is placed later (its label is culled then,
+          // and gives way to every other: computeCulled)
           it.n.noRoom = true;
           work.labelsWithoutRoom += 1;
           const dot = ((it.n.sizePx || 8) + PAD) / q;
           it.b = { halfW: dot, top: dot, bottom: dot };
-          spot = nearestFree(it);
+          later.push(it);
+          continue;
         }
-        if (spot) [it.x, it.y] = spot;  // no room at all: it stays where it was
-        else work.stuck += 1;
+        [it.x, it.y] = spot;
       }
       put(it);
     }
+    spreadDots(later, items.filter((it) => !later.includes(it)), q, frame, work);
+    for (const it of later) put(it);
     for (const it of items) {
       it.n.x = centre.x + it.x / planned;
       it.n.y = centre.y + it.y / planned;
     }
     work.ms = performance.now() - t0;
     return true;
+  }
+
+  /** Place ``dots`` (items with a dot-sized box, in order of importance) evenly over the room
+   * the ``placed`` boxes leave inside the frame: each goes to a free spot at least a fair share
+   * of the room away from every box placed (or as far as any spot is), the nearest such spot to
+   * where the plan wanted it. So a crowded view shows its unnamed nodes spread out, as on
+   * rings around the named ones, never as a pile at the window's edge. */
+  function spreadDots(dots, placed, q, frame, work) {
+    if (!dots.length) return;
+    const step = 9 / q;
+    const xs = [];
+    const ys = [];
+    for (let y = -frame.h + step / 2; y <= frame.h - step / 2; y += step) {
+      for (let x = -frame.w + step / 2; x <= frame.w - step / 2; x += step) { xs.push(x); ys.push(y); }
+    }
+    const count = xs.length;
+    const clear = new Float64Array(count).fill(Infinity);  // distance to the nearest box
+    const away = (c, it) => {
+      const dx = Math.max(it.x - it.b.halfW - xs[c], 0, xs[c] - it.x - it.b.halfW);
+      const dy = Math.max(it.y - it.b.top - ys[c], 0, ys[c] - it.y - it.b.bottom);
+      return Math.hypot(dx, dy);
+    };
+    const mark = (it) => {
+      for (let c = 0; c < count; c++) {
+        const d = away(c, it);
+        if (d < clear[c]) clear[c] = d;
+      }
+      work.spread += count;
+    };
+    work.spread = 0;
+    for (const it of placed) mark(it);
+    // the fair share: the room left free, divided among the dots (a square each)
+    const r0 = Math.max(...dots.map((it) => it.b.halfW));
+    let room = 0;
+    for (let c = 0; c < count; c++) if (clear[c] > r0) room += 1;
+    const share = 1.1 * Math.sqrt(room * step * step / dots.length);
+    for (const it of dots) {
+      const r = it.b.halfW;
+      // where the plan wanted it, drawn into the window (not to its edge): same direction
+      const out = Math.max(Math.abs(it.x) / (0.85 * frame.w), Math.abs(it.y) / (0.85 * frame.h), 1);
+      const wx = it.x / out;
+      const wy = it.y / out;
+      let best = -1;
+      let bestClear = -1;
+      let bestDist = Infinity;
+      for (let c = 0; c < count; c++) {
+        if (clear[c] <= r || Math.abs(xs[c]) + r > frame.w || Math.abs(ys[c]) + r > frame.h) continue;
+        // the window's edge counts as a neighbour at half the distance: no row along it
+        const edge = 2 * Math.min(frame.w - Math.abs(xs[c]), frame.h - Math.abs(ys[c]));
+        const capped = Math.min(clear[c], edge, share + r);
+        const dist = (xs[c] - wx) ** 2 + (ys[c] - wy) ** 2;
+        if (capped > bestClear + 1e-9 || (capped > bestClear - 1e-9 && dist < bestDist)) {
+          best = c; bestClear = capped; bestDist = dist;
+        }
+      }
+      if (best < 0) { work.stuck += 1; continue; }  // no room at all: it stays where it was
+      it.x = xs[best];
+      it.y = ys[best];
+      mark(it);
+    }
   }
 
   function canvasSize() {
@@ -825,9 +896,17 @@
     return state.view.focus || (state.base && state.base.start ? state.base.focus : null);
   }
 
-  /** The label's size in canvas units: as planned, or too small to draw when culled. */
+  /** A label's size on screen (CSS px) at vis-network scale ``zoom``: it grows with the zoom
+   * up to LABEL_CAP_PX (or its planned size at the first fit, if larger), then stays. */
+  function screenFontPx(n, zoom) {
+    const planned = n.fontPx || 12;
+    return Math.min(planned * zoom / state.scale, Math.max(planned, LABEL_CAP_PX));
+  }
+
+  /** The label's size in canvas units: as planned, capped on screen, or too small to draw when
+   * culled. */
   function labelSize(n) {
-    return state.culled.has(n.id) ? CULLED_FONT : (n.fontPx || 12) / state.scale;
+    return state.culled.has(n.id) ? CULLED_FONT : screenFontPx(n, state.zoom) / state.zoom;
   }
 
   // ---- labels that would collide at the current zoom are culled, least important first ------
@@ -850,7 +929,7 @@
   function labelRank(n) {
     const chosen = chosenPath();
     return [n.id === focusId() ? 0 : 1, chosen && chosen.ids.has(n.id) ? 0 : 1,
-      n.id === state.selected ? 0 : 1, n.labelled && !n.noRoom ? 0 : 1, -(n.fontPx || 0), -(n.degree || 0), n.id];
+      n.id === state.selected || n.id === state.hovered ? 0 : 1, n.labelled && !n.noRoom ? 0 : 1, -(n.fontPx || 0), -(n.degree || 0), n.id];
   }
 
   function compareRank(a, b) {
@@ -875,14 +954,16 @@
       if (!ids.has(n.id)) continue;
       const r = (n.sizePx || 8) * sizeFactor(n) / state.scale * zoom;
       dots.add(n.x * zoom - r, n.y * zoom - r, n.x * zoom + r, n.y * zoom + r, n.id);
-      const font = (n.fontPx || 12) / state.scale * zoom;
-      if (!n.label || font < DRAW_THRESHOLD - 1) continue;
-      const px = Math.min(font, MAX_VISIBLE);
+      const px = screenFontPx(n, zoom);
+      if (!n.label || px < DRAW_THRESHOLD - 1) continue;
       const half = textWidth(n.label) * px / 2 + 3;
       const lines = String(n.label).split('\n').length;
       const x = n.x * zoom;
       const y = n.y * zoom;
-      boxes.push({ n, key: labelRank(n), left: x - half, right: x + half, top: y + r, bottom: y + r + 5 + px * (lines + 0.5) + 2 });
+      // among equals, the names nearest the middle of the view first (where one zoomed in)
+      const key = labelRank(n);
+      key.splice(key.length - 1, 0, Math.round(Math.hypot(n.x - middle.x, n.y - middle.y) * zoom / 40));
+      boxes.push({ n, key, left: x - half, right: x + half, top: y + r, bottom: y + r + 5 + px * (lines + 0.5) + 2 });
     }
     work.boxes = boxes.length;
     boxes.sort((a, b) => compareRank(a.key, b.key));
@@ -913,8 +994,20 @@
   function recull() {
     cullFrame = 0;
     if (!nodesDS || !state.nodes.size) return;
-    const next = computeCulled(network.getScale(), new Set(nodesDS.getIds()), network.getViewPosition());
+    const zoom = network.getScale();
+    const next = computeCulled(zoom, new Set(nodesDS.getIds()), network.getViewPosition());
     const changed = [...new Set([...next, ...state.culled])].filter((id) => next.has(id) !== state.culled.has(id));
+    // labels at their cap keep their size on screen: their size in canvas units follows the zoom
+    const before = state.zoom;
+    state.zoom = zoom;
+    if (before !== zoom) {
+      const flagged = new Set(changed);
+      for (const id of nodesDS.getIds()) {
+        const n = state.nodes.get(id);
+        if (n && !next.has(id) && Math.abs(screenFontPx(n, zoom) / zoom - screenFontPx(n, before) / before) > 1e-9) flagged.add(id);
+      }
+      changed.splice(0, changed.length, ...flagged);
+    }
     state.culled = next;
     if (changed.length) nodesDS.update(changed.filter((id) => state.nodes.has(id) && nodesDS.get(id)).map((id) => styled(state.nodes.get(id))));
   }
@@ -939,7 +1032,7 @@
         color: { background: colourOf(n), border: PATH_COLOUR,
           highlight: { background: colourOf(n), border: '#000' }, hover: { background: colourOf(n), border: '#000' } },
         borderWidth: 4,
-        font: { size: labelSize(n), color: '#0b1a29', strokeWidth: 4 / s,
+        font: { size: labelSize(n), color: '#0b1a29', strokeWidth: 4 * labelSize(n) / 14,
           strokeColor: 'rgba(255,255,255,0.95)', bold: ends ? { color: '#000' } : undefined,
           face: 'system-ui, "Segoe UI", Roboto, Arial, sans-serif' },
         fixed: true,
@@ -957,7 +1050,7 @@
         highlight: { background: colour, border: '#000' }, hover: { background: colour, border: '#000' } },
       borderWidth: focus ? 3 : selected ? 3 : 1,
       font: { size: labelSize(n), color: faded ? FADED_TEXT : '#14202b',
-        strokeWidth: 3 / s, strokeColor: 'rgba(255,255,255,0.92)',
+        strokeWidth: 3 * labelSize(n) / 13, strokeColor: 'rgba(255,255,255,0.92)',
         bold: focus ? { color: '#000' } : undefined, face: 'system-ui, "Segoe UI", Roboto, Arial, sans-serif' },
       fixed: true,
     };
@@ -1060,8 +1153,9 @@
       select(id);
       showMenu(id, params.pointer.DOM);
     });
-    network.on('hoverNode', (params) => { state.hovered = params.node; refade(); });
-    network.on('blurNode', () => { state.hovered = null; refade(); });
+    // the node under the pointer is named first (culling runs again)
+    network.on('hoverNode', (params) => { state.hovered = params.node; refade(); scheduleRecull(); });
+    network.on('blurNode', () => { state.hovered = null; refade(); scheduleRecull(); });
     network.on('hoverEdge', (params) => {
       const e = state.edges.get(params.edge);
       if (e && e.caption && edgesDS.get(params.edge)) edgesDS.update({ id: params.edge, label: e.caption });
@@ -1208,6 +1302,7 @@
     }
     state.faded = fadeSet();
     state.strongNode = state.hovered || state.selected || null;
+    state.zoom = state.scale;
     state.culled = computeCulled(state.scale, new Set(nodes.map((n) => n.id)), state.centre);
     X.firstFrame = 0;
     nodesDS.clear();
