@@ -786,22 +786,35 @@
     const step = 9 / q;
     const xs = [];
     const ys = [];
-    for (let y = -frame.h + step / 2; y <= frame.h - step / 2; y += step) {
-      for (let x = -frame.w + step / 2; x <= frame.w - step / 2; x += step) { xs.push(x); ys.push(y); }
+    const cols = Math.max(1, Math.floor((2 * frame.w) / step));
+    const rows = Math.max(1, Math.floor((2 * frame.h) / step));
+    for (let iy = 0; iy < rows; iy++) {
+      for (let ix = 0; ix < cols; ix++) { xs.push(-frame.w + step * (ix + 0.5)); ys.push(-frame.h + step * (iy + 0.5)); }
     }
     const count = xs.length;
-    const clear = new Float64Array(count).fill(Infinity);  // distance to the nearest box
-    const away = (c, it) => {
-      const dx = Math.max(it.x - it.b.halfW - xs[c], 0, xs[c] - it.x - it.b.halfW);
-      const dy = Math.max(it.y - it.b.top - ys[c], 0, ys[c] - it.y - it.b.bottom);
-      return Math.hypot(dx, dy);
-    };
+    // distance to the nearest box, known up to `far` (spots farther from every box: `far`)
+    const far = 200 / q;
+    const clear = new Float64Array(count).fill(far);
     const mark = (it) => {
-      for (let c = 0; c < count; c++) {
-        const d = away(c, it);
-        if (d < clear[c]) clear[c] = d;
+      const l = it.x - it.b.halfW;
+      const r = it.x + it.b.halfW;
+      const t = it.y - it.b.top;
+      const b = it.y + it.b.bottom;
+      const ix0 = Math.max(0, Math.floor((l - far + frame.w) / step));
+      const ix1 = Math.min(cols - 1, Math.ceil((r + far + frame.w) / step));
+      const iy0 = Math.max(0, Math.floor((t - far + frame.h) / step));
+      const iy1 = Math.min(rows - 1, Math.ceil((b + far + frame.h) / step));
+      for (let iy = iy0; iy <= iy1; iy++) {
+        const y = ys[iy * cols];
+        const dy = Math.max(t - y, 0, y - b);
+        for (let ix = ix0; ix <= ix1; ix++) {
+          const c = iy * cols + ix;
+          const x = xs[c];
+          const d = Math.hypot(Math.max(l - x, 0, x - r), dy);
+          if (d < clear[c]) clear[c] = d;
+        }
+        work.spread += ix1 - ix0 + 1;
       }
-      work.spread += count;
     };
     work.spread = 0;
     for (const it of placed) mark(it);
