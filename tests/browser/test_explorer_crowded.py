@@ -134,8 +134,10 @@ def test_a_crowded_star_is_drawn_legibly(browser: Any, crowded: Live, artifacts:
     assert small == [], small[:5]
     assert nodes[HUB]["labelShown"] and nodes[HUB]["fontPx"] >= 11
     named = [n for n in members if n["labelShown"]]
-    # 130 names of two lines at 11 to 13 px cannot all fit in 1100 x 750 px: 60 do at once
-    assert len(named) >= MEMBERS * 2 // 5, f"{len(named)} of {MEMBERS} members named"
+    # 130 names of two lines at 11 to 13 px cannot all fit in 1100 x 750 px: 60 would, but
+    # then the other 70 dots pile up at the edges; named inside, a ring of the others around
+    # them, 40 do
+    assert len(named) >= MEMBERS * 3 // 10, f"{len(named)} of {MEMBERS} members named"
     print(f"crowded star at 1440x900: {len(named)} of {MEMBERS} members named")
 
     # the page did its work once, in proportion to the nodes (counters, not a clock)
@@ -152,7 +154,15 @@ def test_a_crowded_star_is_drawn_legibly(browser: Any, crowded: Live, artifacts:
         zoomed = _settled(page)
         assert overlapping_labels(zoomed) == []
     named_zoomed = {n["id"] for n in zoomed["nodes"] if n["labelShown"]}
-    assert {n["id"] for n in named} <= named_zoomed
+    # (names wholly inside the window: one cut by its edge gives way)
+    width, height = box["width"], box["height"]
+    in_view = {
+        n["id"]
+        for n in zoomed["nodes"]
+        if 150 <= n["x"] <= width - 150 and 0 <= n["y"] <= height - 60
+    }
+    lost = [n["label"] for n in named if n["id"] in in_view and n["id"] not in named_zoomed]
+    assert lost == [], lost
     assert page.errors == [] and page.outside == []
     context.close()
 
@@ -182,6 +192,37 @@ def _zoom_at(page: Any, x: float, y: float, factor: float) -> None:
     raise AssertionError("the picture did not zoom")
 
 
+def _drag_to_middle(page: Any, node_id: str) -> None:
+    """Drag the picture by an empty spot until ``node_id`` is in the middle of the canvas, as a
+    reader pans to what they zoomed at."""
+    box = page.locator("#canvas").bounding_box()
+    snap = page.evaluate("window.__explorer.snapshot()")
+    node = next(n for n in snap["nodes"] if n["id"] == node_id)
+    dx, dy = box["width"] / 2 - node["x"], box["height"] / 2 - node["y"]
+    start = None
+    for sx in range(40, int(box["width"]) - 40, 23):
+        for sy in range(40, int(box["height"]) - 40, 23):
+            ex, ey = sx + dx, sy + dy
+            if not (0 < ex < box["width"] and 0 < ey < box["height"]):
+                continue
+            empty = page.evaluate(
+                "([x, y]) => window.__explorer.network.getNodeAt({x, y}) === undefined"
+                " && window.__explorer.network.getEdgeAt({x, y}) === undefined",
+                [sx, sy],
+            )
+            if empty:
+                start = (sx, sy)
+                break
+        if start:
+            break
+    assert start, "an empty spot to drag the picture by"
+    page.mouse.move(box["x"] + start[0], box["y"] + start[1])
+    page.mouse.down()
+    for k in range(1, 11):
+        page.mouse.move(box["x"] + start[0] + dx * k / 10, box["y"] + start[1] + dy * k / 10)
+    page.mouse.up()
+
+
 def test_a_crowded_star_is_orderly_and_zooming_names_its_members(
     browser: Any, crowded: Live, artifacts: Path
 ) -> None:
@@ -193,22 +234,20 @@ def test_a_crowded_star_is_orderly_and_zooming_names_its_members(
     # the members the first fit cannot name are spread out, not piled at an edge or a corner
     nearest, most = _crowding(snap)
     print(f"crowded star: nearest dots {nearest:.0f} px apart, at most {most} within 50 px")
-    assert nearest >= 28, f"two dots {nearest:.0f} px apart"
-    # before they were spread: a grid 25 px apart, 9 dots within 50 px of one
-    assert most <= 6, f"{most} dots within 50 px of one"
+    # piled at the edges as before: a grid 25 px apart, 9 dots within 50 px of one
+    assert nearest >= 24, f"two dots {nearest:.0f} px apart"
+    assert most <= 4, f"{most} dots within 50 px of one"
     unnamed = [
         n for n in snap["nodes"] if not n["labelShown"] and n["id"].startswith("org-mitglied")
     ]
     assert unnamed, "the test needs members without a name at the first fit"
-    # zoom in three times around unnamed members far apart: each gets its name, at a size one
-    # reads without its growing with the zoom; still no two names overlap
-    # (away from the window's edge, where a name under the dot would be cut: one pans there)
-    width, height = page.evaluate("[innerWidth, innerHeight]")
-    inner = [n for n in unnamed if 150 < n["x"] < width - 500 and 150 < n["y"] < height - 250]
+    # zoom in 3x at unnamed members round the picture and pan them to the middle (the pointer
+    # then rests on an empty spot, not on the member): each gets its name, at a size one reads,
+    # not grown with the zoom; still no two names or dots overlap
     focus = next(n for n in snap["nodes"] if n["id"] == HUB)
-    inner.sort(key=lambda n: math.hypot(n["x"] - focus["x"], n["y"] - focus["y"]))
-    assert len(inner) >= 3, "unnamed members inside the window"
-    picks = [inner[0], inner[len(inner) // 2], inner[-1]]
+    unnamed.sort(key=lambda n: math.atan2(n["y"] - focus["y"], n["x"] - focus["x"]))
+    picks = [unnamed[0], unnamed[len(unnamed) // 2], unnamed[3 * len(unnamed) // 4]]
+    width, height = page.evaluate("[innerWidth, innerHeight]")
     for target in picks:
         page.goto(f"{crowded.url}/{query}")
         page.wait_for_function(READY)
@@ -217,16 +256,16 @@ def test_a_crowded_star_is_orderly_and_zooming_names_its_members(
         where = next(n for n in before["nodes"] if n["id"] == target["id"])
         assert not where["labelShown"]
         _zoom_at(page, where["x"], where["y"], 3)
+        _drag_to_middle(page, target["id"])
         zoomed = _settled(page)
         node = next(n for n in zoomed["nodes"] if n["id"] == target["id"])
-        # the pointer rests on it (the wheel turned there): named, however crowded its corner
         assert node["labelShown"], f"{target['label']} unnamed after zooming in 3x"
         assert 11 <= node["fontPx"] <= 16, node["fontPx"]
         sizes = [n["fontPx"] for n in zoomed["nodes"] if n["labelShown"]]
         assert max(sizes) <= 16, f"names grow with the zoom: {max(sizes)} px"
         assert overlapping_labels(zoomed) == []
         assert overlapping_dots(zoomed) == []
-        # the pointer moved off: zooming in alone names more members than the first fit did
+        # zooming in names more members than the first fit did
         page.mouse.move(5, 5)
         away = _settled(page)
         inside = [

@@ -667,8 +667,8 @@
     const t0 = performance.now();
     const work = { spots: 0, exact: 0, boxes: nodes.length, labelsWithoutRoom: 0, stuck: 0 };
     X.placeWork = work;
-    const halfW = frame.w;
-    const halfH = frame.h;
+    let halfW = frame.w;
+    let halfH = frame.h;
     const items = nodes.map((n) => {
       const px = boxesPx(n);
       const b = { halfW: px.halfW / q, top: px.top / q, bottom: px.bottom / q };
@@ -746,8 +746,11 @@
     };
     // dots without a name at the first fit that the nearest free spot would pile up (at the
     // frame's edge, in a crowded corner) are spread over the room left, after the named ones
-    const later = [];
+    let later = [];
     const outside = (it) => Math.abs(it.x) + it.b.halfW > halfW || it.y - it.b.top < -halfH || it.y + it.b.bottom > halfH;
+    const wanted = items.map((it) => [it.x, it.y, it.b]);
+    const placeNamed = () => {
+    later = [];
     for (const it of order) {
       if (it.n !== focusNode) {
         if (!it.n.labelled && outside(it)) { later.push(it); continue; }
@@ -766,6 +769,37 @@
       }
       put(it);
     }
+    };
+    placeNamed();
+    const ringed = [];
+    if (later.length >= 12 && later.length >= items.length / 5) {
+      // Crowded: more dots than names find room. The named nodes are placed again inside an
+      // inner frame and the unnamed ones go on a ring around them, evenly, in the plan's order
+      // of directions (a rounded rectangle that the window holds): one orderly ring, not piles.
+      halfW = frame.w * 0.84;
+      halfH = frame.h * 0.84;
+      grid.clear();
+      failed.length = 0;
+      work.labelsWithoutRoom = 0;
+      items.forEach((it, i) => { [it.x, it.y, it.b] = wanted[i]; it.n.noRoom = false; });
+      placeNamed();
+      halfW = frame.w;
+      halfH = frame.h;
+      const dotR = Math.max(...later.map((it) => ((it.n.sizePx || 8) + PAD) / q));
+      for (const it of later) it.b = { halfW: dotR, top: dotR, bottom: dotR };
+      const dir = (x, y) => (Math.atan2(y / frame.h, x / frame.w) + 2 * Math.PI) % (2 * Math.PI);
+      const spots = ringSpots(later.length, frame.w - dotR - 2, frame.h - dotR - 2)
+        .sort((p, r) => dir(p[0], p[1]) - dir(r[0], r[1]));
+      const byDir = later.map((it) => ({ it, a: dir(it.x, it.y) })).sort((a, b) => a.a - b.a || compareRank(rank(a.it), rank(b.it)));
+      // the rotation that keeps each dot nearest its direction: start at the first one's
+      const first = spots.findIndex((p) => dir(p[0], p[1]) >= byDir[0].a);
+      byDir.forEach(({ it }, k) => {
+        const [x, y] = spots[(Math.max(first, 0) + k) % spots.length];
+        if (free(it, x, y)) { it.x = x; it.y = y; put(it); ringed.push(it); }
+      });
+      later = later.filter((it) => !ringed.includes(it));
+      work.ringed = ringed.length;
+    }
     spreadDots(later, items.filter((it) => !later.includes(it)), q, frame, work);
     for (const it of later) put(it);
     for (const it of items) {
@@ -774,6 +808,31 @@
     }
     work.ms = performance.now() - t0;
     return true;
+  }
+
+  /** ``count`` points evenly spaced along a rounded rectangle (|x/a|^6 + |y/b|^6 = 1). */
+  function ringSpots(count, a, b) {
+    const curve = [];
+    const STEPS = 720;
+    for (let i = 0; i <= STEPS; i++) {
+      const t = -Math.PI + (2 * Math.PI * i) / STEPS;
+      const c = Math.cos(t);
+      const s = Math.sin(t);
+      curve.push([a * Math.sign(c) * Math.abs(c) ** (1 / 3), b * Math.sign(s) * Math.abs(s) ** (1 / 3)]);
+    }
+    const along = [0];
+    for (let i = 1; i < curve.length; i++) {
+      along.push(along[i - 1] + Math.hypot(curve[i][0] - curve[i - 1][0], curve[i][1] - curve[i - 1][1]));
+    }
+    const total = along[along.length - 1];
+    const out = [];
+    let j = 0;
+    for (let k = 0; k < count; k++) {
+      const want = ((k + 0.5) / count) * total;
+      while (j < along.length - 2 && along[j + 1] < want) j += 1;
+      out.push(curve[j]);
+    }
+    return out;
   }
 
   /** Place ``dots`` (items with a dot-sized box, in order of importance) evenly over the room
@@ -1143,6 +1202,7 @@
     });
     X.network = network;
     network.on('zoom', scheduleRecull);
+    network.on('dragEnd', scheduleRecull);  // a name cut by the window's edge may fit now
     network.on('afterDrawing', () => {
       X.frames += 1;
       if (!X.firstFrame && nodesDS.length) X.firstFrame = performance.now();
