@@ -20,7 +20,7 @@ import pytest
 from scaleup_graph.queries.privacy import visibility
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import write_export
-from tests.support.browser import sign_in, watched_page
+from tests.support.browser import offline_file, sign_in, watched_page
 from tests.support.live_server import Live, serve_configured
 
 pytestmark = pytest.mark.browser
@@ -368,13 +368,7 @@ def test_offline_export_is_as_legible_and_says_what_it_left_out(
 ) -> None:
     out = tmp_path / "ihk.html"
     write_export(demo.store, out, role="viewer", focus=IHK, hops=2)
-    context = browser.new_context(offline=True, viewport={"width": 1440, "height": 900})
-    requests: list[str] = []
-    context.on("request", lambda r: requests.append(r.url))
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(out.as_uri())
+    context, page = offline_file(browser, out, console=False)
     page.wait_for_function(READY)
     page.wait_for_function(f"window.__explorer.snapshot().focus === '{IHK}'")
     snap = page.evaluate("window.__explorer.snapshot()")
@@ -398,5 +392,5 @@ def test_offline_export_is_as_legible_and_says_what_it_left_out(
     page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{outer}'")
     assert "nicht in diesem Export" in page.inner_text("#details-body")
     assert "keine weiteren Nachbarn" not in page.inner_text("body").lower()
-    assert requests == [out.as_uri()] and errors == []
+    assert page.requests == [out.as_uri()] and page.errors == []
     context.close()

@@ -9,6 +9,7 @@ import pytest
 
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import write_export
+from tests.support.browser import offline_file
 from tests.support.sample_network import EMAIL, IHK, PERSON_NAME, build_sample
 
 pytestmark = pytest.mark.browser
@@ -21,15 +22,7 @@ def test_exported_file_works_offline(
     out = tmp_path / "netz.html"
     write_export(store, out, role="viewer", focus=IHK, hops=2)
 
-    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 800})
-    requests: list[str] = []
-    context.on("request", lambda r: requests.append(r.url))
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(out.as_uri())
-    page.wait_for_function("window.__explorer && window.__explorer.firstFrame > 0")
+    context, page = offline_file(browser, out, width=1280, height=800)
 
     assert int(page.locator("#canvas").get_attribute("data-nodes")) >= 10
     assert page.locator("#details-body h3").inner_text() == "IHK Kassel-Marburg"
@@ -65,6 +58,6 @@ def test_exported_file_works_offline(
     content = page.content()
     assert EMAIL not in content and PERSON_NAME not in content
     page.screenshot(path=str(artifacts / "explorer-export-offline.png"))
-    assert requests == [out.as_uri()], f"the file asked for more: {requests}"
-    assert errors == []
+    assert page.requests == [out.as_uri()], f"the file asked for more: {page.requests}"
+    assert page.errors == []
     context.close()

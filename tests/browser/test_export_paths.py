@@ -15,6 +15,7 @@ from scaleup_graph.visualisation import write_export
 from scaleup_graph.visualisation.export import export_data
 from scaleup_graph.visualisation.views import path_view
 from tests.browser.test_explorer_stakeholder import IHK, READY, TECHNICAL, _settled
+from tests.support.browser import offline_file
 
 pytestmark = pytest.mark.browser
 
@@ -38,15 +39,7 @@ def test_the_export_finds_paths_among_its_own_nodes(
     out = tmp_path / "netz.html"
     write_export(seeded_store, out, role="viewer", focus=IHK, hops=2)
 
-    context = browser.new_context(offline=True, viewport={"width": 1440, "height": 900})
-    requests: list[str] = []
-    context.on("request", lambda r: requests.append(r.url))
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(out.as_uri())
-    page.wait_for_function("window.__explorer && window.__explorer.firstFrame > 0")
+    context, page = offline_file(browser, out)
 
     _pick(page, "#path-from", "science park", SCIENCE_PARK)
     _pick(page, "#path-to", "lazio innova", LAZIO)
@@ -86,6 +79,6 @@ def test_the_export_finds_paths_among_its_own_nodes(
     page.wait_for_function(READY)
     assert "live explorer" in page.inner_text("#message")
 
-    assert requests == [out.as_uri()], f"the file asked for more: {requests}"
-    assert errors == []
+    assert page.requests == [out.as_uri()], f"the file asked for more: {page.requests}"
+    assert page.errors == []
     context.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["sign_in", "watched_page"]
+__all__ = ["offline_file", "sign_in", "watched_page"]
 
 
 def watched_page(
@@ -42,3 +42,24 @@ def sign_in(page: Any, url: str, key: str, ready: str, query: str = "") -> None:
     page.fill("#key-input", key)
     page.click("#key-submit")
     page.wait_for_function(ready)
+
+
+def offline_file(
+    browser: Any, path: Any, *, width: int = 1440, height: int = 900, console: bool = True
+) -> tuple[Any, Any]:
+    """An exported HTML file opened with the network off, after its first picture is drawn.
+
+    ``page.requests`` lists every URL the page asked for (an offline file asks for itself only),
+    ``page.errors`` every script error (console errors too, unless ``console=False``). Close the
+    context after the test."""
+    context = browser.new_context(offline=True, viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.requests = []
+    page.errors = []
+    context.on("request", lambda r: page.requests.append(r.url))
+    if console:
+        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.__explorer && window.__explorer.firstFrame > 0")
+    return context, page
