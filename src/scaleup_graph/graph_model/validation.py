@@ -255,7 +255,9 @@ def _validate_properties(
                 FieldError(name, value, field_message(code, "en", **params), code, params)
             )
             continue
-        if _is_blank(value):
+        if value is None or (type(value) is str and not value.strip()):
+            continue
+        if type(value) is not str and _is_blank(value):
             continue
         try:
             clean[name] = coerce(prop, value)

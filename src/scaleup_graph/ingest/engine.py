@@ -362,6 +362,8 @@ class _Run:
         check_names = (
             self.options.checks and mapping.label == "Organisation" and not mapping.public_names
         )
+        key_col = ", ".join(sorted(key_columns)) or "(template)"
+        if_missing = {k for k, vs in mapping.properties.items() if vs.if_missing}
         for line, row in self._rows(spec):
             self._tick("nodes")
             if "__error__" in row:
@@ -369,7 +371,6 @@ class _Run:
             if mapping.where and not row_matches(mapping.where, row):
                 continue
             key = mapping.key.key(row)
-            key_col = ", ".join(sorted(key_columns)) or "(template)"
             if not key:
                 reason = self._empty_key(spec, line, mapping.label, mapping.key, row)
                 self._reject(spec, line, key_col, None, reason)
@@ -401,11 +402,7 @@ class _Run:
             else:
                 seen[key] = line
             props.pop("id")
-            fill = {
-                k: props.pop(k)
-                for k in list(props)
-                if mapping.properties.get(k) and mapping.properties[k].if_missing
-            }
+            fill = {k: props.pop(k) for k in list(props) if k in if_missing} if if_missing else {}
             if not mapping.unique:
                 # Files with one row per participation repeat the same node many times;
                 # writing it again with the same values would change nothing.

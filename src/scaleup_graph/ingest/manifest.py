@@ -172,7 +172,11 @@ class ValueSpec:
     def get(self, row: Mapping[str, Any]) -> Any:
         if self.column is not None:
             raw = row.get(self.column)
-            if _blank(raw):
+            if raw is None or (type(raw) is str and not raw.strip()):
+                return None
+            if not self.filters and self.mapping is None:
+                return raw  # the commonest spec: one column as is
+            if isinstance(raw, str) and not raw.strip():
                 return None
             raw = _apply(raw, self.filters)
             if self.mapping is not None:
