@@ -39,6 +39,7 @@ _ARRAY = struct.Struct("=Bq")
 _ENDS = struct.Struct("=QQ")
 _COUNT = struct.Struct("=I")
 _INT64 = range(-(2**63), 2**63)
+_MIN_INT64, _MAX_INT64 = -(2**63), 2**63 - 1
 
 
 def encode_value(value: Any) -> bytes:
@@ -77,19 +78,27 @@ def _values(props: dict[str, Any], names: list[str]) -> bytes:
     """The values of ``names`` in ``props``, in order: :func:`encode_value` with the commonest
     cases (a string, no value, a float, a bool) inline, which halves the time of a large load."""
     out: list[bytes] = []
+    append, get = out.append, props.get
     for name in names:
-        value: Any = props.get(name)
+        value: Any = get(name)
         kind = type(value)
         if kind is str:
-            out += (b"\x03", value.encode(), b"\x00")
+            append(b"\x03%b\x00" % value.encode())
         elif value is None:
-            out.append(_NULL)
+            append(_NULL)
         elif kind is float:
-            out.append(_DOUBLE.pack(2, value))
+            append(_DOUBLE.pack(2, value))
         elif kind is bool:
-            out.append(_TRUE if value else _FALSE)
+            append(_TRUE if value else _FALSE)
+        elif kind is int and _MIN_INT64 <= value <= _MAX_INT64:
+            append(_LONG.pack(4, value))
+        elif kind is list and all(type(item) is str for item in value):
+            append(
+                _ARRAY.pack(5, len(value))
+                + b"".join(b"\x03%b\x00" % item.encode() for item in value)
+            )
         else:
-            out.append(encode_value(value))
+            append(encode_value(value))
     return b"".join(out)
 
 
