@@ -85,20 +85,21 @@ class StagedGraph(GraphStore):
         now = provenance.get("ingested_at")
         at = _now_iso()
         index = self.by_label.setdefault(label, {})
+        created: dict[str, Any] = {}
+        _set_all(
+            created,
+            {
+                "source": provenance.get("source"),
+                "ingest_run": provenance.get("ingest_run"),
+                "ingested_at": now,
+            },
+        )
         for row in rows:
             props, fill = _with_search_keys(row.props, row.fill, searchable)
             node = index.get(row.id)
             if node is None:
                 self._serial += 1
-                node = StagedNode(self._serial, label, {KEY: row.id})
-                _set_all(
-                    node.props,
-                    {
-                        "source": provenance.get("source"),
-                        "ingest_run": provenance.get("ingest_run"),
-                        "ingested_at": now,
-                    },
-                )
+                node = StagedNode(self._serial, label, {KEY: row.id, **created})
                 index[row.id] = node
             before = node.props
             # the history entry of merge_nodes(history=True): fields this write changes, for a
@@ -116,10 +117,16 @@ class StagedGraph(GraphStore):
                 else []
             )
             _set_all(node.props, props)
-            _set_all(node.props, {"updated_at": now, VERSION: node.props.get(VERSION, 0) + 1})
-            for name in sorted(fill):
-                if node.props.get(name) is None and fill[name] is not None:
-                    node.props[name] = fill[name]
+            target = node.props
+            if now is None:
+                target.pop("updated_at", None)
+            else:
+                target["updated_at"] = now
+            target[VERSION] = target.get(VERSION, 0) + 1
+            if fill:
+                for name in sorted(fill):
+                    if target.get(name) is None and fill[name] is not None:
+                        target[name] = fill[name]
             for extra in row.extra_labels:
                 if extra not in node.labels:
                     node.labels.append(extra)
