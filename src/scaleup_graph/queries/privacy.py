@@ -238,6 +238,8 @@ def drop_hidden(rows: Iterable[Mapping[str, Any]], role: str) -> list[dict[str, 
     def hide(value: Any) -> bool:
         if not isinstance(value, dict | Mapping):  # a dict without the ABC's Python-level check
             return False
+        if not ("_labels" in value or "_type" in value or "start" in value or "nodes" in value):
+            return False  # a plain map ({id, name}): neither a node, a relationship nor a path
         if "nodes" in value and "relationships" in value:  # a path: hidden if any step is
             return any(hide(v) for v in (*value["nodes"], *value["relationships"]))
         kind = value.get("_type", value.get("type") if "start" in value else None)

