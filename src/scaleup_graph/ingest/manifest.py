@@ -204,8 +204,17 @@ def _compile(template: str) -> tuple[tuple[str, str | None, tuple[str, ...]], ..
 def _render(template: str, row: Mapping[str, Any], *, whole: bool = False) -> str | None:
     """A template filled from a row; a blank column leaves its place empty, or, with
     ``whole``, makes the result None."""
+    parts = _compile(template)
+    if len(parts) == 2 and (only := parts[0][1]) is not None and not parts[0][2]:
+        # one column, no filter ("org-pic-{pic}", most key templates): no list to join
+        before, after = parts[0][0], parts[1][0]
+        raw = row.get(only)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None if whole else (before + after).strip() or None
+        text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
+        return (before + text + after).strip() or None
     out = []
-    for literal, name, filters in _compile(template):
+    for literal, name, filters in parts:
         out.append(literal)
         if name is None:
             continue
