@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from scaleup_graph.store import GraphStore, NodeRow
 
@@ -41,3 +44,56 @@ def test_a_cleared_and_rewritten_graph_survives_a_crash(tmp_path: Path) -> None:
     finally:
         store.close()
         reopened.close()
+
+
+def test_a_write_whose_connection_breaks_mid_pipeline_reaches_the_graph_and_its_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connection that breaks while a pipeline runs ("Connection reset by peer": the server
+    killed mid-command, as tests/hard/test_crash.py does) makes the store reconnect and send the
+    call again. A redis pipeline forgets its commands once executed, so sending the same one
+    again sent nothing: the write failed with a ValueError (CI, 2026-12-01), and a copy's
+    replay would have been skipped without a word."""
+    import redis.client
+
+    from scaleup_graph.store import open_store
+
+    store = open_store(f"embedded://{tmp_path / 'db'}")
+    try:
+        store.upsert_nodes("Topic", [NodeRow("topic-a", {"name": "A"})], provenance=PROV)
+        query = "MATCH (t:Topic) RETURN t.id AS id ORDER BY id"
+        copy: dict[str, Any] = {
+            "timeout_ms": 5_000,
+            "row_cap": 100,
+            "personal": False,
+            "drafts": False,
+        }
+        assert store.read_adhoc(query, **copy)[0] == [{"id": "topic-a"}]
+
+        for method in ("_execute_pipeline", "_execute_transaction"):
+            original = getattr(redis.client.Pipeline, method)
+            broken: list[str] = []
+
+            def once(
+                self: Any,
+                *args: Any,
+                _original: Any = original,
+                _broken: list[str] = broken,
+                **kw: Any,
+            ) -> Any:
+                if not _broken:
+                    _broken.append("reset")
+                    raise redis.ConnectionError("Connection reset by peer")
+                return _original(self, *args, **kw)
+
+            monkeypatch.setattr(redis.client.Pipeline, method, once)
+            topic = f"topic-{method}"
+            store.upsert_nodes("Topic", [NodeRow(topic, {"name": "B"})], provenance=PROV)
+            assert broken == ["reset"], f"{method}: the connection broke once"
+            monkeypatch.undo()
+
+            assert topic in {r["id"] for r in store.read(query)}
+            rows, _ = store.read_adhoc(query, **copy)
+            assert topic in {r["id"] for r in rows}, f"{method}: the copy followed the write"
+    finally:
+        store.close()

@@ -433,13 +433,27 @@ class FalkorDBStore(GraphStore):
     def _view_generation_key(self, view: AdhocView) -> str:
         return f"scaleup:{self.graph_name}:view:{view.suffix}:generation"
 
+    def _pipelined(self, commands: list[list[Any]], *, transaction: bool) -> list[Any]:
+        """``commands`` in one round trip (in one MULTI/EXEC with ``transaction``).
+
+        The pipeline is built inside the call that :meth:`_call` repeats after a reconnect: a
+        redis pipeline forgets its commands once executed, even when that failed, so executing
+        the same one again would send nothing and answer ``[]``."""
+
+        def send() -> list[Any]:
+            assert self._wdb is not None
+            pipe = self._wdb.connection.pipeline(transaction=transaction)
+            for command in commands:
+                pipe.execute_command(*command)
+            return list(pipe.execute())
+
+        return self._call(send)
+
     def _views_kept(self) -> list[AdhocView]:
         """The copies that exist (one round trip): the ones every write is replayed on."""
-        assert self._wdb is not None
-        pipe = self._wdb.connection.pipeline(transaction=False)
-        for view in VIEWS:
-            pipe.execute_command("EXISTS", self.view_names[view])
-        found = self._call(pipe.execute)
+        found = self._pipelined(
+            [["EXISTS", self.view_names[view]] for view in VIEWS], transaction=False
+        )
         return [view for view, exists in zip(VIEWS, found, strict=True) if int(exists)]
 
     def _drafts(self, before: Iterable[str] = ()) -> dict[str, bool]:
@@ -504,17 +518,17 @@ class FalkorDBStore(GraphStore):
                         continue
             # The write and its clean-up in one MULTI/EXEC: no ad-hoc query on the copy ever
             # runs between them, so none sees what the write brought in.
-            pipe = self._wdb.connection.pipeline(transaction=True)
+            commands: list[list[Any]] = []
             for statement, values in statements:
                 header = self._graph._build_params_header(values)  # the driver's own quoting
                 command: list[Any] = ["GRAPH.QUERY", self.view_names[view], header + statement]
                 command.append("--compact")
                 if timeout_ms is not None:
                     command += ["timeout", timeout_ms]
-                pipe.execute_command(*command)
+                commands.append(command)
             try:
-                if statements:
-                    self._call(pipe.execute)
+                if commands:
+                    self._pipelined(commands, transaction=True)
             except StoreError as exc:
                 # the error's class only: an engine message may quote a value of the write
                 log.warning(
