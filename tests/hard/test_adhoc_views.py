@@ -234,14 +234,7 @@ def test_a_publication_is_copied_into_the_copies_without_a_rebuild(
     redacted for each copy, in the write's transaction: no copy is rebuilt, and each equals a
     copy built afresh (nodes, relationships, properties)."""
     assert isinstance(rich_store, FalkorDBStore)
-    for view in VIEWS:
-        rich_store.read_adhoc(
-            "RETURN 1 AS x",
-            timeout_ms=5_000,
-            row_cap=10,
-            personal=view.personal,
-            drafts=view.drafts,
-        )
+    _make_every_copy(rich_store)
     created = draft_challenge(
         rich_store, posed_by="org-stadtwerke-koeln", name="Neue Idee", topics=["Mobilität"]
     )
@@ -315,6 +308,18 @@ def test_a_challenge_without_status_is_published_everywhere(
     assert transition(rich_store, plain, "closed")["status"] == "closed"
 
 
+def _make_every_copy(store: FalkorDBStore) -> None:
+    """One ad-hoc query per kind of key, so that every copy exists and follows the writes."""
+    for view in VIEWS:
+        store.read_adhoc(
+            "RETURN 1 AS x",
+            timeout_ms=5_000,
+            row_cap=10,
+            personal=view.personal,
+            drafts=view.drafts,
+        )
+
+
 def _index_kinds(store: FalkorDBStore, graph: str) -> dict[str, set[str]]:
     """Each kind of index (RANGE, FULLTEXT) of ``graph`` -> the labels that have one."""
     assert store._wdb is not None
@@ -339,14 +344,7 @@ def test_the_copies_hold_no_full_text_index_and_keep_the_range_indexes(
     assert isinstance(rich_store, FalkorDBStore)
     graph = _index_kinds(rich_store, rich_store.graph_name)
     assert "Organisation" in graph["FULLTEXT"] and "Organisation" in graph["RANGE"]
-    for view in VIEWS:
-        rich_store.read_adhoc(
-            "RETURN 1 AS x",
-            timeout_ms=5_000,
-            row_cap=10,
-            personal=view.personal,
-            drafts=view.drafts,
-        )
+    _make_every_copy(rich_store)
     # the write path replays the schema's index statements on the copies: a dropped full-text
     # index is made again in the graph (as after a clear) and must not come back in a copy
     rich_store._wgraph.query("CALL db.idx.fulltext.drop('Organisation')")
