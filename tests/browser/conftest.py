@@ -11,11 +11,16 @@ deselected and the run ends with one line saying how to run them; ``SCALEUP_REQU
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from scaleup_graph.store import GraphStore
+from tests.support.browser import watched_page
+from tests.support.live_server import Live, serve_configured
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -58,6 +63,33 @@ def browser() -> Iterator[object]:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield _CspTolerant(chromium)
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def demo(
+    seed_graph: GraphStore, db_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Live]:
+    """The demo data (the Nordhessen seed) served over HTTP, keys for viewer and contacts.
+
+    One per test module: a module's views and edits never reach another's."""
+    graph = f"t_demo_{uuid.uuid4().hex[:8]}"
+    store = seed_graph.copy_to(graph)  # type: ignore[attr-defined]
+    state = tmp_path_factory.mktemp("demo-state")
+    with serve_configured(
+        store, db_dir, graph, state, ("viewer", "contacts"), "stakeholder test"
+    ) as live:
+        yield live
+
+
+@pytest.fixture
+def page(browser: Any, demo: Live) -> Iterator[Any]:
+    """A 1440x900 page on the demo server that fails the test on a request elsewhere or a
+    console error. Modules with their own server define their own ``page``."""
+    context, pg = watched_page(
+        browser, (demo.url, "data:"), width=1440, height=900, console=True, accept_downloads=True
+    )
+    yield pg
+    context.close()
 
 
 class _CspTolerant:

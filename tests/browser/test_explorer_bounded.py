@@ -9,28 +9,20 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_explorer_stakeholder import (  # noqa: F401 - fixtures
-    IHK,
-    READY,
-    _open,
-    _sign_in,
-    _store_links,
-    demo,
-    page,
-)
+from tests.support.explorer import IHK, READY, open_view, sign_in_as, store_links
 from tests.support.live_server import Live
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_three_step_view_says_what_it_left_out(
-    page: Any,  # noqa: F811 - the fixture imported above
-    demo: Live,  # noqa: F811
+    page: Any,
+    demo: Live,
     artifacts: Path,
 ) -> None:
-    _sign_in(page, demo)
-    one = _open(page, demo, IHK, 1)
-    snap = _open(page, demo, IHK, 3)
+    sign_in_as(page, demo)
+    one = open_view(page, demo, IHK, 1)
+    snap = open_view(page, demo, IHK, 3)
     page.screenshot(path=str(artifacts / "explorer-ihk-3-bounded.png"))
     shown = [n["id"] for n in snap["nodes"]]
     assert {n["id"] for n in one["nodes"]} <= set(shown), "every direct neighbour stays"
@@ -49,7 +41,7 @@ def test_a_three_step_view_says_what_it_left_out(
     # the hubs are drawn, the nodes only they lead to are not
     assert set(bounded["hubs"]) <= set(shown)
     drawn = {(e["from"], e["to"], e["type"]) for e in snap["edges"]}
-    assert drawn == _store_links(demo.store, shown)
+    assert drawn == store_links(demo.store, shown)
 
     page.click("#lang-btn")
     page.wait_for_function("document.documentElement.lang === 'en'")

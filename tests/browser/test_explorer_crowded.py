@@ -22,10 +22,15 @@ from typing import Any
 import pytest
 
 from scaleup_graph.store import GraphStore, NodeRow, RelRow, open_store
-from tests.browser.test_explorer_sizes import overlapping_dots, overlapping_labels
-from tests.browser.test_explorer_stakeholder import READY, Live, _settled, _store_links
 from tests.support.browser import sign_in, watched_page
-from tests.support.live_server import serve
+from tests.support.explorer import (
+    READY,
+    overlapping_dots,
+    overlapping_labels,
+    settled,
+    store_links,
+)
+from tests.support.live_server import Live, serve
 
 pytestmark = pytest.mark.browser
 
@@ -115,7 +120,7 @@ def test_a_crowded_star_is_drawn_legibly(browser: Any, crowded: Live, artifacts:
     page.goto(f"{crowded.url}/{query}")  # a shared link opened with the key already given
     page.wait_for_function(READY)
     page.wait_for_function(f"window.__explorer.snapshot().focus === '{HUB}'")
-    snap = _settled(page)
+    snap = settled(page)
     page.screenshot(path=str(artifacts / "explorer-crowded-hub.png"))
     nodes = {n["id"]: n for n in snap["nodes"]}
     members = [nodes[_member(i)] for i in range(MEMBERS) if _member(i) in nodes]
@@ -124,7 +129,7 @@ def test_a_crowded_star_is_drawn_legibly(browser: Any, crowded: Live, artifacts:
     assert len(members) == MEMBERS and HUB in nodes and "region-de731" in nodes
     # every link between two shown nodes is drawn
     drawn = {(e["from"], e["to"], e["type"]) for e in snap["edges"]}
-    assert drawn == _store_links(crowded.store, sorted(nodes))
+    assert drawn == store_links(crowded.store, sorted(nodes))
     # nothing on top of anything else; every name drawn is legible
     assert overlapping_dots(snap) == []
     assert overlapping_labels(snap) == []
@@ -151,7 +156,7 @@ def test_a_crowded_star_is_drawn_legibly(browser: Any, crowded: Live, artifacts:
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     for _ in range(3):
         page.mouse.wheel(0, -300)
-        zoomed = _settled(page)
+        zoomed = settled(page)
         assert overlapping_labels(zoomed) == []
     named_zoomed = {n["id"] for n in zoomed["nodes"] if n["labelShown"]}
     # (names wholly inside the window: one cut by its edge gives way)
@@ -230,7 +235,7 @@ def test_a_crowded_star_is_orderly_and_zooming_names_its_members(
     query = f"?focus={HUB}&hops=1&lang=de"
     sign_in(page, crowded.url, crowded.keys["viewer"], READY, query)
     page.wait_for_function(f"window.__explorer.snapshot().focus === '{HUB}'")
-    snap = _settled(page)
+    snap = settled(page)
     # the members the first fit cannot name are spread out, not piled at an edge or a corner
     nearest, most = _crowding(snap)
     print(f"crowded star: nearest dots {nearest:.0f} px apart, at most {most} within 50 px")
@@ -252,12 +257,12 @@ def test_a_crowded_star_is_orderly_and_zooming_names_its_members(
         page.goto(f"{crowded.url}/{query}")
         page.wait_for_function(READY)
         page.wait_for_function(f"window.__explorer.snapshot().focus === '{HUB}'")
-        before = _settled(page)
+        before = settled(page)
         where = next(n for n in before["nodes"] if n["id"] == target["id"])
         assert not where["labelShown"]
         _zoom_at(page, where["x"], where["y"], 3)
         _drag_to_middle(page, target["id"])
-        zoomed = _settled(page)
+        zoomed = settled(page)
         node = next(n for n in zoomed["nodes"] if n["id"] == target["id"])
         assert node["labelShown"], f"{target['label']} unnamed after zooming in 3x"
         assert 11 <= node["fontPx"] <= 16, node["fontPx"]
@@ -267,7 +272,7 @@ def test_a_crowded_star_is_orderly_and_zooming_names_its_members(
         assert overlapping_dots(zoomed) == []
         # zooming in names more members than the first fit did
         page.mouse.move(5, 5)
-        away = _settled(page)
+        away = settled(page)
         inside = [
             n
             for n in away["nodes"]

@@ -14,16 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_explorer_stakeholder import (  # noqa: F401 - fixtures
-    IHK,
-    READY,
-    _open,
-    _settled,
-    _sign_in,
-    _store_links,
-    demo,
-    page,
-)
+from tests.support.explorer import IHK, READY, open_view, settled, sign_in_as, store_links
 from tests.support.live_server import Live
 
 pytestmark = pytest.mark.browser
@@ -37,19 +28,19 @@ def _by_emphasis(snap: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def test_links_at_the_focus_stand_out_and_every_link_is_drawn(
-    page: Any,  # noqa: F811 - the fixture imported above
-    demo: Live,  # noqa: F811
+    page: Any,
+    demo: Live,
     artifacts: Path,
 ) -> None:
-    _sign_in(page, demo)
-    one = _open(page, demo, IHK, 1)
-    snap = _open(page, demo, IHK, 2)
+    sign_in_as(page, demo)
+    one = open_view(page, demo, IHK, 1)
+    snap = open_view(page, demo, IHK, 2)
     page.screenshot(path=str(artifacts / "explorer-ihk-2-links.png"))
 
     # every link among the shown nodes is drawn, whatever its emphasis
     shown = sorted(n["id"] for n in snap["nodes"])
     drawn = {(e["from"], e["to"], e["type"]) for e in snap["edges"]}
-    assert drawn == _store_links(demo.store, shown)
+    assert drawn == store_links(demo.store, shown)
     assert len(snap["edges"]) == len(drawn)
 
     groups = _by_emphasis(snap)
@@ -71,7 +62,7 @@ def test_links_at_the_focus_stand_out_and_every_link_is_drawn(
     # pointing at a node of the first ring brings its links forward, the rest fades
     member = next(e["from"] for e in at_focus if e["to"] == IHK and e["type"] == "MEMBER_OF")
     page.evaluate(f"window.__explorer.hover('{member}')")
-    hovered = _settled(page)
+    hovered = settled(page)
     page.screenshot(path=str(artifacts / "explorer-ihk-2-hover.png"))
     mine = [e for e in hovered["edges"] if member in (e["from"], e["to"])]
     assert mine and all(e["emphasis"] in ("selected", "focus") for e in mine)
@@ -81,14 +72,14 @@ def test_links_at_the_focus_stand_out_and_every_link_is_drawn(
     assert faded and all(member not in (e["from"], e["to"]) for e in faded)
     assert {(e["from"], e["to"], e["type"]) for e in hovered["edges"]} == drawn
     page.evaluate("window.__explorer.hover(null)")
-    again = _settled(page)
+    again = settled(page)
     assert _by_emphasis(again).keys() == groups.keys()
     assert page.errors == []
 
 
 def test_the_first_picture_asks_for_the_view_beside_the_configuration(
-    page: Any,  # noqa: F811
-    demo: Live,  # noqa: F811
+    page: Any,
+    demo: Live,
 ) -> None:
     """The page asks for ``view`` at once, not after the ``config`` answer came back (one
     round trip less before the first picture); a refused key still opens the sign-in dialog

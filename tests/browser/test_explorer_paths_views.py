@@ -20,20 +20,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser import test_explorer_stakeholder as stakeholder
-from tests.browser.test_explorer_stakeholder import (
-    IHK,
-    READY,
-    TECHNICAL,
-    Live,
-    _open,
-    _settled,
-    _sign_in,
-)
-
-# the stakeholder tests' live demo server and page, shared as fixtures
-demo = stakeholder.demo
-page = stakeholder.page
+from tests.support.explorer import IHK, READY, TECHNICAL, open_view, settled, sign_in_as
+from tests.support.live_server import Live
 
 pytestmark = pytest.mark.browser
 
@@ -49,12 +37,12 @@ def _find_paths(page: Any, source: str, target: str) -> dict[str, Any]:
     page.click("#path-find")
     page.wait_for_selector("#path-result .path-item")
     page.wait_for_function(READY)
-    return _settled(page)
+    return settled(page)
 
 
 def test_a_path_fills_the_picture_and_stands_out(page: Any, demo: Live, artifacts: Path) -> None:
-    _sign_in(page, demo)
-    _open(page, demo, IHK, 1)
+    sign_in_as(page, demo)
+    open_view(page, demo, IHK, 1)
     before = page.url
     snap = _find_paths(page, "science park", "lazio innova")
     page.screenshot(path=str(artifacts / "explorer-path.png"))
@@ -105,7 +93,7 @@ def test_a_path_fills_the_picture_and_stands_out(page: Any, demo: Live, artifact
     page.wait_for_function("location.search.includes('path=1')")
     page.wait_for_function(READY)
     second = [n["id"] for n in answer["paths"][1]["nodes"]]
-    snap2 = _settled(page)
+    snap2 = settled(page)
     lit = {n["id"] for n in snap2["nodes"] if not n["faded"]}
     assert lit == set(second)
     page.screenshot(path=str(artifacts / "explorer-path-2.png"))
@@ -129,9 +117,9 @@ def test_a_path_fills_the_picture_and_stands_out(page: Any, demo: Live, artifact
 def test_a_narrow_window_still_shows_the_whole_path(browser: Any, demo: Live) -> None:
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     pg = context.new_page()
-    _sign_in(pg, demo, query=f"?focus=path:{IHK}>{LAZIO}&lang=de")
+    sign_in_as(pg, demo, query=f"?focus=path:{IHK}>{LAZIO}&lang=de")
     pg.wait_for_selector("#path-result .path-item")
-    snap = _settled(pg)
+    snap = settled(pg)
     box = pg.locator("#canvas").bounding_box()
     assert len(snap["nodes"]) >= 3
     for n in snap["nodes"]:
@@ -143,8 +131,8 @@ def test_a_narrow_window_still_shows_the_whole_path(browser: Any, demo: Live) ->
 def test_perspectives_are_renamed_and_deleted_by_who_may(
     page: Any, demo: Live, browser: Any, artifacts: Path
 ) -> None:
-    _sign_in(page, demo)
-    _open(page, demo, IHK, 1)
+    sign_in_as(page, demo)
+    open_view(page, demo, IHK, 1)
     page.fill("#view-name", "Zum Umbenennen")
     page.click("#view-save")
     mine = page.locator("#views-list li", has_text="Zum Umbenennen")
@@ -158,7 +146,7 @@ def test_perspectives_are_renamed_and_deleted_by_who_may(
     # a colleague's page lists it, opens it, but offers neither rename nor delete
     other = browser.new_context(viewport={"width": 1440, "height": 900})
     colleague = other.new_page()
-    _sign_in(colleague, demo, "contacts")
+    sign_in_as(colleague, demo, "contacts")
     item = colleague.locator("#views-list li", has_text="IHK Mitglieder 2026")
     item.wait_for()
     assert item.locator(".view-rename").count() == 0 and item.locator(".view-delete").count() == 0
@@ -182,8 +170,8 @@ def test_perspectives_are_renamed_and_deleted_by_who_may(
 
 
 def test_bullets_sit_beside_the_first_line_of_a_wrapped_name(page: Any, demo: Live) -> None:
-    _sign_in(page, demo)
-    _open(page, demo, IHK, 1)
+    sign_in_as(page, demo)
+    open_view(page, demo, IHK, 1)
     page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{IHK}'")
     # the list marker sits on the first line box's baseline; a zero-width probe at the start of
     # the item sits there too, so it must be level with the name's first line, not its last

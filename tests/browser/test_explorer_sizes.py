@@ -9,18 +9,23 @@ snapshot) in Debian's chromium; screenshots of each size go to test-artifacts/.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser import test_explorer_stakeholder as stakeholder
-from tests.browser.test_explorer_stakeholder import IHK, READY, RMN, Live, _settled, _sign_in
+from tests.support.explorer import (
+    IHK,
+    READY,
+    RMN,
+    overlapping_dots,
+    overlapping_labels,
+    settled,
+    sign_in_as,
+)
+from tests.support.live_server import Live
 
 pytestmark = pytest.mark.browser
-
-demo = stakeholder.demo  # the stakeholder tests' live demo server, shared as a fixture
 
 SIZES = [(1440, 900), (1280, 720), (1920, 1080), (1024, 768)]
 VIEWS = [
@@ -31,33 +36,6 @@ VIEWS = [
 ]
 
 
-def overlapping_labels(snap: dict[str, Any]) -> list[tuple[str, str]]:
-    """Pairs of drawn labels whose boxes overlap by more than a pixel each way."""
-    boxes = [(n["label"], n["labelBox"]) for n in snap["nodes"] if n["labelShown"]]
-    assert all(box for _, box in boxes), "every drawn label has its measured box"
-    out = []
-    for i, (la, a) in enumerate(boxes):
-        for lb, b in boxes[i + 1 :]:
-            if (
-                a["left"] < b["right"] - 1
-                and b["left"] < a["right"] - 1
-                and a["top"] < b["bottom"] - 1
-                and b["top"] < a["bottom"] - 1
-            ):
-                out.append((la, lb))
-    return out
-
-
-def overlapping_dots(snap: dict[str, Any]) -> list[tuple[str, str]]:
-    nodes = snap["nodes"]
-    return [
-        (a["label"], b["label"])
-        for i, a in enumerate(nodes)
-        for b in nodes[i + 1 :]
-        if math.hypot(a["x"] - b["x"], a["y"] - b["y"]) < a["r"] + b["r"]
-    ]
-
-
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_no_overlaps_at_common_sizes_and_after_zooming(
     browser: Any, demo: Live, artifacts: Path, width: int, height: int
@@ -66,11 +44,11 @@ def test_no_overlaps_at_common_sizes_and_after_zooming(
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    _sign_in(page, demo, query=VIEWS[0][1])
+    sign_in_as(page, demo, query=VIEWS[0][1])
     for name, query in VIEWS:
         page.goto(demo.url + "/" + query)
         page.wait_for_function(READY)
-        snap = _settled(page)
+        snap = settled(page)
         page.screenshot(path=str(artifacts / f"explorer-{name}-{width}x{height}.png"))
         drawn = [n for n in snap["nodes"] if n["labelShown"]]
         assert len(drawn) >= min(len(snap["nodes"]), 12), f"{name}: names are drawn"
@@ -91,7 +69,7 @@ def test_no_overlaps_at_common_sizes_and_after_zooming(
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         for _ in range(3):
             page.mouse.wheel(0, -300)
-            zoomed = _settled(page)
+            zoomed = settled(page)
             assert overlapping_labels(zoomed) == [], f"{name} zoomed at {width}x{height}"
         if name == "ihk-2":
             page.screenshot(path=str(artifacts / f"explorer-{name}-{width}x{height}-zoom.png"))

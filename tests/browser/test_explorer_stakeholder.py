@@ -8,128 +8,42 @@ two shown nodes drawn, plain German words only. Screenshots go to test-artifacts
 
 from __future__ import annotations
 
-import math
 import re
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from scaleup_graph.queries.privacy import visibility
-from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import write_export
-from tests.support.browser import offline_file, sign_in, watched_page
-from tests.support.live_server import Live, serve_configured
+from tests.support.browser import offline_file
+from tests.support.explorer import (
+    IHK,
+    READY,
+    RMN,
+    TECHNICAL,
+    assert_legible,
+    open_view,
+    settled,
+    sign_in_as,
+    store_links,
+)
+from tests.support.live_server import Live
 
 pytestmark = pytest.mark.browser
 
-IHK = "org-ihk-kassel-marburg"
-RMN = "org-regionalmanagement-nordhessen-gmbh"
 VIEWS = [
     ("ihk-1", IHK, 1),
     ("ihk-2", IHK, 2),
     ("regionalmanagement-1", RMN, 1),
 ]
-#: words a stakeholder should never meet on the German page
-TECHNICAL = re.compile(
-    r"ingested_at|ingest_run|name_fold|updated_at|metric_|MEMBER_OF|WORKS_AT|LOCATED_IN|"
-    r"PARTNER_IN|HAS_COMPETENCE|BestPractice|ContentItem|Rolle: viewer|\bviewer\b|"
-    r"\d\.\d{6,}"
-)
-READY = "document.querySelector('#canvas').dataset.state === 'ready'"
-
-
-@pytest.fixture(scope="module")
-def demo(
-    seed_graph: GraphStore, db_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Live]:
-    graph = f"t_demo_{uuid.uuid4().hex[:8]}"
-    store = seed_graph.copy_to(graph)  # type: ignore[attr-defined]
-    state = tmp_path_factory.mktemp("demo-state")
-    with serve_configured(
-        store, db_dir, graph, state, ("viewer", "contacts"), "stakeholder test"
-    ) as live:
-        yield live
-
-
-@pytest.fixture
-def page(browser: Any, demo: Live) -> Iterator[Any]:
-    context, pg = watched_page(
-        browser, (demo.url, "data:"), width=1440, height=900, console=True, accept_downloads=True
-    )
-    yield pg
-    context.close()
-
-
-def _sign_in(page: Any, demo: Live, role: str = "viewer", query: str = "") -> None:
-    sign_in(page, demo.url, demo.keys[role], READY, query)
-
-
-def _settled(page: Any) -> dict[str, Any]:
-    """The snapshot once the picture stopped moving (a message line can resize the canvas)."""
-    last = page.evaluate("window.__explorer.snapshot()")
-    for _ in range(50):
-        page.wait_for_timeout(150)
-        now = page.evaluate("window.__explorer.snapshot()")
-        if now == last:
-            return now
-        last = now
-    return last
-
-
-def _open(page: Any, demo: Live, focus: str, hops: int) -> dict[str, Any]:
-    page.goto(f"{demo.url}/?focus={focus}&hops={hops}&lang=de")
-    page.wait_for_function(READY)
-    page.wait_for_function(f"window.__explorer.snapshot().focus === '{focus}'")
-    return _settled(page)
-
-
-def _store_links(store: GraphStore, ids: list[str]) -> set[tuple[str, str, str]]:
-    """The links among ``ids`` a viewer sees: every one but KNOWS between persons (issue 15)."""
-    rows = store.read(
-        "MATCH (a)-[e]->(b) WHERE a.id IN $ids AND b.id IN $ids "
-        f"AND {visibility('viewer').rel_clause('e')} "
-        "RETURN a.id AS a, type(e) AS t, b.id AS b",
-        {"ids": ids},
-    )
-    return {(r["a"], r["b"], r["t"]) for r in rows}
-
-
-def assert_legible(snap: dict[str, Any], width: float, height: float) -> None:
-    """What a reader notices first, for any drawn view."""
-    nodes = {n["id"]: n for n in snap["nodes"]}
-    focus = nodes[snap["focus"]]
-    near = {e["to"] for e in snap["edges"] if e["from"] == snap["focus"]}
-    near |= {e["from"] for e in snap["edges"] if e["to"] == snap["focus"]}
-    assert near, "the focus has neighbours in the picture"
-    small = [
-        (n["label"], round(n["fontPx"], 1))
-        for i, n in nodes.items()
-        if (i in near or i == snap["focus"]) and not (n["labelShown"] and n["fontPx"] >= 11)
-    ]
-    assert small == [], f"labels of the focus and its neighbours under 11 px: {small[:5]}"
-    listed = list(nodes.values())
-    overlapping = [
-        (a["label"], b["label"])
-        for i, a in enumerate(listed)
-        for b in listed[i + 1 :]
-        if math.hypot(a["x"] - b["x"], a["y"] - b["y"]) < a["r"] + b["r"]
-    ]
-    assert overlapping == [], f"{len(overlapping)} pairs on top of each other: {overlapping[:3]}"
-    assert abs(focus["x"] - width / 2) <= 0.15 * width
-    assert abs(focus["y"] - height / 2) <= 0.15 * height
-    inside = [n for n in listed if 0 <= n["x"] <= width and 0 <= n["y"] <= height]
-    assert len(inside) == len(listed), "the first fit shows every node"
 
 
 @pytest.mark.parametrize(("name", "focus", "hops"), VIEWS, ids=[v[0] for v in VIEWS])
 def test_a_view_a_stakeholder_can_read(
     page: Any, demo: Live, artifacts: Path, name: str, focus: str, hops: int
 ) -> None:
-    _sign_in(page, demo)
-    snap = _open(page, demo, focus, hops)
+    sign_in_as(page, demo)
+    snap = open_view(page, demo, focus, hops)
     box = page.locator("#canvas").bounding_box()
     page.screenshot(path=str(artifacts / f"explorer-{name}.png"))
     assert_legible(snap, box["width"], box["height"])
@@ -137,7 +51,7 @@ def test_a_view_a_stakeholder_can_read(
     # every relationship between two shown nodes is drawn: the store's and the API's
     shown = sorted(n["id"] for n in snap["nodes"])
     drawn = {(e["from"], e["to"], e["type"]) for e in snap["edges"]}
-    assert drawn == _store_links(demo.store, shown)
+    assert drawn == store_links(demo.store, shown)
     answer = page.evaluate(
         """async ([focus, hops]) => {
              const r = await fetch(`/api/v1/explorer/view?focus=${focus}&hops=${hops}`,
@@ -155,8 +69,8 @@ def test_a_view_a_stakeholder_can_read(
 
 
 def test_back_forward_reload_and_a_shared_link(page: Any, demo: Live) -> None:
-    _sign_in(page, demo)
-    first = _open(page, demo, IHK, 1)
+    sign_in_as(page, demo)
+    first = open_view(page, demo, IHK, 1)
     assert "focus=" + IHK in page.url and "hops=1" in page.url and "lang=de" in page.url
     page.evaluate(f"window.__explorer.select('{RMN}')")
     page.wait_for_function(f"window.__explorer.snapshot().focus === '{RMN}'")
@@ -181,7 +95,7 @@ def test_back_forward_reload_and_a_shared_link(page: Any, demo: Live) -> None:
     page.evaluate("window.__explorer.select('org-mowin-net-e-v')")
     page.wait_for_function("window.__explorer.snapshot().focus === 'org-mowin-net-e-v'")
     page.wait_for_function(READY)
-    snap = _settled(page)
+    snap = settled(page)
     rmn = next(n for n in snap["nodes"] if n["id"] == RMN)
     box = page.locator("#canvas").bounding_box()
     page.mouse.click(box["x"] + rmn["x"], box["y"] + rmn["y"])  # select, not focus
@@ -208,15 +122,15 @@ def test_back_forward_reload_and_a_shared_link(page: Any, demo: Live) -> None:
 
 
 def test_filters_highlight_count_and_stack(page: Any, demo: Live, artifacts: Path) -> None:
-    _sign_in(page, demo)
-    snap = _open(page, demo, IHK, 2)
+    sign_in_as(page, demo)
+    snap = open_view(page, demo, IHK, 2)
     total = len(snap["nodes"])
     options = page.eval_on_selector_all("#f-label option", "os => os.map(o => o.textContent)")
     assert any(re.fullmatch(r"Organisationen \(\d+\)", o) for o in options), options
     page.select_option("#f-label", "Organisation")
     page.wait_for_function("location.search.includes('type=Organisation')")
     page.wait_for_function(READY)
-    snap = _settled(page)
+    snap = settled(page)
     assert len(snap["nodes"]) == total, "a filter highlights; it removes nothing"
     faded = {n["id"] for n in snap["nodes"] if n["faded"]}
     assert faded and IHK not in faded
@@ -251,8 +165,8 @@ def test_filters_highlight_count_and_stack(page: Any, demo: Live, artifacts: Pat
 
 
 def test_node_menu_expands_by_meaning_and_hides(page: Any, demo: Live) -> None:
-    _sign_in(page, demo)
-    snap = _open(page, demo, RMN, 1)
+    sign_in_as(page, demo)
+    snap = open_view(page, demo, RMN, 1)
     before = {n["id"] for n in snap["nodes"]}
     page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{RMN}'")
     target = min(i for i in before if i.startswith("org-") and i != RMN)
@@ -269,7 +183,7 @@ def test_node_menu_expands_by_meaning_and_hides(page: Any, demo: Live) -> None:
     grown = page.evaluate("window.__explorer.snapshot()")
     assert {n["id"] for n in grown["nodes"]} >= before
     shown = sorted(n["id"] for n in grown["nodes"])
-    assert {(e["from"], e["to"], e["type"]) for e in grown["edges"]} == _store_links(
+    assert {(e["from"], e["to"], e["type"]) for e in grown["edges"]} == store_links(
         demo.store, shown
     )
     page.evaluate(f"window.__explorer.select('{RMN}')")  # back to the plain view
@@ -287,8 +201,8 @@ def test_node_menu_expands_by_meaning_and_hides(page: Any, demo: Live) -> None:
 
 
 def test_who_can_introduce_me(page: Any, demo: Live, artifacts: Path) -> None:
-    _sign_in(page, demo)
-    _open(page, demo, IHK, 1)
+    sign_in_as(page, demo)
+    open_view(page, demo, IHK, 1)
     page.fill("#path-from", "ihk kassel")
     page.locator("#path-from ~ .hits li[data-id]").first.click()
     page.fill("#path-to", "lazio innova")
@@ -304,8 +218,8 @@ def test_who_can_introduce_me(page: Any, demo: Live, artifacts: Path) -> None:
 
 
 def test_perspectives_are_kept_and_shared(page: Any, demo: Live, browser: Any) -> None:
-    _sign_in(page, demo)
-    _open(page, demo, IHK, 2)
+    sign_in_as(page, demo)
+    open_view(page, demo, IHK, 2)
     page.fill("#view-name", "IHK und Umfeld")
     page.click("#view-save")
     page.wait_for_selector("#views-list button.link >> text=IHK und Umfeld")
@@ -318,7 +232,7 @@ def test_perspectives_are_kept_and_shared(page: Any, demo: Live, browser: Any) -
     # a colleague with a contacts key opens it from the list
     other = browser.new_context(viewport={"width": 1440, "height": 900})
     colleague = other.new_page()
-    _sign_in(colleague, demo, "contacts")
+    sign_in_as(colleague, demo, "contacts")
     colleague.locator("#views-list button.link", has_text="IHK und Umfeld").click()
     colleague.wait_for_function(f"window.__explorer.snapshot().focus === '{IHK}'")
     assert colleague.evaluate("window.__explorer.snapshot().hops") == 2
@@ -345,8 +259,8 @@ def test_png_of_the_picture_and_the_editing_hook(page: Any, demo: Live) -> None:
         "document.addEventListener('explorer:ready', () => window.__events.push('ready'));"
         "document.addEventListener('explorer:select', e => window.__events.push(e.detail));"
     )
-    _sign_in(page, demo)
-    _open(page, demo, IHK, 1)
+    sign_in_as(page, demo)
+    open_view(page, demo, IHK, 1)
     assert page.evaluate("window.__events") == ["ready"]
     with page.expect_download() as download:
         page.click("#png-btn")
@@ -376,7 +290,7 @@ def test_offline_export_is_as_legible_and_says_what_it_left_out(
     page.screenshot(path=str(artifacts / "explorer-offline-ihk-2.png"))
     assert_legible(snap, box["width"], box["height"])
     shown = sorted(n["id"] for n in snap["nodes"])
-    assert {(e["from"], e["to"], e["type"]) for e in snap["edges"]} == _store_links(
+    assert {(e["from"], e["to"], e["type"]) for e in snap["edges"]} == store_links(
         demo.store, shown
     )
     text = page.inner_text("body")

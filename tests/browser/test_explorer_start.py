@@ -10,29 +10,20 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_explorer_stakeholder import (  # noqa: F401  (module fixtures)
-    IHK,
-    READY,
-    TECHNICAL,
-    Live,
-    _settled,
-    _sign_in,
-    assert_legible,
-    demo,
-    page,
-)
+from tests.support.explorer import IHK, READY, TECHNICAL, assert_legible, settled, sign_in_as
+from tests.support.live_server import Live
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_first_picture_is_readable_and_the_whole_network_one_click_away(
-    page: Any,  # noqa: F811  (the imported fixture)
-    demo: Live,  # noqa: F811  (the imported fixture)
+    page: Any,
+    demo: Live,
     artifacts: Path,
 ) -> None:
-    _sign_in(page, demo)  # the bare address: no focus, no filter
+    sign_in_as(page, demo)  # the bare address: no focus, no filter
     page.wait_for_function("window.__explorer.snapshot().start !== null")
-    snap = _settled(page)
+    snap = settled(page)
     assert snap["focus"] is None  # the address names no focus: a reload starts here again
     snap["focus"] = snap["start"]
     box = page.locator("#canvas").bounding_box()
@@ -57,7 +48,7 @@ def test_the_first_picture_is_readable_and_the_whole_network_one_click_away(
     page.click("#overview-btn")
     page.wait_for_function(f"location.search.includes('all=1') && {READY}")
     page.wait_for_function(f"window.__explorer.snapshot().nodes.length === {total}")
-    whole = _settled(page)
+    whole = settled(page)
     assert whole["focus"] is None and whole["start"] is None
     page.screenshot(path=str(artifacts / "explorer-whole.png"))
     page.go_back()

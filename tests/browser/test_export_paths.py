@@ -14,8 +14,8 @@ from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import write_export
 from scaleup_graph.visualisation.export import export_data
 from scaleup_graph.visualisation.views import path_view
-from tests.browser.test_explorer_stakeholder import IHK, READY, TECHNICAL, _settled
 from tests.support.browser import offline_file
+from tests.support.explorer import IHK, READY, TECHNICAL, settled
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,7 @@ def test_the_export_finds_paths_among_its_own_nodes(
     page.click("#path-find")
     page.wait_for_selector("#path-result .path-item")
     page.wait_for_function(READY)
-    snap = _settled(page)
+    snap = settled(page)
     page.screenshot(path=str(artifacts / "explorer-export-path.png"))
 
     # the same shortest length as the live path finder, through what the export holds
