@@ -18,6 +18,7 @@ from tests.support.live_server import Live
 
 __all__ = [
     "IHK",
+    "MIN_LABEL_PX",
     "READY",
     "RMN",
     "TECHNICAL",
@@ -38,6 +39,8 @@ TECHNICAL = re.compile(
     r"PARTNER_IN|HAS_COMPETENCE|BestPractice|ContentItem|Rolle: viewer|\bviewer\b|"
     r"\d\.\d{6,}"
 )
+#: the smallest label a reader is asked to read (the page's MIN_LABEL_PX)
+MIN_LABEL_PX = 11
 READY = "document.querySelector('#canvas').dataset.state === 'ready'"
 
 

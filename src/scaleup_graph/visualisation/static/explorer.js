@@ -37,6 +37,8 @@
   // zooming in makes room, not larger names: a label grows on screen up to this size (or its
   // planned size, if larger), then keeps it (docs/explorer.md, "Zooming names")
   const LABEL_CAP_PX = 14;
+  // pointing at a node names its neighbours at least this large (where they fit)
+  const REVEAL_PX = 12;
   // the drawing area the server plans for (layout.REFERENCE_CANVAS)
   const REFERENCE_CANVAS = { w: 1080, h: 760 };
   const DEFAULT_VIEW = { focus: null, hops: 1, group: null, page: 0, type: '', topic: '',
@@ -56,6 +58,8 @@
     centre: { x: 0, y: 0 },
     selected: null,
     hovered: null,
+    revealed: new Set(), // neighbours of the node pointed at: named while it is pointed at
+    revealChanged: new Set(),  // whose label size changed with the pointer (restyled at recull)
     strongNode: null,    // the node whose links are drawn forward (hovered or selected)
     linkLook: null,      // width and opacity of links between two other nodes (contextLook)
     matches: null,       // Set of ids matching the filters, or null without filters
@@ -972,7 +976,8 @@
    * up to LABEL_CAP_PX (or its planned size at the first fit, if larger), then stays. */
   function screenFontPx(n, zoom) {
     const planned = n.fontPx || 12;
-    return Math.min(planned * zoom / state.scale, Math.max(planned, LABEL_CAP_PX));
+    const size = Math.min(planned * zoom / state.scale, Math.max(planned, LABEL_CAP_PX));
+    return state.revealed.has(n.id) ? Math.max(size, REVEAL_PX) : size;
   }
 
   /** The label's size in canvas units: as planned, capped on screen, or too small to draw when
@@ -1001,7 +1006,8 @@
   function labelRank(n) {
     const chosen = chosenPath();
     return [n.id === focusId() ? 0 : 1, chosen && chosen.ids.has(n.id) ? 0 : 1,
-      n.id === state.selected || n.id === state.hovered ? 0 : 1, n.labelled && !n.noRoom ? 0 : 1, -(n.fontPx || 0), -(n.degree || 0), n.id];
+      n.id === state.selected || n.id === state.hovered ? 0 : 1, state.revealed.has(n.id) ? 0 : 1,
+      n.labelled && !n.noRoom ? 0 : 1, -(n.fontPx || 0), -(n.degree || 0), n.id];
   }
 
   function compareRank(a, b) {
@@ -1052,7 +1058,7 @@
       if (free && box.n.noRoom) {
         free = box.left >= view.left && box.right <= view.right && box.top >= view.top && box.bottom <= view.bottom;
       }
-      if (free && (!box.n.labelled || box.n.noRoom) && box.n.id !== focus) {
+      if (free && (!box.n.labelled || box.n.noRoom) && box.n.id !== focus && !state.revealed.has(box.n.id)) {
         free = dots.clear(box.left, box.top, box.right, box.bottom, box.n.id);
       }
       if (free) kept.add(box.left, box.top, box.right, box.bottom);
@@ -1072,6 +1078,10 @@
     // labels at their cap keep their size on screen: their size in canvas units follows the zoom
     const before = state.zoom;
     state.zoom = zoom;
+    if (state.revealChanged.size) {
+      for (const id of state.revealChanged) if (!changed.includes(id)) changed.push(id);
+      state.revealChanged = new Set();
+    }
     if (before !== zoom) {
       const flagged = new Set(changed);
       for (const id of nodesDS.getIds()) {
@@ -1263,6 +1273,7 @@
       if (next.has(id) !== state.faded.has(id)) changed.push(id);
     }
     state.faded = next;
+    reveal();
     // the links of the node pointed at or selected come forward, those of the one before go back
     const keep = state.hovered || state.selected || null;
     const before = state.strongNode;
@@ -1273,6 +1284,24 @@
     if (changed.length) nodesDS.update(changed.map((id) => styled(state.nodes.get(id))));
     edgesDS.update([...state.edges.values()].filter((e) => (touched.has(e.from) || touched.has(e.to))
       && edgesDS.get(e.id)).map(edgeStyled));
+  }
+
+  /** The neighbours of the node pointed at are named while it is pointed at (at REVEAL_PX,
+   * before other labels, where they fit): a reader sees who it links to without zooming. The
+   * next recull restyles the nodes whose label size changed. */
+  function reveal() {
+    const at = state.hovered && state.nodes.has(state.hovered) ? state.hovered : null;
+    const next = new Set();
+    if (at) {
+      for (const e of state.edges.values()) {
+        if (e.from === at) next.add(e.to);
+        if (e.to === at) next.add(e.from);
+      }
+      next.delete(at);
+    }
+    for (const id of next) if (!state.revealed.has(id)) state.revealChanged.add(id);
+    for (const id of state.revealed) if (!next.has(id)) state.revealChanged.add(id);
+    state.revealed = next;
   }
 
   /** Which shown ids a picture keeps: "nur Treffer" drops the rest, hidden nodes go. */
@@ -2331,7 +2360,7 @@
     view: () => ({ ...state.view }),
     t, el, lang: () => state.lang, lastDetails: null,
     apiKey: () => sessionStorage.getItem(KEY_STORE) || '',
-    hover: (id) => { state.hovered = id; refade(); },
+    hover: (id) => { state.hovered = id; refade(); scheduleRecull(); },
     expand: (id, rel, direction) => expand(id, rel, direction),
     exportDetails: (id) => (BOOT.mode === 'offline' ? BOOT.data.details[id] || null : null),
   };
