@@ -1,4 +1,5 @@
-"""Per-request overhead: a store-reading route goes to a worker thread once.
+"""Per-request overhead: a store-reading route goes to a worker thread once, the organisation
+detail not at all (it runs on the event loop: one indexed statement, api.deps.on_loop).
 
 FastAPI runs every plain ``def`` dependency in a worker thread, and validates the answer of a
 plain ``def`` route in another; each hop costs a wake-up of a thread and of the event loop
@@ -15,8 +16,8 @@ from fastapi.testclient import TestClient
 
 Keys = dict[str, dict[str, str]]
 
+DETAIL = "/api/v1/organisations/org-rmn"
 ROUTES = [
-    "/api/v1/organisations/org-rmn",
     "/api/v1/organisations?q=nordhessen",
     "/api/v1/organisations?topic=Mobilit%C3%A4t",
     "/api/v1/nodes/org-rmn/neighbourhood?hops=2",
@@ -48,11 +49,22 @@ def test_a_store_reading_route_goes_to_a_thread_once(
     assert len(hops) == 1, hops
 
 
+def test_the_organisation_detail_needs_no_thread(
+    client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client.get(DETAIL, headers=keys["viewer"])
+    hops = _count_thread_hops(monkeypatch)
+    answer = client.get(DETAIL, headers=keys["viewer"])
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["organisation"]["id"] == "org-rmn"
+    assert hops == []
+
+
 def test_refusals_need_no_thread(
     client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A missing or wrong key is refused by the coroutine dependency, before any thread."""
     hops = _count_thread_hops(monkeypatch)
-    assert client.get(ROUTES[0]).status_code == 401
-    assert client.get(ROUTES[0], headers={"X-API-Key": "sug_0123456789ab_nope"}).status_code == 401
+    assert client.get(DETAIL).status_code == 401
+    assert client.get(DETAIL, headers={"X-API-Key": "sug_0123456789ab_nope"}).status_code == 401
     assert hops == []

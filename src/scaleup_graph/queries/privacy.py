@@ -40,6 +40,7 @@ __all__ = [
     "has_role",
     "is_system_value",
     "person_ids",
+    "plain_answer",
     "role_name",
     "role_rank",
     "sees_pii",
@@ -283,6 +284,47 @@ def _drop(value: Any, hide: Any) -> Any:
     if isinstance(value, dict | Mapping):
         return {k: v if isinstance(v, _SCALARS) else _drop(v, hide) for k, v in value.items()}
     return value
+
+
+#: Node labels that no filter acts on: schema labels with no personal field and no draft state.
+_PLAIN_LABELS = _SCHEMA_LABELS - frozenset(_PII_BY_LABEL) - {label for label, _, _ in _DRAFTS}
+#: Keys by which :func:`drop_hidden` takes a map for a relationship or a path.
+_SHAPE_KEYS = frozenset({"_type", "_start", "_end", "start", "nodes"})
+
+
+def plain_answer(rows: Iterable[Mapping[str, Any]]) -> bool:
+    """True if no filter of a named query's answer can change ``rows``: no system-labelled,
+    personal or draft-capable node, no relationship and no path anywhere (one walk, scalars
+    skipped without a call). The organisation detail and a search page are such answers; for
+    them the system-value check, :func:`drop_hidden` and :func:`strip_pii` (three walks over
+    the same values, each copying them) come down to this one walk.
+
+    Conservative: a tuple, or a mapping that is not a dict, counts as not plain (the filters
+    would return lists and dicts for them).
+
+    >>> plain_answer([{"o": {"id": "org-a", "_labels": ["Organisation"]}, "topics": [{"id": "t"}]}])
+    True
+    >>> plain_answer([{"p": {"id": "person-1", "_labels": ["Person"]}}])
+    False
+    >>> plain_answer([{"r": {"_type": "KNOWS", "_start": "person-a", "_end": "person-b"}}])
+    False
+    """
+    stack: list[Any] = list(rows)
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            if "_labels" in item:
+                labels = item["_labels"]
+                if type(labels) is not list or not _PLAIN_LABELS.issuperset(labels):
+                    return False
+            if not _SHAPE_KEYS.isdisjoint(item):
+                return False
+            stack.extend(v for v in item.values() if not isinstance(v, _SCALARS))
+        elif type(item) is list:
+            stack.extend(v for v in item if not isinstance(v, _SCALARS))
+        elif isinstance(item, tuple | Mapping):
+            return False
+    return True
 
 
 def person_ids(value: Any) -> set[str]:

@@ -12,6 +12,8 @@ from scaleup_graph.queries.privacy import (
     drop_hidden,
     has_role,
     is_system_value,
+    plain_answer,
+    sees_pii,
     strip_pii,
     visibility,
 )
@@ -137,14 +139,33 @@ def run_query(
             rows=walk(store, principal_role, bound, timeout_ms),
             params=bound,
         )
+    text = query.text(store.dialect, bound)
     # what the caller does not see at all, for queries that walk (``$seen_hidden_types``,
-    # ``$seen_drafts``); the answer is filtered again below
-    seen = visibility(principal_role).query_params()
-    rows = store.read(query.text(store.dialect, bound), {**bound, **seen}, timeout_ms=timeout_ms)
-    rows = [row for row in rows if not _has_system_value(row)]
+    # ``$seen_drafts``); the answer is filtered again below. Sent only to a text that uses
+    # them: the engine parses every parameter it is sent.
+    if "$seen_" in text:
+        bound_seen = {**bound, **visibility(principal_role).query_params()}
+    else:
+        bound_seen = bound
+    rows = store.read(text, bound_seen, timeout_ms=timeout_ms)
     return QueryResult(
         name=name,
         columns=query.columns,
-        rows=strip_pii(drop_hidden(rows, principal_role), principal_role, query.pii_columns),
+        rows=_filtered(rows, principal_role, query.pii_columns),
         params=bound,
     )
+
+
+def _filtered(
+    rows: list[dict[str, Any]], role: str, pii_columns: frozenset[str]
+) -> list[dict[str, Any]]:
+    """The rows ``role`` sees: rows holding a system-labelled node left out, then
+    :func:`drop_hidden` and :func:`strip_pii`. An answer none of them can change
+    (:func:`plain_answer`: one walk) skips the three walks and keeps its values as they are;
+    only the declared personal columns are left out."""
+    if plain_answer(rows):
+        if sees_pii(role) or not pii_columns:
+            return [dict(row) for row in rows]
+        return [{k: v for k, v in row.items() if k not in pii_columns} for row in rows]
+    rows = [row for row in rows if not _has_system_value(row)]
+    return strip_pii(drop_hidden(rows, role), role, pii_columns)

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from scaleup_graph import workflows as wf
 from scaleup_graph.api import models as m
-from scaleup_graph.api.deps import StoreDep, audit_personal_reads, threaded
+from scaleup_graph.api.deps import StoreDep, audit_personal_reads, on_loop, threaded
 from scaleup_graph.api.pagination import PageDep, PageOut, page_body
 from scaleup_graph.api.params import Editor, Id, StrictBody, Viewer, audited
 from scaleup_graph.errors import NotFound
@@ -62,7 +62,7 @@ def search(
     summary="One organisation with regions, topics, projects, partners",
     **m.typed(m.OrganisationDetail),
 )
-@threaded
+@on_loop
 def detail(org_id: str, principal: Viewer, store: StoreDep) -> dict[str, Any]:
     found = daily.organisation(store, principal.role, org_id)
     if found is None:
