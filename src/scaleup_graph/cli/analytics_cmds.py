@@ -22,12 +22,19 @@ from scaleup_graph.analytics import (
     project,
     run_metrics,
 )
+from scaleup_graph.analytics.arrays import import_networkit
 from scaleup_graph.analytics.exports import export_graph
 from scaleup_graph.analytics.link_prediction import METHODS, suggest_introductions
 from scaleup_graph.analytics.matchmaking import match_challenge
 from scaleup_graph.analytics.metrics import SEED_MAX
 from scaleup_graph.analytics.snapshots import create_snapshot, diff, list_snapshots
-from scaleup_graph.cli.common import JsonOption, console, opened_store, print_json
+from scaleup_graph.cli.common import (
+    JsonOption,
+    console,
+    opened_store,
+    print_json,
+    while_store_starts,
+)
 from scaleup_graph.settings import get_settings
 
 __all__ = ["register", "register_export"]
@@ -115,6 +122,10 @@ def metrics(
     """
     flt = _filter(label, rel_type, region, project_, since, until)
     settings = get_settings()
+    if {"community", "betweenness"} & set(names or DEFAULT_METRICS):
+        # networkit runs both on a large graph; its import takes most of a second, which
+        # costs nothing while the database started for this command still loads its files
+        while_store_starts(import_networkit)
     with opened_store() as store:
         run = run_metrics(
             store,

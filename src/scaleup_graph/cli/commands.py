@@ -29,7 +29,9 @@ COMMANDS: dict[str, LazyCommand] = {
         _INGEST,
         "Ingest the EU CORDIS Horizon 2020 network and NUTS 2021 regions (open data, CC BY 4.0).",
     ),
-    "stats": LazyCommand(_INGEST, "Count nodes per label and relationships per type."),
+    "stats": LazyCommand(
+        _INGEST, "Count nodes per label and relationships per type.", opens_store=True
+    ),
     "schema": LazyCommand(
         _SCHEMA,
         "Print the schema: labels, properties (type, required, limits, choices, personal) and "
@@ -59,13 +61,19 @@ COMMANDS: dict[str, LazyCommand] = {
         _API, "Erase a person (GDPR Art. 17) and keep them out of future imports."
     ),
     "metrics": LazyCommand(
-        _ANALYTICS, "Compute graph metrics on the whole graph or a filtered part."
+        _ANALYTICS,
+        "Compute graph metrics on the whole graph or a filtered part.",
+        opens_store=True,
     ),
     "match": LazyCommand(
-        _ANALYTICS, "Rank potential solution providers for a challenge, with explanations."
+        _ANALYTICS,
+        "Rank potential solution providers for a challenge, with explanations.",
+        opens_store=True,
     ),
     "introductions": LazyCommand(
-        _ANALYTICS, "Suggest introductions between organisations that do not yet cooperate."
+        _ANALYTICS,
+        "Suggest introductions between organisations that do not yet cooperate.",
+        opens_store=True,
     ),
     "report": LazyCommand(
         _ANALYTICS,

@@ -63,6 +63,7 @@ __all__ = [
     "print_json",
     "refuse",
     "report",
+    "while_store_starts",
 ]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -108,6 +109,46 @@ class _Commands(LazyGroup):
             return super().invoke(ctx)
         except ScaleUpError as exc:
             refuse(exc)
+        finally:
+            _stop_unused_store()
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        entry = self.lazy.get(args[0]) if args else None
+        if entry is not None and entry.opens_store and "--help" not in args[1:]:
+            _start_store_early()
+        return super().resolve_command(ctx, args)
+
+
+def _start_store_early() -> None:
+    """Start the configured embedded database's server now, in a thread, so it loads its files
+    while the command's modules import (a second on CORDIS). Anything that goes wrong here is
+    left to the command, which opens the store the ordinary way and reports it."""
+    try:
+        from scaleup_graph.settings import get_settings
+        from scaleup_graph.store import embedded_path
+        from scaleup_graph.store.embedded import start_early
+
+        url = get_settings().database_url
+        if url.split("://", 1)[0].lower() == "embedded":
+            start_early(embedded_path(url))
+    except Exception:
+        logging.getLogger("scaleup_graph.cli").debug("no early start", exc_info=True)
+
+
+def _stop_unused_store() -> None:
+    """Stop a server started early for a command that ended before it opened the store (a
+    usage error), unless another process uses it."""
+    embedded = sys.modules.get("scaleup_graph.store.embedded")
+    if embedded is not None:
+        embedded.stop_unused()
+
+
+def while_store_starts(prepare: Callable[[], object]) -> None:
+    """Run ``prepare`` (an import the command needs later) only while the embedded database
+    started early is still loading: the work then costs no time, as the command would wait."""
+    embedded = sys.modules.get("scaleup_graph.store.embedded")
+    if embedded is not None and embedded.starting():
+        prepare()
 
 
 app = typer.Typer(

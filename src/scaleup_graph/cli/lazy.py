@@ -31,11 +31,15 @@ class LazyCommand:
     ``summary`` is the first paragraph of the command's help on one line; a test holds it to the
     command's own help. ``register`` names the module's function that adds the command to a
     Typer app (``register_export`` for the sub-commands of ``scaleup export``).
+    ``opens_store``: the command always opens the configured store, so the CLI starts an
+    embedded database's server before it imports the command's module (the server loads its
+    files while the modules import: :func:`scaleup_graph.store.embedded.start_early`).
     """
 
     module: str
     summary: str
     register: str = "register"
+    opens_store: bool = False
 
 
 @cache

@@ -18,6 +18,7 @@ import os
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +27,7 @@ import psutil
 
 from scaleup_graph.store.base import StoreError, StoreUnavailable
 
-__all__ = ["EmbeddedServer"]
+__all__ = ["EmbeddedServer", "start_early", "starting", "stop_unused"]
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,8 @@ class EmbeddedServer:
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory).expanduser().resolve()
         self.socket = _socket_path(self.directory)
+        #: set once the server process is spawned (:func:`start_early` waits for it)
+        self.spawned: threading.Event | None = None
 
     # -- locking: starting, attaching and stopping are serialised between processes ----------
 
@@ -162,6 +165,8 @@ class EmbeddedServer:
         config = self.directory / "server.conf"
         config.write_text(self._config(module))
         result = subprocess.run([server, str(config)], capture_output=True, text=True, check=False)
+        if self.spawned is not None:  # start_early: the caller may go on while this loads
+            self.spawned.set()
         if result.returncode != 0:
             raise StoreUnavailable(
                 f"the embedded database did not start: {result.stderr.strip() or result.stdout}; "
@@ -210,7 +215,14 @@ class EmbeddedServer:
     # -- public -------------------------------------------------------------------------------
 
     def ensure_running(self) -> Path:
-        """Attach to this directory's server, starting it (after cleaning a crash) if needed."""
+        """Attach to this directory's server, starting it (after cleaning a crash) if needed.
+
+        If :func:`start_early` began this in a thread, waits for that thread first (and raises
+        what it raised)."""
+        _join_early(self.directory)
+        return self._ensure_running()
+
+    def _ensure_running(self) -> Path:
         self._prepare_directory()
         with self._locked():
             if self._running_pid() is None:
@@ -232,8 +244,15 @@ class EmbeddedServer:
             if self._running_pid() is None:
                 return False
             import redis
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
 
-            client = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=5)
+            # No retries: redis-py retries a failed command 3 times with a backoff of about
+            # 1 + 2 + 4 s by default, and SHUTDOWN always "fails" (the server closes the
+            # connection): the default made every command that stopped the server wait ~4.4 s
+            client = redis.Redis(
+                unix_socket_path=str(self.socket), socket_timeout=5, retry=Retry(NoBackoff(), 0)
+            )
             try:
                 clients = client.client_list()
                 others = len(clients) - 1 - own_connections
@@ -270,3 +289,88 @@ class EmbeddedServer:
                 if not proc.is_running() or proc.status() == psutil.STATUS_ZOMBIE:
                     break
                 time.sleep(0.01)
+
+
+# -- starting early: the server loads its files while the command imports its modules ----------
+#
+# On a large graph the server needs seconds to load (FalkorDB rebuilds every index from its
+# files), and a command needs about a second to import its modules (numpy, networkit, the CLI).
+# start_early() runs ensure_running() in a thread, so the two overlap on two cores; the
+# command's own ensure_running() (when it opens the store) waits for that thread. The start
+# itself is the ordinary one (the folder lock, the crash check, the state file), only earlier.
+
+
+class _Early:
+    def __init__(self, server: EmbeddedServer) -> None:
+        self.server = server
+        server.spawned = threading.Event()
+        self.error: Exception | None = None
+        # not a daemon: an interpreter that exits while the server loads waits for the start to
+        # finish (and stop_unused then stops it), instead of leaving the folder locked mid-start
+        self.thread = threading.Thread(target=self._run, name="scaleup-db-start")
+
+    def _run(self) -> None:
+        try:
+            self.server._ensure_running()
+        except Exception as exc:  # noqa: BLE001 - handed to the command when it opens the store
+            self.error = exc
+        finally:
+            assert self.server.spawned is not None
+            self.server.spawned.set()  # also when it was running already, or failed
+
+
+_early: dict[Path, _Early] = {}
+_early_lock = threading.Lock()
+
+
+def start_early(directory: str | os.PathLike[str]) -> None:
+    """Start (or find) the server of ``directory`` in a background thread.
+
+    Returns once the server process is spawned (or found running): the caller's imports then
+    run beside the load instead of delaying the spawn (the GIL). The first
+    :meth:`EmbeddedServer.ensure_running` of that directory in this process waits for the
+    load. A started server that the process then never uses is stopped by
+    :func:`stop_unused` (the CLI calls it when the command ends; it also runs at exit)."""
+    server = EmbeddedServer(directory)
+    with _early_lock:
+        if server.directory in _early:
+            return
+        if not _early:
+            import atexit
+
+            atexit.register(stop_unused)
+        early = _early[server.directory] = _Early(server)
+    early.thread.start()
+    assert server.spawned is not None
+    server.spawned.wait(timeout=10)
+
+
+def starting() -> bool:
+    """Whether a server started by :func:`start_early` is still loading (nothing waits on it)."""
+    with _early_lock:
+        return any(early.thread.is_alive() for early in _early.values())
+
+
+def _join_early(directory: Path) -> None:
+    with _early_lock:
+        early = _early.pop(directory, None)
+    if early is None:
+        return
+    early.thread.join()
+    if early.error is not None:
+        raise early.error
+
+
+def stop_unused() -> None:
+    """Stop each server :func:`start_early` started that this process never went on to use
+    (the command failed before it opened the store), unless another process uses it."""
+    with _early_lock:
+        unused = list(_early.values())
+        _early.clear()
+    for early in unused:
+        early.thread.join()
+        if early.error is None:
+            try:
+                early.server.release(own_connections=0)
+            except StoreError:
+                log.debug("could not stop the unused embedded database", exc_info=True)
