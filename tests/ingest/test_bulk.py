@@ -11,11 +11,12 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from scaleup_graph.errors import Conflict, Invalid
 from scaleup_graph.ingest import (
@@ -285,10 +286,16 @@ def test_a_failed_bulk_write_is_undone_and_the_rerun_resumes_the_run(
 
 
 def test_a_bulk_load_killed_half_way_is_finished_by_running_it_again(
-    store: GraphStore, db_url: str, store_env: dict[str, str], tmp_path: Path
+    store: GraphStore,
+    db_url: str,
+    store_env: dict[str, str],
+    tmp_path: Path,
+    make_client: Callable[[GraphStore | None], TestClient],
+    keys: dict[str, dict[str, str]],
 ) -> None:
     """A real kill -9 of ``scaleup ingest --bulk`` while the load writes; an ordinary ingest
-    then is refused (it would merge into a part of the load), and the same --bulk command again
+    then is refused (it would merge into a part of the load), so is an editor's change (the
+    load's next run replaces the graph and would drop it), and the same --bulk command again
     ends in the graph an uninterrupted run gives."""
     manifest = write_population(tmp_path, rows=8_000)
     reference = open_store(db_url, graph=f"ref_{uuid.uuid4().hex[:8]}")
@@ -321,6 +328,18 @@ def test_a_bulk_load_killed_half_way_is_finished_by_running_it_again(
     assert store.fingerprint() == partial and store._command("GET", marker)
     with pytest.raises(Conflict):
         run_ingest(store, load_manifest(manifest), options(tmp_path, "in-process"))
+    assert store.fingerprint() == partial
+
+    # an editor's new organisation would be lost when the load runs again: refused, kept out
+    made = make_client(store).post(
+        "/api/v1/nodes/Organisation",
+        json={"properties": {"name": "Neue Firma GmbH"}},
+        headers=keys["editor"],
+    )
+    assert made.status_code == 409, made.text
+    error = made.json()["error"]
+    assert error["code"] == "bulk_load_unfinished", error
+    assert "nothing was written" in error["message"] and "--bulk" in error["hint"]
     assert store.fingerprint() == partial
 
     again = scaleup(store_env, "ingest", str(manifest), "--bulk", "--json")

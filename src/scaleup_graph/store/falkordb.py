@@ -192,6 +192,7 @@ class FalkorDBStore(GraphStore):
         self._suppressed_key = f"scaleup:{graph}:suppressed"
         #: set while a bulk first load writes (store/bulk.py)
         self._bulk_key = f"scaleup:{graph}:bulk-load"
+        self._bulk_loading = False  # set while this store runs a bulk load (its own writes pass)
         #: what ordinary ingest runs wrote into this graph (ingest/checkpoint.py)
         self._progress_key = f"scaleup:{graph}:ingest-progress"
         #: seconds of the last bulk load's steps (encode, GRAPH.BULK, indexes, durable), for bench/
@@ -386,7 +387,7 @@ class FalkorDBStore(GraphStore):
             self._schema_pending = False
             self.setup_schema()
         self.note_write()
-        views = self._views_kept()
+        views = self._views_kept(refuse_unfinished_bulk=True)
         # Drafts before the write: a copy without drafts cannot replay the publication of one
         # (the draft is not there); it is rebuilt instead.
         tracked = any(not v.drafts for v in views) and touches_drafts(query, params or {})
@@ -449,12 +450,22 @@ class FalkorDBStore(GraphStore):
 
         return self._call(send)
 
-    def _views_kept(self) -> list[AdhocView]:
-        """The copies that exist (one round trip): the ones every write is replayed on."""
-        found = self._pipelined(
-            [["EXISTS", self.view_names[view]] for view in VIEWS], transaction=False
-        )
-        return [view for view, exists in zip(VIEWS, found, strict=True) if int(exists)]
+    def _views_kept(self, *, refuse_unfinished_bulk: bool = False) -> list[AdhocView]:
+        """The copies that exist (one round trip): the ones every write is replayed on.
+
+        With ``refuse_unfinished_bulk`` (every :meth:`write`) the same round trip asks for the
+        bulk load's marker: a graph that a stopped bulk load left half-written takes no write
+        but the load's own, since running that load again replaces the graph and would drop
+        an edit made in between without a word."""
+        commands = [["EXISTS", self.view_names[view]] for view in VIEWS]
+        if refuse_unfinished_bulk and not self._bulk_loading:
+            commands.append(["EXISTS", self._bulk_key])
+        found = self._pipelined(commands, transaction=False)
+        if len(found) > len(VIEWS) and int(found[-1]):
+            raise self.unfinished_bulk_conflict()
+        return [
+            view for view, exists in zip(VIEWS, found[: len(VIEWS)], strict=True) if int(exists)
+        ]
 
     def _drafts(self, before: Iterable[str] = ()) -> dict[str, bool]:
         """Ids of the nodes in draft, and of the nodes ``before`` names: id -> in draft."""
@@ -874,6 +885,19 @@ class FalkorDBStore(GraphStore):
     def unfinished_bulk_load(self) -> bool:
         return bool(self._call(partial(self._command, "GET", self._bulk_key)))
 
+    def unfinished_bulk_conflict(self) -> Conflict:
+        """The refusal of a write (an ingest, an edit, a workflow step) while the graph holds
+        an unfinished bulk load: the load's next run replaces the graph."""
+        return Conflict(
+            f"graph {self.graph_name!r} holds an unfinished bulk first load (scaleup ingest "
+            "--bulk was stopped while it wrote, or is writing now): it is only a part of that "
+            "load, and running the load again replaces it, so this change would be lost; "
+            "nothing was written",
+            hint="run the same `scaleup ingest --bulk` command again (it finishes the load), "
+            "then make this change",
+            code="bulk_load_unfinished",
+        )
+
     def record_ingest_progress(self, run_id: str, done: dict[str, int]) -> None:
         """A hash beside the graph (run id -> batches per mapping) that clear() and a bulk
         load delete with the graph."""
@@ -896,6 +920,13 @@ class FalkorDBStore(GraphStore):
 
         A marker key names the load while it runs; a load killed half-way leaves it, and the
         next bulk load of the same graph replaces the partial graph instead of refusing."""
+        self._bulk_loading = True  # this load's own writes (indexes) pass the marker
+        try:
+            return self._bulk_load(staged)
+        finally:
+            self._bulk_loading = False
+
+    def _bulk_load(self, staged: StagedGraph) -> tuple[int, int]:
         self.bulk_check()
         clock = time.perf_counter()
         commands = encode(staged)
