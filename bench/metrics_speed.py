@@ -272,7 +272,7 @@ def run_size(size: str, db: Path | None, repeat: int, wall_repeat: int) -> dict[
     finally:
         store.close()
     row["wall_warm"] = end_to_end(folder, dump, wall_repeat, warm=True)
-    row["wall_cold"] = end_to_end(folder, dump, 1, warm=False)
+    row["wall_cold"] = end_to_end(folder, dump, wall_repeat, warm=False)
     return row
 
 
