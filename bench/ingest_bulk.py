@@ -10,7 +10,10 @@ Four ways into an empty graph of one embedded FalkorDB server, in a rotating ord
   GRAPH.BULK, the indexes, constraints and full-text indexes, and a rewritten append-only file);
 - ``falkordb-bulk-loader``: the engine's own tool (``falkordb-bulk-insert``, PyPI
   ``falkordb-bulk-loader``, the bench extra) on the same generated CSV files, in its own process
-  (start-up included): no validation, no provenance, no search keys, no indexes;
+  (start-up included): no validation, no provenance, no search keys, no indexes. Its wall clock
+  is the tool's process alone; ``with_indexes_s`` adds what giving its graph our indexes,
+  constraints and full-text indexes (built) and rewriting the append-only file takes, which our
+  bulk load's wall clock holds: both ratios are printed;
 - ``raw GRAPH.BULK``: the commands our bulk load sent, encoded beforehand and sent again into a
   new graph: what the engine alone needs for the payload.
 
@@ -123,8 +126,13 @@ class Case:
         if variant == "falkordb-bulk-loader":
             assert self.csv is not None
             figures, result = timed(
-                lambda: peers.falkordb_bulk(self.csv, self.url, graph), self.server
+                lambda: peers.falkordb_bulk(self.csv, self.url, graph, indexes=True), self.server
             )
+            # the tool's own time (its process, start-up included), and that plus our indexes,
+            # built, and the append-only file rewritten: what our bulk load's wall clock holds
+            figures["call_s"] = figures["wall_s"]
+            figures["wall_s"] = result["seconds"]
+            figures["with_indexes_s"] = result["seconds"] + result["indexes_s"]
             return {**figures, "nodes": result["nodes"], "relationships": result["relationships"]}
         store = self._fresh(graph)
         try:
@@ -138,7 +146,12 @@ class Case:
                     self.server,
                 )
                 figures.update(store.bulk_phases)
+                figures["after_staging_s"] = reports[-1].bulk_seconds
                 figures["staging_s"] = figures["wall_s"] - reports[-1].bulk_seconds
+                listing = "CALL db.indexes() YIELD status RETURN status"
+                figures["indexes_building_at_end"] = sum(
+                    str(r["status"]).upper() != "OPERATIONAL" for r in store.read(listing)
+                )
             else:
                 figures, _ = timed(lambda: self._raw(store), self.server)
             counts = store.counts()
@@ -187,7 +200,9 @@ def run(case: Case, repeat: int) -> dict[str, Any]:
     if "falkordb-bulk-loader" in medians:
         loader = medians["falkordb-bulk-loader"]
         ratios["bulk_vs_loader"] = bulk["wall_s"] / loader["wall_s"]
-        ratios["bulk_vs_loader_cpu"] = (bulk["cpu_s"] + bulk["server_cpu_s"]) / (
+        ratios["bulk_vs_loader_with_indexes"] = bulk["wall_s"] / loader["with_indexes_s"]
+        # the loader's server CPU includes building our indexes on its graph
+        ratios["bulk_vs_loader_with_indexes_cpu"] = (bulk["cpu_s"] + bulk["server_cpu_s"]) / (
             loader["tool_cpu_s"] + loader["server_cpu_s"]
         )
     return {"case": case.name, **case.shape, "runs": runs, "medians": medians, "ratios": ratios}
@@ -209,10 +224,19 @@ def render(result: dict[str, Any]) -> str:
         )
     b = result["medians"]["bulk"]
     lines.append(
-        f"bulk steps: staging (read, validate, report) {b['staging_s']:.2f} s, encode "
-        f"{b['encode_s']:.2f} s, GRAPH.BULK {b['graph_bulk_s']:.2f} s, indexes "
-        f"{b['indexes_s']:.2f} s, append-only file {b['durable_s']:.2f} s"
+        f"bulk steps: staging (read, validate, report; the writer sends meanwhile) "
+        f"{b['staging_s']:.2f} s, then {b['after_staging_s']:.2f} s to the end (waiting for the "
+        f"engine {b['wait_s']:.2f} s, append-only file {b['durable_s']:.2f} s); encoding "
+        f"{b['encode_s']:.2f} s within the staging, the writer busy {b['send_s']:.2f} s "
+        f"(schema, GRAPH.BULK); indexes still building at the end: "
+        f"{b['indexes_building_at_end']:.0f}"
     )
+    if "falkordb-bulk-loader" in result["medians"]:
+        loader = result["medians"]["falkordb-bulk-loader"]
+        lines.append(
+            f"falkordb-bulk-loader: the tool {loader['wall_s']:.2f} s; with our indexes built "
+            f"and the append-only file rewritten {loader['with_indexes_s']:.2f} s"
+        )
     lines.append("ratios: " + ", ".join(f"{k} {v:.2f}x" for k, v in result["ratios"].items()))
     return "\n".join(lines)
 

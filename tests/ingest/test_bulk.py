@@ -155,16 +155,28 @@ def test_a_load_split_over_many_commands_is_the_same_graph(
     reach the right node."""
     load_seed(store, options=options(tmp_path, "a"))
     commands: list[int] = []
+    small_commands(monkeypatch, 4_000, commands)
+    load_seed(second, options=options(tmp_path, "b"), bulk=True)
+    assert len(commands) > 2 and commands[0] > 10 and sum(commands) > 20
+    assert_same_graph(store, second)
 
-    def small(graph: Any, max_bytes: int = 0) -> list[bulk_format.BulkCommand]:
-        out = bulk_format.encode(graph, max_bytes=4_000)
-        commands.append(len(out))
+
+def small_commands(monkeypatch: pytest.MonkeyPatch, max_bytes: int, counts: list[int]) -> None:
+    """The bulk writer's commands at most ``max_bytes`` each; ``counts`` gets how many each
+    call of the encoder made (the nodes', then each batch of relationship types')."""
+
+    def nodes(graph: Any) -> tuple[list[bulk_format.BulkCommand], dict[int, int]]:
+        out, position = bulk_format.encode_nodes(graph, max_bytes=max_bytes)
+        counts.append(len(out))
+        return out, position
+
+    def relationships(graph: Any, types: Any, position: Any) -> list[bulk_format.BulkCommand]:
+        out = bulk_format.encode_relationships(graph, types, position, max_bytes=max_bytes)
+        counts.append(len(out))
         return out
 
-    monkeypatch.setattr("scaleup_graph.store.falkordb.encode", small)
-    load_seed(second, options=options(tmp_path, "b"), bulk=True)
-    assert commands and commands[0] > 20
-    assert_same_graph(store, second)
+    monkeypatch.setattr("scaleup_graph.store.falkordb.encode_nodes", nodes)
+    monkeypatch.setattr("scaleup_graph.store.falkordb.encode_relationships", relationships)
 
 
 def cordis_subset(folder: Path, rows: int = 3000) -> Path:
@@ -253,10 +265,7 @@ def test_a_failed_bulk_write_is_undone_and_the_rerun_resumes_the_run(
     reference = run_ingest(store, manifest, options(tmp_path, "a"))
     assert isinstance(second, FalkorDBStore)
     empty = graph_state(second)
-    monkeypatch.setattr(
-        "scaleup_graph.store.falkordb.encode",
-        lambda graph: bulk_format.encode(graph, max_bytes=2_000),
-    )
+    small_commands(monkeypatch, 2_000, [])
     sent = []
     real_command = second._command
 
@@ -405,3 +414,74 @@ def test_cli_bulk_load_reports_it_and_refuses_a_second_bulk_load(
     assert "empty graph" in again.stderr and "without --bulk" in again.stderr
     assert "Traceback" not in again.stderr
     assert store.counts()["nodes"]["Organisation"] == 190
+
+
+def test_a_bad_value_repeated_on_many_rows_is_reported_on_each_row(
+    store: GraphStore, second: GraphStore, tmp_path: Path
+) -> None:
+    """Cells are checked once per distinct value of a column: a bad value that repeats is still
+    listed on every row that has it, with its line, in both paths."""
+    with open(tmp_path / "orgs.csv", "w", encoding="utf-8") as f:
+        f.write("id;name;website;country\n")
+        for i in range(12):
+            website = "www.example.org" if i % 4 == 1 else f"https://o{i}.example.org"
+            f.write(f"org-{i};Firma {i} GmbH;{website};DE\n")
+    with open(tmp_path / "links.csv", "w", encoding="utf-8") as f:
+        f.write("a;b;since\n")
+        for i in range(11):
+            f.write(f"org-{i};org-{i + 1};{'31.02.2021' if i % 5 == 2 else '01.03.2021'}\n")
+    (tmp_path / "manifest.yaml").write_text(
+        """
+files:
+  - path: orgs.csv
+    nodes: [{label: Organisation, key: id,
+             properties: {name: name, website: website, country: country}}]
+  - path: links.csv
+    relationships:
+      - {type: COOPERATES_WITH, start: {label: Organisation, key: a},
+         end: {label: Organisation, key: b}, properties: {since: since}}
+""",
+        encoding="utf-8",
+    )
+    manifest = load_manifest(tmp_path / "manifest.yaml")
+    ordinary = run_ingest(store, manifest, options(tmp_path, "a"))
+    [bulk] = bulk_ingest(second, [manifest], options(tmp_path, "b"))
+
+    assert rejects_of([bulk]) == rejects_of([ordinary])
+    websites = [(r.file, r.line, r.value) for r in bulk.rejects if r.column == "website"]
+    assert websites == [("orgs.csv", line, "www.example.org") for line in (3, 7, 11)]
+    dates = [(r.line, r.value) for r in bulk.rejects if r.column == "since"]
+    assert dates == [(4, "31.02.2021"), (9, "31.02.2021")]
+    got = assert_same_graph(store, second)
+    assert sum('"since"' in r for r in got["rels"]) == 9
+
+
+def test_a_load_stopped_while_the_relationships_are_read_leaves_the_empty_graph(
+    store: GraphStore, second: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The nodes are in the database while the relationships are still read; Ctrl-C (or any
+    failure) then deletes them: the graph is empty with its indexes, as before, and the same
+    command again gives the whole graph."""
+    from scaleup_graph.ingest.engine import _Run
+
+    manifest = load_manifest(write_population(tmp_path, rows=400))
+    run_ingest(store, manifest, options(tmp_path, "a"))
+    assert isinstance(second, FalkorDBStore)
+    empty = graph_state(second)
+    real = _Run.relationships
+
+    def interrupted(self: Any, *args: Any) -> None:
+        # the writer has had the nodes since the node mappings were through
+        assert self.store.nodes_sent
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_Run, "relationships", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        bulk_ingest(second, [manifest], options(tmp_path, "b"))
+    assert graph_state(second) == empty
+    assert not second._command("GET", f"scaleup:{second.graph_name}:bulk-load")
+
+    monkeypatch.setattr(_Run, "relationships", real)
+    [report] = bulk_ingest(second, [manifest], options(tmp_path, "b"))
+    assert report.resumed
+    assert_same_graph(store, second)

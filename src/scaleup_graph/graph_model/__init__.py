@@ -35,6 +35,7 @@ from scaleup_graph.graph_model.schema import (
 )
 from scaleup_graph.graph_model.validation import (
     FieldError,
+    RowValidator,
     coerce,
     extra_labels,
     node_type,
@@ -63,6 +64,7 @@ __all__ = [
     "PropType",
     "Property",
     "RelType",
+    "RowValidator",
     "choices",
     "coerce",
     "extra_labels",

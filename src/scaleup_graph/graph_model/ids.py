@@ -51,10 +51,14 @@ def keyed_person_id(key: str, secret: str | None = None) -> str:
     >>> keyed_person_id(keyed_person_id("person-anna", "s3cret"), "other")
     'person-ce09431d0ff409b69a2bc5c2'
     """
-    key = key.strip()
+    return _keyed_person_id(key.strip(), _SECRET["value"] if secret is None else secret)
+
+
+@lru_cache(maxsize=1 << 16)
+def _keyed_person_id(key: str, secret: str) -> str:
+    # cached: a file of relationships names the same persons on many rows
     if KEYED_PERSON_ID.fullmatch(key):
         return key
-    secret = _SECRET["value"] if secret is None else secret
     digest = hmac.new(secret.encode(), f"person-id|{key}".encode(), hashlib.sha256).hexdigest()
     return f"person-{digest[:24]}"
 

@@ -26,11 +26,10 @@ from scaleup_graph.errors import Conflict
 from scaleup_graph.graph_model import (
     NODE_TYPES,
     REL_TYPES,
+    RowValidator,
     extra_labels,
     identifier_hashes,
     is_personal,
-    validate_node,
-    validate_relationship,
 )
 from scaleup_graph.ingest.checkpoint import Checkpoint, input_identity
 from scaleup_graph.ingest.dedupe import NearDuplicate, near_duplicates
@@ -54,6 +53,7 @@ from scaleup_graph.ingest.rejects import (
     write_reject_report,
 )
 from scaleup_graph.store import GraphStore, NodeRow, RelRow
+from scaleup_graph.store.base import BulkWriter
 from scaleup_graph.store.cypher import NODE_TOTAL
 
 __all__ = ["IngestOptions", "IngestReport", "run_ingest"]
@@ -96,7 +96,7 @@ class IngestReport:
     report_dir: str | None = None
     seconds: float = 0.0
     #: written by a bulk first load (ingest/bulk.py): what the engine created and how long the
-    #: database write took (on the load's last report)
+    #: database write went on after the staging (it writes while ingest stages; last report)
     bulk: bool = False
     bulk_nodes: int = 0
     bulk_relationships: int = 0
@@ -151,6 +151,8 @@ class _Run:
         self.read_once: dict[tuple[Any, ...], list[tuple[int, dict[str, Any]]]] | None = (
             {} if bulk else None
         )
+        #: the last run of a bulk load: the writer that sends what is staged (ingest/bulk.py)
+        self.writer: BulkWriter | None = None
         #: how many mappings still read each file's kept rows (bulk: see _done_with)
         self._uses: Counter[tuple[Any, ...]] = Counter()
         self.manifest = manifest
@@ -364,6 +366,7 @@ class _Run:
         )
         key_col = ", ".join(sorted(key_columns)) or "(template)"
         if_missing = {k for k, vs in mapping.properties.items() if vs.if_missing}
+        check = RowValidator.node(mapping.label)  # validate_node, once per distinct cell
         for line, row in self._rows(spec):
             self._tick("nodes")
             if "__error__" in row:
@@ -384,7 +387,7 @@ class _Run:
                 if clean_cells.get(key) == cells:
                     continue
                 clean_cells.pop(key, None)
-            props, errors = validate_node(mapping.label, {"id": key, **raw})
+            props, errors = check({"id": key, **raw})
             if errors and self._invalid_cells(spec, line, mapping, key, errors):
                 continue
             if key in seen:
@@ -628,6 +631,7 @@ class _Run:
         batch_no = 0
         skip = self.checkpoint.batches_done(key_name)
         required = {p.name for p in REL_TYPES[mapping.type].all_properties if p.required}
+        check = RowValidator.relationship(mapping.type)  # validate_relationship, per value
         for line, row in self._rows(spec):
             self._tick("relationships")
             if "__error__" in row:
@@ -651,7 +655,7 @@ class _Run:
                 )
                 continue
             raw = {name: vs.get(row) for name, vs in mapping.properties.items()}
-            props, errors = validate_relationship(mapping.type, raw)
+            props, errors = check(raw)
             if errors and self._report_cells(
                 spec, line, mapping.type, f"{mapping.type}.", mapping, errors, required=required
             ):
@@ -802,11 +806,21 @@ class _Run:
             for m, mapping in enumerate(spec.nodes):
                 self.nodes(spec, i, mapping, m)
                 self._done_with(spec)
+        # a bulk load's writer sends what no later mapping of the load changes while the rest
+        # is staged: the nodes now, each relationship type after its last mapping
+        writer = self.writer
+        pending = Counter(r.type for spec in self.manifest.files for r in spec.relationships)
+        if writer is not None:
+            writer.nodes_final()
+            writer.relationships_final(pending)
         for i, spec in enumerate(self.manifest.files):
             self._current_source = self._source(spec)
             for m, rel in enumerate(spec.relationships):
                 self.relationships(spec, i, rel, m)
                 self._done_with(spec)
+                pending[rel.type] -= 1
+                if writer is not None and not pending[rel.type]:
+                    writer.relationships_final(+pending)
         if self.options.check_duplicates and self.new_org_names:
             existing = self.store.names("Organisation")
             self.report.near_duplicates = near_duplicates(self.new_org_names, existing)

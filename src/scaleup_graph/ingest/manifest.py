@@ -254,9 +254,22 @@ class EndpointSpec:
         return "".join(literal for literal, _, _ in _compile(self.source.template)).strip()
 
     def key(self, row: Mapping[str, Any]) -> str | None:
-        if self.source.template is not None:
-            return _render_all(self.source.template, row)
-        value = self.source.get(row)
+        source = self.source
+        if source.template is not None:
+            return _render_all(source.template, row)
+        if (
+            source.column is not None
+            and not self.derive
+            and not source.filters
+            and source.mapping is None
+            and type(raw := row.get(source.column)) is str
+        ):
+            # the commonest key: one column of text as is (what the lines below give it)
+            text = raw.strip()
+            if not text:
+                return None
+            return keyed_person_id(text) if self.label == "Person" else text
+        value = source.get(row)
         if _blank(value):
             return None
         text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)

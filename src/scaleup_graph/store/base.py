@@ -18,7 +18,9 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from itertools import chain
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,7 +45,9 @@ from scaleup_graph.store import cypher
 if TYPE_CHECKING:
     from scaleup_graph.store.staged import StagedGraph
 
+
 __all__ = [
+    "BulkWriter",
     "GraphStore",
     "NodeRow",
     "QueryRejected",
@@ -53,6 +57,16 @@ __all__ = [
     "StoreUnavailable",
     "created_properties",
 ]
+
+
+class BulkWriter(Protocol):
+    """What :meth:`GraphStore.bulk_writer` returns (FalkorDB: store/falkordb.py)."""
+
+    def start(self) -> None: ...
+    def nodes_final(self) -> None: ...
+    def relationships_final(self, pending: Iterable[str] = ()) -> None: ...
+    def finish(self) -> tuple[int, int]: ...
+    def abort(self) -> None: ...
 
 
 class StoreError(ScaleUpError):
@@ -125,12 +139,17 @@ def search_text(values: Mapping[str, Any]) -> str:
         parts += [search_fold(item) for item in items if isinstance(item, str)]
     names = " ".join(dict.fromkeys(p for p in parts if p))
     words = _WORD.findall(names)
-    endings = dict.fromkeys(
-        word[i:] for word in words for i in range(1, len(word) - _SUFFIX_MIN + 1)
-    )
+    endings = dict.fromkeys(chain.from_iterable(map(_endings, words)))
     for word in words:
         endings.pop(word, None)
     return names + SUFFIX_MARK + " ".join(endings) if endings else names
+
+
+@lru_cache(maxsize=1 << 16)
+def _endings(word: str) -> tuple[str, ...]:
+    """A word's endings of at least _SUFFIX_MIN letters, longest first (most words of names
+    repeat: "gmbh", "technik"; a bulk load of M asks for 60,000 names' words)."""
+    return tuple(word[i:] for i in range(1, len(word) - _SUFFIX_MIN + 1))
 
 
 def searchable_labels() -> tuple[str, ...]:
@@ -525,6 +544,14 @@ class GraphStore(ABC):
     def forget_ingest_progress(self, run_id: str) -> None:
         """The run is through: its record goes."""
         del run_id
+
+    def bulk_writer(self, staged: StagedGraph) -> BulkWriter:
+        """A writer that creates this empty graph from ``staged`` while ingest still stages
+        it: ``start()``, ``nodes_final()`` once no node write follows,
+        ``relationships_final(pending)`` whenever only the types ``pending`` may still change,
+        ``finish()`` -> (nodes, relationships); ``abort()`` after any failure undoes it."""
+        self.bulk_check()
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def bulk_load(self, staged: StagedGraph) -> tuple[int, int]:
         """Write a staged graph into this empty graph at once; returns (nodes, relationships).

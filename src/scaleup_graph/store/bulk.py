@@ -20,14 +20,21 @@ Multi-byte numbers are little-endian as the loader packs them ("=" on the machin
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from scaleup_graph.store.cypher import HISTORY_LABEL
 from scaleup_graph.store.staged import StagedGraph, StagedNode
 
-__all__ = ["BulkCommand", "encode", "encode_value"]
+__all__ = [
+    "BulkCommand",
+    "encode",
+    "encode_history",
+    "encode_nodes",
+    "encode_relationships",
+    "encode_value",
+]
 
 MAX_BYTES = 64_000_000
 _NULL = b"\x00"
@@ -173,11 +180,12 @@ class _Packer:
         return self.done
 
 
-def encode(graph: StagedGraph, max_bytes: int = MAX_BYTES) -> list[BulkCommand]:
-    """The GRAPH.BULK commands that create ``graph``: nodes grouped by their label set (one
-    column per property any of them has; a node without it sends null), then relationships
-    grouped by type, every command at most ``max_bytes`` of tokens (a single larger entity gets
-    a command of its own)."""
+def encode_nodes(
+    graph: StagedGraph, max_bytes: int = MAX_BYTES
+) -> tuple[list[BulkCommand], dict[int, int]]:
+    """The commands that create the nodes of ``graph`` (grouped by their label set, one column
+    per property any of them has; a node without it sends null), and each node's position in
+    the order they are sent (by serial): what a relationship names its ends by."""
     packer = _Packer(max_bytes)
     groups: dict[tuple[str, ...], list[StagedNode]] = {}
     for node in graph.nodes():
@@ -192,24 +200,53 @@ def encode(graph: StagedGraph, max_bytes: int = MAX_BYTES) -> list[BulkCommand]:
             (_values(n.props, names) for n in nodes),
             relationships=False,
         )
-    if graph.history:  # nodes' history entries: no relationship points at them
+    return packer.finish(), position
+
+
+def encode_history(graph: StagedGraph, max_bytes: int = MAX_BYTES) -> list[BulkCommand]:
+    """The commands that create the nodes' history entries (no relationship points at them, so
+    they can follow everything else)."""
+    packer = _Packer(max_bytes)
+    if graph.history:
         names = sorted({name for entry in graph.history for name in entry})
         packer.add(
             _header(HISTORY_LABEL, names),
             (_values(entry, names) for entry in graph.history),
             relationships=False,
         )
-    by_type: dict[str, list[tuple[StagedNode, StagedNode, dict[str, Any]]]] = {}
-    for (type_, _, _), rel in graph.relationships.items():
-        by_type.setdefault(type_, []).append(rel)
-    for type_, rels in by_type.items():
-        names = sorted({name for _, _, props in rels for name in props})
+    return packer.finish()
+
+
+def encode_relationships(
+    graph: StagedGraph,
+    types: Iterable[str],
+    position: dict[int, int],
+    max_bytes: int = MAX_BYTES,
+) -> list[BulkCommand]:
+    """The commands that create the relationships of ``types``, grouped by type; ``position``
+    is :func:`encode_nodes`'s."""
+    packer = _Packer(max_bytes)
+    for type_ in types:
+        rels = graph.relationships.get(type_)
+        if not rels:
+            continue
+        names = sorted({name for _, _, props in rels.values() for name in props})
         packer.add(
             _header(type_, names),
             (
                 _ENDS.pack(position[a.serial], position[b.serial]) + _values(props, names)
-                for a, b, props in rels
+                for a, b, props in rels.values()
             ),
             relationships=True,
         )
     return packer.finish()
+
+
+def encode(graph: StagedGraph, max_bytes: int = MAX_BYTES) -> list[BulkCommand]:
+    """The GRAPH.BULK commands that create ``graph`` at once: :func:`encode_nodes`, the history
+    entries, then :func:`encode_relationships` of every type, each command at most
+    ``max_bytes`` of tokens (a single larger entity gets a command of its own)."""
+    nodes, position = encode_nodes(graph, max_bytes)
+    commands = [*nodes, *encode_history(graph, max_bytes)]
+    commands += encode_relationships(graph, list(graph.relationships), position, max_bytes)
+    return [c for c in commands if c.nodes or c.relationships] or [BulkCommand()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import re
 import threading
 import time
@@ -31,7 +32,12 @@ from scaleup_graph.store.base import (
     list_search_keys,
     searchable_labels,
 )
-from scaleup_graph.store.bulk import encode
+from scaleup_graph.store.bulk import (
+    BulkCommand,
+    encode_history,
+    encode_nodes,
+    encode_relationships,
+)
 from scaleup_graph.store.cypher import SEARCH_TEXT, SUPPRESSED_LABEL
 from scaleup_graph.store.embedded import EmbeddedServer
 from scaleup_graph.store.staged import StagedGraph
@@ -195,7 +201,7 @@ class FalkorDBStore(GraphStore):
         self._bulk_loading = False  # set while this store runs a bulk load (its own writes pass)
         #: what ordinary ingest runs wrote into this graph (ingest/checkpoint.py)
         self._progress_key = f"scaleup:{graph}:ingest-progress"
-        #: seconds of the last bulk load's steps (encode, GRAPH.BULK, indexes, durable), for bench/
+        #: seconds of the last bulk load's steps (FalkorBulkWriter.phases), for bench/
         self.bulk_phases: dict[str, float] = {}
         #: how many times this process rebuilt a copy for ad-hoc queries (GRAPH.COPY)
         self.view_rebuilds = 0
@@ -912,71 +918,25 @@ class FalkorDBStore(GraphStore):
     def forget_ingest_progress(self, run_id: str) -> None:
         self._call(partial(self._command, "HDEL", self._progress_key, run_id))
 
-    def bulk_load(self, staged: StagedGraph) -> tuple[int, int]:
-        """Create the graph from ``staged`` (its nodes, their history entries, relationships) with
-        GRAPH.BULK, then its indexes, constraints and
-        full-text indexes (setup_schema), the redacted copy if one is kept, and a rewritten
-        append-only file. All or nothing: a failure deletes what the load wrote.
-
-        A marker key names the load while it runs; a load killed half-way leaves it, and the
-        next bulk load of the same graph replaces the partial graph instead of refusing."""
-        self._bulk_loading = True  # this load's own writes (indexes) pass the marker
-        try:
-            return self._bulk_load(staged)
-        finally:
-            self._bulk_loading = False
-
-    def _bulk_load(self, staged: StagedGraph) -> tuple[int, int]:
+    def bulk_writer(self, staged: StagedGraph) -> FalkorBulkWriter:
+        """A writer that creates this graph from ``staged`` while ingest still stages it (see
+        :class:`FalkorBulkWriter`); :meth:`bulk_load` is the same at once."""
         self.bulk_check()
-        clock = time.perf_counter()
-        commands = encode(staged)
-        self.bulk_phases = {"encode_s": time.perf_counter() - clock}
-        expected = (len(staged.nodes()) + len(staged.history), staged.relationship_count)
-        kept = self._views_kept()
-        self._call(partial(self._command, "SET", self._bulk_key, "loading"))
-        # a killed ordinary run's batches are in no graph this load leaves
-        self._call(partial(self._command, "DEL", self._progress_key))
-        if self._call(partial(self._command, "EXISTS", self.graph_name)):
-            self._call(partial(self._command, "GRAPH.DELETE", self.graph_name))
-        self.note_write()
-        nodes = relationships = 0
+        return FalkorBulkWriter(self, staged)
+
+    def bulk_load(self, staged: StagedGraph) -> tuple[int, int]:
+        """Create the graph from ``staged`` (its nodes, their history entries, relationships)
+        with its indexes, constraints and full-text indexes, and the redacted copy if one is
+        kept, with GRAPH.BULK; then rewrite the append-only file. All or nothing: a failure
+        deletes what the load wrote (see :class:`FalkorBulkWriter`)."""
+        writer = self.bulk_writer(staged)
         try:
-            for i, command in enumerate(commands):
-                answer = self._call(
-                    partial(self._command, "GRAPH.BULK", self.graph_name, *command.args(i == 0))
-                )
-                created, linked = str(answer).split(", ")
-                nodes += int(created.split()[0])
-                relationships += int(linked.split()[0])
-            self.bulk_phases["graph_bulk_s"] = (
-                time.perf_counter() - clock - sum(self.bulk_phases.values())
-            )
-            if (nodes, relationships) != expected:
-                raise StoreError(
-                    f"the engine created {nodes:,} nodes and {relationships:,} relationships "
-                    f"of {expected[0]:,} and {expected[1]:,}"
-                )
-            self._schema_pending = False
-            self.setup_schema()
-            self._call(partial(self._command, "INCR", self._generation_key))
-            self.bulk_phases["indexes_s"] = (
-                time.perf_counter() - clock - sum(self.bulk_phases.values())
-            )
-        except BaseException as exc:
-            self._undo_bulk_load()
-            if isinstance(exc, StoreError):
-                raise StoreError(
-                    f"the bulk load failed and was undone, the graph is empty as before: "
-                    f"{exc.message}"
-                ) from None
+            writer.start()
+            writer.nodes_final()
+            return writer.finish()
+        except BaseException:
+            writer.abort()
             raise
-        for view in kept:  # rebuilds the copies; each rewrites the append-only file
-            self.refresh_view(view)
-        if not kept:
-            self._rewrite_append_only_file()
-        self._call(partial(self._command, "DEL", self._bulk_key))
-        self.bulk_phases["durable_s"] = time.perf_counter() - clock - sum(self.bulk_phases.values())
-        return nodes - len(staged.history), relationships
 
     def _undo_bulk_load(self) -> None:
         """Back to the empty graph with its indexes that the load started from."""
@@ -1080,3 +1040,169 @@ class FalkorDBStore(GraphStore):
                     self.server.release(own_connections=0)
                 except StoreError:
                     log.debug("could not release the embedded database", exc_info=True)
+
+
+class FalkorBulkWriter:
+    """Writes a staged graph through GRAPH.BULK from a thread of its own, so that the server
+    (another process, another core) builds the graph while ingest stages the rest of it.
+
+    :meth:`start` marks the load (a marker key beside the graph: a load killed half-way leaves
+    it, and the next bulk load of the same graph replaces the partial graph instead of
+    refusing), and the thread deletes what an earlier killed load left and creates the empty
+    graph with its indexes, constraints and full-text indexes (setup_schema), so the engine
+    keeps them up as the nodes arrive instead of building them afterwards. :meth:`nodes_final`
+    sends the nodes (ingest writes no node after its node mappings), :meth:`relationships_final`
+    each relationship type that no later mapping writes, :meth:`finish` the rest and the
+    history entries, checks that the engine created what was staged, rebuilds the copies,
+    rewrites the append-only file and removes the marker. Any failure: :meth:`abort` deletes
+    what was written and leaves the empty graph with its indexes, as before the load.
+
+    Ingest's thread encodes (Python objects are not shared with the sender); the sender only
+    waits on the socket, which releases the interpreter lock."""
+
+    def __init__(self, store: FalkorDBStore, staged: StagedGraph) -> None:
+        self.store, self.staged = store, staged
+        self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._send, name="bulk-writer", daemon=True)
+        self._error: BaseException | None = None
+        self._position: dict[int, int] | None = None
+        self._sent_types: set[str] = set()
+        self._created = [0, 0]
+        self._kept: list[AdhocView] = []
+        self._started = False
+        self._clock = time.perf_counter()
+        #: seconds per step, for bench/: encode (ingest's thread), send (the sender's busy
+        #: time: schema, GRAPH.BULK), wait (what finish waited for the sender), durable
+        self.phases = {"encode_s": 0.0, "send_s": 0.0, "wait_s": 0.0, "durable_s": 0.0}
+        store.bulk_phases = self.phases
+
+    # -- ingest's thread ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        store = self.store
+        self._kept = store._views_kept()
+        store._bulk_loading = True  # this load's own writes (indexes, copies) pass the marker
+        store._call(partial(store._command, "SET", store._bulk_key, "loading"))
+        self._started = True
+        # a killed ordinary run's batches are in no graph this load leaves
+        store._call(partial(store._command, "DEL", store._progress_key))
+        store.note_write()
+        self._thread.start()
+        self._queue.put(self._prepare)
+
+    def nodes_final(self) -> None:
+        """Every node is staged: send them."""
+        self._check()
+        clock = time.perf_counter()
+        commands, self._position = encode_nodes(self.staged)
+        self.staged.nodes_sent = True
+        self.phases["encode_s"] += time.perf_counter() - clock
+        self._put(commands)
+
+    def relationships_final(self, pending: Iterable[str] = ()) -> None:
+        """Every relationship type but ``pending`` is staged: send those not sent yet."""
+        self._check()
+        if self._position is None:
+            raise StoreError("relationships are sent after the nodes")
+        waiting = set(pending)
+        types = [t for t in self.staged.relationships if t not in waiting | self._sent_types]
+        if not types:
+            return
+        clock = time.perf_counter()
+        commands = encode_relationships(self.staged, types, self._position)
+        self._sent_types.update(types)
+        self.phases["encode_s"] += time.perf_counter() - clock
+        self._put(commands)
+
+    def finish(self) -> tuple[int, int]:
+        """Send the rest, wait for the engine, make it durable; returns the nodes and
+        relationships created (history entries not counted)."""
+        if self._position is None:
+            self.nodes_final()
+        self.relationships_final()
+        clock = time.perf_counter()
+        history = encode_history(self.staged)
+        self.phases["encode_s"] += time.perf_counter() - clock
+        self._put(history)
+        self._queue.put(None)
+        clock = time.perf_counter()
+        self._thread.join()
+        self.phases["wait_s"] = time.perf_counter() - clock
+        self._check()
+        staged, store = self.staged, self.store
+        expected = (len(staged.nodes()) + len(staged.history), staged.relationship_count)
+        nodes, relationships = self._created
+        if (nodes, relationships) != expected:
+            raise StoreError(
+                f"the engine created {nodes:,} nodes and {relationships:,} relationships "
+                f"of {expected[0]:,} and {expected[1]:,}"
+            )
+        store._call(partial(store._command, "INCR", store._generation_key))
+        clock = time.perf_counter()
+        for view in self._kept:  # rebuilds the copies; each rewrites the append-only file
+            store.refresh_view(view)
+        if not self._kept:
+            store._rewrite_append_only_file()
+        store._call(partial(store._command, "DEL", store._bulk_key))
+        self._started = store._bulk_loading = False
+        self.phases["durable_s"] = time.perf_counter() - clock
+        return nodes - len(staged.history), relationships
+
+    def abort(self) -> None:
+        """After a failure anywhere: stop sending, and undo what the load wrote."""
+        if self._thread.is_alive():
+            self._error = self._error or StoreError("the load was stopped")
+            self._queue.put(None)
+            self._thread.join()
+        try:
+            if self._started:
+                self.store._undo_bulk_load()
+                self._started = False
+        finally:
+            self.store._bulk_loading = False
+
+    def _put(self, commands: list[BulkCommand]) -> None:
+        for command in commands:
+            if command.nodes or command.relationships:
+                self._queue.put(partial(self._bulk, command))
+
+    def _check(self) -> None:
+        """Raise what the sender ran into (the load is then undone by abort)."""
+        error = self._error
+        if error is None:
+            return
+        if isinstance(error, StoreError):
+            raise StoreError(
+                f"the bulk load failed and was undone, the graph is empty as before: "
+                f"{error.message}"
+            )
+        raise error
+
+    # -- the sender's thread ------------------------------------------------------------------
+
+    def _send(self) -> None:
+        while (job := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drain: nothing more goes to the server
+            clock = time.perf_counter()
+            try:
+                job()
+            except BaseException as exc:  # noqa: BLE001 - handed to ingest's thread
+                self._error = exc
+            self.phases["send_s"] += time.perf_counter() - clock
+
+    def _prepare(self) -> None:
+        store = self.store
+        if store._call(partial(store._command, "EXISTS", store.graph_name)):
+            store._call(partial(store._command, "GRAPH.DELETE", store.graph_name))
+        store._schema_pending = False
+        store.setup_schema()
+
+    def _bulk(self, command: BulkCommand) -> None:
+        store = self.store
+        answer = store._call(
+            partial(store._command, "GRAPH.BULK", store.graph_name, *command.args(False))
+        )
+        created, linked = str(answer).split(", ")
+        self._created[0] += int(created.split()[0])
+        self._created[1] += int(linked.split()[0])

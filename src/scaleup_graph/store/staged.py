@@ -63,10 +63,13 @@ class StagedGraph(GraphStore):
         self.target = target
         #: label (the MERGE label and every extra label) -> id -> node
         self.by_label: dict[str, dict[str, StagedNode]] = {}
-        #: (type, start serial, end serial) -> (start node, end node, properties)
+        #: type -> (start serial, end serial) -> (start node, end node, properties); by type, so
+        #: the bulk writer can send a type's relationships once no later mapping writes that type
         self.relationships: dict[
-            tuple[str, int, int], tuple[StagedNode, StagedNode, dict[str, Any]]
+            str, dict[tuple[int, int], tuple[StagedNode, StagedNode, dict[str, Any]]]
         ] = {}
+        #: set when the bulk writer has sent the nodes: a later node write would be lost
+        self.nodes_sent = False
         self._serial = 0
         #: the nodes' history entries the same writes add through Cypher (issue 17)
         self.history: list[dict[str, Any]] = []
@@ -81,6 +84,8 @@ class StagedGraph(GraphStore):
         provenance: Mapping[str, Any],
         history: bool = True,
     ) -> int:
+        if self.nodes_sent:
+            raise StoreError("the staged nodes were sent to the database: no node write after that")
         searchable = _searchable(label)
         now = provenance.get("ingested_at")
         at = _now_iso()
@@ -180,7 +185,7 @@ class StagedGraph(GraphStore):
         updated = {"updated_at": provenance.get("ingested_at")}
         written = 0
         run = provenance.get("ingest_run")
-        relationships = self.relationships
+        relationships = self.relationships.setdefault(type_, {})
         # the entries of merge_relationships(history=True): one per node at an end of a
         # relationship this call creates or changes
         touched_starts: dict[str, None] = {}
@@ -189,7 +194,7 @@ class StagedGraph(GraphStore):
             a, b = starts.get(row.start), ends.get(row.end)
             if a is None or b is None:
                 continue  # MATCH found no endpoint: the Cypher writes nothing for this row
-            key = (type_, a.serial, b.serial)
+            key = (a.serial, b.serial)
             found = relationships.get(key)
             if found is None:
                 found = relationships[key] = (a, b, dict(created))
@@ -253,8 +258,9 @@ class StagedGraph(GraphStore):
         for index in self.by_label.values():
             if node_id in index and index[node_id].serial in doomed:
                 del index[node_id]
-        for key in [k for k in self.relationships if k[1] in doomed or k[2] in doomed]:
-            del self.relationships[key]
+        for by_ends in self.relationships.values():
+            for key in [k for k in by_ends if k[0] in doomed or k[1] in doomed]:
+                del by_ends[key]
         self.history = [h for h in self.history if h["node"] != node_id]
         return len(doomed)
 
@@ -270,7 +276,7 @@ class StagedGraph(GraphStore):
 
     @property
     def relationship_count(self) -> int:
-        return len(self.relationships)
+        return sum(len(by_ends) for by_ends in self.relationships.values())
 
     # -- the rest of the port: a staged graph answers no queries ------------------------------
 
