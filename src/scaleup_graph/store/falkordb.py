@@ -1046,11 +1046,12 @@ class FalkorBulkWriter:
     """Writes a staged graph through GRAPH.BULK from a thread of its own, so that the server
     (another process, another core) builds the graph while ingest stages the rest of it.
 
-    :meth:`start` marks the load (a marker key beside the graph: a load killed half-way leaves
-    it, and the next bulk load of the same graph replaces the partial graph instead of
-    refusing), and the thread deletes what an earlier killed load left and creates the empty
-    graph with its indexes, constraints and full-text indexes (setup_schema), so the engine
-    keeps them up as the nodes arrive instead of building them afterwards. :meth:`nodes_final`
+    :meth:`start` starts the thread: it deletes what an earlier killed load left, creates the
+    empty graph with its indexes, constraints and full-text indexes (setup_schema), so the
+    engine keeps them up as the nodes arrive instead of building them afterwards, and marks the
+    load (a marker key beside the graph: a load killed half-way leaves it, other writes are
+    refused while it is there, and the next bulk load of the same graph replaces the partial
+    graph instead of refusing). :meth:`nodes_final`
     sends the nodes (ingest writes no node after its node mappings), :meth:`relationships_final`
     each relationship type that no later mapping writes, :meth:`finish` the rest and the
     history entries, checks that the engine created what was staged, rebuilds the copies,
@@ -1082,7 +1083,6 @@ class FalkorBulkWriter:
         store = self.store
         self._kept = store._views_kept()
         store._bulk_loading = True  # this load's own writes (indexes, copies) pass the marker
-        store._call(partial(store._command, "SET", store._bulk_key, "loading"))
         self._started = True
         # a killed ordinary run's batches are in no graph this load leaves
         store._call(partial(store._command, "DEL", store._progress_key))
@@ -1197,6 +1197,8 @@ class FalkorBulkWriter:
             store._call(partial(store._command, "GRAPH.DELETE", store.graph_name))
         store._schema_pending = False
         store.setup_schema()
+        # from here on the graph holds a part of this load until finish removes the marker
+        store._call(partial(store._command, "SET", store._bulk_key, "loading"))
 
     def _bulk(self, command: BulkCommand) -> None:
         store = self.store
