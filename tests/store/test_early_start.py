@@ -42,11 +42,13 @@ def _scaleup(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
 
 
 def _servers_on(folder: Path) -> list[int]:
-    """Every redis-server process whose config lives in ``folder`` (a server left behind)."""
+    """Every redis-server process serving ``folder``'s socket (a server left behind): its
+    process title names the socket, ``redis-server unixsocket:/.../falkordb.sock``."""
+    socket = str(EmbeddedServer(folder).socket)
     found = []
     for proc in psutil.process_iter(["pid", "cmdline"]):
         line = " ".join(proc.info["cmdline"] or [])
-        if "redis-server" in line and str(folder) in line:
+        if "redis-server" in line and socket in line:
             found.append(proc.info["pid"])
     return found
 
