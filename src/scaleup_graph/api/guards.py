@@ -32,6 +32,7 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
 )
+_OURS = frozenset(h for h, _ in SECURITY_HEADERS)
 #: FastAPI's interactive docs load their scripts from a CDN: no CSP there (they show no data).
 _NO_CSP = ("/docs", "/redoc")
 
@@ -50,11 +51,7 @@ class SecurityHeaders:
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [
-                    (k, v)
-                    for k, v in message.get("headers", [])
-                    if k.lower() not in {h for h, _ in SECURITY_HEADERS}
-                ]
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS]
                 headers = [_relative(k, v) for k, v in headers]
                 headers.extend(SECURITY_HEADERS)
                 if with_csp:

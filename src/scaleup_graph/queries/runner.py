@@ -140,14 +140,14 @@ def run_query(
             params=bound,
         )
     text = query.text(store.dialect, bound)
-    # what the caller does not see at all, for queries that walk (``$seen_hidden_types``,
-    # ``$seen_drafts``); the answer is filtered again below. Sent only to a text that uses
-    # them: the engine parses every parameter it is sent.
+    # Only the parameters the text names are sent: the driver quotes each one and the engine
+    # parses it (the search's 21 fold pairs, unused by its composed text, cost 0.05 ms a
+    # request). What the caller does not see at all goes to queries that walk
+    # (``$seen_hidden_types``, ``$seen_drafts``); the answer is filtered again below.
+    sent = {k: v for k, v in bound.items() if f"${k}" in text}
     if "$seen_" in text:
-        bound_seen = {**bound, **visibility(principal_role).query_params()}
-    else:
-        bound_seen = bound
-    rows = store.read(text, bound_seen, timeout_ms=timeout_ms)
+        sent.update(visibility(principal_role).query_params())
+    rows = store.read(text, sent, timeout_ms=timeout_ms)
     return QueryResult(
         name=name,
         columns=query.columns,

@@ -18,6 +18,7 @@ from falkordb import FalkorDB
 from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path as FPath
+from falkordb.query_result import QueryResult
 from numpy.typing import NDArray
 
 from scaleup_graph.errors import Conflict
@@ -118,7 +119,14 @@ def _node(node: Node) -> dict[str, Any]:
     return {**without_derived(node.properties), "_labels": list(node.labels or [])}
 
 
+#: Values the driver returns as they are: checked first, without a call (a search page of 21
+#: organisations holds about 230 values, most of them strings)
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _convert(value: Any, ids: dict[int, str] | None = None) -> Any:
+    if isinstance(value, _SCALARS):
+        return value
     if isinstance(value, Node):
         return _node(value)
     if isinstance(value, Edge):
@@ -135,9 +143,9 @@ def _convert(value: Any, ids: dict[int, str] | None = None) -> Any:
             "relationships": [_convert(e, by_internal) for e in value.edges()],
         }
     if isinstance(value, list):
-        return [_convert(v, ids) for v in value]
+        return [v if isinstance(v, _SCALARS) else _convert(v, ids) for v in value]
     if isinstance(value, dict):
-        return {k: _convert(v, ids) for k, v in value.items()}
+        return {k: v if isinstance(v, _SCALARS) else _convert(v, ids) for k, v in value.items()}
     return value
 
 
@@ -185,6 +193,9 @@ class FalkorDBStore(GraphStore):
         # caller a timeout in that time, and a timed-out query is never sent again.
         self._socket_timeout = query_timeout_ms / 1000 + SOCKET_MARGIN_S
         self._lock = threading.Lock()
+        #: each thread's own connections for reads (:meth:`_ro_query`), and all of them
+        self._local = threading.local()
+        self._own: list[Any] = []
         self._db: FalkorDB | None = None
         #: clear() dropped the indexes with the graph; the next write sets them up again
         self._schema_pending = False
@@ -284,6 +295,12 @@ class FalkorDBStore(GraphStore):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _disconnect(self) -> None:
+        for conn in self._own:
+            try:
+                conn.disconnect()
+            except Exception:
+                log.debug("ignored error while disconnecting", exc_info=True)
+        self._own = []
         for client in (self._db, self._wdb):
             if client is not None:
                 try:
@@ -300,10 +317,55 @@ class FalkorDBStore(GraphStore):
         assert self._db is not None
         return self._db.connection.execute_command(*args)
 
+    def _ro_query(
+        self, query: str, params: dict[str, Any], timeout_ms: int | None, bounded: bool
+    ) -> QueryResult:
+        """``Graph.ro_query`` on a connection of this thread's own, without redis-py's
+        per-command machinery (its pool's bookkeeping and metrics, the retry wrapper): about
+        0.07 ms of CPU and 0.1 ms of latency of an organisation detail's 0.6 ms read at 40,000
+        organisations. The connection has the client's settings (socket, timeouts). Any
+        failure but the server's error reply closes it, so a late reply is never read as the
+        answer to the next command; the next command connects again."""
+        db, graph = (self._db, self._graph) if bounded else (self._wdb, self._wgraph)
+        assert db is not None
+        pool = db.connection.connection_pool
+        held: dict[bool, tuple[Any, Any]] = self._local.__dict__.setdefault("held", {})
+        mine = held.get(bounded)
+        if mine is None or mine[0] is not pool:  # first read of this thread, or reconnected
+            conn = pool.connection_class(**pool.connection_kwargs)
+            with self._lock:
+                self._own.append(conn)
+            mine = held[bounded] = (pool, conn)
+        conn = mine[1]
+        command: list[Any] = [
+            "GRAPH.RO_QUERY",
+            self.graph_name,
+            graph._build_params_header(params) + query,  # the driver's quoting
+            "--compact",
+        ]
+        if timeout_ms is not None:
+            command += ["timeout", int(timeout_ms)]
+        try:
+            conn.send_command(*command)
+            reply = conn.read_response()
+        except redis.ResponseError:
+            raise
+        except BaseException:
+            conn.disconnect()
+            raise
+        return QueryResult(graph, reply)
+
     def _rows(self, result: Any) -> list[dict[str, Any]]:
         header = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
         return [
-            dict(zip(header, (_convert(v) for v in row), strict=True)) for row in result.result_set
+            dict(
+                zip(
+                    header,
+                    [v if isinstance(v, _SCALARS) else _convert(v) for v in row],
+                    strict=True,
+                )
+            )
+            for row in result.result_set
         ]
 
     # -- GraphStore ---------------------------------------------------------------------------
@@ -318,9 +380,7 @@ class FalkorDBStore(GraphStore):
         bounded = timeout_ms is not None and timeout_ms <= self.query_timeout_ms
         try:
             result = self._call(
-                lambda: (self._graph if bounded else self._wgraph).ro_query(
-                    query, dict(params or {}), timeout=timeout_ms
-                )
+                lambda: self._ro_query(query, dict(params or {}), timeout_ms, bounded)
             )
         except StoreError as exc:
             if _EMPTY in str(exc):  # the graph has never been written: it is empty
