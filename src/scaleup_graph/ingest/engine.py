@@ -632,6 +632,7 @@ class _Run:
         skip = self.checkpoint.batches_done(key_name)
         required = {p.name for p in REL_TYPES[mapping.type].all_properties if p.required}
         check = RowValidator.relationship(mapping.type)  # validate_relationship, per value
+        checked = bool(mapping.properties or required)
         for line, row in self._rows(spec):
             self._tick("relationships")
             if "__error__" in row:
@@ -654,12 +655,15 @@ class _Run:
                     f"{mapping.type} not written: {which} {reason}",
                 )
                 continue
-            raw = {name: vs.get(row) for name, vs in mapping.properties.items()}
-            props, errors = check(raw)
-            if errors and self._report_cells(
-                spec, line, mapping.type, f"{mapping.type}.", mapping, errors, required=required
-            ):
-                continue
+            if checked:
+                raw = {name: vs.get(row) for name, vs in mapping.properties.items()}
+                props, errors = check(raw)
+                if errors and self._report_cells(
+                    spec, line, mapping.type, f"{mapping.type}.", mapping, errors, required=required
+                ):
+                    continue
+            else:
+                props = {}  # no property mapped and none required: nothing to check
             batch.append((line, start, end, props))
             if len(batch) >= self.options.batch_size:
                 batch_no += 1
