@@ -16,7 +16,12 @@ Run: .venv/bin/python -m bench.cold_start [--db CORDIS=/path/db] [--db COPIES=/p
      [--before REV] [--repeat 5]
 Without ``--db`` it uses CORDIS as ``bench.metrics_speed`` loads it (``/tmp/scaleup-bench``).
 ``--with-copies`` adds a copy of the first folder holding the four ad-hoc copies (issue 15;
-made once, kept beside it). Results: printed, and bench/results/cold_start-<utc time>.json.
+made once, kept beside it). Since the copies are parked on disk when the server stops (issue 14,
+store/parked.py), that row compares the ``--before`` sources on the folder with the copies in the
+server (they never park them) with this checkout on a folder whose copies are parked (made from it
+by one cold run of this checkout), and its timeline is one cold run of this checkout on a scratch
+copy of the folder with the copies in the server: its "stop the server" stage is the parking.
+Results: printed, and bench/results/cold_start-<utc time>.json.
 """
 
 from __future__ import annotations
@@ -66,6 +71,7 @@ def wrap(obj, attr, name):
 def on_embedded(m):
     wrap(m.EmbeddedServer, "_start", "server: spawn, load, first PING")
     wrap(m.EmbeddedServer, "release", "stop the server")
+    wrap(m.EmbeddedServer, "_park_copies", "park the ad-hoc copies")
     wrap(m, "_join_early", "wait for the early start")
 def on_falkordb(m):
     wrap(m.FalkorDBStore, "_connect", "attach")
@@ -186,9 +192,35 @@ def checkout(rev: str, into: Path) -> Path:
     return into / "src"
 
 
-def with_copies(folder: Path) -> Path:
-    """A copy of ``folder`` holding the four ad-hoc copies (made once, then reused)."""
+def _copy_folder(source: Path, target: Path) -> Path:
+    """A copy of a database folder, without the running server's files."""
+    shutil.copytree(
+        source,
+        target,
+        ignore=lambda _d, names: [n for n in names if n.startswith(("server.", ".lock"))],
+    )
+    return target
+
+
+def parked(folder: Path) -> Path:
+    """A copy of ``folder`` (copies in the server) whose copies this checkout parked: one cold
+    open and close (made once, then reused)."""
     from scaleup_graph.store import open_store
+
+    target = folder.parent.parent / f"{folder.parent.name}-parked" / "db"
+    if (target / "appendonlydir").exists():
+        return target
+    _cold(folder)
+    _copy_folder(folder, target)
+    open_store(f"embedded://{target}", graph="scaleup").close()
+    return target
+
+
+def with_copies(folder: Path) -> Path:
+    """A copy of ``folder`` holding the four ad-hoc copies in the server's files (made once,
+    then reused; made without parking them when the server stops)."""
+    from scaleup_graph.store import open_store
+    from scaleup_graph.store.embedded import EmbeddedServer
     from scaleup_graph.store.falkordb import FalkorDBStore
     from scaleup_graph.store.views import VIEWS
 
@@ -196,11 +228,8 @@ def with_copies(folder: Path) -> Path:
     if (target / "appendonlydir").exists():
         return target
     _cold(folder)
-    shutil.copytree(
-        folder,
-        target,
-        ignore=lambda _d, names: [n for n in names if n.startswith(("server.", ".lock"))],
-    )
+    _copy_folder(folder, target)
+    EmbeddedServer.parks_copies = False
     store = open_store(f"embedded://{target}", graph="scaleup")
     assert isinstance(store, FalkorDBStore)
     try:
@@ -209,14 +238,19 @@ def with_copies(folder: Path) -> Path:
         store._rewrite_append_only_file()
     finally:
         store.close()
+        EmbeddedServer.parks_copies = True
     return target
 
 
-def before_after(folder: Path, before: Path, repeat: int) -> dict[str, Any]:
+def before_after(
+    folder: Path, before: Path, repeat: int, now_folder: Path | None = None
+) -> dict[str, Any]:
+    """``repeat`` cold runs of each, alternating: the ``before`` sources on ``folder``, this
+    checkout on ``now_folder`` (the same folder unless given)."""
     runs: dict[str, list[float]] = {"before": [], "now": []}
     for _ in range(repeat):
         runs["before"].append(run_once(folder, before))
-        runs["now"].append(run_once(folder, None))
+        runs["now"].append(run_once(now_folder or folder, None))
     b, n = statistics.median(runs["before"]), statistics.median(runs["now"])
     return {"runs": runs, "before_s": b, "now_s": n, "ratio_now_over_before": n / b}
 
@@ -277,20 +311,31 @@ def main() -> None:
         from bench.metrics_speed import load
 
         folders["CORDIS"] = load("CORDIS", None)
+    now_folders: dict[str, Path] = {}
     if args.with_copies:
         first = next(iter(folders))
-        folders[f"{first} with 4 ad-hoc copies"] = with_copies(folders[first])
+        name = f"{first} with 4 ad-hoc copies"
+        folders[name] = with_copies(folders[first])
+        now_folders[name] = parked(folders[name])
     env = environment()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         before = checkout(args.before, Path(tmp))
         for name, folder in folders.items():
+            now = now_folders.get(name)
+            if now is None:
+                stamped = timeline(folder)
+            else:  # the copies in the server: this checkout parks them when it stops it
+                scratch = Path(tmp) / "scratch" / "db"
+                stamped = timeline(_copy_folder(folder, scratch))
+                shutil.rmtree(scratch.parent)
             row = {
                 "name": name,
                 "folder": str(folder),
+                "now_folder": str(now or folder),
                 "before": args.before,
-                "timeline": timeline(folder),
-                "before_after": before_after(folder, before, args.repeat),
+                "timeline": stamped,
+                "before_after": before_after(folder, before, args.repeat, now),
             }
             print(json.dumps(row, default=str))
             rows.append(row)

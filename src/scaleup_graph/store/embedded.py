@@ -72,6 +72,10 @@ def _ping(path: Path, timeout: float = 2.0) -> bool:
 class EmbeddedServer:
     """Start, attach to and stop the FalkorDB server of one database directory."""
 
+    #: park the ad-hoc copies on disk when the last process stops the server
+    #: (store/parked.py); benches that measure a start with the copies loaded turn it off
+    parks_copies = True
+
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory).expanduser().resolve()
         self.socket = _socket_path(self.directory)
@@ -258,6 +262,8 @@ class EmbeddedServer:
                 others = len(clients) - 1 - own_connections
                 if others > 0:
                     return False
+                if self.parks_copies:
+                    self._park_copies()
                 with contextlib.suppress(redis.ConnectionError):
                     client.shutdown(nosave=True)
             except redis.RedisError:
@@ -273,6 +279,32 @@ class EmbeddedServer:
                 path.unlink(missing_ok=True)
             log.info("stopped embedded database in %s", self.directory)
             return True
+
+    def _park_copies(self) -> None:
+        """Park the ad-hoc copies on disk before the server stops (store/parked.py): the next
+        start does not load them. Any failure leaves them in the server (a slower start only)."""
+        import redis
+
+        from scaleup_graph.store.parked import park
+
+        parking = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=600)
+        try:
+            done = park(parking, self.directory)
+        except (redis.RedisError, OSError) as exc:
+            log.warning("could not park the ad-hoc copies (%s); they stay", type(exc).__name__)
+            return
+        finally:
+            parking.close()
+        if done["parked"] or done["dropped"]:
+            log.info(
+                "parked %d ad-hoc copies (%d bytes) in %.2f s, dropped %d behind, "
+                "append-only file rewritten in %.2f s",
+                len(done["parked"]),
+                done["bytes"],
+                done["dump_s"],
+                len(done["dropped"]),
+                done["rewrite_s"],
+            )
 
     def kill(self) -> None:
         """SIGKILL the server, as a crash would (tests and crash drills)."""

@@ -41,6 +41,14 @@ from scaleup_graph.store.bulk import (
 )
 from scaleup_graph.store.cypher import SEARCH_TEXT, SUPPRESSED_LABEL
 from scaleup_graph.store.embedded import EmbeddedServer
+from scaleup_graph.store.parked import (
+    RESTORE_SCRIPT,
+    ParkRecord,
+    discard_files,
+    dump_path,
+    read_dump,
+    record_key,
+)
 from scaleup_graph.store.staged import StagedGraph
 from scaleup_graph.store.views import (
     DRAFT_RULES,
@@ -216,6 +224,8 @@ class FalkorDBStore(GraphStore):
         self.bulk_phases: dict[str, float] = {}
         #: how many times this process rebuilt a copy for ad-hoc queries (GRAPH.COPY)
         self.view_rebuilds = 0
+        #: how many times this process restored a copy parked on disk (store/parked.py)
+        self.view_restores = 0
         self._connect()
 
     def __repr__(self) -> str:
@@ -453,7 +463,7 @@ class FalkorDBStore(GraphStore):
             self._schema_pending = False
             self.setup_schema()
         self.note_write()
-        views = self._views_kept(refuse_unfinished_bulk=True)
+        views, parked = self._views_and_parked(refuse_unfinished_bulk=True)
         # Drafts before the write: a copy without drafts cannot replay the publication of one
         # (the draft is not there); it is rebuilt instead.
         tracked = any(not v.drafts for v in views) and touches_drafts(query, params or {})
@@ -462,6 +472,8 @@ class FalkorDBStore(GraphStore):
             lambda: self._wgraph.query(query, dict(params or {}), timeout=timeout_ms)
         )
         self._mirror(query, dict(params or {}), timeout_ms, views, drafts)
+        if parked:  # stale now (the write bumped the counter): not left on disk
+            self._discard_parked()
         return self._rows(result)
 
     shared_generation = True
@@ -517,21 +529,73 @@ class FalkorDBStore(GraphStore):
         return self._call(send)
 
     def _views_kept(self, *, refuse_unfinished_bulk: bool = False) -> list[AdhocView]:
-        """The copies that exist (one round trip): the ones every write is replayed on.
+        """The copies that exist (one round trip): the ones every write is replayed on."""
+        return self._views_and_parked(refuse_unfinished_bulk=refuse_unfinished_bulk)[0]
+
+    def _views_and_parked(
+        self, *, refuse_unfinished_bulk: bool = False
+    ) -> tuple[list[AdhocView], bool]:
+        """The copies that exist, and whether any copy of this graph is parked on disk
+        (store/parked.py), in one round trip.
 
         With ``refuse_unfinished_bulk`` (every :meth:`write`) the same round trip asks for the
         bulk load's marker: a graph that a stopped bulk load left half-written takes no write
         but the load's own, since running that load again replaces the graph and would drop
         an edit made in between without a word."""
         commands = [["EXISTS", self.view_names[view]] for view in VIEWS]
+        commands.append(["EXISTS", *self._parked_keys()])
         if refuse_unfinished_bulk and not self._bulk_loading:
             commands.append(["EXISTS", self._bulk_key])
         found = self._pipelined(commands, transaction=False)
-        if len(found) > len(VIEWS) and int(found[-1]):
+        if len(found) > len(VIEWS) + 1 and int(found[-1]):
             raise self.unfinished_bulk_conflict()
-        return [
+        views = [
             view for view, exists in zip(VIEWS, found[: len(VIEWS)], strict=True) if int(exists)
         ]
+        return views, bool(int(found[len(VIEWS)]))
+
+    def _parked_keys(self) -> list[str]:
+        return [record_key(self.graph_name, view.suffix) for view in VIEWS]
+
+    def _discard_parked(self) -> None:
+        """Forget this graph's parked copies (records, then files): after a write they are
+        stale, and one may hold what the write erased."""
+        self._call(partial(self._command, "DEL", *self._parked_keys()))
+        if self.server is not None:
+            discard_files(self.server.directory, self.graph_name)
+
+    def _restore_parked(self, view: AdhocView, current: str) -> bool:
+        """RESTORE the copy for ``view`` from its parked dump if the server's record names
+        the graph's ``current`` generation and the file is whole; True if restored. The record
+        and the file are removed either way (used or stale). Caller holds the copy's lock and
+        has seen the copy missing."""
+        if self.server is None:
+            return False
+        key = record_key(self.graph_name, view.suffix)
+        path = dump_path(self.server.directory, self.graph_name, view.suffix)
+        record = ParkRecord.parse(self._call(partial(self._command, "GET", key)))
+        try:
+            if record is None or record.generation != str(current):
+                return False
+            payload = read_dump(path, self.graph_name, view.suffix, record)
+            if payload is None:
+                log.warning("parked copy %s is not whole; it is rebuilt", view.suffix)
+                return False
+            keys = [self._generation_key, self.view_names[view], self._view_generation_key(view)]
+            try:
+                restored = self._call(
+                    partial(
+                        self._command, "EVAL", RESTORE_SCRIPT, len(keys), *keys, current, payload
+                    )
+                )
+            except StoreError as exc:  # e.g. a dump of another engine version
+                log.warning("parked copy %s not restored (%s)", view.suffix, type(exc).__name__)
+                return False
+            return bool(int(restored))
+        finally:
+            if record is not None:
+                self._call(partial(self._command, "DEL", key))
+            path.unlink(missing_ok=True)
 
     def _drafts(self, before: Iterable[str] = ()) -> dict[str, bool]:
         """Ids of the nodes in draft, and of the nodes ``before`` names: id -> in draft."""
@@ -670,6 +734,11 @@ class FalkorDBStore(GraphStore):
                 if copied == current:
                     return False
                 self._call(partial(self._command, "GRAPH.DELETE", name))
+            elif self._restore_parked(view, current):
+                self.view_restores += 1
+                # as after a rebuild: the file is rewritten with the copy in its snapshot
+                self._rewrite_append_only_file()
+                return True
             if self._call(partial(self._command, "EXISTS", self.graph_name)):
                 self._copy_graph(name)
             else:  # nothing written yet: an empty copy
@@ -1033,11 +1102,14 @@ class FalkorDBStore(GraphStore):
                 self._command,
                 "DEL",
                 *(self._view_generation_key(view) for view in VIEWS),
+                *self._parked_keys(),
                 self._suppressed_key,
                 self._bulk_key,
                 self._progress_key,
             )
         )
+        if self.server is not None:
+            discard_files(self.server.directory, self.graph_name)
         # The write counter goes on counting (a reset would give the new graph a generation
         # its predecessor had, and a cache of the old picture would be taken for current).
         self._call(partial(self._command, "INCR", self._generation_key))

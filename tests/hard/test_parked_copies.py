@@ -1,0 +1,265 @@
+"""Issue 14, point 4: the ad-hoc copies are parked on disk when the embedded server stops, so a
+cold start loads the graph alone; an ad-hoc query that needs a copy restores it, unless a write
+came after the parking (then it is rebuilt: a parked copy may hold an erased person or miss a
+new draft). Real embedded servers in folders of their own, stopped and started."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scaleup_graph.queries.persons import erase_person
+from scaleup_graph.store import open_store
+from scaleup_graph.store import parked as parked_module
+from scaleup_graph.store.falkordb import FalkorDBStore
+from scaleup_graph.store.parked import COPIES_DIR, dump_path, record_key
+from scaleup_graph.store.views import VIEWS, AdhocView
+from scaleup_graph.workflows.challenges import draft_challenge
+from tests.hard.test_adhoc_views import _copy_contents, _make_every_copy
+from tests.support.graphs import ANNA, build_small_graph
+
+pytestmark = pytest.mark.hard
+
+#: ad-hoc queries whose answers differ between the kinds of key on the small graph
+QUERIES = (
+    "MATCH (n) RETURN labels(n)[0] AS label, count(n) AS n ORDER BY label",
+    "MATCH (p:Person) RETURN p.id AS id, p.name AS name, p.email AS email ORDER BY id",
+    "MATCH (c:Challenge) RETURN c.id AS id, c.name AS name, c.status AS status ORDER BY id",
+    "MATCH (a)-[k]->(b) RETURN type(k) AS t, count(k) AS n ORDER BY t",
+)
+
+
+def _open(folder: Path) -> FalkorDBStore:
+    store = open_store(f"embedded://{folder}", graph="scaleup")
+    assert isinstance(store, FalkorDBStore)
+    return store
+
+
+def _answers(store: FalkorDBStore, view: AdhocView) -> list[Any]:
+    return [
+        store.read_adhoc(
+            query, timeout_ms=5_000, row_cap=500, personal=view.personal, drafts=view.drafts
+        )[0]
+        for query in QUERIES
+    ]
+
+
+def _in_server(store: FalkorDBStore) -> list[bool]:
+    return [bool(store._command("EXISTS", store.view_names[view])) for view in VIEWS]
+
+
+def _dumps(folder: Path) -> list[Path]:
+    return [dump_path(folder, "scaleup", view.suffix) for view in VIEWS]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Iterator[Path]:
+    """A database folder with the small graph, a draft, and all four copies in the server."""
+    db = tmp_path / "db"
+    store = _open(db)
+    build_small_graph(store)
+    draft_challenge(store, posed_by="org-stadtwerke-koeln", name="Entwurf X", topics=["Mobilität"])
+    _make_every_copy(store)
+    store.close()
+    yield db
+    store.server.kill()  # type: ignore[union-attr]  # a test that failed half-way
+
+
+def _stopped(folder: Path) -> bool:
+    from scaleup_graph.store.embedded import EmbeddedServer
+
+    return EmbeddedServer(folder).pid() is None
+
+
+def test_parked_copies_are_not_loaded_and_come_back_with_the_same_answers(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "db"
+    store = _open(db)
+    build_small_graph(store)
+    draft_challenge(store, posed_by="org-stadtwerke-koeln", name="Entwurf X", topics=["Mobilität"])
+    _make_every_copy(store)
+    answers = {view: _answers(store, view) for view in VIEWS}
+    contents = {view: _copy_contents(store, view) for view in VIEWS}
+    assert answers[VIEWS[0]] != answers[VIEWS[-1]]  # the kinds of key see different graphs
+    memory_with_copies = int(store._command("INFO", "memory")["used_memory"])
+    store.close()
+    assert _stopped(db)
+
+    # on disk, with the folder's permissions; no copy in the server's files
+    folder_mode = db.stat().st_mode & 0o777
+    assert (db / COPIES_DIR).stat().st_mode & 0o777 == folder_mode
+    for path in _dumps(db):
+        assert path.stat().st_mode & 0o777 == folder_mode & 0o666, path
+
+    store = _open(db)
+    try:
+        assert _in_server(store) == [False] * len(VIEWS)  # the cold start did not load them
+        assert int(store._command("INFO", "memory")["used_memory"]) < memory_with_copies
+        for view in VIEWS:
+            assert _answers(store, view) == answers[view], view
+            assert _copy_contents(store, view) == contents[view], view
+        assert (store.view_restores, store.view_rebuilds) == (len(VIEWS), 0)
+        assert not any(path.exists() for path in _dumps(db))  # used: gone
+        assert store._command("EXISTS", *store._parked_keys()) == 0
+        # restored copies follow writes like any other (replayed, not rebuilt)
+        store.write("MATCH (p:Person {id: 'person-anna'}) SET p.role = 'Leitung'")
+        for view in VIEWS:
+            assert not store.refresh_view(view), view
+    finally:
+        store.close()
+
+
+def test_a_write_after_parking_rebuilds_the_copies_instead_of_restoring_them(
+    folder: Path, tmp_path: Path
+) -> None:
+    """Privacy: a person erased and a draft created through the normal write path after the
+    copies were parked are not seen through any copy, even when the parked files are put
+    back: the dump names a generation the graph has left."""
+    store = _open(folder)
+    try:
+        records = {
+            view: store._command("GET", record_key("scaleup", view.suffix)) for view in VIEWS
+        }
+        kept = {path: path.read_bytes() for path in _dumps(folder)}
+        assert all(records.values()) and len(kept) == len(VIEWS)
+        erase_person(store, "person-anna", "test-salt")
+        assert not any(path.exists() for path in _dumps(folder))  # the write discarded them
+        created = draft_challenge(
+            store, posed_by="org-stadtwerke-koeln", name="Neuer Entwurf", topics=["Mobilität"]
+        )
+        # as if discarding had failed: the files and the records are back
+        for path, data in kept.items():
+            path.write_bytes(data)
+        for view, value in records.items():
+            store._command("SET", record_key("scaleup", view.suffix), value)
+        for view in VIEWS:
+            text = repr(_answers(store, view))
+            assert ANNA["name"] not in text and ANNA["email"] not in text, view
+            assert ("Neuer Entwurf" in text) == view.drafts, view
+            by_id = f"MATCH (c {{id: '{created['id']}'}}) RETURN count(c) AS n"
+            rows, _ = store.read_adhoc(
+                by_id, timeout_ms=5_000, row_cap=5, personal=view.personal, drafts=view.drafts
+            )
+            assert rows == [{"n": 1 if view.drafts else 0}], view
+        assert (store.view_restores, store.view_rebuilds) == (0, len(VIEWS))
+        assert not any(path.exists() for path in _dumps(folder))  # stale: removed
+    finally:
+        store.close()
+
+
+def test_a_process_holding_the_store_keeps_the_copies_in_the_server(folder: Path) -> None:
+    """Another process (``scaleup serve``) holds the store: a command that leaves stops
+    nothing and parks nothing."""
+    store = _open(folder)
+    _make_every_copy(store)  # restored from their dumps
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from scaleup_graph.store import open_store; "
+            f"s = open_store('embedded://{folder}', graph='scaleup'); s.read('RETURN 1 AS x'); "
+            "print('ready', flush=True); sys.stdin.read(); s.close()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        store.close()
+        assert not _stopped(folder)
+        assert not (folder / COPIES_DIR).exists() or not any((folder / COPIES_DIR).iterdir())
+        store = _open(folder)
+        assert _in_server(store) == [True] * len(VIEWS)
+        store.close()
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=60)
+    assert _stopped(folder)  # the holder was the last: it stopped the server and parked them
+    assert all(path.exists() for path in _dumps(folder))
+
+
+def _kill_during(
+    monkeypatch: pytest.MonkeyPatch, folder: Path, target: Any, attribute: str
+) -> None:
+    """Kill the server (SIGKILL) right before ``target.attribute`` runs, once."""
+    from scaleup_graph.store.embedded import EmbeddedServer
+
+    original = getattr(target, attribute)
+
+    def kill_first(*args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(target, attribute, original)
+        EmbeddedServer(folder).kill()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, attribute, kill_first)
+
+
+@pytest.mark.parametrize(
+    ("step", "restored"),
+    [
+        ("_write_atomically", 0),  # a dump on its way to disk, the copy in the server
+        ("rewrite", len(VIEWS)),  # the copies deleted and recorded, the file not rewritten
+    ],
+)
+def test_a_server_killed_while_parking_starts_with_every_copy_correct(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, step: str, restored: int
+) -> None:
+    store = _open(folder)
+    _make_every_copy(store)  # restored; now park them again and kill the server on the way
+    answers = {view: _answers(store, view) for view in VIEWS}
+    _kill_during(monkeypatch, folder, parked_module, step)
+    store.close()
+    store = _open(folder)  # the append-only file as the kill left it
+    try:
+        for view in VIEWS:
+            assert _answers(store, view) == answers[view], view
+        assert (store.view_restores, store.view_rebuilds) == (restored, 0)
+    finally:
+        store.close()
+    store = _open(folder)  # and the next clean stop parked them all again
+    try:
+        assert _in_server(store) == [False] * len(VIEWS)
+        for view in VIEWS:
+            assert _answers(store, view) == answers[view], view
+        assert store.view_restores == len(VIEWS)
+    finally:
+        store.close()
+
+
+def test_a_server_killed_after_a_restore_restarts_with_the_restored_copy(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The RESTORE is in the append-only file before the rewrite that follows it: a kill
+    between the two gives a server that starts and holds the copy, with later writes."""
+    store = _open(folder)
+    view = VIEWS[0]
+    try:
+        assert store.server is not None
+        pid = store.server.pid()
+        _kill_during(monkeypatch, folder, store, "_rewrite_append_only_file")
+        assert store.refresh_view(view)
+        assert store.server.pid() not in (None, pid)  # killed and started again
+        assert store.view_restores == 1
+        assert _in_server(store)[0]  # from the append-only file: not restored again
+        store.write("MATCH (o:Organisation {id: 'org-kassel-tech'}) SET o.city = 'Kassel'")
+        rows, _ = store.read_adhoc(
+            "MATCH (o:Organisation {id: 'org-kassel-tech'}) RETURN o.city AS city",
+            timeout_ms=5_000,
+            row_cap=5,
+            personal=view.personal,
+            drafts=view.drafts,
+        )
+        assert rows == [{"city": "Kassel"}]
+        assert (store.view_restores, store.view_rebuilds) == (1, 0)
+    finally:
+        store.close()
