@@ -21,7 +21,7 @@ from scaleup_graph.store.falkordb import FalkorDBStore
 from scaleup_graph.store.parked import COPIES_DIR, dump_path, record_key
 from scaleup_graph.store.views import VIEWS, AdhocView
 from scaleup_graph.workflows.challenges import draft_challenge
-from tests.hard.test_adhoc_views import _copy_contents, _make_every_copy
+from tests.hard.test_adhoc_views import _copy_contents, _index_kinds, _make_every_copy
 from tests.support.graphs import ANNA, build_small_graph
 
 pytestmark = pytest.mark.hard
@@ -87,6 +87,8 @@ def test_parked_copies_are_not_loaded_and_come_back_with_the_same_answers(
     _make_every_copy(store)
     answers = {view: _answers(store, view) for view in VIEWS}
     contents = {view: _copy_contents(store, view) for view in VIEWS}
+    indexes = {view: _index_kinds(store, store.view_names[view]) for view in VIEWS}
+    assert all(kinds.get("RANGE") and "FULLTEXT" not in kinds for kinds in indexes.values())
     assert answers[VIEWS[0]] != answers[VIEWS[-1]]  # the kinds of key see different graphs
     memory_with_copies = int(store._command("INFO", "memory")["used_memory"])
     store.close()
@@ -105,6 +107,7 @@ def test_parked_copies_are_not_loaded_and_come_back_with_the_same_answers(
         for view in VIEWS:
             assert _answers(store, view) == answers[view], view
             assert _copy_contents(store, view) == contents[view], view
+            assert _index_kinds(store, store.view_names[view]) == indexes[view], view
         assert (store.view_restores, store.view_rebuilds) == (len(VIEWS), 0)
         assert not any(path.exists() for path in _dumps(db))  # used: gone
         assert store._command("EXISTS", *store._parked_keys()) == 0
