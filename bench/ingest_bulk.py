@@ -1,7 +1,7 @@
 """The bulk first load (``scaleup ingest --bulk``) beside the ordinary ingest, the engine's own
 bulk loader and the raw GRAPH.BULK of the very same bytes, in one process on one server.
 
-    .venv/bin/python -m bench.ingest_bulk [--size M] [--cordis] [--repeat 1]
+    .venv/bin/python -m bench.ingest_bulk [--size M] [--cordis] [--repeat 1] [--before REV]
 
 Four ways into an empty graph of one embedded FalkorDB server, in a rotating order:
 
@@ -17,6 +17,11 @@ Four ways into an empty graph of one embedded FalkorDB server, in a rotating ord
 - ``raw GRAPH.BULK``: the commands our bulk load sent, encoded beforehand and sent again into a
   new graph: what the engine alone needs for the payload.
 
+With ``--before REV`` (a git revision) the generated case also runs ``bulk (before)``: the same
+bulk load with that revision's sources (``git archive`` into a temporary folder, first on
+``PYTHONPATH``) in a process of its own on the same server, in the same rotation: before and
+after in one run. Its figures are the child's own (wall clock and CPU of the load alone).
+
 CORDIS (``--cordis``, ../shared/data) has no generated CSV files for the tool (its rows need our
 mapping: one row per participation), so there it is ordinary, bulk and raw. Every variant's
 wall clock and CPU (ours, the tool's process, the database server) are stored; on a shared
@@ -31,6 +36,8 @@ import json
 import os
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -103,8 +110,17 @@ def timed(fn: Callable[[], Any], server: Any) -> tuple[dict[str, float], Any]:
 class Case:
     """One input (a manifest, and the CSV files the tool reads if it can) on one server."""
 
-    def __init__(self, name: str, manifest: Manifest, csv: peers.CsvGraph | None, work: Path):
+    def __init__(
+        self,
+        name: str,
+        manifest: Manifest,
+        csv: peers.CsvGraph | None,
+        work: Path,
+        before: Path | None = None,
+    ):
         self.name, self.manifest, self.csv, self.work = name, manifest, csv, work
+        #: the ``src`` folder of --before's revision (generated cases only)
+        self.before = before
         self.url = f"embedded://{work / 'db'}"
         self.keeper = open_store(self.url, graph="keepalive")
         self.server = _server(self.keeper)
@@ -134,6 +150,10 @@ class Case:
             figures["wall_s"] = result["seconds"]
             figures["with_indexes_s"] = result["seconds"] + result["indexes_s"]
             return {**figures, "nodes": result["nodes"], "relationships": result["relationships"]}
+        if variant == "bulk (before)":
+            assert self.before is not None
+            figures, child = timed(lambda: self._before(f"before_{attempt}"), self.server)
+            return {**figures, **child}
         store = self._fresh(graph)
         try:
             if variant == "ordinary":
@@ -165,6 +185,20 @@ class Case:
             store.close()
         return figures
 
+    def _before(self, graph: str) -> dict[str, Any]:
+        """The bulk load with --before's sources, in a child process: its own figures."""
+        assert self.before is not None and self.manifest.path is not None
+        env = {**os.environ, "PYTHONPATH": str(self.before)}
+        args = [self.url, graph, str(self.manifest.path), str(self.work / f"state-{graph}")]
+        done = subprocess.run(
+            [sys.executable, "-c", _BEFORE_CHILD, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
     def _raw(self, store: FalkorDBStore) -> None:
         store._command("GRAPH.DELETE", store.graph_name)
         for i, command in enumerate(self.payload):
@@ -180,8 +214,44 @@ class Case:
         self.keeper.close()
 
 
+_BEFORE_CHILD = """
+import json, sys, time
+from pathlib import Path
+import scaleup_graph
+from scaleup_graph.ingest import IngestOptions, bulk_ingest, load_manifest
+from scaleup_graph.store import open_store
+url, graph, manifest, state = sys.argv[1:5]
+store = open_store(url, graph=graph)
+store.clear()
+store.setup_schema()
+loaded = load_manifest(Path(manifest))
+started, cpu = time.perf_counter(), time.process_time()
+bulk_ingest(store, [loaded], IngestOptions(state_dir=Path(state), batch_size=5000))
+wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+counts = store.counts()
+store.clear()
+store.close()
+print(json.dumps({"wall_s": wall, "cpu_s": cpu, "sources": scaleup_graph.__file__,
+                  "nodes": sum(counts["nodes"].values()),
+                  "relationships": sum(counts["relationships"].values())}))
+"""
+
+
+def checkout(rev: str, into: Path) -> Path:
+    """The ``src`` folder of ``rev`` (git archive), for PYTHONPATH."""
+    root = Path(__file__).resolve().parent.parent
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", rev, "src"], capture_output=True, check=True
+    ).stdout
+    into.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into / "src"
+
+
 def run(case: Case, repeat: int) -> dict[str, Any]:
     variants = [v for v in VARIANTS if case.csv is not None or v != "falkordb-bulk-loader"]
+    if case.before is not None:
+        variants.insert(2, "bulk (before)")
     case.prepare_payload()
     runs: dict[str, list[dict[str, Any]]] = {v: [] for v in variants}
     for attempt in range(repeat):
@@ -197,6 +267,13 @@ def run(case: Case, repeat: int) -> dict[str, Any]:
         "bulk_vs_ordinary": bulk["wall_s"] / medians["ordinary"]["wall_s"],
         "bulk_vs_raw": bulk["wall_s"] / medians["raw GRAPH.BULK"]["wall_s"],
     }
+    if "bulk (before)" in medians:
+        before = medians["bulk (before)"]
+        ratios["bulk_vs_before"] = bulk["wall_s"] / before["wall_s"]
+        if "falkordb-bulk-loader" in medians:
+            ratios["before_vs_loader"] = (
+                before["wall_s"] / medians["falkordb-bulk-loader"]["wall_s"]
+            )
     if "falkordb-bulk-loader" in medians:
         loader = medians["falkordb-bulk-loader"]
         ratios["bulk_vs_loader"] = bulk["wall_s"] / loader["wall_s"]
@@ -246,6 +323,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", default="M", choices=[*sorted(ORGS), "none"])
     parser.add_argument("--cordis", action="store_true", help="also the CORDIS open data")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--before", help="a git revision whose bulk load runs beside this one (generated size)"
+    )
     args = parser.parse_args(argv)
     doc: dict[str, Any] = {"environment": environment(), "results": []}
     with tempfile.TemporaryDirectory(prefix="ingest-bulk-") as tmp:
@@ -262,9 +342,12 @@ def main(argv: list[str] | None = None) -> None:
         data = open_data_dir()
         if args.cordis and data is not None:
             cases.append(("CORDIS", lambda: (cordis_manifest(data), None)))
+        before = checkout(args.before, work / "before") if args.before else None
+        if args.before:
+            doc["environment"]["before"] = args.before
         for i, (name, make) in enumerate(cases):
             manifest, csv = make()
-            case = Case(name, manifest, csv, work / f"case-{i}")
+            case = Case(name, manifest, csv, work / f"case-{i}", before if csv else None)
             try:
                 result = run(case, args.repeat)
             finally:
