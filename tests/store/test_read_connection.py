@@ -4,6 +4,7 @@ taken as the answer of the next one."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import Any
 
@@ -63,15 +64,46 @@ def test_threads_read_their_own_answers(store: GraphStore) -> None:
     assert wrong == []
 
 
+def test_a_threads_connection_ends_with_the_thread(store: GraphStore) -> None:
+    """The server's worker threads end when idle and new ones start: no connection is left
+    open for a thread that is gone."""
+    sockets = []
+    before = len(store._own)  # type: ignore[attr-defined]
+
+    def read() -> None:
+        assert store.read("RETURN 1 AS x") == [{"x": 1}]
+        (conn,) = _own_connections(store)
+        sockets.append(conn._sock)
+
+    for _ in range(5):
+        done = threading.Thread(target=read)
+        done.start()
+        done.join()
+    gc.collect()
+    assert len(sockets) == 5
+    assert all(sock.fileno() == -1 for sock in sockets)  # closed
+    assert len(store._own) == before  # type: ignore[attr-defined]
+
+
 def test_closing_the_store_closes_every_threads_connection(store: GraphStore) -> None:
     store.read("RETURN 1 AS x")
-    done = threading.Thread(target=lambda: store.read("RETURN 1 AS x"))
-    done.start()
-    done.join()
+    release = threading.Event()
+    started = threading.Event()
+
+    def reader() -> None:
+        store.read("RETURN 1 AS x")
+        started.set()
+        release.wait(60)
+
+    other = threading.Thread(target=reader)
+    other.start()
+    started.wait(60)
     own = list(store._own)  # type: ignore[attr-defined]
     assert len(own) == 2
     assert all(conn._sock is not None for conn in own)
     store._disconnect()  # type: ignore[attr-defined]
     assert all(conn._sock is None for conn in own)
+    release.set()
+    other.join()
     store._connect()  # type: ignore[attr-defined]
     assert store.read("RETURN 4 AS x") == [{"x": 4}]

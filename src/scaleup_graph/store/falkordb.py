@@ -8,6 +8,7 @@ import queue
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any, TypeVar
@@ -201,9 +202,11 @@ class FalkorDBStore(GraphStore):
         # caller a timeout in that time, and a timed-out query is never sent again.
         self._socket_timeout = query_timeout_ms / 1000 + SOCKET_MARGIN_S
         self._lock = threading.Lock()
-        #: each thread's own connections for reads (:meth:`_ro_query`), and all of them
+        #: each thread's own connections for reads (:meth:`_ro_query`), and all of them; a
+        #: thread's go with it (a worker thread of the server's pool ends when idle: the
+        #: connection is dropped with the thread's data and closes itself)
         self._local = threading.local()
-        self._own: list[Any] = []
+        self._own: weakref.WeakSet[Any] = weakref.WeakSet()
         self._db: FalkorDB | None = None
         #: clear() dropped the indexes with the graph; the next write sets them up again
         self._schema_pending = False
@@ -305,12 +308,11 @@ class FalkorDBStore(GraphStore):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _disconnect(self) -> None:
-        for conn in self._own:
+        for conn in list(self._own):
             try:
                 conn.disconnect()
             except Exception:
                 log.debug("ignored error while disconnecting", exc_info=True)
-        self._own = []
         for client in (self._db, self._wdb):
             if client is not None:
                 try:
@@ -344,7 +346,7 @@ class FalkorDBStore(GraphStore):
         if mine is None or mine[0] is not pool:  # first read of this thread, or reconnected
             conn = pool.connection_class(**pool.connection_kwargs)
             with self._lock:
-                self._own.append(conn)
+                self._own.add(conn)
             mine = held[bounded] = (pool, conn)
         conn = mine[1]
         command: list[Any] = [
