@@ -239,6 +239,32 @@ def test_a_server_killed_while_parking_starts_with_every_copy_correct(
         store.close()
 
 
+def test_a_server_killed_before_the_rewrite_gets_it_at_the_next_clean_stop(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after the copies were deleted and before the append-only file was rewritten, the
+    server replays the deletion at its next start but its file still holds the copies (loaded
+    at every start): the next clean stop rewrites it, though it has nothing to park."""
+    store = _open(folder)
+    _make_every_copy(store)  # restored from their dumps
+    _kill_during(monkeypatch, folder, parked_module, "rewrite")
+    store.close()
+    store = _open(folder)  # no ad-hoc query: nothing restored, nothing to park
+    assert _in_server(store) == [False] * len(VIEWS)
+    assert store._command("EXISTS", parked_module.REWRITE_PENDING) == 1
+    store.close()
+    assert _stopped(folder)
+    base = list((folder / "appendonlydir").glob("*.base.rdb"))
+    assert base and not any(b"scaleup__" in path.read_bytes() for path in base)
+    store = _open(folder)
+    try:
+        assert store._command("EXISTS", parked_module.REWRITE_PENDING) == 0
+        assert _answers(store, VIEWS[0])  # restored from the dump
+        assert store.view_restores == 1
+    finally:
+        store.close()
+
+
 def test_a_server_killed_after_a_restore_restarts_with_the_restored_copy(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

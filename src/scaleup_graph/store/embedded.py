@@ -295,7 +295,7 @@ class EmbeddedServer:
             return
         finally:
             parking.close()
-        if done["parked"] or done["dropped"]:
+        if done["parked"] or done["dropped"] or done["rewrite_s"] > 0.01:
             log.info(
                 "parked %d ad-hoc copies (%d bytes) in %.2f s, dropped %d behind, "
                 "append-only file rewritten in %.2f s",

@@ -10,7 +10,9 @@ graph: up to four ad-hoc copies (store/views.py) beside the graph made a cold st
   name, fsynced, renamed), then in one server-side script that checks the generations again the
   copy is deleted and a *record* ``scaleup:<graph>:view:<suffix>:parked`` = ``<generation>
   <sha256 of the dump>`` is set. A copy that is behind is deleted (its next query rebuilds it
-  anyway). The append-only file is then rewritten, so the next start does not read the copies.
+  anyway). The append-only file is then rewritten, so the next start does not read the copies
+  (a key marks the rewrite pending until it is done: a server killed before it gets the rewrite
+  at its next clean stop).
 - **restoring** (``FalkorDBStore.refresh_view``): a missing copy whose record names the graph's
   current generation, and whose file is whole and has that digest, is RESTOREd (one script that
   checks the generation once more); otherwise it is rebuilt as before. The record and the file are
@@ -50,14 +52,19 @@ _MAGIC = b"scaleup parked copy 1\n"
 _SUFFIXES = frozenset(view.suffix for view in VIEWS)
 _PLAIN = re.compile(r"^[\w.-]{1,100}$")
 
+#: Set with every copy deleted at a stop, deleted once the append-only file is rewritten: a
+#: server killed in between replays the deletion but its file still loads the copies at every
+#: start, so the next clean stop sees this key and rewrites the file.
+REWRITE_PENDING = "scaleup:parked:rewrite-pending"
 #: Parks a copy if the copy and the graph are still at the generation the dump was taken at:
 #: deletes the copy and its generation key, sets the record. KEYS: graph's write counter, the
-#: copy's generation key, the copy, the record; ARGV: generation, digest.
+#: copy's generation key, the copy, the record, REWRITE_PENDING; ARGV: generation, digest.
 PARK_SCRIPT = (
     "local g = redis.call('GET', KEYS[1]) or '0' "
     "if g ~= ARGV[1] or redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end "
     "redis.call('DEL', KEYS[3], KEYS[2]) "
     "redis.call('SET', KEYS[4], ARGV[1] .. ' ' .. ARGV[2]) "
+    "redis.call('SET', KEYS[5], '1') "
     "return 1"
 )
 #: Restores a parked copy if the graph is still at the dump's generation. KEYS: graph's write
@@ -229,6 +236,7 @@ def park(client: Any, directory: Path, *, rewrite_timeout_s: float = 300.0) -> d
         if not client.exists(name):
             continue
         if copied != current:  # behind: its next query rebuilds it anyway
+            client.set(REWRITE_PENDING, "1")
             client.delete(name, view_key)
             done["dropped"].append(name)
             continue
@@ -250,20 +258,21 @@ def park(client: Any, directory: Path, *, rewrite_timeout_s: float = 300.0) -> d
         except OSError as exc:
             log.warning("could not park copy %s (%s); it stays in the server", name, exc.strerror)
             continue
-        keys = [gen_key, view_key, name, record_key(graph, suffix)]
+        keys = [gen_key, view_key, name, record_key(graph, suffix), REWRITE_PENDING]
         if int(client.eval(PARK_SCRIPT, len(keys), *keys, current, digest)):
             done["parked"].append(name)
             done["bytes"] += len(payload)
         else:  # changed since the dump: the copy stays, the file goes
             path.unlink(missing_ok=True)
     done["dump_s"] = time.perf_counter() - started
-    if done["parked"] or done["dropped"]:
-        rewrite(client, rewrite_timeout_s)
+    # this stop's copies, or those of an earlier stop killed before its rewrite
+    if client.exists(REWRITE_PENDING) and rewrite(client, rewrite_timeout_s):
+        client.delete(REWRITE_PENDING)
     done["rewrite_s"] = time.perf_counter() - started - done["dump_s"]
     return done
 
 
-def rewrite(client: Any, timeout_s: float) -> None:
+def rewrite(client: Any, timeout_s: float) -> bool:
     """BGREWRITEAOF and wait for it: the next start reads a snapshot without the deleted
     copies instead of loading them and replaying their deletion. A rewrite the server started
     by itself snapshots an older state, so it is waited for and ours started after it."""
@@ -287,3 +296,4 @@ def rewrite(client: Any, timeout_s: float) -> None:
             time.sleep(0.02)
     while in_progress() and time.monotonic() < deadline:
         time.sleep(0.02)
+    return not in_progress()
