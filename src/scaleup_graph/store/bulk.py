@@ -14,7 +14,11 @@ value is a type byte and the value: 0 null (the property is not set), 1 bool, 2 
 Multi-byte numbers are little-endian as the loader packs them ("=" on the machines both run on).
 
 :func:`encode` turns a :class:`~.staged.StagedGraph` into the commands' arguments, at most
-``max_bytes`` of tokens per command (the loader's default, 64 MB).
+``max_bytes`` of tokens per command (the loader's default, 64 MB); :func:`encode_nodes`,
+:func:`encode_relationships` (some types) and :func:`encode_history` do it in parts, so the
+store's bulk writer can send the nodes while ingest still stages the relationships. That writer
+sends no ``BEGIN``: it creates the empty graph with its indexes first (setup_schema), and the
+engine keeps the indexes up as GRAPH.BULK adds to the (new, so densely numbered) graph.
 """
 
 from __future__ import annotations
