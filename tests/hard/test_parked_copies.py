@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from scaleup_graph.ingest import IngestOptions, load_seed
 from scaleup_graph.queries.persons import erase_person
 from scaleup_graph.store import open_store
 from scaleup_graph.store import parked as parked_module
@@ -290,5 +291,43 @@ def test_a_server_killed_after_a_restore_restarts_with_the_restored_copy(
         )
         assert rows == [{"city": "Kassel"}]
         assert (store.view_restores, store.view_rebuilds) == (1, 0)
+    finally:
+        store.close()
+
+
+def test_a_bulk_load_discards_the_parked_copies_of_the_graph_it_replaces(
+    tmp_path: Path,
+) -> None:
+    """Copies parked while the graph was empty are of no graph a bulk load leaves: the load
+    removes their dumps (data on disk that no copy will ever be restored from; its first
+    write, the empty graph's indexes, discards them as every write does)."""
+    db = tmp_path / "db"
+    store = _open(db)
+    store.setup_schema()
+    _make_every_copy(store)
+    store.close()
+    assert all(path.exists() for path in _dumps(db))
+
+    store = _open(db)
+    try:
+        report = load_seed(
+            store,
+            options=IngestOptions(state_dir=tmp_path / "state", check_duplicates=False),
+            bulk=True,
+        )
+        assert report.bulk_nodes > 300
+        assert not any(path.exists() for path in _dumps(db))
+        assert store._command("EXISTS", *store._parked_keys()) == 0
+        # the next ad-hoc query of each kind builds its copy from the loaded graph
+        for view in VIEWS:
+            rows, _ = store.read_adhoc(
+                "MATCH (o:Organisation {id: 'org-ihk-kassel-marburg'}) RETURN o.name AS name",
+                timeout_ms=5_000,
+                row_cap=5,
+                personal=view.personal,
+                drafts=view.drafts,
+            )
+            assert rows == [{"name": "IHK Kassel-Marburg"}], view
+        assert store.view_restores == 0
     finally:
         store.close()
