@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 
 from scaleup_graph.api.audit import AuditLog, audit_path
 from scaleup_graph.api.keys import KeyStore
+from scaleup_graph.api.lean import ANSWERS_RESPONSE
 from scaleup_graph.queries.privacy import ROLES, has_role, person_ids, sees_pii
 from scaleup_graph.settings import Settings, get_settings
 from scaleup_graph.store import GraphStore, StoreUnavailable, open_store
@@ -74,15 +75,18 @@ def json_response(content: Any) -> Response:
     already, so the C encoder takes them as they are (0.3 ms) and only a value it does not know
     goes through ``jsonable_encoder``. Same separators, same non-ASCII text, NaN refused.
     """
-    body = json.dumps(
-        content,
-        ensure_ascii=False,
-        allow_nan=False,
-        indent=None,
-        separators=(",", ":"),
-        default=jsonable_encoder,
-    ).encode("utf-8")
-    return Response(body, media_type="application/json")
+    return Response(_ENCODER.encode(content).encode("utf-8"), media_type="application/json")
+
+
+#: ``json.dumps`` with these arguments builds this encoder on every call; it keeps no state
+#: between calls
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False,
+    allow_nan=False,
+    indent=None,
+    separators=(",", ":"),
+    default=jsonable_encoder,
+)
 
 
 def threaded[**P](route: Callable[P, Any]) -> Callable[P, Awaitable[Response]]:
@@ -103,6 +107,7 @@ def threaded[**P](route: Callable[P, Any]) -> Callable[P, Awaitable[Response]]:
     async def in_thread(*args: P.args, **kwargs: P.kwargs) -> Response:
         return await run_in_threadpool(run, *args, **kwargs)
 
+    setattr(in_thread, ANSWERS_RESPONSE, True)
     return in_thread
 
 
@@ -126,6 +131,7 @@ def on_loop[**P](route: Callable[P, Any]) -> Callable[P, Awaitable[Response]]:
         answer = route(*args, **kwargs)
         return answer if isinstance(answer, Response) else json_response(answer)
 
+    setattr(direct, ANSWERS_RESPONSE, True)
     return direct
 
 

@@ -33,6 +33,7 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"referrer-policy", b"no-referrer"),
 )
 _OURS = frozenset(h for h, _ in SECURITY_HEADERS)
+_WITH_CSP = (*SECURITY_HEADERS, (b"content-security-policy", CSP.encode()))
 #: FastAPI's interactive docs load their scripts from a CDN: no CSP there (they show no data).
 _NO_CSP = ("/docs", "/redoc")
 
@@ -47,15 +48,18 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        with_csp = not str(scope.get("path", "")).startswith(_NO_CSP)
+        added = (
+            _WITH_CSP if not str(scope.get("path", "")).startswith(_NO_CSP) else SECURITY_HEADERS
+        )
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS]
-                headers = [_relative(k, v) for k, v in headers]
-                headers.extend(SECURITY_HEADERS)
-                if with_csp:
-                    headers.append((b"content-security-policy", CSP.encode()))
+                headers = [
+                    _relative(k, v) if k.lower() == b"location" else (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() not in _OURS
+                ]
+                headers.extend(added)
                 message["headers"] = headers
             await send(message)
 

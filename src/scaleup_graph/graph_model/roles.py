@@ -12,6 +12,7 @@ them is :mod:`scaleup_graph.queries.privacy`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from scaleup_graph.errors import Invalid
@@ -45,7 +46,19 @@ def capabilities(role: str | Iterable[str]) -> frozenset[str]:
     >>> sorted(capabilities(["editor"]))
     ['editor', 'viewer']
     """
-    parts = role.replace(",", "+").split("+") if isinstance(role, str) else list(role)
+    if isinstance(role, str):
+        return _of_string(role)
+    return _of_parts(list(role))
+
+
+@functools.lru_cache(maxsize=256)
+def _of_string(role: str) -> frozenset[str]:
+    # a key's role string is checked twice a request (the route's capability, the filter):
+    # parsed once (an unknown role raises, and an exception is not cached)
+    return _of_parts(role.replace(",", "+").split("+"))
+
+
+def _of_parts(parts: list[str]) -> frozenset[str]:
     found = {"viewer"}
     for part in parts:
         name = part.strip()

@@ -11,6 +11,7 @@ from pydantic import Field
 from scaleup_graph import workflows as wf
 from scaleup_graph.api import models as m
 from scaleup_graph.api.deps import StoreDep, audit_personal_reads, on_loop, threaded
+from scaleup_graph.api.lean import LeanRoute
 from scaleup_graph.api.pagination import PageDep, PageOut, page_body
 from scaleup_graph.api.params import Editor, Id, StrictBody, Viewer, audited
 from scaleup_graph.errors import NotFound
@@ -18,7 +19,7 @@ from scaleup_graph.queries import daily
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"])
+router = APIRouter(prefix="/api/v1/organisations", tags=["organisations"], route_class=LeanRoute)
 
 
 @router.get(
