@@ -306,7 +306,7 @@ class RowValidator:
     [('website', 'x.de', 'not_url'), ('name', None, 'required')]
     """
 
-    __slots__ = ("_hits", "_memo", "by_name", "required", "where")
+    __slots__ = ("_hits", "_memo", "_text", "by_name", "required", "where")
 
     def __init__(
         self, schema: tuple[dict[str, Property], tuple[Property, ...]], where: str
@@ -317,6 +317,13 @@ class RowValidator:
         #: None once the column's values proved not to repeat
         self._memo: dict[str, dict[Any, Any] | None] = {}
         self._hits: dict[str, int] = {}
+        #: text properties without choices -> their longest length: a cell of text coerces
+        #: to itself stripped (coerce's first lines), checked inline once not remembered
+        self._text = {
+            name: prop.max_length
+            for name, prop in self.by_name.items()
+            if prop.type in (PropType.STR, PropType.TEXT) and not prop.choices
+        }
 
     @classmethod
     def node(cls, label: str) -> RowValidator:
@@ -341,7 +348,13 @@ class RowValidator:
                 self._hits[name] = 0
             memo = memos[name]
             kind = type(value)
-            if memo is None or not (kind is str or kind is int or kind is float):
+            if memo is None and kind is str and name in self._text:
+                # a column of distinct texts (ids, names): what _check_cell gives, inline
+                text = value.strip()
+                if text and len(text) <= self._text[name] and "\x00" not in text:
+                    clean[name] = text
+                    continue
+            if memo is None or not (kind is str or kind is int or kind is float or kind is bool):
                 # not remembered: lists and dicts (JSON) cannot be keys
                 outcome = _check_cell(prop, value)
             else:

@@ -20,6 +20,7 @@ from scaleup_graph.graph_model import fold
 __all__ = ["NearDuplicate", "near_duplicates"]
 
 _DIGITS = re.compile(r"\d+")
+_NOT_LETTERS = re.compile(r"[^a-z]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ def _block(name: str) -> str | None:
     """Names are compared only within a block (same first word), which true near-duplicates
     share. Names with fewer than four letters besides digits ("PIC 1234") are not compared:
     they differ only in a number, which makes them different things."""
-    words = re.sub(r"[^a-z]+", " ", fold(_DIGITS.sub("", name))).split()
+    words = _NOT_LETTERS.sub(" ", fold(_DIGITS.sub("", name))).split()
     if sum(len(w) for w in words) < 4:
         return None
     return words[0]

@@ -633,16 +633,18 @@ class _Run:
         required = {p.name for p in REL_TYPES[mapping.type].all_properties if p.required}
         check = RowValidator.relationship(mapping.type)  # validate_relationship, per value
         checked = bool(mapping.properties or required)
+        start_key, end_key = mapping.start.memo_key(), mapping.end.memo_key()
+        where, tick = mapping.where, self._tick
         for line, row in self._rows(spec):
-            self._tick("relationships")
+            tick("relationships")
             if "__error__" in row:
                 continue  # reported once by preflight
-            if mapping.where and not row_matches(mapping.where, row):
+            if where and not row_matches(where, row):
                 continue
             if mapping.reject_rows:
                 self._reject(spec, line, ", ".join(mapping.where), None, mapping.reject_rows)
                 continue
-            start, end = mapping.start.key(row), mapping.end.key(row)
+            start, end = start_key(row), end_key(row)
             if not start or not end:
                 which = "start" if not start else "end"
                 ep = mapping.start if not start else mapping.end
@@ -702,6 +704,7 @@ class _Run:
             ids |= {b[2] for b in batch if is_personal(e_label)}
             suppressed = self.store.suppressed(ids)
         merged: dict[tuple[str, str], dict[str, Any]] = {}
+        checks, links = self.options.checks, self.links
         for line, start, end, props in batch:
             if start in suppressed or end in suppressed:
                 self.report.suppressed += 1
@@ -732,12 +735,21 @@ class _Run:
                     )
                 self._reject(spec, line, column, shown, reason)
                 continue
-            if self.options.checks:
-                values = self._first_or_combined(spec, mapping, line, start, end, props)
-                if values is None:
-                    continue
-                props = values
-            merged.setdefault((start, end), {}).update(props)
+            if checks:
+                ident = (mapping.type, start, end)
+                if ident not in links:  # the commonest: its first row (_first_or_combined)
+                    links[ident] = (spec, line, props)  # props is never changed in place
+                else:
+                    values = self._first_or_combined(spec, mapping, line, start, end, props)
+                    if values is None:
+                        continue
+                    props = values
+            pair = (start, end)
+            known = merged.get(pair)
+            if known is None:
+                merged[pair] = dict(props)
+            else:
+                known.update(props)
         if not write or self.options.dry_run or not merged:
             return
         self.report.relationships_written += self.store.upsert_relationships(

@@ -233,6 +233,9 @@ def _render_all(template: str, row: Mapping[str, Any]) -> str | None:
     return _render(template, row, whole=True)
 
 
+_KEY_MEMO = 1 << 16  # keys an EndpointSpec.memo_key remembers at most
+
+
 @dataclass(frozen=True, slots=True)
 class EndpointSpec:
     """How a node's key is found in a row: ``key`` (as is), ``key_from`` (make_id), or a
@@ -252,6 +255,29 @@ class EndpointSpec:
         if self.source.template is None or not self.source.columns:
             return None
         return "".join(literal for literal, _, _ in _compile(self.source.template)).strip()
+
+    def memo_key(self) -> Callable[[Mapping[str, Any]], str | None]:
+        """:meth:`key`, remembered per text of its one column (a file of relationships names
+        the same organisation on many rows); a key of several columns or none is not."""
+        columns = self.source.columns
+        if len(columns) != 1:
+            return self.key
+        (column,) = columns
+        key = self.key
+        memo: dict[str, str | None] = {}
+
+        def keyed(row: Mapping[str, Any]) -> str | None:
+            raw = row.get(column)
+            if type(raw) is not str:
+                return key(row)
+            if raw in memo:
+                return memo[raw]
+            if len(memo) >= _KEY_MEMO:
+                memo.clear()  # bounded: a stream of distinct keys is not worth keeping
+            found = memo[raw] = key(row)
+            return found
+
+        return keyed
 
     def key(self, row: Mapping[str, Any]) -> str | None:
         source = self.source

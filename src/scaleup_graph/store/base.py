@@ -137,7 +137,8 @@ def search_text(values: Mapping[str, Any]) -> str:
         value = values.get(source)
         items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         parts += [search_fold(item) for item in items if isinstance(item, str)]
-    names = " ".join(dict.fromkeys(p for p in parts if p))
+    # one name (most nodes): no repeat to drop
+    names = parts[0] if len(parts) == 1 else " ".join(dict.fromkeys(filter(None, parts)))
     words = _WORD.findall(names)
     endings = dict.fromkeys(chain.from_iterable(map(_endings, words)))
     for word in words:
@@ -195,17 +196,20 @@ def list_search_keys(label: str) -> dict[str, str]:
 def _with_search_keys(
     props: dict[str, Any], fill: dict[str, Any], searchable: dict[str, str]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    props, fill = dict(props), dict(fill)
+    props, fill = dict(props), dict(fill) if fill else {}
     for source, key in searchable.items():
-        if (folded := _folded(props.get(source))) is not None:
+        value = props.get(source)
+        if type(value) is str:  # the commonest: a text (what _folded gives it)
+            props[key] = fold(value)
+        elif (folded := _folded(value)) is not None:
             props[key] = folded
-        elif (folded := _folded(fill.get(source))) is not None:
+        elif fill and (folded := _folded(fill.get(source))) is not None:
             fill[key] = folded
     if "name" in searchable:
         # The search text goes where the name goes: a name that only fills a gap
         # (``if_missing``) gives a search text that only fills a gap too.
         if isinstance(props.get("name"), str):
-            props[SEARCH_TEXT] = search_text({**fill, **props})
+            props[SEARCH_TEXT] = search_text({**fill, **props} if fill else props)
         elif isinstance(fill.get("name"), str):
             fill[SEARCH_TEXT] = search_text({**props, **fill})
     return props, fill

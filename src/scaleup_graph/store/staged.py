@@ -182,7 +182,7 @@ class StagedGraph(GraphStore):
                 "ingested_at": provenance.get("ingested_at"),
             },
         )
-        updated = {"updated_at": provenance.get("ingested_at")}
+        updated_at = provenance.get("ingested_at")
         written = 0
         run = provenance.get("ingest_run")
         relationships = self.relationships.setdefault(type_, {})
@@ -216,7 +216,10 @@ class StagedGraph(GraphStore):
                     touched_ends[row.end] = None
             if row.props:
                 _set_all(before, row.props)
-            _set_all(before, updated)
+            if updated_at is None:  # SET r.updated_at = null
+                before.pop("updated_at", None)
+            else:
+                before["updated_at"] = updated_at
             written += 1
         if history:
             at = _now_iso()
