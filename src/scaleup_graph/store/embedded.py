@@ -20,14 +20,21 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import psutil
 
 from scaleup_graph.store.base import StoreError, StoreUnavailable
 
-__all__ = ["EmbeddedServer", "start_early", "starting", "stop_unused"]
+__all__ = [
+    "EmbeddedServer",
+    "rewrite_append_only_file",
+    "start_early",
+    "starting",
+    "stop_unused",
+]
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +74,39 @@ def _ping(path: Path, timeout: float = 2.0) -> bool:
             return sock.recv(64).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def rewrite_append_only_file(
+    command: Callable[..., Any], refused: type[Exception], timeout_s: float
+) -> bool:
+    """BGREWRITEAOF through ``command`` (a redis command runner whose error for a rewrite
+    already running is a ``refused`` saying "in progress") and wait for it; True if done in
+    ``timeout_s``.
+
+    A rewrite the server started by itself (it does when the file has grown, e.g. after
+    GRAPH.COPY) snapshots the state from before this call; what the file does not record (a
+    dropped full-text index: the procedure is not logged; copies deleted since) would come back
+    at the next start. So it is waited for and a rewrite of our own started after it."""
+
+    def in_progress() -> bool:
+        info = command("INFO", "persistence")
+        return bool(int(info.get("aof_rewrite_in_progress", 0))) or bool(
+            int(info.get("aof_rewrite_scheduled", 0))
+        )
+
+    deadline = time.monotonic() + timeout_s
+    for _ in range(2):
+        try:
+            command("BGREWRITEAOF")
+            break
+        except refused as exc:
+            if "in progress" not in str(exc):
+                raise
+        while in_progress() and time.monotonic() < deadline:
+            time.sleep(0.02)
+    while in_progress() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not in_progress()
 
 
 class EmbeddedServer:

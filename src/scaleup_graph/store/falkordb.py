@@ -41,7 +41,7 @@ from scaleup_graph.store.bulk import (
     encode_relationships,
 )
 from scaleup_graph.store.cypher import SEARCH_TEXT, SUPPRESSED_LABEL
-from scaleup_graph.store.embedded import EmbeddedServer
+from scaleup_graph.store.embedded import EmbeddedServer, rewrite_append_only_file
 from scaleup_graph.store.parked import (
     RESTORE_SCRIPT,
     ParkRecord,
@@ -1193,30 +1193,11 @@ class FalkorDBStore(GraphStore):
         self._schema_pending = True
 
     def _rewrite_append_only_file(self, timeout_s: float = 60.0) -> None:
-        def in_progress() -> bool:
-            info = self._call(partial(self._command, "INFO", "persistence"))
-            return bool(int(info.get("aof_rewrite_in_progress", 0))) or bool(
-                int(info.get("aof_rewrite_scheduled", 0))
-            )
-
         if self.server is None:
             return  # a server we do not manage: its operator decides about persistence
-        deadline = time.monotonic() + timeout_s
-        # A rewrite already running (the server starts one by itself when the file has grown,
-        # e.g. after GRAPH.COPY) snapshots the state from before this call; what the file does
-        # not record (a dropped full-text index: the procedure is not logged) would come back
-        # at the next start. So wait for it and start a rewrite of our own.
-        for _ in range(2):
-            try:
-                self._call(partial(self._command, "BGREWRITEAOF"))
-                break
-            except StoreError as exc:
-                if "in progress" not in str(exc):
-                    raise
-            while in_progress() and time.monotonic() < deadline:
-                time.sleep(0.02)
-        while in_progress() and time.monotonic() < deadline:
-            time.sleep(0.02)
+        rewrite_append_only_file(
+            lambda *args: self._call(partial(self._command, *args)), StoreError, timeout_s
+        )
 
     def copy_to(self, graph: str) -> FalkorDBStore:
         """Copy this graph to a new graph on the same server (GRAPH.COPY) and open it.

@@ -274,26 +274,9 @@ def park(client: Any, directory: Path, *, rewrite_timeout_s: float = 300.0) -> d
 
 def rewrite(client: Any, timeout_s: float) -> bool:
     """BGREWRITEAOF and wait for it: the next start reads a snapshot without the deleted
-    copies instead of loading them and replaying their deletion. A rewrite the server started
-    by itself snapshots an older state, so it is waited for and ours started after it."""
+    copies instead of loading them and replaying their deletion."""
     import redis
 
-    def in_progress() -> bool:
-        info = client.info("persistence")
-        return bool(int(info.get("aof_rewrite_in_progress", 0))) or bool(
-            int(info.get("aof_rewrite_scheduled", 0))
-        )
+    from scaleup_graph.store.embedded import rewrite_append_only_file
 
-    deadline = time.monotonic() + timeout_s
-    for _ in range(2):
-        try:
-            client.bgrewriteaof()
-            break
-        except redis.ResponseError as exc:
-            if "in progress" not in str(exc):
-                raise
-        while in_progress() and time.monotonic() < deadline:
-            time.sleep(0.02)
-    while in_progress() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return not in_progress()
+    return rewrite_append_only_file(client.execute_command, redis.ResponseError, timeout_s)
