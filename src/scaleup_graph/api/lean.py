@@ -106,7 +106,10 @@ class LeanRoute(routing.APIRoute):
         if context is not None and getattr(context, "original_route", None) is self:
             dependant = context.dependant
             provider = context.dependency_overrides_provider
-        plan = lean_plan(dependant)
+        try:
+            plan = lean_plan(dependant)
+        except AttributeError:  # a FastAPI whose Dependant is shaped otherwise: its own path
+            plan = None
         if plan is None:
             return full
         calls, names = plan
