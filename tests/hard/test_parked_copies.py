@@ -42,13 +42,15 @@ def _open(folder: Path) -> FalkorDBStore:
     return store
 
 
+def _adhoc(store: FalkorDBStore, view: AdhocView, query: str) -> list[dict[str, Any]]:
+    """The rows of an ad-hoc query as a key of ``view``'s kind gets them."""
+    return store.read_adhoc(
+        query, timeout_ms=5_000, row_cap=500, personal=view.personal, drafts=view.drafts
+    )[0]
+
+
 def _answers(store: FalkorDBStore, view: AdhocView) -> list[Any]:
-    return [
-        store.read_adhoc(
-            query, timeout_ms=5_000, row_cap=500, personal=view.personal, drafts=view.drafts
-        )[0]
-        for query in QUERIES
-    ]
+    return [_adhoc(store, view, query) for query in QUERIES]
 
 
 def _in_server(store: FalkorDBStore) -> list[bool]:
@@ -282,12 +284,8 @@ def test_a_server_killed_after_a_restore_restarts_with_the_restored_copy(
         assert store.view_restores == 1
         assert _in_server(store)[0]  # from the append-only file: not restored again
         store.write("MATCH (o:Organisation {id: 'org-kassel-tech'}) SET o.city = 'Kassel'")
-        rows, _ = store.read_adhoc(
-            "MATCH (o:Organisation {id: 'org-kassel-tech'}) RETURN o.city AS city",
-            timeout_ms=5_000,
-            row_cap=5,
-            personal=view.personal,
-            drafts=view.drafts,
+        rows = _adhoc(
+            store, view, "MATCH (o:Organisation {id: 'org-kassel-tech'}) RETURN o.city AS city"
         )
         assert rows == [{"city": "Kassel"}]
         assert (store.view_restores, store.view_rebuilds) == (1, 0)
@@ -320,12 +318,10 @@ def test_a_bulk_load_discards_the_parked_copies_of_the_graph_it_replaces(
         assert store._command("EXISTS", *store._parked_keys()) == 0
         # the next ad-hoc query of each kind builds its copy from the loaded graph
         for view in VIEWS:
-            rows, _ = store.read_adhoc(
+            rows = _adhoc(
+                store,
+                view,
                 "MATCH (o:Organisation {id: 'org-ihk-kassel-marburg'}) RETURN o.name AS name",
-                timeout_ms=5_000,
-                row_cap=5,
-                personal=view.personal,
-                drafts=view.drafts,
             )
             assert rows == [{"name": "IHK Kassel-Marburg"}], view
         assert store.view_restores == 0

@@ -598,9 +598,9 @@ class FalkorDBStore(GraphStore):
 
         return self._call(send)
 
-    def _views_kept(self, *, refuse_unfinished_bulk: bool = False) -> list[AdhocView]:
+    def _views_kept(self) -> list[AdhocView]:
         """The copies that exist (one round trip): the ones every write is replayed on."""
-        return self._views_and_parked(refuse_unfinished_bulk=refuse_unfinished_bulk)[0]
+        return self._views_and_parked()[0]
 
     def _views_and_parked(
         self, *, refuse_unfinished_bulk: bool = False
