@@ -8,6 +8,7 @@ stopped at collection. Every folder under tests/ that holds Python files is a pa
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -48,3 +49,50 @@ def test_only_the_shared_helper_starts_a_live_server() -> None:
         and "uvicorn.Server(" in p.read_text(encoding="utf-8")
     )
     assert not starters, f"use tests.support.live_server.serve in: {', '.join(starters)}"
+
+
+def _imports_across_test_modules(source: str, folder: tuple[str, ...]) -> list[str]:
+    """What a test module in ``folder`` (parts under tests/) imports that it must not: a private
+    name (``_x``) of another module under tests/ outside tests/support/, or another folder's
+    ``conftest``."""
+    wrong = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ImportFrom) or node.level != 0 or not node.module:
+            continue
+        parts = node.module.split(".")
+        if parts[0] != "tests" or parts[1:2] == ["support"]:
+            continue
+        if parts[-1] == "conftest" and tuple(parts[1:-1]) != folder:
+            wrong.append(f"{node.module} (another folder's conftest)")
+        wrong += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    return wrong
+
+
+def test_no_test_imports_another_test_modules_private_helpers() -> None:
+    # shared helpers live in tests/support/ (docs/design.md, "Tests"): a private helper of
+    # another test module changes under its importer's feet
+    wrong = {
+        str(p.relative_to(TESTS)): found
+        for p in sorted(TESTS.rglob("test_*.py"))
+        if (
+            found := _imports_across_test_modules(
+                p.read_text(encoding="utf-8"), p.relative_to(TESTS).parts[:-1]
+            )
+        )
+    }
+    assert not wrong, f"move these to tests/support/: {wrong}"
+
+
+def test_the_import_check_sees_a_private_helper_and_a_foreign_conftest() -> None:
+    source = (
+        "from tests.hard.test_adhoc_views import copy_contents, _private\n"
+        "from tests.hard.conftest import ALL\n"
+        "from tests.conftest import REPO\n"
+        "from tests.support.graphs import _x\n"
+        "def f():\n    from tests.store.test_x import _y\n"
+    )
+    assert _imports_across_test_modules(source, ("hard",)) == [
+        "tests.hard.test_adhoc_views._private",
+        "tests.conftest (another folder's conftest)",
+        "tests.store.test_x._y",
+    ]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import time
-from functools import partial
 
 import pytest
 import redis
@@ -27,6 +26,7 @@ from scaleup_graph.store import GraphStore, NodeRow, StoreUnavailable
 from scaleup_graph.store.falkordb import COPY_RETRY_AFTER_S, FalkorDBStore
 from scaleup_graph.store.views import VIEWS, AdhocView
 from scaleup_graph.workflows.challenges import draft_challenge, transition
+from tests.support.adhoc_copies import copy_contents, index_kinds, make_every_copy
 from tests.support.graphs import PROV
 
 pytestmark = pytest.mark.hard
@@ -193,19 +193,6 @@ def test_a_copy_the_server_cannot_fork_for_is_a_503_with_retry_after(
     assert response.status_code == 200, response.text
 
 
-def _copy_contents(store: FalkorDBStore, view: AdhocView) -> tuple[list[str], list[str]]:
-    """Every node (labels, properties) and relationship (ends, type, properties) of a copy,
-    as sorted JSON lines: two copies are equal if these are."""
-    assert store._wdb is not None
-    graph = store._wdb.select_graph(store.view_names[view])
-    nodes = graph.query("MATCH (n) RETURN labels(n), properties(n)").result_set
-    rels = graph.query(
-        "MATCH (a)-[k]->(b) RETURN a.id, labels(a), type(k), b.id, labels(b), properties(k)"
-    ).result_set
-    dump = partial(json.dumps, sort_keys=True, ensure_ascii=False, default=str)
-    return sorted(dump(row) for row in nodes), sorted(dump(row) for row in rels)
-
-
 def _assert_copies_as_if_fresh(
     store: FalkorDBStore, before: dict[AdhocView, tuple[list[str], list[str]]] | None = None
 ) -> dict[AdhocView, tuple[list[str], list[str]]]:
@@ -214,11 +201,11 @@ def _assert_copies_as_if_fresh(
     for view in VIEWS:
         assert not store.refresh_view(view), view  # in step: nothing to rebuild
     assert store.view_rebuilds == rebuilds
-    kept = {view: _copy_contents(store, view) for view in VIEWS}
+    kept = {view: copy_contents(store, view) for view in VIEWS}
     for view in VIEWS:
         store._command("GRAPH.DELETE", store.view_names[view])
         assert store.refresh_view(view), view
-        fresh = _copy_contents(store, view)
+        fresh = copy_contents(store, view)
         assert kept[view][0] == fresh[0], view  # nodes and their properties
         assert kept[view][1] == fresh[1], view  # relationships and theirs
         if before is not None:
@@ -234,7 +221,7 @@ def test_a_publication_is_copied_into_the_copies_without_a_rebuild(
     redacted for each copy, in the write's transaction: no copy is rebuilt, and each equals a
     copy built afresh (nodes, relationships, properties)."""
     assert isinstance(rich_store, FalkorDBStore)
-    _make_every_copy(rich_store)
+    make_every_copy(rich_store)
     created = draft_challenge(
         rich_store, posed_by="org-stadtwerke-koeln", name="Neue Idee", topics=["Mobilität"]
     )
@@ -308,32 +295,6 @@ def test_a_challenge_without_status_is_published_everywhere(
     assert transition(rich_store, plain, "closed")["status"] == "closed"
 
 
-def _make_every_copy(store: FalkorDBStore) -> None:
-    """One ad-hoc query per kind of key, so that every copy exists and follows the writes."""
-    for view in VIEWS:
-        store.read_adhoc(
-            "RETURN 1 AS x",
-            timeout_ms=5_000,
-            row_cap=10,
-            personal=view.personal,
-            drafts=view.drafts,
-        )
-
-
-def _index_kinds(store: FalkorDBStore, graph: str) -> dict[str, set[str]]:
-    """Each kind of index (RANGE, FULLTEXT) of ``graph`` -> the labels that have one."""
-    assert store._wdb is not None
-    rows = store._wdb.select_graph(graph).query(
-        "CALL db.indexes() YIELD label, types RETURN label, types"
-    )
-    out: dict[str, set[str]] = {}
-    for label, types in rows.result_set:
-        for kinds in dict(types).values():
-            for kind in kinds:
-                out.setdefault(str(kind), set()).add(str(label))
-    return out
-
-
 def test_the_copies_hold_no_full_text_index_and_keep_the_range_indexes(
     rich_store: GraphStore,
 ) -> None:
@@ -342,25 +303,25 @@ def test_the_copies_hold_no_full_text_index_and_keep_the_range_indexes(
     none, after GRAPH.COPY and after the write path replays setup_schema on them; their range
     indexes stay (ad-hoc MATCH by property), and the graph keeps its full-text indexes."""
     assert isinstance(rich_store, FalkorDBStore)
-    graph = _index_kinds(rich_store, rich_store.graph_name)
+    graph = index_kinds(rich_store, rich_store.graph_name)
     assert "Organisation" in graph["FULLTEXT"] and "Organisation" in graph["RANGE"]
-    _make_every_copy(rich_store)
+    make_every_copy(rich_store)
     # the write path replays the schema's index statements on the copies: a dropped full-text
     # index is made again in the graph (as after a clear) and must not come back in a copy
     rich_store._wgraph.query("CALL db.idx.fulltext.drop('Organisation')")
     # the engine drops an index in the background: until it is gone, setup_schema sees it and
     # makes nothing (this test's own race, seen when the graph is busy)
     for _ in range(200):
-        if "Organisation" not in _index_kinds(rich_store, rich_store.graph_name).get(
+        if "Organisation" not in index_kinds(rich_store, rich_store.graph_name).get(
             "FULLTEXT", set()
         ):
             break
         time.sleep(0.05)
     rich_store.setup_schema()
-    assert "Organisation" in _index_kinds(rich_store, rich_store.graph_name)["FULLTEXT"]
+    assert "Organisation" in index_kinds(rich_store, rich_store.graph_name)["FULLTEXT"]
     rebuilds = rich_store.view_rebuilds
     for view in VIEWS:
-        copy = _index_kinds(rich_store, rich_store.view_names[view])
+        copy = index_kinds(rich_store, rich_store.view_names[view])
         assert "FULLTEXT" not in copy, (view, copy)
         assert copy["RANGE"] >= graph["RANGE"] - {"_History"}, view
         rows, _ = rich_store.read_adhoc(

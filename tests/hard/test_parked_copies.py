@@ -22,7 +22,7 @@ from scaleup_graph.store.falkordb import FalkorDBStore
 from scaleup_graph.store.parked import COPIES_DIR, dump_path, record_key
 from scaleup_graph.store.views import VIEWS, AdhocView
 from scaleup_graph.workflows.challenges import draft_challenge
-from tests.hard.test_adhoc_views import _copy_contents, _index_kinds, _make_every_copy
+from tests.support.adhoc_copies import copy_contents, index_kinds, make_every_copy
 from tests.support.graphs import ANNA, build_small_graph
 
 pytestmark = pytest.mark.hard
@@ -68,7 +68,7 @@ def folder(tmp_path: Path) -> Iterator[Path]:
     store = _open(db)
     build_small_graph(store)
     draft_challenge(store, posed_by="org-stadtwerke-koeln", name="Entwurf X", topics=["Mobilität"])
-    _make_every_copy(store)
+    make_every_copy(store)
     store.close()
     yield db
     store.server.kill()  # type: ignore[union-attr]  # a test that failed half-way
@@ -87,10 +87,10 @@ def test_parked_copies_are_not_loaded_and_come_back_with_the_same_answers(
     store = _open(db)
     build_small_graph(store)
     draft_challenge(store, posed_by="org-stadtwerke-koeln", name="Entwurf X", topics=["Mobilität"])
-    _make_every_copy(store)
+    make_every_copy(store)
     answers = {view: _answers(store, view) for view in VIEWS}
-    contents = {view: _copy_contents(store, view) for view in VIEWS}
-    indexes = {view: _index_kinds(store, store.view_names[view]) for view in VIEWS}
+    contents = {view: copy_contents(store, view) for view in VIEWS}
+    indexes = {view: index_kinds(store, store.view_names[view]) for view in VIEWS}
     assert all(kinds.get("RANGE") and "FULLTEXT" not in kinds for kinds in indexes.values())
     assert answers[VIEWS[0]] != answers[VIEWS[-1]]  # the kinds of key see different graphs
     memory_with_copies = int(store._command("INFO", "memory")["used_memory"])
@@ -109,8 +109,8 @@ def test_parked_copies_are_not_loaded_and_come_back_with_the_same_answers(
         assert int(store._command("INFO", "memory")["used_memory"]) < memory_with_copies
         for view in VIEWS:
             assert _answers(store, view) == answers[view], view
-            assert _copy_contents(store, view) == contents[view], view
-            assert _index_kinds(store, store.view_names[view]) == indexes[view], view
+            assert copy_contents(store, view) == contents[view], view
+            assert index_kinds(store, store.view_names[view]) == indexes[view], view
         assert (store.view_restores, store.view_rebuilds) == (len(VIEWS), 0)
         assert not any(path.exists() for path in _dumps(db))  # used: gone
         assert store._command("EXISTS", *store._parked_keys()) == 0
@@ -164,7 +164,7 @@ def test_a_process_holding_the_store_keeps_the_copies_in_the_server(folder: Path
     """Another process (``scaleup serve``) holds the store: a command that leaves stops
     nothing and parks nothing."""
     store = _open(folder)
-    _make_every_copy(store)  # restored from their dumps
+    make_every_copy(store)  # restored from their dumps
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -221,7 +221,7 @@ def test_a_server_killed_while_parking_starts_with_every_copy_correct(
     folder: Path, monkeypatch: pytest.MonkeyPatch, step: str, restored: int
 ) -> None:
     store = _open(folder)
-    _make_every_copy(store)  # restored; now park them again and kill the server on the way
+    make_every_copy(store)  # restored; now park them again and kill the server on the way
     answers = {view: _answers(store, view) for view in VIEWS}
     _kill_during(monkeypatch, folder, parked_module, step)
     store.close()
@@ -249,7 +249,7 @@ def test_a_server_killed_before_the_rewrite_gets_it_at_the_next_clean_stop(
     server replays the deletion at its next start but its file still holds the copies (loaded
     at every start): the next clean stop rewrites it, though it has nothing to park."""
     store = _open(folder)
-    _make_every_copy(store)  # restored from their dumps
+    make_every_copy(store)  # restored from their dumps
     _kill_during(monkeypatch, folder, parked_module, "rewrite")
     store.close()
     store = _open(folder)  # no ad-hoc query: nothing restored, nothing to park
@@ -302,7 +302,7 @@ def test_a_bulk_load_discards_the_parked_copies_of_the_graph_it_replaces(
     db = tmp_path / "db"
     store = _open(db)
     store.setup_schema()
-    _make_every_copy(store)
+    make_every_copy(store)
     store.close()
     assert all(path.exists() for path in _dumps(db))
 

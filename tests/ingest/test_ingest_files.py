@@ -305,9 +305,9 @@ def test_dry_run_writes_nothing(store: GraphStore, german: Path, tmp_path: Path)
 
 
 def test_the_readme_worked_example(store: GraphStore, tmp_path: Path) -> None:
-    from tests.conftest import REPO
-
-    manifest = REPO / "docs" / "examples" / "akteure" / "manifest.yaml"
+    manifest = (
+        Path(__file__).resolve().parents[2] / "docs" / "examples" / "akteure" / "manifest.yaml"
+    )
     report = run_ingest(store, load_manifest(manifest), options(tmp_path))
     assert report.rejects == []
     rows = store.read(
