@@ -40,12 +40,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.scratch import scratch_folder
 from bench.suite import ORGS
 from scaleup_graph.ingest import IngestOptions, load_manifest, run_ingest
 from scaleup_graph.ingest.generate import generate
@@ -368,7 +368,7 @@ def main(argv: list[str] | None = None) -> None:
         "--publications", type=int, default=3, help="publications timed per way (each rebuild: s)"
     )
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="adhoc-privacy-") as tmp:
+    with scratch_folder("adhoc-privacy-") as tmp:
         result = run(args.size, args.repeat, Path(tmp), args.drafts, args.publications)
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"adhoc_privacy-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"

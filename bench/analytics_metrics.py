@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from typing import Any
 import networkx as nx
 import psutil
 
+from bench.scratch import scratch_folder
 from scaleup_graph.analytics.brokerage import brokerage
 from scaleup_graph.analytics.centrality import (
     betweenness,
@@ -93,9 +93,10 @@ def cordis_graph() -> tuple[nx.Graph, float]:
     from scaleup_graph.ingest import load_cordis
     from scaleup_graph.store import open_store
 
-    folder = tempfile.mkdtemp(prefix="bench-cordis-")
-    store = open_store(f"embedded://{folder}", graph="cordis")
-    try:
+    with (
+        scratch_folder("bench-cordis-") as folder,
+        open_store(f"embedded://{folder}", graph="cordis") as store,
+    ):
         load_cordis(store, SHARED)
         flt = ProjectionFilter(labels=("Organisation", "Project"), rel_types=("PARTNER_IN",))
         seconds, _, proj = measure(lambda: project(store, flt))
@@ -103,8 +104,6 @@ def cordis_graph() -> tuple[nx.Graph, float]:
         for _n, data in graph.nodes(data=True):
             data.setdefault("region", data.get("country"))
         return graph, seconds
-    finally:
-        store.close()
 
 
 def cases(graph: nx.Graph) -> list[tuple[str, Callable[[], Any] | None, Callable[[], Any] | None]]:

@@ -174,23 +174,23 @@ def engine_alone(orgs: int, t: dict[str, Any]) -> dict[str, float]:
     from scaleup_graph.store import open_store
 
     store = open_store(_db_url(), graph=f"api{orgs}")
-    clock = _EngineClock(store)
-
-    def named(name: str, params: dict[str, Any]) -> Any:
-        query = get_query(name)
-        bound = query.bind(params, dialect=store.dialect)
-        text = query.text(store.dialect, bound)
-        return lambda: clock.read(text, bound)
-
-    calls = {
-        "search": named("search_organisations", {"q": t["q"], "limit": 21}),
-        "topic": named("search_organisations", {"topic": t["topic"], "limit": 21}),
-        "detail": named("organisation", {"id": t["org"]}),
-        "hop1": lambda: daily.neighbourhood(clock, "viewer", t["org"], hops=1),  # type: ignore[arg-type]
-        "hop2": lambda: daily.neighbourhood(clock, "viewer", t["org"], hops=2),  # type: ignore[arg-type]
-    }
-    out = {}
     try:
+        clock = _EngineClock(store)
+
+        def named(name: str, params: dict[str, Any]) -> Any:
+            query = get_query(name)
+            bound = query.bind(params, dialect=store.dialect)
+            text = query.text(store.dialect, bound)
+            return lambda: clock.read(text, bound)
+
+        calls = {
+            "search": named("search_organisations", {"q": t["q"], "limit": 21}),
+            "topic": named("search_organisations", {"topic": t["topic"], "limit": 21}),
+            "detail": named("organisation", {"id": t["org"]}),
+            "hop1": lambda: daily.neighbourhood(clock, "viewer", t["org"], hops=1),  # type: ignore[arg-type]
+            "hop2": lambda: daily.neighbourhood(clock, "viewer", t["org"], hops=2),  # type: ignore[arg-type]
+        }
+        out = {}
         for case, call in calls.items():
             call()
             times = []

@@ -19,12 +19,12 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from bench.env import environment
+from bench.scratch import scratch_folder
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BASELINE = "python -c pass"
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--label", default="", help="Added to the result file's name.")
     args = parser.parse_args(argv)
     result: dict[str, Any] = {"bench": "cli_startup", **environment()}
-    with tempfile.TemporaryDirectory(prefix="cli-startup-") as tmp:
+    with scratch_folder("cli-startup-") as tmp:
         result.update(run(args.repeat, Path(tmp)))
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     RESULTS.mkdir(exist_ok=True)

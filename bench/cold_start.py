@@ -33,7 +33,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +40,7 @@ from typing import Any
 
 from bench import HERE, RESULTS
 from bench.env import environment
+from bench.scratch import scratch_folder
 
 ROOT = HERE.parent
 COMMAND = ["metrics", "degree", "pagerank", "community", "--top", "10"]
@@ -163,8 +163,8 @@ def run_once(folder: Path, src: Path | None) -> float:
 def timeline(folder: Path) -> dict[str, Any]:
     """One cold run of this checkout, stamped: [(seconds since start, stage), ...]."""
     _cold(folder)
-    with tempfile.TemporaryDirectory() as tmp:
-        marks_file = Path(tmp) / "marks.json"
+    with scratch_folder("cold-start-marks-") as tmp:
+        marks_file = tmp / "marks.json"
         env = {**_env(folder, None), "BENCH_MARKS": str(marks_file)}
         started = time.perf_counter()
         env["BENCH_T0"] = repr(time.time())
@@ -319,7 +319,7 @@ def main() -> None:
         now_folders[name] = parked(folders[name])
     env = environment()
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with scratch_folder("cold-start-") as tmp:
         before = checkout(args.before, Path(tmp))
         for name, folder in folders.items():
             now = now_folders.get(name)

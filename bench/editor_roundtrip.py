@@ -40,6 +40,7 @@ import httpx
 
 if __package__ in (None, ""):  # run as a script: bench/ is not a package on the path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.scratch import scratch_folder
 from bench.served import free_port, generated_graph, start
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -124,42 +125,44 @@ def main() -> None:
     DB_DIR.mkdir(parents=True, exist_ok=True)
     graph = _build(args.size)
     ids = _targets(args.size, args.saves)
-    state = Path(tempfile.mkdtemp(prefix="editor-bench-state-"))
-    from scaleup_graph.api.keys import KeyStore
+    with scratch_folder("editor-bench-state-") as state:
+        from scaleup_graph.api.keys import KeyStore
 
-    _, key = KeyStore(state / "api-keys.json").create("editor", note="bench")
-    bare_body = state / "bare.json"
-    port = free_port()
-    server = start(__file__, ["--serve", str(port), args.size, str(state), str(bare_body)], port)
-    base = f"http://127.0.0.1:{port}"
-    headers = {"X-API-Key": key}
-    try:
-        with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
-            record = client.get(f"/api/v1/nodes/{ids[0]}/record").json()
-            save = client.put(
-                f"/api/v1/nodes/Organisation/{ids[0]}",
-                json={"version": record["version"], "properties": {"city": "warm-up"}},
-            )
-            bare_body.write_bytes(save.content)
-            saves, trips, bares = [], [], []
-            for i, node in enumerate(ids):
-                started = time.perf_counter()
-                record = client.get(f"/api/v1/nodes/{node}/record").json()
-                put_started = time.perf_counter()
-                answer = client.put(
-                    f"/api/v1/nodes/Organisation/{node}",
-                    json={"version": record["version"], "properties": {"city": f"Ort {i}"}},
+        _, key = KeyStore(state / "api-keys.json").create("editor", note="bench")
+        bare_body = state / "bare.json"
+        port = free_port()
+        server = start(
+            __file__, ["--serve", str(port), args.size, str(state), str(bare_body)], port
+        )
+        base = f"http://127.0.0.1:{port}"
+        headers = {"X-API-Key": key}
+        try:
+            with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+                record = client.get(f"/api/v1/nodes/{ids[0]}/record").json()
+                save = client.put(
+                    f"/api/v1/nodes/Organisation/{ids[0]}",
+                    json={"version": record["version"], "properties": {"city": "warm-up"}},
                 )
-                saves.append(time.perf_counter() - put_started)
-                assert answer.status_code == 200, answer.text
-                client.get(f"/api/v1/nodes/{node}/history", params={"limit": 20})
-                trips.append(time.perf_counter() - started)
-                started = time.perf_counter()
-                client.put("/bare", json={"version": 1, "properties": {"city": f"Ort {i}"}})
-                bares.append(time.perf_counter() - started)
-    finally:
-        server.terminate()
-        server.wait(30)
+                bare_body.write_bytes(save.content)
+                saves, trips, bares = [], [], []
+                for i, node in enumerate(ids):
+                    started = time.perf_counter()
+                    record = client.get(f"/api/v1/nodes/{node}/record").json()
+                    put_started = time.perf_counter()
+                    answer = client.put(
+                        f"/api/v1/nodes/Organisation/{node}",
+                        json={"version": record["version"], "properties": {"city": f"Ort {i}"}},
+                    )
+                    saves.append(time.perf_counter() - put_started)
+                    assert answer.status_code == 200, answer.text
+                    client.get(f"/api/v1/nodes/{node}/history", params={"limit": 20})
+                    trips.append(time.perf_counter() - started)
+                    started = time.perf_counter()
+                    client.put("/bare", json={"version": 1, "properties": {"city": f"Ort {i}"}})
+                    bares.append(time.perf_counter() - started)
+        finally:
+            server.terminate()
+            server.wait(30)
     engine = _engine(args.size, ids)
     result: dict[str, Any] = {
         "size": args.size,

@@ -51,7 +51,6 @@ import json
 import os
 import platform
 import statistics
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -477,95 +476,115 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    import sys
+
     from playwright.sync_api import sync_playwright
 
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script too
+    from bench.scratch import scratch_folder
     from scaleup_graph.ingest import IngestOptions, ingest_path, load_seed
     from scaleup_graph.ingest.generate import generate
     from scaleup_graph.store import open_store
 
-    work = Path(tempfile.mkdtemp(prefix="explorer-bench-"))
-    db = work / "db"
-    keeper = open_store(f"embedded://{db}", graph="keepalive")
-    demo = open_store(f"embedded://{db}", graph="demo")
-    load_seed(demo, options=IngestOptions(state_dir=work / "seed-state", check_duplicates=False))
-    big = open_store(f"embedded://{db}", graph="big")
-    started = time.perf_counter()
-    population = generate(args.orgs, 42, work / "population")
-    manifest = getattr(population, "manifest", population)
-    ingest_path(
-        big,
-        Path(str(manifest)),
-        options=IngestOptions(state_dir=work / "state", check_duplicates=False),
-    )
-    counts = big.counts()
-    total = sum(counts["nodes"].values())
-    print(f"generated graph: {total} nodes in {time.perf_counter() - started:.0f} s", flush=True)
-    big_focus = _pick_focus(big)
-    hub, hub_links = _pick_hub(big)
-    print(f"10k: ego views around {big_focus}, crowded-hub views around {hub} ({hub_links} links)")
-    demo.close()
-    big.close()
-
-    results: dict[str, list[dict[str, Any]]] = {}
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        for name, graph, focus in (("demo", "demo", DEMO_FOCUS), ("10k", "big", big_focus)):
-            app = App(db, work / f"state-{name}", graph)
-            context = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True)
-            context.add_init_script(f"sessionStorage.setItem('scaleup-api-key', '{app.key}')")
-            page = context.new_page()
-            rows = _measure(page, app, focus, args.repeat)
-            if name == "10k":
-                # the crowded star (the ego rows above when the focus is the hub itself)
-                prefix = "hub " if hub != focus else f"hub ({hub_links} links) "
-                if hub == focus:
-                    for r in rows[:3]:
-                        r["what"] = prefix + r["what"]
-                else:
-                    rows += _ego(page, app, hub, args.repeat, prefix, hops=(1, 2))
-                rows.append(_overview(page, app, args.repeat))
-            results[name] = rows
-            context.close()
-            app.close()
-        fresh_key = App.make_key(work / "state-fresh")
+    # the databases, keys and population: removed with their server on every way out
+    with scratch_folder("explorer-bench-") as work:
+        db = work / "db"
+        keeper = open_store(f"embedded://{db}", graph="keepalive")
+        demo = open_store(f"embedded://{db}", graph="demo")
+        load_seed(
+            demo, options=IngestOptions(state_dir=work / "seed-state", check_duplicates=False)
+        )
         big = open_store(f"embedded://{db}", graph="big")
-        rows = results["10k"]
-        overview = "lang=de"
-        if not args.views_only:
-            rows.append(
-                _fresh(
-                    browser,
-                    db,
-                    work,
-                    "big",
-                    fresh_key,
-                    overview,
-                    "fresh app, after an edit",
-                    args.repeat,
-                    before=lambda: _touch(big),
-                )
-            )
-            rows.append(
-                _fresh(
-                    browser, db, work, "big", fresh_key, overview, "fresh app, kept", args.repeat
-                )
-            )
-            rows.append(
-                _fresh(
-                    browser,
-                    db,
-                    work,
-                    "big",
-                    fresh_key,
-                    f"focus={big_focus}&hops=1&lang=de",
-                    "fresh app, ego 1 hop",
-                    args.repeat,
-                )
-            )
-            rows.append(_previous_way(db, "big", args.repeat))
+        started = time.perf_counter()
+        population = generate(args.orgs, 42, work / "population")
+        manifest = getattr(population, "manifest", population)
+        ingest_path(
+            big,
+            Path(str(manifest)),
+            options=IngestOptions(state_dir=work / "state", check_duplicates=False),
+        )
+        counts = big.counts()
+        total = sum(counts["nodes"].values())
+        print(
+            f"generated graph: {total} nodes in {time.perf_counter() - started:.0f} s", flush=True
+        )
+        big_focus = _pick_focus(big)
+        hub, hub_links = _pick_hub(big)
+        print(
+            f"10k: ego views around {big_focus}, crowded-hub views around {hub} ({hub_links} links)"
+        )
+        demo.close()
         big.close()
-        browser.close()
-    keeper.close()
+
+        results: dict[str, list[dict[str, Any]]] = {}
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            for name, graph, focus in (("demo", "demo", DEMO_FOCUS), ("10k", "big", big_focus)):
+                app = App(db, work / f"state-{name}", graph)
+                context = browser.new_context(
+                    viewport={"width": 1440, "height": 900}, bypass_csp=True
+                )
+                context.add_init_script(f"sessionStorage.setItem('scaleup-api-key', '{app.key}')")
+                page = context.new_page()
+                rows = _measure(page, app, focus, args.repeat)
+                if name == "10k":
+                    # the crowded star (the ego rows above when the focus is the hub itself)
+                    prefix = "hub " if hub != focus else f"hub ({hub_links} links) "
+                    if hub == focus:
+                        for r in rows[:3]:
+                            r["what"] = prefix + r["what"]
+                    else:
+                        rows += _ego(page, app, hub, args.repeat, prefix, hops=(1, 2))
+                    rows.append(_overview(page, app, args.repeat))
+                results[name] = rows
+                context.close()
+                app.close()
+            fresh_key = App.make_key(work / "state-fresh")
+            big = open_store(f"embedded://{db}", graph="big")
+            rows = results["10k"]
+            overview = "lang=de"
+            if not args.views_only:
+                rows.append(
+                    _fresh(
+                        browser,
+                        db,
+                        work,
+                        "big",
+                        fresh_key,
+                        overview,
+                        "fresh app, after an edit",
+                        args.repeat,
+                        before=lambda: _touch(big),
+                    )
+                )
+                rows.append(
+                    _fresh(
+                        browser,
+                        db,
+                        work,
+                        "big",
+                        fresh_key,
+                        overview,
+                        "fresh app, kept",
+                        args.repeat,
+                    )
+                )
+                rows.append(
+                    _fresh(
+                        browser,
+                        db,
+                        work,
+                        "big",
+                        fresh_key,
+                        f"focus={big_focus}&hops=1&lang=de",
+                        "fresh app, ego 1 hop",
+                        args.repeat,
+                    )
+                )
+                rows.append(_previous_way(db, "big", args.repeat))
+            big.close()
+            browser.close()
+        keeper.close()
 
     baseline = next(r["warm_ms"] for r in results["demo"] if r["what"] == "ego 1 hop")
     machine = {

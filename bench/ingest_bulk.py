@@ -38,7 +38,6 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -50,6 +49,7 @@ import psutil
 from bench import peers
 from bench.env import environment
 from bench.ingest_checks import _cpu, _server
+from bench.scratch import scratch_folder
 from bench.suite import ORGS
 from scaleup_graph.ingest import (
     IngestOptions,
@@ -327,8 +327,10 @@ def main(argv: list[str] | None = None) -> None:
         "--before", help="a git revision whose bulk load runs beside this one (generated size)"
     )
     args = parser.parse_args(argv)
+    if args.size != "none":
+        peers.bulk_loader()  # before minutes of loads, not after them
     doc: dict[str, Any] = {"environment": environment(), "results": []}
-    with tempfile.TemporaryDirectory(prefix="ingest-bulk-") as tmp:
+    with scratch_folder("ingest-bulk-") as tmp:
         work = Path(tmp)
         cases: list[tuple[str, Callable[[], tuple[Manifest, peers.CsvGraph | None]]]] = []
         if args.size != "none":

@@ -21,13 +21,13 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import psutil
 
+from bench.scratch import scratch_folder
 from bench.suite import ORGS
 from scaleup_graph.ingest import IngestOptions, load_manifest, run_ingest
 from scaleup_graph.ingest.generate import generate
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", default="M", choices=sorted(ORGS))
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="ingest-checks-") as tmp:
+    with scratch_folder("ingest-checks-") as tmp:
         result = run(args.size, args.repeat, Path(tmp))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"ingest_checks-{time.strftime('%Y%m%dT%H%M%S')}.json"

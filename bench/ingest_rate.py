@@ -17,7 +17,6 @@ import platform
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from typing import Any
 
 import psutil
 
+from bench.scratch import scratch_folder
 from scaleup_graph import __version__
 from scaleup_graph.ingest import (
     IngestOptions,
@@ -166,7 +166,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     results = []
-    with tempfile.TemporaryDirectory(prefix="scaleup-bench-") as tmp:
+    with scratch_folder("scaleup-bench-") as tmp:
         work = Path(tmp)
         url = f"embedded://{work / 'db'}"
         keeper = open_store(url, graph="keepalive")

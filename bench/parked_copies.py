@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import Any
 
 from bench import RESULTS
 from bench.env import environment
+from bench.scratch import scratch_folder
 
 
 def _round(folder: Path, scratch: Path) -> dict[str, Any]:
@@ -90,7 +90,7 @@ def main() -> None:
     args = parser.parse_args()
     env = environment()
     rounds = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with scratch_folder("parked-copies-") as tmp:
         for _ in range(args.repeat):
             rounds.append(_round(args.folder.resolve(), Path(tmp) / "db"))
             print(json.dumps(rounds[-1]))

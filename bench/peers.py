@@ -22,7 +22,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -31,6 +30,8 @@ from typing import Any
 
 import networkx as nx
 import yaml
+
+from bench.scratch import scratch_folder
 
 
 @dataclass(slots=True)
@@ -118,6 +119,17 @@ def ladybug_copy(graph: CsvGraph, folder: Path) -> dict[str, Any]:
     return {"seconds": seconds, "schema_s": schema_s, "nodes": nodes, "relationships": rels}
 
 
+def bulk_loader() -> Path:
+    """The ``falkordb-bulk-insert`` command beside this interpreter, or a clear exit."""
+    tool = Path(sys.executable).with_name("falkordb-bulk-insert")
+    if not tool.exists():
+        raise SystemExit(
+            f"{tool.name} is not installed: .venv/bin/pip install -e '.[dev,bench]' "
+            "(falkordb-bulk-loader is in the bench extra), then run this again"
+        )
+    return tool
+
+
 def falkordb_bulk(graph: CsvGraph, url: str, name: str, indexes: bool = False) -> dict[str, Any]:
     """``falkordb-bulk-insert`` (GRAPH.BULK) of the same CSV files into a new graph ``name`` of
     the embedded server at ``url``; seconds include the tool's process start (~0.5 s).
@@ -133,34 +145,34 @@ def falkordb_bulk(graph: CsvGraph, url: str, name: str, indexes: bool = False) -
     """
     from scaleup_graph.store import open_store
 
-    store = open_store(url, graph=name)
-    store.clear()
-    server = store.server
-    args = [str(Path(sys.executable).with_name("falkordb-bulk-insert")), name]
-    args += ["--server-url", f"unix://{server.socket}", "--id-type", "STRING"]
-    for label, path, _ in graph.nodes:
-        args += ["--nodes-with-label", label, str(path)]
-    for rtype, _, _, path, _ in graph.rels:
-        args += ["--relations-with-type", rtype, str(path)]
-    started = time.perf_counter()
-    subprocess.run(args, check=True, capture_output=True)
-    seconds = time.perf_counter() - started
-    indexes_s = 0.0
-    if indexes:
-        # the indexes alone: the loader's graph has no search text or folded keys, and
-        # setup_schema would compute them for every node (work ours does while staging)
-        store.backfill_search_text = lambda batch=0: 0  # type: ignore[method-assign]
+    tool = bulk_loader()
+    # closed on every way out: a store left open keeps the server up after the bench
+    with open_store(url, graph=name) as store:
+        store.clear()
+        server = store.server
+        args = [str(tool), name, "--server-url", f"unix://{server.socket}", "--id-type", "STRING"]
+        for label, path, _ in graph.nodes:
+            args += ["--nodes-with-label", label, str(path)]
+        for rtype, _, _, path, _ in graph.rels:
+            args += ["--relations-with-type", rtype, str(path)]
         started = time.perf_counter()
-        store.setup_schema()
-        listing = "CALL db.indexes() YIELD status RETURN status"
-        while any(str(r["status"]).upper() != "OPERATIONAL" for r in store.read(listing)):
-            time.sleep(0.01)
-        store._rewrite_append_only_file()  # type: ignore[attr-defined]
-        indexes_s = time.perf_counter() - started
-    nodes = store.read("MATCH (n) RETURN count(n) AS c")[0]["c"]
-    rels = store.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]
-    store.clear()
-    store.close()
+        subprocess.run(args, check=True, capture_output=True)
+        seconds = time.perf_counter() - started
+        indexes_s = 0.0
+        if indexes:
+            # the indexes alone: the loader's graph has no search text or folded keys, and
+            # setup_schema would compute them for every node (work ours does while staging)
+            store.backfill_search_text = lambda batch=0: 0  # type: ignore[method-assign]
+            started = time.perf_counter()
+            store.setup_schema()
+            listing = "CALL db.indexes() YIELD status RETURN status"
+            while any(str(r["status"]).upper() != "OPERATIONAL" for r in store.read(listing)):
+                time.sleep(0.01)
+            store._rewrite_append_only_file()  # type: ignore[attr-defined]
+            indexes_s = time.perf_counter() - started
+        nodes = store.read("MATCH (n) RETURN count(n) AS c")[0]["c"]
+        rels = store.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]
+        store.clear()
     return {"seconds": seconds, "indexes_s": indexes_s, "nodes": nodes, "relationships": rels}
 
 
@@ -231,7 +243,7 @@ def main() -> None:
     args = parser.parse_args()
     graph = read_manifest(args.manifest)
     lb_s, nx_s = [], []
-    with tempfile.TemporaryDirectory(prefix="bench-peers-") as tmp:
+    with scratch_folder("bench-peers-") as tmp:
         for _ in range(args.repeat):
             lb_s.append(ladybug_copy(graph, Path(tmp) / "lb")["seconds"])
             nx_s.append(networkx_build(graph)[0])

@@ -53,14 +53,14 @@ def measure(orgs: int, runs: int) -> dict[str, dict[str, Any]]:
     t = targets(orgs)
     query = get_query("search_organisations")
     store = open_store(_db_url(), graph=f"api{orgs}")
-    [row] = store.read(
-        "MATCH (:Organisation {id: $id})-[:LOCATED_IN]->(r:Region) RETURN r.id AS id LIMIT 1",
-        {"id": t["org"]},
-    )
-    t["region"] = row["id"]
-    graph = store._graph  # type: ignore[attr-defined]
     out = {}
     try:
+        [row] = store.read(
+            "MATCH (:Organisation {id: $id})-[:LOCATED_IN]->(r:Region) RETURN r.id AS id LIMIT 1",
+            {"id": t["org"]},
+        )
+        t["region"] = row["id"]
+        graph = store._graph  # type: ignore[attr-defined]
         for case, params in cases(t).items():
             bound = query.bind({**params, "limit": PAGE}, dialect=store.dialect)
             texts = {

@@ -31,12 +31,12 @@ import os
 import re
 import shutil
 import statistics
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from bench.env import environment
+from bench.scratch import scratch_folder
 from bench.suite import ORGS
 from scaleup_graph.ingest import IngestOptions, load_manifest
 from scaleup_graph.ingest.bulk import bulk_ingest
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--label", default="", help="added to the result file's name")
     args = parser.parse_args(argv)
     env = environment()
-    with tempfile.TemporaryDirectory(prefix="server-load-") as tmp:
+    with scratch_folder("server-load-") as tmp:
         result = run(args.size, args.repeat, Path(tmp), args.folder, args.graph)
     result["environment"] = env
     RESULTS.mkdir(exist_ok=True)

@@ -19,6 +19,7 @@ from typing import Any
 import networkx as nx
 
 from bench import HERE, RESULTS, peers
+from bench.scratch import scratch_folder
 
 #: generated organisations per size (~3.1 relationships per node, ~2 nodes per organisation)
 ORGS = {"S": 4_000, "M": 40_000, "L": 400_000}
@@ -78,20 +79,18 @@ def ingest(size: str, repeat: int, graphs: dict[str, nx.Graph]) -> list[dict[str
     from bench import ingest_rate
     from scaleup_graph.store import open_store
 
-    work = Path(tempfile.mkdtemp(prefix="ingest-", dir=WORK))
-    url = f"embedded://{work / 'db'}"
-    keeper = open_store(url, graph="keepalive")
     manifest, shape = (None, {}) if size == "CORDIS" else _population(size)
 
     def keep_projection(store: Any) -> None:
         if size == "CORDIS":
             graphs[size] = _cordis_projection(store)
 
-    try:
-        case = "cordis" if size == "CORDIS" else f"gen{ORGS[size]}"
-        result = ingest_rate.run_case(case, url, work, repeat, manifest, keep_projection)
-    finally:
-        keeper.close()
+    WORK.mkdir(parents=True, exist_ok=True)
+    with scratch_folder("ingest-", dir=WORK) as work:
+        url = f"embedded://{work / 'db'}"
+        with open_store(url, graph="keepalive"):
+            case = "cordis" if size == "CORDIS" else f"gen{ORGS[size]}"
+            result = ingest_rate.run_case(case, url, work, repeat, manifest, keep_projection)
     common = {"rows": result["rows_read"], "writes": result["writes"], **shape}
     return [
         _row(
@@ -229,16 +228,16 @@ def _metric_graph(size: str) -> nx.Graph:
         from scaleup_graph.ingest import load_cordis, open_data_dir
         from scaleup_graph.store import open_store
 
-        folder = Path(tempfile.mkdtemp(prefix="cordis-", dir=WORK))
-        store = open_store(f"embedded://{folder}", graph="cordis")
-        try:
-            data = open_data_dir()
-            if data is None:
-                raise RuntimeError("no open data folder: CORDIS cannot run")
+        data = open_data_dir()
+        if data is None:
+            raise RuntimeError("no open data folder: CORDIS cannot run")
+        WORK.mkdir(parents=True, exist_ok=True)
+        with (
+            scratch_folder("cordis-", dir=WORK) as folder,
+            open_store(f"embedded://{folder}", graph="cordis") as store,
+        ):
             load_cordis(store, data)
             return _cordis_projection(store)
-        finally:
-            store.close()
     manifest, _ = _population(size)
     return nx.Graph(peers.networkx_build(peers.read_manifest(manifest))[1])
 
