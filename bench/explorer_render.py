@@ -22,8 +22,10 @@ the baseline in the same run: the warm 1-hop view of the demo data.
 Fresh app processes (``uvicorn scaleup_graph.api.server:app_from_env`` started for the one
 measurement, as ``scaleup serve`` starts a worker; the database keeps running):
 
-- "fresh app, after an edit": the first overview after a write (a property edit), in a new
-  process: nothing derived is kept anywhere, the overview is derived from the graph. Truly cold.
+- "fresh app, after an edit": the first overview after a write (an ingest upsert of one
+  region, which the store takes as a possible change of structure), in a new process: nothing
+  derived is kept anywhere, the overview is derived from the graph. Truly cold. (An editor's
+  property edit keeps the groups.)
 - "fresh app, kept": the first overview in a new process while the database still holds the
   overview derived at the current generation (another worker or an earlier run made it).
 - "fresh app, ego 1 hop": the first request of a new process is a 1-hop view around a hub.

@@ -15,8 +15,10 @@ import datetime as dt
 import hashlib
 import json
 import re
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -29,6 +31,7 @@ from scaleup_graph.errors import Forbidden, Invalid, ScaleUpError, Timeout, Unav
 from scaleup_graph.graph_model import (
     DERIVED_SEARCH_PROPERTIES,
     KEY,
+    METRIC_PREFIX,
     NODE_TYPES,
     REL_TYPES,
     SEARCH_KEYS,
@@ -252,6 +255,28 @@ def _labels_by_prefix(node_id: str) -> list[str]:
     return sorted(NODE_TYPES, key=lambda lb: NODE_TYPES[lb].id_prefix != prefix)
 
 
+#: the store whose writes in this thread leave the graph's structure as it is (see
+#: :meth:`GraphStore.keeping_structure`), or None
+_STRUCTURE_KEPT = threading.local()
+
+
+def keeps_structure(label: str, props: Iterable[str], relabels: bool = False) -> bool:
+    """True if setting ``props`` on a node of ``label`` cannot change the graph's structure as
+    the explorer's overview sees it: which nodes exist and are seen (its key, labels, the
+    draft flag), how they are linked, their communities and the names of the measures.
+
+    >>> keeps_structure("Organisation", ["name", "website"])
+    True
+    >>> keeps_structure("Challenge", ["status"]), keeps_structure("Topic", ["metric_community"])
+    (False, False)
+    """
+    draft = NODE_TYPES[label].draft if label in NODE_TYPES else None
+    return not relabels and not any(
+        p == KEY or p.startswith(METRIC_PREFIX) or (draft is not None and p == draft[0])
+        for p in props
+    )
+
+
 class GraphStore(ABC):
     """A graph database holding one ScaleUp graph."""
 
@@ -396,6 +421,29 @@ class GraphStore(ABC):
         m = rels[0]["n"] if rels else 0
         return f"{id(self)}:{self._local_writes}:{n}:{m}"
 
+    @contextmanager
+    def keeping_structure(self) -> Iterator[None]:
+        """The writes this thread makes through this store inside the block change properties
+        only (see :func:`keeps_structure`): caches of the graph's structure
+        (:meth:`structure_generation`) stay current across them."""
+        before = getattr(_STRUCTURE_KEPT, "store", None)
+        _STRUCTURE_KEPT.store = self
+        try:
+            yield
+        finally:
+            _STRUCTURE_KEPT.store = before
+
+    def _keeps_structure(self) -> bool:
+        """True inside :meth:`keeping_structure` (the adapter's write asks)."""
+        return getattr(_STRUCTURE_KEPT, "store", None) is self
+
+    def structure_generation(self) -> str:
+        """A token that changes with every write that may change the graph's structure (nodes,
+        relationships, labels, keys, drafts, communities, measures' names) and not with a
+        write made inside :meth:`keeping_structure`: the explorer's grouped overview keeps its
+        groups by it. The default is :meth:`generation` (every write changes it)."""
+        return self.generation()
+
     #: whether :meth:`generation` sees the writes of every process (else only this one's)
     shared_generation: bool = False
 
@@ -421,6 +469,11 @@ class GraphStore(ABC):
     def save_derived(self, name: str, generation: str, data: bytes) -> None:
         """Keep ``data`` derived from the graph at ``generation`` (see :meth:`load_derived`)."""
         del name, generation, data
+
+    def forget_derived(self) -> None:
+        """Drop everything :meth:`save_derived` kept (an erasure: nothing derived from the
+        erased node is left beside the graph). The default kept nothing."""
+        return None
 
     def upsert_nodes(
         self,
@@ -495,16 +548,18 @@ class GraphStore(ABC):
         undoes: str | None = None,
     ) -> bool:
         """Set ``props`` (None removes one) on an existing relationship, with its history entries
-        in the same statement; False if there is no such relationship."""
-        rows = self.write(
-            cypher.update_relationship(type_, start[0], end[0]),
-            {
-                "start": start[1],
-                "end": end[1],
-                "props": dict(props),
-                **self._edit_params(history, undoes, now),
-            },
-        )
+        in the same statement; False if there is no such relationship. A relationship's
+        properties are no part of the graph's structure (:meth:`keeping_structure`)."""
+        with self.keeping_structure():
+            rows = self.write(
+                cypher.update_relationship(type_, start[0], end[0]),
+                {
+                    "start": start[1],
+                    "end": end[1],
+                    "props": dict(props),
+                    **self._edit_params(history, undoes, now),
+                },
+            )
         return bool(rows)
 
     def existing_ids(self, label: str, ids: Iterable[str]) -> set[str]:
@@ -647,6 +702,7 @@ class GraphStore(ABC):
         """
         rows = self.write(cypher.ERASE_NODE, {"id": node_id})
         self.write(cypher.DELETE_HISTORY, {"id": node_id})
+        self.forget_derived()  # a kept picture may name the node: derived again when asked
         return int(rows[0]["deleted"]) if rows else 0
 
     # --- editors' writes: checked against the stored version, history in the same statement --
@@ -722,15 +778,21 @@ class GraphStore(ABC):
         for source, key in _searchable(label).items():
             if source in props and props[source] is None:
                 changed[key] = None
-        rows = self.write(
-            cypher.update_node(label, add_labels, remove_labels),
-            {
-                "id": node_id,
-                "props": changed,
-                "version": version,
-                **self._edit_params(history, undoes, now),
-            },
+        shape = (
+            self.keeping_structure()
+            if keeps_structure(label, changed, bool(add_labels or remove_labels))
+            else nullcontext()
         )
+        with shape:
+            rows = self.write(
+                cypher.update_node(label, add_labels, remove_labels),
+                {
+                    "id": node_id,
+                    "props": changed,
+                    "version": version,
+                    **self._edit_params(history, undoes, now),
+                },
+            )
         return int(rows[0]["version"]) if rows else None
 
     def delete_node(

@@ -107,6 +107,21 @@ _STEP = (
     "if redis.call('GET', KEYS[1]) == ARGV[1] then "
     "return redis.call('SET', KEYS[1], ARGV[2]) end return 0"
 )
+#: Counts a write that leaves the graph's structure as it is (GraphStore.keeping_structure):
+#: KEYS[2] then says "base:latest", the generations from base to latest have the same
+#: structure. Any other write counts the generation alone, so latest falls behind and the
+#: structure token is the generation again: a write nobody described is taken as a change.
+_COUNT_KEEPING_STRUCTURE = (
+    "local g = redis.call('INCR', KEYS[1]) "
+    "local base = g - 1 "
+    "local same = redis.call('GET', KEYS[2]) "
+    "if same then "
+    "local b, l = string.match(same, '^(%d+):(%d+)$') "
+    "if l and tonumber(l) == g - 1 then base = tonumber(b) end "
+    "end "
+    "redis.call('SET', KEYS[2], string.format('%d:%d', base, g)) "
+    "return g"
+)
 #: How long a caller waits when the server cannot fork to copy the graph (memory pressure).
 COPY_RETRY_AFTER_S = 30
 
@@ -284,6 +299,9 @@ class FalkorDBStore(GraphStore):
         #: the copy without personal properties, drafts and system nodes
         self.redacted_name = self.view_names[AdhocView(personal=False, drafts=False)]
         self._generation_key = f"scaleup:{graph}:generation"
+        #: "base:latest": generations base to latest have the same structure (see
+        #: _COUNT_KEEPING_STRUCTURE)
+        self._same_structure_key = f"scaleup:{graph}:same-structure"
         self._suppressed_key = f"scaleup:{graph}:suppressed"
         #: set while a bulk first load writes (store/bulk.py)
         self._bulk_key = f"scaleup:{graph}:bulk-load"
@@ -557,6 +575,23 @@ class FalkorDBStore(GraphStore):
             counter = counter.decode()
         return f"{where}:{self.graph_name}:{counter or 0}"
 
+    def structure_generation(self) -> str:
+        """The generation at which the graph last took a write that may change its structure
+        (one MGET): the first of the run of generations with the same structure that the
+        latest write ended, else the current one."""
+        where = self.server.directory if self.server else f"{self._host}:{self._port}"
+        counter, same = self._call(
+            partial(self._read_command, "MGET", self._generation_key, self._same_structure_key)
+        )
+        current = (counter.decode() if isinstance(counter, bytes) else str(counter or 0)) or "0"
+        if same:
+            base, _, latest = (same.decode() if isinstance(same, bytes) else str(same)).partition(
+                ":"
+            )
+            if latest == current:
+                current = base
+        return f"{where}:{self.graph_name}:s{current}"
+
     def _derived_key(self, name: str) -> str:
         return f"scaleup:{self.graph_name}:derived:{name}"
 
@@ -576,6 +611,11 @@ class FalkorDBStore(GraphStore):
                 self._command, "SET", self._derived_key(name), generation.encode() + b"\n" + data
             )
         )
+
+    def forget_derived(self) -> None:
+        found = self._call(partial(self._command, "KEYS", self._derived_key("*")))
+        if found:
+            self._call(partial(self._command, "DEL", *found))
 
     # -- the copies ad-hoc queries run on (store/views.py) ------------------------------------
 
@@ -693,7 +733,12 @@ class FalkorDBStore(GraphStore):
         Every write counts a generation; each copy records the generation it is in step with.
         A write a copy misses (another process's, a failure here) leaves it behind, and the
         next ad-hoc query on it rebuilds it: a copy is never read out of step."""
-        generation = int(self._call(partial(self._command, "INCR", self._generation_key)))
+        if self._keeps_structure():
+            keys = [self._generation_key, self._same_structure_key]
+            count = partial(self._command, "EVAL", _COUNT_KEEPING_STRUCTURE, len(keys), *keys)
+        else:
+            count = partial(self._command, "INCR", self._generation_key)
+        generation = int(self._call(count))
         if views is None:
             views = self._views_kept()
         if not views:

@@ -294,11 +294,11 @@ def _load(
 #: a store whose write counter misses other processes' property edits (Neo4j; see
 #: :attr:`~scaleup_graph.store.GraphStore.shared_generation`) keeps a picture at most this long
 UNSHARED_MAX_AGE_S = 60.0
-#: (store, what) -> (generation it was read at, when, value)
-_kept: dict[tuple[str, str], tuple[str, float, Any]] = {}
+#: (store, kind of generation, what) -> (generation it was read at, when, value)
+_kept: dict[tuple[str, str, str], tuple[str, float, Any]] = {}
 _rendered: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 _cache_lock = threading.Lock()
-_fetch_locks: dict[tuple[str, str], threading.Lock] = {}
+_fetch_locks: dict[tuple[str, str, str], threading.Lock] = {}
 
 
 def _store_key(store: GraphStore) -> str:
@@ -311,21 +311,34 @@ def _current(store: GraphStore, held: tuple[str, float, Any] | None, generation:
     return store.shared_generation or time.monotonic() - held[1] < UNSHARED_MAX_AGE_S
 
 
-def _keep[T](store: GraphStore, what: str, build: Callable[[str], T]) -> tuple[T, str]:
+def _keep[T](
+    store: GraphStore,
+    what: str,
+    build: Callable[[str], T],
+    token: Callable[[], str] | None = None,
+) -> tuple[T, str]:
     """``build(generation)`` kept per store until the store's generation changes (any write,
     in any process where the store can tell): reading a large graph takes a second, asking
-    for the generation a fraction of a millisecond. Returns the value and its generation."""
-    key = (_store_key(store), what)
-    generation = store.generation()
+    for the generation a fraction of a millisecond. Returns the value and its generation.
+
+    ``token`` replaces :meth:`~scaleup_graph.store.GraphStore.generation` for a value that
+    follows fewer writes (the overview's groups: the structure's generation)."""
+    current = token or store.generation
+    key = (_store_key(store), "generation" if token is None else "token", what)
+    generation = current()
     with _cache_lock:
         held = _kept.get(key)
+        # what an earlier generation kept goes as soon as a newer one is seen (an erasure's
+        # data is not kept on until someone asks for that very picture again)
+        for stale in [k for k, v in _kept.items() if k[:2] == key[:2] and v[0] != generation]:
+            del _kept[stale]
     if _current(store, held, generation):
         assert held is not None
         return held[2], generation
     with _cache_lock:
         lock = _fetch_locks.setdefault(key, threading.Lock())
     with lock:  # one reader builds, the others wait for it
-        generation = store.generation()  # read before the data: a later write is seen next time
+        generation = current()  # read before the data: a later write is seen next time
         with _cache_lock:
             held = _kept.get(key)
         if _current(store, held, generation):
@@ -334,8 +347,6 @@ def _keep[T](store: GraphStore, what: str, build: Callable[[str], T]) -> tuple[T
         value = build(generation)
         with _cache_lock:
             _kept[key] = (generation, time.monotonic(), value)
-            for stale in [k for k in _rendered if k[0] == key[0] and k[1] != generation]:
-                del _rendered[stale]
         return value, generation
 
 
@@ -391,9 +402,11 @@ OVERVIEW_KEPT_AS = "explorer-overview-v2"
 
 
 def _overview_data(store: GraphStore, role: str, timeout_ms: int | None) -> tuple[_Overview, str]:
-    """The overview's groups at the store's generation: from this process's memory, else as
-    the store kept them (another worker or an earlier run derived them at this generation),
-    else derived from the graph's outline and kept in the store for the others."""
+    """The overview's groups at the store's structure generation
+    (:meth:`~scaleup_graph.store.GraphStore.structure_generation`: a property edit leaves it
+    as it is): from this process's memory, else as the store kept them (another worker or an
+    earlier run derived them at this generation), else derived from the graph's outline and
+    kept in the store for the others. Returns the groups and the structure generation."""
 
     tag = visibility(role).tag
     kept_as = f"{OVERVIEW_KEPT_AS}-{tag}"
@@ -415,7 +428,7 @@ def _overview_data(store: GraphStore, role: str, timeout_ms: int | None) -> tupl
             store.save_derived(kept_as, generation, overview.dumps())
         return overview
 
-    return _keep(store, f"overview:{tag}", build)
+    return _keep(store, f"overview:{tag}", build, store.structure_generation)
 
 
 def warm_overview(store: GraphStore, *, role: str = "viewer", lang: str = "de") -> None:
@@ -758,13 +771,17 @@ def _overview(
 
     A large graph is never read whole for it: its outline (ids, labels, communities and
     relationships, without properties) is grouped, and only the nodes that name a group, or
-    that an opened group shows on its page, are read with their properties. Outline, groups
-    and the finished answers are kept until the store's next write."""
-    data, generation = _overview_data(store, role, timeout_ms)
+    that an opened group shows on its page, are read with their properties. The groups are
+    kept until a write that may change the graph's structure, the finished answers (which
+    hold names) until the store's next write."""
+    generation = store.generation()  # before the data: a later write is seen next time
+    data, _ = _overview_data(store, role, timeout_ms)
     if not data.total:
         return _empty()
     cache_key = (_store_key(store), generation, role, lang, group, page, aggregate_above)
     with _cache_lock:
+        for stale in [k for k in _rendered if k[0] == cache_key[0] and k[1] != generation]:
+            del _rendered[stale]
         if cache_key in _rendered:
             _rendered.move_to_end(cache_key)
             return copy.deepcopy(_rendered[cache_key])

@@ -1,0 +1,228 @@
+"""The grouped overview keeps its groups across writes that cannot change them (a property edit
+reads nothing of the whole graph again) and equals a fresh read after every kind of write, for
+every role: over real HTTP, with the editors' and the erasure's own routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from scaleup_graph.graph_model import VERSION
+from scaleup_graph.graph_model.roles import LADDER, role_name
+from scaleup_graph.queries import edits
+from scaleup_graph.store import GraphStore
+from scaleup_graph.visualisation import fetch, views
+from scaleup_graph.visualisation.aggregate import group_outline
+from scaleup_graph.visualisation.views import OVERVIEW_KEPT_AS
+
+Keys = dict[str, dict[str, str]]
+VIEW = "/api/v1/explorer/view"
+#: the keys of the old ladder see three different graphs: no drafts and no KNOWS (viewer),
+#: KNOWS (contacts), everything (editor, admin)
+KEYS = ("viewer", "contacts", "editor", "admin")
+FRESH_OUTLINE = fetch.fetch_outline_arrays
+
+
+def _answer(http: httpx.Client, keys: Keys, key: str, **params: Any) -> dict[str, Any]:
+    answer = http.get(VIEW, params={"lang": "de", **params}, headers=keys[key])
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+def _groups(answer: dict[str, Any]) -> tuple[dict[str, int], dict[tuple[str, ...], int], int]:
+    """What the overview says of the groups: members per group, links between groups, total."""
+    assert answer["aggregated"], answer["messages"]
+    members = {n["group"]: n["count"] for n in answer["nodes"]}
+    links = {tuple(e["id"].split("|")[1:]): e["count"] for e in answer["edges"]}
+    return members, links, answer["total"]
+
+
+def _fresh(store: GraphStore, key: str) -> tuple[dict[str, int], dict[tuple[str, ...], int], int]:
+    """The same read freshly from the graph, for the key's role."""
+    outline = FRESH_OUTLINE(store, role=role_name(LADDER[key]))
+    grouping = group_outline(outline)
+    members = {k: len(m) for k, m in grouping.members.items()}
+    return members, dict(grouping.links), len(outline.keys)
+
+
+@pytest.fixture
+def outline_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The roles whose whole-graph outline the app read (the app runs in this process)."""
+    reads: list[str] = []
+
+    def counted(store: GraphStore, *, role: str, timeout_ms: int | None = None) -> Any:
+        reads.append(role)
+        return FRESH_OUTLINE(store, role=role, timeout_ms=timeout_ms)
+
+    monkeypatch.setattr(fetch, "fetch_outline_arrays", counted)
+    return reads
+
+
+def _same_as_fresh(http: httpx.Client, keys: Keys, store: GraphStore) -> None:
+    for key in KEYS:
+        assert _groups(_answer(http, keys, key)) == _fresh(store, key), key
+
+
+def _record(http: httpx.Client, keys: Keys, node_id: str) -> dict[str, Any]:
+    found = http.get(f"/api/v1/nodes/{node_id}/record", headers=keys["editor"])
+    assert found.status_code == 200, found.text
+    return dict(found.json())
+
+
+def _edit(http: httpx.Client, keys: Keys, label: str, node_id: str, **props: Any) -> None:
+    version = _record(http, keys, node_id)["version"]
+    edited = http.put(
+        f"/api/v1/nodes/{label}/{node_id}",
+        json={"version": version, "properties": props},
+        headers=keys["editor"],
+    )
+    assert edited.status_code == 200, edited.text
+
+
+def _one(store: GraphStore, query: str) -> dict[str, Any]:
+    rows = store.read(query)
+    assert rows, query
+    return rows[0]
+
+
+def test_the_overview_survives_a_property_edit_and_follows_every_other_write(
+    http: httpx.Client, keys: Keys, large: GraphStore, outline_reads: list[str]
+) -> None:
+    _same_as_fresh(http, keys, large)
+    assert len(outline_reads) == 3  # one outline per visibility: editor and admin share one
+    org = _one(large, "MATCH (o:Organisation)-[:LOCATED_IN]->(r:Region) RETURN o.id AS id")["id"]
+
+    # a property edit: the groups are kept (no outline read again), the answer is current
+    outline_reads.clear()
+    _edit(http, keys, "Organisation", org, name="Umbenannt Nordhessen GmbH", city="Fulda")
+    _same_as_fresh(http, keys, large)
+    assert outline_reads == []
+    group = _answer(http, keys, "viewer")
+    opened = next(
+        g["group"] for g in group["nodes"] if org in _members(http, keys, "viewer", g["group"])
+    )
+    page = _answer(http, keys, "viewer", group=opened)
+    assert any(n["name"] == "Umbenannt Nordhessen GmbH" for n in page["nodes"])
+
+    # a write that changes what a role sees (a challenge out of draft): read again
+    draft = _one(large, "MATCH (c:Challenge {status: 'draft'}) RETURN c.id AS id")["id"]
+    viewer_total = _answer(http, keys, "viewer")["total"]
+    published = http.post(
+        f"/api/v1/challenges/{draft}/transitions", json={"to": "published"}, headers=keys["editor"]
+    )
+    assert published.status_code == 200, published.text
+    _same_as_fresh(http, keys, large)
+    assert _answer(http, keys, "viewer")["total"] == viewer_total + 1
+
+    # a new organisation, then its relationship to a region
+    created = http.post(
+        "/api/v1/nodes/Organisation",
+        json={"properties": {"name": "Neu im Überblick GmbH", "country": "DE"}},
+        headers=keys["editor"],
+    )
+    assert created.status_code == 201, created.text
+    new_id = created.json()["id"]
+    _same_as_fresh(http, keys, large)
+    region = _one(large, "MATCH (r:Region)<-[:LOCATED_IN]-() RETURN r.id AS id")["id"]
+    linked = http.post(
+        "/api/v1/relationships/LOCATED_IN",
+        json={"start": new_id, "end": region},
+        headers=keys["editor"],
+    )
+    assert linked.status_code in (200, 201), linked.text
+    _same_as_fresh(http, keys, large)
+    assert new_id in _members(http, keys, "viewer", f"region:{region}")
+
+    # a deleted node, with its relationships
+    gone = _one(
+        large,
+        "MATCH (o:Organisation)--() WHERE o.id <> $x RETURN o.id AS id LIMIT 1".replace(
+            "$x", f"'{org}'"
+        ),
+    )["id"]
+    record = _record(http, keys, gone)
+    deleted = http.delete(
+        f"/api/v1/nodes/Organisation/{gone}",
+        params={"version": record["version"], "confirm": "true"},
+        headers=keys["editor"],
+    )
+    assert deleted.status_code == 200, deleted.text
+    _same_as_fresh(http, keys, large)
+
+
+def _members(http: httpx.Client, keys: Keys, key: str, group: str) -> list[str]:
+    first = _answer(http, keys, key, group=group)
+    found = [n["id"] for n in first["nodes"]]
+    for page in range(1, first["pages"]):
+        found += [n["id"] for n in _answer(http, keys, key, group=group, page=page)["nodes"]]
+    return found
+
+
+def test_nothing_kept_names_an_erased_person(
+    http: httpx.Client, keys: Keys, large: GraphStore, outline_reads: list[str]
+) -> None:
+    person = _one(
+        large,
+        "MATCH (p:Person)-[:WORKS_AT]->(:Organisation)-[:LOCATED_IN]->(r:Region) "
+        "RETURN p.id AS id, p.name AS name, r.id AS region LIMIT 1",
+    )
+    group = f"region:{person['region']}"
+    earlier = {*views._kept, *views._rendered}  # other tests' apps
+    for key in KEYS:  # every role's overview and the person's group page are kept
+        assert group in _groups(_answer(http, keys, key))[0]
+        assert person["id"] in _members(http, keys, key, group)
+    seen = http.get(f"/api/v1/explorer/view?group={group}&lang=de", headers=keys["contacts"])
+    assert person["name"] in seen.text  # a contacts key sees the name on the group's page
+    assert person["name"] not in _answer(http, keys, "viewer", group=group).__repr__()
+
+    erased = http.delete(f"/api/v1/persons/{person['id']}", headers=keys["admin"])
+    assert erased.status_code == 200, erased.text
+    # the store keeps no derived picture that names them, before anyone asks again
+    for tag in ("-", "k", "dk"):
+        kept = large.load_derived(f"{OVERVIEW_KEPT_AS}-{tag}")
+        assert kept is None or person["id"].encode() not in kept[1]
+    _same_as_fresh(http, keys, large)
+    for key in KEYS:
+        answers = [_answer(http, keys, key), _answer(http, keys, key, group=group)]
+        assert person["id"] not in _members(http, keys, key, group)
+        assert all(person["name"] not in repr(a) for a in answers)
+    # nor does what this process keeps in memory for the app's store (the app runs here)
+    kept_here = {
+        repr(k): repr(v)
+        for k, v in [*views._kept.items(), *views._rendered.items()]
+        if k not in earlier
+    }
+    assert not [
+        (k, v[:80]) for k, v in kept_here.items() if person["id"] in v or person["name"] in v
+    ]
+
+
+def test_a_property_edit_in_another_process_keeps_the_groups_too(
+    http: httpx.Client, keys: Keys, large: GraphStore, outline_reads: list[str]
+) -> None:
+    # another worker's store connection edits through the same store API
+    _same_as_fresh(http, keys, large)
+    region = _one(large, "MATCH (r:Region)<-[:LOCATED_IN]-() RETURN r.id AS id")["id"]
+    record = large.node_record(region)
+    assert record is not None
+    outline_reads.clear()
+    edits.update_node(
+        large,
+        "Region",
+        region,
+        {"name": "Anderswo umbenannt"},
+        edits.Actor("another-worker"),
+        version=int(record[1][VERSION]),
+        salt="s",
+    )
+    answer = _answer(http, keys, "viewer")
+    assert outline_reads == []
+    assert next(g for g in answer["nodes"] if g["group"] == f"region:{region}")["name"] == (
+        "Anderswo umbenannt"
+    )
+    # an ordinary write nobody described (an ingest run, a script) is taken as a change
+    large.write("MATCH (o:Organisation) WITH o LIMIT 1 SET o.note = 'x'")
+    _same_as_fresh(http, keys, large)
+    assert outline_reads
