@@ -31,12 +31,40 @@ from bench.env import environment
 from bench.scratch import scratch_folder
 
 
-def _round(folder: Path, scratch: Path) -> dict[str, Any]:
-    from scaleup_graph.store import open_store
-    from scaleup_graph.store.falkordb import FalkorDBStore
-    from scaleup_graph.store.parked import dump_path
-    from scaleup_graph.store.views import VIEWS
+class _Stamps:
+    """Seconds spent in a few named functions (wrapped while a round runs), and what
+    ``parked.park`` returned."""
 
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.parks: list[dict[str, Any]] = []
+        self._undo: list[tuple[Any, str, Any]] = []
+
+    def wrap(self, owner: Any, name: str, key: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                value = original(*args, **kwargs)
+            finally:
+                self.seconds[key] = self.seconds.get(key, 0.0) + time.perf_counter() - started
+            if name == "park":
+                self.parks.append(value)
+            return value
+
+        self._undo.append((owner, name, original))
+        setattr(owner, name, timed)
+
+    def take(self, key: str) -> float:
+        return self.seconds.pop(key, 0.0)
+
+    def undo(self) -> None:
+        for owner, name, original in reversed(self._undo):
+            setattr(owner, name, original)
+
+
+def _copy_db(folder: Path, scratch: Path) -> None:
     if scratch.exists():
         shutil.rmtree(scratch)
     shutil.copytree(
@@ -44,6 +72,46 @@ def _round(folder: Path, scratch: Path) -> dict[str, Any]:
         scratch,
         ignore=lambda _d, names: [n for n in names if n.startswith(("server.", ".lock"))],
     )
+
+
+def _plain_stop(folder: Path, scratch: Path) -> float:
+    """Seconds of the stop of a server on ``folder`` (no copies: nothing to park)."""
+    from scaleup_graph.store import open_store
+
+    _copy_db(folder, scratch)
+    store = open_store(f"embedded://{scratch}", graph="scaleup")
+    store.read("RETURN 1 AS x")
+    started = time.perf_counter()
+    store.close()
+    return time.perf_counter() - started
+
+
+def _round(folder: Path, scratch: Path, plain: Path | None = None) -> dict[str, Any]:
+    from scaleup_graph.store import parked as parked_module
+    from scaleup_graph.store.falkordb import FalkorDBStore
+
+    stamps = _Stamps()
+    stamps.wrap(parked_module, "park", "park")
+    stamps.wrap(parked_module, "_write_atomically", "write_files")
+    stamps.wrap(parked_module, "rewrite", "park_rewrite")
+    stamps.wrap(FalkorDBStore, "_rewrite_append_only_file", "store_rewrite")
+    try:
+        found = _measured_round(folder, scratch, stamps)
+    finally:
+        stamps.undo()
+    if plain is not None:
+        found["plain_stop_s"] = _plain_stop(plain, scratch.with_name("plain"))
+        found["park_stop_over_plain_s"] = found["park_stop_s"] - found["plain_stop_s"]
+    return found
+
+
+def _measured_round(folder: Path, scratch: Path, stamps: _Stamps) -> dict[str, Any]:
+    from scaleup_graph.store import open_store
+    from scaleup_graph.store.falkordb import FalkorDBStore
+    from scaleup_graph.store.parked import dump_path
+    from scaleup_graph.store.views import VIEWS
+
+    _copy_db(folder, scratch)
 
     def opened() -> FalkorDBStore:
         store = open_store(f"embedded://{scratch}", graph="scaleup")
@@ -55,13 +123,23 @@ def _round(folder: Path, scratch: Path) -> dict[str, Any]:
     started = time.perf_counter()
     store.close()  # parks the four copies
     park_s = time.perf_counter() - started
+    park = stamps.parks[-1]
+    split = {
+        "in_park_s": stamps.take("park"),
+        "dump_delete_s": park["dump_s"] - stamps.seconds.get("write_files", 0.0),
+        "write_files_s": stamps.take("write_files"),
+        "rewrite_s": stamps.take("park_rewrite"),
+    }
+    split["shutdown_s"] = park_s - split["in_park_s"]
     parked_bytes = sum(dump_path(scratch, "scaleup", v.suffix).stat().st_size for v in VIEWS)
     store = opened()
     restore_s = {}
+    stamps.take("store_rewrite")
     for view in VIEWS:
         started = time.perf_counter()
         store.refresh_view(view)
         restore_s[view.suffix] = time.perf_counter() - started
+    restore_rewrites_s = stamps.take("store_rewrite")
     restores, rebuilds = store.view_restores, store.view_rebuilds
     view = VIEWS[0]
     store._command("GRAPH.DELETE", store.view_names[view])
@@ -70,10 +148,15 @@ def _round(folder: Path, scratch: Path) -> dict[str, Any]:
     store.refresh_view(view)
     rebuild_s = time.perf_counter() - started
     assert store.view_rebuilds == rebuilds + 1
-    store.close()
+    started = time.perf_counter()
+    store.close()  # parks the four copies again (restored, one rebuilt)
+    second_park_s = time.perf_counter() - started
     return {
         "copies_loaded_before": loaded,
         "park_stop_s": park_s,
+        **{f"park_{k}": v for k, v in split.items()},
+        "second_park_stop_s": second_park_s,
+        "restore_rewrites_s": restore_rewrites_s,
         "parked_bytes": parked_bytes,
         "restore_s": restore_s,
         "restores": restores,
@@ -87,12 +170,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, required=True, help="db with the 4 copies loaded")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--plain", type=Path, help="the same graph without copies: its stop, for comparison"
+    )
     args = parser.parse_args()
     env = environment()
     rounds = []
     with scratch_folder("parked-copies-") as tmp:
         for _ in range(args.repeat):
-            rounds.append(_round(args.folder.resolve(), Path(tmp) / "db"))
+            plain = args.plain.resolve() if args.plain else None
+            rounds.append(_round(args.folder.resolve(), Path(tmp) / "db", plain))
             print(json.dumps(rounds[-1]))
     med = {
         key: statistics.median(float(r[key]) for r in rounds)
