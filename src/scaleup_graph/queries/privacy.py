@@ -34,6 +34,7 @@ __all__ = [
     "LADDER",
     "PII_ROLE",
     "ROLES",
+    "PersonalFields",
     "Visibility",
     "capabilities",
     "drop_hidden",
@@ -48,11 +49,37 @@ __all__ = [
     "visibility",
 ]
 
-#: Personal fields per label, straight from the schema's pii flags.
-_PII_BY_LABEL: dict[str, frozenset[str]] = {
-    label: nt.pii_fields for label, nt in NODE_TYPES.items() if nt.pii_fields
-}
 _SCHEMA_LABELS = frozenset(NODE_TYPES) | {k for nt in NODE_TYPES.values() for k in nt.extra_labels}
+#: (label, property, value) of every node kind that is hidden while in draft (schema flag)
+_DRAFTS: tuple[tuple[str, str, str], ...] = tuple(
+    (label, *nt.draft) for label, nt in NODE_TYPES.items() if nt.draft
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalFields:
+    """The one table of personal fields, per label, that every filter of this module reads:
+    :func:`strip_pii` removes them, and :func:`plain_answer` lets an answer skip the filters
+    only if none of its nodes has a label with one. Made from the schema's ``pii`` flags; a
+    personal property added there reaches both (tests/queries/test_plain_answer.py).
+
+    >>> fields = PersonalFields.of({"Person": {"email"}, "Region": set()})
+    >>> dict(fields.by_label), "Person" in fields.plain_labels, "Region" in fields.plain_labels
+    ({'Person': frozenset({'email'})}, False, True)
+    """
+
+    by_label: Mapping[str, frozenset[str]]
+    #: schema labels no filter acts on: no personal field, no draft state
+    plain_labels: frozenset[str]
+
+    @classmethod
+    def of(cls, by_label: Mapping[str, Iterable[str]]) -> PersonalFields:
+        kept = {label: frozenset(fields) for label, fields in by_label.items() if fields}
+        drafts = {label for label, _, _ in _DRAFTS}
+        return cls(kept, _SCHEMA_LABELS - frozenset(kept) - drafts)
+
+
+_PERSONAL = PersonalFields.of({label: nt.pii_fields for label, nt in NODE_TYPES.items()})
 
 
 def is_system_value(value: Any) -> bool:
@@ -74,8 +101,9 @@ def _strip(value: Any) -> Any:
         return [v if isinstance(v, _SCALARS) else _strip(v) for v in value]
     if isinstance(value, Mapping):
         hidden: frozenset[str] = frozenset()
+        by_label = _PERSONAL.by_label
         for label in value.get("_labels", ()) if "_labels" in value else ():
-            hidden |= _PII_BY_LABEL.get(label, frozenset())
+            hidden |= by_label.get(label, frozenset())
         return {
             k: v if isinstance(v, _SCALARS) else _strip(v)
             for k, v in value.items()
@@ -85,12 +113,17 @@ def _strip(value: Any) -> Any:
 
 
 def strip_pii(
-    rows: Iterable[Mapping[str, Any]], role: str, pii_columns: Iterable[str] = ()
+    rows: Iterable[Mapping[str, Any]],
+    role: str,
+    pii_columns: Iterable[str] = (),
+    *,
+    plain: bool = False,
 ) -> list[dict[str, Any]]:
     """Rows with personal data removed unless ``role`` may see it.
 
     Removes the personal fields of every Person node anywhere in a row (also inside paths and
     lists) and every column declared personal (``pii_columns``). Rows come back as new dicts.
+    The one place that decides who sees personal data and what is left out of a row.
 
     Parameters
     ----------
@@ -100,6 +133,9 @@ def strip_pii(
         The caller's role.
     pii_columns
         Column names a named query declares as personal data.
+    plain
+        The caller found with :func:`plain_answer` that no value holds a node with personal
+        fields: only the declared columns are left out, values are kept as they are.
 
     Returns
     -------
@@ -113,17 +149,14 @@ def strip_pii(
     >>> strip_pii([{"email": "a@x.de"}], "analyst+contacts", ["email"])
     [{'email': 'a@x.de'}]
     """
-    caps = capabilities(role)
-    if PII_ROLE in caps:
+    if sees_pii(role):
         return [dict(row) for row in rows]
     dropped = frozenset(pii_columns)
+    if plain:
+        return [{k: v for k, v in row.items() if k not in dropped} for row in rows]
     return [{k: _strip(v) for k, v in row.items() if k not in dropped} for row in rows]
 
 
-#: (label, property, value) of every node kind that is hidden while in draft (schema flag)
-_DRAFTS: tuple[tuple[str, str, str], ...] = tuple(
-    (label, *nt.draft) for label, nt in NODE_TYPES.items() if nt.draft
-)
 #: relationship types that link natural persons (schema flag): contacts only
 PERSONAL_REL_TYPES = frozenset(t for t, rt in REL_TYPES.items() if rt.personal)
 
@@ -286,8 +319,6 @@ def _drop(value: Any, hide: Any) -> Any:
     return value
 
 
-#: Node labels that no filter acts on: schema labels with no personal field and no draft state.
-_PLAIN_LABELS = _SCHEMA_LABELS - frozenset(_PII_BY_LABEL) - {label for label, _, _ in _DRAFTS}
 #: Keys by which :func:`drop_hidden` takes a map for a relationship or a path.
 _SHAPE_KEYS = frozenset({"_type", "_start", "_end", "start", "nodes"})
 
@@ -309,13 +340,14 @@ def plain_answer(rows: Iterable[Mapping[str, Any]]) -> bool:
     >>> plain_answer([{"r": {"_type": "KNOWS", "_start": "person-a", "_end": "person-b"}}])
     False
     """
+    plain_labels = _PERSONAL.plain_labels
     stack: list[Any] = list(rows)
     while stack:
         item = stack.pop()
         if type(item) is dict:
             if "_labels" in item:
                 labels = item["_labels"]
-                if type(labels) is not list or not _PLAIN_LABELS.issuperset(labels):
+                if type(labels) is not list or not plain_labels.issuperset(labels):
                     return False
             if not _SHAPE_KEYS.isdisjoint(item):
                 return False

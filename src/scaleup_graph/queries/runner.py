@@ -13,7 +13,6 @@ from scaleup_graph.queries.privacy import (
     has_role,
     is_system_value,
     plain_answer,
-    sees_pii,
     strip_pii,
     visibility,
 )
@@ -162,10 +161,8 @@ def _filtered(
     """The rows ``role`` sees: rows holding a system-labelled node left out, then
     :func:`drop_hidden` and :func:`strip_pii`. An answer none of them can change
     (:func:`plain_answer`: one walk) skips the three walks and keeps its values as they are;
-    only the declared personal columns are left out."""
+    :func:`strip_pii` still leaves out the declared personal columns (its ``plain`` way)."""
     if plain_answer(rows):
-        if sees_pii(role) or not pii_columns:
-            return [dict(row) for row in rows]
-        return [{k: v for k, v in row.items() if k not in pii_columns} for row in rows]
+        return strip_pii(rows, role, pii_columns, plain=True)
     rows = [row for row in rows if not _has_system_value(row)]
     return strip_pii(drop_hidden(rows, role), role, pii_columns)
