@@ -291,8 +291,8 @@
       }
       const nodes = ids.map((id) => ({ ...data.nodes[id], ring: rings[id] }));
       const edges = this.edgesAmong(ids);
-      planRadial(nodes, edges, p.focus);
-      return { nodes, edges, focus: p.focus, group: null, aggregated: false, planned: true,
+      const plan = planRadial(nodes, edges, p.focus);
+      return { nodes, edges, focus: p.focus, group: null, aggregated: false, planned: true, ...(plan || {}),
         total: ids.length, shown: ids.length, messages, metrics: data.metrics || [] };
     },
     async expand(id, rel, direction) {
@@ -500,7 +500,7 @@
       });
     }
     // a small view names every node and pushes the boxes apart to make room for the names;
-    // a larger one names the focus and the first ring, then the others where they fit
+    // a larger one is planned as layout.plan_picture plans the live explorer's (below)
     const nameAll = nodes.length <= NAME_ALL_UP_TO;
     for (const n of nodes) {
       const ring = n.ring || 0;
@@ -509,21 +509,46 @@
       n.labelled = ring <= 1 || nameAll;
     }
     const fixed = nodes.find((n) => n.id === focus);
+    if (!nameAll) return planLikeServer(nodes, edges, fixed);
     for (let round = 0; round < 6; round++) {
       const s = fitScale(nodes, { x: 0, y: 0 }, canvasSize());
       if (!separate(nodes, s, fixed)) break;
     }
-    if (!nameAll) nameWhereRoom(nodes, edges);
+    return null;
+  }
+
+  /** The steps of layout.plan_picture for a view built here, on the same reference canvas:
+   * the rings stretched over the frame (an ellipse on a wide canvas, few nodes near the
+   * middle), every box at the free spot nearest to where the rings put it (the page's own
+   * placement for a window, ``replan``, at the plan's size), the fit, then the names beyond the
+   * first ring where they fit. The picture's extent is bounded by the frame, so the fit never
+   * shrinks without limit (the older pairwise push-apart could). Returns the plan's fit scale
+   * and centre, as the server's answer carries them. */
+  function planLikeServer(nodes, edges, focusNode) {
+    const degree = new Map();
+    for (const e of edges) for (const id of [e.from, e.to]) degree.set(id, (degree.get(id) || 0) + 1);
+    for (const n of nodes) n.degree = degree.get(n.id) || 0;
+    const frame = { w: REFERENCE_CANVAS.w / 2 - EDGE_MARGIN, h: REFERENCE_CANVAS.h / 2 - EDGE_MARGIN };
+    const boxes = nodes.map((n) => boxesPx(n));
+    const spreadX = Math.max(...nodes.map((n) => Math.abs(n.x))) || 1;
+    const spreadY = Math.max(...nodes.map((n) => Math.abs(n.y))) || 1;
+    const fill = Math.min(1, 0.25 + 0.12 * Math.sqrt(nodes.length));
+    const kx = (frame.w - Math.max(...boxes.map((b) => b.halfW))) * fill / spreadX;
+    const ky = (frame.h - Math.max(...boxes.map((b) => b.bottom))) * fill / spreadY;
+    for (const n of nodes) { n.x *= kx; n.y *= ky; }
+    replan(nodes, { x: 0, y: 0 }, 1, 1, focusNode || null, frame);
+    for (const n of nodes) n.noRoom = false;  // the window's placement decides again (draw)
+    nameWhereRoom(nodes, edges, REFERENCE_CANVAS);
+    return { scale: fitScale(nodes, { x: 0, y: 0 }, REFERENCE_CANVAS), centre: [0, 0] };
   }
 
   /** Names beyond the first ring where they fit at the first fit, the best-linked first, as
    * layout.py plans them; the other names appear as one zooms in (the best-linked at 1.5
    * times the fit, the least at 4 times). */
-  function nameWhereRoom(nodes, edges) {
+  function nameWhereRoom(nodes, edges, size) {
     const degree = new Map();
     for (const e of edges) for (const id of [e.from, e.to]) degree.set(id, (degree.get(id) || 0) + 1);
-    const s = fitScale(nodes, { x: 0, y: 0 }, canvasSize());
-    const size = canvasSize();
+    const s = fitScale(nodes, { x: 0, y: 0 }, size);
     const halfW = size.w / 2 - EDGE_MARGIN;
     const halfH = size.h / 2 - EDGE_MARGIN;
     const work = { exact: 0 };
