@@ -15,7 +15,7 @@ from scaleup_graph.queries import edits
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import fetch, views
 from scaleup_graph.visualisation.aggregate import group_outline
-from scaleup_graph.visualisation.views import OVERVIEW_KEPT_AS
+from scaleup_graph.visualisation.views import OVERVIEW_KEPT_AS, ViewFilter
 
 Keys = dict[str, dict[str, str]]
 VIEW = "/api/v1/explorer/view"
@@ -226,3 +226,29 @@ def test_a_property_edit_in_another_process_keeps_the_groups_too(
     large.write("MATCH (o:Organisation) WITH o LIMIT 1 SET o.note = 'x'")
     _same_as_fresh(http, keys, large)
     assert outline_reads
+
+
+def test_filtered_views_over_http_answer_as_the_whole_graph_filtered(
+    http: httpx.Client, keys: Keys, large: GraphStore
+) -> None:
+    region = _one(large, "MATCH (r:Region)<-[:LOCATED_IN]-() RETURN r.id AS id")["id"]
+    topic = _one(large, "MATCH (t:Topic)<--() RETURN t.id AS id")["id"]
+    asked: list[tuple[dict[str, str], ViewFilter]] = [
+        ({"region": region}, ViewFilter(region=region)),
+        (
+            {"topic": topic, "labels": "Organisation"},
+            ViewFilter(topic=topic, labels=("Organisation",)),
+        ),
+        ({"labels": "Person,Organisation"}, ViewFilter(labels=("Person", "Organisation"))),
+    ]
+    for key in KEYS:
+        role = role_name(LADDER[key])
+        whole = fetch.fetch_whole_graph(large, role=role)
+        for params, filters in asked:
+            before = views._apply_filters(large, whole, None, filters, role, None)
+            expected = views.render_view(before, role=role, lang="de")
+            answer = _answer(http, keys, key, **params)
+            assert answer["total"] == expected["total"] == len(before.nodes), (key, params)
+            assert [n["id"] for n in answer["nodes"]] == [n["id"] for n in expected["nodes"]]
+            assert answer["nodes"] == expected["nodes"], (key, params)
+            assert answer["edges"] == expected["edges"], (key, params)

@@ -35,6 +35,7 @@ __all__ = [
     "degrees",
     "edges_among",
     "edges_of",
+    "fetch_labelled",
     "fetch_neighbours",
     "fetch_nodes",
     "fetch_outline",
@@ -42,6 +43,7 @@ __all__ = [
     "fetch_whole_graph",
     "linked_ids",
     "list_names",
+    "listing_topic",
     "metric_names",
     "metric_places",
     "metric_ranks",
@@ -272,6 +274,53 @@ def edges_among(
         for row in store.read(query, {"ids": sorted(ids)}, timeout_ms=timeout_ms):
             if row["b"] in nodes:
                 found.add((row["a"], row["b"], row["t"]))
+    return found
+
+
+def fetch_labelled(
+    store: GraphStore, labels: Iterable[str], *, role: str, timeout_ms: int | None = None
+) -> Subgraph:
+    """Every node of the schema ``labels`` that ``role`` sees and every relationship between
+    two of them: :func:`fetch_whole_graph` restricted to those labels, read label by label
+    (each relationship query starts at one label and ends at another), nothing else."""
+    names = [name for name in NODE_TYPES if name in set(labels)]
+    graph = Subgraph()
+    vis = visibility(role)
+    for name in names:
+        query = f"MATCH (n:{cy_label(name)}) WHERE {vis.node_clause('n')} RETURN n"
+        for row in store.read(query, timeout_ms=timeout_ms):
+            graph.nodes[row["n"][KEY]] = row["n"]
+    for start in names:
+        for end in names:
+            query = (
+                f"MATCH (a:{cy_label(start)})-[e]->(b:{cy_label(end)}) "
+                f"WHERE {vis.rel_clause('e')} RETURN a.{KEY} AS a, type(e) AS t, b.{KEY} AS b"
+            )
+            for row in store.read(query, timeout_ms=timeout_ms):
+                if row["a"] in graph.nodes and row["b"] in graph.nodes:
+                    graph.edges.add((row["a"], row["b"], row["t"]))
+    return graph
+
+
+#: the labels whose nodes list topics by name (a ``topics`` property in the schema)
+TOPIC_LISTS = tuple(
+    name for name, nt in NODE_TYPES.items() if any(p.name == "topics" for p in nt.properties)
+)
+
+
+def listing_topic(
+    store: GraphStore, name: str, *, role: str, timeout_ms: int | None = None
+) -> set[str]:
+    """Ids of the nodes ``role`` sees that list the topic ``name`` in their ``topics``
+    (label by label, only the labels that have the property)."""
+    seen = visibility(role).node_clause("n")
+    found: set[str] = set()
+    for label_name in TOPIC_LISTS:
+        query = (
+            f"MATCH (n:{cy_label(label_name)}) WHERE $name IN n.topics AND {seen} "
+            f"RETURN n.{KEY} AS id"
+        )
+        found.update(row["id"] for row in store.read(query, {"name": name}, timeout_ms=timeout_ms))
     return found
 
 

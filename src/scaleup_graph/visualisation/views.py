@@ -286,9 +286,44 @@ def _load(
     if focus is not None:
         start = _require_node(store, focus, role, timeout_ms)
         graph, cut, left_out = _ego(store, start, hops, role, timeout_ms)
+    elif filters.active:
+        return _filtered(store, filters, role, timeout_ms), False, None
     else:
         graph, cut = whole_graph(store, role=role, timeout_ms=timeout_ms), False
     return _apply_filters(store, graph, focus, filters, role, timeout_ms), cut, left_out
+
+
+def _filtered(
+    store: GraphStore, filters: ViewFilter, role: str, timeout_ms: int | None
+) -> Subgraph:
+    """A filtered view without a focus: what :func:`_apply_filters` keeps of the whole graph,
+    read without the whole graph. A topic, region or project reads the nodes linked to it
+    (and, for a topic, those that list it by name) through the key indexes; labels alone read
+    only the nodes of those labels and the relationships between them."""
+    wanted: set[str] | None = None
+    for field_name, node_label in FILTER_LABELS.items():
+        value = getattr(filters, field_name)
+        if not value:
+            continue
+        chosen = _require_node(store, value, role, timeout_ms)
+        if primary_label(chosen) != node_label:
+            raise refused("err_unknown_node", NotFound)
+        linked = fetch.linked_ids(store, node_label, value, role=role, timeout_ms=timeout_ms)
+        linked.add(value)
+        if node_label == "Topic" and chosen.get("name") is not None:
+            name = str(chosen["name"])
+            linked |= fetch.listing_topic(store, name, role=role, timeout_ms=timeout_ms)
+        wanted = linked if wanted is None else wanted & linked
+    if wanted is None:
+        graph = fetch.fetch_labelled(store, filters.labels, role=role, timeout_ms=timeout_ms)
+    else:
+        nodes = fetch.fetch_nodes(store, wanted, role=role, timeout_ms=timeout_ms)
+        if filters.labels:
+            nodes = {i: n for i, n in nodes.items() if primary_label(n) in filters.labels}
+        graph = Subgraph(nodes, fetch.edges_among(store, nodes, role=role, timeout_ms=timeout_ms))
+    if not graph.nodes:
+        raise refused("err_filter_empty", NotFound)
+    return graph
 
 
 #: a store whose write counter misses other processes' property edits (Neo4j; see
