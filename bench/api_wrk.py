@@ -2,6 +2,7 @@
 
     apt-get install wrk        # the load generator: a C program in its own process
     .venv/bin/python -m bench.api_wrk [--sizes S,M,L] [--seconds 5] [--workers 2] [--port 8700]
+                                      [--cases search,topic] [--before REV]
 
 For each size a generated graph (``scaleup_graph.ingest.generate``, seed 7; kept in
 $TMPDIR/scaleup-api-wrk between runs) is served by ``scaleup serve --workers N`` in its own
@@ -10,6 +11,14 @@ route answers each case with the very bytes our API answered. wrk (1 thread and 
 then 2 threads and 8 connections) measures both. The engine alone: FalkorDB's own execution
 time of the same Cypher (reported with each result; the walk: the sum of its statements).
 Every figure is printed with ours/bare and ours/engine, and each cost's growth from S to M to L.
+The engine column times what our route sends; for ``topic`` (a search without name text, whose
+pages are cut from ids kept per graph generation, queries/search_pages.py) two more: the first
+page after a write (``engine first``: the ids, then the page) and the composed text that every
+page sent before (``engine text``).
+
+With ``--before REV`` (a git revision) a third server runs that revision's sources (git archive,
+``PYTHONPATH``) on the same graph and the same embedded server; wrk measures it in the same
+rotation (ours/before), and its answers must be the same bytes as ours.
 Results: bench/results/api_wrk-<time>.json; plot: bench/api_wrk.png.
 """
 
@@ -157,6 +166,13 @@ class _EngineClock:
         self.dialect = store.dialect
         self.ms = 0.0
 
+    @property
+    def shared_generation(self) -> bool:
+        return bool(self.store.shared_generation)
+
+    def generation(self) -> str:
+        return str(self.store.generation())
+
     def read(
         self, query: str, params: dict[str, Any] | None = None, *, timeout_ms: int | None = None
     ) -> list[dict[str, Any]]:
@@ -168,9 +184,11 @@ class _EngineClock:
 
 def engine_alone(orgs: int, t: dict[str, Any]) -> dict[str, float]:
     """p50 in ms of the engine's own execution time for each case's Cypher (the walk: the sum
-    of its three or four statements), as FalkorDB reports it."""
-    from scaleup_graph.queries import daily
-    from scaleup_graph.queries.runner import get_query
+    of its three or four statements), as FalkorDB reports it. ``topic``: what the route sends
+    (the page by id from the kept ids); ``topic_first``: the first page after a write (the
+    ids, then the page); ``topic_text``: the composed text every page sent before."""
+    from scaleup_graph.queries import daily, search_pages
+    from scaleup_graph.queries.runner import get_query, run_query
     from scaleup_graph.store import open_store
 
     store = open_store(_db_url(), graph=f"api{orgs}")
@@ -183,9 +201,20 @@ def engine_alone(orgs: int, t: dict[str, Any]) -> dict[str, float]:
             text = query.text(store.dialect, bound)
             return lambda: clock.read(text, bound)
 
+        def topic(first: bool) -> Any:
+            def call() -> Any:
+                if first:
+                    search_pages.clear()
+                params = {"topic": t["topic"], "limit": 21}
+                return run_query(clock, "search_organisations", params, "viewer")  # type: ignore[arg-type]
+
+            return call
+
         calls = {
             "search": named("search_organisations", {"q": t["q"], "limit": 21}),
-            "topic": named("search_organisations", {"topic": t["topic"], "limit": 21}),
+            "topic": topic(first=False),
+            "topic_first": topic(first=True),
+            "topic_text": named("search_organisations", {"topic": t["topic"], "limit": 21}),
             "detail": named("organisation", {"id": t["org"]}),
             "hop1": lambda: daily.neighbourhood(clock, "viewer", t["org"], hops=1),  # type: ignore[arg-type]
             "hop2": lambda: daily.neighbourhood(clock, "viewer", t["org"], hops=2),  # type: ignore[arg-type]
@@ -202,6 +231,17 @@ def engine_alone(orgs: int, t: dict[str, Any]) -> dict[str, float]:
     finally:
         store.close()
     return out
+
+
+def checkout(rev: str, into: Path) -> Path:
+    """The ``src`` folder of ``rev`` (git archive), for PYTHONPATH."""
+    archive = subprocess.run(
+        ["git", "-C", str(HERE.parent), "archive", rev, "src"], capture_output=True, check=True
+    ).stdout
+    shutil.rmtree(into, ignore_errors=True)
+    into.mkdir(parents=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into / "src"
 
 
 # --- servers and wrk ----------------------------------------------------------------------------
@@ -257,7 +297,12 @@ def wrk(url: str, clients: int, seconds: float, key: str = "") -> dict[str, floa
 
 
 def measure_size(
-    size: str, seconds: float, workers: int, port: int | None = None
+    size: str,
+    seconds: float,
+    workers: int,
+    port: int | None = None,
+    cases: tuple[str, ...] = CASES,
+    before: Path | None = None,
 ) -> list[dict[str, Any]]:
     from scaleup_graph.api.keys import KeyStore
     from scaleup_graph.settings import Settings
@@ -276,21 +321,39 @@ def measure_size(
         "SCALEUP_GRAPH": f"api{orgs}",
         "SCALEUP_STATE_DIR": str(settings.state_dir),
     }
-    port, bare_port = (port, port + 1) if port else (_free_port(), _free_port())
+    if port:
+        port, bare_port, before_port = port, port + 1, port + 2
+    else:
+        port, bare_port, before_port = _free_port(), _free_port(), _free_port()
     ours = subprocess.Popen(
         [*SERVE, "--port", str(port), "--workers", str(workers)],
         env=env,
     )
     base, bare_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
+    before_base = f"http://127.0.0.1:{before_port}"
     rows: list[dict[str, Any]] = []
     bare: subprocess.Popen[bytes] | None = None
+    prior: subprocess.Popen[bytes] | None = None
+    chosen = {case: path for case, path in paths(t).items() if case in cases}
     try:
         _wait(f"{base}/health", ours)
         bodies = {}
-        for case, path in paths(t).items():
+        for case, path in chosen.items():
             answer = httpx.get(base + path, headers={"X-API-Key": key}, timeout=60)
             answer.raise_for_status()
             bodies[case] = answer.text
+        if before is not None:
+            # the revision's sources first on the path; the same graph, embedded server and keys
+            prior = subprocess.Popen(
+                [*SERVE, "--port", str(before_port), "--workers", str(workers)],
+                env={**env, "PYTHONPATH": str(before)},
+            )
+            _wait(f"{before_base}/health", prior)
+            for case, path in chosen.items():
+                answer = httpx.get(before_base + path, headers={"X-API-Key": key}, timeout=60)
+                answer.raise_for_status()
+                if answer.json() != json.loads(bodies[case]):
+                    raise RuntimeError(f"--before answers {case} otherwise than ours: {path}")
         (WORK / "bodies.json").write_text(json.dumps(bodies))
         # the same uvicorn as ours: the same worker count and the same HTTP protocol class
         serve_bare = (
@@ -303,11 +366,12 @@ def measure_size(
             env={**env, "BARE_BODIES": str(WORK / "bodies.json")},
             cwd=HERE.parent,
         )
-        _wait(f"{bare_base}/bare/detail", bare)
+        _wait(f"{bare_base}/bare/{next(iter(chosen))}", bare)
         engine = engine_alone(orgs, t)
-        for case, path in paths(t).items():
+        for case, path in chosen.items():
             for clients in CLIENTS:
                 mine = wrk(base + path, clients, seconds, key)
+                then = wrk(before_base + path, clients, seconds, key) if prior else None
                 peer = wrk(f"{bare_base}/bare/{case}", clients, seconds)
                 row = {
                     "load_average": os.getloadavg()[0],
@@ -321,11 +385,18 @@ def measure_size(
                     "bare": peer,
                     "engine_p50": engine[case],
                 }
+                if then is not None:
+                    row["before"] = then
+                if case == "topic":
+                    row["engine_first_p50"] = engine["topic_first"]
+                    row["engine_text_p50"] = engine["topic_text"]
                 rows.append(row)
                 print(_line(row), flush=True)
     finally:
         if bare is not None:
             _stop(bare)
+        if prior is not None:
+            _stop(prior)
         _stop(ours)
     return rows
 
@@ -338,6 +409,20 @@ def _line(r: dict[str, Any]) -> str:
         f"{b['rps']:.0f} req/s | engine p50 {r['engine_p50']:.2f} ms | ours/bare p50 "
         f"{o['p50'] / b['p50']:.1f}x rps {o['rps'] / b['rps']:.2f}x | ours/engine p50 "
         f"{o['p50'] / r['engine_p50']:.1f}x"
+        + (
+            f" | before p50 {r['before']['p50']:.2f} p99 {r['before']['p99']:.2f} ms "
+            f"{r['before']['rps']:.0f} req/s, ours/before p50 "
+            f"{o['p50'] / r['before']['p50']:.2f}x rps {o['rps'] / r['before']['rps']:.2f}x"
+            if "before" in r
+            else ""
+        )
+        + (
+            f" | engine first page after a write {r['engine_first_p50']:.2f} ms, "
+            f"composed text (every page before) {r['engine_text_p50']:.2f} ms"
+            if "engine_text_p50" in r
+            else ""
+        )
+        + f" | load {r['load_average']:.1f}"
     )
 
 
@@ -351,16 +436,26 @@ def table(rows: list[dict[str, Any]]) -> str:
     first = {
         (r["case"], r["clients"]): r["ours"]["p50"] for r in rows if r["size"] == rows[0]["size"]
     }
+    with_before = all("before" in r for r in rows)
+    if with_before:  # --before: its figures and ours/before
+        head = head.replace(" |\n|", " | before p50 / p99 ms | before req/s | ours/before p50 |\n|")
+        head += "---|---|---|"
     lines = [head]
     for r in rows:
         o, b = r["ours"], r["bare"]
         growth = o["p50"] / first[(r["case"], r["clients"])]
-        lines.append(
+        line = (
             f"| {r['size']} | {r['case']} | {r['clients']} | {o['p50']:.2f} / {o['p99']:.2f} | "
             f"{o['rps']:.0f} | {b['p50']:.2f} / {b['p99']:.2f} | {b['rps']:.0f} | "
             f"{r['engine_p50']:.2f} | {o['p50'] / b['p50']:.1f}x | {o['rps'] / b['rps']:.2f}x | "
             f"{o['p50'] / r['engine_p50']:.1f}x | {growth:.2f}x |"
         )
+        if with_before:
+            p = r["before"]
+            line += (
+                f" {p['p50']:.2f} / {p['p99']:.2f} | {p['rps']:.0f} | {o['p50'] / p['p50']:.2f}x |"
+            )
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -402,12 +497,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=None, help="default: one per core")
     parser.add_argument(
+        "--cases", default=",".join(CASES), help=f"some of {','.join(CASES)} (default: all)"
+    )
+    parser.add_argument(
+        "--before",
+        default=None,
+        metavar="REV",
+        help="a git revision served beside ours on the same graph (PORT+2), measured alike",
+    )
+    parser.add_argument(
         "--port",
         type=int,
         default=None,
         help="ours on PORT, the bare route on PORT+1 (default: free)",
     )
     args = parser.parse_args(argv)
+    cases = tuple(c.strip() for c in args.cases.split(",") if c.strip())
+    if not cases or any(c not in CASES for c in cases):
+        parser.error(f"--cases: some of {','.join(CASES)}")
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
     from scaleup_graph.api.server import default_workers
@@ -416,13 +523,15 @@ def main(argv: list[str] | None = None) -> None:
     # before anything opens a store: ingest and the served API key person ids alike
     os.environ.setdefault("SCALEUP_SUPPRESSION_SALT", BENCH_SALT)
     WORK.mkdir(parents=True, exist_ok=True)
+    before = checkout(args.before, WORK / "before") if args.before else None
     rows: list[dict[str, Any]] = []
     for size in args.sizes.split(","):
-        rows += measure_size(size.strip(), args.seconds, workers, args.port)
+        rows += measure_size(size.strip(), args.seconds, workers, args.port, cases, before)
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     out = RESULTS / f"api_wrk-{stamp}.json"
-    out.write_text(json.dumps({"rows": rows, "seconds": args.seconds}, indent=1))
+    doc = {"rows": rows, "seconds": args.seconds, "cases": cases, "before": args.before}
+    out.write_text(json.dumps(doc, indent=1))
     plot(rows, HERE / "api_wrk.png")
     print(table(rows))
     print(f"results: {out}; plot: {HERE / 'api_wrk.png'}")

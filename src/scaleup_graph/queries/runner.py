@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from scaleup_graph.queries import search_pages
 from scaleup_graph.queries.catalogue import NamedQuery, catalogue
 from scaleup_graph.queries.errors import PermissionDenied, QueryNotFound
 from scaleup_graph.queries.privacy import (
@@ -18,7 +19,7 @@ from scaleup_graph.queries.privacy import (
 )
 from scaleup_graph.store import GraphStore
 
-__all__ = ["WALKED", "QueryResult", "get_query", "run_query"]
+__all__ = ["PAGED", "WALKED", "QueryResult", "get_query", "run_query"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,15 @@ def _bounded_walk(
 WALKED: dict[
     str, Callable[[GraphStore, str, Mapping[str, Any], int | None], list[dict[str, Any]]]
 ] = {"neighbourhood": _bounded_walk}
+
+
+#: Named queries whose pages may be cut from ids kept per graph generation: a function of the
+#: store, the bound parameters and the time limit giving the unfiltered rows, or None where the
+#: query's text answers (:mod:`scaleup_graph.queries.search_pages`: a search without name text,
+#: whose every page otherwise reads and sorts every match).
+PAGED: dict[
+    str, Callable[[GraphStore, Mapping[str, Any], int | None], list[dict[str, Any]] | None]
+] = {"search_organisations": search_pages.page}
 
 
 #: Values with nothing inside, skipped without a call (most values in a row are these).
@@ -136,6 +146,15 @@ def run_query(
             name=name,
             columns=query.columns,
             rows=walk(store, principal_role, bound, timeout_ms),
+            params=bound,
+        )
+    paged = PAGED.get(name)
+    rows = paged(store, bound, timeout_ms) if paged is not None else None
+    if rows is not None:
+        return QueryResult(
+            name=name,
+            columns=query.columns,
+            rows=_filtered(rows, principal_role, query.pii_columns),
             params=bound,
         )
     text = query.text(store.dialect, bound)

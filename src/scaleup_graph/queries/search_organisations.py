@@ -23,7 +23,7 @@ from typing import Any
 
 from scaleup_graph.store.base import SUFFIX_MARK
 
-__all__ = ["falkordb_text"]
+__all__ = ["PAGE_BY_IDS", "falkordb_ids_text", "falkordb_text"]
 
 _BY_NAME = (
     "CALL db.idx.fulltext.queryNodes('Organisation', $q_ft) YIELD node, score\n"
@@ -117,3 +117,31 @@ def falkordb_text(bound: Mapping[str, Any]) -> str:
         parts += ["WITH o, score ORDER BY score DESC, o.name, o.id SKIP $skip LIMIT $limit"]
         parts += [_COLUMNS, "       NULL AS match"]
     return "\n".join(parts)
+
+
+#: One page of a search without name text, read by the ids of its rows (an index lookup each),
+#: the columns of :func:`falkordb_text`'s answer for such a search.
+PAGE_BY_IDS = (
+    "UNWIND $ids AS page_id MATCH (o:Organisation {id: page_id})\n"
+    + _COLUMNS
+    + "\n       NULL AS match"
+)
+
+
+def falkordb_ids_text(bound: Mapping[str, Any]) -> str:
+    """The ids of the first ``$upto`` rows :func:`falkordb_text` answers for a search without
+    name text, in its order, as one list (:mod:`scaleup_graph.queries.search_pages` keeps
+    them). The engine keeps the best ``$upto`` rows as it goes, as it keeps the page's rows.
+
+    >>> print(falkordb_ids_text({"q": "", "topic": "", "region": "", "kind": "SME"}))
+    CALL db.idx.fulltext.queryNodes('Organisation', $q_ft) YIELD node, score
+    WITH node AS o, score
+    WHERE $kind IN coalesce(o.kinds, [])
+    WITH o, score ORDER BY score DESC, o.name, o.id LIMIT $upto
+    RETURN collect(o.id) AS ids
+    """
+    if bound["q"]:
+        raise ValueError("a search with name text is ranked by the text: no ids listing")
+    text = falkordb_text({**bound, "q_all": False})
+    head, _, _ = text.rpartition(" SKIP $skip LIMIT $limit")
+    return head + " LIMIT $upto\nRETURN collect(o.id) AS ids"
