@@ -112,14 +112,53 @@ def test_parked_copies_are_not_loaded_and_come_back_with_the_same_answers(
             assert copy_contents(store, view) == contents[view], view
             assert index_kinds(store, store.view_names[view]) == indexes[view], view
         assert (store.view_restores, store.view_rebuilds) == (len(VIEWS), 0)
-        assert not any(path.exists() for path in _dumps(db))  # used: gone
-        assert store._command("EXISTS", *store._parked_keys()) == 0
+        # kept while no write comes: the restored copies' dumps (the next stop parks them
+        # without a new DUMP)
+        assert all(path.exists() for path in _dumps(db))
+        assert store._command("EXISTS", *store._parked_keys()) == len(VIEWS)
         # restored copies follow writes like any other (replayed, not rebuilt)
         store.write("MATCH (p:Person {id: 'person-anna'}) SET p.role = 'Leitung'")
         for view in VIEWS:
             assert not store.refresh_view(view), view
+        assert not any(path.exists() for path in _dumps(db))  # the write discarded them
+        assert store._command("EXISTS", *store._parked_keys()) == 0
     finally:
         store.close()
+
+
+def test_a_stop_after_restores_without_a_write_parks_them_without_a_new_dump(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy restored from its dump and not written since is parked again with that dump:
+    no DUMP, no file written (the cost of a stop after a session of reads); the start after
+    restores the same answers. A copy written since is DUMPed again."""
+    store = _open(folder)
+    make_every_copy(store)  # restored
+    answers = {view: _answers(store, view) for view in VIEWS}
+    files = {path: path.stat().st_mtime_ns for path in _dumps(folder)}
+    dumped: list[bytes] = []
+    dump = parked_module._write_atomically
+    monkeypatch.setattr(
+        parked_module,
+        "_write_atomically",
+        lambda path, *a: dumped.append(path.name.encode()) or dump(path, *a),
+    )
+    store.close()
+    assert _stopped(folder)
+    assert dumped == []
+    assert {path: path.stat().st_mtime_ns for path in _dumps(folder)} == files
+    store = _open(folder)
+    try:
+        assert _in_server(store) == [False] * len(VIEWS)  # parked, not loaded at the start
+        for view in VIEWS:
+            assert _answers(store, view) == answers[view], view
+        assert (store.view_restores, store.view_rebuilds) == (len(VIEWS), 0)
+        store.write("MATCH (o:Organisation {id: 'org-kassel-tech'}) SET o.city = 'Kassel'")
+        _answers(store, VIEWS[0])  # the copies follow the write
+    finally:
+        store.close()
+    assert len(dumped) == len(VIEWS)  # written since: DUMPed again
+    assert all(path.exists() for path in _dumps(folder))
 
 
 def test_a_write_after_parking_rebuilds_the_copies_instead_of_restoring_them(
@@ -165,6 +204,7 @@ def test_a_process_holding_the_store_keeps_the_copies_in_the_server(folder: Path
     nothing and parks nothing."""
     store = _open(folder)
     make_every_copy(store)  # restored from their dumps
+    files = {path: path.stat().st_mtime_ns for path in _dumps(folder)}
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -182,7 +222,7 @@ def test_a_process_holding_the_store_keeps_the_copies_in_the_server(folder: Path
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         store.close()
         assert not _stopped(folder)
-        assert not (folder / COPIES_DIR).exists() or not any((folder / COPIES_DIR).iterdir())
+        assert {path: path.stat().st_mtime_ns for path in _dumps(folder)} == files  # untouched
         store = _open(folder)
         assert _in_server(store) == [True] * len(VIEWS)
         store.close()
@@ -222,6 +262,8 @@ def test_a_server_killed_while_parking_starts_with_every_copy_correct(
 ) -> None:
     store = _open(folder)
     make_every_copy(store)  # restored; now park them again and kill the server on the way
+    # a write: the dumps they were restored from go, the park DUMPs them again
+    store.write("MATCH (o:Organisation {id: 'org-kassel-tech'}) SET o.city = 'Kassel'")
     answers = {view: _answers(store, view) for view in VIEWS}
     _kill_during(monkeypatch, folder, parked_module, step)
     store.close()
@@ -274,7 +316,8 @@ def test_a_server_killed_after_a_restore_restarts_with_the_restored_copy(
     """A restore does not rewrite the append-only file (a rebuild must: a copied graph cannot
     be replayed): the RESTORE is in the file, fsynced before its reply. A server killed right
     after it starts with the copy, which takes later writes; no record names a parked copy
-    any more and the dump is gone, so nothing claims a copy that is not in the data."""
+    but the restored copy's own (its dump, kept for the next park), which the next write
+    removes: nothing claims a copy that is not in the data."""
     store = _open(folder)
     view = VIEWS[0]
     rewrites: list[str] = []
@@ -291,9 +334,11 @@ def test_a_server_killed_after_a_restore_restarts_with_the_restored_copy(
         assert store.read("RETURN 1 AS x") == [{"x": 1}]  # the store starts the server again
         assert store.server.pid() not in (None, pid)
         assert _in_server(store)[0]  # from the append-only file: not restored again
+        assert store._command("EXISTS", record_key("scaleup", view.suffix)) == 1
+        assert dump_path(folder, "scaleup", view.suffix).exists()  # the copy's dump, kept
+        store.write("MATCH (o:Organisation {id: 'org-kassel-tech'}) SET o.city = 'Kassel'")
         assert store._command("EXISTS", record_key("scaleup", view.suffix)) == 0
         assert not dump_path(folder, "scaleup", view.suffix).exists()
-        store.write("MATCH (o:Organisation {id: 'org-kassel-tech'}) SET o.city = 'Kassel'")
         rows = _adhoc(
             store, view, "MATCH (o:Organisation {id: 'org-kassel-tech'}) RETURN o.city AS city"
         )

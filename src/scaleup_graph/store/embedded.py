@@ -337,10 +337,11 @@ class EmbeddedServer:
             parking.close()
         if done["parked"] or done["dropped"] or done["rewrite_s"] > 0.01:
             log.info(
-                "parked %d ad-hoc copies (%d bytes) in %.2f s, dropped %d behind, "
-                "append-only file rewritten in %.2f s",
+                "parked %d ad-hoc copies (%d bytes; %d with the dump they were restored "
+                "from) in %.2f s, dropped %d behind, append-only file rewritten in %.2f s",
                 len(done["parked"]),
                 done["bytes"],
+                len(done["kept"]),
                 done["dump_s"],
                 len(done["dropped"]),
                 done["rewrite_s"],

@@ -676,14 +676,16 @@ class FalkorDBStore(GraphStore):
 
     def _restore_parked(self, view: AdhocView, current: str) -> bool:
         """RESTORE the copy for ``view`` from its parked dump if the server's record names
-        the graph's ``current`` generation and the file is whole; True if restored. The record
-        and the file are removed either way (used or stale). Caller holds the copy's lock and
-        has seen the copy missing."""
+        the graph's ``current`` generation and the file is whole; True if restored. A restored
+        copy keeps its record and file (its dump until the next write, which removes them: the
+        next park need not DUMP it again, store/parked.py); a stale or broken one loses them.
+        Caller holds the copy's lock and has seen the copy missing."""
         if self.server is None:
             return False
         key = record_key(self.graph_name, view.suffix)
         path = dump_path(self.server.directory, self.graph_name, view.suffix)
         record = ParkRecord.parse(self._call(partial(self._command, "GET", key)))
+        restored = False
         try:
             if record is None or record.generation != str(current):
                 return False
@@ -693,7 +695,7 @@ class FalkorDBStore(GraphStore):
                 return False
             keys = [self._generation_key, self.view_names[view], self._view_generation_key(view)]
             try:
-                restored = self._call(
+                answer = self._call(
                     partial(
                         self._command, "EVAL", RESTORE_SCRIPT, len(keys), *keys, current, payload
                     )
@@ -701,11 +703,13 @@ class FalkorDBStore(GraphStore):
             except StoreError as exc:  # e.g. a dump of another engine version
                 log.warning("parked copy %s not restored (%s)", view.suffix, type(exc).__name__)
                 return False
-            return bool(int(restored))
+            restored = bool(int(answer))
+            return restored
         finally:
-            if record is not None:
-                self._call(partial(self._command, "DEL", key))
-            path.unlink(missing_ok=True)
+            if not restored:  # stale or broken: never used again
+                if record is not None:
+                    self._call(partial(self._command, "DEL", key))
+                path.unlink(missing_ok=True)
 
     def _drafts(self, before: Iterable[str] = ()) -> dict[str, bool]:
         """Ids of the nodes in draft, and of the nodes ``before`` names: id -> in draft."""

@@ -15,11 +15,15 @@ graph: up to four ad-hoc copies (store/views.py) beside the graph made a cold st
   at its next clean stop).
 - **restoring** (``FalkorDBStore.refresh_view``): a missing copy whose record names the graph's
   current generation, and whose file is whole and has that digest, is RESTOREd (one script that
-  checks the generation once more); otherwise it is rebuilt as before. The record and the file are
-  removed either way.
+  checks the generation once more; the append-only file is not rewritten: the RESTORE is in it);
+  otherwise it is rebuilt as before and the record and the file are removed. A restored copy
+  keeps its record and file: until a write, they are this copy's dump, so the stop that parks it
+  again only checks the file's header (:func:`_kept`) instead of a new DUMP and file (most of a
+  parking stop after a session without writes).
 - **never stale**: every write bumps the graph's write counter, so a dump parked before a write
   (an erasure, a new draft) is never restored; the write path also removes this graph's parked
-  files and records at once (:func:`discard`), so an erased person's data does not stay on disk.
+  files and records at once (``discard_files``), so an erased person's data does not stay on
+  disk, also the dumps of restored copies.
 
 The server is the authority: a file without its record (a crash between the dump and the
 script, a file copied from another folder, a folder whose append-only file was replaced) is
@@ -188,6 +192,36 @@ def read_dump(path: Path, graph: str, suffix: str, record: ParkRecord) -> bytes 
     return payload
 
 
+def _kept(path: Path, graph: str, suffix: str, record: ParkRecord) -> int | None:
+    """The payload's length if ``path`` is the dump ``record`` names (its header, and a file
+    of the header's length: read without the payload); None otherwise."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_MAGIC))
+            line = handle.readline(4096)
+            size = os.fstat(handle.fileno()).st_size
+    except OSError:
+        return None
+    if head != _MAGIC or not line.endswith(b"\n"):
+        return None
+    try:
+        header = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(header, dict) or not isinstance(header.get("bytes"), int):
+        return None
+    expected = {
+        "graph": graph,
+        "suffix": suffix,
+        "generation": record.generation,
+        "sha256": record.digest,
+        "bytes": header["bytes"],
+    }
+    if header != expected or size != len(_MAGIC) + len(line) + header["bytes"]:
+        return None
+    return int(header["bytes"])
+
+
 def discard_files(directory: Path, graph: str) -> None:
     """Remove every parked file of ``graph`` (its records are gone or stale)."""
     for view in VIEWS:
@@ -206,11 +240,12 @@ def park(client: Any, directory: Path, *, rewrite_timeout_s: float = 300.0) -> d
 
     ``client`` is a redis client without response decoding (DUMP gives bytes), and no other
     process may use the server (the caller holds the folder lock and saw no other client).
-    Returns what it did: ``parked``, ``dropped`` (behind: left to a rebuild), ``stale_files``
-    removed, ``bytes`` written, ``dump_s`` and ``rewrite_s`` seconds. A failure to write a file
+    Returns what it did: ``parked``, ``kept`` (parked with the dump they were restored from:
+    no DUMP, no file written), ``dropped`` (behind: left to a rebuild), ``stale_files``
+    removed, ``bytes`` on disk, ``dump_s`` and ``rewrite_s`` seconds. A failure to write a file
     leaves that copy in the server (it is only slower to start, never wrong)."""
     started = time.perf_counter()
-    done: dict[str, Any] = {"parked": [], "dropped": [], "stale_files": 0, "bytes": 0}
+    done: dict[str, Any] = {"parked": [], "kept": [], "dropped": [], "stale_files": 0, "bytes": 0}
     seen: set[tuple[str, str]] = set()
     for key in client.scan_iter(match="scaleup:*:view:*", count=1000):
         text = _text(key) or ""
@@ -240,29 +275,39 @@ def park(client: Any, directory: Path, *, rewrite_timeout_s: float = 300.0) -> d
             client.delete(name, view_key)
             done["dropped"].append(name)
             continue
-        payload = client.dump(name)
-        if payload is None:
-            continue
-        digest = hashlib.sha256(payload).hexdigest()
-        header = {
-            "graph": graph,
-            "suffix": suffix,
-            "generation": current,
-            "sha256": digest,
-            "bytes": len(payload),
-        }
-        try:
-            folder_mode, file_mode = _modes(directory)
-            path.parent.mkdir(mode=folder_mode, exist_ok=True)
-            _write_atomically(path, header, payload, file_mode)
-        except OSError as exc:
-            log.warning("could not park copy %s (%s); it stays in the server", name, exc.strerror)
-            continue
+        # restored from this dump and no write since (the record names this generation): the
+        # file is this copy's dump already
+        size = _kept(path, graph, suffix, record) if record is not None else None
+        if record is not None and size is not None:
+            digest = record.digest
+            done["kept"].append(name)
+        else:
+            payload = client.dump(name)
+            if payload is None:
+                continue
+            digest, size = hashlib.sha256(payload).hexdigest(), len(payload)
+            header = {
+                "graph": graph,
+                "suffix": suffix,
+                "generation": current,
+                "sha256": digest,
+                "bytes": size,
+            }
+            try:
+                folder_mode, file_mode = _modes(directory)
+                path.parent.mkdir(mode=folder_mode, exist_ok=True)
+                _write_atomically(path, header, payload, file_mode)
+            except OSError as exc:
+                log.warning(
+                    "could not park copy %s (%s); it stays in the server", name, exc.strerror
+                )
+                continue
         keys = [gen_key, view_key, name, record_key(graph, suffix), REWRITE_PENDING]
         if int(client.eval(PARK_SCRIPT, len(keys), *keys, current, digest)):
             done["parked"].append(name)
-            done["bytes"] += len(payload)
-        else:  # changed since the dump: the copy stays, the file goes
+            done["bytes"] += size
+        else:  # changed since the dump: the copy stays, the file (and a kept record) go
+            client.delete(record_key(graph, suffix))
             path.unlink(missing_ok=True)
     done["dump_s"] = time.perf_counter() - started
     # this stop's copies, or those of an earlier stop killed before its rewrite
