@@ -38,7 +38,6 @@ import resource
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -76,34 +75,45 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+_SAMPLER = """
+import select, sys, psutil
+proc, peak = psutil.Process(int(sys.argv[1])), 0
+while not select.select([sys.stdin], [], [], 0.05)[0]:
+    try:
+        peak = max(peak, sum(p.memory_info().rss for p in [proc, *proc.children()]))
+    except psutil.Error:
+        pass
+print(peak)
+"""
+
+
 def timed(fn: Callable[[], Any], server: Any) -> tuple[dict[str, float], Any]:
-    """Wall clock and CPU (this process, child processes, the database server) of ``fn``, and
-    how far this process's memory grew (sampled every 50 ms)."""
-    proc = psutil.Process()
-    base = proc.memory_info().rss
-    peak = [base]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.05):
-            peak[0] = max(peak[0], proc.memory_info().rss)
-
-    watcher = threading.Thread(target=sample, daemon=True)
-    watcher.start()
+    """Wall clock and CPU (this process, child processes: the tool's, our bulk load's reading
+    process, the database server) of ``fn``, and how far this process's memory grew with its
+    children's (sampled every 50 ms by a process of its own: a sampling thread here would keep
+    the bulk load from forking its reading process)."""
+    base = psutil.Process().memory_info().rss
+    sampler = subprocess.Popen(
+        [sys.executable, "-c", _SAMPLER, str(os.getpid())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(0.3)  # the sampler's start-up is not the load's
     cpu, children, srv = time.process_time(), _children_cpu(), _cpu(server)
     started = time.perf_counter()
     try:
         value = fn()
     finally:
         wall = time.perf_counter() - started
-        done.set()
-        watcher.join()
+        process_cpu, children_cpu = time.process_time() - cpu, _children_cpu() - children
+        peak = int(sampler.communicate("")[0].strip() or base)
     return {
         "wall_s": wall,
-        "cpu_s": time.process_time() - cpu,
-        "tool_cpu_s": _children_cpu() - children,
+        "cpu_s": process_cpu,
+        "tool_cpu_s": children_cpu,
         "server_cpu_s": _cpu(server) - srv,
-        "memory_growth_mb": (peak[0] - base) / 2**20,
+        "memory_growth_mb": (peak - base) / 2**20,
     }, value
 
 
@@ -167,6 +177,7 @@ class Case:
                 )
                 figures.update(store.bulk_phases)
                 figures["after_staging_s"] = reports[-1].bulk_seconds
+                figures["reading_process"] = reports[-1].bulk_parallel
                 figures["staging_s"] = figures["wall_s"] - reports[-1].bulk_seconds
                 listing = "CALL db.indexes() YIELD status RETURN status"
                 figures["indexes_building_at_end"] = sum(

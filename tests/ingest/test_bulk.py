@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import multiprocessing
 import signal
 import subprocess
 import sys
@@ -124,12 +125,14 @@ def options(tmp_path: Path, name: str, **kw: Any) -> IngestOptions:
     return IngestOptions(state_dir=tmp_path / name, **{"check_duplicates": False, **kw})
 
 
+@pytest.mark.parametrize("parallel", [True, False], ids=["reading-process", "one-process"])
 def test_demo_data_in_bulk_is_the_graph_the_ordinary_ingest_writes(
-    store: GraphStore, second: GraphStore, tmp_path: Path
+    store: GraphStore, second: GraphStore, tmp_path: Path, parallel: bool
 ) -> None:
     ordinary = load_seed(store, options=options(tmp_path, "a"))
-    bulk = load_seed(second, options=options(tmp_path, "b"), bulk=True)
+    bulk = load_seed(second, options=options(tmp_path, "b", parallel=parallel), bulk=True)
 
+    assert bulk.bulk_parallel is parallel  # the files were read where the test says
     got = assert_same_graph(store, second)
     assert len(got["nodes"]) > 300 and len(got["rels"]) > 500
     assert bulk.bulk_nodes == len(got["nodes"]) and bulk.bulk_relationships == len(got["rels"])
@@ -209,15 +212,25 @@ def cordis_subset(folder: Path, rows: int = 3000) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("parallel", [True, False], ids=["reading-process", "one-process"])
 def test_a_cordis_subset_in_bulk_is_the_graph_the_ordinary_ingest_writes(
-    store: GraphStore, second: GraphStore, tmp_path: Path
+    store: GraphStore, second: GraphStore, tmp_path: Path, parallel: bool
 ) -> None:
     data = cordis_subset(tmp_path / "open-data")
     ordinary = load_cordis(store, data, options=options(tmp_path, "a", check_duplicates=True))
+    seen: list[tuple[str, int, int]] = []
     bulk = load_cordis(
-        second, data, options=options(tmp_path, "b", check_duplicates=True), bulk=True
+        second,
+        data,
+        options=options(tmp_path, "b", check_duplicates=True, parallel=parallel, batch_size=700),
+        bulk=True,
+        progress=lambda phase, done, total: seen.append((phase, done, total)),
     )
 
+    assert bulk.bulk_parallel is parallel
+    # the progress a user sees counts every row of every mapping once, up to the total
+    assert seen and seen[-1][1] == seen[-1][2] > bulk.rows_read
+    assert [done for _, done, _ in seen] == sorted(done for _, done, _ in seen)
     got = assert_same_graph(store, second)
     assert rejects_of([bulk]) == rejects_of([ordinary])
     reasons = " ".join(r.reason for r in bulk.rejects)
@@ -407,6 +420,8 @@ def test_cli_bulk_load_reports_it_and_refuses_a_second_bulk_load(
     first = scaleup(store_env, "ingest", str(manifest), "--bulk")
     assert first.returncode == 1, first.stderr  # rows were rejected, as without --bulk
     assert "loaded in bulk (GRAPH.BULK)" in first.stdout and "rejected" in first.stdout
+    # the command runs no other thread: the files were read in a second process
+    assert "a second process read and checked the files" in " ".join(first.stdout.split())
     assert store.counts()["nodes"]["Organisation"] == 190
 
     again = scaleup(store_env, "ingest", str(manifest), "--bulk")
@@ -479,9 +494,71 @@ def test_a_load_stopped_while_the_relationships_are_read_leaves_the_empty_graph(
     with pytest.raises(KeyboardInterrupt):
         bulk_ingest(second, [manifest], options(tmp_path, "b"))
     assert graph_state(second) == empty
+    assert multiprocessing.active_children() == []  # the reading process was stopped
     assert not second._command("GET", f"scaleup:{second.graph_name}:bulk-load")
 
     monkeypatch.setattr(_Run, "relationships", real)
     [report] = bulk_ingest(second, [manifest], options(tmp_path, "b"))
     assert report.resumed
+    assert_same_graph(store, second)
+
+
+@pytest.mark.parametrize("broken", ["missing column", "header twice"])
+def test_a_file_the_reading_process_cannot_read_stops_the_load_as_in_one_process(
+    second: GraphStore, tmp_path: Path, broken: str
+) -> None:
+    """The error found in the reading process is the one the load raises in one process,
+    nothing is written, and no process is left behind."""
+    import multiprocessing
+
+    from scaleup_graph.ingest import ManifestError, ReadError
+
+    path = write_population(tmp_path, rows=300)
+    if broken == "missing column":
+        (tmp_path / "links.csv").write_text("a,c\norg-1,org-2\n", encoding="utf-8")
+    else:  # found when the file is read (preflight), not by the header check
+        (tmp_path / "links.csv").write_text("a,b,b\norg-1,org-2,x\n", encoding="utf-8")
+    manifest = load_manifest(path)
+    empty = graph_state(second)
+    errors = []
+    for parallel in (True, False):
+        with pytest.raises((ManifestError, ReadError)) as failed:
+            bulk_ingest(second, [manifest], options(tmp_path, f"s{parallel}", parallel=parallel))
+        errors.append((type(failed.value), failed.value.message))
+        assert graph_state(second) == empty
+        assert multiprocessing.active_children() == []
+    assert errors[0] == errors[1]
+    assert "links.csv" in errors[0][1]
+
+
+def test_a_reading_process_that_dies_stops_the_load_and_the_rerun_finishes_it(
+    store: GraphStore, second: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed while it reads the relationships (after the nodes were sent): the load says
+    so, leaves the empty graph, and the same command again gives the whole graph."""
+    import os
+
+    from scaleup_graph.ingest.engine import _Run
+
+    manifest = load_manifest(write_population(tmp_path, rows=400))
+    run_ingest(store, manifest, options(tmp_path, "a"))
+    empty = graph_state(second)
+    real = _Run.relationship_batches
+    parent = os.getpid()
+
+    def killed(self: Any, *args: Any) -> Any:
+        if os.getpid() != parent:  # only in the reading process (the fork has this patch)
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(self, *args)
+
+    monkeypatch.setattr(_Run, "relationship_batches", killed)
+    with pytest.raises(StoreError) as stopped:
+        bulk_ingest(second, [manifest], options(tmp_path, "b"))
+    assert "stopped unexpectedly" in stopped.value.message
+    assert "run the same command again" in stopped.value.message
+    assert graph_state(second) == empty
+
+    monkeypatch.setattr(_Run, "relationship_batches", real)
+    [report] = bulk_ingest(second, [manifest], options(tmp_path, "b"))
+    assert report.bulk_parallel and report.resumed
     assert_same_graph(store, second)

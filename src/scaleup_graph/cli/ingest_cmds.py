@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -41,7 +42,12 @@ BulkOption = typer.Option(
 )
 
 
-def _progress(enabled: bool) -> tuple[AbstractContextManager[Any], Callable[..., None] | None]:
+def _progress(
+    enabled: bool, *, threaded: bool = True
+) -> tuple[AbstractContextManager[Any], Callable[..., None] | None]:
+    """The progress bar and its update function. ``threaded=False``: the bar draws itself
+    from the updates (at most ten times a second) instead of from a thread of its own, so a
+    bulk load can fork its reading process from a process with one thread."""
     if not enabled:
         return nullcontext(), None
     bar = Progress(
@@ -51,11 +57,16 @@ def _progress(enabled: bool) -> tuple[AbstractContextManager[Any], Callable[...,
         TimeRemainingColumn(),
         console=err_console,
         transient=True,
+        auto_refresh=threaded,
     )
     task = bar.add_task("reading", total=1)
+    drawn = [0.0]
 
     def update(phase: str, done: int, total: int) -> None:
         bar.update(task, description=phase, completed=done, total=total)
+        if not threaded and time.monotonic() - drawn[0] >= 0.1:
+            drawn[0] = time.monotonic()
+            bar.refresh()
 
     return bar, update
 
@@ -84,7 +95,8 @@ def _render(reports: list[IngestReport], as_json: bool) -> int:
                 f"  loaded in bulk (GRAPH.BULK) into the empty graph: {r.bulk_nodes:,} nodes, "
                 f"{r.bulk_relationships:,} relationships, indexes built; the database was "
                 f"through {r.bulk_seconds:.1f} s after the last row was read (it wrote while "
-                "the rows were read)"
+                "the rows were read"
+                + ("; a second process read and checked the files)" if r.bulk_parallel else ")")
             )
         if r.removed_partial_ids:
             console.print(
@@ -182,7 +194,7 @@ def ingest(
     reports = []
     with opened_store() as store:
         if bulk:
-            bar, update = _progress(not as_json)
+            bar, update = _progress(not as_json, threaded=False)
             try:
                 with bar:
                     reports = bulk_ingest(store, manifests, default_options(**overrides), update)
@@ -220,7 +232,7 @@ def ingest_cordis(
     if data_dir is None or not (data_dir / "cordis-h2020").is_dir():
         fail(f"{data_dir} has no cordis-h2020 folder; pass the open-data folder as argument")
     with opened_store() as store:
-        bar, update = _progress(not as_json)
+        bar, update = _progress(not as_json, threaded=not bulk)
         with bar:
             report = load_cordis(
                 store, data_dir, options=default_options(), progress=update, bulk=bulk

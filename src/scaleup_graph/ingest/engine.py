@@ -43,6 +43,7 @@ from scaleup_graph.ingest.manifest import (
     row_matches,
 )
 from scaleup_graph.ingest.natural_persons import looks_like_person
+from scaleup_graph.ingest.prepare import RowFeed
 from scaleup_graph.ingest.readers import read_header, read_rows
 from scaleup_graph.ingest.rejects import (
     CELL_DROPPED,
@@ -72,6 +73,9 @@ class IngestOptions:
     #: bench hook: False skips the trust checks (header, duplicate links, person-like names)
     #: so bench/ingest_checks.py can measure what they cost; never False in real runs
     checks: bool = True
+    #: a bulk load reads and checks the files in a second process (ingest/prepare.py) when
+    #: the machine has more than one core; False: in this process, as the ordinary ingest
+    parallel: bool = True
     #: test hook: called after each committed batch with the running batch count
     after_batch: Callable[[int], None] | None = None
 
@@ -101,6 +105,8 @@ class IngestReport:
     bulk_nodes: int = 0
     bulk_relationships: int = 0
     bulk_seconds: float = 0.0
+    #: a bulk load whose files were read and checked in a second process (ingest/prepare.py)
+    bulk_parallel: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -153,6 +159,9 @@ class _Run:
         )
         #: the last run of a bulk load: the writer that sends what is staged (ingest/bulk.py)
         self.writer: BulkWriter | None = None
+        #: a bulk load's reading process (ingest/prepare.py): it reads and checks the files,
+        #: this run takes the batches; None: the run reads itself
+        self.feed: RowFeed | None = None
         #: how many mappings still read each file's kept rows (bulk: see _done_with)
         self._uses: Counter[tuple[Any, ...]] = Counter()
         self.manifest = manifest
@@ -215,8 +224,11 @@ class _Run:
         self.report.rejects.append(Reject(self._name(spec), line, column, shown, reason, outcome))
 
     def _tick(self, phase: str, rows: int = 1) -> None:
+        before = self.done_rows
         self.done_rows += rows
-        if self.progress and (self.done_rows % 1000 == 0 or self.done_rows == self.total_rows):
+        if self.progress and (
+            self.done_rows // 1000 > before // 1000 or self.done_rows == self.total_rows
+        ):
             self.progress(phase, self.done_rows, self.total_rows)
 
     def _rows(self, spec: FileSpec) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -295,6 +307,9 @@ class _Run:
         """Read every file once: unreadable files, and columns the manifest names that a file
         does not have, stop the run before anything is written. Broken records (cut-off rows,
         open quotes) are reported here, once per file."""
+        if self.feed:
+            self.feed.preflight(self)
+            return
         if self.options.checks:
             for spec in self.manifest.files:
                 self._check_header(spec)
@@ -349,9 +364,20 @@ class _Run:
         return reason or f"{label} key is empty"
 
     def nodes(self, spec: FileSpec, index: int, mapping: NodeMapping, m: int) -> None:
-        """Upsert the nodes of one mapping of one file: key each row, validate it, drop
-        duplicates and repeats, withhold what must not be stored, write in batches."""
+        """Upsert the nodes of one mapping of one file, in batches (:meth:`node_batches`, or
+        what a bulk load's reading process made of them: :mod:`.prepare`)."""
         key_name = f"{index}:n{m}"
+        skip = self.checkpoint.batches_done(key_name)
+        batches = self.feed.batches(self) if self.feed else self.node_batches(spec, mapping)
+        for batch_no, batch in enumerate(batches, 1):
+            self._write_batch(
+                partial(self._flush_nodes, mapping.label, batch), key_name, batch_no, skip
+            )
+
+    def node_batches(self, spec: FileSpec, mapping: NodeMapping) -> Iterator[list[_Pending]]:
+        """The nodes of one mapping of one file in batches: key each row, validate it, drop
+        duplicates and repeats, withhold what must not be stored. Touches no store: what it
+        finds wrong goes to the report (:meth:`_reject`, :attr:`rejected`)."""
         key_columns = mapping.key.source.columns
         key_is_personal = is_personal(mapping.label) and mapping.key.derive
         seen: dict[str, int] = {}
@@ -359,8 +385,6 @@ class _Run:
         clean_cells: dict[str, tuple[Any, ...]] = {}
         firsts: dict[str, tuple[int, dict[str, Any]]] = {}
         batch: list[_Pending] = []
-        batch_no = 0
-        skip = self.checkpoint.batches_done(key_name)
         check_names = (
             self.options.checks and mapping.label == "Organisation" and not mapping.public_names
         )
@@ -438,16 +462,10 @@ class _Run:
                 )
             )
             if len(batch) >= self.options.batch_size:
-                batch_no += 1
-                self._write_batch(
-                    partial(self._flush_nodes, mapping.label, batch), key_name, batch_no, skip
-                )
+                yield batch
                 batch = []
         if batch:
-            batch_no += 1
-            self._write_batch(
-                partial(self._flush_nodes, mapping.label, batch), key_name, batch_no, skip
-            )
+            yield batch
 
     def _write_batch(
         self, flush: Callable[..., None], key_name: str, batch_no: int, skip: int
@@ -626,10 +644,23 @@ class _Run:
         )
 
     def relationships(self, spec: FileSpec, index: int, mapping: RelMapping, m: int) -> None:
+        """Upsert the relationships of one mapping of one file, in batches
+        (:meth:`relationship_batches`, or a bulk load's reading process: :mod:`.prepare`)."""
         key_name = f"{index}:r{m}"
-        batch: list[tuple[int, str, str, dict[str, Any]]] = []
-        batch_no = 0
         skip = self.checkpoint.batches_done(key_name)
+        batches = self.feed.batches(self) if self.feed else self.relationship_batches(spec, mapping)
+        for batch_no, batch in enumerate(batches, 1):
+            self._write_batch(
+                partial(self._flush_rels, spec, mapping, batch), key_name, batch_no, skip
+            )
+
+    def relationship_batches(
+        self, spec: FileSpec, mapping: RelMapping
+    ) -> Iterator[list[tuple[int, str, str, dict[str, Any]]]]:
+        """The rows of one relationship mapping of one file as (line, start key, end key,
+        values) in batches: keyed and validated. Touches no store (endpoints are looked up
+        when a batch is written: :meth:`_flush_rels`)."""
+        batch: list[tuple[int, str, str, dict[str, Any]]] = []
         required = {p.name for p in REL_TYPES[mapping.type].all_properties if p.required}
         check = RowValidator.relationship(mapping.type)  # validate_relationship, per value
         checked = bool(mapping.properties or required)
@@ -668,16 +699,10 @@ class _Run:
                 props = {}  # no property mapped and none required: nothing to check
             batch.append((line, start, end, props))
             if len(batch) >= self.options.batch_size:
-                batch_no += 1
-                self._write_batch(
-                    partial(self._flush_rels, spec, mapping, batch), key_name, batch_no, skip
-                )
+                yield batch
                 batch = []
         if batch:
-            batch_no += 1
-            self._write_batch(
-                partial(self._flush_rels, spec, mapping, batch), key_name, batch_no, skip
-            )
+            yield batch
 
     def _missing(self, label: str, ids: set[str]) -> set[str]:
         unknown = ids - self.known[label]
@@ -799,6 +824,19 @@ class _Run:
         self.links[ident] = (first_spec, first_line, combined)
         return dict(combined)
 
+    def node_steps(self) -> list[tuple[int, FileSpec, int, NodeMapping]]:
+        """Every node mapping in the order a run takes them: (file index, file, index, it)."""
+        files = self.manifest.files
+        return [(i, spec, m, n) for i, spec in enumerate(files) for m, n in enumerate(spec.nodes)]
+
+    def relationship_steps(self) -> list[tuple[int, FileSpec, int, RelMapping]]:
+        """Every relationship mapping in order, after all node mappings (:meth:`node_steps`)."""
+        return [
+            (i, spec, m, r)
+            for i, spec in enumerate(self.manifest.files)
+            for m, r in enumerate(spec.relationships)
+        ]
+
     def run(self) -> IngestReport:
         self.stage()
         return self.finish()
@@ -817,11 +855,10 @@ class _Run:
             if not spec.nodes and not spec.relationships:
                 self._done_with(spec, 0)
         self.remove_partial_ids()
-        for i, spec in enumerate(self.manifest.files):
+        for i, spec, m, mapping in self.node_steps():
             self._current_source = self._source(spec)
-            for m, mapping in enumerate(spec.nodes):
-                self.nodes(spec, i, mapping, m)
-                self._done_with(spec)
+            self.nodes(spec, i, mapping, m)
+            self._done_with(spec)
         # a bulk load's writer sends what no later mapping of the load changes while the rest
         # is staged: the nodes now, each relationship type after its last mapping
         writer = self.writer
@@ -829,14 +866,13 @@ class _Run:
         if writer is not None:
             writer.nodes_final()
             writer.relationships_final(pending)
-        for i, spec in enumerate(self.manifest.files):
+        for i, spec, m, rel in self.relationship_steps():
             self._current_source = self._source(spec)
-            for m, rel in enumerate(spec.relationships):
-                self.relationships(spec, i, rel, m)
-                self._done_with(spec)
-                pending[rel.type] -= 1
-                if writer is not None and not pending[rel.type]:
-                    writer.relationships_final(+pending)
+            self.relationships(spec, i, rel, m)
+            self._done_with(spec)
+            pending[rel.type] -= 1
+            if writer is not None and not pending[rel.type]:
+                writer.relationships_final(+pending)
         if self.options.check_duplicates and self.new_org_names:
             existing = self.store.names("Organisation")
             self.report.near_duplicates = near_duplicates(self.new_org_names, existing)
