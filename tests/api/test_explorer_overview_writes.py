@@ -106,7 +106,8 @@ def test_the_overview_survives_a_property_edit_and_follows_every_other_write(
     page = _answer(http, keys, "viewer", group=opened)
     assert any(n["name"] == "Umbenannt Nordhessen GmbH" for n in page["nodes"])
 
-    # a write that changes what a role sees (a challenge out of draft): read again
+    # a workflow step that changes what a role sees (a challenge out of draft): its write
+    # does not say where the structure changed, so the outline is read whole again
     draft = _one(large, "MATCH (c:Challenge {status: 'draft'}) RETURN c.id AS id")["id"]
     viewer_total = _answer(http, keys, "viewer")["total"]
     published = http.post(
@@ -115,7 +116,11 @@ def test_the_overview_survives_a_property_edit_and_follows_every_other_write(
     assert published.status_code == 200, published.text
     _same_as_fresh(http, keys, large)
     assert _answer(http, keys, "viewer")["total"] == viewer_total + 1
+    assert sorted(outline_reads) == sorted({role_name(LADDER[k]) for k in KEYS[:3]})
 
+    # the editors' writes say at which nodes they change the structure: the kept outline is
+    # patched there, the whole graph's outline is not read again (and the answer is as fresh)
+    outline_reads.clear()
     # a new organisation, then its relationship to a region
     created = http.post(
         "/api/v1/nodes/Organisation",
@@ -151,6 +156,21 @@ def test_the_overview_survives_a_property_edit_and_follows_every_other_write(
     assert deleted.status_code == 200, deleted.text
     _same_as_fresh(http, keys, large)
 
+    # an edit of a challenge's draft flag through the editing API: patched at that node
+    draft = _one(large, "MATCH (c:Challenge {status: 'draft'}) RETURN c.id AS id")["id"]
+    viewer_total = _answer(http, keys, "viewer")["total"]
+    large.update_node(
+        "Challenge",
+        draft,
+        {"status": "published"},
+        version=int(_record(http, keys, draft)["version"]),
+        now="2026-12-02T00:00:00+00:00",
+        history=[{}],
+    )
+    _same_as_fresh(http, keys, large)
+    assert _answer(http, keys, "viewer")["total"] == viewer_total + 1
+    assert outline_reads == []
+
 
 def _members(http: httpx.Client, keys: Keys, key: str, group: str) -> list[str]:
     first = _answer(http, keys, key, group=group)
@@ -169,10 +189,11 @@ def test_nothing_kept_names_an_erased_person(
         "RETURN p.id AS id, p.name AS name, r.id AS region LIMIT 1",
     )
     group = f"region:{person['region']}"
-    earlier = {*views._kept, *views._rendered}  # other tests' apps
+    earlier = {*views._kept, *views._rendered, *views._outlines}  # other tests' apps
     for key in KEYS:  # every role's overview and the person's group page are kept
         assert group in _groups(_answer(http, keys, key))[0]
         assert person["id"] in _members(http, keys, key, group)
+    outline_reads.clear()
     seen = http.get(f"/api/v1/explorer/view?group={group}&lang=de", headers=keys["contacts"])
     assert person["name"] in seen.text  # a contacts key sees the name on the group's page
     assert person["name"] not in _answer(http, keys, "viewer", group=group).__repr__()
@@ -184,6 +205,7 @@ def test_nothing_kept_names_an_erased_person(
         kept = large.load_derived(f"{OVERVIEW_KEPT_AS}-{tag}")
         assert kept is None or person["id"].encode() not in kept[1]
     _same_as_fresh(http, keys, large)
+    assert outline_reads == []  # patched where the person was, not read whole again
     for key in KEYS:
         answers = [_answer(http, keys, key), _answer(http, keys, key, group=group)]
         assert person["id"] not in _members(http, keys, key, group)
@@ -191,7 +213,7 @@ def test_nothing_kept_names_an_erased_person(
     # nor does what this process keeps in memory for the app's store (the app runs here)
     kept_here = {
         repr(k): repr(v)
-        for k, v in [*views._kept.items(), *views._rendered.items()]
+        for k, v in [*views._kept.items(), *views._rendered.items(), *views._outlines.items()]
         if k not in earlier
     }
     assert not [

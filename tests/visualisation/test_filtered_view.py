@@ -126,3 +126,18 @@ def test_a_topic_reaches_nodes_that_list_it_by_name(seeded_store: GraphStore) ->
         assert _outcome(_now, seeded_store, role, filters) == _outcome(
             _before, seeded_store, role, filters
         )
+
+
+def test_nodes_are_found_by_id_whatever_their_prefix(seeded_store: GraphStore) -> None:
+    # ids are looked up under their prefix's label first; an id without it is found too
+    seeded_store.write("CREATE (:Organisation {id: 'topic-not-a-topic', name: 'Irreführend'})")
+    seeded_store.write("CREATE (:Topic {id: 'no-prefix-topic', name: 'Ohne Vorsilbe'})")
+    org = _ids(seeded_store, "Organisation", 1)[0]
+    found = fetch.fetch_nodes(
+        seeded_store, ["topic-not-a-topic", "no-prefix-topic", org, "org-unknown"], role="viewer"
+    )
+    assert {i: n["_labels"][0] for i, n in found.items()} == {
+        "topic-not-a-topic": "Organisation",
+        "no-prefix-topic": "Topic",
+        org: "Organisation",
+    }

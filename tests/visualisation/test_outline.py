@@ -83,3 +83,40 @@ def test_the_grouped_overview_names_groups_and_counts_links(seeded_store: GraphS
     assert drawn == dict(grouping.links)
     kassel = next(n for n in view["nodes"] if n["group"] == "region:region-de73")
     assert kassel["name"] == "Kassel"  # the region of that key, by its name
+
+
+@pytest.mark.parametrize("role", ["viewer", "contacts", "contacts+editor"])
+def test_an_outline_patched_at_the_changed_nodes_groups_as_a_fresh_one(
+    seeded_store: GraphStore, role: str
+) -> None:
+    from scaleup_graph.visualisation.fetch import patch_outline
+
+    # communities on most nodes, so the groups follow them and a changed community shows
+    seeded_store.write(
+        "MATCH (n) WHERE n.id IS NOT NULL AND NOT n:Region SET n.metric_community = size(n.id) % 4"
+    )
+    before = fetch_outline_arrays(seeded_store, role=role)
+    person = seeded_store.read("MATCH (p:Person)-[:KNOWS]-() RETURN p.id AS id LIMIT 1")[0]["id"]
+    orgs = [r["id"] for r in seeded_store.read("MATCH (o:Organisation) RETURN o.id AS id")]
+    seeded_store.upsert_nodes(
+        "Organisation", [NodeRow("org-patched-new", {"name": "Neu"})], provenance=PROV
+    )
+    seeded_store.upsert_relationships(
+        "COOPERATES_WITH",
+        "Organisation",
+        "Organisation",
+        [RelRow("org-patched-new", orgs[0]), RelRow(orgs[1], orgs[2])],
+        provenance=PROV,
+    )
+    seeded_store.write("MATCH (o:Organisation {id: $id}) DETACH DELETE o", {"id": orgs[3]})
+    seeded_store.write(
+        "MATCH (o:Organisation {id: $id}) SET o.metric_community = 99", {"id": orgs[4]}
+    )
+    seeded_store.erase_node(person)
+    touched = {"org-patched-new", *orgs[:5], person}
+    patched = group_outline(patch_outline(seeded_store, before, touched, role=role))
+    fresh = group_outline(fetch_outline_arrays(seeded_store, role=role))
+    assert patched.by == fresh.by == "community"
+    assert patched.members == fresh.members and list(patched.members) == list(fresh.members)
+    assert patched.links == fresh.links and patched.degree == fresh.degree
+    assert person not in patched.of_node and "org-patched-new" in patched.of_node

@@ -18,7 +18,7 @@ import re
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -255,9 +255,10 @@ def _labels_by_prefix(node_id: str) -> list[str]:
     return sorted(NODE_TYPES, key=lambda lb: NODE_TYPES[lb].id_prefix != prefix)
 
 
-#: the store whose writes in this thread leave the graph's structure as it is (see
-#: :meth:`GraphStore.keeping_structure`), or None
-_STRUCTURE_KEPT = threading.local()
+#: the store whose writes in this thread are described (``store``), and the nodes at which
+#: they change the structure (``touched``; empty: properties only), see
+#: :meth:`GraphStore.keeping_structure` and :meth:`GraphStore.changing_structure_at`
+_DESCRIBED = threading.local()
 
 
 def keeps_structure(label: str, props: Iterable[str], relabels: bool = False) -> bool:
@@ -273,6 +274,22 @@ def keeps_structure(label: str, props: Iterable[str], relabels: bool = False) ->
     draft = NODE_TYPES[label].draft if label in NODE_TYPES else None
     return not relabels and not any(
         p == KEY or p.startswith(METRIC_PREFIX) or (draft is not None and p == draft[0])
+        for p in props
+    )
+
+
+def changes_structure_at_node(label: str, props: Iterable[str]) -> bool:
+    """True if setting ``props`` (that :func:`keeps_structure` does not keep) changes the
+    structure only at that one node: its labels, its draft flag, its community. A new key or
+    another measure's name is no change at one node.
+
+    >>> changes_structure_at_node("Challenge", ["status", "name"])
+    True
+    >>> changes_structure_at_node("Organisation", ["metric_pagerank"])
+    False
+    """
+    return not any(
+        p == KEY or (p.startswith(METRIC_PREFIX) and p != METRIC_PREFIX + "community")
         for p in props
     )
 
@@ -426,16 +443,42 @@ class GraphStore(ABC):
         """The writes this thread makes through this store inside the block change properties
         only (see :func:`keeps_structure`): caches of the graph's structure
         (:meth:`structure_generation`) stay current across them."""
-        before = getattr(_STRUCTURE_KEPT, "store", None)
-        _STRUCTURE_KEPT.store = self
+        with self.changing_structure_at(()):
+            yield
+
+    @contextmanager
+    def changing_structure_at(self, ids: Iterable[str]) -> Iterator[None]:
+        """The writes this thread makes through this store inside the block change the
+        structure only at the nodes ``ids``: whether each exists and is seen, its label, its
+        community, its relationships (none: properties only, :meth:`keeping_structure`). A
+        cache of the structure can then read those nodes again instead of the whole graph
+        (:meth:`structure_changes`)."""
+        before = getattr(_DESCRIBED, "store", None), getattr(_DESCRIBED, "touched", None)
+        _DESCRIBED.store, _DESCRIBED.touched = self, frozenset(ids)
         try:
             yield
         finally:
-            _STRUCTURE_KEPT.store = before
+            _DESCRIBED.store, _DESCRIBED.touched = before
+
+    def _described_change(self) -> frozenset[str] | None:
+        """The nodes at which the write being made changes the structure, as the block around
+        it described them (empty: properties only); None for a write nobody described."""
+        if getattr(_DESCRIBED, "store", None) is not self:
+            return None
+        touched: frozenset[str] = _DESCRIBED.touched
+        return touched
 
     def _keeps_structure(self) -> bool:
         """True inside :meth:`keeping_structure` (the adapter's write asks)."""
-        return getattr(_STRUCTURE_KEPT, "store", None) is self
+        return self._described_change() == frozenset()
+
+    def structure_changes(self, since: str) -> set[str] | None:
+        """The nodes at which the structure changed since the :meth:`structure_generation`
+        ``since`` (and until now), if every write since then described its change (see
+        :meth:`changing_structure_at`); None if one did not, or the adapter keeps no record
+        (the default): the cache is then derived again."""
+        del since
+        return None
 
     def structure_generation(self) -> str:
         """A token that changes with every write that may change the graph's structure (nodes,
@@ -700,8 +743,10 @@ class GraphStore(ABC):
 
         Returns how many nodes were deleted.
         """
-        rows = self.write(cypher.ERASE_NODE, {"id": node_id})
-        self.write(cypher.DELETE_HISTORY, {"id": node_id})
+        with self.changing_structure_at([node_id]):
+            rows = self.write(cypher.ERASE_NODE, {"id": node_id})
+        with self.keeping_structure():  # history entries are no part of the structure
+            self.write(cypher.DELETE_HISTORY, {"id": node_id})
         self.forget_derived()  # a kept picture may name the node: derived again when asked
         return int(rows[0]["deleted"]) if rows else 0
 
@@ -741,16 +786,17 @@ class GraphStore(ABC):
             params[f"restore_ids_{i}"] = sorted(found)
             params[f"restore_props_{i}"] = found
         try:
-            rows = self.write(
-                cypher.create_node(label, row.extra_labels, list(groups)),
-                {
-                    "id": row.id,
-                    "props": props,
-                    **params,
-                    **cypher.provenance_params(provenance),
-                    **self._edit_params(history, undoes, provenance["ingested_at"]),
-                },
-            )
+            with self.changing_structure_at([row.id]):
+                rows = self.write(
+                    cypher.create_node(label, row.extra_labels, list(groups)),
+                    {
+                        "id": row.id,
+                        "props": props,
+                        **params,
+                        **cypher.provenance_params(provenance),
+                        **self._edit_params(history, undoes, provenance["ingested_at"]),
+                    },
+                )
         except StoreError as exc:  # a concurrent create of the same key won the race
             if "constraint" in str(exc).lower():
                 return None
@@ -778,11 +824,11 @@ class GraphStore(ABC):
         for source, key in _searchable(label).items():
             if source in props and props[source] is None:
                 changed[key] = None
-        shape = (
-            self.keeping_structure()
-            if keeps_structure(label, changed, bool(add_labels or remove_labels))
-            else nullcontext()
-        )
+        shape: AbstractContextManager[None] = nullcontext()
+        if keeps_structure(label, changed, bool(add_labels or remove_labels)):
+            shape = self.keeping_structure()
+        elif changes_structure_at_node(label, changed):
+            shape = self.changing_structure_at([node_id])
         with shape:
             rows = self.write(
                 cypher.update_node(label, add_labels, remove_labels),
@@ -808,15 +854,16 @@ class GraphStore(ABC):
     ) -> bool:
         """Detach-delete a node if it is still at ``version`` and has ``links`` relationships
         (the ones its history entry names); False otherwise."""
-        rows = self.write(
-            cypher.delete_node(label),
-            {
-                "id": node_id,
-                "version": version,
-                "links": links,
-                **self._edit_params(history, undoes, now),
-            },
-        )
+        with self.changing_structure_at([node_id]):
+            rows = self.write(
+                cypher.delete_node(label),
+                {
+                    "id": node_id,
+                    "version": version,
+                    "links": links,
+                    **self._edit_params(history, undoes, now),
+                },
+            )
         return bool(rows)
 
     def link(
@@ -834,16 +881,17 @@ class GraphStore(ABC):
 
         False if either node is missing or the relationship exists already.
         """
-        rows = self.write(
-            cypher.link(type_, start[0], end[0]),
-            {
-                "start": start[1],
-                "end": end[1],
-                "props": dict(props),
-                **cypher.provenance_params(provenance),
-                **self._edit_params(history, undoes, provenance["ingested_at"]),
-            },
-        )
+        with self.changing_structure_at([start[1], end[1]]):
+            rows = self.write(
+                cypher.link(type_, start[0], end[0]),
+                {
+                    "start": start[1],
+                    "end": end[1],
+                    "props": dict(props),
+                    **cypher.provenance_params(provenance),
+                    **self._edit_params(history, undoes, provenance["ingested_at"]),
+                },
+            )
         return bool(rows)
 
     def unlink(
@@ -857,10 +905,11 @@ class GraphStore(ABC):
         undoes: str | None = None,
     ) -> bool:
         """Delete the relationship; False if there is none."""
-        rows = self.write(
-            cypher.unlink(type_, start[0], end[0]),
-            {"start": start[1], "end": end[1], **self._edit_params(history, undoes, now)},
-        )
+        with self.changing_structure_at([start[1], end[1]]):
+            rows = self.write(
+                cypher.unlink(type_, start[0], end[0]),
+                {"start": start[1], "end": end[1], **self._edit_params(history, undoes, now)},
+            )
         return bool(rows)
 
     def relationship_properties(

@@ -107,12 +107,18 @@ _STEP = (
     "if redis.call('GET', KEYS[1]) == ARGV[1] then "
     "return redis.call('SET', KEYS[1], ARGV[2]) end return 0"
 )
-#: Counts a write that leaves the graph's structure as it is (GraphStore.keeping_structure):
-#: KEYS[2] then says "base:latest", the generations from base to latest have the same
-#: structure. Any other write counts the generation alone, so latest falls behind and the
-#: structure token is the generation again: a write nobody described is taken as a change.
-_COUNT_KEEPING_STRUCTURE = (
+#: Counts a write whose change of structure was described (GraphStore.changing_structure_at):
+#: KEYS[3], a list capped at STRUCTURE_JOURNAL entries, gets "<generation>\t<ids as JSON>" (the
+#: nodes at which it changed the structure). A write that changed properties only (ARGV[1] =
+#: "1") also extends KEYS[2], "base:latest": the generations from base to latest have the same
+#: structure. Any other write counts the generation alone, so latest falls behind, the structure
+#: token is the generation again and the journal has a gap: a write nobody described is taken as
+#: a change of anything.
+_COUNT_DESCRIBED = (
     "local g = redis.call('INCR', KEYS[1]) "
+    "redis.call('RPUSH', KEYS[3], string.format('%d', g) .. '\t' .. ARGV[2]) "
+    "redis.call('LTRIM', KEYS[3], -tonumber(ARGV[3]), -1) "
+    "if ARGV[1] == '1' then "
     "local base = g - 1 "
     "local same = redis.call('GET', KEYS[2]) "
     "if same then "
@@ -120,8 +126,11 @@ _COUNT_KEEPING_STRUCTURE = (
     "if l and tonumber(l) == g - 1 then base = tonumber(b) end "
     "end "
     "redis.call('SET', KEYS[2], string.format('%d:%d', base, g)) "
+    "end "
     "return g"
 )
+#: how many described writes the journal remembers (older: the overview is derived again)
+STRUCTURE_JOURNAL = 512
 #: How long a caller waits when the server cannot fork to copy the graph (memory pressure).
 COPY_RETRY_AFTER_S = 30
 
@@ -302,6 +311,8 @@ class FalkorDBStore(GraphStore):
         #: "base:latest": generations base to latest have the same structure (see
         #: _COUNT_KEEPING_STRUCTURE)
         self._same_structure_key = f"scaleup:{graph}:same-structure"
+        #: the nodes each described write changed the structure at (_COUNT_DESCRIBED)
+        self._journal_key = f"scaleup:{graph}:structure-journal"
         self._suppressed_key = f"scaleup:{graph}:suppressed"
         #: set while a bulk first load writes (store/bulk.py)
         self._bulk_key = f"scaleup:{graph}:bulk-load"
@@ -592,6 +603,32 @@ class FalkorDBStore(GraphStore):
                 current = base
         return f"{where}:{self.graph_name}:s{current}"
 
+    def structure_changes(self, since: str) -> set[str] | None:
+        """From the journal the described writes keep (one round trip): the union of the
+        nodes each write since ``since`` changed the structure at, or None if a generation
+        since then has no entry (a write nobody described, a clear, a bulk load, or one
+        older than the journal)."""
+        where = self.server.directory if self.server else f"{self._host}:{self._port}"
+        prefix, _, start = since.rpartition(":s")
+        if prefix != f"{where}:{self.graph_name}" or not start.isdigit():
+            return None
+        counter, entries = self._pipelined(
+            [["GET", self._generation_key], ["LRANGE", self._journal_key, 0, -1]],
+            transaction=False,
+        )
+        current = int(counter or 0)
+        described: dict[int, list[str]] = {}
+        for entry in entries or ():
+            text = entry.decode() if isinstance(entry, bytes) else str(entry)
+            counted, _, ids = text.partition("\t")
+            described[int(counted)] = json.loads(ids)
+        touched: set[str] = set()
+        for generation in range(int(start) + 1, current + 1):
+            if generation not in described:
+                return None
+            touched.update(described[generation])
+        return touched
+
     def _derived_key(self, name: str) -> str:
         return f"scaleup:{self.graph_name}:derived:{name}"
 
@@ -737,11 +774,13 @@ class FalkorDBStore(GraphStore):
         Every write counts a generation; each copy records the generation it is in step with.
         A write a copy misses (another process's, a failure here) leaves it behind, and the
         next ad-hoc query on it rebuilds it: a copy is never read out of step."""
-        if self._keeps_structure():
-            keys = [self._generation_key, self._same_structure_key]
-            count = partial(self._command, "EVAL", _COUNT_KEEPING_STRUCTURE, len(keys), *keys)
-        else:
+        touched = self._described_change()
+        if touched is None:
             count = partial(self._command, "INCR", self._generation_key)
+        else:
+            keys = [self._generation_key, self._same_structure_key, self._journal_key]
+            described = ["0" if touched else "1", json.dumps(sorted(touched)), STRUCTURE_JOURNAL]
+            count = partial(self._command, "EVAL", _COUNT_DESCRIBED, len(keys), *keys, *described)
         generation = int(self._call(count))
         if views is None:
             views = self._views_kept()

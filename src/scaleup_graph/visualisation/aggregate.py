@@ -78,6 +78,14 @@ def named_by(grouping: Grouping) -> set[str]:
     return found
 
 
+def _largest(sizes: Counter[str]) -> set[str]:
+    """The groups that stay groups: the :data:`MAX_GROUPS` - 1 largest (equal sizes by key, so
+    the answer does not depend on the order the nodes were read in) of at least
+    :data:`MIN_GROUP` members."""
+    ranked = sorted(sizes.items(), key=lambda item: (-item[1], item[0]))[: MAX_GROUPS - 1]
+    return {key for key, count in ranked if count >= MIN_GROUP}
+
+
 def group_nodes(graph: Subgraph, keep: frozenset[str] = frozenset()) -> Grouping:
     """Group every node except those in ``keep`` (the focus stays a node of its own).
 
@@ -100,8 +108,7 @@ def group_nodes(graph: Subgraph, keep: frozenset[str] = frozenset()) -> Grouping
         else:
             key = f"label:{primary_label(node)}"
         grouping.of_node[node_id] = key
-    sizes = Counter(grouping.of_node.values())
-    kept = {key for key, count in sizes.most_common(MAX_GROUPS - 1) if count >= MIN_GROUP}
+    kept = _largest(Counter(grouping.of_node.values()))
     for node_id, key in grouping.of_node.items():
         if key not in kept:
             grouping.of_node[node_id] = OTHER
@@ -136,8 +143,7 @@ def group_outline(outline: Outline) -> Grouping:
             of_node.append(f"region:{keys[region[at]]}")
         else:
             of_node.append(f"label:{name}")
-    sizes = Counter(of_node)
-    kept = {key for key, count in sizes.most_common(MAX_GROUPS - 1) if count >= MIN_GROUP}
+    kept = _largest(Counter(of_node))
     of_node = [key if key in kept else OTHER for key in of_node]
     grouping.of_node = dict(zip(keys, of_node, strict=True))
     for at in by_id.tolist():

@@ -47,6 +47,7 @@ __all__ = [
     "metric_names",
     "metric_places",
     "metric_ranks",
+    "patch_outline",
     "primary_label",
     "search_nodes",
     "topic_names",
@@ -80,17 +81,38 @@ def fetch_nodes(
     store: GraphStore, ids: Iterable[str], *, role: str, timeout_ms: int | None = None
 ) -> dict[str, dict[str, Any]]:
     """The nodes with these ids (of any schema label) that ``role`` sees; unknown ids are
-    simply absent."""
+    simply absent.
+
+    Ids carry their label's prefix (``org-...``): each id is looked up under that label first,
+    and only the ids not found there under every label, so a view of 800 nodes costs a query
+    or two per label it holds, not one per label of the schema."""
     wanted = sorted(set(ids))
     found: dict[str, dict[str, Any]] = {}
     if not wanted:
         return found
     seen = visibility(role).node_clause("n")
-    for name in NODE_TYPES:
+
+    def look_up(name: str, some: list[str]) -> None:
         query = f"UNWIND $ids AS i MATCH (n:{cy_label(name)} {{{KEY}: i}}) WHERE {seen} RETURN n"
-        for row in store.read(query, {"ids": wanted}, timeout_ms=timeout_ms):
+        for row in store.read(query, {"ids": some}, timeout_ms=timeout_ms):
             found[row["n"][KEY]] = row["n"]
+
+    by_label: dict[str, list[str]] = {}
+    for node_id in wanted:
+        name = _BY_PREFIX.get(node_id.split("-", 1)[0])
+        if name is not None:
+            by_label.setdefault(name, []).append(node_id)
+    for name, some in by_label.items():
+        look_up(name, some)
+    rest = [node_id for node_id in wanted if node_id not in found]
+    if rest:  # an id without its label's prefix, or one this role does not see
+        for name in NODE_TYPES:
+            look_up(name, rest)
     return found
+
+
+#: id prefix -> schema label (``org`` -> ``Organisation``)
+_BY_PREFIX = {nt.id_prefix: name for name, nt in NODE_TYPES.items()}
 
 
 def _ids_by_label(nodes: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
@@ -502,6 +524,95 @@ def fetch_outline_arrays(store: GraphStore, *, role: str, timeout_ms: int | None
     summed = np.bincount(inverse, weights=weights, minlength=len(codes))
     counts = np.clip(summed, 0, None).astype(np.int64)
     return Outline(keys, labels, community, codes, counts, typed)
+
+
+def patch_outline(
+    store: GraphStore,
+    outline: Outline,
+    touched: Iterable[str],
+    *,
+    role: str,
+    timeout_ms: int | None = None,
+) -> Outline:
+    """``outline`` with the nodes ``touched`` read again: each as it is now (gone, not seen by
+    ``role``, its label and community) with every relationship it has now. The answer equals
+    :func:`fetch_outline_arrays` read afresh as long as the structure changed at those nodes
+    only (:meth:`~scaleup_graph.store.GraphStore.structure_changes`); the reads grow with
+    the touched nodes and their relationships, the rest is arrays (no read of the graph).
+    Pairs that only a typed relationship joins carry no count (a fresh outline may hold them
+    with count 0: the same groups, links and degrees)."""
+    wanted = sorted(set(touched))
+    vis = visibility(role)
+    metric = METRIC_PREFIX + "community"
+    now: dict[str, tuple[str, Any]] = {}  # id -> (label, community) of the touched seen now
+    for name in NODE_TYPES:
+        query = (
+            f"UNWIND $ids AS i MATCH (n:{cy_label(name)} {{{KEY}: i}}) "
+            f"WHERE {vis.node_clause('n')} RETURN n.{KEY} AS id, n.{metric} AS c"
+        )
+        for row in store.read(query, {"ids": wanted}, timeout_ms=timeout_ms):
+            now[str(row["id"])] = (name, row["c"])
+    keys, n = outline.keys, len(outline.keys)
+    at = {key: i for i, key in enumerate(keys)}
+    stays = np.ones(n, dtype=bool)
+    stays[[at[i] for i in wanted if i in at]] = False
+    kept_keys = [k for k, keep in zip(keys, stays.tolist(), strict=True) if keep]
+    new_keys = kept_keys + [i for i in wanted if i in now]
+    new_labels = [lb for lb, keep in zip(outline.labels, stays.tolist(), strict=True) if keep]
+    new_labels += [now[i][0] for i in wanted if i in now]
+    size = len(new_keys)
+    moved = np.full(n, -1, dtype=np.int64)
+    moved[stays] = np.arange(len(kept_keys), dtype=np.int64)
+    position = {k: len(kept_keys) + j for j, k in enumerate(i for i in wanted if i in now)}
+
+    def place(key: str) -> int:
+        if key in position:
+            return position[key]
+        old = at.get(key)
+        return int(moved[old]) if old is not None else -1
+
+    def kept_codes(codes: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        a, b = outline.pairs(codes)
+        both = (moved[a] >= 0) & (moved[b] >= 0)
+        return moved[a[both]] * size + moved[b[both]], both
+
+    community = {int(moved[i]): c for i, c in outline.community.items() if moved[i] >= 0}
+    for key in position:
+        if now[key][1] is not None:
+            community[position[key]] = now[key][1]
+    # every relationship of a touched node now, once, whose other end the outline holds
+    found: set[tuple[str, str, str]] = set()
+    for name in sorted({now[i][0] for i in now}):
+        query = (
+            f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]-(b) "
+            f"WHERE {vis.rel_clause('e')} "
+            f"RETURN startNode(e).{KEY} AS s, type(e) AS t, endNode(e).{KEY} AS e"
+        )
+        ids = [i for i in now if now[i][0] == name]
+        for row in store.read(query, {"ids": ids}, timeout_ms=timeout_ms):
+            found.add((str(row["s"]), str(row["t"]), str(row["e"])))
+    typed_new: dict[str, list[int]] = {kind: [] for kind in OUTLINE_TYPES}
+    kinds: dict[int, set[str]] = {}
+    for start, kind, end in found:
+        a, b = place(start), place(end)
+        if a < 0 or b < 0:
+            continue
+        if kind in typed_new:
+            typed_new[kind].append(a * size + b)
+        else:
+            kinds.setdefault(a * size + b, set()).add(kind)
+    old_codes, both = kept_codes(outline.codes)
+    added = np.asarray(sorted(kinds), dtype=np.int64)
+    codes = np.concatenate([old_codes, added])
+    counts = np.concatenate(
+        [outline.counts[both], np.asarray([len(kinds[c]) for c in added.tolist()], np.int64)]
+    )
+    order = np.argsort(codes, kind="stable")
+    typed = {}
+    for kind in OUTLINE_TYPES:
+        before = kept_codes(outline.typed.get(kind, np.empty(0, np.int64)))[0]
+        typed[kind] = np.unique(np.concatenate([before, np.asarray(typed_new[kind], np.int64)]))
+    return Outline(new_keys, new_labels, community, codes[order], counts[order], typed)
 
 
 def fetch_outline(store: GraphStore, *, role: str, timeout_ms: int | None = None) -> Subgraph:

@@ -453,17 +453,48 @@ def _overview_data(store: GraphStore, role: str, timeout_ms: int | None) -> tupl
                 return _Overview.loads(kept[1])
             except (ValueError, KeyError, TypeError):
                 log.warning("the kept explorer overview is unreadable; deriving it again")
-        outline = fetch.fetch_outline_arrays(store, role=role, timeout_ms=timeout_ms)
-        overview = _Overview(
-            group_outline(outline),
-            fetch.metric_names(store, timeout_ms=timeout_ms),
-            len(outline.keys),
-        )
+        outline, metrics = _outline(store, role, generation, timeout_ms)
+        overview = _Overview(group_outline(outline), metrics, len(outline.keys))
         if store.shared_generation:
             store.save_derived(kept_as, generation, overview.dumps())
         return overview
 
     return _keep(store, f"overview:{tag}", build, store.structure_generation)
+
+
+#: (store, visibility tag) -> (structure generation, outline, measures' names) the overview
+#: was last grouped from in this process
+_outlines: dict[tuple[str, str], tuple[str, fetch.Outline, list[str]]] = {}
+#: an outline is patched at most this many changed nodes (more: read whole again)
+PATCH_AT_MOST = 2_000
+
+
+def _outline(
+    store: GraphStore, role: str, generation: str, timeout_ms: int | None
+) -> tuple[fetch.Outline, list[str]]:
+    """The graph's outline at the structure generation ``generation`` and the measures'
+    names: the outline this process grouped last, patched at the nodes every write since
+    described (:meth:`~scaleup_graph.store.GraphStore.structure_changes`: a new organisation,
+    a link, a deleted node, an erasure), else read whole."""
+    key = (_store_key(store), visibility(role).tag)
+    with _cache_lock:
+        held = _outlines.get(key)
+    found: tuple[fetch.Outline, list[str]] | None = None
+    if held is not None and held[0] == generation:
+        found = held[1], held[2]
+    elif held is not None:
+        touched = store.structure_changes(held[0])
+        if touched is not None and len(touched) <= PATCH_AT_MOST:
+            patched = fetch.patch_outline(store, held[1], touched, role=role, timeout_ms=timeout_ms)
+            found = patched, held[2]
+    if found is None:
+        found = (
+            fetch.fetch_outline_arrays(store, role=role, timeout_ms=timeout_ms),
+            fetch.metric_names(store, timeout_ms=timeout_ms),
+        )
+    with _cache_lock:
+        _outlines[key] = (generation, *found)
+    return found
 
 
 def warm_overview(store: GraphStore, *, role: str = "viewer", lang: str = "de") -> None:
