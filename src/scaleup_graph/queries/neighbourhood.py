@@ -67,7 +67,55 @@ def _lookup(groups: list[str], prefix: str = "ids") -> str:
     return " ".join(parts) + f" WITH {every} AS found"
 
 
-def _level_query(groups: list[str], seen: Visibility) -> str:
+def _level_query(groups: list[str], seen: Visibility, dialect: str = "falkordb") -> str:
+    """One level of the walk from the frontier (see :func:`_level_query_any`); on FalkorDB
+    :func:`_level_query_directed`, the same answer at a fraction of the engine's time."""
+    if dialect == "falkordb":
+        return _level_query_directed(groups, seen)
+    return _level_query_any(groups, seen)
+
+
+def _level_query_directed(groups: list[str], seen: Visibility) -> str:
+    """:func:`_level_query_any` with each frontier node's links read in two directed steps.
+
+    FalkorDB expands a pattern without direction that names its relationship
+    (``(f)-[r]-(m)``), and counts one in a pattern comprehension, at some 20 us a link (for 90
+    frontier nodes with 450 links: 13 ms for the degrees, 10 ms for the walk, at 40,000
+    organisations); the outgoing and then the incoming links, each named, cost a tenth of that.
+    Each frontier node's links are read once, as ``[relationship, neighbour, node]``, and serve
+    for its degree and its walk. A link to itself is read once, as FalkorDB's undirected
+    pattern reads it (not again among the incoming ones), so degrees, ``via`` and ``links``
+    are the same numbers; the hubs keep the frontier's order. Links that ``seen`` hides or
+    that lead to a node left out become a row without a neighbour, which the ranking leaves
+    out, as the OPTIONAL MATCH's WHERE did; one row with none always follows, so the hubs come
+    back when nothing is walked. Every relationship counts for every role: the text without
+    direction, with a relationship clause of ``true`` (the contacts role), counted parallel
+    links once on FalkorDB (``tests/queries/test_neighbourhood_directed.py``).
+    """
+    return (
+        f"{_lookup(groups)} UNWIND range(0, size(found) - 1) AS i WITH i, found[i] AS f "
+        "OPTIONAL MATCH (f)-[ro]->(mo) "
+        "WITH i, f, collect(CASE WHEN ro IS NULL THEN NULL ELSE [ro, mo, f] END) AS outs "
+        "OPTIONAL MATCH (f)<-[ri]-(mi) "
+        "WITH i, f, outs, "
+        "collect(CASE WHEN ri IS NULL OR mi = f THEN NULL ELSE [ri, mi, f] END) AS ins "
+        "WITH f, outs + ins AS around ORDER BY i "
+        f"WITH collect(CASE WHEN size(around) > $hub_degree THEN f.{KEY} END) AS hubs, "
+        "collect(CASE WHEN size(around) > $hub_degree THEN [] ELSE around END) AS walk "
+        "UNWIND walk + [[NULL]] AS around UNWIND around AS p "
+        "WITH hubs, p[0] AS r, p[1] AS m, p[2] AS f "
+        "WITH hubs, f, CASE WHEN "
+        f"NOT m.{KEY} IN $seen AND {seen.rel_clause('r')} AND {seen.node_clause('m')} "
+        "AND (size($labels) = 0 OR any(l IN labels(m) WHERE l IN $labels)) "
+        "AND NOT any(l IN labels(m) WHERE l STARTS WITH '_') THEN m END AS m "
+        "WITH hubs, m, count(DISTINCT f) AS via, count(f) AS links "
+        f"ORDER BY via DESC, links DESC, coalesce(m.{_RANK}, 0.0) DESC, m.{KEY} "
+        "WITH hubs, collect(m) AS candidates "
+        "RETURN hubs, candidates[0..$cap] AS kept, size(candidates) AS total"
+    )
+
+
+def _level_query_any(groups: list[str], seen: Visibility) -> str:
     """One level of the walk from the frontier (``$ids0``, ``$ids1``, ... by label), over
     what ``seen`` lets the reader see (no draft, no KNOWS without contacts).
 
@@ -162,7 +210,7 @@ def walk_level(
     if not groups:
         return Level([], 0, [])
     rows = store.read(
-        _level_query(groups, visibility(role)),
+        _level_query(groups, visibility(role), store.dialect),
         {**ids, "seen": seen, "labels": [], "cap": cap, "hub_degree": hub_degree},
         timeout_ms=timeout_ms,
     )
@@ -247,7 +295,7 @@ def bounded_neighbourhood(
         # hub, unless labels were asked for (then every node shown has an asked-for label).
         probing = level > 1 and not wanted
         rows = store.read(
-            _level_query(groups, seen_by),
+            _level_query(groups, seen_by, store.dialect),
             {
                 **ids,
                 "seen": seen,
