@@ -308,20 +308,28 @@ class _Run:
         does not have, stop the run before anything is written. Broken records (cut-off rows,
         open quotes) are reported here, once per file."""
         if self.feed:
-            self.feed.preflight(self)
-            return
+            return  # the reading process reads them, and sends what it found with the rows
+        self.check_headers()
+        for spec in self.manifest.files:
+            self.read_file(spec)
+
+    def check_headers(self) -> None:
+        """Columns the manifest names that a file does not have stop the run."""
         if self.options.checks:
             for spec in self.manifest.files:
                 self._check_header(spec)
-        for spec in self.manifest.files:
-            count = 0
-            for line, row in self._rows(spec):
-                count += 1
-                if "__error__" in row:
-                    self._reject(spec, line, "", None, row["__error__"])
-            mappings = len(spec.nodes) + len(spec.relationships)
-            self.total_rows += count * mappings
-            self.report.rows_read += count
+
+    def read_file(self, spec: FileSpec) -> None:
+        """Read one file (kept for its mappings in a bulk load), count its rows for the
+        progress and the report, and report its broken records."""
+        count = 0
+        for line, row in self._rows(spec):
+            count += 1
+            if "__error__" in row:
+                self._reject(spec, line, "", None, row["__error__"])
+        mappings = len(spec.nodes) + len(spec.relationships)
+        self.total_rows += count * mappings
+        self.report.rows_read += count
 
     def _check_header(self, spec: FileSpec) -> None:
         header = read_header(
@@ -873,6 +881,8 @@ class _Run:
             pending[rel.type] -= 1
             if writer is not None and not pending[rel.type]:
                 writer.relationships_final(+pending)
+        if self.feed:
+            self.feed.finish(self)  # what was found after the last mapping's rows
         if self.options.check_duplicates and self.new_org_names:
             existing = self.store.names("Organisation")
             self.report.near_duplicates = near_duplicates(self.new_org_names, existing)

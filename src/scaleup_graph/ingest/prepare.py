@@ -2,15 +2,19 @@
 
 On a machine with more than one core, :func:`~.bulk.bulk_ingest` forks a reading process
 (:class:`RowFeed`) before its database writer starts. The child runs the part of each ingest run
-that touches no store, in the order the run needs it: the preflight (every file read once,
-headers checked, broken records listed), then each node mapping's rows keyed, validated and
-checked for duplicates and repeats (:meth:`~.engine._Run.node_batches`), then each relationship
-mapping's (:meth:`~.engine._Run.relationship_batches`). It sends each batch through a pipe with
-what the batch's rows added to the report (rejected rows and cells, rejected node keys, rows
-done). This process takes them in the same order where it would have made them itself, and does
-the rest as before: suppression, merging into the staged graph, endpoints, duplicate links,
-encoding for the writer. The report and the graph are the ones the same run makes in one process
-(``tests/ingest/test_bulk.py`` runs both ways).
+that touches no store, in the order the run needs it: the header check of every file, the file
+of the first node mapping read and that mapping's rows keyed, validated and checked for
+duplicates and repeats (:meth:`~.engine._Run.node_batches`), so this process has work while the
+child reads the other files (their counts are the progress's total, their broken records are
+reported); then every other node mapping, then each relationship mapping's rows
+(:meth:`~.engine._Run.relationship_batches`). It sends each batch through a pipe with what the
+batch's rows added to the report (rejected rows and cells, rejected node keys, rows done). This
+process takes them in the same order where it would have made them itself, and does the rest as
+before: suppression, merging into the staged graph, endpoints, duplicate links, encoding for the
+writer. The report and the graph are the ones the same run makes in one process
+(``tests/ingest/test_bulk.py`` runs both ways). Reading every file before the first write
+mattered for the ordinary ingest (nothing written if one cannot be read); a bulk load writes
+nothing it does not undo on any failure, so it can start before the last file is read.
 
 The reading process holds no connection and writes nothing: it only reads the input files. It
 ignores Ctrl-C (this process stops it), ends when its pipe breaks (this process died), and is
@@ -52,13 +56,14 @@ def can_fork() -> bool:
 
 
 class RowFeed:
-    """This process's end of the reading process: :meth:`preflight` and :meth:`batches` take
+    """This process's end of the reading process: :meth:`batches` and :meth:`finish` take
     what the child made for the run at hand, in the order the run asks for it."""
 
     def __init__(self, runs: Sequence[_Run]) -> None:
         context = multiprocessing.get_context("fork")
         receiving, sending = context.Pipe(duplex=False)
         self._conn: Connection | None = receiving
+        self._batch: Any = None
         self._process = context.Process(
             target=_read, args=(runs, sending, receiving), name="scaleup-ingest-reader"
         )
@@ -66,26 +71,37 @@ class RowFeed:
         self._process.start()
         sending.close()  # the child's end: EOF here when the child is gone
 
-    def preflight(self, run: _Run) -> None:
-        """What the child's preflight of ``run`` found: the row counts and broken records."""
-        kind, *rest = self._receive()
-        if kind != "preflight":
-            raise StoreError(f"the reading process sent {kind} where the preflight was due")
-        run.total_rows, run.report.rows_read, rejects = rest
-        run.report.rejects.extend(rejects)
-
     def batches(self, run: _Run) -> Iterator[Any]:
         """The batches of ``run``'s next mapping, with what their rows added to the report."""
-        while True:
-            kind, phase, ticks, rejects, rejected, batch = self._receive()
-            run.report.rejects.extend(rejects)
-            for label, entries in rejected:
-                run.rejected[label].update(entries)
-            if ticks:
+        while (kind := self._take(run)) != "end":
+            if kind == "batch":
+                yield self._batch
+
+    def finish(self, run: _Run) -> None:
+        """The rest of what the child sent for ``run``: the counts, if not taken yet."""
+        while self._take(run) != "done":
+            pass
+
+    def _take(self, run: _Run) -> str:
+        """One message for ``run``: applies what it adds to the report, keeps its batch in
+        :attr:`_batch`; returns its kind (``batch``, ``counts``, ``end`` of a mapping,
+        ``done``: the run is through)."""
+        kind, phase, ticks, rejects, rejected, payload = self._receive()
+        run.report.rejects.extend(rejects)
+        for label, entries in rejected:
+            run.rejected[label].update(entries)
+        if kind == "counts":
+            # every file is read: from here on the progress has its total
+            run.total_rows, run.report.rows_read = payload
+            if run.progress and run.done_rows:
+                run.progress(phase, run.done_rows, run.total_rows)
+        if ticks:
+            if run.total_rows:
                 run._tick(phase, ticks)
-            if kind == "end":
-                return
-            yield batch
+            else:
+                run.done_rows += ticks  # no total to show it against yet
+        self._batch = payload
+        return str(kind)
 
     def _receive(self) -> tuple[Any, ...]:
         if self._conn is None:
@@ -137,23 +153,33 @@ class _Shipper:
 
 
 def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection) -> None:
-    """The reading process: every run's preflight and mappings, in the order stage() takes them."""
+    """The reading process: every run's files and mappings, in the order stage() takes them.
+    The first node mapping's file is read first and its rows sent, so the parent has work
+    while the other files are read; then the counts of every file (the progress's total)."""
     other_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent; it stops us
     try:
         for run in runs:
             run.progress = None  # the parent reports progress from the counts we send
-            run.preflight()
-            conn.send(("preflight", run.total_rows, run.report.rows_read, run.report.rejects))
             shipper = _Shipper(run, conn)
-            for _, spec, _, mapping in run.node_steps():
-                for batch in run.node_batches(spec, mapping):
-                    shipper.send("batch", "nodes", batch)
-                shipper.send("end", "nodes")
+            run.check_headers()
+            steps = run.node_steps()
+            unread = list(run.manifest.files)
+            if steps:
+                _, spec, _, first = steps[0]
+                del unread[next(i for i, f in enumerate(unread) if f is spec)]
+                run.read_file(spec)
+                _send_mapping(shipper, "nodes", run.node_batches(spec, first))
+            for spec in unread:
+                run.read_file(spec)
+            shipper.send("counts", "nodes", (run.total_rows, run.report.rows_read))
+            for _, spec, _, mapping in steps[1:]:
+                _send_mapping(shipper, "nodes", run.node_batches(spec, mapping))
             for _, spec, _, relationship in run.relationship_steps():
-                for rows in run.relationship_batches(spec, relationship):
-                    shipper.send("batch", "relationships", rows)
-                shipper.send("end", "relationships")
+                _send_mapping(
+                    shipper, "relationships", run.relationship_batches(spec, relationship)
+                )
+            shipper.send("done", "relationships")
     except BrokenPipeError:
         return  # the parent is gone or stopped us: nothing to tell
     except BaseException as exc:  # noqa: BLE001 - raised again in the parent
@@ -163,3 +189,9 @@ def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection) -> None
             conn.send(("error", StoreError(f"reading the input failed: {exc}")))
     finally:
         conn.close()
+
+
+def _send_mapping(shipper: _Shipper, phase: str, batches: Iterator[Any]) -> None:
+    for batch in batches:
+        shipper.send("batch", phase, batch)
+    shipper.send("end", phase)
