@@ -562,3 +562,37 @@ def test_a_reading_process_that_dies_stops_the_load_and_the_rerun_finishes_it(
     [report] = bulk_ingest(second, [manifest], options(tmp_path, "b"))
     assert report.bulk_parallel and report.resumed
     assert_same_graph(store, second)
+
+
+def test_a_repeated_node_whose_later_row_adds_a_name_is_found_by_it(
+    store: GraphStore, second: GraphStore, tmp_path: Path
+) -> None:
+    """One row per participation: an organisation's later row adds its short name. The search
+    keys the reading process derived from the first row are not the ones written: they are
+    derived again from the merged row, as in one process."""
+    (tmp_path / "participations.csv").write_text(
+        "pic;name;short;project\n"
+        + "".join(
+            f"{i % 50};Firma {i % 50} GmbH;{'FX' + str(i % 50) if i >= 50 else ''};p{i}\n"
+            for i in range(120)
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "manifest.yaml").write_text(
+        "source: test\n"
+        "files:\n"
+        "  - path: participations.csv\n"
+        "    nodes:\n"
+        "      - label: Organisation\n"
+        '        key_template: "org-{pic}"\n'
+        "        unique: false\n"
+        "        properties: {name: name, short_name: short}\n",
+        encoding="utf-8",
+    )
+    manifest = load_manifest(tmp_path / "manifest.yaml")
+    run_ingest(store, manifest, options(tmp_path, "a"))
+    [report] = bulk_ingest(second, [manifest], options(tmp_path, "b"))
+    assert report.bulk_parallel
+    got = assert_same_graph(store, second)
+    [org] = [p for (key, _), p in got["nodes"].items() if key == "org-7"]
+    assert org["short_name"] == "FX7" and "fx7" in org["search_text"]

@@ -137,6 +137,9 @@ class _Pending:
     labels: tuple[str, ...]
     hashes: set[str]
     withheld_name: str | None = None
+    #: the search keys of ``props``, derived by a bulk load's reading process; None once
+    #: ``props`` changes here (a repeated key, a filled gap, a withheld name)
+    derived: dict[str, Any] | None = None
 
 
 class _Run:
@@ -620,6 +623,7 @@ class _Run:
             if p.key in merged:
                 prev = merged[p.key]
                 prev.props.update(p.props)
+                prev.derived = None
                 prev.fill = {**p.fill, **prev.fill}
                 prev.withheld_name = prev.withheld_name or p.withheld_name
             else:
@@ -637,7 +641,10 @@ class _Run:
             have = self.store.node_properties(label, [p.key for p in rows if p.fill])
             for p in rows:
                 current = have.get(p.key, {})
-                p.props.update({k: v for k, v in p.fill.items() if current.get(k) in (None, "")})
+                filled = {k: v for k, v in p.fill.items() if current.get(k) in (None, "")}
+                if filled:
+                    p.props.update(filled)
+                    p.derived = None
                 stored = current.get("name")
                 if (
                     p.withheld_name
@@ -645,9 +652,10 @@ class _Run:
                     and stored.casefold() == p.withheld_name.casefold()
                 ):
                     p.props["name"] = p.key  # an earlier run stored the person's name
+                    p.derived = None
         self.report.nodes_written += self.store.upsert_nodes(
             label,
-            [NodeRow(p.key, p.props, p.labels) for p in rows],
+            [NodeRow(p.key, p.props, p.labels, derived=p.derived) for p in rows],
             provenance={**self.provenance, "source": self._current_source},
         )
 

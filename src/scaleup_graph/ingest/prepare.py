@@ -37,7 +37,7 @@ from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-from scaleup_graph.store.base import StoreError
+from scaleup_graph.store.base import StoreError, derived_keys
 
 if TYPE_CHECKING:
     from scaleup_graph.ingest.engine import _Run
@@ -169,12 +169,12 @@ def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection) -> None
                 _, spec, _, first = steps[0]
                 del unread[next(i for i, f in enumerate(unread) if f is spec)]
                 run.read_file(spec)
-                _send_mapping(shipper, "nodes", run.node_batches(spec, first))
+                _send_mapping(shipper, "nodes", run.node_batches(spec, first), first.label)
             for spec in unread:
                 run.read_file(spec)
             shipper.send("counts", "nodes", (run.total_rows, run.report.rows_read))
             for _, spec, _, mapping in steps[1:]:
-                _send_mapping(shipper, "nodes", run.node_batches(spec, mapping))
+                _send_mapping(shipper, "nodes", run.node_batches(spec, mapping), mapping.label)
             for _, spec, _, relationship in run.relationship_steps():
                 _send_mapping(
                     shipper, "relationships", run.relationship_batches(spec, relationship)
@@ -191,7 +191,14 @@ def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection) -> None
         conn.close()
 
 
-def _send_mapping(shipper: _Shipper, phase: str, batches: Iterator[Any]) -> None:
+def _send_mapping(
+    shipper: _Shipper, phase: str, batches: Iterator[Any], label: str | None = None
+) -> None:
+    """A mapping's batches; a node mapping's rows (``label``) with their search keys, which
+    the parent uses unless it changes the row's properties."""
     for batch in batches:
+        if label is not None:
+            for pending in batch:
+                pending.derived = derived_keys(label, pending.props)
         shipper.send("batch", phase, batch)
     shipper.send("end", phase)
