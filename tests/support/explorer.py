@@ -22,6 +22,7 @@ __all__ = [
     "READY",
     "RMN",
     "TECHNICAL",
+    "along_edges",
     "assert_legible",
     "open_view",
     "overlapping_dots",
@@ -105,6 +106,19 @@ def overlapping_dots(snap: dict[str, Any]) -> list[tuple[str, str]]:
         for i, a in enumerate(nodes)
         for b in nodes[i + 1 :]
         if math.hypot(a["x"] - b["x"], a["y"] - b["y"]) < a["r"] + b["r"]
+    ]
+
+
+def along_edges(
+    snap: dict[str, Any], width: float, height: float, share: float = 0.08
+) -> list[dict[str, Any]]:
+    """The unnamed dots lying in the outer ``share`` of the drawing area (of its width at the
+    sides, of its height at top and bottom): a frame of dots along the edges, when many."""
+    return [
+        n
+        for n in snap["nodes"]
+        if not n["labelShown"]
+        and min(n["x"] / width, n["y"] / height, 1 - n["x"] / width, 1 - n["y"] / height) < share
     ]
 
 

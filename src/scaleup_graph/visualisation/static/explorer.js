@@ -33,6 +33,12 @@
   const REPLAN_UP_TO = 600;
   // an ego view built in the page (offline export) with at most this many nodes names them all
   const NAME_ALL_UP_TO = 40;
+  // in a window whose picture is shrunk below SATELLITES_BELOW of its plan, an ego view's outer
+  // ring of at least SATELLITES_FROM unnamed nodes sits beside the names (placeSatellites)
+  const SATELLITES_FROM = 12;
+  const SATELLITES_BELOW = 0.8;
+  // spots tried on each side of a named node's dot, in its row and the row above
+  const SATELLITE_SPOTS = 6;
   const MIN_LABEL_PX = 11;
   // zooming in makes room, not larger names: a label grows on screen up to this size (or its
   // planned size, if larger), then keeps it (docs/explorer.md, "Zooming names")
@@ -577,10 +583,27 @@
     });
   }
 
-  function boxesPx(n) {
+  /** How far a label of ``lines`` lines at ``px`` reaches below its dot (vis-network draws a
+   * line about ``px`` high, 7-8 px under the dot; this keeps 2-3 px to spare). */
+  function labelDrop(px, lines) {
+    return 5 + px * (lines + 0.3) + 2;
+  }
+
+  /** A node's box in CSS px: its dot, and its label below it when shown. ``measured``: the
+   * label's box as the culling draws it (computeCulled: the page's font measured, not the
+   * server's estimate GLYPH), a pixel apart, so a window's placement packs no looser than it
+   * culls. */
+  function boxesPx(n, measured) {
     const size = n.sizePx || 8;
     const shown = n.labelled && !n.noRoom;  // a label the window has no room for is culled
-    const box = labelBox(n.label, n.fontPx || 12);
+    const font = n.fontPx || 12;
+    if (measured && shown && n.label) {
+      const bold = n.id === focusId() ? 1.08 : 1;
+      const lines = String(n.label).split('\n').length;
+      return { halfW: Math.max(size, textWidth(n.label) * font * bold / 2 + 3) + 1, top: size + 1,
+        bottom: size + labelDrop(font, lines) + 1 };
+    }
+    const box = labelBox(n.label, font);
     return {
       halfW: (shown ? Math.max(size, box.w / 2) : size) + PAD,
       top: size + PAD,
@@ -692,16 +715,28 @@
    * and links), each at the free spot nearest to where the plan put it. The result depends on
    * q only, so a window a message line shorter gets the same picture. Positions change only
    * when some boxes overlap; true if anything moved. */
-  function replan(nodes, centre, planned, q, focusNode, frame) {
+  function replan(nodes, centre, planned, q, focusNode, frame, ratio) {
     const t0 = performance.now();
     const work = { spots: 0, exact: 0, boxes: nodes.length, labelsWithoutRoom: 0, stuck: 0 };
     X.placeWork = work;
     let halfW = frame.w;
     let halfH = frame.h;
+    // a small window: boxes as large as the page draws them (measured), and an ego view with
+    // an outer ring fills the window's own shape (the plan's picture stretched to it) with its
+    // names, the outer ring beside them (placeSatellites)
+    const measured = q < SATELLITES_BELOW;
+    work.measured = measured;
+    // measured boxes at their size on screen (the picture is drawn at ``ratio``), not rounded
+    // down to q's steps of 5 % (which makes them up to 10 % larger than drawn)
+    const unit = measured && ratio ? ratio : q;
+    const small = measured && !!focusNode
+      && nodes.filter((n) => !n.labelled && (n.ring || 0) >= 2).length >= SATELLITES_FROM;
+    const sx = small ? Math.max(1, frame.w / (REFERENCE_CANVAS.w / 2 - EDGE_MARGIN)) : 1;
+    const sy = small ? Math.max(1, frame.h / (REFERENCE_CANVAS.h / 2 - EDGE_MARGIN)) : 1;
     const items = nodes.map((n) => {
-      const px = boxesPx(n);
-      const b = { halfW: px.halfW / q, top: px.top / q, bottom: px.bottom / q };
-      return { n, b, x: (n.x - centre.x) * planned, y: (n.y - centre.y) * planned };
+      const px = boxesPx(n, measured);
+      const b = { halfW: px.halfW / unit, top: px.top / unit, bottom: px.bottom / unit };
+      return { n, b, x: (n.x - centre.x) * planned * sx, y: (n.y - centre.y) * planned * sy };
     });
     const hit = (a, bx, by) => Math.abs(a.x - bx.x) < a.b.halfW + bx.b.halfW
       && a.y - a.b.top < by + bx.b.bottom && by - bx.b.top < a.y + a.b.bottom;
@@ -725,7 +760,9 @@
     const CELL = 64;
     const grid = new Map();
     const cellKey = (gx, gy) => (gx + 4096) * 8192 + (gy + 4096);
+    const inGrid = new Set();
     const put = (it) => {
+      inGrid.add(it);
       for (let gx = Math.floor((it.x - it.b.halfW) / CELL); gx <= Math.floor((it.x + it.b.halfW) / CELL); gx++) {
         for (let gy = Math.floor((it.y - it.b.top) / CELL); gy <= Math.floor((it.y + it.b.bottom) / CELL); gy++) {
           const key = cellKey(gx, gy);
@@ -776,11 +813,15 @@
     // dots without a name at the first fit that the nearest free spot would pile up (at the
     // frame's edge, in a crowded corner) are spread over the room left, after the named ones
     let later = [];
+    // a small window's outer ring (unnamed at the first fit, two steps or more from the focus)
+    // is placed after every name, beside the names (below)
+    const outerRing = new Set(small ? items.filter((it) => !it.n.labelled && (it.n.ring || 0) >= 2) : []);
     const outside = (it) => Math.abs(it.x) + it.b.halfW > halfW || it.y - it.b.top < -halfH || it.y + it.b.bottom > halfH;
     const wanted = items.map((it) => [it.x, it.y, it.b]);
     const placeNamed = () => {
     later = [];
     for (const it of order) {
+      if (outerRing.has(it)) continue;
       if (it.n !== focusNode) {
         if (!it.n.labelled && outside(it)) { later.push(it); continue; }
         let spot = nearestFree(it);
@@ -789,7 +830,7 @@
           // and gives way to every other: computeCulled)
           it.n.noRoom = true;
           work.labelsWithoutRoom += 1;
-          const dot = ((it.n.sizePx || 8) + PAD) / q;
+          const dot = ((it.n.sizePx || 8) + PAD) / unit;
           it.b = { halfW: dot, top: dot, bottom: dot };
           later.push(it);
           continue;
@@ -800,6 +841,29 @@
     }
     };
     placeNamed();
+    if (small && work.labelsWithoutRoom) {
+      // some names found no room: the plan drawn in tighter or wider may pack them better;
+      // the first that names all, else the one that names most (the same for the same window)
+      const attempt = (f) => {
+        grid.clear();
+        inGrid.clear();
+        failed.length = 0;
+        work.labelsWithoutRoom = 0;
+        items.forEach((it, i) => { it.x = wanted[i][0] * f; it.y = wanted[i][1] * f; it.b = wanted[i][2]; it.n.noRoom = false; });
+        placeNamed();
+        return work.labelsWithoutRoom;
+      };
+      let best = { f: 1, miss: work.labelsWithoutRoom };
+      let last = 1;
+      for (const f of [0.85, 1.15, 0.7]) {
+        const miss = attempt(f);
+        last = f;
+        if (miss < best.miss) best = { f, miss };
+        if (!miss) break;
+      }
+      if (last !== best.f) attempt(best.f);
+      work.drawnAt = best.f;
+    }
     const ringed = [];
     if (later.length >= 12 && later.length >= items.length / 5) {
       // Crowded: more dots than names find room. The named nodes are placed again inside an
@@ -829,6 +893,20 @@
       later = later.filter((it) => !ringed.includes(it));
       work.ringed = ringed.length;
     }
+    if (outerRing.size) {
+      // the names' boxes as a dot and a label: the row beside a named dot is free
+      const kept = [...inGrid];
+      grid.clear();
+      inGrid.clear();
+      for (const it of kept) {
+        if (!it.n.labelled || it.n.noRoom) { put(it); continue; }
+        const s = (it.n.sizePx || 8) / unit;
+        const d = s + PAD / unit;
+        put({ n: it.n, x: it.x, y: it.y, b: { halfW: d, top: d, bottom: s } });
+        put({ n: it.n, x: it.x, y: it.y, b: { halfW: it.b.halfW, top: -s, bottom: it.b.bottom } });
+      }
+      later.push(...placeSatellites([...outerRing], items, unit, frame, work, free, put, rank, nearestFree));
+    }
     spreadDots(later, items.filter((it) => !later.includes(it)), q, frame, work);
     for (const it of later) put(it);
     for (const it of items) {
@@ -837,6 +915,63 @@
     }
     work.ms = performance.now() - t0;
     return true;
+  }
+
+  /** Each unnamed node of an ego view's outer ring (``dots``, in order of importance) beside a
+   * named node it hangs on (the one with the fewest links first: a person's organisation
+   * before a topic it shares; among equals the nearest to where the plan put it): in the row
+   * of that node's dot, left free above its name, outwards first, or a row higher; else at the
+   * free spot nearest to it. In a small window the names fill the room an outer ring would
+   * need, and the nearest free spot piled these dots along the window's edges. Returns the
+   * dots without a spot (spread over the room left, spreadDots). */
+  function placeSatellites(dots, items, q, frame, work, free, put, rank, nearestFree) {
+    const byId = new Map(items.map((it) => [it.n.id, it]));
+    const adjacent = new Map();
+    for (const e of state.edges.values()) {
+      for (const [a, b] of [[e.from, e.to], [e.to, e.from]]) {
+        if (!adjacent.has(a)) adjacent.set(a, []);
+        adjacent.get(a).push(b);
+      }
+    }
+    const order = dots.map((it) => ({ it, key: rank(it) })).sort((p, c) => compareRank(p.key, c.key)).map((o) => o.it);
+    const left = [];
+    let placed = 0;
+    for (const it of order) {
+      const hosts = (adjacent.get(it.n.id) || []).map((id) => byId.get(id))
+        .filter((h) => h && h.n.labelled && !h.n.noRoom && (h.n.ring || 0) < (it.n.ring || 0))
+        // the most specific host first (a person's organisation before a topic it shares)
+        .sort((a, b) => (adjacent.get(a.n.id) || []).length - (adjacent.get(b.n.id) || []).length
+          || Math.hypot(a.x - it.x, a.y - it.y) - Math.hypot(b.x - it.x, b.y - it.y));
+      const r = it.b.halfW;
+      let spot = null;
+      for (const h of hosts.slice(0, 3)) {
+        const s = (h.n.sizePx || 8) / q;
+        const out = h.x >= 0 ? 1 : -1;
+        const row = h.y + s - r;
+        for (let k = 0; k < SATELLITE_SPOTS && !spot; k++) {
+          for (const side of [out, -out]) {
+            for (const y of [row, row - 2 * r]) {
+              const x = h.x + side * (s + PAD / q + r + 2 * r * k);
+              if (!spot && Math.abs(x) + r <= frame.w && Math.abs(y) + r <= frame.h && free(it, x, y)) spot = [x, y];
+            }
+          }
+        }
+        if (spot) break;
+      }
+      if (!spot && hosts.length) {
+        // no room beside it: the free spot nearest to its first host
+        const wanted = [it.x, it.y];
+        [it.x, it.y] = [hosts[0].x, hosts[0].y];
+        spot = nearestFree(it);
+        if (!spot) [it.x, it.y] = wanted;
+      }
+      if (!spot) { left.push(it); continue; }
+      [it.x, it.y] = spot;
+      put(it);
+      placed += 1;
+    }
+    work.satellites = placed;
+    return left;
   }
 
   /** ``count`` points evenly spaced along a rounded rectangle (|x/a|^6 + |y/b|^6 = 1). */
@@ -943,12 +1078,12 @@
   }
 
   /** The largest scale at which every planned box lies inside the canvas, centred on centre. */
-  function fitScale(nodes, centre, size) {
+  function fitScale(nodes, centre, size, measured) {
     const halfW = size.w / 2 - EDGE_MARGIN;
     const halfH = size.h / 2 - EDGE_MARGIN;
     let s = 1.3;
     for (const n of nodes) {
-      const b = boxesPx(n);
+      const b = boxesPx(n, measured);
       const dx = Math.abs(n.x - centre.x);
       const up = centre.y - n.y;
       const down = n.y - centre.y;
@@ -1066,7 +1201,7 @@
       // among equals, the names nearest the middle of the view first (where one zoomed in)
       const key = labelRank(n);
       key.splice(key.length - 1, 0, Math.round(Math.hypot(n.x - middle.x, n.y - middle.y) * zoom / 40));
-      boxes.push({ n, key, left: x - half, right: x + half, top: y + r, bottom: y + r + 5 + px * (lines + 0.5) + 2 });
+      boxes.push({ n, key, left: x - half, right: x + half, top: y + r, bottom: y + r + labelDrop(px, lines) });
     }
     work.boxes = boxes.length;
     boxes.sort((a, b) => compareRank(a.key, b.key));
@@ -1411,8 +1546,9 @@
       // the window's drawing area in the plan's units (the picture is drawn at `ratio`)
       const frame = { w: (size.w / 2 - EDGE_MARGIN) / Math.max(ratio, 0.05),
         h: (size.h / 2 - EDGE_MARGIN) / Math.max(ratio, 0.05) };
-      if (replan(nodes, middle, planned, q, focusNode, frame)) {
-        state.scale = fitScale(nodes, state.centre, canvasSize());
+      if (replan(nodes, middle, planned, q, focusNode, frame, ratio)) {
+        // with the boxes as replan placed them
+        state.scale = fitScale(nodes, state.centre, canvasSize(), X.placeWork.measured);
       }
     }
     if (state.base && state.base.kind === 'path' && nodes.length) {
