@@ -41,6 +41,7 @@ __all__ = [
     "fetch_outline",
     "fetch_outline_arrays",
     "fetch_whole_graph",
+    "light_node",
     "linked_ids",
     "list_names",
     "listing_topic",
@@ -78,10 +79,16 @@ def primary_label(node: dict[str, Any]) -> str:
 
 
 def fetch_nodes(
-    store: GraphStore, ids: Iterable[str], *, role: str, timeout_ms: int | None = None
+    store: GraphStore,
+    ids: Iterable[str],
+    *,
+    role: str,
+    timeout_ms: int | None = None,
+    light: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """The nodes with these ids (of any schema label) that ``role`` sees; unknown ids are
-    simply absent.
+    simply absent. ``light``: each node as :func:`light_node` (for grouping), not with every
+    property.
 
     Ids carry their label's prefix (``org-...``): each id is looked up under that label first,
     and only the ids not found there under every label, so a view of 800 nodes costs a query
@@ -91,11 +98,15 @@ def fetch_nodes(
     if not wanted:
         return found
     seen = visibility(role).node_clause("n")
+    answer = LIGHT_RETURN if light else "n"
 
     def look_up(name: str, some: list[str]) -> None:
-        query = f"UNWIND $ids AS i MATCH (n:{cy_label(name)} {{{KEY}: i}}) WHERE {seen} RETURN n"
+        query = (
+            f"UNWIND $ids AS i MATCH (n:{cy_label(name)} {{{KEY}: i}}) WHERE {seen} RETURN {answer}"
+        )
         for row in store.read(query, {"ids": some}, timeout_ms=timeout_ms):
-            found[row["n"][KEY]] = row["n"]
+            node = light_node(row) if light else row["n"]
+            found[node[KEY]] = node
 
     by_label: dict[str, list[str]] = {}
     for node_id in wanted:
@@ -109,6 +120,23 @@ def fetch_nodes(
         for name in NODE_TYPES:
             look_up(name, rest)
     return found
+
+
+#: what a query returns of node ``n`` for :func:`light_node`
+LIGHT_RETURN = (
+    f"n.{KEY} AS id, labels(n) AS l, n.{METRIC_PREFIX}community AS c, "
+    f"[k IN keys(n) WHERE k STARTS WITH '{METRIC_PREFIX}'] AS m"
+)
+
+
+def light_node(row: dict[str, Any]) -> dict[str, Any]:
+    """A node as grouping needs it (a row of :data:`LIGHT_RETURN`): its id, labels and
+    community, and the names of its measures (values None: they are not read)."""
+    node: dict[str, Any] = {KEY: row["id"], "_labels": list(row["l"] or ())}
+    node.update((str(k), None) for k in row["m"] or ())
+    if row["c"] is not None:
+        node[METRIC_PREFIX + "community"] = row["c"]
+    return node
 
 
 #: id prefix -> schema label (``org`` -> ``Organisation``)
@@ -284,14 +312,18 @@ def edges_among(
 ) -> set[Edge]:
     """Every relationship whose two ends are both among ``nodes``, in one query per label.
 
-    Only ids come back (no node bodies), and the filter to the shown set runs here, so the
-    cost grows with the relationships of the shown nodes, not with the graph.
+    Only ids come back (no node bodies), only relationships to a node of a label the shown
+    nodes have, and the filter to the shown set runs here, so the cost grows with the
+    relationships of the shown nodes, not with the graph.
     """
     found: set[Edge] = set()
-    for name, ids in _ids_by_label(nodes).items():
+    by_label = _ids_by_label(nodes)
+    ends = " OR ".join(f"b:{cy_label(name)}" for name in by_label)
+    for name, ids in by_label.items():
         query = (
             f"UNWIND $ids AS i MATCH (a:{cy_label(name)} {{{KEY}: i}})-[e]->(b) "
-            f"WHERE {visibility(role).rel_clause('e')} RETURN i AS a, type(e) AS t, b.{KEY} AS b"
+            f"WHERE ({ends}) AND {visibility(role).rel_clause('e')} "
+            f"RETURN i AS a, type(e) AS t, b.{KEY} AS b"
         )
         for row in store.read(query, {"ids": sorted(ids)}, timeout_ms=timeout_ms):
             if row["b"] in nodes:
@@ -300,18 +332,26 @@ def edges_among(
 
 
 def fetch_labelled(
-    store: GraphStore, labels: Iterable[str], *, role: str, timeout_ms: int | None = None
+    store: GraphStore,
+    labels: Iterable[str],
+    *,
+    role: str,
+    timeout_ms: int | None = None,
+    light: bool = False,
 ) -> Subgraph:
     """Every node of the schema ``labels`` that ``role`` sees and every relationship between
     two of them: :func:`fetch_whole_graph` restricted to those labels, read label by label
-    (each relationship query starts at one label and ends at another), nothing else."""
+    (each relationship query starts at one label and ends at another), nothing else.
+    ``light``: the nodes as :func:`light_node`."""
     names = [name for name in NODE_TYPES if name in set(labels)]
     graph = Subgraph()
     vis = visibility(role)
     for name in names:
-        query = f"MATCH (n:{cy_label(name)}) WHERE {vis.node_clause('n')} RETURN n"
+        answer = LIGHT_RETURN if light else "n"
+        query = f"MATCH (n:{cy_label(name)}) WHERE {vis.node_clause('n')} RETURN {answer}"
         for row in store.read(query, timeout_ms=timeout_ms):
-            graph.nodes[row["n"][KEY]] = row["n"]
+            node = light_node(row) if light else row["n"]
+            graph.nodes[node[KEY]] = node
     for start in names:
         for end in names:
             query = (

@@ -294,12 +294,17 @@ def _load(
 
 
 def _filtered(
-    store: GraphStore, filters: ViewFilter, role: str, timeout_ms: int | None
+    store: GraphStore,
+    filters: ViewFilter,
+    role: str,
+    timeout_ms: int | None,
+    light: bool = False,
 ) -> Subgraph:
     """A filtered view without a focus: what :func:`_apply_filters` keeps of the whole graph,
     read without the whole graph. A topic, region or project reads the nodes linked to it
     (and, for a topic, those that list it by name) through the key indexes; labels alone read
-    only the nodes of those labels and the relationships between them."""
+    only the nodes of those labels and the relationships between them. ``light``: the nodes
+    as :func:`~.fetch.light_node` (what grouping needs)."""
     wanted: set[str] | None = None
     for field_name, node_label in FILTER_LABELS.items():
         value = getattr(filters, field_name)
@@ -315,9 +320,11 @@ def _filtered(
             linked |= fetch.listing_topic(store, name, role=role, timeout_ms=timeout_ms)
         wanted = linked if wanted is None else wanted & linked
     if wanted is None:
-        graph = fetch.fetch_labelled(store, filters.labels, role=role, timeout_ms=timeout_ms)
+        graph = fetch.fetch_labelled(
+            store, filters.labels, role=role, timeout_ms=timeout_ms, light=light
+        )
     else:
-        nodes = fetch.fetch_nodes(store, wanted, role=role, timeout_ms=timeout_ms)
+        nodes = fetch.fetch_nodes(store, wanted, role=role, timeout_ms=timeout_ms, light=light)
         if filters.labels:
             nodes = {i: n for i, n in nodes.items() if primary_label(n) in filters.labels}
         graph = Subgraph(nodes, fetch.edges_among(store, nodes, role=role, timeout_ms=timeout_ms))
@@ -743,6 +750,8 @@ def explorer_view(
             if start is not None:
                 return _start_view(store, start, role, lang, timeout_ms)
         return _overview(store, role, lang, group, page, timeout_ms, aggregate_above)
+    if focus is None:
+        return _filtered_view(store, role, lang, filters, group, page, timeout_ms, aggregate_above)
     graph, cut, left_out = _load(store, role, focus, hops, filters, timeout_ms)
     if not graph.nodes:
         return _empty()
@@ -773,6 +782,43 @@ def explorer_view(
             ),
         )
     return payload
+
+
+def _filtered_view(
+    store: GraphStore,
+    role: str,
+    lang: str,
+    filters: ViewFilter,
+    group: str | None,
+    page: int,
+    timeout_ms: int | None,
+    aggregate_above: int,
+) -> dict[str, Any]:
+    """A filtered view without a focus, drawn as :func:`render_view` draws the filtered
+    subgraph. Its nodes are read light (:func:`~.fetch.light_node`) first; a small view then
+    reads them whole and is drawn as it is, a large one is grouped on the light nodes and only
+    the nodes that name a group, or that an opened group shows on its page, are read whole."""
+    graph = _filtered(store, filters, role, timeout_ms, light=True)
+    if group is None and len(graph.nodes) <= aggregate_above:
+        full = fetch.fetch_nodes(store, graph.nodes, role=role, timeout_ms=timeout_ms)
+        return render_view(
+            Subgraph(full, graph.edges), role=role, lang=lang, aggregate_above=aggregate_above
+        )
+    grouping = group_nodes(graph)
+    shown = _group_page(grouping, group, page, aggregate_above)[0] if group is not None else []
+    wanted = named_by(grouping) | set(shown)
+    full = fetch.fetch_nodes(store, wanted, role=role, timeout_ms=timeout_ms)
+    return render_view(
+        Subgraph({**graph.nodes, **full}, graph.edges),
+        role=role,
+        lang=lang,
+        group=group,
+        page=page,
+        aggregate_above=aggregate_above,
+        grouping=grouping,
+        metrics=_metric_names(graph),
+        total=len(graph.nodes),
+    )
 
 
 #: a whole network above this many nodes is too dense to read as the first picture

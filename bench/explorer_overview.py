@@ -1,0 +1,312 @@
+"""The explorer's overview after a write, and filtered views without a focus, over HTTP, in ms.
+
+    .venv/bin/python bench/explorer_overview.py [--size M] [--repeat 5]
+
+Builds a generated graph (``scaleup_graph.ingest.generate``, seed 7; S = 4,000 organisations,
+M = 40,000, as bench/suite.py) in a private embedded database (kept in
+$TMPDIR/scaleup-overview-bench-db for re-runs), starts the real API with uvicorn in a child
+process, and times ``GET /api/v1/explorer/view`` as a viewer, one request after another.
+
+The grouped overview of the whole graph (issue 16, first point):
+
+- ``kept``: nothing was written since the last overview (the finished answer is kept);
+- ``after a property edit``: an editor's ``PUT /api/v1/nodes/Organisation/{id}`` (a new name)
+  came first; the groups are kept, the nodes that name them are read again;
+- ``after an editor's new relationship``: ``POST /api/v1/relationships/COOPERATES_WITH``
+  between two organisations came first; the kept outline is patched at the two nodes;
+- ``after a write that may change the structure``: a write through another store connection
+  that the store cannot tell is property-only (``SET o.note``: an ingest run, a script) came
+  first; the overview is derived again from the graph's outline. Before this change every
+  write, a property edit too, cost this: it is the baseline of the two rows above.
+
+Filtered views without a focus (second point), each beside the previous way in the same server
+(a bench-only route ``/bench/previous-filtered`` that reads the whole graph with every property,
+kept until the next write as before, and filters it): ``now``, ``previous way, whole graph
+kept`` (no write between requests) and ``previous way, after a write`` (a write before each
+request, so the whole graph is read again, as after any edit; at most 2 runs). Every ``now``
+row runs before the first previous-way request (the whole graph held in the server's memory
+slows all its later requests). Each pair's answers are checked equal.
+
+Results go to bench/results/explorer_overview-<time>.json with the load average at start and
+end. Absolute numbers are for this machine; the ratios are the claim.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+if __package__ in (None, ""):  # run as a script: bench/ is not a package on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.scratch import scratch_folder
+from bench.served import free_port, generated_graph, start
+
+RESULTS = Path(__file__).resolve().parent / "results"
+DB_DIR = Path(tempfile.gettempdir()) / "scaleup-overview-bench-db"
+ORGS = {"S": 4_000, "M": 40_000}
+VIEW = "/api/v1/explorer/view"
+
+
+def _graph(size: str) -> str:
+    return f"overview_bench_{size.lower()}"
+
+
+def _serve(port: int, size: str, state_dir: Path) -> None:
+    import uvicorn
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    from scaleup_graph.api import create_app
+    from scaleup_graph.settings import Settings
+    from scaleup_graph.visualisation import views
+
+    settings = Settings(
+        database_url=f"embedded://{DB_DIR}", graph=_graph(size), state_dir=state_dir
+    )
+    app = create_app(settings)
+
+    def previous(request: Request) -> Response:
+        """The filtered view as it was read before: the whole graph (kept until the next
+        write), then filtered and drawn."""
+        store = request.app.state.store
+        q = request.query_params
+        filters = views.ViewFilter(
+            labels=tuple(x for x in q.get("labels", "").split(",") if x),
+            topic=q.get("topic"),
+            region=q.get("region"),
+            project=q.get("project"),
+        )
+        whole = views.whole_graph(store, role="viewer")
+        graph = views._apply_filters(store, whole, None, filters, "viewer", None)
+        return JSONResponse(views.render_view(graph, role="viewer", lang="de"))
+
+    async def previous_route(request: Request) -> Response:
+        import anyio.to_thread
+
+        return await anyio.to_thread.run_sync(previous, request)
+
+    app.router.routes.insert(0, Route("/bench/previous-filtered", previous_route))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
+def _ms(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "median": round(statistics.median(ordered) * 1000, 1),
+        "min": round(ordered[0] * 1000, 1),
+        "max": round(ordered[-1] * 1000, 1),
+        "runs": len(ordered),
+    }
+
+
+def _timed(client: httpx.Client, path: str, params: dict[str, str]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    answer = client.get(path, params={"lang": "de", **params})
+    took = time.perf_counter() - started
+    assert answer.status_code == 200, answer.text[:300]
+    return took, answer.json()
+
+
+def _series(
+    repeat: int, before: Callable[[int], None], measure: Callable[[], tuple[float, Any]]
+) -> list[float]:
+    times = []
+    for i in range(repeat):
+        before(i)
+        times.append(measure()[0])
+    return times
+
+
+def _picks(size: str) -> dict[str, Any]:
+    """What the bench edits and filters by: organisations to rename, the region with the most
+    located nodes, a topic of middling reach, and two small labels."""
+    from scaleup_graph.store import open_store
+
+    store = open_store(f"embedded://{DB_DIR}", graph=_graph(size))
+    try:
+        orgs = [r["id"] for r in store.read("MATCH (o:Organisation) RETURN o.id AS id LIMIT 50")]
+        region = store.read(
+            "MATCH (r:Region)<-[:LOCATED_IN]-(n) RETURN r.id AS id, count(n) AS n "
+            "ORDER BY n DESC LIMIT 1"
+        )[0]
+        topics = store.read("MATCH (t:Topic)<--(n) RETURN t.id AS id, count(n) AS n ORDER BY n, id")
+        topic = topics[len(topics) // 2]
+    finally:
+        store.close()
+    return {"orgs": orgs, "region": region, "topic": topic}
+
+
+def _measure(
+    size: str,
+    repeat: int,
+    state: Path,
+    picks: dict[str, Any],
+    rows: dict[str, dict[str, float]],
+    checks: dict[str, Any],
+) -> dict[str, dict[str, str]]:
+    """Serve the app, time every row into ``rows``; returns the filters asked."""
+    from scaleup_graph.api.keys import KeyStore
+    from scaleup_graph.store import open_store
+
+    keys = KeyStore(state / "api-keys.json")
+    viewer = {"X-API-Key": keys.create("viewer", note="bench")[1]}
+    editor = {"X-API-Key": keys.create("editor", note="bench")[1]}
+    port = free_port()
+    server = start(__file__, ["--serve", str(port), size, str(state)], port)
+    other = open_store(f"embedded://{DB_DIR}", graph=_graph(size))  # another process's
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with (
+            httpx.Client(base_url=base, headers=viewer, timeout=300) as client,
+            httpx.Client(base_url=base, headers=editor, timeout=60) as edits,
+        ):
+
+            def overview() -> tuple[float, Any]:
+                return _timed(client, VIEW, {})
+
+            def rename(i: int) -> None:
+                org = picks["orgs"][i % len(picks["orgs"])]
+                record = edits.get(f"/api/v1/nodes/{org}/record").json()
+                done = edits.put(
+                    f"/api/v1/nodes/Organisation/{org}",
+                    json={"version": record["version"], "properties": {"name": f"Bench {i}"}},
+                )
+                assert done.status_code == 200, done.text[:300]
+
+            def plain_write(i: int) -> None:
+                other.write(
+                    "MATCH (o:Organisation {id: $id}) SET o.note = $note",
+                    {"id": picks["orgs"][i % len(picks["orgs"])], "note": f"bench {i}"},
+                )
+
+            def link(i: int) -> None:
+                orgs = picks["orgs"]
+                done = edits.post(
+                    "/api/v1/relationships/COOPERATES_WITH",
+                    json={"start": orgs[i % len(orgs)], "end": orgs[(i + 25) % len(orgs)]},
+                )
+                assert done.status_code in (200, 201), done.text[:300]
+
+            first = overview()
+            checks["overview"] = {"total": first[1]["total"], "groups": len(first[1]["nodes"])}
+            rows["overview, kept"] = _ms(_series(repeat, lambda i: None, overview))
+            rows["overview after a property edit"] = _ms(_series(repeat, rename, overview))
+            rows["overview after an editor's new relationship (patched)"] = _ms(
+                _series(repeat, link, overview)
+            )
+            rows["overview after a write that may change the structure (before: any write)"] = _ms(
+                _series(repeat, plain_write, overview)
+            )
+            filters = {
+                "region (largest)": {"region": picks["region"]["id"]},
+                "topic (middling)": {"topic": picks["topic"]["id"]},
+                "labels Region,Topic": {"labels": "Region,Topic"},
+                "labels Challenge": {"labels": "Challenge"},
+            }
+
+            def now(params: dict[str, str]) -> Callable[[], tuple[float, Any]]:
+                return lambda: _timed(client, VIEW, params)
+
+            def old(params: dict[str, str]) -> Callable[[], tuple[float, Any]]:
+                return lambda: _timed(client, "/bench/previous-filtered", params)
+
+            # every "now" first: the previous way keeps the whole graph in the server's memory,
+            # which slows every later request of that process (its garbage collector walks it)
+            for name, params in filters.items():
+                answer = now(params)()[1]
+                checks[name] = {"total": answer["total"], "nodes": answer["nodes"]}
+                rows[f"filtered {name}: now"] = _ms(_series(repeat, lambda i: None, now(params)))
+            slow = min(repeat, 2)  # a whole-graph read at M takes tens of seconds
+            for name, params in filters.items():
+                rows[f"filtered {name}: previous way, after a write"] = _ms(
+                    _series(slow, plain_write, old(params))
+                )
+                answer = old(params)()[1]
+                assert answer["nodes"] == checks[name].pop("nodes"), name
+                checks[name]["same answer"] = True
+                rows[f"filtered {name}: previous way, whole graph kept"] = _ms(
+                    _series(repeat, lambda i: None, old(params))
+                )
+    finally:
+        other.close()
+        server.terminate()
+        server.wait(30)
+    return filters
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(ORGS), default="M")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    DB_DIR.mkdir(parents=True, exist_ok=True)
+    load_start = os.getloadavg()
+    graph = generated_graph(DB_DIR, _graph(args.size), ORGS[args.size])
+    picks = _picks(args.size)
+
+    rows: dict[str, dict[str, float]] = {}
+    checks: dict[str, Any] = {}
+    with scratch_folder("overview-bench-state-") as state:
+        filters = _measure(args.size, args.repeat, state, picks, rows, checks)
+
+    def ratio(a: str, b: str) -> float:
+        return round(rows[a]["median"] / rows[b]["median"], 3)
+
+    before = "overview after a write that may change the structure (before: any write)"
+    ratios = {
+        "overview after a property edit / after a structure write (before)": ratio(
+            "overview after a property edit", before
+        ),
+        "overview after a new relationship (patched) / after a structure write (before)": ratio(
+            "overview after an editor's new relationship (patched)", before
+        ),
+    }
+    for name in filters:
+        ratios[f"filtered {name}: now / previous way after a write"] = ratio(
+            f"filtered {name}: now", f"filtered {name}: previous way, after a write"
+        )
+        ratios[f"filtered {name}: now / previous way, whole graph kept"] = ratio(
+            f"filtered {name}: now", f"filtered {name}: previous way, whole graph kept"
+        )
+    result: dict[str, Any] = {
+        "size": args.size,
+        "graph": graph,
+        "repeat": args.repeat,
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "load_average_start": load_start,
+        "load_average_end": os.getloadavg(),
+        "answers": checks,
+        "ms": rows,
+        "ratios": ratios,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"explorer_overview-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    out.write_text(json.dumps(result, indent=2))
+    print(f"{args.size}: {graph['nodes']:,} nodes, {graph['relationships']:,} relationships")
+    print(f"load average {load_start} -> {result['load_average_end']}")
+    for name, figures in rows.items():
+        print(f"  {name:78} median {figures['median']:9.1f} ms  min {figures['min']:9.1f}")
+    for name, value in ratios.items():
+        print(f"  {name:78} {value} x")
+    for name, value in checks.items():
+        print(f"  answer {name}: {value}")
+    print(f"-> {out}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve":
+        _serve(int(sys.argv[2]), sys.argv[3], Path(sys.argv[4]))
+    else:
+        main()
