@@ -712,9 +712,10 @@
   /** Place every box again for a window whose fit is ``q`` times the plan's, as the server
    * plans for the reference window: in the plan's frame, with every box 1/q times its size on
    * screen, in order of importance (the focus, the labelled nodes, then by planned label size
-   * and links), each at the free spot nearest to where the plan put it. The result depends on
-   * q only, so a window a message line shorter gets the same picture. Positions change only
-   * when some boxes overlap; true if anything moved. */
+   * and links), each at the free spot nearest to where the plan put it. Boxes are sized by q
+   * (steps of 5 %: a slightly different window gets the same boxes) except in a small window
+   * (q < SATELLITES_BELOW), where room is short and they are sized by the drawn ``ratio``
+   * itself. Positions change only when some boxes overlap; true if anything moved. */
   function replan(nodes, centre, planned, q, focusNode, frame, ratio) {
     const t0 = performance.now();
     const work = { spots: 0, exact: 0, boxes: nodes.length, labelsWithoutRoom: 0, stuck: 0 };
