@@ -107,7 +107,7 @@ def page(
 ) -> list[dict[str, Any]] | None:
     """The rows of ``search_organisations`` for ``bound`` (its bound parameters) read by id from
     the kept ids, unfiltered; None where the composed text answers (see the module's text)."""
-    if bound["q"] or store.dialect != "falkordb" or not store.shared_generation:
+    if bound["q"] or store.dialect != "falkordb" or not getattr(store, "shared_generation", False):
         return None
     skip, limit = int(bound["skip"]), int(bound["limit"])
     ids = _listing(store, bound, skip + limit, timeout_ms)
