@@ -45,9 +45,9 @@ BulkOption = typer.Option(
 def _progress(
     enabled: bool, *, threaded: bool = True
 ) -> tuple[AbstractContextManager[Any], Callable[..., None] | None]:
-    """The progress bar and its update function. ``threaded=False``: the bar draws itself
-    from the updates (at most ten times a second) instead of from a thread of its own, so a
-    bulk load can fork its reading process from a process with one thread."""
+    """The progress bar and its update function. ``threaded=False`` (what ingest uses): the
+    bar draws itself from the updates (at most ten times a second) instead of from a thread of
+    its own, so ingest can fork its reading process from a process with one thread."""
     if not enabled:
         return nullcontext(), None
     bar = Progress(
@@ -95,9 +95,10 @@ def _render(reports: list[IngestReport], as_json: bool) -> int:
                 f"  loaded in bulk (GRAPH.BULK) into the empty graph: {r.bulk_nodes:,} nodes, "
                 f"{r.bulk_relationships:,} relationships, indexes built; the database was "
                 f"through {r.bulk_seconds:.1f} s after the last row was read (it wrote while "
-                "the rows were read"
-                + ("; a second process read and checked the files)" if r.bulk_parallel else ")")
+                "the rows were read)"
             )
+        if r.reading_process:
+            console.print("  a second process read and checked the files while this one wrote")
         if r.removed_partial_ids:
             console.print(
                 f"  removed {len(r.removed_partial_ids)} node(s) an earlier version made from "
@@ -202,7 +203,7 @@ def ingest(
                 fail(f"{exc}; nothing was written")
             raise typer.Exit(_render(reports, as_json))
         for manifest in manifests:
-            bar, update = _progress(not as_json)
+            bar, update = _progress(not as_json, threaded=False)
             try:
                 with bar:
                     reports.append(
@@ -232,7 +233,7 @@ def ingest_cordis(
     if data_dir is None or not (data_dir / "cordis-h2020").is_dir():
         fail(f"{data_dir} has no cordis-h2020 folder; pass the open-data folder as argument")
     with opened_store() as store:
-        bar, update = _progress(not as_json, threaded=not bulk)
+        bar, update = _progress(not as_json, threaded=False)
         with bar:
             report = load_cordis(
                 store, data_dir, options=default_options(), progress=update, bulk=bulk

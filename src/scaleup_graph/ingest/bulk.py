@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 from scaleup_graph.ingest.engine import IngestOptions, IngestReport, Progress, _Run
 from scaleup_graph.ingest.manifest import Manifest
-from scaleup_graph.ingest.prepare import RowFeed, can_fork
+from scaleup_graph.ingest.prepare import reading_process
 from scaleup_graph.store import GraphStore
 from scaleup_graph.store.staged import StagedGraph
 
@@ -59,18 +59,12 @@ def bulk_ingest(
     # as they grow (a third of the staging time at M). Reference counting still frees the rest.
     collecting = gc.isenabled()
     gc.disable()
-    feed = None
     try:
-        if options.parallel and can_fork():
-            # before the writer's thread starts: the reading process is forked from one thread
-            feed = RowFeed(runs)
-            for run in runs:
-                run.feed = feed
-        if writer is not None:
-            writer.start()
-        reports = [run.stage() for run in runs]
-        for report in reports:
-            report.bulk_parallel = feed is not None
+        # forked before the writer's thread starts: from a process with one thread
+        with reading_process(runs, options.parallel, early=True):
+            if writer is not None:
+                writer.start()
+            reports = [run.stage() for run in runs]
         if writer is not None:
             finishing = time.perf_counter()
             nodes, relationships = writer.finish()
@@ -84,8 +78,6 @@ def bulk_ingest(
             writer.abort()
         raise
     finally:
-        if feed is not None:
-            feed.close()
         # let go of the staged graph before the collector is back: it would otherwise walk
         # every object made during the load once more (a second at M)
         staged.clear()

@@ -43,7 +43,7 @@ from scaleup_graph.ingest.manifest import (
     row_matches,
 )
 from scaleup_graph.ingest.natural_persons import looks_like_person
-from scaleup_graph.ingest.prepare import RowFeed
+from scaleup_graph.ingest.prepare import RowFeed, reading_process
 from scaleup_graph.ingest.readers import read_header, read_rows
 from scaleup_graph.ingest.rejects import (
     CELL_DROPPED,
@@ -73,9 +73,10 @@ class IngestOptions:
     #: bench hook: False skips the trust checks (header, duplicate links, person-like names)
     #: so bench/ingest_checks.py can measure what they cost; never False in real runs
     checks: bool = True
-    #: a bulk load reads and checks the files in a second process (ingest/prepare.py) when
-    #: the machine has more than one core; False: in this process, as the ordinary ingest
-    parallel: bool = True
+    #: read and check the files in a second process (ingest/prepare.py) while this one writes:
+    #: None (the default) for inputs of 4 MB and more, True whenever the machine has more than
+    #: one core, False never
+    parallel: bool | None = None
     #: test hook: called after each committed batch with the running batch count
     after_batch: Callable[[int], None] | None = None
 
@@ -105,8 +106,8 @@ class IngestReport:
     bulk_nodes: int = 0
     bulk_relationships: int = 0
     bulk_seconds: float = 0.0
-    #: a bulk load whose files were read and checked in a second process (ingest/prepare.py)
-    bulk_parallel: bool = False
+    #: the files were read and checked in a second process (ingest/prepare.py)
+    reading_process: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -311,7 +312,11 @@ class _Run:
         does not have, stop the run before anything is written. Broken records (cut-off rows,
         open quotes) are reported here, once per file."""
         if self.feed:
-            return  # the reading process reads them, and sends what it found with the rows
+            # the reading process reads them; a bulk load takes what it found with the rows,
+            # an ordinary one waits until every file is read (nothing written before)
+            if not self.bulk:
+                self.feed.counts(self)
+            return
         self.check_headers()
         for spec in self.manifest.files:
             self.read_file(spec)
@@ -976,4 +981,7 @@ def run_ingest(
 
     Raises ReadError (a file cannot be read; nothing written) and StoreError.
     """
-    return _Run(store, manifest, options or IngestOptions(), progress).run()
+    options = options or IngestOptions()
+    run = _Run(store, manifest, options, progress)
+    with reading_process([run], options.parallel, early=False):
+        return run.run()

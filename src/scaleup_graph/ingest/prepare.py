@@ -28,6 +28,7 @@ process, as the ordinary ingest always does.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
@@ -41,8 +42,9 @@ from scaleup_graph.store.base import StoreError, derived_keys
 
 if TYPE_CHECKING:
     from scaleup_graph.ingest.engine import _Run
+    from scaleup_graph.ingest.manifest import Manifest
 
-__all__ = ["RowFeed", "can_fork"]
+__all__ = ["PARALLEL_FROM_BYTES", "RowFeed", "can_fork", "reading_process", "wanted"]
 
 
 def can_fork() -> bool:
@@ -55,21 +57,68 @@ def can_fork() -> bool:
     )
 
 
-class RowFeed:
-    """This process's end of the reading process: :meth:`batches` and :meth:`finish` take
-    what the child made for the run at hand, in the order the run asks for it."""
+#: inputs smaller than this (all files, on disk) are read in the run's own process unless
+#: ``IngestOptions.parallel`` says otherwise: forking costs more than it saves for them
+PARALLEL_FROM_BYTES = 4_000_000
 
-    def __init__(self, runs: Sequence[_Run]) -> None:
+
+def wanted(parallel: bool | None, manifests: Sequence[Manifest]) -> bool:
+    """Whether a load of ``manifests`` reads in a second process: never with
+    ``parallel=False``, where one can be forked with ``True``, and with ``None`` (the default)
+    where one can be forked and the input has at least :data:`PARALLEL_FROM_BYTES`."""
+    if parallel is False or not can_fork():
+        return False
+    if parallel:
+        return True
+    paths = {spec.path for manifest in manifests for spec in manifest.files}
+    size = 0
+    for path in paths:
+        with contextlib.suppress(OSError):  # a missing file: the run says so
+            size += path.stat().st_size
+    return size >= PARALLEL_FROM_BYTES
+
+
+@contextlib.contextmanager
+def reading_process(
+    runs: Sequence[_Run], parallel: bool | None, *, early: bool
+) -> Iterator[RowFeed | None]:
+    """A reading process for ``runs`` if :func:`wanted` (else None), stopped on the way out.
+    ``early``: a bulk load, whose rows may come before every file is read."""
+    feed = RowFeed(runs, early=early) if wanted(parallel, [r.manifest for r in runs]) else None
+    for run in runs:
+        run.feed = feed
+        run.report.reading_process = feed is not None
+    try:
+        yield feed
+    finally:
+        for run in runs:
+            run.feed = None
+        if feed is not None:
+            feed.close()
+
+
+class RowFeed:
+    """This process's end of the reading process: :meth:`counts`, :meth:`batches` and
+    :meth:`finish` take what the child made for the run at hand, in the order the run asks."""
+
+    def __init__(self, runs: Sequence[_Run], *, early: bool) -> None:
         context = multiprocessing.get_context("fork")
         receiving, sending = context.Pipe(duplex=False)
+        self.early = early
         self._conn: Connection | None = receiving
         self._batch: Any = None
         self._process = context.Process(
-            target=_read, args=(runs, sending, receiving), name="scaleup-ingest-reader"
+            target=_read, args=(runs, sending, receiving, early), name="scaleup-ingest-reader"
         )
         self._process.daemon = True
         self._process.start()
         sending.close()  # the child's end: EOF here when the child is gone
+
+    def counts(self, run: _Run) -> None:
+        """Wait until every file of ``run`` is read (an ordinary ingest writes nothing before:
+        a file that cannot be read stops the run with nothing written)."""
+        if self._take(run) != "counts":
+            raise StoreError("the reading process sent rows before the files were read")
 
     def batches(self, run: _Run) -> Iterator[Any]:
         """The batches of ``run``'s next mapping, with what their rows added to the report."""
@@ -112,7 +161,13 @@ class RowFeed:
             self._process.join(5)
             raise StoreError(
                 "the process that reads the input files stopped unexpectedly (exit code "
-                f"{self._process.exitcode}); nothing was written: run the same command again"
+                f"{self._process.exitcode}); "
+                + (
+                    "nothing was written: run the same command again"
+                    if self.early
+                    else "the batches written so far are kept: run the same command again "
+                    "to go on from there"
+                )
             ) from None
         if message[0] == "error":
             raise message[1]
@@ -152,10 +207,11 @@ class _Shipper:
         self.conn.send((kind, phase, ticks, rejects, rejected, batch))
 
 
-def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection) -> None:
+def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection, early: bool) -> None:
     """The reading process: every run's files and mappings, in the order stage() takes them.
-    The first node mapping's file is read first and its rows sent, so the parent has work
-    while the other files are read; then the counts of every file (the progress's total)."""
+    ``early`` (a bulk load): the first node mapping's file is read first and its rows sent, so
+    the parent has work while the other files are read; then the counts of every file (the
+    progress's total). Otherwise every file is read and counted before the first row is sent."""
     other_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent; it stops us
     try:
@@ -165,20 +221,20 @@ def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection) -> None
             run.check_headers()
             steps = run.node_steps()
             unread = list(run.manifest.files)
-            if steps:
+            if early and steps:
                 _, spec, _, first = steps[0]
                 del unread[next(i for i, f in enumerate(unread) if f is spec)]
                 run.read_file(spec)
                 _send_mapping(shipper, "nodes", run.node_batches(spec, first), first.label)
+                steps = steps[1:]
             for spec in unread:
                 run.read_file(spec)
             shipper.send("counts", "nodes", (run.total_rows, run.report.rows_read))
-            for _, spec, _, mapping in steps[1:]:
+            for _, spec, _, mapping in steps:
                 _send_mapping(shipper, "nodes", run.node_batches(spec, mapping), mapping.label)
             for _, spec, _, relationship in run.relationship_steps():
-                _send_mapping(
-                    shipper, "relationships", run.relationship_batches(spec, relationship)
-                )
+                batches = run.relationship_batches(spec, relationship)
+                _send_mapping(shipper, "relationships", batches)
             shipper.send("done", "relationships")
     except BrokenPipeError:
         return  # the parent is gone or stopped us: nothing to tell
