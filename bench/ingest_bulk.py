@@ -177,7 +177,7 @@ class Case:
                 )
                 figures.update(store.bulk_phases)
                 figures["after_staging_s"] = reports[-1].bulk_seconds
-                figures["reading_process"] = reports[-1].bulk_parallel
+                figures["reading_process"] = reports[-1].reading_process
                 figures["staging_s"] = figures["wall_s"] - reports[-1].bulk_seconds
                 listing = "CALL db.indexes() YIELD status RETURN status"
                 figures["indexes_building_at_end"] = sum(
