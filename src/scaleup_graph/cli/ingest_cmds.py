@@ -53,17 +53,19 @@ def _progress(
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed:,}/{task.total:,} rows"),
+        TextColumn("{task.fields[rows]}"),
         TimeRemainingColumn(),
         console=err_console,
         transient=True,
         auto_refresh=threaded,
     )
-    task = bar.add_task("reading", total=1)
+    task = bar.add_task("reading", total=None, rows="")
     drawn = [0.0]
 
     def update(phase: str, done: int, total: int) -> None:
-        bar.update(task, description=phase, completed=done, total=total)
+        # total 0: not known yet (a bulk load reads its files while it writes): no bar length
+        rows = f"{done:,}/{total:,} rows" if total else f"{done:,} rows"
+        bar.update(task, description=phase, completed=done, total=total or None, rows=rows)
         if not threaded and time.monotonic() - drawn[0] >= 0.1:
             drawn[0] = time.monotonic()
             bar.refresh()

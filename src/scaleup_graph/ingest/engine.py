@@ -61,6 +61,8 @@ from scaleup_graph.store.cypher import NODE_TOTAL
 
 __all__ = ["IngestOptions", "IngestReport", "run_ingest"]
 
+#: called with the phase, the rows done and the rows in all (0: not known yet, a bulk load
+#: that reads its files while it writes)
 Progress = Callable[[str, int, int], None]
 
 
@@ -140,9 +142,6 @@ class _Pending:
     labels: tuple[str, ...]
     hashes: set[str]
     withheld_name: str | None = None
-    #: the search keys of ``props``, derived by a bulk load's reading process; None once
-    #: ``props`` changes here (a repeated key, a filled gap, a withheld name)
-    derived: dict[str, Any] | None = None
 
 
 class _Run:
@@ -634,7 +633,6 @@ class _Run:
             if p.key in merged:
                 prev = merged[p.key]
                 prev.props.update(p.props)
-                prev.derived = None
                 prev.fill = {**p.fill, **prev.fill}
                 prev.withheld_name = prev.withheld_name or p.withheld_name
             else:
@@ -652,10 +650,7 @@ class _Run:
             have = self.store.node_properties(label, [p.key for p in rows if p.fill])
             for p in rows:
                 current = have.get(p.key, {})
-                filled = {k: v for k, v in p.fill.items() if current.get(k) in (None, "")}
-                if filled:
-                    p.props.update(filled)
-                    p.derived = None
+                p.props.update({k: v for k, v in p.fill.items() if current.get(k) in (None, "")})
                 stored = current.get("name")
                 if (
                     p.withheld_name
@@ -663,10 +658,9 @@ class _Run:
                     and stored.casefold() == p.withheld_name.casefold()
                 ):
                     p.props["name"] = p.key  # an earlier run stored the person's name
-                    p.derived = None
         self.report.nodes_written += self.store.upsert_nodes(
             label,
-            [NodeRow(p.key, p.props, p.labels, derived=p.derived) for p in rows],
+            [NodeRow(p.key, p.props, p.labels) for p in rows],
             provenance={**self.provenance, "source": self._current_source},
         )
 

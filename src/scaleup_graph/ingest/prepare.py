@@ -38,11 +38,11 @@ from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-from scaleup_graph.store.base import StoreError, derived_keys
+from scaleup_graph.store.base import StoreError
 
 if TYPE_CHECKING:
     from scaleup_graph.ingest.engine import _Run
-    from scaleup_graph.ingest.manifest import Manifest
+    from scaleup_graph.ingest.manifest import FileSpec, Manifest
 
 __all__ = ["PARALLEL_FROM_BYTES", "RowFeed", "can_fork", "reading_process", "wanted"]
 
@@ -147,8 +147,10 @@ class RowFeed:
         if ticks:
             if run.total_rows:
                 run._tick(phase, ticks)
-            else:
-                run.done_rows += ticks  # no total to show it against yet
+            else:  # a bulk load's rows before every file is read: no total yet (0)
+                run.done_rows += ticks
+                if run.progress:
+                    run.progress(phase, run.done_rows, 0)
         self._batch = payload
         return str(kind)
 
@@ -209,9 +211,10 @@ class _Shipper:
 
 def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection, early: bool) -> None:
     """The reading process: every run's files and mappings, in the order stage() takes them.
-    ``early`` (a bulk load): the first node mapping's file is read first and its rows sent, so
-    the parent has work while the other files are read; then the counts of every file (the
-    progress's total). Otherwise every file is read and counted before the first row is sent."""
+    ``early`` (a bulk load): each node file is read when its first mapping is due and the rows
+    sent at once, so the parent has work from the start; the other files are read after the
+    last node mapping, while the parent sends the nodes to the database; then the counts of
+    every file (the progress's total). Otherwise every file is read and counted first."""
     other_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent; it stops us
     try:
@@ -219,19 +222,26 @@ def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection, early: 
             run.progress = None  # the parent reports progress from the counts we send
             shipper = _Shipper(run, conn)
             run.check_headers()
-            steps = run.node_steps()
             unread = list(run.manifest.files)
-            if early and steps:
-                _, spec, _, first = steps[0]
-                del unread[next(i for i, f in enumerate(unread) if f is spec)]
-                run.read_file(spec)
-                _send_mapping(shipper, "nodes", run.node_batches(spec, first), first.label)
-                steps = steps[1:]
-            for spec in unread:
-                run.read_file(spec)
-            shipper.send("counts", "nodes", (run.total_rows, run.report.rows_read))
-            for _, spec, _, mapping in steps:
-                _send_mapping(shipper, "nodes", run.node_batches(spec, mapping), mapping.label)
+
+            def read(spec: FileSpec, unread: list[FileSpec] = unread, run: _Run = run) -> None:
+                for i, waiting in enumerate(unread):
+                    if waiting is spec:
+                        del unread[i]
+                        run.read_file(spec)
+                        return
+
+            if not early:
+                while unread:
+                    read(unread[0])
+                shipper.send("counts", "nodes", (run.total_rows, run.report.rows_read))
+            for _, spec, _, mapping in run.node_steps():
+                read(spec)
+                _send_mapping(shipper, "nodes", run.node_batches(spec, mapping))
+            if early:
+                while unread:
+                    read(unread[0])
+                shipper.send("counts", "nodes", (run.total_rows, run.report.rows_read))
             for _, spec, _, relationship in run.relationship_steps():
                 batches = run.relationship_batches(spec, relationship)
                 _send_mapping(shipper, "relationships", batches)
@@ -247,14 +257,7 @@ def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection, early: 
         conn.close()
 
 
-def _send_mapping(
-    shipper: _Shipper, phase: str, batches: Iterator[Any], label: str | None = None
-) -> None:
-    """A mapping's batches; a node mapping's rows (``label``) with their search keys, which
-    the parent uses unless it changes the row's properties."""
+def _send_mapping(shipper: _Shipper, phase: str, batches: Iterator[Any]) -> None:
     for batch in batches:
-        if label is not None:
-            for pending in batch:
-                pending.derived = derived_keys(label, pending.props)
         shipper.send("batch", phase, batch)
     shipper.send("end", phase)

@@ -103,9 +103,6 @@ class NodeRow:
     extra_labels: tuple[str, ...] = ()
     #: properties written only where the stored node has none (manifest ``if_missing``)
     fill: dict[str, Any] = field(default_factory=dict)
-    #: the search keys of ``props`` if the caller derived them already (:func:`derived_keys`,
-    #: a bulk load's reading process does); None: the store derives them
-    derived: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -197,25 +194,6 @@ def list_search_keys(label: str) -> dict[str, str]:
         for source, key in _searchable(label).items()
         if (prop := nt.prop(source)) is not None and prop.type is PropType.STR_LIST
     }
-
-
-def derived_keys(label: str, props: dict[str, Any]) -> dict[str, Any]:
-    """The folded search keys and search text a write of ``props`` (no ``fill``) adds: what
-    :class:`NodeRow`'s ``derived`` holds.
-
-    >>> derived_keys("Topic", {"name": "Künstliche Intelligenz"})["name_fold"]
-    'kuenstliche intelligenz'
-    """
-    keyed, _ = _with_search_keys(props, {}, _searchable(label))
-    return {k: v for k, v in keyed.items() if k not in props or props[k] is not v}
-
-
-def _keyed(row: NodeRow, searchable: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A row's properties and fill with their search keys: derived here, or taken from the
-    row when the caller derived them from the same properties (and the row fills nothing)."""
-    if row.derived is not None and not row.fill:
-        return {**row.props, **row.derived}, {}
-    return _with_search_keys(row.props, row.fill, searchable)
 
 
 def _with_search_keys(
@@ -560,7 +538,7 @@ class GraphStore(ABC):
         groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = {}
         searchable = _searchable(label)
         for row in rows:
-            props, fill = _keyed(row, searchable)
+            props, fill = _with_search_keys(row.props, row.fill, searchable)
             shape = (tuple(sorted(row.extra_labels)), tuple(sorted(fill)))
             groups.setdefault(shape, []).append({KEY: row.id, "props": props, "fill": fill})
         extra_params = (

@@ -25,9 +25,9 @@ from scaleup_graph.store.base import (
     NodeRow,
     RelRow,
     StoreError,
-    _keyed,
     _now_iso,
     _searchable,
+    _with_search_keys,
 )
 
 __all__ = ["StagedGraph", "StagedNode"]
@@ -100,7 +100,7 @@ class StagedGraph(GraphStore):
             },
         )
         for row in rows:
-            props, fill = _keyed(row, searchable)
+            props, fill = _with_search_keys(row.props, row.fill, searchable)
             node = index.get(row.id)
             if node is None:
                 self._serial += 1
