@@ -208,6 +208,8 @@ class EmbeddedServer:
         server, module = _binaries()
         config = self.directory / "server.conf"
         config.write_text(self._config(module))
+        log_path = self.directory / "server.log"
+        log_start = log_path.stat().st_size if log_path.exists() else 0
         result = subprocess.run([server, str(config)], capture_output=True, text=True, check=False)
         if self.spawned is not None:  # start_early: the caller may go on while this loads
             self.spawned.set()
@@ -219,7 +221,7 @@ class EmbeddedServer:
         deadline = time.monotonic() + _START_TIMEOUT_S
         pidfile = self.directory / "server.pid"
         while time.monotonic() < deadline:
-            self._fail_if_died(pidfile)
+            self._fail_if_died(pidfile, log_start)
             if pidfile.exists() and _ping(self.socket, timeout=1.0):
                 pid = int(pidfile.read_text().strip())
                 (self.directory / _STATE).write_text(
@@ -233,23 +235,35 @@ class EmbeddedServer:
             f"see {self.directory / 'server.log'}"
         )
 
-    def _fail_if_died(self, pidfile: Path) -> None:
-        """Stop waiting at once when the server exited while loading, and say why."""
+    def _fail_if_died(self, pidfile: Path, log_start: int = 0) -> None:
+        """Stop waiting at once when the server exited while loading, and say why.
+
+        A server that crashes (a signal) removes its pid file on the way out: then its log,
+        from where this start began, says so."""
+        log_path = self.directory / "server.log"
         try:
             pid = int(pidfile.read_text().strip())
         except (OSError, ValueError):
-            return
+            pid = None
+        if pid is not None:
+            try:
+                alive = psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+            except psutil.NoSuchProcess:
+                alive = False
+            if alive:
+                return
         try:
-            alive = psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-        except psutil.NoSuchProcess:
-            alive = False
-        if alive:
-            return
-        log_path = self.directory / "server.log"
-        try:
-            reason = log_path.read_text(errors="replace").strip().splitlines()[-1]
-        except (OSError, IndexError):
-            reason = "no log"
+            with log_path.open("rb") as handle:
+                handle.seek(log_start)
+                lines = handle.read().decode(errors="replace").strip().splitlines()
+        except OSError:
+            lines = []
+        crashed = [line for line in lines if "crashed by signal" in line]
+        if pid is None and not crashed:
+            return  # not started yet
+        # the module's complaint (before a crash's report) says more than the signal
+        complaints = [line for line in lines if "<module>" in line or "<graph>" in line]
+        reason = (complaints or crashed or lines or ["no log"])[-1]
         pidfile.unlink(missing_ok=True)
         raise StoreUnavailable(
             f"the embedded database stopped while loading its files: {reason.split('# ')[-1]}; "

@@ -891,7 +891,7 @@ class FalkorDBStore(GraphStore):
             if self._call(partial(self._command, "EXISTS", name)):
                 if copied == current:
                     return False
-                self._call(partial(self._command, "GRAPH.DELETE", name))
+                self._delete_graph(name)
             elif self._restore_parked(view, current):
                 # No append-only rewrite (a rebuild needs one: a copied graph cannot be
                 # replayed): the RESTORE is in the file, fsynced before its reply, so a server
@@ -1231,7 +1231,7 @@ class FalkorDBStore(GraphStore):
         """Back to the empty graph with its indexes that the load started from."""
         try:
             if self._call(partial(self._command, "EXISTS", self.graph_name)):
-                self._call(partial(self._command, "GRAPH.DELETE", self.graph_name))
+                self._delete_graph(self.graph_name)
             self.setup_schema()
             self._rewrite_append_only_file()
             self._call(partial(self._command, "DEL", self._bulk_key))
@@ -1248,15 +1248,50 @@ class FalkorDBStore(GraphStore):
             "latency_ms": round((time.perf_counter() - started) * 1000, 2),
         }
 
+    def _settle_constraints(self, name: str, timeout_s: float = 300.0) -> None:
+        """Wait until graph ``name`` builds no constraint in the background any more.
+
+        FalkorDB checks a new constraint against the graph's nodes in a thread, and when done
+        logs the constraint once more (a GRAPH.EFFECT naming the graph and the label's id). It
+        also does so for every constraint it replays from the append-only file at a start.
+        A graph deleted and created again before that has other label ids, and the late
+        entry lands in the new graph's part of the file: the server then refuses to load the
+        folder ("GRAPH.EFFECT references label ... which doesn't match local schema state"),
+        or crashes loading it. So a graph is deleted only once its constraints are built."""
+        query = "CALL db.constraints() YIELD status RETURN status"
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                reply = self._call(partial(self._command, "GRAPH.RO_QUERY", name, query))
+            except StoreError as exc:
+                if _EMPTY in str(exc) or "Invalid graph operation" in str(exc):
+                    return  # no such graph
+                raise
+            building = [row[0] for row in reply[1] if str(row[0]) == "UNDER CONSTRUCTION"]
+            if not building or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        if building:
+            log.warning("%s still builds %d constraints; deleting it anyway", name, len(building))
+        # The late entry is written when the thread next gets the server's lock, right after
+        # the status changed: a round trip more makes sure it is in the file before the delete.
+        self._call(partial(self._command, "PING"))
+
+    def _delete_graph(self, name: str) -> None:
+        """GRAPH.DELETE ``name`` once its constraints are built (see _settle_constraints)."""
+        self._settle_constraints(name)
+        self._call(partial(self._command, "GRAPH.DELETE", name))
+
     def clear(self) -> None:
         self.note_write()
+        self._settle_constraints(self.graph_name)
         try:
             self._call(lambda: self._graph.delete())
         except StoreError as exc:
             if _EMPTY not in str(exc):
                 raise
         for view in self._views_kept():
-            self._call(partial(self._command, "GRAPH.DELETE", self.view_names[view]))
+            self._delete_graph(self.view_names[view])
         self._call(
             partial(
                 self._command,
@@ -1467,7 +1502,7 @@ class FalkorBulkWriter:
     def _prepare(self) -> None:
         store = self.store
         if store._call(partial(store._command, "EXISTS", store.graph_name)):
-            store._call(partial(store._command, "GRAPH.DELETE", store.graph_name))
+            store._delete_graph(store.graph_name)
         store._schema_pending = False
         store.setup_schema()
         # from here on the graph holds a part of this load until finish removes the marker
