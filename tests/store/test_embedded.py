@@ -46,6 +46,58 @@ def test_a_cleared_and_rewritten_graph_survives_a_crash(tmp_path: Path) -> None:
         reopened.close()
 
 
+def _late_constraint(label_id: int) -> bytes:
+    """A constraint's late entry as FalkorDB logs it (issue 18's folder): a unique constraint
+    on the nodes of label ``label_id`` named "ContentItem", attribute 0 "id"."""
+    return (
+        bytes.fromhex("020d000000000000000100000000")[:-1]
+        + label_id.to_bytes(4, "little")
+        + bytes.fromhex("0c00000000000000")
+        + b"ContentItem\x00"
+        + bytes.fromhex("0100000300000000000000")
+        + b"id\x00"
+    )
+
+
+@pytest.mark.parametrize(
+    ("graph", "label_id"),
+    [("g", 20), ("other", 9)],
+    ids=["label-id-unknown-the-server-exits", "graph-unknown-the-server-crashes"],
+)
+def test_a_folder_the_server_cannot_load_is_refused_at_once_naming_it(
+    tmp_path: Path, graph: str, label_id: int
+) -> None:
+    """A late constraint entry of a graph deleted and created again (issue 18) names a label
+    id the graph does not have: the server either says why and exits, or crashes (a signal;
+    it then removes its pid file, and the store waited 120 s for an answer and blamed the
+    time). Either way the store names the folder, the server's reason and what to do, and
+    leaves the files as they are."""
+    from scaleup_graph.store import StoreError, open_store
+
+    assert _late_constraint(9).hex() == (  # the entry in the folder of issue 18
+        "020d0000000000000001000000090000000c00000000000000436f6e74656e744974656d00"
+        "0100000300000000000000696400"
+    )
+    folder = tmp_path / "db"
+    open_store(f"embedded://{folder}", graph="g").close()  # g has ContentItem as label 9
+    (incr,) = (folder / "appendonlydir").glob("*.incr.aof")
+    command = [b"GRAPH.EFFECT", graph.encode(), _late_constraint(label_id)]
+    incr.write_bytes(
+        incr.read_bytes()
+        + b"*3\r\n"
+        + b"".join(b"$%d\r\n%s\r\n" % (len(part), part) for part in command)
+    )
+    damaged = incr.read_bytes()
+    for _ in range(2):  # the second open does not wait for the first one's failure
+        with pytest.raises(StoreError) as refused:
+            open_store(f"embedded://{folder}", graph="g")
+        message = str(refused.value)
+        assert f"the database folder {folder} cannot be loaded" in message
+        assert str(folder / "server.log") in message
+        assert "restore it from a backup" in message
+        assert incr.read_bytes() == damaged
+
+
 def test_a_write_whose_connection_breaks_mid_pipeline_reaches_the_graph_and_its_copies(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -266,8 +266,10 @@ class EmbeddedServer:
         reason = (complaints or crashed or lines or ["no log"])[-1]
         pidfile.unlink(missing_ok=True)
         raise StoreUnavailable(
-            f"the embedded database stopped while loading its files: {reason.split('# ')[-1]}; "
-            f"see {log_path}. Restore the folder from a backup, or move it away and re-ingest"
+            f"the database folder {self.directory} cannot be loaded: its server stopped while "
+            f"loading the files ({reason.split('# ')[-1]}); see {log_path}. The files are left "
+            "as they are: keep the folder, restore it from a backup, or move it away and "
+            "re-ingest"
         )
 
     # -- public -------------------------------------------------------------------------------
