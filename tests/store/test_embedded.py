@@ -73,6 +73,7 @@ def test_a_folder_the_server_cannot_load_is_refused_at_once_naming_it(
     time). Either way the store names the folder, the server's reason and what to do, and
     leaves the files as they are."""
     from scaleup_graph.store import StoreError, open_store
+    from scaleup_graph.store.embedded import EmbeddedServer
 
     assert _late_constraint(9).hex() == (  # the entry in the folder of issue 18
         "020d0000000000000001000000090000000c00000000000000436f6e74656e744974656d00"
@@ -88,14 +89,17 @@ def test_a_folder_the_server_cannot_load_is_refused_at_once_naming_it(
         + b"".join(b"$%d\r\n%s\r\n" % (len(part), part) for part in command)
     )
     damaged = incr.read_bytes()
-    for _ in range(2):  # the second open does not wait for the first one's failure
-        with pytest.raises(StoreError) as refused:
-            open_store(f"embedded://{folder}", graph="g")
-        message = str(refused.value)
-        assert f"the database folder {folder} cannot be loaded" in message
-        assert str(folder / "server.log") in message
-        assert "restore it from a backup" in message
-        assert incr.read_bytes() == damaged
+    try:
+        for _ in range(2):  # the second open does not wait for the first one's failure
+            with pytest.raises(StoreError) as refused:
+                open_store(f"embedded://{folder}", graph="g")
+            message = str(refused.value)
+            assert f"the database folder {folder} cannot be loaded" in message
+            assert str(folder / "server.log") in message
+            assert "restore it from a backup" in message
+            assert incr.read_bytes() == damaged
+    finally:
+        EmbeddedServer(folder).kill()  # a server that loaded the folder after all
 
 
 def test_a_write_whose_connection_breaks_mid_pipeline_reaches_the_graph_and_its_copies(
