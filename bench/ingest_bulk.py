@@ -272,7 +272,15 @@ def run(case: Case, repeat: int) -> dict[str, Any]:
             print(f"  {case.name} {variant}: {runs[variant][-1]['wall_s']:.2f} s", flush=True)
     if case.fingerprints["ordinary"] != case.fingerprints["bulk"]:
         raise SystemExit("the bulk load and the ordinary ingest gave different graphs")
-    medians = {v: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for v, rs in runs.items()}
+    medians = {
+        v: {
+            k: statistics.median(r[k] for r in rs)
+            if isinstance(rs[0][k], int | float)
+            else rs[0][k]
+            for k in rs[0]
+        }
+        for v, rs in runs.items()
+    }
     bulk = medians["bulk"]
     ratios = {
         "bulk_vs_ordinary": bulk["wall_s"] / medians["ordinary"]["wall_s"],
