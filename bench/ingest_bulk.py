@@ -78,9 +78,9 @@ def _children_cpu() -> float:
 _SAMPLER = """
 import select, sys, psutil
 proc, peak = psutil.Process(int(sys.argv[1])), 0
-while not select.select([sys.stdin], [], [], 0.05)[0]:
-    try:
-        peak = max(peak, sum(p.memory_info().rss for p in [proc, *proc.children()]))
+while not select.select([sys.stdin], [], [], 0.1)[0]:
+    try:  # proportional set sizes: the pages a fork shares are counted once in the sum
+        peak = max(peak, sum(p.memory_full_info().pss for p in [proc, *proc.children()]))
     except psutil.Error:
         pass
 print(peak)
@@ -90,9 +90,9 @@ print(peak)
 def timed(fn: Callable[[], Any], server: Any) -> tuple[dict[str, float], Any]:
     """Wall clock and CPU (this process, child processes: the tool's, our bulk load's reading
     process, the database server) of ``fn``, and how far this process's memory grew with its
-    children's (sampled every 50 ms by a process of its own: a sampling thread here would keep
-    the bulk load from forking its reading process)."""
-    base = psutil.Process().memory_info().rss
+    children's (proportional set sizes, sampled every 100 ms by a process of its own: a sampling
+    thread here would keep ingest from forking its reading process)."""
+    base = psutil.Process().memory_full_info().pss
     sampler = subprocess.Popen(
         [sys.executable, "-c", _SAMPLER, str(os.getpid())],
         stdin=subprocess.PIPE,
