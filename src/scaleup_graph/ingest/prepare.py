@@ -29,6 +29,7 @@ process, as the ordinary ingest always does.
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import multiprocessing
 import os
@@ -217,6 +218,9 @@ def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection, early: 
     every file (the progress's total). Otherwise every file is read and counted first."""
     other_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent; it stops us
+    # the parent's objects are shared with us until written to: the collector must not walk
+    # (and so copy) them; our own garbage is still collected (unless the parent paused it)
+    gc.freeze()
     try:
         for run in runs:
             run.progress = None  # the parent reports progress from the counts we send
