@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from scaleup_graph.store import GraphStore, NodeRow
+from tests.support.damaged_folder import damage, late_constraint
 
 PROV = {"source": "test", "ingest_run": "r1", "ingested_at": "2026-01-01T00:00:00"}
 
@@ -46,19 +48,6 @@ def test_a_cleared_and_rewritten_graph_survives_a_crash(tmp_path: Path) -> None:
         reopened.close()
 
 
-def _late_constraint(label_id: int) -> bytes:
-    """A constraint's late entry as FalkorDB logs it (issue 18's folder): a unique constraint
-    on the nodes of label ``label_id`` named "ContentItem", attribute 0 "id"."""
-    return (
-        bytes.fromhex("020d000000000000000100000000")[:-1]
-        + label_id.to_bytes(4, "little")
-        + bytes.fromhex("0c00000000000000")
-        + b"ContentItem\x00"
-        + bytes.fromhex("0100000300000000000000")
-        + b"id\x00"
-    )
-
-
 @pytest.mark.parametrize(
     ("graph", "label_id"),
     [("g", 20), ("other", 9)],
@@ -75,19 +64,12 @@ def test_a_folder_the_server_cannot_load_is_refused_at_once_naming_it(
     from scaleup_graph.store import StoreError, open_store
     from scaleup_graph.store.embedded import EmbeddedServer
 
-    assert _late_constraint(9).hex() == (  # the entry in the folder of issue 18
+    assert late_constraint(9).hex() == (  # the entry in the folder of issue 18
         "020d0000000000000001000000090000000c00000000000000436f6e74656e744974656d00"
         "0100000300000000000000696400"
     )
     folder = tmp_path / "db"
-    open_store(f"embedded://{folder}", graph="g").close()  # g has ContentItem as label 9
-    (incr,) = (folder / "appendonlydir").glob("*.incr.aof")
-    command = [b"GRAPH.EFFECT", graph.encode(), _late_constraint(label_id)]
-    incr.write_bytes(
-        incr.read_bytes()
-        + b"*3\r\n"
-        + b"".join(b"$%d\r\n%s\r\n" % (len(part), part) for part in command)
-    )
+    incr = damage(folder, graph, label_id).incr  # g has ContentItem as label 9
     damaged = incr.read_bytes()
     try:
         for _ in range(2):  # the second open does not wait for the first one's failure
@@ -151,5 +133,42 @@ def test_a_write_whose_connection_breaks_mid_pipeline_reaches_the_graph_and_its_
             assert topic in {r["id"] for r in store.read(query)}
             rows, _ = store.read_adhoc(query, **copy)
             assert topic in {r["id"] for r in rows}, f"{method}: the copy followed the write"
+    finally:
+        store.close()
+
+
+def test_a_failed_load_is_remembered_until_the_files_change_and_leaves_no_stale_files(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that could not load a folder does not load it again on every open (the API
+    opens on every request while it has no store): not before its files change or
+    RETRY_UNLOADABLE_S passed. A load after a failed one does not warn that the folder "was not
+    shut down cleanly": nothing was served, and the failed start's files are gone."""
+    from scaleup_graph.store import StoreUnloadable, embedded, open_store
+
+    damaged = damage(tmp_path / "db")
+    url = f"embedded://{damaged.folder}"
+    server_log = damaged.folder / "server.log"
+    with pytest.raises(StoreUnloadable) as first:
+        open_store(url, graph="g")
+    assert not first.value.repeated
+    loaded_once = server_log.stat().st_size
+    with pytest.raises(StoreUnloadable) as again:
+        open_store(url, graph="g")
+    assert again.value.repeated and str(again.value) == str(first.value)
+    assert server_log.stat().st_size == loaded_once  # the server did not load the folder again
+    monkeypatch.setattr(embedded, "RETRY_UNLOADABLE_S", 0.0)
+    with (
+        caplog.at_level(logging.WARNING, logger="scaleup_graph.store.embedded"),
+        pytest.raises(StoreUnloadable) as later,
+    ):
+        open_store(url, graph="g")
+    assert not later.value.repeated and server_log.stat().st_size > loaded_once
+    assert "shut down" not in caplog.text and "removed" not in caplog.text, caplog.text
+    monkeypatch.undo()
+    damaged.restore()  # the files change: the next open loads them
+    store = open_store(url, graph="g")
+    try:
+        assert store.read("RETURN 1 AS one") == [{"one": 1}]
     finally:
         store.close()

@@ -29,7 +29,7 @@ from scaleup_graph.api.errors import ERROR_RESPONSES, install_error_handlers
 from scaleup_graph.api.guards import BodyLimit, SecurityHeaders
 from scaleup_graph.api.keys import KeyStore, keys_path
 from scaleup_graph.settings import Settings, get_settings
-from scaleup_graph.store import GraphStore, StoreError, open_store
+from scaleup_graph.store import GraphStore, StoreError, StoreUnloadable, open_store
 
 __all__ = ["create_app", "discover_routers", "shadowed_routes"]
 
@@ -69,7 +69,8 @@ _ERRORS = {
     "409": "the graph's state forbids it (an erased person, an existing one, a closed round)",
     "422": "a parameter or field is missing or malformed",
     "429": "too many ad-hoc queries at once; retry after Retry-After seconds",
-    "503": "the database is not reachable; retry after Retry-After seconds",
+    "503": "the database is not reachable (retry after Retry-After seconds) or cannot be "
+    "loaded (code database_unloadable, no Retry-After: the operator must act)",
 }
 _CSV_ROUTES = ("/api/v1/contacts/newsletter",)
 #: FastAPI (0.16x) looks up OpenTelemetry's global providers on every request and wraps each
@@ -198,6 +199,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                     bounded_reads=True,
                 )
                 app.state.owns_store = True
+            except StoreUnloadable as exc:
+                log.error(
+                    "starting without the graph database: %s. Requests get 503 until the "
+                    "folder loads (tried again when its files change, or after a minute)",
+                    exc,
+                )
             except StoreError as exc:
                 log.warning(
                     "starting without the graph database (%s); requests get 503 until "

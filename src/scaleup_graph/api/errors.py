@@ -35,6 +35,7 @@ from scaleup_graph.errors import (
     Unavailable,
 )
 from scaleup_graph.graph_model.messages import MESSAGES, field_message
+from scaleup_graph.store.base import StoreUnloadable
 
 __all__ = [
     "ERROR_RESPONSES",
@@ -75,6 +76,9 @@ _HTTP_CODES = {
 #: what the caller reads for the kinds whose library message is about our infrastructure
 _LANGS = ("de", "en")
 _UNAVAILABLE = f"the graph database is not reachable; retry in {RETRY_AFTER_S} s"
+#: a folder the server cannot load: retrying does not help, and the folder and the reason are
+#: the operator's (the log has them)
+_UNLOADABLE = "the database cannot be loaded; the operator must see the server log"
 _TIMEOUT = (
     "the query ran past its time limit and was stopped; narrow it (fewer hops, a LIMIT, a label)"
 )
@@ -108,7 +112,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (409, "The graph's state forbids it"),
         (422, "A parameter or field is missing or malformed"),
         (429, "Too many requests; see Retry-After"),
-        (503, "The database is unreachable; see Retry-After"),
+        (503, "The database is unreachable (see Retry-After) or cannot be loaded"),
         (504, "The query ran past its time limit"),
     )
 }
@@ -194,7 +198,11 @@ def error_response(exc: ScaleUpError, lang: str | None = None) -> JSONResponse:
     details = dict(exc.details)
     if lang and lang != "en" and "problems" in details:
         details["problems"] = _localised(details["problems"], lang)
-    if isinstance(exc, Unavailable) and exc.retry_after is not None:
+    if isinstance(exc, StoreUnloadable):
+        if not exc.repeated:  # once per failed load, not once per request
+            log.error("%s", exc)
+        message = _UNLOADABLE
+    elif isinstance(exc, Unavailable) and exc.retry_after is not None:
         # the raiser knows how long to wait and wrote its message for the caller
         if not isinstance(exc, RateLimited):
             log.warning("unavailable: %s", exc)

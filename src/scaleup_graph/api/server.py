@@ -83,12 +83,16 @@ def check_secret(settings: Settings, *, demo: bool) -> None:
 
 
 def _migrate_ids(settings: Settings) -> None:
+    """Give persons of earlier versions keyed ids; refuse (raise) a database folder that
+    cannot be loaded: serving it would only answer 503 until the operator repairs it."""
     from scaleup_graph.queries.persons import migrate_person_ids
-    from scaleup_graph.store import StoreError, open_store
+    from scaleup_graph.store import StoreError, StoreUnloadable, open_store
 
     try:
         with open_store(settings=settings) as store:
             changed = migrate_person_ids(store)
+    except StoreUnloadable:
+        raise
     except StoreError:
         return  # the API starts anyway and answers 503 until the database is back
     if changed:
@@ -197,7 +201,10 @@ def serve(
     others (store/embedded.py), and stopped when the last one closes.
 
     Refuses to start with the public default ``SCALEUP_SUPPRESSION_SALT`` unless it serves the
-    demo; gives persons of earlier versions keyed ids first (:func:`migrate_person_ids`).
+    demo; gives persons of earlier versions keyed ids first (:func:`migrate_person_ids`), and
+    refuses a database folder that cannot be loaded (``StoreUnloadable``). A database that is
+    only unreachable (a FalkorDB or Neo4j server down) does not stop it: it answers 503 until
+    the database is back.
     """
     settings = settings or get_settings()
     check_secret(settings, demo=demo)

@@ -14,6 +14,7 @@ from scaleup_graph.store.base import (
     RelRow,
     StoreError,
     StoreUnavailable,
+    StoreUnloadable,
     created_properties,
 )
 
@@ -25,6 +26,7 @@ __all__ = [
     "RelRow",
     "StoreError",
     "StoreUnavailable",
+    "StoreUnloadable",
     "created_properties",
     "embedded_path",
     "open_store",

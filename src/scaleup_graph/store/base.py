@@ -58,6 +58,7 @@ __all__ = [
     "RelRow",
     "StoreError",
     "StoreUnavailable",
+    "StoreUnloadable",
     "created_properties",
 ]
 
@@ -82,6 +83,18 @@ class StoreUnavailable(StoreError, Unavailable):
     """The database cannot be reached; retry later."""
 
     code = "store_unavailable"
+
+
+class StoreUnloadable(StoreUnavailable):
+    """The database's files cannot be loaded (an embedded folder whose server stops while
+    loading it: a damaged append-only file): waiting does not help, the operator must act.
+
+    The message names the folder and the server's reason (for the operator: the CLI, the log);
+    the API answers with a fixed text instead. ``repeated`` is True when the failure is one
+    already reported in this process (the folder was not loaded again)."""
+
+    code = "database_unloadable"
+    repeated = False
 
 
 class QueryTimeout(StoreError, Timeout):

@@ -26,7 +26,7 @@ from typing import Any
 
 import psutil
 
-from scaleup_graph.store.base import StoreError, StoreUnavailable
+from scaleup_graph.store.base import StoreError, StoreUnavailable, StoreUnloadable
 
 __all__ = [
     "EmbeddedServer",
@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 _STATE = "server.json"
 _LOCK = ".lock"
 _START_TIMEOUT_S = 120.0  # a large append-only file takes a while to load
+#: a folder the server could not load is loaded again once its files change, or after this
+#: long (a failure that was not the files': too little memory while loading)
+RETRY_UNLOADABLE_S = 60.0
 
 
 def _binaries() -> tuple[str, str]:
@@ -174,14 +177,46 @@ class EmbeddedServer:
             if p.exists()
         ]
         if stale:
+            # server.json is written once the server answers: without it, the server stopped
+            # (or was stopped) before it had loaded the folder, and nothing was served
+            served = (self.directory / _STATE).exists()
             log.warning(
-                "embedded database in %s was not shut down cleanly (server gone); "
-                "removed stale files: %s",
+                "embedded database in %s %s; removed its leftover files: %s",
                 self.directory,
+                "was not shut down cleanly (server gone)"
+                if served
+                else "was left by a start that did not finish (the server stopped before it "
+                "had loaded the folder)",
                 ", ".join(p.name for p in stale),
             )
             for path in stale:
                 path.unlink(missing_ok=True)
+
+    def _files(self) -> tuple[tuple[str, int, int], ...]:
+        """Name, size and modification time of each file the server loads."""
+        found = []
+        for path in [self.directory / "graph.rdb", *(self.directory / "appendonlydir").glob("*")]:
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                found.append((path.name, stat.st_size, stat.st_mtime_ns))
+        return tuple(sorted(found))
+
+    def _refuse_if_known_unloadable(self) -> None:
+        """Raise this process's last failure to load the folder again, without loading it, if
+        its files are as they were then and it was less than :data:`RETRY_UNLOADABLE_S` ago.
+
+        A request or command after a failed load would otherwise load the whole folder again
+        (37 MB at size S), and a repeated load of some damaged files crashes the server instead
+        of giving its reason."""
+        known = _unloadable.get(self.directory)
+        if known is None:
+            return
+        files, when, error = known
+        if files == self._files() and time.monotonic() - when < RETRY_UNLOADABLE_S:
+            again = StoreUnloadable(error.message)
+            again.repeated = True
+            raise again
+        del _unloadable[self.directory]
 
     def _config(self, module: str) -> str:
         lines = {
@@ -264,8 +299,11 @@ class EmbeddedServer:
         # the module's complaint (before a crash's report) says more than the signal
         complaints = [line for line in lines if "<module>" in line or "<graph>" in line]
         reason = (complaints or crashed or lines or ["no log"])[-1]
+        # the server is gone: its pid file and socket (a server that exits or crashes while
+        # loading leaves the socket) are not a crash of a served database for the next start
         pidfile.unlink(missing_ok=True)
-        raise StoreUnavailable(
+        self.socket.unlink(missing_ok=True)
+        raise StoreUnloadable(
             f"the database folder {self.directory} cannot be loaded: its server stopped while "
             f"loading the files ({reason.split('# ')[-1]}); see {log_path}. The files are left "
             "as they are: keep the folder, restore it from a backup, or move it away and "
@@ -286,8 +324,14 @@ class EmbeddedServer:
         self._prepare_directory()
         with self._locked():
             if self._running_pid() is None:
+                self._refuse_if_known_unloadable()
                 self._clean_stale()
-                self._start()
+                try:
+                    self._start()
+                except StoreUnloadable as exc:  # the files as the failed load left them
+                    _unloadable[self.directory] = (self._files(), time.monotonic(), exc)
+                    raise
+                _unloadable.pop(self.directory, None)
         return self.socket
 
     def pid(self) -> int | None:
@@ -378,6 +422,10 @@ class EmbeddedServer:
                 if not proc.is_running() or proc.status() == psutil.STATUS_ZOMBIE:
                     break
                 time.sleep(0.01)
+
+
+#: folder -> (its files, when, the error) for the folders this process could not load
+_unloadable: dict[Path, tuple[tuple[tuple[str, int, int], ...], float, StoreUnloadable]] = {}
 
 
 # -- starting early: the server loads its files while the command imports its modules ----------

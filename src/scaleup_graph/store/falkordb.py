@@ -325,6 +325,10 @@ class FalkorDBStore(GraphStore):
         self.view_rebuilds = 0
         #: how many times this process restored a copy parked on disk (store/parked.py)
         self.view_restores = 0
+        #: the embedded server went away and could not be started again (its folder cannot be
+        #: loaded): the next call tries to connect again first (store/embedded.py decides
+        #: whether the folder is loaded again)
+        self._lost = False
         self._connect()
 
     def __repr__(self) -> str:
@@ -372,6 +376,11 @@ class FalkorDBStore(GraphStore):
         it again would double the load (a frozen or overloaded server answers with 504)."""
         for attempt in (1, 2):
             try:
+                if self._lost:
+                    with self._lock:
+                        if self._lost:
+                            self._connect()
+                            self._lost = False
                 return fn()
             except redis.TimeoutError:
                 raise QueryTimeout(
@@ -385,6 +394,7 @@ class FalkorDBStore(GraphStore):
                         try:
                             self._connect()
                         except StoreError:
+                            self._lost = True
                             raise
                     continue
                 raise StoreUnavailable(f"the graph database is unavailable: {exc}") from None
