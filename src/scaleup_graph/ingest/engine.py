@@ -78,8 +78,8 @@ class IngestOptions:
     #: so bench/ingest_checks.py can measure what they cost; never False in real runs
     checks: bool = True
     #: read and check the files in a second process (ingest/prepare.py) while this one writes:
-    #: None (the default) for inputs of 4 MB and more, True whenever the machine has more than
-    #: one core, False never
+    #: None (the default) for bulk loads of 4 MB and more, True whenever the machine has more
+    #: than one core, False never
     parallel: bool | None = None
     #: test hook: called after each committed batch with the running batch count
     after_batch: Callable[[int], None] | None = None
