@@ -38,6 +38,7 @@ from tests.support.graph_compare import (
     graph_state,
     rejects_of,
 )
+from tests.support.reading_process import kill_the_reading_process
 
 
 def options(tmp_path: Path, name: str, **kw: Any) -> IngestOptions:
@@ -425,29 +426,18 @@ def test_a_reading_process_that_dies_stops_the_load_and_the_rerun_finishes_it(
 ) -> None:
     """Killed while it reads the relationships (after the nodes were sent): the load says
     so, leaves the empty graph, and the same command again gives the whole graph."""
-    import os
-
-    from scaleup_graph.ingest.engine import _Run
 
     manifest = load_manifest(write_population(tmp_path, rows=400))
     run_ingest(store, manifest, options(tmp_path, "a"))
     empty = graph_state(second)
-    real = _Run.relationship_batches
-    parent = os.getpid()
-
-    def killed(self: Any, *args: Any) -> Any:
-        if os.getpid() != parent:  # only in the reading process (the fork has this patch)
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(self, *args)
-
-    monkeypatch.setattr(_Run, "relationship_batches", killed)
+    read_again = kill_the_reading_process(monkeypatch)
     with pytest.raises(StoreError) as stopped:
         bulk_ingest(second, [manifest], options(tmp_path, "b", parallel=True))
     assert "stopped unexpectedly" in stopped.value.message
     assert "run the same command again" in stopped.value.message
     assert graph_state(second) == empty
 
-    monkeypatch.setattr(_Run, "relationship_batches", real)
+    read_again()
     [report] = bulk_ingest(second, [manifest], options(tmp_path, "b", parallel=True))
     assert report.reading_process and report.resumed
     assert_same_graph(store, second)

@@ -6,8 +6,6 @@ same command resumes. The bulk load's side is in test_bulk.py."""
 from __future__ import annotations
 
 import multiprocessing
-import os
-import signal
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ from scaleup_graph.ingest import (
 from scaleup_graph.store import GraphStore, StoreError
 from tests.ingest.test_resilience import write_population
 from tests.support.graph_compare import assert_same_graph, cordis_subset, graph_state, rejects_of
+from tests.support.reading_process import kill_the_reading_process
 
 
 def options(tmp_path: Path, name: str, **kw: Any) -> IngestOptions:
@@ -77,19 +76,10 @@ def test_a_file_that_cannot_be_read_stops_the_run_before_anything_is_written(
 def test_a_reading_process_killed_half_way_keeps_the_batches_and_the_run_resumes(
     store: GraphStore, second: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scaleup_graph.ingest.engine import _Run
 
     manifest = load_manifest(write_population(tmp_path, rows=400))
     run_ingest(store, manifest, options(tmp_path, "a", parallel=False, batch_size=50))
-    real = _Run.relationship_batches
-    parent = os.getpid()
-
-    def killed(self: Any, *args: Any) -> Any:
-        if os.getpid() != parent:  # only in the reading process (the fork has this patch)
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(self, *args)
-
-    monkeypatch.setattr(_Run, "relationship_batches", killed)
+    read_again = kill_the_reading_process(monkeypatch)
     with pytest.raises(StoreError) as stopped:
         run_ingest(second, manifest, options(tmp_path, "b", parallel=True, batch_size=50))
     message = stopped.value.message
@@ -99,7 +89,7 @@ def test_a_reading_process_killed_half_way_keeps_the_batches_and_the_run_resumes
     assert second.counts()["nodes"]["Organisation"] == 380
     assert multiprocessing.active_children() == []
 
-    monkeypatch.setattr(_Run, "relationship_batches", real)
+    read_again()
     again = run_ingest(second, manifest, options(tmp_path, "b", parallel=True, batch_size=50))
     assert again.resumed and again.reading_process
     assert_same_graph(store, second)

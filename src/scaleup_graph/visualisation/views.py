@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -220,6 +220,23 @@ def _closed(store: GraphStore, graph: Subgraph, role: str, timeout_ms: int | Non
     return graph.restrict(graph.nodes)
 
 
+def _filter_targets(
+    store: GraphStore, filters: ViewFilter, role: str, timeout_ms: int | None
+) -> Iterator[tuple[str, dict[str, Any], set[str]]]:
+    """Each topic, region or project the filters name: its label, its node (NotFound if the
+    id names no node of that label) and the ids linked to it, itself included."""
+    for field_name, node_label in FILTER_LABELS.items():
+        value = getattr(filters, field_name)
+        if not value:
+            continue
+        chosen = _require_node(store, value, role, timeout_ms)
+        if primary_label(chosen) != node_label:
+            raise refused("err_unknown_node", NotFound)
+        linked = fetch.linked_ids(store, node_label, value, role=role, timeout_ms=timeout_ms)
+        linked.add(value)
+        yield node_label, chosen, linked
+
+
 def _apply_filters(
     store: GraphStore,
     graph: Subgraph,
@@ -233,15 +250,7 @@ def _apply_filters(
     keep = set(graph.nodes)
     if filters.labels:
         keep = {i for i in keep if primary_label(graph.nodes[i]) in filters.labels}
-    for field_name, node_label in FILTER_LABELS.items():
-        value = getattr(filters, field_name)
-        if not value:
-            continue
-        chosen = _require_node(store, value, role, timeout_ms)
-        if primary_label(chosen) != node_label:
-            raise refused("err_unknown_node", NotFound)
-        linked = fetch.linked_ids(store, node_label, value, role=role, timeout_ms=timeout_ms)
-        linked.add(value)
+    for node_label, chosen, linked in _filter_targets(store, filters, role, timeout_ms):
         if node_label == "Topic":  # a topic also reaches nodes that list it by name
             name = chosen.get("name")
             linked |= {i for i, n in graph.nodes.items() if name in (n.get("topics") or ())}
@@ -306,15 +315,7 @@ def _filtered(
     only the nodes of those labels and the relationships between them. ``light``: the nodes
     as :func:`~.fetch.light_node` (what grouping needs)."""
     wanted: set[str] | None = None
-    for field_name, node_label in FILTER_LABELS.items():
-        value = getattr(filters, field_name)
-        if not value:
-            continue
-        chosen = _require_node(store, value, role, timeout_ms)
-        if primary_label(chosen) != node_label:
-            raise refused("err_unknown_node", NotFound)
-        linked = fetch.linked_ids(store, node_label, value, role=role, timeout_ms=timeout_ms)
-        linked.add(value)
+    for node_label, chosen, linked in _filter_targets(store, filters, role, timeout_ms):
         if node_label == "Topic" and chosen.get("name") is not None:
             name = str(chosen["name"])
             linked |= fetch.listing_topic(store, name, role=role, timeout_ms=timeout_ms)
