@@ -42,12 +42,10 @@ BulkOption = typer.Option(
 )
 
 
-def _progress(
-    enabled: bool, *, threaded: bool = True
-) -> tuple[AbstractContextManager[Any], Callable[..., None] | None]:
-    """The progress bar and its update function. ``threaded=False`` (what ingest uses): the
-    bar draws itself from the updates (at most ten times a second) instead of from a thread of
-    its own, so ingest can fork its reading process from a process with one thread."""
+def _progress(enabled: bool) -> tuple[AbstractContextManager[Any], Callable[..., None] | None]:
+    """The progress bar and its update function. The bar draws itself from the updates (at
+    most ten times a second) instead of from a thread of its own, so ingest can fork its
+    reading process from a process with one thread."""
     if not enabled:
         return nullcontext(), None
     bar = Progress(
@@ -57,7 +55,7 @@ def _progress(
         TimeRemainingColumn(),
         console=err_console,
         transient=True,
-        auto_refresh=threaded,
+        auto_refresh=False,
     )
     task = bar.add_task("reading", total=None, rows="")
     drawn = [0.0]
@@ -66,7 +64,7 @@ def _progress(
         # total 0: not known yet (a bulk load reads its files while it writes): no bar length
         rows = f"{done:,}/{total:,} rows" if total else f"{done:,} rows"
         bar.update(task, description=phase, completed=done, total=total or None, rows=rows)
-        if not threaded and time.monotonic() - drawn[0] >= 0.1:
+        if time.monotonic() - drawn[0] >= 0.1:
             drawn[0] = time.monotonic()
             bar.refresh()
 
@@ -197,7 +195,7 @@ def ingest(
     reports = []
     with opened_store() as store:
         if bulk:
-            bar, update = _progress(not as_json, threaded=False)
+            bar, update = _progress(not as_json)
             try:
                 with bar:
                     reports = bulk_ingest(store, manifests, default_options(**overrides), update)
@@ -205,7 +203,7 @@ def ingest(
                 fail(f"{exc}; nothing was written")
             raise typer.Exit(_render(reports, as_json))
         for manifest in manifests:
-            bar, update = _progress(not as_json, threaded=False)
+            bar, update = _progress(not as_json)
             try:
                 with bar:
                     reports.append(
@@ -235,7 +233,7 @@ def ingest_cordis(
     if data_dir is None or not (data_dir / "cordis-h2020").is_dir():
         fail(f"{data_dir} has no cordis-h2020 folder; pass the open-data folder as argument")
     with opened_store() as store:
-        bar, update = _progress(not as_json, threaded=False)
+        bar, update = _progress(not as_json)
         with bar:
             report = load_cordis(
                 store, data_dir, options=default_options(), progress=update, bulk=bulk

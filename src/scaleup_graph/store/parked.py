@@ -178,18 +178,25 @@ def read_dump(path: Path, graph: str, suffix: str, record: ParkRecord) -> bytes 
         header = json.loads(head)
     except ValueError:
         return None
-    expected = {
-        "graph": graph,
-        "suffix": suffix,
-        "generation": record.generation,
-        "sha256": record.digest,
-        "bytes": len(payload),
-    }
-    if not isinstance(header, dict) or header != expected:
+    if not isinstance(header, dict) or header != _header(
+        graph, suffix, record.generation, record.digest, len(payload)
+    ):
         return None
     if hashlib.sha256(payload).hexdigest() != record.digest:
         return None
     return payload
+
+
+def _header(graph: str, suffix: str, generation: Any, digest: str, size: int) -> dict[str, Any]:
+    """The header of a dump of ``graph``'s copy ``suffix`` made at ``generation``: the
+    payload's sha256 ``digest`` and ``size`` in bytes."""
+    return {
+        "graph": graph,
+        "suffix": suffix,
+        "generation": generation,
+        "sha256": digest,
+        "bytes": size,
+    }
 
 
 def _kept(path: Path, graph: str, suffix: str, record: ParkRecord) -> int | None:
@@ -210,13 +217,7 @@ def _kept(path: Path, graph: str, suffix: str, record: ParkRecord) -> int | None
         return None
     if not isinstance(header, dict) or not isinstance(header.get("bytes"), int):
         return None
-    expected = {
-        "graph": graph,
-        "suffix": suffix,
-        "generation": record.generation,
-        "sha256": record.digest,
-        "bytes": header["bytes"],
-    }
+    expected = _header(graph, suffix, record.generation, record.digest, header["bytes"])
     if header != expected or size != len(_MAGIC) + len(line) + header["bytes"]:
         return None
     return int(header["bytes"])
@@ -286,13 +287,7 @@ def park(client: Any, directory: Path, *, rewrite_timeout_s: float = 300.0) -> d
             if payload is None:
                 continue
             digest, size = hashlib.sha256(payload).hexdigest(), len(payload)
-            header = {
-                "graph": graph,
-                "suffix": suffix,
-                "generation": current,
-                "sha256": digest,
-                "bytes": size,
-            }
+            header = _header(graph, suffix, current, digest, size)
             try:
                 folder_mode, file_mode = _modes(directory)
                 path.parent.mkdir(mode=folder_mode, exist_ok=True)
