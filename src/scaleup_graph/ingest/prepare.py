@@ -1,20 +1,22 @@
 """A bulk load reads and checks its files in a second process while this one stages and sends.
 
-On a machine with more than one core, :func:`~.bulk.bulk_ingest` forks a reading process
-(:class:`RowFeed`) before its database writer starts. The child runs the part of each ingest run
-that touches no store, in the order the run needs it: the header check of every file, the file
-of the first node mapping read and that mapping's rows keyed, validated and checked for
-duplicates and repeats (:meth:`~.engine._Run.node_batches`), so this process has work while the
-child reads the other files (their counts are the progress's total, their broken records are
-reported); then every other node mapping, then each relationship mapping's rows
-(:meth:`~.engine._Run.relationship_batches`). It sends each batch through a pipe with what the
-batch's rows added to the report (rejected rows and cells, rejected node keys, rows done). This
-process takes them in the same order where it would have made them itself, and does the rest as
-before: suppression, merging into the staged graph, endpoints, duplicate links, encoding for the
-writer. The report and the graph are the ones the same run makes in one process
-(``tests/ingest/test_bulk.py`` runs both ways). Reading every file before the first write
-mattered for the ordinary ingest (nothing written if one cannot be read); a bulk load writes
-nothing it does not undo on any failure, so it can start before the last file is read.
+On a machine with more than one core, :func:`~.bulk.bulk_ingest` of 4 MB or more forks a
+reading process (:class:`RowFeed`) before its database writer starts. The child runs the part
+of each ingest run that touches no store, in the order the run needs it: the header check of
+every file; each node file read when its first mapping is due and that mapping's rows keyed,
+validated and checked for duplicates and repeats (:meth:`~.engine._Run.node_batches`), so this
+process has work from the first batch on; the other files read while this process sends the
+nodes to the database (their counts are the progress's total, their broken records are
+reported); then each relationship mapping's rows (:meth:`~.engine._Run.relationship_batches`).
+It sends each batch through a pipe with what the batch's rows added to the report (rejected
+rows and cells, rejected node keys, rows done). This process takes them in the same order where
+it would have made them itself, and does the rest as before: suppression, merging into the
+staged graph, search keys, endpoints, duplicate links, encoding for the writer. The report and
+the graph are the ones the same run makes in one process (``tests/ingest/test_bulk.py`` runs
+both ways). Reading every file before the first write matters for the ordinary ingest (nothing
+written if one cannot be read), which reads them all first when it is asked for a reading
+process (``IngestOptions(parallel=True)``; not by default, see :func:`wanted`); a bulk load
+writes nothing it does not undo on any failure, so it can start before the last file is read.
 
 The reading process holds no connection and writes nothing: it only reads the input files. It
 ignores Ctrl-C (this process stops it), ends when its pipe breaks (this process died), and is
@@ -23,7 +25,7 @@ missing column) is raised here as it was raised there.
 
 Forked only from a process that runs no other thread (a fork copies one thread: a lock another
 thread holds would stay held in the child); otherwise, and with one core, the run reads in this
-process, as the ordinary ingest always does.
+process, as the ordinary ingest does by default.
 """
 
 from __future__ import annotations
