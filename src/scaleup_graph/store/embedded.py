@@ -155,20 +155,68 @@ class EmbeddedServer:
         except (OSError, ValueError):
             return None
 
-    def _running_pid(self) -> int | None:
+    def _server_process(self) -> psutil.Process | None:
+        """This folder's live server process, answering or not (it may be loading or busy).
+
+        The one server.json names; without it (server.json is written once the server answers:
+        a process killed between the spawn and that leaves a live server without it), the
+        redis-server whose working directory is this folder (its ``dir``: the server changes to
+        it while it reads its settings, before it forks)."""
         state = self._state()
-        if not state:
-            return None
-        pid = int(str(state.get("pid", 0)))
-        try:
-            proc = psutil.Process(pid)
-            alive = proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
-            alive = alive and "redis" in " ".join(proc.cmdline())
-        except (psutil.Error, ValueError):
-            alive = False
-        if alive and _ping(self.socket):
-            return pid
+        if state:
+            with contextlib.suppress(ValueError):
+                named = _live_redis(int(str(state.get("pid", 0))))
+                if named is not None:
+                    return named
+        for proc in psutil.process_iter(["name"]):
+            if "redis" in (proc.info["name"] or ""):
+                found = _live_redis(proc.pid, self.directory)
+                if found is not None:
+                    return found
         return None
+
+    def _running_pid(self) -> int | None:
+        proc = self._server_process()
+        if proc is not None and _ping(self.socket):
+            return proc.pid
+        return None
+
+    def _write_state(self, pid: int) -> None:
+        # whole or not at all: a process killed while writing leaves no half file
+        path = self.directory / _STATE
+        partial = path.with_name(_STATE + ".partial")
+        partial.write_text(
+            json.dumps({"pid": pid, "socket": str(self.socket), "started": time.time()})
+        )
+        partial.replace(path)
+
+    def _use(self, proc: psutil.Process) -> bool:
+        """Use this folder's live server ``proc``: wait while it loads (or is busy), and record
+        it in server.json if a start that did not finish left it without one (its process was
+        killed after the spawn, before the server answered). False if it stopped before it
+        answered: the caller cleans its files and starts one of its own. Its socket is never
+        deleted and no second server is started while it lives."""
+        recorded = (self.directory / _STATE).exists()
+        if not recorded:
+            log.warning(
+                "embedded database in %s: a start that did not finish left its server (pid %s) "
+                "running; using it",
+                self.directory,
+                proc.pid,
+            )
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if _ping(self.socket, timeout=1.0):
+                if not recorded:
+                    self._write_state(proc.pid)
+                return True
+            if _live_redis(proc.pid) is None:
+                return False
+            time.sleep(0.05)
+        raise StoreUnavailable(
+            f"the embedded database in {self.directory} (pid {proc.pid}) runs but did not "
+            f"answer within {_START_TIMEOUT_S:.0f} s; see {self.directory / 'server.log'}"
+        )
 
     def _clean_stale(self) -> None:
         stale = [
@@ -259,9 +307,7 @@ class EmbeddedServer:
             self._fail_if_died(pidfile, log_start)
             if pidfile.exists() and _ping(self.socket, timeout=1.0):
                 pid = int(pidfile.read_text().strip())
-                (self.directory / _STATE).write_text(
-                    json.dumps({"pid": pid, "socket": str(self.socket), "started": time.time()})
-                )
+                self._write_state(pid)
                 log.info("started embedded database (pid %s) in %s", pid, self.directory)
                 return pid
             time.sleep(0.05)
@@ -323,7 +369,8 @@ class EmbeddedServer:
     def _ensure_running(self) -> Path:
         self._prepare_directory()
         with self._locked():
-            if self._running_pid() is None:
+            running = self._server_process()
+            if running is None or not self._use(running):
                 self._refuse_if_known_unloadable()
                 self._clean_stale()
                 try:
@@ -422,6 +469,22 @@ class EmbeddedServer:
                 if not proc.is_running() or proc.status() == psutil.STATUS_ZOMBIE:
                     break
                 time.sleep(0.01)
+
+
+def _live_redis(pid: int, directory: Path | None = None) -> psutil.Process | None:
+    """The process ``pid`` if it is a running redis-server (a zombie is not), whose working
+    directory is ``directory`` if given."""
+    try:
+        proc = psutil.Process(pid)
+        if (
+            proc.status() != psutil.STATUS_ZOMBIE
+            and "redis" in " ".join(proc.cmdline())
+            and (directory is None or Path(proc.cwd()) == directory)
+        ):
+            return proc
+    except psutil.Error:
+        pass
+    return None
 
 
 #: folder -> (its files, when, the error) for the folders this process could not load
