@@ -82,15 +82,16 @@ def check_secret(settings: Settings, *, demo: bool) -> None:
     )
 
 
-def _migrate_ids(settings: Settings) -> None:
-    """Give persons of earlier versions keyed ids; refuse (raise) a database folder that
-    cannot be loaded: serving it would only answer 503 until the operator repairs it."""
+def _check_store(settings: Settings, *, demo: bool) -> None:
+    """Refuse (raise) a database folder that cannot be loaded: serving it would only answer
+    503 until the operator repairs it. Outside the demo, give persons of earlier versions keyed
+    ids (the demo's seed is loaded with them)."""
     from scaleup_graph.queries.persons import migrate_person_ids
     from scaleup_graph.store import StoreError, StoreUnloadable, open_store
 
     try:
         with open_store(settings=settings) as store:
-            changed = migrate_person_ids(store)
+            changed = 0 if demo else migrate_person_ids(store)
     except StoreUnloadable:
         raise
     except StoreError:
@@ -201,15 +202,14 @@ def serve(
     others (store/embedded.py), and stopped when the last one closes.
 
     Refuses to start with the public default ``SCALEUP_SUPPRESSION_SALT`` unless it serves the
-    demo; gives persons of earlier versions keyed ids first (:func:`migrate_person_ids`), and
-    refuses a database folder that cannot be loaded (``StoreUnloadable``). A database that is
-    only unreachable (a FalkorDB or Neo4j server down) does not stop it: it answers 503 until
-    the database is back.
+    demo; refuses a database folder that cannot be loaded (``StoreUnloadable``), the demo's
+    too, and gives persons of earlier versions keyed ids first (:func:`migrate_person_ids`). A
+    database that is only unreachable (a FalkorDB or Neo4j server down) does not stop it: it
+    answers 503 until the database is back.
     """
     settings = settings or get_settings()
     check_secret(settings, demo=demo)
-    if not demo:
-        _migrate_ids(settings)
+    _check_store(settings, demo=demo)
     workers = default_workers() if workers is None else workers
     if workers < 1:
         raise ValueError("workers must be at least 1")
