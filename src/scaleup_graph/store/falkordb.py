@@ -660,7 +660,16 @@ class FalkorDBStore(GraphStore):
         )
 
     def forget_derived(self) -> None:
-        found = self._call(partial(self._command, "KEYS", self._derived_key("*")))
+        # SCAN, not KEYS: KEYS walks every key of the server in one command and blocks all its
+        # clients meanwhile (a remote server holds other graphs' keys too). The graph's name is
+        # escaped: a name with * ? [ would match other graphs' keys.
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self._derived_key("")) + "*"
+
+        def scan() -> list[Any]:
+            assert self._wdb is not None
+            return list(self._wdb.connection.scan_iter(match=pattern, count=1000))
+
+        found = self._call(scan)
         if found:
             self._call(partial(self._command, "DEL", *found))
 
