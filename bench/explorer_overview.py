@@ -165,10 +165,10 @@ def _measure(
     editor = {"X-API-Key": keys.create("editor", note="bench")[1]}
     port = free_port()
     server = start(__file__, ["--serve", str(port), size, str(state)], port)
-    other = open_store(f"embedded://{DB_DIR}", graph=_graph(size))  # another process's
     base = f"http://127.0.0.1:{port}"
     try:
         with (
+            open_store(f"embedded://{DB_DIR}", graph=_graph(size)) as other,  # another process's
             httpx.Client(base_url=base, headers=viewer, timeout=300) as client,
             httpx.Client(base_url=base, headers=editor, timeout=60) as edits,
         ):
@@ -240,7 +240,6 @@ def _measure(
                     _series(repeat, lambda i: None, old(params))
                 )
     finally:
-        other.close()
         server.terminate()
         server.wait(30)
     return filters
