@@ -44,6 +44,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from bench.scratch import scratch_folder
 from bench.suite import ORGS
@@ -78,6 +79,20 @@ def _median_ms(fn: Callable[[], object], repeat: int) -> float:
         fn()
         times.append((time.perf_counter() - started) * 1000)
     return round(statistics.median(times), 3)
+
+
+def _kept(views: list[AdhocView]) -> Callable[[], list[AdhocView]]:
+    """A stand-in for ``FalkorDBStore._views_kept``: these copies are the ones kept."""
+    return lambda: list(views)
+
+
+def _no_drafts(before: object = ()) -> dict[str, bool]:
+    """A stand-in for ``FalkorDBStore._drafts``: writes without the draft tracking."""
+    return {}
+
+
+def _no_mirror(*args: object, **kwargs: object) -> None:
+    """A stand-in for ``FalkorDBStore._mirror``: writes not replayed on the copies."""
 
 
 def _copy(store: FalkorDBStore, view: AdhocView) -> float:
@@ -116,13 +131,12 @@ def _publications(store: FalkorDBStore, times: int) -> dict[str, dict[str, float
                 "CREATE (o)-[:POSES]->(:Challenge {id: $id, name: $id, status: 'draft'})",
                 {"id": cid},
             )
-            falkordb.restore_published = refuse if mode == "rebuilt" else restore  # type: ignore[assignment]
-            try:
+            with patch.object(
+                falkordb, "restore_published", refuse if mode == "rebuilt" else restore
+            ):
                 started = time.perf_counter()
                 transition(store, cid, "published")
                 publish = time.perf_counter() - started
-            finally:
-                falkordb.restore_published = restore
             started = time.perf_counter()
             for attempt in range(6):  # the rebuild forks the server: retry as _copy does
                 try:
@@ -151,13 +165,14 @@ def _full_text_upkeep(store: FalkorDBStore, repeat: int) -> dict[str, float]:
     the three cases take turns without a rebuild in between."""
     before = [v for v in VIEWS if not v.drafts]
     now = [v for v in VIEWS if v.drafts]
-    store._drop_fulltext_indexes = lambda copy: None  # type: ignore[method-assign]
-    try:
+
+    def keep_fulltext_indexes(copy: Any, timeout_s: float = 120.0) -> None:
+        """As GRAPH.COPY made the copies before: with the graph's full-text indexes."""
+
+    with patch.object(store, "_drop_fulltext_indexes", keep_fulltext_indexes):
         for view in before:
             store._command("GRAPH.DELETE", store.view_names[view])
             _copy(store, view)
-    finally:
-        del store._drop_fulltext_indexes  # the method again
     for view in now:
         _copy(store, view)
     made = iter(range(10**9))
@@ -177,11 +192,8 @@ def _full_text_upkeep(store: FalkorDBStore, repeat: int) -> dict[str, float]:
             ("two_copies_full_text", before),
             ("two_copies", now),
         ):
-            store._views_kept = lambda views=views: list(views)  # type: ignore[method-assign]
-            try:
+            with patch.object(store, "_views_kept", _kept(views)):
                 out[case] += _median_ms(write_organisations, max(1, repeat // 2)) / 2
-            finally:
-                del store._views_kept
     return {k: round(v, 3) for k, v in out.items()}
 
 
@@ -247,9 +259,6 @@ def run(
             """The clean-up before issue 15's point 3: every Person of the copy scanned."""
             return [(statement, {}) for statement in (*falkordb.REDACT, *falkordb.PURGE)]
 
-        targeted = falkordb.clean_up
-        mirror = store._mirror
-        track = store._drafts
         totals = dict.fromkeys(
             ("without_copy", "with_copy", "with_copy_full_scan", "with_copy_no_draft_tracking"),
             0.0,
@@ -257,28 +266,17 @@ def run(
         _copy(store, AdhocView(personal=True, drafts=False))  # current again after the queries
         kept = store._views_kept()
         contacts_view = [v for v in kept if v.personal]
-        store._views_kept = lambda: [v for v in kept if not v.personal]  # type: ignore[method-assign]
-        for _ in range(2):  # alternate the four, so drift on a shared machine hits all
-            store._drafts = lambda before=(): {}  # type: ignore[method-assign]
-            try:
-                totals["with_copy_no_draft_tracking"] += (
-                    _median_ms(write_batch, max(1, repeat // 2)) / 2
-                )
-            finally:
-                store._drafts = track  # type: ignore[method-assign]
-            store._mirror = lambda *args: None
-            try:
-                totals["without_copy"] += _median_ms(write_batch, max(1, repeat // 2)) / 2
-            finally:
-                store._mirror = mirror
-            falkordb.clean_up = full_scan
-            try:
-                totals["with_copy_full_scan"] += _median_ms(write_batch, max(1, repeat // 2)) / 2
-            finally:
-                falkordb.clean_up = targeted
-            totals["with_copy"] += _median_ms(write_batch, max(1, repeat // 2)) / 2
-        store._views_kept = lambda: kept  # type: ignore[method-assign]
-        with_both = _median_ms(write_batch, repeat)
+        half = max(1, repeat // 2)
+        # alternate the four, so drift on a shared machine hits all
+        with patch.object(store, "_views_kept", _kept([v for v in kept if not v.personal])):
+            for _ in range(2):
+                with patch.object(store, "_drafts", _no_drafts):
+                    totals["with_copy_no_draft_tracking"] += _median_ms(write_batch, half) / 2
+                with patch.object(store, "_mirror", _no_mirror):
+                    totals["without_copy"] += _median_ms(write_batch, half) / 2
+                with patch.object(falkordb, "clean_up", full_scan):
+                    totals["with_copy_full_scan"] += _median_ms(write_batch, half) / 2
+                totals["with_copy"] += _median_ms(write_batch, half) / 2
 
         def edit_challenge() -> None:  # a write the draft tracking follows (names Challenge)
             n = next(counter)
@@ -286,14 +284,12 @@ def run(
             store.upsert_nodes("Challenge", [row], provenance=PROV)
 
         challenge = {"untracked": 0.0, "tracked": 0.0}
-        for _ in range(2):
-            store._drafts = lambda before=(): {}  # type: ignore[method-assign]
-            try:
-                challenge["untracked"] += _median_ms(edit_challenge, max(1, repeat // 2)) / 2
-            finally:
-                store._drafts = track  # type: ignore[method-assign]
-            challenge["tracked"] += _median_ms(edit_challenge, max(1, repeat // 2)) / 2
-        del store._views_kept  # the method again
+        with patch.object(store, "_views_kept", _kept(kept)):
+            with_both = _median_ms(write_batch, repeat)
+            for _ in range(2):
+                with patch.object(store, "_drafts", _no_drafts):
+                    challenge["untracked"] += _median_ms(edit_challenge, half) / 2
+                challenge["tracked"] += _median_ms(edit_challenge, half) / 2
         published = _publications(store, publications)
         organisations = _full_text_upkeep(store, repeat)
         assert contacts_view, "the contacts copy was not kept"

@@ -144,10 +144,13 @@ def falkordb_bulk(graph: CsvGraph, url: str, name: str, indexes: bool = False) -
     the first two of a relationship file as its endpoints, and infers value types.
     """
     from scaleup_graph.store import open_store
+    from scaleup_graph.store.falkordb import FalkorDBStore
 
     tool = bulk_loader()
     # closed on every way out: a store left open keeps the server up after the bench
     with open_store(url, graph=name) as store:
+        if not isinstance(store, FalkorDBStore) or store.server is None:
+            raise SystemExit(f"{url} is not an embedded database (embedded:///path/to/dir)")
         store.clear()
         server = store.server
         args = [str(tool), name, "--server-url", f"unix://{server.socket}", "--id-type", "STRING"]
@@ -168,7 +171,7 @@ def falkordb_bulk(graph: CsvGraph, url: str, name: str, indexes: bool = False) -
             listing = "CALL db.indexes() YIELD status RETURN status"
             while any(str(r["status"]).upper() != "OPERATIONAL" for r in store.read(listing)):
                 time.sleep(0.01)
-            store._rewrite_append_only_file()  # type: ignore[attr-defined]
+            store._rewrite_append_only_file()
             indexes_s = time.perf_counter() - started
         nodes = store.read("MATCH (n) RETURN count(n) AS c")[0]["c"]
         rels = store.read("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]

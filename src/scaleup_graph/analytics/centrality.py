@@ -154,7 +154,7 @@ def betweenness(
 
 
 def rank_agreement(
-    estimate: dict[str, float], exact: dict[str, float], *, top: int = 20
+    estimate: Mapping[str, float], exact: Mapping[str, float], *, top: int = 20
 ) -> dict[str, float]:
     """How well a sampled ranking agrees with the exact one.
 
