@@ -324,7 +324,8 @@ def render(result: dict[str, Any]) -> str:
         f"bulk steps: staging (read, validate, report; the writer sends meanwhile) "
         f"{b['staging_s']:.2f} s, then {b['after_staging_s']:.2f} s to the end (waiting for the "
         f"engine {b['wait_s']:.2f} s, append-only file {b['durable_s']:.2f} s); encoding "
-        f"{b['encode_s']:.2f} s within the staging, the writer busy {b['send_s']:.2f} s "
+        f"{b['encode_s']:.2f} s within the staging (and {b.get('ahead_s', 0.0):.2f} s while "
+        f"waiting for the reading process), the writer busy {b['send_s']:.2f} s "
         f"(schema, GRAPH.BULK); indexes still building at the end: "
         f"{b['indexes_building_at_end']:.0f}"
     )

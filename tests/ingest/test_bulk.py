@@ -30,6 +30,7 @@ from scaleup_graph.ingest import (
 from scaleup_graph.store import GraphStore, StoreError, open_store
 from scaleup_graph.store import bulk as bulk_format
 from scaleup_graph.store.falkordb import FalkorDBStore
+from scaleup_graph.store.staged import StagedGraph
 from tests.ingest.test_resilience import write_population
 from tests.support.cli import scaleup
 from tests.support.graph_compare import (
@@ -475,3 +476,30 @@ def test_a_repeated_node_whose_later_row_adds_a_name_is_found_by_it(
     got = assert_same_graph(store, second)
     [org] = [p for (key, _), p in got["nodes"].items() if key == "org-7"]
     assert org["short_name"] == "FX7" and "fx7" in org["search_text"]
+
+
+def test_nodes_encoded_ahead_and_changed_later_are_sent_as_they_end(
+    store: GraphStore, second: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bulk writer encodes staged nodes while ingest waits for its input; a node that a
+    later batch or mapping changes must be sent with its last values, not the ones encoded
+    ahead. Here every node is encoded right after each write, so every later change meets an
+    encoding made before it."""
+    changed_after_encoding = 0
+    upsert = StagedGraph.upsert_nodes
+
+    def upsert_then_encode(graph: StagedGraph, label: str, rows: Any, **kw: Any) -> int:
+        nonlocal changed_after_encoding
+        for row in rows:
+            node = graph.by_label.get(label, {}).get(row.id)
+            changed_after_encoding += node is not None and node.encoded is not None
+        written = upsert(graph, label, rows, **kw)
+        while bulk_format.encode_ahead(graph, count=7):
+            pass
+        return written
+
+    monkeypatch.setattr(StagedGraph, "upsert_nodes", upsert_then_encode)
+    load_seed(store, options=options(tmp_path, "a"))
+    load_seed(second, options=options(tmp_path, "b", parallel=False), bulk=True)
+    assert_same_graph(store, second)
+    assert changed_after_encoding > 10  # the seed writes many nodes in more than one mapping

@@ -61,9 +61,11 @@ def bulk_ingest(
     gc.disable()
     try:
         # forked before the writer's thread starts: from a process with one thread
-        with reading_process(runs, options.parallel, early=True):
+        with reading_process(runs, options.parallel, early=True) as feed:
             if writer is not None:
                 writer.start()
+                if feed is not None:  # while the reading process has no rows ready
+                    feed.idle = writer.ahead
             reports = [run.stage() for run in runs]
         if writer is not None:
             finishing = time.perf_counter()

@@ -37,7 +37,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -116,6 +116,9 @@ class RowFeed:
         self.early = early
         self._conn: Connection | None = receiving
         self._batch: Any = None
+        #: work this process does while the child has nothing ready (a bulk load encodes the
+        #: staged nodes ahead); returns False when it has none left
+        self.idle: Callable[[], bool] | None = None
         self._process = context.Process(
             target=_read, args=(runs, sending, receiving, early), name="scaleup-ingest-reader"
         )
@@ -167,6 +170,9 @@ class RowFeed:
         if self._conn is None:
             raise StoreError("the reading process was stopped")
         try:
+            if self.idle is not None:
+                while not self._conn.poll() and self.idle():
+                    pass
             message: tuple[Any, ...] = self._conn.recv()
         except (EOFError, OSError):
             self._process.join(5)

@@ -36,6 +36,7 @@ from scaleup_graph.store.base import (
 )
 from scaleup_graph.store.bulk import (
     BulkCommand,
+    encode_ahead,
     encode_history,
     encode_nodes,
     encode_relationships,
@@ -1399,9 +1400,16 @@ class FalkorBulkWriter:
         self._kept: list[AdhocView] = []
         self._started = False
         self._clock = time.perf_counter()
-        #: seconds per step, for bench/: encode (ingest's thread), send (the sender's busy
+        #: seconds per step, for bench/: encode (ingest's thread), ahead (encoding while
+        #: ingest waited for its input: :meth:`ahead`), send (the sender's busy
         #: time: schema, GRAPH.BULK), wait (what finish waited for the sender), durable
-        self.phases = {"encode_s": 0.0, "send_s": 0.0, "wait_s": 0.0, "durable_s": 0.0}
+        self.phases = {
+            "encode_s": 0.0,
+            "ahead_s": 0.0,
+            "send_s": 0.0,
+            "wait_s": 0.0,
+            "durable_s": 0.0,
+        }
         store.bulk_phases = self.phases
 
     # -- ingest's thread ----------------------------------------------------------------------
@@ -1416,6 +1424,14 @@ class FalkorBulkWriter:
         store.note_write()
         self._thread.start()
         self._queue.put(self._prepare)
+
+    def ahead(self) -> bool:
+        """Encode some of the nodes staged so far (ingest calls this while it waits for its
+        input); False when there is nothing to encode ahead."""
+        clock = time.perf_counter()
+        more = encode_ahead(self.staged)
+        self.phases["ahead_s"] += time.perf_counter() - clock
+        return more
 
     def nodes_final(self) -> None:
         """Every node is staged: send them."""

@@ -34,14 +34,17 @@ __all__ = ["StagedGraph", "StagedNode"]
 
 
 class StagedNode:
-    """One node: its labels (the MERGE label first) and properties; ``serial`` orders creation."""
+    """One node: its labels (the MERGE label first) and properties; ``serial`` orders creation.
+    ``encoded``: the bulk writer's encoding of the properties (store/bulk.py), None when not
+    made yet or the node changed since."""
 
-    __slots__ = ("labels", "props", "serial")
+    __slots__ = ("encoded", "labels", "props", "serial")
 
     def __init__(self, serial: int, label: str, props: dict[str, Any]) -> None:
         self.serial = serial
         self.labels = [label]
         self.props = props
+        self.encoded: tuple[tuple[str, ...], bytes] | None = None
 
 
 def _set_all(target: dict[str, Any], values: Mapping[str, Any]) -> None:
@@ -73,6 +76,9 @@ class StagedGraph(GraphStore):
         self._serial = 0
         #: the nodes' history entries the same writes add through Cypher (issue 17)
         self.history: list[dict[str, Any]] = []
+        #: nodes written since the bulk writer last encoded ahead (a node may be listed twice;
+        #: those with an encoding are skipped): see store/bulk.py's encode_ahead
+        self.changed: list[StagedNode] = []
 
     # -- what ingest writes -------------------------------------------------------------------
 
@@ -90,6 +96,7 @@ class StagedGraph(GraphStore):
         now = provenance.get("ingested_at")
         at = _now_iso()
         index = self.by_label.setdefault(label, {})
+        changed_nodes = self.changed
         created: dict[str, Any] = {}
         _set_all(
             created,
@@ -107,6 +114,9 @@ class StagedGraph(GraphStore):
                 node = StagedNode(self._serial, label, {KEY: row.id, **created})
                 index[row.id] = node
             before = node.props
+            if node.encoded is not None:
+                node.encoded = None
+            changed_nodes.append(node)
             # the history entry of merge_nodes(history=True): fields this write changes, for a
             # node an earlier run made (none in a first load: not worked out per row there)
             earlier = history and before.get("ingest_run") != provenance.get("ingest_run")
@@ -316,6 +326,7 @@ class StagedGraph(GraphStore):
         self.by_label.clear()
         self.relationships.clear()
         self.history.clear()
+        self.changed.clear()
 
     def close(self) -> None:
         """The staged graph holds no connection; the target is closed by its owner."""
