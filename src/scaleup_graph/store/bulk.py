@@ -265,16 +265,44 @@ def encode_relationships(
         rels = graph.relationships.get(type_)
         if not rels:
             continue
-        names = sorted({name for _, _, props in rels.values() for name in props})
+        names = tuple(sorted({name for _, _, props in rels.values() for name in props}))
         packer.add(
-            _header(type_, names),
-            (
-                _ENDS.pack(position[a.serial], position[b.serial]) + _values(props, names)
-                for a, b, props in rels.values()
-            ),
-            relationships=True,
+            _header(type_, names), _relationship_entities(rels.values(), names, position), True
         )
     return packer.finish()
+
+
+#: a type's relationships repeat their values (provenance, a level, a role): their encoding is
+#: looked up by the values, unless after this many distinct ones most were not repeated
+_MEMO_TRIAL = 2048
+
+
+def _relationship_entities(
+    rels: Iterable[tuple[StagedNode, StagedNode, dict[str, Any]]],
+    names: tuple[str, ...],
+    position: dict[int, int],
+) -> Iterator[bytes]:
+    memo: dict[tuple[Any, ...], bytes] | None = {}
+    hits = 0
+    pack = _ENDS.pack
+    for a, b, props in rels:
+        ends = pack(position[a.serial], position[b.serial])
+        if memo is None:
+            yield ends + _values(props, names)
+            continue
+        key = tuple(map(props.get, names))
+        try:
+            values = memo.get(key)
+        except TypeError:  # a list value: not a key
+            yield ends + _values(props, names)
+            continue
+        if values is None:
+            values = memo[key] = _values(props, names)
+            if len(memo) > _MEMO_TRIAL and hits < len(memo):
+                memo = None  # the values hardly repeat: not worth a lookup
+        else:
+            hits += 1
+        yield ends + values
 
 
 def encode(graph: StagedGraph, max_bytes: int = MAX_BYTES) -> list[BulkCommand]:
