@@ -36,7 +36,7 @@
   // in a window whose picture is shrunk below SATELLITES_BELOW of its plan, an ego view's outer
   // ring of at least SATELLITES_FROM unnamed nodes sits beside the names (placeSatellites)
   const SATELLITES_FROM = 12;
-  const SATELLITES_BELOW = 0.8;
+  const SATELLITES_BELOW = 0.9;
   // spots tried on each side of a named node's dot, in its row and the row above
   const SATELLITE_SPOTS = 6;
   const MIN_LABEL_PX = 11;
@@ -117,10 +117,45 @@
     });
     document.querySelectorAll('[data-tp]').forEach((e) => { e.placeholder = t(e.dataset.tp); });
     document.querySelectorAll('[data-ta]').forEach((e) => { e.setAttribute('aria-label', t(e.dataset.ta)); });
+    document.querySelectorAll('[data-tt]').forEach((e) => { e.title = t(e.dataset.tt); });
     $('lang-btn').textContent = t('language');
     renderRole();
     renderMessage();
     renderNote();
+  }
+
+  // ---- room for the picture: the side panel and the legend's second part ---------------------
+
+  // A small window (the same query as explorer.css) gives the picture the room: the side panel
+  // closed and the legend one line; a large one keeps both open. A reader's choice is kept per
+  // kind of window (localStorage: no personal data, only "open" or "closed").
+  const COMPACT = window.matchMedia('(max-width: 1199px), (max-height: 799px)');
+  function panelKey(name) { return 'scaleup-explorer-' + name + (COMPACT.matches ? '-small' : '-large'); }
+  function remembered(name) {
+    try { return localStorage.getItem(panelKey(name)); } catch (e) { return null; }
+  }
+  function remember(name, open) {
+    try { localStorage.setItem(panelKey(name), open ? 'open' : 'closed'); } catch (e) { /* kept for the visit */ }
+  }
+  function sideOpen() { return !document.body.classList.contains('side-closed'); }
+  let sideTimer = null;
+  function setSide(open, keep) {
+    clearTimeout(sideTimer);
+    document.body.classList.toggle('side-closed', !open);
+    $('side-toggle').setAttribute('aria-expanded', String(open));
+    if (keep) remember('side', open);
+  }
+  function setLegend(open, keep) {
+    $('legend-more').hidden = !open;
+    $('legend').classList.toggle('open', open);
+    $('legend-toggle').setAttribute('aria-expanded', String(open));
+    if (keep) remember('legend', open);
+  }
+  function applyPanels() {
+    const side = remembered('side');
+    const legend = remembered('legend');
+    setSide(side ? side === 'open' : !COMPACT.matches, false);
+    setLegend(legend ? legend === 'open' : !COMPACT.matches, false);
   }
 
   class UiError extends Error {
@@ -1383,9 +1418,15 @@
       if (!params.nodes.length) { if (state.selected) select(null); return; }
       const node = state.nodes.get(params.nodes[0]);
       if (node && node.aggregate) openGroup(node.group);
-      else if (node) select(node.id);
+      else if (node) {
+        select(node.id);
+        // a click asks about the node: a closed side panel opens with its details, once it is
+        // clear that no double click (which moves the node to the middle) follows
+        if (!sideOpen()) sideTimer = setTimeout(() => setSide(true, false), 320);
+      }
     });
     network.on('doubleClick', (params) => {
+      clearTimeout(sideTimer);
       if (!params.nodes.length) return;
       const node = state.nodes.get(params.nodes[0]);
       if (node && !node.aggregate) focusOn(node.id);
@@ -1706,6 +1747,9 @@
       syncControls();
       await applyFilters();
       if (mine !== showSeq) return;
+      // a path is explained by its list in words: the side panel opens before the picture is
+      // placed for the room left beside it
+      if (base.kind === 'path' && !sideOpen()) setSide(true, false);
       draw();
       const first = (base.messages || [])[0];
       if (!state.matchMessage) {
@@ -2049,9 +2093,12 @@
     if (state.view.colour === 'community') {
       const seen = new Map();
       for (const n of state.nodes.values()) if (n.community !== undefined) seen.set(n.community, n.communityColour);
+      // one word, then a numbered swatch per community: one line, not "Community 1 ... 12"
+      if (seen.size) list.append(el('li', t('by_community') + ':', 'legend-caption'));
       [...seen.entries()].sort((a, b) => a[0] - b[0]).slice(0, 12).forEach(([c, colour]) => {
         const li = el('li');
-        li.append(shapeIcon('dot', colour), el('span', t('by_community') + ' ' + (Number(c) + 1)));
+        li.title = t('by_community') + ' ' + (Number(c) + 1);
+        li.append(shapeIcon('dot', colour), el('span', String(Number(c) + 1)));
         list.append(li);
       });
     }
@@ -2347,6 +2394,9 @@
     $('undo-btn').addEventListener('click', () => { if (state.historyIndex > 0) history.back(); });
     $('redo-btn').addEventListener('click', () => { if (state.historyIndex < state.historyTop) history.forward(); });
     $('png-btn').addEventListener('click', savePng);
+    $('side-toggle').addEventListener('click', () => setSide(!sideOpen(), true));
+    $('legend-toggle').addEventListener('click', () => setLegend($('legend-more').hidden, true));
+    COMPACT.addEventListener('change', applyPanels);
     $('copy-btn').addEventListener('click', async () => {
       try { await navigator.clipboard.writeText(window.location.href); } catch (e) { /* shown anyway */ }
       showMessage('link_copied', {}, 'info');
@@ -2492,7 +2542,8 @@
           const b = network.canvasToDOM({ x: module.size.left + module.size.width, y: module.size.top + module.size.height });
           labelBox = { left: a.x, top: a.y, right: b.x, bottom: b.y };
         }
-        nodes.push({ id: n.id, label: (state.nodes.get(n.id) || {}).name || n.label, x: dom.x, y: dom.y,
+        const known = state.nodes.get(n.id) || {};
+        nodes.push({ id: n.id, label: known.name || n.label, type: known.type || '', x: dom.x, y: dom.y,
           r: n.size * scale, fontPx, labelShown, faded: state.faded.has(n.id), labelBox });
       }
     }
@@ -2534,6 +2585,7 @@
   const asked = currentParams().get('lang');
   if (asked && BOOT.langs.includes(asked)) state.lang = asked;  // a shared link keeps its language
   wireControls();
+  applyPanels();
   applyTexts();
   if (typeof vis === 'undefined') {
     setNote('err_network', {}, true);
