@@ -101,3 +101,36 @@ def test_the_next_process_uses_the_server_a_killed_start_left_and_stops_it(
     finally:
         for pid in _servers(folder):  # the servers this test started, if it failed half-way
             os.kill(pid, signal.SIGKILL)
+
+
+def test_a_stale_server_json_naming_another_folders_server_is_cleaned(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After a crash, the id in server.json may belong to another folder's server by now: that
+    server is not this folder's (waiting for it to answer here would wait in vain), and this
+    folder's start goes on as after any crash."""
+    import json
+    import logging
+
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    store = open_store(f"embedded://{mine}")
+    store.upsert_nodes("Topic", [NodeRow("topic-mine", {"name": "Mine"})], provenance=PROV)
+    store.close()
+    other = open_store(f"embedded://{theirs}")
+    try:
+        [their_pid] = _servers(theirs)
+        (mine / "server.json").write_text(
+            json.dumps({"pid": their_pid, "socket": str(mine / "falkordb.sock"), "started": 0})
+        )
+        with caplog.at_level(logging.WARNING, logger="scaleup_graph.store.embedded"):
+            reopened = open_store(f"embedded://{mine}")
+        try:
+            assert reopened.read("MATCH (t:Topic) RETURN t.id AS id") == [{"id": "topic-mine"}]
+            assert len(_servers(mine)) == 1 and _servers(theirs) == [their_pid]
+            assert any("not shut down cleanly" in r.message for r in caplog.records)
+        finally:
+            reopened.close()
+    finally:
+        other.close()
+        for pid in _servers(mine) + _servers(theirs):
+            os.kill(pid, signal.SIGKILL)

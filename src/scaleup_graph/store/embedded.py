@@ -165,7 +165,13 @@ class EmbeddedServer:
         state = self._state()
         if state:
             with contextlib.suppress(ValueError):
-                named = _live_redis(int(str(state.get("pid", 0))))
+                pid = int(str(state.get("pid", 0)))
+                # not its id taken by another folder's server after a crash (a wait for an
+                # answer that never comes); one that answers here runs in this folder under
+                # another path (a bind mount)
+                named = _live_redis(pid, self.directory)
+                if named is None and _ping(self.socket):
+                    named = _live_redis(pid)
                 if named is not None:
                     return named
         for pid in _working_in(self.directory):
