@@ -14,10 +14,23 @@ The grouped overview of the whole graph (issue 16, first point):
   came first; the groups are kept, the nodes that name them are read again;
 - ``after an editor's new relationship``: ``POST /api/v1/relationships/COOPERATES_WITH``
   between two organisations came first; the kept outline is patched at the two nodes;
+- ``after an editor's removed relationship``: ``DELETE /api/v1/relationships/COOPERATES_WITH``
+  of the relationship made in the row before;
+- ``after a workflow step``: ``PUT /api/v1/organisations/{id}/subscriptions`` (the step says
+  it changes the structure at the organisation);
 - ``after a write that may change the structure``: a write through another store connection
   that the store cannot tell is property-only (``SET o.note``: an ingest run, a script) came
-  first; the overview is derived again from the graph's outline. Before this change every
-  write, a property edit too, cost this: it is the baseline of the two rows above.
+  first; the overview is derived again from the graph's outline (the full rebuild). Before
+  issue 16 every write, a property edit too, cost this: it is the baseline of the rows above.
+
+In process (``--in-process`` part, no HTTP, one viewer's groups): the full rebuild (the
+outline read whole, then ``group_outline``), ``group_outline`` alone (what the patched path
+did per change before: the groups computed again from the patched arrays) and the groups
+changed at the two nodes of a new relationship (``regroup.GroupIndex.patch`` after
+``fetch.read_touched``, the answer and the parts the store is sent again), each checked equal
+to a fresh grouping at the end.
+
+``--overview-only`` leaves out the filtered views (the previous way takes minutes at M).
 
 Filtered views without a focus (second point), each beside the previous way in the same server
 (a bench-only route ``/bench/previous-filtered`` that reads the whole graph with every property,
@@ -145,7 +158,76 @@ def _picks(size: str) -> dict[str, Any]:
         topic = topics[len(topics) // 2]
     finally:
         store.close()
-    return {"orgs": orgs, "region": region, "topic": topic}
+    return {"orgs": orgs, "region": region, "topic": topic, "topics": [t["id"] for t in topics[:3]]}
+
+
+def _in_process(size: str, repeat: int, rows: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """The grouping steps in this process for a viewer: the full rebuild, ``group_outline``
+    alone, and the groups changed at a new relationship's two nodes (with the answer and the
+    parts kept for other workers); the patched groups are checked equal to a fresh grouping."""
+    from scaleup_graph.store import open_store
+    from scaleup_graph.visualisation import fetch
+    from scaleup_graph.visualisation.aggregate import group_outline
+    from scaleup_graph.visualisation.regroup import GroupIndex
+    from scaleup_graph.visualisation.views import _Overview, _parts
+
+    store = open_store(f"embedded://{DB_DIR}", graph=_graph(size))
+    try:
+        orgs = [r["id"] for r in store.read("MATCH (o:Organisation) RETURN o.id AS id LIMIT 60")]
+        full: list[float] = []
+        regroup: list[float] = []
+        for _ in range(min(repeat, 3)):
+            started = time.perf_counter()
+            outline = fetch.fetch_outline_arrays(store, role="viewer")
+            middle = time.perf_counter()
+            group_outline(outline)
+            done = time.perf_counter()
+            full.append(done - started)
+            regroup.append(done - middle)
+        started = time.perf_counter()
+        index = GroupIndex(outline)
+        build = time.perf_counter() - started
+        patched: list[float] = []
+        parts: list[int] = []
+        for i in range(repeat * 2):
+            a, b = orgs[i % 30], orgs[30 + i % 30]
+            if i % 2 == 0:
+                store.write(
+                    "MATCH (a:Organisation {id: $a}), (b:Organisation {id: $b}) "
+                    "CREATE (a)-[:COOPERATES_WITH {bench: true}]->(b)",
+                    {"a": a, "b": b},
+                )
+            else:  # the one made before, removed again
+                store.write(
+                    "MATCH (:Organisation {id: $a})-[e:COOPERATES_WITH {bench: true}]->() DELETE e",
+                    {"a": orgs[(i - 1) % 30]},
+                )
+                a, b = orgs[(i - 1) % 30], orgs[30 + (i - 1) % 30]
+            started = time.perf_counter()
+            change = fetch.read_touched(store, [a, b], role="viewer")
+            changed = index.patch(change)
+            overview = _Overview(index.grouping(), [], index.total)
+            sent = _parts(overview, index, changed)
+            patched.append(time.perf_counter() - started)
+            parts.append(sum(len(v) for v in sent.values()))
+        fresh = group_outline(fetch.fetch_outline_arrays(store, role="viewer"))
+        mine = index.grouping()
+        same = (
+            list(mine.members.items()) == list(fresh.members.items())
+            and mine.links == fresh.links
+            and dict(mine.degree) == dict(fresh.degree)
+        )
+        assert same, "the patched groups differ from a fresh grouping"
+    finally:
+        store.close()
+    rows["in process: full rebuild (outline read whole + group_outline)"] = _ms(full)
+    rows["in process: group_outline alone (the patched path before)"] = _ms(regroup)
+    rows["in process: groups changed at a new/removed relationship"] = _ms(patched)
+    return {
+        "index built once (ms)": round(build * 1000, 1),
+        "bytes sent to the store per change (median)": int(statistics.median(parts)),
+        "patched groups equal a fresh grouping": same,
+    }
 
 
 def _measure(
@@ -155,6 +237,7 @@ def _measure(
     picks: dict[str, Any],
     rows: dict[str, dict[str, float]],
     checks: dict[str, Any],
+    overview_only: bool = False,
 ) -> dict[str, dict[str, str]]:
     """Serve the app, time every row into ``rows``; returns the filters asked."""
     from scaleup_graph.api.keys import KeyStore
@@ -199,6 +282,22 @@ def _measure(
                 )
                 assert done.status_code in (200, 201), done.text[:300]
 
+            def unlink(i: int) -> None:
+                orgs = picks["orgs"]
+                done = edits.delete(
+                    "/api/v1/relationships/COOPERATES_WITH",
+                    params={"start": orgs[i % len(orgs)], "end": orgs[(i + 25) % len(orgs)]},
+                )
+                assert done.status_code == 200, done.text[:300]
+
+            def subscribe(i: int) -> None:
+                org = picks["orgs"][(i + 7) % len(picks["orgs"])]
+                topics = picks["topics"][i % 2 :][:2]
+                done = edits.put(
+                    f"/api/v1/organisations/{org}/subscriptions", json={"topics": topics}
+                )
+                assert done.status_code == 200, done.text[:300]
+
             first = overview()
             checks["overview"] = {"total": first[1]["total"], "groups": len(first[1]["nodes"])}
             rows["overview, kept"] = _ms(_series(repeat, lambda i: None, overview))
@@ -206,9 +305,17 @@ def _measure(
             rows["overview after an editor's new relationship (patched)"] = _ms(
                 _series(repeat, link, overview)
             )
+            rows["overview after an editor's removed relationship (patched)"] = _ms(
+                _series(repeat, unlink, overview)
+            )
+            rows["overview after a workflow step (patched)"] = _ms(
+                _series(repeat, subscribe, overview)
+            )
             rows["overview after a write that may change the structure (before: any write)"] = _ms(
                 _series(repeat, plain_write, overview)
             )
+            if overview_only:
+                return {}
             filters = {
                 "region (largest)": {"region": picks["region"]["id"]},
                 "topic (middling)": {"topic": picks["topic"]["id"]},
@@ -249,6 +356,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(ORGS), default="M")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--overview-only", action="store_true", help="no filtered views")
     args = parser.parse_args()
     DB_DIR.mkdir(parents=True, exist_ok=True)
     load_start = os.getloadavg()
@@ -258,7 +366,8 @@ def main() -> None:
     rows: dict[str, dict[str, float]] = {}
     checks: dict[str, Any] = {}
     with scratch_folder("overview-bench-state-") as state:
-        filters = _measure(args.size, args.repeat, state, picks, rows, checks)
+        filters = _measure(args.size, args.repeat, state, picks, rows, checks, args.overview_only)
+    checks["in process"] = _in_process(args.size, args.repeat, rows)
 
     def ratio(a: str, b: str) -> float:
         return round(rows[a]["median"] / rows[b]["median"], 3)
@@ -270,6 +379,20 @@ def main() -> None:
         ),
         "overview after a new relationship (patched) / after a structure write (before)": ratio(
             "overview after an editor's new relationship (patched)", before
+        ),
+        "overview after a removed relationship (patched) / after a structure write": ratio(
+            "overview after an editor's removed relationship (patched)", before
+        ),
+        "overview after a workflow step (patched) / after a structure write": ratio(
+            "overview after a workflow step (patched)", before
+        ),
+        "in process: groups changed at a relationship / full rebuild": ratio(
+            "in process: groups changed at a new/removed relationship",
+            "in process: full rebuild (outline read whole + group_outline)",
+        ),
+        "in process: groups changed at a relationship / group_outline alone": ratio(
+            "in process: groups changed at a new/removed relationship",
+            "in process: group_outline alone (the patched path before)",
         ),
     }
     for name in filters:

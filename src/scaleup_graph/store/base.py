@@ -269,6 +269,9 @@ def _labels_by_prefix(node_id: str) -> list[str]:
     return sorted(NODE_TYPES, key=lambda lb: NODE_TYPES[lb].id_prefix != prefix)
 
 
+#: a write that changes the structure at more nodes than this is not described (the journal
+#: would grow by every id; a cache of the structure reads the graph whole again anyway)
+DESCRIBE_AT_MOST = 1_000
 #: the store whose writes in this thread are described (``store``), and the nodes at which
 #: they change the structure (``touched``; empty: properties only), see
 #: :meth:`GraphStore.keeping_structure` and :meth:`GraphStore.changing_structure_at`
@@ -514,21 +517,33 @@ class GraphStore(ABC):
         """
         return self.version()
 
-    def load_derived(self, name: str) -> tuple[str, bytes] | None:
-        """Data derived from the graph that :meth:`save_derived` kept, with the
-        :meth:`generation` it was derived at (the caller compares it), or None.
+    def load_derived_parts(self, name: str, generation: str) -> dict[str, bytes] | None:
+        """The parts of data derived from the graph that :meth:`save_derived_parts` kept
+        under ``name``, if kept at ``generation``; else None.
 
-        Adapters that can keep it beside the graph (FalkorDB) share it between processes and
-        restarts; the default keeps nothing."""
-        del name
+        Adapters that can keep them beside the graph (FalkorDB) share them between processes
+        and restarts; the default keeps nothing."""
+        del name, generation
         return None
 
-    def save_derived(self, name: str, generation: str, data: bytes) -> None:
-        """Keep ``data`` derived from the graph at ``generation`` (see :meth:`load_derived`)."""
-        del name, generation, data
+    def save_derived_parts(
+        self,
+        name: str,
+        generation: str,
+        parts: Mapping[str, bytes],
+        *,
+        since: str | None = None,
+        drop: Iterable[str] = (),
+    ) -> bool:
+        """Keep ``parts`` of data derived from the graph at ``generation``: instead of what
+        ``name`` held (``since`` None), or, if it holds the parts at ``since``, over those (the
+        parts ``drop`` removed, the others kept as they are). False if it held another
+        generation (nothing written: save every part). The default keeps nothing."""
+        del name, generation, parts, since, drop
+        return True
 
     def forget_derived(self) -> None:
-        """Drop everything :meth:`save_derived` kept (an erasure: nothing derived from the
+        """Drop everything :meth:`save_derived_parts` kept (an erasure: nothing derived from the
         erased node is left beside the graph). The default kept nothing."""
         return None
 
@@ -563,11 +578,23 @@ class GraphStore(ABC):
         written = 0
         for (extra, gaps), batch in groups.items():
             query = cypher.merge_nodes(label, extra, gaps, history=history)
-            self.write(
-                query, {"rows": batch, **cypher.provenance_params(provenance), **extra_params}
-            )
+            with self._describing(label, batch):
+                self.write(
+                    query, {"rows": batch, **cypher.provenance_params(provenance), **extra_params}
+                )
             written += len(batch)
         return written
+
+    def _describing(
+        self, label: str, batch: Sequence[Mapping[str, Any]]
+    ) -> AbstractContextManager[None]:
+        """A batch of :meth:`upsert_nodes` (rows ``{id, props, fill}``) changes the structure
+        at its nodes (:meth:`changing_structure_at`) unless it is larger than
+        :data:`DESCRIBE_AT_MOST` or sets a key or a measure other than the community."""
+        names = {p for row in batch for p in (*row["props"], *row["fill"])} - {KEY}
+        if len(batch) > DESCRIBE_AT_MOST or not changes_structure_at_node(label, names):
+            return nullcontext()
+        return self.changing_structure_at(str(row[KEY]) for row in batch)
 
     def upsert_relationships(
         self,
@@ -590,7 +617,10 @@ class GraphStore(ABC):
         params = {"rows": batch, **cypher.provenance_params(provenance)}
         if history:
             params.update(type=type_, at=_now_iso(), start_label=start_label, end_label=end_label)
-        result = self.write(query, params)
+        ends = {x for r in rows for x in (r.start, r.end)}
+        describe = len(ends) <= DESCRIBE_AT_MOST
+        with self.changing_structure_at(ends) if describe else nullcontext():
+            result = self.write(query, params)
         return int(result[0]["written"]) if result else 0
 
     def update_relationship(
@@ -757,12 +787,20 @@ class GraphStore(ABC):
 
         Returns how many nodes were deleted.
         """
-        with self.changing_structure_at([node_id]):
-            rows = self.write(cypher.ERASE_NODE, {"id": node_id})
+        # Not described (changing_structure_at): the journal of described writes would name
+        # the node; caches of the structure are derived again instead.
+        rows = self.write(cypher.ERASE_NODE, {"id": node_id})
         with self.keeping_structure():  # history entries are no part of the structure
             self.write(cypher.DELETE_HISTORY, {"id": node_id})
         self.forget_derived()  # a kept picture may name the node: derived again when asked
+        self.forget_erased(node_id)
         return int(rows[0]["deleted"]) if rows else 0
+
+    def forget_erased(self, node_id: str) -> None:
+        """After an erasure: leave nothing beside the graph or in the database's files that
+        names ``node_id`` (FalkorDB: the journal of described writes, and the append-only
+        file, rewritten). The default keeps nothing of its own."""
+        del node_id
 
     # --- editors' writes: checked against the stored version, history in the same statement --
 

@@ -130,6 +130,34 @@ _COUNT_DESCRIBED = (
     "end "
     "return g"
 )
+#: The parts of derived data (KEYS[1], a hash) if it holds them at generation ARGV[1].
+_LOAD_PARTS = (
+    "if redis.call('HGET', KEYS[1], '@generation') == ARGV[1] then "
+    "return redis.call('HGETALL', KEYS[1]) end return false"
+)
+#: Keeps parts of derived data at generation ARGV[1]: all of them instead of the hash
+#: (ARGV[2] empty), or over the hash if it is at generation ARGV[2] (ARGV[3] fields dropped
+#: first); returns 0 if it is at another generation, 1 if written or already at ARGV[1].
+_SAVE_PARTS = (
+    "local at = redis.call('HGET', KEYS[1], '@generation') "
+    "if ARGV[2] ~= '' and at == ARGV[1] then return 1 end "
+    "if ARGV[2] ~= '' and at ~= ARGV[2] then return 0 end "
+    "if ARGV[2] == '' then redis.call('DEL', KEYS[1]) end "
+    "local dropped = tonumber(ARGV[3]) "
+    "for i = 4, 3 + dropped do redis.call('HDEL', KEYS[1], ARGV[i]) end "
+    "for i = 4 + dropped, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
+    "redis.call('HSET', KEYS[1], '@generation', ARGV[1]) "
+    "return 1"
+)
+#: Drops every journal entry (KEYS[1]) whose ids name ARGV[1] (the id as JSON): a generation
+#: without an entry is taken as a change of anything.
+_FORGET_IN_JOURNAL = (
+    "local n = 0 "
+    "for _, item in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do "
+    "if string.find(item, ARGV[1], 1, true) then "
+    "n = n + redis.call('LREM', KEYS[1], 0, item) end end "
+    "return n"
+)
 #: how many described writes the journal remembers (older: the overview is derived again)
 STRUCTURE_JOURNAL = 512
 #: How long a caller waits when the server cannot fork to copy the graph (memory pressure).
@@ -643,22 +671,45 @@ class FalkorDBStore(GraphStore):
     def _derived_key(self, name: str) -> str:
         return f"scaleup:{self.graph_name}:derived:{name}"
 
-    def load_derived(self, name: str) -> tuple[str, bytes] | None:
-        """A key beside the graph (outside it: no Cypher reaches it) holding the generation,
-        a newline and the data."""
-        value = self._call(partial(self._read_command, "GET", self._derived_key(name)))
-        if not value:
+    def load_derived_parts(self, name: str, generation: str) -> dict[str, bytes] | None:
+        """A hash beside the graph (outside it: no Cypher reaches it): the generation under
+        ``@generation`` and one field per part; one round trip."""
+        found = self._call(
+            partial(self._read_command, "EVAL", _LOAD_PARTS, 1, self._derived_key(name), generation)
+        )
+        if not found:
             return None
-        raw = value if isinstance(value, bytes) else str(value).encode()
-        generation, _, data = raw.partition(b"\n")
-        return generation.decode(), data
+        items = [x if isinstance(x, bytes) else str(x).encode() for x in found]
+        parts = {k.decode(): v for k, v in zip(items[::2], items[1::2], strict=True)}
+        parts.pop("@generation", None)
+        return parts
 
-    def save_derived(self, name: str, generation: str, data: bytes) -> None:
-        self._call(
+    def save_derived_parts(
+        self,
+        name: str,
+        generation: str,
+        parts: Mapping[str, bytes],
+        *,
+        since: str | None = None,
+        drop: Iterable[str] = (),
+    ) -> bool:
+        dropped = list(drop)
+        fields = [x for key, value in parts.items() for x in (key, value)]
+        done = self._call(
             partial(
-                self._command, "SET", self._derived_key(name), generation.encode() + b"\n" + data
+                self._command,
+                "EVAL",
+                _SAVE_PARTS,
+                1,
+                self._derived_key(name),
+                generation,
+                since or "",
+                len(dropped),
+                *dropped,
+                *fields,
             )
         )
+        return bool(int(done))
 
     def forget_derived(self) -> None:
         # SCAN, not KEYS: KEYS walks every key of the server in one command and blocks all its
@@ -673,6 +724,19 @@ class FalkorDBStore(GraphStore):
         found = self._call(scan)
         if found:
             self._call(partial(self._command, "DEL", *found))
+
+    def forget_erased(self, node_id: str) -> None:
+        """Drop the journal's entries that name the node, then rewrite the append-only file
+        (on a server of our own) so that no earlier command in it names the node: its writes,
+        its relationships, derived data kept beside the graph, journal entries. The rewrite
+        runs in a child of the server (at M, 80,000 nodes: see docs/privacy.md); the erasure
+        waits for it, so once it answers the files hold nothing of the node."""
+        self._call(
+            partial(
+                self._command, "EVAL", _FORGET_IN_JOURNAL, 1, self._journal_key, json.dumps(node_id)
+            )
+        )
+        self._rewrite_append_only_file(timeout_s=300.0)
 
     # -- the copies ad-hoc queries run on (store/views.py) ------------------------------------
 

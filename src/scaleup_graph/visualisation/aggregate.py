@@ -134,7 +134,7 @@ def group_outline(outline: Outline) -> Grouping:
     rank[by_id] = np.arange(n)
     region = np.full(n, -1, dtype=np.int64)
     if not by_community:  # as _regions does it, on arrays
-        region = _outline_regions(outline, rank)
+        region = _outline_regions(outline, rank)[1]
     of_node: list[str] = []
     for at, name in enumerate(outline.labels):
         if by_community and at in outline.community:
@@ -172,10 +172,11 @@ def group_outline(outline: Outline) -> Grouping:
     return grouping
 
 
-def _outline_regions(outline: Outline, rank: np.ndarray) -> np.ndarray:
+def _outline_regions(outline: Outline, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each node's region (a position, -1 for none) as :func:`_regions` finds it: the first
     region (by id) a node is located in, a region itself, a person by the first employer (by
-    id) that has a region. ``rank`` orders positions by id."""
+    id) that has a region. ``rank`` orders positions by id. Returns the regions before the
+    employers' are taken over, and after."""
 
     def first(codes: np.ndarray, keep: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         a, b = outline.pairs(codes)
@@ -197,4 +198,4 @@ def _outline_regions(outline: Outline, rank: np.ndarray) -> np.ndarray:
     a, b = first(outline.typed.get("WORKS_AT", empty), before >= 0)
     unset = before[a] < 0
     region[a[unset]] = before[b[unset]]
-    return region
+    return before, region

@@ -31,6 +31,7 @@ from scaleup_graph.store.cypher import rel as cy_rel
 __all__ = [
     "Outline",
     "Subgraph",
+    "Touched",
     "central_organisation",
     "degrees",
     "edges_among",
@@ -48,8 +49,8 @@ __all__ = [
     "metric_names",
     "metric_places",
     "metric_ranks",
-    "patch_outline",
     "primary_label",
+    "read_touched",
     "search_nodes",
     "topic_names",
 ]
@@ -566,21 +567,23 @@ def fetch_outline_arrays(store: GraphStore, *, role: str, timeout_ms: int | None
     return Outline(keys, labels, community, codes, counts, typed)
 
 
-def patch_outline(
-    store: GraphStore,
-    outline: Outline,
-    touched: Iterable[str],
-    *,
-    role: str,
-    timeout_ms: int | None = None,
-) -> Outline:
-    """``outline`` with the nodes ``touched`` read again: each as it is now (gone, not seen by
-    ``role``, its label and community) with every relationship it has now. The answer equals
-    :func:`fetch_outline_arrays` read afresh as long as the structure changed at those nodes
-    only (:meth:`~scaleup_graph.store.GraphStore.structure_changes`); the reads grow with
-    the touched nodes and their relationships, the rest is arrays (no read of the graph).
-    Pairs that only a typed relationship joins carry no count (a fresh outline may hold them
-    with count 0: the same groups, links and degrees)."""
+@dataclass
+class Touched:
+    """The nodes a write changed the structure at, as they are now for one role: ``wanted``
+    (sorted ids), ``now`` (id -> label and community of each that exists and the role sees)
+    and every relationship of those seen (start, type, end) that the role sees."""
+
+    wanted: list[str]
+    now: dict[str, tuple[str, Any]]
+    relationships: set[tuple[str, str, str]]
+
+
+def read_touched(
+    store: GraphStore, touched: Iterable[str], *, role: str, timeout_ms: int | None = None
+) -> Touched:
+    """The nodes ``touched`` and their relationships as ``role`` sees them now: one query per
+    label for the nodes and one per label they carry for the relationships (the reads grow
+    with the touched nodes and their relationships)."""
     wanted = sorted(set(touched))
     vis = visibility(role)
     metric = METRIC_PREFIX + "community"
@@ -592,35 +595,6 @@ def patch_outline(
         )
         for row in store.read(query, {"ids": wanted}, timeout_ms=timeout_ms):
             now[str(row["id"])] = (name, row["c"])
-    keys, n = outline.keys, len(outline.keys)
-    at = {key: i for i, key in enumerate(keys)}
-    stays = np.ones(n, dtype=bool)
-    stays[[at[i] for i in wanted if i in at]] = False
-    kept_keys = [k for k, keep in zip(keys, stays.tolist(), strict=True) if keep]
-    new_keys = kept_keys + [i for i in wanted if i in now]
-    new_labels = [lb for lb, keep in zip(outline.labels, stays.tolist(), strict=True) if keep]
-    new_labels += [now[i][0] for i in wanted if i in now]
-    size = len(new_keys)
-    moved = np.full(n, -1, dtype=np.int64)
-    moved[stays] = np.arange(len(kept_keys), dtype=np.int64)
-    position = {k: len(kept_keys) + j for j, k in enumerate(i for i in wanted if i in now)}
-
-    def place(key: str) -> int:
-        if key in position:
-            return position[key]
-        old = at.get(key)
-        return int(moved[old]) if old is not None else -1
-
-    def kept_codes(codes: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
-        a, b = outline.pairs(codes)
-        both = (moved[a] >= 0) & (moved[b] >= 0)
-        return moved[a[both]] * size + moved[b[both]], both
-
-    community = {int(moved[i]): c for i, c in outline.community.items() if moved[i] >= 0}
-    for key in position:
-        if now[key][1] is not None:
-            community[position[key]] = now[key][1]
-    # every relationship of a touched node now, once, whose other end the outline holds
     found: set[tuple[str, str, str]] = set()
     for name in sorted({now[i][0] for i in now}):
         query = (
@@ -631,28 +605,7 @@ def patch_outline(
         ids = [i for i in now if now[i][0] == name]
         for row in store.read(query, {"ids": ids}, timeout_ms=timeout_ms):
             found.add((str(row["s"]), str(row["t"]), str(row["e"])))
-    typed_new: dict[str, list[int]] = {kind: [] for kind in OUTLINE_TYPES}
-    kinds: dict[int, set[str]] = {}
-    for start, kind, end in found:
-        a, b = place(start), place(end)
-        if a < 0 or b < 0:
-            continue
-        if kind in typed_new:
-            typed_new[kind].append(a * size + b)
-        else:
-            kinds.setdefault(a * size + b, set()).add(kind)
-    old_codes, both = kept_codes(outline.codes)
-    added = np.asarray(sorted(kinds), dtype=np.int64)
-    codes = np.concatenate([old_codes, added])
-    counts = np.concatenate(
-        [outline.counts[both], np.asarray([len(kinds[c]) for c in added.tolist()], np.int64)]
-    )
-    order = np.argsort(codes, kind="stable")
-    typed = {}
-    for kind in OUTLINE_TYPES:
-        before = kept_codes(outline.typed.get(kind, np.empty(0, np.int64)))[0]
-        typed[kind] = np.unique(np.concatenate([before, np.asarray(typed_new[kind], np.int64)]))
-    return Outline(new_keys, new_labels, community, codes[order], counts[order], typed)
+    return Touched(wanted, now, found)
 
 
 def fetch_outline(store: GraphStore, *, role: str, timeout_ms: int | None = None) -> Subgraph:

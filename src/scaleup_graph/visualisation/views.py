@@ -30,7 +30,6 @@ from scaleup_graph.visualisation.aggregate import (
     AGGREGATE_ABOVE,
     Grouping,
     group_nodes,
-    group_outline,
     named_by,
 )
 from scaleup_graph.visualisation.builders import (
@@ -45,6 +44,7 @@ from scaleup_graph.visualisation.builders import (
 from scaleup_graph.visualisation.fetch import Subgraph, primary_label
 from scaleup_graph.visualisation.layout import Picture, layout_cache, wrap_label
 from scaleup_graph.visualisation.path_layout import plan_path
+from scaleup_graph.visualisation.regroup import DEGREE_BUCKETS, Changed, GroupIndex
 from scaleup_graph.visualisation.styles import label_name
 from scaleup_graph.visualisation.texts import text
 
@@ -413,96 +413,142 @@ class _Overview:
     metrics: list[str]
     total: int
 
-    def dumps(self) -> bytes:
-        g = self.grouping
-        return json.dumps(
-            {
-                "by": g.by,
-                "members": g.members,
-                "links": [[a, b, n] for (a, b), n in sorted(g.links.items())],
-                "degree": dict(g.degree),
-                "metrics": self.metrics,
-                "total": self.total,
-            },
-            separators=(",", ":"),
-        ).encode()
-
     @classmethod
-    def loads(cls, data: bytes) -> _Overview:
-        raw = json.loads(data)
-        grouping = Grouping(
-            raw["by"],
-            members={k: list(v) for k, v in raw["members"].items()},
-            links=Counter({(a, b): int(n) for a, b, n in raw["links"]}),
-            degree=Counter({k: int(v) for k, v in raw["degree"].items()}),
-        )
-        return cls(grouping, list(raw["metrics"]), int(raw["total"]))
+    def from_parts(cls, parts: dict[str, bytes]) -> _Overview:
+        meta = json.loads(parts["meta"])
+        grouping = Grouping(meta["by"])
+        for key in meta["order"]:
+            grouping.members[key] = list(json.loads(parts[_GROUP_PART + key]))
+        for name, value in parts.items():
+            if name.startswith(_DEGREE_PART):
+                grouping.degree.update({k: int(v) for k, v in json.loads(value).items()})
+        grouping.links = Counter({(a, b): int(n) for a, b, n in meta["links"]})
+        return cls(grouping, list(meta["metrics"]), int(meta["total"]))
+
+
+def _parts(overview: _Overview, index: GroupIndex, changed: Changed | None) -> dict[str, bytes]:
+    """The overview as the store keeps it (:meth:`~scaleup_graph.store.GraphStore.
+    save_derived_parts`): the groups' order, links, measures and count (``meta``), each group's
+    members, and the degrees in :data:`~.regroup.DEGREE_BUCKETS` parts by a hash of the id;
+    all, or ``meta`` and what ``changed``."""
+    g = overview.grouping
+    meta = {
+        "by": g.by,
+        "order": list(g.members),
+        "links": [[a, b, n] for (a, b), n in sorted(g.links.items())],
+        "metrics": overview.metrics,
+        "total": overview.total,
+    }
+
+    def dumped(value: Any) -> bytes:
+        return json.dumps(value, separators=(",", ":")).encode()
+
+    found = {"meta": dumped(meta)}
+    groups = g.members.keys() if changed is None else changed.groups & g.members.keys()
+    for key in sorted(groups):
+        found[_GROUP_PART + key] = dumped(g.members[key])
+    for bucket in range(DEGREE_BUCKETS) if changed is None else sorted(changed.buckets):
+        found[f"{_DEGREE_PART}{bucket}"] = dumped(index.degree_part(bucket))
+    return found
 
 
 #: the name under which the store keeps the overview's groups between processes and restarts
-#: (one per visibility: ``explorer-overview-v2-<tag>``)
-OVERVIEW_KEPT_AS = "explorer-overview-v2"
+#: (one per visibility: ``explorer-overview-v3-<tag>``, in parts: ``meta`` and ``group:<key>``)
+OVERVIEW_KEPT_AS = "explorer-overview-v3"
+_GROUP_PART = "group:"
+_DEGREE_PART = "degree:"
 
 
 def _overview_data(store: GraphStore, role: str, timeout_ms: int | None) -> tuple[_Overview, str]:
     """The overview's groups at the store's structure generation
     (:meth:`~scaleup_graph.store.GraphStore.structure_generation`: a property edit leaves it
-    as it is): from this process's memory, else as the store kept them (another worker or an
-    earlier run derived them at this generation), else derived from the graph's outline and
-    kept in the store for the others. Returns the groups and the structure generation."""
+    as it is): from this process's memory; else this process's groups changed at the nodes
+    the writes since touched (:func:`_groups`); else as the store kept them (another worker
+    or an earlier run derived them at this generation); else derived from the graph's
+    outline. What this process derives it keeps in the store for the others (after a patch
+    only the groups that changed). Returns the groups and the structure generation."""
 
     tag = visibility(role).tag
     kept_as = f"{OVERVIEW_KEPT_AS}-{tag}"
 
     def build(generation: str) -> _Overview:
-        kept = store.load_derived(kept_as)
-        if kept is not None and kept[0] == generation:
-            try:
-                return _Overview.loads(kept[1])
-            except (ValueError, KeyError, TypeError):
-                log.warning("the kept explorer overview is unreadable; deriving it again")
-        outline, metrics = _outline(store, role, generation, timeout_ms)
-        overview = _Overview(group_outline(outline), metrics, len(outline.keys))
+        patched = _groups(store, role, generation, timeout_ms, whole=False)
+        if patched is None:
+            kept = store.load_derived_parts(kept_as, generation)
+            if kept is not None:
+                try:
+                    return _Overview.from_parts(kept)
+                except (ValueError, KeyError, TypeError):
+                    log.warning("the kept explorer overview is unreadable; deriving it again")
+            patched = _groups(store, role, generation, timeout_ms, whole=True)
+        assert patched is not None
+        index, metrics, since, changed = patched
+        overview = _Overview(index.grouping(), metrics, index.total)
         if store.shared_generation:
-            store.save_derived(kept_as, generation, overview.dumps())
+            done = (
+                since is not None
+                and changed is not None
+                and store.save_derived_parts(
+                    kept_as,
+                    generation,
+                    _parts(overview, index, changed),
+                    since=since,
+                    drop=[
+                        _GROUP_PART + k
+                        for k in sorted(changed.groups - overview.grouping.members.keys())
+                    ],
+                )
+            )
+            if not done:
+                store.save_derived_parts(kept_as, generation, _parts(overview, index, None))
         return overview
 
     return _keep(store, f"overview:{tag}", build, store.structure_generation)
 
 
-#: (store, visibility tag) -> (structure generation, outline, measures' names) the overview
-#: was last grouped from in this process
-_outlines: dict[tuple[str, str], tuple[str, fetch.Outline, list[str]]] = {}
-#: an outline is patched at most this many changed nodes (more: read whole again)
+#: (store, visibility tag) -> (structure generation, groups, measures' names) of the overview
+#: this process grouped last
+_indexes: dict[tuple[str, str], tuple[str, GroupIndex, list[str]]] = {}
+#: the groups are changed at most at this many nodes (more: the outline is read whole again)
 PATCH_AT_MOST = 2_000
 
 
-def _outline(
-    store: GraphStore, role: str, generation: str, timeout_ms: int | None
-) -> tuple[fetch.Outline, list[str]]:
-    """The graph's outline at the structure generation ``generation`` and the measures'
-    names: the outline this process grouped last, patched at the nodes every write since
-    described (:meth:`~scaleup_graph.store.GraphStore.structure_changes`: a new organisation,
-    a link, a deleted node, an erasure), else read whole."""
+def _groups(
+    store: GraphStore, role: str, generation: str, timeout_ms: int | None, *, whole: bool
+) -> tuple[GroupIndex, list[str], str | None, Changed | None] | None:
+    """The groups at the structure generation ``generation``, the measures' names, the
+    generation they were changed from and the groups that changed (None: all): the groups
+    this process made last, changed at the nodes every write since described
+    (:meth:`~scaleup_graph.store.GraphStore.structure_changes`: a new organisation, a link,
+    a deleted node, a workflow step, an ingest batch); with ``whole`` else grouped from the
+    outline read whole; else None.
+
+    The change costs what the touched nodes, their relationships and their groups cost:
+    :class:`~.regroup.GroupIndex`."""
     key = (_store_key(store), visibility(role).tag)
     with _cache_lock:
-        held = _outlines.get(key)
-    found: tuple[fetch.Outline, list[str]] | None = None
+        held = _indexes.get(key)
     if held is not None and held[0] == generation:
-        found = held[1], held[2]
-    elif held is not None:
+        return held[1], held[2], None, None
+    if held is not None:
         touched = store.structure_changes(held[0])
         if touched is not None and len(touched) <= PATCH_AT_MOST:
-            patched = fetch.patch_outline(store, held[1], touched, role=role, timeout_ms=timeout_ms)
-            found = patched, held[2]
-    if found is None:
-        found = (
-            fetch.fetch_outline_arrays(store, role=role, timeout_ms=timeout_ms),
-            fetch.metric_names(store, timeout_ms=timeout_ms),
-        )
+            change = fetch.read_touched(store, touched, role=role, timeout_ms=timeout_ms)
+            index = held[1]
+            with _cache_lock:  # the index changes in place: no longer at held[0]
+                _indexes.pop(key, None)
+            changed = index.patch(change)
+            with _cache_lock:
+                _indexes[key] = (generation, index, held[2])
+            return index, held[2], held[0], changed
+    if not whole:
+        return None
+    outline = fetch.fetch_outline_arrays(store, role=role, timeout_ms=timeout_ms)
+    metrics = fetch.metric_names(store, timeout_ms=timeout_ms)
+    index = GroupIndex(outline)
     with _cache_lock:
-        _outlines[key] = (generation, *found)
-    return found
+        _indexes[key] = (generation, index, metrics)
+    return index, metrics, None, None
 
 
 def warm_overview(store: GraphStore, *, role: str = "viewer", lang: str = "de") -> None:

@@ -194,6 +194,20 @@ def draft_challenge(
             "name",
         )
     clean["id"] = challenge_id
+    # the structure changes at the new challenge (its POSES and CONCERNS come with it)
+    with store.changing_structure_at([challenge_id]):
+        _write_create(store, posed_by, clean, actor, found, by)
+    return challenge_state(store, challenge_id)
+
+
+def _write_create(
+    store: GraphStore,
+    posed_by: str,
+    clean: dict[str, Any],
+    actor: str,
+    found: list[dict[str, Any]],
+    by: Actor | None,
+) -> None:
     store.write(
         _CREATE,
         {
@@ -204,7 +218,6 @@ def draft_challenge(
             "history": _created(by, "Challenge", clean),
         },
     )
-    return challenge_state(store, challenge_id)
 
 
 def _created(by: Actor | None, label: str, clean: dict[str, Any]) -> list[dict[str, Any]]:
@@ -342,7 +355,11 @@ def transition(
     else:
         query = _SIMPLE[allowed[to]]
         params["accepted"] = picked
-    if not store.write(query, params):
+    # the structure changes at the challenge (its status: drafts are hidden from some roles)
+    # and at the proposals it pitches (PITCHED_AT)
+    with store.changing_structure_at([challenge_id, *picked]):
+        written = store.write(query, params)
+    if not written:
         raise refused(
             Conflict,
             f"challenge {challenge_id} changed while this request ran; reload it and try again",
@@ -415,7 +432,22 @@ def submit_proposal(
     clean["id"] = make_id(
         "Proposal", f"{challenge_id.removeprefix('challenge-')} {organisation.removeprefix('org-')}"
     )
-    rows = store.write(
+    with store.changing_structure_at([clean["id"]]):  # the proposal, with its two links
+        rows = _write_proposal(store, challenge_id, organisation, clean, actor, by)
+    if not rows:
+        raise Conflict(f"challenge {challenge_id} closed for proposals while this request ran")
+    return {**clean, "challenge": challenge_id, "organisation": organisation}
+
+
+def _write_proposal(
+    store: GraphStore,
+    challenge_id: str,
+    organisation: str,
+    clean: dict[str, Any],
+    actor: str,
+    by: Actor | None,
+) -> list[dict[str, Any]]:
+    return store.write(
         _PROPOSE,
         {
             "challenge": challenge_id,
@@ -425,6 +457,3 @@ def submit_proposal(
             "history": _created(by, "Proposal", clean),
         },
     )
-    if not rows:
-        raise Conflict(f"challenge {challenge_id} closed for proposals while this request ran")
-    return {**clean, "challenge": challenge_id, "organisation": organisation}

@@ -132,6 +132,20 @@ def publish_content(
     if store.existing_ids("ContentItem", [content_id]):
         raise Conflict(f"this item is already published as {content_id}", "name")
     clean["id"] = content_id
+    with store.changing_structure_at([content_id]):  # the item, its PUBLISHES and ABOUT
+        _write_item(store, publisher, clean, actor, found, by)
+    return {**clean, "publisher": publisher}
+
+
+def _write_item(
+    store: GraphStore,
+    publisher: str,
+    clean: dict[str, Any],
+    actor: str,
+    found: list[dict[str, Any]],
+    by: Actor | None,
+) -> None:
+    content_id = clean["id"]
     store.write(
         _PUBLISH,
         {
@@ -148,7 +162,6 @@ def publish_content(
             ),
         },
     )
-    return {**clean, "publisher": publisher}
 
 
 def subscribe(
@@ -162,9 +175,11 @@ def subscribe(
             "topics",
         )
     found = resolve_topics(store, topics)
-    store.write(
-        _SUBSCRIBE, {"org": organisation, "topics": [t["id"] for t in found], "rel": _rel(actor)}
-    )
+    with store.changing_structure_at([organisation]):  # its SUBSCRIBES_TO, old and new
+        store.write(
+            _SUBSCRIBE,
+            {"org": organisation, "topics": [t["id"] for t in found], "rel": _rel(actor)},
+        )
     return subscriptions(store, organisation)
 
 
@@ -278,8 +293,9 @@ def share_content(
             "by",
         )
     when = parse_date(date, "date")
-    rows = store.write(
-        _SHARE,
-        {"id": content_id, "by": by, "targets": wanted, "date": when, "rel": _rel(actor)},
-    )
+    with store.changing_structure_at([content_id]):  # its new SHARED_WITH
+        rows = store.write(
+            _SHARE,
+            {"id": content_id, "by": by, "targets": wanted, "date": when, "rel": _rel(actor)},
+        )
     return {"content": content_id, "by": by, "shared_with": rows}
