@@ -79,6 +79,9 @@ class StagedGraph(GraphStore):
         #: nodes written since the bulk writer last encoded ahead (a node may be listed twice;
         #: those with an encoding are skipped): see store/bulk.py's encode_ahead
         self.changed: list[StagedNode] = []
+        #: the ingest runs that created the staged nodes (a load of several manifests has
+        #: several): a relationship write by the only one needs no history check per row
+        self.creating_runs: set[Any] = set()
 
     # -- what ingest writes -------------------------------------------------------------------
 
@@ -110,6 +113,7 @@ class StagedGraph(GraphStore):
             props, fill = _with_search_keys(row.props, row.fill, searchable)
             node = index.get(row.id)
             if node is None:
+                self.creating_runs.add(created.get("ingest_run"))
                 self._serial += 1
                 node = StagedNode(self._serial, label, {KEY: row.id, **created})
                 index[row.id] = node
@@ -200,6 +204,11 @@ class StagedGraph(GraphStore):
         # relationship this call creates or changes
         touched_starts: dict[str, None] = {}
         touched_ends: dict[str, None] = {}
+        if self.creating_runs <= {run}:
+            # every node is this run's (a bulk first load of one manifest): no history entry
+            return self._link_this_runs_nodes(
+                starts, ends, relationships, rows, created, updated_at
+            )
         for row in rows:
             a, b = starts.get(row.start), ends.get(row.end)
             if a is None or b is None:
@@ -245,6 +254,41 @@ class StagedGraph(GraphStore):
                     provenance,
                     at,
                 )
+        return written
+
+    @staticmethod
+    def _link_this_runs_nodes(
+        starts: dict[str, StagedNode],
+        ends: dict[str, StagedNode],
+        relationships: dict[tuple[int, int], tuple[StagedNode, StagedNode, dict[str, Any]]],
+        rows: Sequence[RelRow],
+        created: dict[str, Any],
+        updated_at: Any,
+    ) -> int:
+        """:meth:`upsert_relationships` between nodes this run created: the same values, without
+        the check per row whether a node of an earlier run gets a history entry."""
+        new = dict(created)
+        if updated_at is not None:
+            new["updated_at"] = updated_at
+        written = 0
+        for row in rows:
+            a, b = starts.get(row.start), ends.get(row.end)
+            if a is None or b is None:
+                continue  # MATCH found no endpoint: the Cypher writes nothing for this row
+            key = (a.serial, b.serial)
+            found = relationships.get(key)
+            if found is None:
+                values = new.copy()
+                relationships[key] = (a, b, values)
+            else:
+                values = found[2]
+            if row.props:
+                _set_all(values, row.props)
+            if updated_at is None:  # SET r.updated_at = null
+                values.pop("updated_at", None)
+            else:
+                values["updated_at"] = updated_at
+            written += 1
         return written
 
     def existing_ids(self, label: str, ids: Iterable[str]) -> set[str]:
@@ -327,6 +371,7 @@ class StagedGraph(GraphStore):
         self.relationships.clear()
         self.history.clear()
         self.changed.clear()
+        self.creating_runs.clear()
 
     def close(self) -> None:
         """The staged graph holds no connection; the target is closed by its owner."""
