@@ -122,6 +122,10 @@ def test_a_cordis_subset_in_bulk_is_the_graph_the_ordinary_ingest_writes(
     # the progress a user sees counts every row of every mapping once, up to the total
     assert seen and seen[-1][1] == seen[-1][2] > bulk.rows_read
     assert [done for _, done, _ in seen] == sorted(done for _, done, _ in seen)
+    # a total (estimated while files are unread) is shown before the end, never below the rows
+    # done: the bar never runs past its end
+    assert any(0 < done < total for _, done, total in seen)
+    assert all(done <= total for _, done, total in seen if total)
     got = assert_same_graph(store, second)
     assert rejects_of([bulk]) == rejects_of([ordinary])
     reasons = " ".join(r.reason for r in bulk.rejects)

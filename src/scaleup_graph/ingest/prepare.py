@@ -5,9 +5,11 @@ reading process (:class:`RowFeed`) before its database writer starts. The child 
 of each ingest run that touches no store, in the order the run needs it: the header check of
 every file; each node file read when its first mapping is due and that mapping's rows keyed,
 validated and checked for duplicates and repeats (:meth:`~.engine._Run.node_batches`), so this
-process has work from the first batch on; the other files read while this process sends the
-nodes to the database (their counts are the progress's total, their broken records are
-reported); then each relationship mapping's rows (:meth:`~.engine._Run.relationship_batches`).
+process has work from the first batch on; then each relationship mapping's rows
+(:meth:`~.engine._Run.relationship_batches`), each file read when its first mapping is due, so
+this process has relationships to stage as soon as it has sent the nodes. Until every file is
+read, the progress's total counts the unread files' line breaks (:func:`~.readers.estimate_rows`,
+never fewer than their rows); the exact counts come when the last file is read.
 It sends each batch through a pipe with what the batch's rows added to the report (rejected
 rows and cells, rejected node keys, rows done). This process takes them in the same order where
 it would have made them itself, and does the rest as before: suppression, merging into the
@@ -41,6 +43,7 @@ from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from scaleup_graph.ingest.readers import estimate_rows
 from scaleup_graph.store.base import StoreError
 
 if TYPE_CHECKING:
@@ -156,6 +159,10 @@ class RowFeed:
             run.total_rows, run.report.rows_read = payload
             if run.progress and run.done_rows:
                 run.progress(phase, run.done_rows, run.total_rows)
+        elif kind == "estimate":
+            # a bulk load's files not read yet, counted by their line breaks: the total for
+            # now (at least the real one), until the counts come
+            run.total_rows = payload
         if ticks:
             if run.total_rows:
                 run._tick(phase, ticks)
@@ -257,12 +264,18 @@ def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection, early: 
                 read(spec)
                 _send_mapping(shipper, "nodes", run.node_batches(spec, mapping))
             if early:
-                while unread:
-                    read(unread[0])
-                shipper.send("counts", "nodes", (run.total_rows, run.report.rows_read))
+                # the other files are read when their first mapping is due, so this process
+                # gets relationships at once; until every file is read, the progress has a
+                # total counted from their line breaks (the counts follow when it is exact)
+                shipper.send("estimate", "relationships", _estimate(run, unread, read))
             for _, spec, _, relationship in run.relationship_steps():
+                read(spec)
                 batches = run.relationship_batches(spec, relationship)
                 _send_mapping(shipper, "relationships", batches)
+            if early:
+                while unread:  # files no mapping uses: their broken records, their rows
+                    read(unread[0])
+                shipper.send("counts", "relationships", (run.total_rows, run.report.rows_read))
             shipper.send("done", "relationships")
     except BrokenPipeError:
         return  # the parent is gone or stopped us: nothing to tell
@@ -273,6 +286,19 @@ def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection, early: 
             conn.send(("error", StoreError(f"reading the input failed: {exc}")))
     finally:
         conn.close()
+
+
+def _estimate(run: _Run, unread: list[FileSpec], read: Callable[[FileSpec], None]) -> int:
+    """The progress's total: the rows read so far and an estimate of the unread files' (a
+    file that cannot be estimated, a spreadsheet, is read now)."""
+    estimated = 0
+    for spec in list(unread):
+        rows = estimate_rows(spec.path)
+        if rows is None:
+            read(spec)
+        else:
+            estimated += rows * (len(spec.nodes) + len(spec.relationships))
+    return run.total_rows + estimated
 
 
 def _send_mapping(shipper: _Shipper, phase: str, batches: Iterator[Any]) -> None:
