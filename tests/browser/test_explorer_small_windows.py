@@ -124,6 +124,12 @@ def test_the_picture_has_most_of_a_small_window_and_the_legend_still_explains_it
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('#side-toggle').ariaExpanded === 'false'")
     assert page.locator("#side").is_hidden()
+    # by keyboard: the button opens it, Escape inside it closes it and returns to the button
+    page.keyboard.press("Enter")
+    page.locator("#path-from").focus()
+    page.keyboard.press("Escape")
+    page.wait_for_function("document.querySelector('#side-toggle').ariaExpanded === 'false'")
+    assert page.evaluate("document.activeElement.id") == "side-toggle"
     settled(page)
     assert page.evaluate(SHARE)["share"] >= 0.8
     assert page.errors == [] and page.outside == []
@@ -165,4 +171,49 @@ def test_the_offline_export_behaves_alike(
     assert page.locator("#details-body h3").inner_text() == "IHK Kassel-Marburg"
     assert page.locator("#details-body h3").is_visible()
     assert page.errors == []
+    context.close()
+
+
+#: the colours the picture draws its nodes in, and the legend's: each entry's text and fill
+COLOURS = """() => {
+  const nodes = window.__explorer.network.body.data.nodes.get();
+  const fill = (li) => li.querySelector('svg')
+    ? li.querySelector('svg').firstChild.getAttribute('fill') : null;
+  return { drawn: [...new Set(nodes.map((n) => n.color.background))],
+    legend: [...document.querySelectorAll('#legend-list li')].map((li) => ({
+      text: li.textContent.trim(), label: li.dataset.label || '', fill: fill(li) })) };
+}"""
+
+
+def test_coloured_by_community_the_legend_says_the_communities_and_the_kinds_by_shape(
+    browser: Any, demo: Live, tmp_path: Path, artifacts: Path
+) -> None:
+    """Coloured by community, the legend lists the communities (a number each) and the kinds
+    by shape in grey. Before, a picture without communities (grey nodes) had a legend in the
+    kinds' colours, which the picture did not show."""
+    from scaleup_graph.analytics.metrics import run_metrics
+
+    context, page = watched_page(browser, demo.url, width=1024, height=768, console=True)
+    sign_in_as(page, demo, query=f"?focus={IHK}&hops=1&lang=de&colour=community")
+    settled(page)
+    seen = page.evaluate(COLOURS)
+    fills = {e["fill"] for e in seen["legend"] if e["fill"]}
+    assert fills <= set(seen["drawn"]), f"legend colours the picture does not show: {seen}"
+    assert any(e["text"] == "ohne Community" for e in seen["legend"])
+    assert {e["label"] for e in seen["legend"]} >= {"Organisation", "Region"}
+
+    # with communities computed: a numbered swatch for each, in the colours drawn
+    run_metrics(demo.store, ["community"], write=True, state_dir=tmp_path)
+    page.reload()
+    page.wait_for_function(READY)
+    settled(page)
+    seen = page.evaluate(COLOURS)
+    page.screenshot(path=str(artifacts / "explorer-small-1024x768-community.png"))
+    numbered = [e for e in seen["legend"] if e["text"].isdigit()]
+    assert len(numbered) >= 2, seen["legend"]
+    assert {e["fill"] for e in numbered} <= set(seen["drawn"])
+    assert seen["legend"][0]["text"] == "Community:"
+    # the kinds tell themselves apart by shape only, all in one neutral grey
+    assert len({e["fill"] for e in seen["legend"] if e["label"]}) == 1, seen["legend"]
+    assert page.errors == [] and page.outside == []
     context.close()

@@ -47,6 +47,8 @@
   const REVEAL_PX = 12;
   // the drawing area the server plans for (layout.REFERENCE_CANVAS)
   const REFERENCE_CANVAS = { w: 1080, h: 760 };
+  // coloured by community: a node without one (the analysts computed none for it)
+  const NO_COMMUNITY = '#c8ccd0';
   const DEFAULT_VIEW = { focus: null, hops: 1, group: null, page: 0, type: '', topic: '',
     region: '', project: '', only: false, colour: 'label', size: '', open: [], hide: [], path: 0 };
   const PATH_COLOUR = '#0072B2';  // Okabe-Ito blue: the chosen path, nodes and links
@@ -1144,7 +1146,7 @@
   }
 
   function colourOf(n) {
-    if (state.view.colour === 'community' && !n.aggregate) return n.communityColour || '#c8ccd0';
+    if (state.view.colour === 'community' && !n.aggregate) return n.communityColour || NO_COMMUNITY;
     return n.colour;
   }
 
@@ -2090,31 +2092,43 @@
     const list = $('legend-list');
     list.replaceChildren();
     const present = new Set([...state.nodes.values()].map((n) => n.type));
-    if (state.view.colour === 'community') {
+    // coloured by community, the colour says the community and the shape still the kind: the
+    // kinds are listed in the grey of a node without a community, never in colours the
+    // picture does not show
+    const byCommunity = state.view.colour === 'community';
+    if (byCommunity) {
       const seen = new Map();
-      for (const n of state.nodes.values()) if (n.community !== undefined) seen.set(n.community, n.communityColour);
+      let without = false;
+      for (const n of state.nodes.values()) {
+        if (n.community !== undefined) seen.set(n.community, n.communityColour);
+        else if (!n.aggregate) without = true;
+      }
       // one word, then a numbered swatch per community: one line, not "Community 1 ... 12"
-      if (seen.size) list.append(el('li', t('by_community') + ':', 'legend-caption'));
+      list.append(el('li', t('by_community') + ':', 'legend-caption'));
       [...seen.entries()].sort((a, b) => a[0] - b[0]).slice(0, 12).forEach(([c, colour]) => {
         const li = el('li');
         li.title = t('by_community') + ' ' + (Number(c) + 1);
         li.append(shapeIcon('dot', colour), el('span', String(Number(c) + 1)));
         list.append(li);
       });
+      if (without) {
+        const li = el('li');
+        li.append(shapeIcon('dot', NO_COMMUNITY), el('span', t('no_community')));
+        list.append(li);
+      }
     }
-    if (!list.children.length) {
-      for (const entry of BOOT.legend[state.lang] || BOOT.legend[BOOT.lang]) {
-        if (present.size && !present.has(entry.label)) continue;
-        const li = el('li');
-        li.append(shapeIcon(entry.shape, entry.colour), el('span', entry.name));
-        li.dataset.label = entry.label;
-        list.append(li);
-      }
-      if ([...state.nodes.values()].some((n) => n.aggregate)) {
-        const li = el('li');
-        li.append(shapeIcon('dot', '#5B6B7B'), el('span', t('group') + ' (' + t('members') + ')'));
-        list.append(li);
-      }
+    if (byCommunity) list.append(el('li', t('by_shape'), 'legend-caption'));
+    for (const entry of BOOT.legend[state.lang] || BOOT.legend[BOOT.lang]) {
+      if (present.size && !present.has(entry.label)) continue;
+      const li = el('li');
+      li.append(shapeIcon(entry.shape, byCommunity ? NO_COMMUNITY : entry.colour), el('span', entry.name));
+      li.dataset.label = entry.label;
+      list.append(li);
+    }
+    if ([...state.nodes.values()].some((n) => n.aggregate)) {
+      const li = el('li');
+      li.append(shapeIcon('dot', '#5B6B7B'), el('span', t('group') + ' (' + t('members') + ')'));
+      list.append(li);
     }
     const metric = state.view.size;
     const names = BOOT.measureWords ? BOOT.measureWords[state.lang] || {} : {};
@@ -2168,8 +2182,9 @@
       if (ev.key === 'Enter') {
         const first = hits.querySelector('li[data-id]');
         if (first) first.click();
-      } else if (ev.key === 'Escape') {
+      } else if (ev.key === 'Escape' && !hits.hidden) {
         hits.hidden = true;
+        ev.stopPropagation();  // closes the hits only, not the side panel around them
       }
     });
     document.addEventListener('click', (ev) => { if (!input.parentElement.contains(ev.target)) hits.hidden = true; });
@@ -2456,7 +2471,16 @@
         showError(err);
       }
     });
-    document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') hideMenu(); });
+    document.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'Escape') return;
+      hideMenu();
+      // in a small window Escape inside the side panel closes it and returns to its button
+      if (COMPACT.matches && sideOpen() && $('side').contains(document.activeElement)
+        && !$('key-dialog').open) {
+        setSide(false, false);
+        $('side-toggle').focus();
+      }
+    });
     window.addEventListener('popstate', (ev) => {
       state.historyIndex = ev.state && typeof ev.state.idx === 'number' ? ev.state.idx : 0;
       const p = currentParams();
