@@ -4,6 +4,7 @@ every role: over real HTTP, with the editors' and the erasure's own routes."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,9 @@ from scaleup_graph.queries import edits
 from scaleup_graph.queries.privacy import visibility
 from scaleup_graph.store import GraphStore
 from scaleup_graph.visualisation import fetch, views
-from scaleup_graph.visualisation.aggregate import group_outline
+from scaleup_graph.visualisation.aggregate import group_outline, named_by
+from scaleup_graph.visualisation.builders import group_name
+from scaleup_graph.visualisation.fetch import Subgraph
 from scaleup_graph.visualisation.views import OVERVIEW_KEPT_AS, ViewFilter
 
 Keys = dict[str, dict[str, str]]
@@ -67,10 +70,18 @@ def outline_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def _same_as_fresh(http: httpx.Client, keys: Keys, store: GraphStore) -> None:
     """Every key's overview is what a fresh grouping of the graph gives, and so are the
     groups the store keeps for other workers (written again in parts after a patch)."""
+    persons = [str(r["n"]) for r in store.read("MATCH (p:Person) RETURN p.name AS n") if r["n"]]
     for key in KEYS:
-        assert _groups(_answer(http, keys, key)) == _fresh(store, key), key
+        answer = _answer(http, keys, key)
+        assert _groups(answer) == _fresh(store, key), key
         role = role_name(LADDER[key])
         fresh = group_outline(FRESH_OUTLINE(store, role=role))
+        # the groups' names too, as a fresh read names them; persons' names only where the
+        # key may see them (never in the overview's group names)
+        found = fetch.fetch_nodes(store, named_by(fresh), role=role)
+        names = {k: group_name(k, fresh, Subgraph(found, set()), "de") for k in fresh.members}
+        assert {n["group"]: n["name"] for n in answer["nodes"]} == names, key
+        assert not [p for p in persons if p in json.dumps(answer)], key
         name = f"{OVERVIEW_KEPT_AS}-{visibility(role).tag}"
         kept = store.load_derived_parts(name, store.structure_generation())
         assert kept is not None, key

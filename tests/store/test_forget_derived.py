@@ -25,7 +25,7 @@ def other(db_url: str, graph_name: str) -> Iterator[GraphStore]:
     """Another graph on the same server, with derived keys of the same names."""
     store = open_store(db_url, graph=f"{graph_name}-other")
     for name in NAMES:
-        store.save_derived(name, "7", b"kept")
+        store.save_derived_parts(name, "7", {"meta": b"kept"})
     yield store
     store.forget_derived()
     store.close()
@@ -33,15 +33,15 @@ def other(db_url: str, graph_name: str) -> Iterator[GraphStore]:
 
 def _forgets_only_its_own(forgetting: GraphStore, other: GraphStore) -> None:
     for name in NAMES:
-        forgetting.save_derived(name, "7", b"data of " + name.encode())
-    assert forgetting.load_derived(NAMES[0]) == ("7", b"data of overview-kept-a")
+        forgetting.save_derived_parts(name, "7", {"meta": b"data of " + name.encode()})
+    assert forgetting.load_derived_parts(NAMES[0], "7") == {"meta": b"data of overview-kept-a"}
     keys_before, scans_before = _calls(forgetting, "keys"), _calls(forgetting, "scan")
 
     forgetting.forget_derived()
 
     for name in NAMES:
-        assert forgetting.load_derived(name) is None
-        assert other.load_derived(name) == ("7", b"kept")
+        assert forgetting.load_derived_parts(name, "7") is None
+        assert other.load_derived_parts(name, "7") == {"meta": b"kept"}
     assert _calls(forgetting, "keys") == keys_before, "KEYS blocks the whole server"
     assert _calls(forgetting, "scan") > scans_before
 
