@@ -85,6 +85,10 @@ def test_the_picture_has_most_of_a_small_window_and_the_legend_still_explains_it
     # the full legend (what the size and the lines mean) is one button away, by keyboard
     toggle = page.locator("#legend-toggle")
     assert toggle.get_attribute("aria-controls") == "legend-more"
+    # what a screen reader says: the words, not the arrows and the panel's sign
+    assert page.get_by_role("button", name="Legende", exact=True).count() == 1
+    assert page.get_by_role("button", name="Details", exact=True).count() == 1
+    assert page.get_by_role("button", name="Rückgängig", exact=True).count() == 1
     toggle.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('#legend-toggle').ariaExpanded === 'true'")
