@@ -14,7 +14,7 @@ from scaleup_graph.errors import NotFound
 from scaleup_graph.graph_model import NODE_TYPES
 from scaleup_graph.ingest import IngestOptions, ingest_path
 from scaleup_graph.ingest.generate import generate
-from scaleup_graph.store import GraphStore
+from scaleup_graph.store import GraphStore, NodeRow
 from scaleup_graph.visualisation import fetch
 from scaleup_graph.visualisation.fetch import Subgraph
 from scaleup_graph.visualisation.views import ViewFilter, _apply_filters, explorer_view, load_view
@@ -115,14 +115,23 @@ def test_a_topic_reaches_nodes_that_list_it_by_name(seeded_store: GraphStore) ->
     topic = seeded_store.read(
         "MATCH (t:Topic) WHERE t.name IS NOT NULL RETURN t.id AS id, t.name AS name LIMIT 1"
     )[0]
-    seeded_store.write(
-        "CREATE (:Organisation {id: 'org-lists-topic', name: 'Listet GmbH', topics: [$name]})",
-        {"name": topic["name"]},
+    # through the store's write path, which folds the list for the index, as every write does
+    seeded_store.upsert_nodes(
+        "Organisation",
+        [NodeRow("org-lists-topic", {"name": "Listet GmbH", "topics": [topic["name"]]})],
+        provenance={"source": "test"},
+    )
+    # another node lists the topic's name in another case: the index finds it, the name not
+    seeded_store.upsert_nodes(
+        "Organisation",
+        [NodeRow("org-lists-upper", {"name": "Upper AG", "topics": [topic["name"].upper()]})],
+        provenance={"source": "test"},
     )
     for role in ROLES:
         filters = ViewFilter(topic=topic["id"])
         now = load_view(seeded_store, role=role, filters=filters)[0]
         assert "org-lists-topic" in now.nodes  # linked by name only, no relationship
+        assert "org-lists-upper" not in now.nodes  # the name as it is, as before
         assert _outcome(_now, seeded_store, role, filters) == _outcome(
             _before, seeded_store, role, filters
         )

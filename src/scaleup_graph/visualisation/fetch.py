@@ -375,15 +375,21 @@ def listing_topic(
     store: GraphStore, name: str, *, role: str, timeout_ms: int | None = None
 ) -> set[str]:
     """Ids of the nodes ``role`` sees that list the topic ``name`` in their ``topics``
-    (label by label, only the labels that have the property)."""
+    (label by label, only the labels that have the property).
+
+    Each label is looked up through the index of its folded topics (``topics_fold``, which the
+    store writes beside ``topics`` and FalkorDB indexes item by item, as the search does), and
+    the few nodes found are checked for the name as it is: 1,822 of 40,266 organisations cost
+    what they are, not a scan of every ``topics`` list (Neo4j: the same text, a label scan)."""
     seen = visibility(role).node_clause("n")
     found: set[str] = set()
+    params = {"name": name, "folded": fold(name)}
     for label_name in TOPIC_LISTS:
         query = (
-            f"MATCH (n:{cy_label(label_name)}) WHERE $name IN n.topics AND {seen} "
-            f"RETURN n.{KEY} AS id"
+            f"MATCH (n:{cy_label(label_name)}) WHERE $folded IN n.topics_fold "
+            f"AND $name IN n.topics AND {seen} RETURN n.{KEY} AS id"
         )
-        found.update(row["id"] for row in store.read(query, {"name": name}, timeout_ms=timeout_ms))
+        found.update(row["id"] for row in store.read(query, params, timeout_ms=timeout_ms))
     return found
 
 
