@@ -5,6 +5,9 @@ next page."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -12,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from scaleup_graph.graph_model import fold
 from scaleup_graph.graph_model.roles import ROLES
 from scaleup_graph.queries import search_pages
 from scaleup_graph.queries.catalogue import catalogue
@@ -176,3 +180,103 @@ def test_a_row_deleted_after_the_generation_was_read_is_not_answered(
         assert [r["id"] for r in now[:4]] == [r["id"] for r in first if r["id"] != gone]
     finally:
         generated.upsert_nodes("Organisation", [NodeRow(gone, props)], provenance={"source": "t"})
+
+
+def _written_elsewhere(db_dir: Path, *writes: tuple[str, dict[str, Any]]) -> None:
+    """``writes`` made by another process (a Python started for them) on the same database."""
+    code = (
+        "import json, sys\n"
+        "from scaleup_graph.store import open_store\n"
+        "store = open_store(sys.argv[1], graph=sys.argv[2])\n"
+        "try:\n"
+        "    for text, params in json.loads(sys.argv[3]):\n"
+        "        store.write(text, params)\n"
+        "finally:\n"
+        "    store.close()\n"
+    )
+    url = f"embedded://{db_dir}"
+    done = subprocess.run(
+        [sys.executable, "-c", code, url, GRAPH, json.dumps(writes)], capture_output=True
+    )
+    assert done.returncode == 0, done.stderr.decode()
+
+
+def test_after_writes_elsewhere_the_rows_up_to_the_last_name_are_the_first_rows(
+    generated: GraphStore, db_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a write the ids are read again, ranked only up to the last name the listing
+    before held: for every filter, page and role the composed text's rows, after another
+    process renamed rows out of and into the first ones, deleted some, added one, and gave
+    names that are not texts (a list ranks before every text, a number or none after)."""
+    search_pages.clear()
+    monkeypatch.setattr(search_pages, "FIRST_ROWS", 8)
+    monkeypatch.setattr(search_pages, "MOST_ROWS", 64)
+    filters = _filters(generated)
+    pages = [(0, 20), (3, 4), (20, 20), (0, 5), (60, 10)]
+    spy = _Spy(generated)
+
+    def same_everywhere() -> None:
+        for f in filters:
+            for role in ROLES:
+                for skip, limit in pages:
+                    params = {**f, "skip": skip, "limit": limit}
+                    assert _search(spy, role, **params) == _reference(generated, params), (
+                        role,
+                        params,
+                    )
+            # and every id kept for the filters, not only those of the pages asked for
+            bound = QUERY.bind(f, dialect=generated.dialect)
+            for key, (ids, _) in list(search_pages._kept.items()):
+                if key == search_pages._kept_key(bound, generated.generation()):
+                    rows = _reference(generated, {**f, "limit": max(len(ids), 1)})
+                    assert list(ids) == [r["id"] for r in rows][: len(ids)], f
+
+    same_everywhere()  # each filter's first listing: every row ranked
+    assert not any("$up_to" in text for text in spy.sent)
+    first = [r["id"] for r in _reference(generated, {"limit": 3})]
+    in_topic = [r["id"] for r in _reference(generated, {**filters[1], "limit": 4})]
+    late = _reference(generated, {"skip": 200, "limit": 1})[0]["id"]
+    saved = generated.read(
+        "MATCH (o:Organisation) WHERE o.id IN $ids RETURN o.id AS id, properties(o) AS p",
+        {"ids": [*first, *in_topic, late]},
+    )
+    region = filters[4]["region"]
+    steps: list[tuple[tuple[str, dict[str, Any]], ...]] = [
+        # the first row renamed to the end, a late one renamed to the front
+        (
+            ("MATCH (o:Organisation {id: $id}) SET o.name = 'zzz Ende'", {"id": first[0]}),
+            ("MATCH (o:Organisation {id: $id}) SET o.name = '0 Anfang'", {"id": late}),
+        ),
+        # rows of the topic's first ones deleted: fewer up to the last name
+        (("MATCH (o:Organisation) WHERE o.id IN $ids DETACH DELETE o", {"ids": in_topic[:3]}),),
+        # a new first row in every filter
+        (
+            (
+                "CREATE (:Organisation {id: 'org-000-neu', name: '000 Neu', kinds: ['SME'],"
+                " nuts_code: $nuts, country: 'DE', topics: [$topic], topics_fold: [$folded]})",
+                {
+                    "nuts": region + "1",
+                    "topic": filters[1]["topic"],
+                    "folded": fold(filters[1]["topic"]),
+                },
+            ),
+        ),
+        # names that are not texts: a list, a number, none
+        (
+            ("MATCH (o:Organisation {id: $id}) SET o.name = ['Liste']", {"id": first[1]}),
+            ("MATCH (o:Organisation {id: $id}) SET o.name = 42", {"id": first[2]}),
+            ("MATCH (o:Organisation {id: 'org-000-neu'}) REMOVE o.name", {}),
+        ),
+    ]
+    try:
+        for step in steps:
+            _written_elsewhere(db_dir, *step)
+            spy.sent.clear()
+            same_everywhere()
+            assert any("$up_to" in text for text in spy.sent)  # ranked only up to a name
+    finally:
+        generated.write("MATCH (o:Organisation {id: 'org-000-neu'}) DETACH DELETE o")
+        for row in saved:
+            generated.write(
+                "MERGE (o:Organisation {id: $id}) SET o = $p", {"id": row["id"], "p": row["p"]}
+            )

@@ -29,6 +29,20 @@ _BY_NAME = (
     "CALL db.idx.fulltext.queryNodes('Organisation', $q_ft) YIELD node, score\n"
     "WITH node AS o, score{carry}"
 )
+# Without name text every organisation is read ('*') and scores 1.0, as a topic's do: such a
+# search is ranked by name, then id (the score of '*' is 1.0 anyway; the literal says so).
+_EVERY = (
+    "CALL db.idx.fulltext.queryNodes('Organisation', $q_ft) YIELD node\n"
+    "WITH node AS o, 1.0 AS score"
+)
+# The rows of a search without name text that rank no later than the name $up_to: every such
+# row scores 1.0, so these are the search's first rows. A name that is not a text ranks by its
+# type (FalkorDB: a list before every text; a boolean, a number, none, a point after):
+# kept unless its type ranks after the texts (tests/queries/test_search_pages.py checks it).
+_UP_TO = (
+    "coalesce(o.name <= $up_to,"
+    " NOT typeOf(o.name) IN ['Boolean', 'Float', 'Integer', 'Null', 'Point'])"
+)
 # A topic alone: the index of listed topics and the topic's own links (an organisation may
 # have both: UNION keeps it once).
 _BY_TOPIC = (
@@ -85,11 +99,13 @@ _COLUMNS = (
 _MATCH = "['exact', 'prefix', 'word', 'contains', 'similar'][rank] AS match"
 
 
-def falkordb_text(bound: Mapping[str, Any]) -> str:
+def falkordb_text(bound: Mapping[str, Any], *, up_to: bool = False) -> str:
     """The statement for the bound parameters of ``search_organisations`` (FalkorDB).
 
     Same rows in the same order as the catalogue file's text; ``bound`` is what
-    :meth:`~scaleup_graph.queries.catalogue.NamedQuery.bind` returned.
+    :meth:`~scaleup_graph.queries.catalogue.NamedQuery.bind` returned. ``up_to`` (a search
+    without name text only): only the rows ranked no later than the name ``$up_to``, tested
+    before any other filter (:func:`falkordb_ids_text`).
     """
     q, topic = bound["q"], bound["topic"]
     by_topic = bool(topic) and not q
@@ -97,8 +113,17 @@ def falkordb_text(bound: Mapping[str, Any]) -> str:
     topic_filter = bool(topic) and not by_topic
     carry = ", topics" if topic_filter else ""
     parts = [_TOPICS] if topic_filter else []
-    parts.append(_BY_TOPIC if by_topic else _BY_NAME.replace("{carry}", carry))
+    if by_topic:
+        parts.append(_BY_TOPIC)
+    elif q:
+        parts.append(_BY_NAME.replace("{carry}", carry))
+    else:
+        parts.append(_EVERY)
     where = []
+    if up_to:
+        if q:
+            raise ValueError("a search with name text is ranked by the text: no name bound")
+        where.append(_UP_TO)
     if bound["kind"]:
         where.append(_KIND)
     if q and bound["q_all"]:
@@ -128,20 +153,33 @@ PAGE_BY_IDS = (
 )
 
 
-def falkordb_ids_text(bound: Mapping[str, Any]) -> str:
+def falkordb_ids_text(bound: Mapping[str, Any], *, up_to: bool = False) -> str:
     """The ids of the first ``$upto`` rows :func:`falkordb_text` answers for a search without
-    name text, in its order, as one list (:mod:`scaleup_graph.queries.search_pages` keeps
-    them). The engine keeps the best ``$upto`` rows as it goes, as it keeps the page's rows.
+    name text, in its order, as one list, and the name of the last of them
+    (:mod:`scaleup_graph.queries.search_pages` keeps them). The engine keeps the best
+    ``$upto`` rows as it goes, as it keeps the page's rows.
+
+    ``up_to``: only among the rows ranked no later than the name ``$up_to`` (the last name an
+    earlier listing of the same filters held). The engine then tests the filters, and ranks,
+    only the rows before that name: the answer is the search's first rows, as many as there
+    are up to that name (a row deleted or renamed since makes them fewer, never others).
 
     >>> print(falkordb_ids_text({"q": "", "topic": "", "region": "", "kind": "SME"}))
-    CALL db.idx.fulltext.queryNodes('Organisation', $q_ft) YIELD node, score
-    WITH node AS o, score
+    CALL db.idx.fulltext.queryNodes('Organisation', $q_ft) YIELD node
+    WITH node AS o, 1.0 AS score
     WHERE $kind IN coalesce(o.kinds, [])
     WITH o, score ORDER BY score DESC, o.name, o.id LIMIT $upto
-    RETURN collect(o.id) AS ids
+    WITH collect(o) AS kept
+    RETURN [k IN kept | k.id] AS ids, last(kept).name AS last_name
+    >>> bounded = falkordb_ids_text({"q": "", "topic": "", "region": "", "kind": ""}, up_to=True)
+    >>> bounded.splitlines()[2].startswith("WHERE coalesce(o.name <= $up_to,")
+    True
     """
     if bound["q"]:
         raise ValueError("a search with name text is ranked by the text: no ids listing")
-    text = falkordb_text({**bound, "q_all": False})
+    text = falkordb_text({**bound, "q_all": False}, up_to=up_to)
     head, _, _ = text.rpartition(" SKIP $skip LIMIT $limit")
-    return head + " LIMIT $upto\nRETURN collect(o.id) AS ids"
+    return (
+        head + " LIMIT $upto\nWITH collect(o) AS kept\n"
+        "RETURN [k IN kept | k.id] AS ids, last(kept).name AS last_name"
+    )

@@ -17,6 +17,15 @@ index lookup each). A page beyond :data:`MOST_ROWS` is answered by the composed 
 The generation is the write counter every process's write bumps (one GET): any write, a
 property edit of another worker included, makes the next page read the ids again. The bump
 comes after the write, so ids read at a generation never miss a write that generation names.
+
+That read after a write ranks only the rows up to the last name the listing before it held
+(:data:`_last_names`, per filter values, whatever the generation): such a search scores every
+row 1.0 and is ranked by name, then id, so the rows whose name is not after that name are the
+search's first rows, whatever any process wrote since. The engine tests the region and kind
+only for the rows before that name, and ranks only those: at 40,000 organisations a region's
+first page after a write costs 0.4x, no filter 0.65x, what ranking every row cost. A write
+that deleted or renamed rows before that name leaves fewer of them: a page they do not reach
+is read with every row ranked, as the first listing of a filter is.
 A page whose rows are not all there any more (a write deleted one between the generation check
 and the page read) is answered by the composed text. Stores without a shared write counter
 (Neo4j: :attr:`~scaleup_graph.store.base.GraphStore.shared_generation` false) and searches with
@@ -26,6 +35,8 @@ name text (the full-text index ranks those and cuts the page itself) take the co
 ('g:7', 'software', '', '')
 >>> _rows_to_read(0, 21), _rows_to_read(240, 21), _rows_to_read(5000, 21)
 (256, 1024, 0)
+>>> _filters({"q": "", "topic": "software", "region": "", "kind": "SME", "skip": 0})
+('software', '', 'SME')
 """
 
 from __future__ import annotations
@@ -49,13 +60,21 @@ MOST_ROWS = 4096
 KEPT_LISTINGS = 64
 
 _Key = tuple[str, str, str, str]
+_Filters = tuple[str, str, str]
 _lock = threading.Lock()
 #: key -> (ids in the search's order, whether they are all the search's rows)
 _kept: OrderedDict[_Key, tuple[tuple[str, ...], bool]] = OrderedDict()
+#: filter values -> (the name of the last row the latest listing held, how many it held), in
+#: any generation: where the next listing of these filters may stop ranking
+_last_names: OrderedDict[_Filters, tuple[str, int]] = OrderedDict()
+
+
+def _filters(bound: Mapping[str, Any]) -> _Filters:
+    return (bound["topic"], bound["region"], bound["kind"])
 
 
 def _kept_key(bound: Mapping[str, Any], generation: str) -> _Key:
-    return (generation, bound["topic"], bound["region"], bound["kind"])
+    return (generation, *_filters(bound))
 
 
 def _rows_to_read(skip: int, limit: int) -> int:
@@ -74,6 +93,7 @@ def clear() -> None:
     """Forget every kept listing (tests; the generation makes stale ones unreachable anyway)."""
     with _lock:
         _kept.clear()
+        _last_names.clear()
 
 
 def _listing(
@@ -90,16 +110,47 @@ def _listing(
     upto = _rows_to_read(int(bound["skip"]), int(bound["limit"]))
     if not upto:
         return None
-    text = falkordb_ids_text(bound)
-    sent = {k: v for k, v in bound.items() if f"${k}" in text}
-    rows = store.read(text, {**sent, "upto": upto}, timeout_ms=timeout_ms)
-    ids = tuple(str(i) for i in rows[0]["ids"]) if rows else ()
     with _lock:
-        _kept[key] = (ids, len(ids) < upto)
+        last = _last_names.get(_filters(bound))
+    ids: tuple[str, ...] | None = None
+    if last is not None and last[1] >= end:  # the rows up to that name reached this page
+        ids, last_name = _read_ids(store, bound, upto, last[0], timeout_ms)
+        complete = False  # only the rows up to that name were ranked
+        if len(ids) < end:
+            ids = None  # rows deleted or renamed since: rank every row
+    if ids is None:
+        ids, last_name = _read_ids(store, bound, upto, None, timeout_ms)
+        complete = len(ids) < upto
+    with _lock:
+        _kept[key] = (ids, complete)
         _kept.move_to_end(key)
         while len(_kept) > KEPT_LISTINGS:
             _kept.popitem(last=False)
+        if isinstance(last_name, str) and ids:
+            _last_names[_filters(bound)] = (last_name, len(ids))
+            _last_names.move_to_end(_filters(bound))
+            while len(_last_names) > KEPT_LISTINGS:
+                _last_names.popitem(last=False)
     return ids
+
+
+def _read_ids(
+    store: GraphStore,
+    bound: Mapping[str, Any],
+    upto: int,
+    up_to: str | None,
+    timeout_ms: int | None,
+) -> tuple[tuple[str, ...], Any]:
+    """The ids of the search's first ``upto`` rows (among those up to the name ``up_to`` if
+    given) and the name of the last of them."""
+    text = falkordb_ids_text(bound, up_to=up_to is not None)
+    sent = {k: v for k, v in bound.items() if f"${k}" in text}
+    if up_to is not None:
+        sent["up_to"] = up_to
+    rows = store.read(text, {**sent, "upto": upto}, timeout_ms=timeout_ms)
+    if not rows:
+        return (), None
+    return tuple(str(i) for i in rows[0]["ids"]), rows[0]["last_name"]
 
 
 def page(
