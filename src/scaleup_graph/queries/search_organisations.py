@@ -29,20 +29,14 @@ _BY_NAME = (
     "CALL db.idx.fulltext.queryNodes('Organisation', $q_ft) YIELD node, score\n"
     "WITH node AS o, score{carry}"
 )
-# Without name text every organisation is read ('*') and scores 1.0, as a topic's do: such a
-# search is ranked by name, then id (the score of '*' is 1.0 anyway; the literal says so).
-_EVERY = (
-    "CALL db.idx.fulltext.queryNodes('Organisation', $q_ft) YIELD node\n"
-    "WITH node AS o, 1.0 AS score"
-)
-# The rows of a search without name text that rank no later than the name $up_to: every such
-# row scores 1.0, so these are the search's first rows. A name that is not a text ranks by its
-# type (FalkorDB: a list before every text; a boolean, a number, none, a point after):
-# kept unless its type ranks after the texts (tests/queries/test_search_pages.py checks it).
-_UP_TO = (
-    "coalesce(o.name <= $up_to,"
-    " NOT typeOf(o.name) IN ['Boolean', 'Float', 'Integer', 'Null', 'Point'])"
-)
+# Without name text every organisation is read, by its label (as on Neo4j), and scores 1.0,
+# as a topic's do: such a search is ranked by name, then id.
+_EVERY = "MATCH (o:Organisation)\nWITH o, 1.0 AS score"
+# The rows of a search without name text up to the name $up_to: every text name not after it
+# and every name that is not a text (one comparison a row; a name that is not a text ranks by
+# its type, before or after every text: search_pages keeps the rows up to the last text name).
+_UP_TO = "coalesce(o.name <= $up_to, true)"
+_EVERY_UP_TO = f"MATCH (o:Organisation) WHERE {_UP_TO}\nWITH o, 1.0 AS score"
 # A topic alone: the index of listed topics and the topic's own links (an organisation may
 # have both: UNION keeps it once).
 _BY_TOPIC = (
@@ -113,17 +107,17 @@ def falkordb_text(bound: Mapping[str, Any], *, up_to: bool = False) -> str:
     topic_filter = bool(topic) and not by_topic
     carry = ", topics" if topic_filter else ""
     parts = [_TOPICS] if topic_filter else []
+    if up_to and q:
+        raise ValueError("a search with name text is ranked by the text: no name bound")
+    where = []
     if by_topic:
         parts.append(_BY_TOPIC)
+        if up_to:
+            where.append(_UP_TO)
     elif q:
         parts.append(_BY_NAME.replace("{carry}", carry))
     else:
-        parts.append(_EVERY)
-    where = []
-    if up_to:
-        if q:
-            raise ValueError("a search with name text is ranked by the text: no name bound")
-        where.append(_UP_TO)
+        parts.append(_EVERY_UP_TO if up_to else _EVERY)
     if bound["kind"]:
         where.append(_KIND)
     if q and bound["q_all"]:
@@ -155,25 +149,27 @@ PAGE_BY_IDS = (
 
 def falkordb_ids_text(bound: Mapping[str, Any], *, up_to: bool = False) -> str:
     """The ids of the first ``$upto`` rows :func:`falkordb_text` answers for a search without
-    name text, in its order, as one list, and the name of the last of them
-    (:mod:`scaleup_graph.queries.search_pages` keeps them). The engine keeps the best
+    name text, in its order, as one list, and their names
+    (:mod:`scaleup_graph.queries.search_pages` keeps the ids). The engine keeps the best
     ``$upto`` rows as it goes, as it keeps the page's rows.
 
-    ``up_to``: only among the rows ranked no later than the name ``$up_to`` (the last name an
-    earlier listing of the same filters held). The engine then tests the filters, and ranks,
-    only the rows before that name: the answer is the search's first rows, as many as there
-    are up to that name (a row deleted or renamed since makes them fewer, never others).
+    ``up_to``: only among the rows whose name is not after the text ``$up_to`` (the last name
+    an earlier listing of the same filters held) and those whose name is not a text. The
+    engine then tests the filters, and ranks, only those rows. Up to the last text name among
+    the answer's rows, they are the search's first rows (a name of another type ranks by type,
+    before or after every text); there may be fewer of them than there are up to that name
+    (a row deleted or renamed since), never others.
 
     >>> print(falkordb_ids_text({"q": "", "topic": "", "region": "", "kind": "SME"}))
-    CALL db.idx.fulltext.queryNodes('Organisation', $q_ft) YIELD node
-    WITH node AS o, 1.0 AS score
+    MATCH (o:Organisation)
+    WITH o, 1.0 AS score
     WHERE $kind IN coalesce(o.kinds, [])
     WITH o, score ORDER BY score DESC, o.name, o.id LIMIT $upto
     WITH collect(o) AS kept
-    RETURN [k IN kept | k.id] AS ids, last(kept).name AS last_name
-    >>> bounded = falkordb_ids_text({"q": "", "topic": "", "region": "", "kind": ""}, up_to=True)
-    >>> bounded.splitlines()[2].startswith("WHERE coalesce(o.name <= $up_to,")
-    True
+    RETURN [k IN kept | k.id] AS ids, [k IN kept | k.name] AS names
+    >>> bounded = falkordb_ids_text({"q": "", "topic": "x", "region": "", "kind": ""}, up_to=True)
+    >>> bounded.splitlines()[7]
+    'WHERE coalesce(o.name <= $up_to, true)'
     """
     if bound["q"]:
         raise ValueError("a search with name text is ranked by the text: no ids listing")
@@ -181,5 +177,5 @@ def falkordb_ids_text(bound: Mapping[str, Any], *, up_to: bool = False) -> str:
     head, _, _ = text.rpartition(" SKIP $skip LIMIT $limit")
     return (
         head + " LIMIT $upto\nWITH collect(o) AS kept\n"
-        "RETURN [k IN kept | k.id] AS ids, last(kept).name AS last_name"
+        "RETURN [k IN kept | k.id] AS ids, [k IN kept | k.name] AS names"
     )

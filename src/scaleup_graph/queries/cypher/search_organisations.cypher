@@ -11,13 +11,16 @@
 // search_text (queries.search) hands back those whose names match the text. A topic alone
 // starts from the topic's own links and the index of listed topics (topics_fold), so that it
 // costs what its answer costs; those rows match the topic already (by_topic). Neither: every
-// organisation ($q_ft = '*'). UNION: an organisation may list the topic and link to it.
+// organisation, by its label. UNION: an organisation may list the topic and link to it.
 // Without a text every row scores 1.0: the search is ranked by name, then id.
 CALL {
   CALL db.idx.fulltext.queryNodes('Organisation',
-       CASE WHEN $q = '' AND $topic <> '' THEN 'scaleupnomatch' ELSE $q_ft END)
+       CASE WHEN $q = '' THEN 'scaleupnomatch' ELSE $q_ft END)
   YIELD node, score
-  RETURN node AS o, CASE WHEN $q = '' THEN 1.0 ELSE score END AS score, false AS by_topic
+  RETURN node AS o, score, false AS by_topic
+  UNION
+  MATCH (o:Organisation) WHERE $q = '' AND $topic = ''
+  RETURN o, 1.0 AS score, false AS by_topic
   UNION
   MATCH (o:Organisation) WHERE $topic IN o.topics_fold AND $q = ''
   RETURN o, 1.0 AS score, true AS by_topic
