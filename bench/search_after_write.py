@@ -34,8 +34,9 @@ import sys
 import time
 import types
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from bench.api_wrk import ORGS, _db_url, _EngineClock, build, targets
 from bench.env import environment
@@ -125,9 +126,9 @@ def measure(orgs: int, runs: int, rev: str) -> dict[str, Any]:
             bound = query.bind({**params, "limit": PAGE}, dialect=store.dialect)
             text = old_texts.falkordb_text(bound)
             readers: dict[str, Callable[[], Any]] = {
-                "now": lambda b=bound: search_pages.page(clock, b),  # type: ignore[arg-type]
-                "before": lambda b=bound: old_pages.page(clock, b),
-                "composed text": lambda b=bound, s=text: clock.read(s, b),
+                "now": partial(search_pages.page, cast(Any, clock), bound),
+                "before": partial(old_pages.page, clock, bound),
+                "composed text": partial(clock.read, text, bound),
             }
             for reader in readers.values():  # each keeps a listing once: the usual state
                 reader()
@@ -162,22 +163,22 @@ def measure(orgs: int, runs: int, rev: str) -> dict[str, Any]:
             "MATCH (t:Topic) WHERE t.name = $name RETURN t.id AS id", {"name": t["topic"]}
         )
         listings: dict[str, Callable[[], Any]] = {
-            "now": lambda: fetch.listing_topic(clock, t["topic"], role="viewer"),  # type: ignore[arg-type]
-            "before": lambda: old_fetch.listing_topic(clock, t["topic"], role="viewer"),
+            "now": partial(fetch.listing_topic, cast(Any, clock), t["topic"], role="viewer"),
+            "before": partial(old_fetch.listing_topic, clock, t["topic"], role="viewer"),
         }
         current = fetch.listing_topic
 
         def view(listing: Callable[..., Any]) -> Callable[[], Any]:
             def call() -> Any:
-                fetch.listing_topic = listing  # type: ignore[assignment]
+                fetch.listing_topic = listing
                 try:
                     graph, _ = views.load_view(
-                        clock,  # type: ignore[arg-type]
+                        cast(Any, clock),
                         role="viewer",
                         filters=views.ViewFilter(topic=topic["id"]),
                     )
                 finally:
-                    fetch.listing_topic = current  # type: ignore[assignment]
+                    fetch.listing_topic = current
                 return sorted(graph.nodes), sorted(graph.edges)
 
             return call
