@@ -54,6 +54,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -202,6 +203,14 @@ def _in_process(size: str, repeat: int, rows: dict[str, dict[str, float]]) -> di
         started = time.perf_counter()
         index = GroupIndex(outline)
         build = time.perf_counter() - started
+        tracemalloc.start()  # what the index holds beside the outline, once more, measured
+        GroupIndex(outline)
+        held = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        tracemalloc.start()
+        group_outline(outline)
+        grouping_held = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
         patched: list[float] = []
         parts: list[int] = []
         for i in range(repeat * 2):
@@ -246,6 +255,8 @@ def _in_process(size: str, repeat: int, rows: dict[str, dict[str, float]]) -> di
     rows["in process: groups changed at a new/removed relationship"] = _ms(patched)
     return {
         "index built once (ms)": round(build * 1000, 1),
+        "index memory, peak while built (MB)": round(held / 1e6, 1),
+        "group_outline memory, peak (MB)": round(grouping_held / 1e6, 1),
         "bytes sent to the store per change (median)": int(statistics.median(parts)),
         "patched groups equal a fresh grouping": same,
     }

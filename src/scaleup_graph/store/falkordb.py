@@ -729,7 +729,7 @@ class FalkorDBStore(GraphStore):
         """Drop the journal's entries that name the node, then rewrite the append-only file
         (on a server of our own) so that no earlier command in it names the node: its writes,
         its relationships, derived data kept beside the graph, journal entries. The rewrite
-        runs in a child of the server (0.5-0.6 s for a server holding 80,000 nodes:
+        runs in a child of the server (0.4-0.6 s for a server holding 80,000 nodes:
         bench/README.md); the erasure waits for it, so once it answers the files hold nothing
         of the node."""
         self._call(

@@ -138,10 +138,10 @@ class GroupIndex:
         self.labels: list[str | None] = list(outline.labels)
         self.community: dict[int, Any] = dict(outline.community)
         self.present = n
-        self.bucket: list[int] = [_bucket(k) for k in self.keys]
-        self.in_bucket: list[set[int]] = [set() for _ in range(DEGREE_BUCKETS)]
-        for p, bucket in enumerate(self.bucket):
-            self.in_bucket[bucket].add(p)
+        #: each node's bucket of degrees (a hash of its id, the same in every process)
+        self.bucket = np.fromiter((_bucket(k) for k in self.keys), dtype=np.int16, count=n)
+        #: one string per group key, shared by every node in it
+        self.names: dict[str, str] = {}
         a, b = outline.pairs(outline.codes)
         parts_a, parts_b, parts_w = [a], [b], [outline.counts]
         typed: dict[str, tuple[NDArray[np.int64], NDArray[np.int64]]] = {}
@@ -161,15 +161,11 @@ class GroupIndex:
         rank = np.empty(n, dtype=np.int64)
         rank[by_id] = np.arange(n)
         before, region = _outline_regions(outline, rank)
-        self.before: list[int] = before.tolist()
-        self.region: list[int] = region.tolist()
+        self.before: NDArray[np.int64] = before.astype(np.int64)
+        self.region: NDArray[np.int64] = region.astype(np.int64)
         self.by_community = len(self.community) * 2 >= max(n, 1)
         self.raw: list[str | None] = [self._raw(p) for p in range(n)]
         self.sizes: Counter[str] = Counter(k for k in self.raw if k is not None)
-        self.raw_members: dict[str, set[int]] = {}
-        for p, key in enumerate(self.raw):
-            if key is not None:
-                self.raw_members.setdefault(key, set()).add(p)
         self.kept = _largest(self.sizes)
         final = [self._final(k) for k in self.raw if k is not None]
         self.of_node: dict[str, str] = dict(zip(self.keys, final, strict=True))
@@ -208,11 +204,11 @@ class GroupIndex:
     def _region(self, p: int) -> int:
         """:meth:`_before`, else the region of the first employer (by id) that has one."""
         if self.before[p] >= 0:
-            return self.before[p]
+            return int(self.before[p])
         employers = [t for t in self.works.out.ends(p) if self.before[t] >= 0]
         if not employers:
             return -1
-        return self.before[min(employers, key=self.keys.__getitem__)]
+        return int(self.before[min(employers, key=self.keys.__getitem__)])
 
     def _raw(self, p: int) -> str | None:
         """The node's group before small groups are pooled; None for a node not there."""
@@ -220,10 +216,12 @@ class GroupIndex:
         if label is None:
             return None
         if self.by_community and p in self.community:
-            return f"community:{self.community[p]}"
-        if not self.by_community and self.region[p] >= 0:
-            return f"region:{self.keys[self.region[p]]}"
-        return f"label:{label}"
+            key = f"community:{self.community[p]}"
+        elif not self.by_community and self.region[p] >= 0:
+            key = f"region:{self.keys[self.region[p]]}"
+        else:
+            key = f"label:{label}"
+        return self.names.setdefault(key, key)
 
     def _final(self, raw: str) -> str:
         return raw if raw in self.kept else OTHER
@@ -259,10 +257,9 @@ class GroupIndex:
                 self.keys.append(key)
                 self.labels.append(None)
                 self.raw.append(None)
-                self.before.append(-1)
-                self.region.append(-1)
-                self.bucket.append(_bucket(key))
-                self.in_bucket[self.bucket[-1]].add(len(self.keys) - 1)
+                self.before = np.append(self.before, np.int64(-1))
+                self.region = np.append(self.region, np.int64(-1))
+                self.bucket = np.append(self.bucket, np.int16(_bucket(key)))
         touched = {self.position[k] for k in change.wanted if k in self.position}
         # the nodes themselves
         for p in touched:
@@ -310,19 +307,17 @@ class GroupIndex:
                 continue
             if old is not None:
                 self.sizes[old] -= 1
-                self.raw_members[old].discard(p)
                 if not self.sizes[old]:
-                    del self.sizes[old], self.raw_members[old]
+                    del self.sizes[old]
             if raw is not None:
                 self.sizes[raw] += 1
-                self.raw_members.setdefault(raw, set()).add(p)
             self.raw[p] = raw
         kept = _largest(self.sizes)
         flipped = kept ^ self.kept
         self.kept = kept
         changed = set(again)
-        for key in flipped:
-            changed.update(self.raw_members.get(key, ()))
+        if flipped:  # a group joins or leaves "Weitere": all its members (a scan, seldom)
+            changed.update(p for p, key in enumerate(self.raw) if key in flipped)
         # nodes whose group changed: members, then the links of their relationships
         before_final = {p: self.of_node.get(self.keys[p]) for p in changed}
         after_final = {p: self._final(r) if (r := self.raw[p]) else None for p in changed}
@@ -354,7 +349,7 @@ class GroupIndex:
                 self.degree[key] += step
                 if not self.degree[key]:
                     del self.degree[key]
-                buckets.add(self.bucket[p])
+                buckets.add(int(self.bucket[p]))
         # members' lists: each changed group's list made again, the others kept
         leaving: dict[str, set[str]] = {}
         joining: dict[str, list[str]] = {}
@@ -373,13 +368,14 @@ class GroupIndex:
             if not members[key]:
                 del members[key]
         self.members = dict(sorted(members.items(), key=lambda item: item[1][0]))
-        buckets.update(self.bucket[p] for p in moved)  # a node gone or new: its degree
+        buckets.update(int(self.bucket[p]) for p in moved)  # a node gone or new: its degree
         return Changed(leaving.keys() | joining.keys(), buckets)
 
     def degree_part(self, bucket: int) -> dict[str, int]:
         """The degrees of the nodes in ``bucket`` (of :data:`DEGREE_BUCKETS`, by a hash of
         the id: the same in every process), those with links."""
-        found = {self.keys[p]: self.degree.get(self.keys[p], 0) for p in self.in_bucket[bucket]}
+        at = np.flatnonzero(self.bucket == bucket).tolist()
+        found = {self.keys[p]: self.degree.get(self.keys[p], 0) for p in at}
         return {k: v for k, v in sorted(found.items()) if v}
 
     def _link_as(self, a: int, b: int, weight: int, final: dict[int, str | None]) -> None:
