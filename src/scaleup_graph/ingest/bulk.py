@@ -69,7 +69,7 @@ def bulk_ingest(
             reports = [run.stage() for run in runs]
         if writer is not None:
             finishing = time.perf_counter()
-            nodes, relationships = writer.finish()
+            nodes, relationships = writer.finish(meanwhile=runs[-1].check_near_duplicates)
             # the database's part that did not overlap the staging
             reports[-1].bulk_seconds = round(time.perf_counter() - finishing, 3)
             for report in reports:

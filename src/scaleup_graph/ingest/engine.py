@@ -909,18 +909,26 @@ class _Run:
                 writer.relationships_final(+pending)
         if self.feed:
             self.feed.finish(self)  # what was found after the last mapping's rows
-        if self.options.check_duplicates and self.new_org_names:
-            existing = self.store.names("Organisation")
-            self.report.near_duplicates = near_duplicates(self.new_org_names, existing)
         self.report.rejects.sort(key=lambda r: (r.file, r.line, r.column))
         report_dir = self.options.rejects_dir or (
             self.options.state_dir / "runs" / self.report.run_id
         )
         write_reject_report(self.report.rejects, report_dir)
-        _write_duplicates(self.report.near_duplicates, report_dir)
         self.report.report_dir = str(report_dir)
         self.read_once = None if self.read_once is None else {}
+        if writer is None:
+            # a bulk load's last run checks while the database makes the load durable
+            # (ingest/bulk.py): the staged names are final, the database is not needed
+            self.check_near_duplicates()
         return self.report
+
+    def check_near_duplicates(self) -> None:
+        """List the organisations whose names are near those of others (new against the
+        graph's), in the report and beside the reject report."""
+        if self.options.check_duplicates and self.new_org_names:
+            existing = self.store.names("Organisation")
+            self.report.near_duplicates = near_duplicates(self.new_org_names, existing)
+        _write_duplicates(self.report.near_duplicates, Path(self.report.report_dir or "."))
 
     def finish(self) -> IngestReport:
         """The input is in the store: drop the checkpoint, time the run."""

@@ -80,7 +80,10 @@ def _ping(path: Path, timeout: float = 2.0) -> bool:
 
 
 def rewrite_append_only_file(
-    command: Callable[..., Any], refused: type[Exception], timeout_s: float
+    command: Callable[..., Any],
+    refused: type[Exception],
+    timeout_s: float,
+    meanwhile: Callable[[], None] | None = None,
 ) -> bool:
     """BGREWRITEAOF through ``command`` (a redis command runner whose error for a rewrite
     already running is a ``refused`` saying "in progress") and wait for it; True if done in
@@ -89,7 +92,10 @@ def rewrite_append_only_file(
     A rewrite the server started by itself (it does when the file has grown, e.g. after
     GRAPH.COPY) snapshots the state from before this call; what the file does not record (a
     dropped full-text index: the procedure is not logged; copies deleted since) would come back
-    at the next start. So it is waited for and a rewrite of our own started after it."""
+    at the next start. So it is waited for and a rewrite of our own started after it.
+
+    ``meanwhile`` runs while the server rewrites (in a process of its own): work of the caller
+    that needs the rewrite's time but not its result."""
 
     def in_progress() -> bool:
         info = command("INFO", "persistence")
@@ -107,6 +113,8 @@ def rewrite_append_only_file(
                 raise
         while in_progress() and time.monotonic() < deadline:
             time.sleep(0.02)
+    if meanwhile is not None:
+        meanwhile()
     while in_progress() and time.monotonic() < deadline:
         time.sleep(0.02)
     return not in_progress()

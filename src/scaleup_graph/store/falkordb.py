@@ -1402,11 +1402,20 @@ class FalkorDBStore(GraphStore):
         # back (not now: a cleared graph that nobody writes should not linger on the server).
         self._schema_pending = True
 
-    def _rewrite_append_only_file(self, timeout_s: float = 60.0) -> None:
+    def _rewrite_append_only_file(
+        self, timeout_s: float = 60.0, meanwhile: Callable[[], None] | None = None
+    ) -> None:
+        """Rewrite the append-only file and wait for it; ``meanwhile`` runs during the rewrite
+        (or at once: a server we do not manage, whose operator decides about persistence)."""
         if self.server is None:
-            return  # a server we do not manage: its operator decides about persistence
+            if meanwhile is not None:
+                meanwhile()
+            return
         rewrite_append_only_file(
-            lambda *args: self._call(partial(self._command, *args)), StoreError, timeout_s
+            lambda *args: self._call(partial(self._command, *args)),
+            StoreError,
+            timeout_s,
+            meanwhile,
         )
 
     def copy_to(self, graph: str) -> FalkorDBStore:
@@ -1522,9 +1531,10 @@ class FalkorBulkWriter:
         self.phases["encode_s"] += time.perf_counter() - clock
         self._put(commands)
 
-    def finish(self) -> tuple[int, int]:
+    def finish(self, meanwhile: Callable[[], None] | None = None) -> tuple[int, int]:
         """Send the rest, wait for the engine, make it durable; returns the nodes and
-        relationships created (history entries not counted)."""
+        relationships created (history entries not counted). ``meanwhile`` runs while the
+        server makes the load durable (ingest's last checks, which need no database)."""
         if self._position is None:
             self.nodes_final()
         self.relationships_final()
@@ -1547,10 +1557,13 @@ class FalkorBulkWriter:
             )
         store._call(partial(store._command, "INCR", store._generation_key))
         clock = time.perf_counter()
-        for view in self._kept:  # rebuilds the copies; each rewrites the append-only file
-            store.refresh_view(view)
-        if not self._kept:
-            store._rewrite_append_only_file()
+        if self._kept:
+            if meanwhile is not None:
+                meanwhile()
+            for view in self._kept:  # rebuilds the copies; each rewrites the append-only file
+                store.refresh_view(view)
+        else:
+            store._rewrite_append_only_file(meanwhile=meanwhile)
         store._call(partial(store._command, "DEL", store._bulk_key))
         self._started = store._bulk_loading = False
         self.phases["durable_s"] = time.perf_counter() - clock
