@@ -14,7 +14,9 @@ $TMPDIR/scaleup-api-wrk), in one process, alternating and in turn first:
   the composed text alone (what every page cost before ids were kept);
 - **the explorer's topic filter**: ``fetch.listing_topic`` (the nodes that list the topic by
   name) now and at ``REV``, and the whole filtered view without a focus
-  (``views.load_view(filters=ViewFilter(topic=...))``) with either.
+  (``views.load_view(filters=ViewFilter(topic=...))``) with either;
+- **lists with a topic**: the named queries ``challenges`` and ``content_feed`` (a page of 21:
+  every row, a topic by name, by id) with the catalogue's text now and the file at ``REV``.
 
 Each figure is the median over ``--runs`` of the wall time of the call (our Python, the
 client, the engine) and of the engine's own execution time (FalkorDB reports it with each
@@ -44,6 +46,7 @@ from bench.env import environment
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 PAGE = 21  # the API asks for its page of 20 and one more (is there a next page?)
+CATALOGUE = "src/scaleup_graph/queries/cypher"
 
 
 def old_module(rev: str, path: str, name: str, replace: tuple[tuple[str, str], ...] = ()) -> Any:
@@ -206,10 +209,63 @@ def measure(orgs: int, runs: int, rev: str) -> dict[str, Any]:
                 f"{result['now_over_before_engine']:.2f}x",
                 flush=True,
             )
+        out["lists"] = lists(store, clock, rev, runs)
     finally:
         other.close()
         store.close()
     out["targets"] = t
+    return out
+
+
+def lists(store: Any, clock: _EngineClock, rev: str, runs: int) -> dict[str, Any]:
+    """``challenges`` and ``content_feed`` (a page of 21; all rows, a topic by name and by id)
+    with the catalogue's text now and the file at ``rev``; same rows checked on every run."""
+    import tempfile
+
+    from scaleup_graph.queries.catalogue import catalogue, parse_query_file
+
+    out: dict[str, Any] = {}
+    topic = store.read("MATCH (c:Challenge) WHERE size(c.topics) > 0 RETURN c.topics[0] AS t")[0]
+    [linked] = store.read("MATCH (t:Topic {name: $n}) RETURN t.id AS id", {"n": topic["t"]})
+    with tempfile.TemporaryDirectory() as folder:
+        for name in ("challenges", "content_feed"):
+            path = Path(folder) / f"{name}.cypher"
+            path.write_text(
+                subprocess.run(
+                    ["git", "-C", str(HERE.parent), "show", f"{rev}:{CATALOGUE}/{name}.cypher"],
+                    capture_output=True,
+                    check=True,
+                    text=True,
+                ).stdout
+            )
+            old, now = parse_query_file(path), catalogue()[name]
+            for case, params in (
+                ("all", {}),
+                ("topic name", {"topic": topic["t"]}),
+                ("topic id", {"topic": linked["id"]}),
+            ):
+                texts = {}
+                for kind, query in (("now", now), ("before", old)):
+                    bound = query.bind({**params, "limit": PAGE}, dialect=store.dialect)
+                    texts[kind] = partial(clock.read, query.text(store.dialect, bound), bound)
+                samples: dict[str, list[tuple[float, float]]] = {k: [] for k in texts}
+                for run in range(runs):
+                    answers = {}
+                    for kind in list(texts)[run % 2 :] + list(texts)[: run % 2]:
+                        wall, engine, answers[kind] = _timed(clock, texts[kind])
+                        samples[kind].append((wall, engine))
+                    if answers["now"] != answers["before"]:
+                        raise RuntimeError(f"{name} {case}: now and before answer differently")
+                result = _summary(samples, "now", "before")
+                out[f"{name} {case}"] = result
+                print(
+                    f"  {name:12} {case:10}: now {result['now']['wall_ms']:7.2f} ms (engine "
+                    f"{result['now']['engine_ms']:6.2f})  before {result['before']['wall_ms']:7.2f}"
+                    f" ({result['before']['engine_ms']:6.2f})  now/before wall "
+                    f"{result['now_over_before_wall']:.3f}x engine "
+                    f"{result['now_over_before_engine']:.3f}x",
+                    flush=True,
+                )
     return out
 
 

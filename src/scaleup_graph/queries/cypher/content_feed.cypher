@@ -13,8 +13,9 @@ WITH c, CASE WHEN $topic = '' THEN [] ELSE [(c)-[:ABOUT]->(x:Topic) | x] END AS 
 WHERE ($topic = ''
        OR any(t IN coalesce(c.topics, []) WHERE {{fold t}} = $topic)
        OR any(x IN about WHERE x.id = $topic OR x.name_fold = $topic))
+// ranked and cut to the page before the publishers and topics of the page's rows are read
+WITH c ORDER BY coalesce(c.published_at, '') DESC, c.id SKIP $skip LIMIT $limit
 RETURN c AS item,
        [(o:Organisation)-[:PUBLISHES]->(c) | {id: o.id, name: o.name}] AS published_by,
        [(c)-[:ABOUT]->(t:Topic) | {id: t.id, name: t.name}] AS topics
-ORDER BY coalesce(c.published_at, '') DESC, c.id
-SKIP $skip LIMIT $limit
+ORDER BY coalesce(item.published_at, '') DESC, item.id
