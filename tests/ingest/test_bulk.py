@@ -27,6 +27,7 @@ from scaleup_graph.ingest import (
     load_seed,
     run_ingest,
 )
+from scaleup_graph.queries.persons import erase_person
 from scaleup_graph.store import GraphStore, StoreError, open_store
 from scaleup_graph.store import bulk as bulk_format
 from scaleup_graph.store.falkordb import FalkorDBStore
@@ -511,3 +512,31 @@ def test_nodes_encoded_ahead_and_changed_later_are_sent_as_they_end(
     load_seed(second, options=options(tmp_path, "b", parallel=False), bulk=True)
     assert_same_graph(store, second)
     assert changed_after_encoding > 10  # the seed writes many nodes in more than one mapping
+
+
+@pytest.mark.parametrize("parallel", [True, False], ids=["reading-process", "one-process"])
+def test_a_bulk_load_does_not_bring_back_an_erased_person(
+    store: GraphStore, second: GraphStore, tmp_path: Path, parallel: bool
+) -> None:
+    """An erased person's identifiers stay on the suppression list; a bulk first load of the
+    same files (the graph emptied, the list kept) skips the person and their links, as the
+    ordinary ingest does."""
+    salt = "s3cret"
+    load_seed(store, options=options(tmp_path, "a", suppression_salt=salt))
+    [person] = store.read(
+        "MATCH (p:Person)-[r]-() WHERE p.email IS NOT NULL "
+        "RETURN p.id AS id, p.email AS email, count(r) AS links ORDER BY links DESC, id LIMIT 1"
+    )
+    assert person["links"] > 0
+    erase_person(store, person["id"], salt)
+    second.add_suppressed(store.all_suppressed())
+
+    bulk = load_seed(
+        second, options=options(tmp_path, "b", suppression_salt=salt, parallel=parallel), bulk=True
+    )
+
+    assert bulk.reading_process is parallel and bulk.suppressed >= 1 + person["links"]
+    gone = "MATCH (p:Person) WHERE p.id = $id OR p.email = $email RETURN p.id AS id"
+    assert second.read(gone, dict(person)) == [] == store.read(gone, dict(person))
+    count = "MATCH (n) WHERE NOT n:History RETURN count(n) AS n"
+    assert second.read(count) == store.read(count)

@@ -137,6 +137,8 @@ def load_seed(
             total.bulk_relationships += report.bulk_relationships
             total.bulk_seconds += report.bulk_seconds
             total.rows_read += report.rows_read
+            total.suppressed += report.suppressed
+            total.skipped_missing_endpoint += report.skipped_missing_endpoint
             total.rejects.extend(report.rejects)
             total.files.extend(report.files)
     if total is None:

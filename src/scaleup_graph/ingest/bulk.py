@@ -49,6 +49,8 @@ def bulk_ingest(
     store.bulk_check()
     staged = StagedGraph(store)
     runs = [_Run(staged, manifest, options, progress, bulk=True) for manifest in manifests]
+    for run in runs:  # nothing to check a person's identifiers against
+        run.hash_identifiers = bool(staged.suppression)
     writer = None
     if runs and not options.dry_run:
         # the last run stages the last node writes of the load: the writer sends the nodes and

@@ -179,6 +179,9 @@ class _Run:
         self.writer: BulkWriter | None = None
         #: collect the young objects' cycles after each batch (the collector is paused)
         self.collect_young = False
+        #: hash each person's identifiers for the suppression check (_flush_nodes); a bulk
+        #: load into a database whose suppression list is empty has nothing to check them against
+        self.hash_identifiers = True
         #: a bulk load's reading process (ingest/prepare.py): it reads and checks the files,
         #: this run takes the batches; None: the run reads itself
         self.feed: RowFeed | None = None
@@ -479,7 +482,7 @@ class _Run:
                 else None
             )
             hashes = set()
-            if is_personal(mapping.label):
+            if is_personal(mapping.label) and self.hash_identifiers:
                 hashes = identifier_hashes({**fill, **props}, self.options.suppression_salt)
                 hashes.add(key)
             batch.append(

@@ -57,8 +57,9 @@ def _set_all(target: dict[str, Any], values: Mapping[str, Any]) -> None:
 
 
 class StagedGraph(GraphStore):
-    """The store's write semantics over dictionaries; reads of the suppression list go to
-    ``target`` (it lives outside the graph). Answers no Cypher: ingest needs none."""
+    """The store's write semantics over dictionaries; the suppression list (it lives outside the
+    graph) is ``target``'s, read when the staged graph is made. Answers no Cypher: ingest needs
+    none."""
 
     dialect = "staged"
 
@@ -82,6 +83,9 @@ class StagedGraph(GraphStore):
         #: the ingest runs that created the staged nodes (a load of several manifests has
         #: several): a relationship write by the only one needs no history check per row
         self.creating_runs: set[Any] = set()
+        #: the target's suppression list, read once: a bulk load holds the graph (the marker
+        #: refuses other writes, an erasure among them), so the list cannot change meanwhile
+        self.suppression = frozenset(target.all_suppressed())
 
     # -- what ingest writes -------------------------------------------------------------------
 
@@ -322,7 +326,8 @@ class StagedGraph(GraphStore):
         return len(doomed)
 
     def suppressed(self, hashes: Iterable[str]) -> set[str]:
-        return self.target.suppressed(hashes)
+        listed = self.suppression
+        return {h for h in hashes if h in listed} if listed else set()
 
     # -- what the bulk writer reads -----------------------------------------------------------
 
