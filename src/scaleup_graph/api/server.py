@@ -7,7 +7,7 @@ import gc
 import json
 import os
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,8 @@ from scaleup_graph.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+
+    from scaleup_graph.store import GraphStore
 
 __all__ = [
     "DEFAULT_SALT",
@@ -82,22 +84,47 @@ def check_secret(settings: Settings, *, demo: bool) -> None:
     )
 
 
-def _check_store(settings: Settings, *, demo: bool) -> None:
+@contextlib.contextmanager
+def _checked_store(
+    settings: Settings, *, demo: bool, store: GraphStore | None = None
+) -> Iterator[GraphStore | None]:
     """Refuse (raise) a database folder that cannot be loaded: serving it would only answer
     503 until the operator repairs it. Outside the demo, give persons of earlier versions keyed
-    ids (the demo's seed is loaded with them)."""
+    ids (the demo's seed is loaded with them).
+
+    Yields the store it checked with, open, and closes it only after the serve: the embedded
+    server that loaded the folder for the check then serves the app's own connections (its
+    worker processes attach to it) instead of stopping and loading the whole folder again. With
+    ``store`` (the demo's, which loaded the seed; the caller closes it) the check is that it
+    still answers, which starts its server again if it went away (and refuses if that fails).
+    Yields None for a database that is only unreachable: the API starts anyway and answers 503
+    until it is back."""
     from scaleup_graph.queries.persons import migrate_person_ids
     from scaleup_graph.store import StoreError, StoreUnloadable, open_store
 
+    opened = None
     try:
-        with open_store(settings=settings) as store:
-            changed = 0 if demo else migrate_person_ids(store)
+        if store is None:
+            store = opened = open_store(settings=settings)
+        else:
+            store.health()
+        changed = 0 if demo else migrate_person_ids(store)
     except StoreUnloadable:
+        if opened is not None:
+            opened.close()
         raise
     except StoreError:
-        return  # the API starts anyway and answers 503 until the database is back
+        if opened is not None:
+            opened.close()
+        store = None
+        changed = 0
     if changed:
         Console(stderr=True).print(f"Gave {changed} persons keyed ids (see docs/privacy.md).")
+    try:
+        yield store
+    finally:
+        if opened is not None:
+            opened.close()
 
 
 _DEMO_KEYS = "demo-keys.json"
@@ -194,25 +221,37 @@ def serve(
     settings: Settings | None = None,
     workers: int | None = None,
     demo: bool = False,
+    store: GraphStore | None = None,
 ) -> None:
     """Serve the API (and the explorer at ``/``) until interrupted.
 
     ``workers`` processes (default: one per core) answer requests side by side; they share the
-    one database: the embedded store's server is started by the first and attached to by the
-    others (store/embedded.py), and stopped when the last one closes.
+    one database: the embedded store's server is started once, by the start check below, and
+    attached to by every worker (store/embedded.py); it stops when the last of them closes,
+    this process's store of the check after the workers.
 
     Refuses to start with the public default ``SCALEUP_SUPPRESSION_SALT`` unless it serves the
     demo; refuses a database folder that cannot be loaded (``StoreUnloadable``), the demo's
     too, and gives persons of earlier versions keyed ids first (:func:`migrate_person_ids`). A
     database that is only unreachable (a FalkorDB or Neo4j server down) does not stop it: it
     answers 503 until the database is back.
+
+    The embedded server is started once: the store of that check (or ``store``, an open store
+    of the configured database the caller keeps, e.g. the demo's that loaded the seed) stays
+    open while the app serves, so the app's connections attach to its server.
     """
     settings = settings or get_settings()
     check_secret(settings, demo=demo)
-    _check_store(settings, demo=demo)
     workers = default_workers() if workers is None else workers
     if workers < 1:
         raise ValueError("workers must be at least 1")
+    with _checked_store(settings, demo=demo, store=store):
+        _run(settings, host, port, reload=reload, workers=workers)
+
+
+def _run(
+    settings: Settings, host: str | None, port: int | None, *, reload: bool, workers: int
+) -> None:
     host, port = host or settings.api_host, port or settings.api_port
     if workers == 1 or reload:
         uvicorn.run(
@@ -237,8 +276,13 @@ def serve(
     )
 
 
-def serve_demo(settings: Settings | None = None, console: Console | None = None) -> None:
-    """Print the URLs and one demo key per role, then serve."""
+def serve_demo(
+    settings: Settings | None = None,
+    console: Console | None = None,
+    store: GraphStore | None = None,
+) -> None:
+    """Print the URLs and one demo key per role, then serve (``store``: the open store that
+    loaded the seed, kept open while serving so its server is not started again)."""
     settings = settings or get_settings()
     console = console or Console()
     base = f"http://{settings.api_host}:{settings.api_port}"
@@ -260,7 +304,7 @@ def serve_demo(settings: Settings | None = None, console: Console | None = None)
         # above work with it, and a second server could not bind the port anyway.
         console.print(f"An API is already listening on {base}; not starting another one.")
         return
-    serve(settings=settings, demo=True)
+    serve(settings=settings, demo=True, store=store)
 
 
 def _port_in_use(host: str, port: int) -> bool:

@@ -21,6 +21,8 @@ def demo(
     """
     from scaleup_graph.ingest import load_seed
 
+    # One store from the seed to the end of the serve: its embedded server, which loaded the
+    # folder, also serves the app (every start of it loads the whole folder again).
     with opened_store() as store:
         total = sum(store.counts()["nodes"].values())
         if total == 0:
@@ -31,15 +33,14 @@ def demo(
             )
         else:
             console.print(f"The store already holds {total} nodes; not loading the seed again.")
-        counts = store.counts()
-    if no_serve:
-        return
-    try:
-        server = importlib.import_module("scaleup_graph.api.server")
-    except ModuleNotFoundError:
-        console.print(counts)
-        fail("the API is not installed in this build; nothing to serve", code=0)
-    server.serve_demo()
+        if no_serve:
+            return
+        try:
+            server = importlib.import_module("scaleup_graph.api.server")
+        except ModuleNotFoundError:
+            console.print(store.counts())
+            fail("the API is not installed in this build; nothing to serve", code=0)
+        server.serve_demo(store=store)
 
 
 def register(app: typer.Typer) -> None:
