@@ -88,15 +88,21 @@ def encode_value(value: Any) -> bytes:
 
 def _values(props: dict[str, Any], names: Sequence[str]) -> bytes:
     """The values of ``names`` in ``props``, in order: :func:`encode_value` with the commonest
-    cases (a string, no value, a float, a bool) inline, which halves the time of a large load."""
+    cases inline (a run of strings is encoded as one text: its type bytes and NULs joined in;
+    a text holds no NUL, the validator refuses one), which halves the time of a large load."""
     out: list[bytes] = []
+    texts: list[str] = []
     append, get = out.append, props.get
     for name in names:
         value: Any = get(name)
         kind = type(value)
         if kind is str:
-            append(b"\x03%b\x00" % value.encode())
-        elif value is None:
+            texts.append(value)
+            continue
+        if texts:
+            append(b"\x03" + "\x00\x03".join(texts).encode() + b"\x00")
+            texts.clear()
+        if value is None:
             append(_NULL)
         elif kind is float:
             append(_DOUBLE.pack(2, value))
@@ -105,12 +111,13 @@ def _values(props: dict[str, Any], names: Sequence[str]) -> bytes:
         elif kind is int and _MIN_INT64 <= value <= _MAX_INT64:
             append(_LONG.pack(4, value))
         elif kind is list and all(type(item) is str for item in value):
-            append(
-                _ARRAY.pack(5, len(value))
-                + b"".join(b"\x03%b\x00" % item.encode() for item in value)
-            )
+            append(_ARRAY.pack(5, len(value)))
+            if value:
+                append(b"\x03" + "\x00\x03".join(value).encode() + b"\x00")
         else:
             append(encode_value(value))
+    if texts:
+        append(b"\x03" + "\x00\x03".join(texts).encode() + b"\x00")
     return b"".join(out)
 
 
