@@ -72,7 +72,8 @@ def open_page(browser: Any, live: Live) -> Iterator[Callable[[str], Any]]:
     contexts = []
 
     def open_as(who: str) -> Any:
-        context, pg = watched_page(browser, live.url, height=900)
+        # a large window (issue 18): the editor works in the open side panel
+        context, pg = watched_page(browser, live.url, width=1440, height=900)
         contexts.append(context)
         sign_in(
             pg, live.url, live.keys[who], "window.__explorer && window.__explorer.firstFrame > 0"

@@ -36,7 +36,8 @@ def live(db_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Liv
 
 @pytest.fixture
 def page(browser: Any, live: Live) -> Iterator[Any]:
-    context, pg = watched_page(browser, (live.url, "data:"), console=True)
+    # a large window (issue 18: 1280x800 is a small one, its side panel closed)
+    context, pg = watched_page(browser, (live.url, "data:"), width=1440, height=900, console=True)
     yield pg
     context.close()
 

@@ -23,7 +23,8 @@ def test_exported_file_works_offline(
     out = tmp_path / "netz.html"
     write_export(store, out, role="viewer", focus=IHK, hops=2)
 
-    context, page = offline_file(browser, out, width=1280, height=800)
+    # a large window (issue 18: 1280x800 is a small one, its side panel closed)
+    context, page = offline_file(browser, out, width=1440, height=900)
 
     assert int(page.locator("#canvas").get_attribute("data-nodes")) >= 10
     assert page.locator("#details-body h3").inner_text() == "IHK Kassel-Marburg"

@@ -43,7 +43,8 @@ def live(seed_graph: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> It
 
 @pytest.fixture
 def page(browser: Any, live: Live) -> Iterator[Any]:
-    context, pg = watched_page(browser, live.url, height=900)
+    # a large window (issue 18): the side panel with the workflow is open beside the picture
+    context, pg = watched_page(browser, live.url, width=1440, height=900)
     sign_in(pg, live.url, live.key, "window.__explorer.firstFrame > 0 && window.__workflows")
     yield pg
     context.close()

@@ -128,10 +128,22 @@
 
   // ---- room for the picture: the side panel and the legend's second part ---------------------
 
-  // A small window (the same query as explorer.css) gives the picture the room: the side panel
-  // closed and the legend one line; a large one keeps both open. A reader's choice is kept per
-  // kind of window (localStorage: no personal data, only "open" or "closed").
-  const COMPACT = window.matchMedia('(max-width: 1199px), (max-height: 799px)');
+  // A window decides by the share of it the picture would keep with the side panel open: under
+  // PANEL_SHARE (1280x800: 52 %, 1440x790: 59 %) it is "small" and gives the picture the room,
+  // the side panel closed and the legend one line; 1440x900, 1536x864 and larger keep both
+  // open. The rule lives here only: the page's root gets the class "compact", which
+  // explorer.css's small-window rules follow. A reader's choice is kept per kind of window
+  // (localStorage: no personal data, only "open" or "closed").
+  const PANEL_SHARE = 0.6;
+  const LARGE_CHROME_PX = 186;  // the two bars and the whole legend, measured at 1536x864
+  function compactWindow() {
+    const w = window.innerWidth || 1280;
+    const h = window.innerHeight || 800;
+    const side = w <= 1100 ? 280 : 330;  // the panel's width (explorer.css)
+    return ((w - side) / w) * ((h - LARGE_CHROME_PX) / h) < PANEL_SHARE;
+  }
+  const COMPACT = { matches: compactWindow() };
+  document.documentElement.classList.toggle('compact', COMPACT.matches);
   function panelKey(name) { return 'scaleup-explorer-' + name + (COMPACT.matches ? '-small' : '-large'); }
   function remembered(name) {
     try { return localStorage.getItem(panelKey(name)); } catch (e) { return null; }
@@ -143,6 +155,7 @@
   let sideTimer = null;
   function setSide(open, keep) {
     clearTimeout(sideTimer);
+    if (open !== sideOpen()) holdView();  // the picture keeps its zoom and places (keptView)
     document.body.classList.toggle('side-closed', !open);
     $('side-toggle').setAttribute('aria-expanded', String(open));
     if (keep) remember('side', open);
@@ -1520,8 +1533,44 @@
 
   let drawnSize = '';  // the drawing area the picture was placed for (a resize to it is none)
 
+  // The side panel opening or closing narrows or widens the drawing area: the picture is not
+  // placed again (the clicked node would jump, the reader's zoom and panning would be lost).
+  // The scale stays, and every node stays where it was on screen (the area's left and top edges
+  // do not move); only a selected node the panel would cover is brought back into view.
+  let keptView = null;
+  function holdView() {
+    keptView = null;
+    if (!network || !nodesDS || !nodesDS.length) return;
+    const corner = network.DOMtoCanvas({ x: 0, y: 0 });
+    keptView = { scale: network.getScale(), corner, id: state.selected && nodesDS.get(state.selected) ? state.selected : null };
+  }
+  function restoreView() {
+    const k = keptView;
+    keptView = null;
+    network.setSize('100%', '100%');  // vis-network takes the new size now (and rescales: undone below)
+    const size = canvasSize();
+    const at = { x: k.corner.x + size.w / 2 / k.scale, y: k.corner.y + size.h / 2 / k.scale };
+    if (k.id) {
+      // the selected node stays in sight beside the panel, at least KEEP_IN_VIEW px inside
+      const p = network.getPositions([k.id])[k.id];
+      if (p) {
+        const x = (p.x - k.corner.x) * k.scale;
+        const y = (p.y - k.corner.y) * k.scale;
+        const m = Math.min(KEEP_IN_VIEW, size.w / 4, size.h / 4);
+        const dx = x > size.w - m ? x - (size.w - m) : (x < m ? x - m : 0);
+        const dy = y > size.h - m ? y - (size.h - m) : (y < m ? y - m : 0);
+        at.x += dx / k.scale;
+        at.y += dy / k.scale;
+      }
+    }
+    network.moveTo({ position: at, scale: k.scale, animation: false });
+    scheduleRecull();
+  }
+  const KEEP_IN_VIEW = 60;
+
   function draw() {
     const started = performance.now();
+    keptView = null;
     X.draws += 1;
     ensureNetwork();
     // the legend first: its height is taken from the drawing area measured below, and
@@ -2411,7 +2460,14 @@
     $('png-btn').addEventListener('click', savePng);
     $('side-toggle').addEventListener('click', () => setSide(!sideOpen(), true));
     $('legend-toggle').addEventListener('click', () => setLegend($('legend-more').hidden, true));
-    COMPACT.addEventListener('change', applyPanels);
+    window.addEventListener('resize', () => {
+      keptView = null;  // a new window size: the picture is placed again for it
+      const now = compactWindow();
+      if (now === COMPACT.matches) return;
+      COMPACT.matches = now;
+      document.documentElement.classList.toggle('compact', now);
+      applyPanels();
+    });
     $('copy-btn').addEventListener('click', async () => {
       try { await navigator.clipboard.writeText(window.location.href); } catch (e) { /* shown anyway */ }
       showMessage('link_copied', {}, 'info');
@@ -2499,6 +2555,7 @@
       const key = Math.round(size.w) + 'x' + Math.round(size.h);
       if (key === drawnSize) return;  // the picture is drawn for this size already
       drawnSize = key;
+      if (keptView && network) { clearTimeout(resizeTimer); restoreView(); return; }
       clearTimeout(resizeTimer);
       resizeTimer = setTimeout(() => { if (state.nodes.size && state.ready) draw(); }, 60);
     }).observe($('canvas'));
