@@ -20,6 +20,10 @@ written if one cannot be read), which reads them all first when it is asked for 
 process (``IngestOptions(parallel=True)``; not by default, see :func:`wanted`); a bulk load
 writes nothing it does not undo on any failure, so it can start before the last file is read.
 
+The child writes its messages from a thread of its own (:class:`_Outbox`), so it reads and
+checks up to 16 messages ahead of this process (the ordinary ingest's node batches are all
+written before the child reads on to the relationships).
+
 The reading process holds no connection and writes nothing: it only reads the input files. It
 ignores Ctrl-C (this process stops it), ends when its pipe breaks (this process died), and is
 stopped by :meth:`RowFeed.close` after any failure. An error in it (an unreadable file, a
@@ -37,6 +41,7 @@ import gc
 import itertools
 import multiprocessing
 import os
+import queue
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -207,10 +212,47 @@ class RowFeed:
         self._process.join()
 
 
+class _Outbox:
+    """The child's end of the pipe, written by a thread of its own: the child reads and checks
+    on while this process is still busy with earlier batches (up to ``depth`` messages ahead),
+    so a file read at a mapping's start does not leave this process waiting."""
+
+    def __init__(self, conn: Connection, depth: int = 16) -> None:
+        self.conn = conn
+        self.broken = False
+        self._queue: queue.Queue[tuple[Any, ...] | None] = queue.Queue(depth)
+        self._thread = threading.Thread(target=self._write, name="reader-outbox", daemon=True)
+        self._thread.start()
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        if self.broken:
+            raise BrokenPipeError("the ingest process stopped reading")
+        self._queue.put(message)
+
+    def drain(self) -> None:
+        """Wait until every message sent so far is written (or the pipe broke)."""
+        self._queue.join()
+
+    def flush(self) -> None:
+        """Wait until every message is written (or the pipe broke); the thread ends."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def _write(self) -> None:
+        while (message := self._queue.get()) is not None:
+            try:
+                if not self.broken:  # else drain: the sender must not block on a full queue
+                    self.conn.send(message)
+            except OSError:  # BrokenPipeError among them: the parent is gone or stopped us
+                self.broken = True
+            finally:
+                self._queue.task_done()
+
+
 class _Shipper:
     """The child's side: sends what the run added to its report since the last message."""
 
-    def __init__(self, run: _Run, conn: Connection) -> None:
+    def __init__(self, run: _Run, conn: _Outbox) -> None:
         self.run, self.conn = run, conn
         self.rejects = len(run.report.rejects)
         self.ticks = run.done_rows
@@ -242,10 +284,11 @@ def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection, early: 
     # the parent's objects are shared with us until written to: the collector must not walk
     # (and so copy) them; our own garbage is still collected (unless the parent paused it)
     gc.freeze()
+    outbox = _Outbox(conn)
     try:
         for run in runs:
             run.progress = None  # the parent reports progress from the counts we send
-            shipper = _Shipper(run, conn)
+            shipper = _Shipper(run, outbox)
             run.check_headers()
             unread = list(run.manifest.files)
 
@@ -263,6 +306,11 @@ def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection, early: 
             for _, spec, _, mapping in run.node_steps():
                 read(spec)
                 _send_mapping(shipper, "nodes", run.node_batches(spec, mapping))
+            if not early:
+                # the ordinary ingest commits each node batch as it comes: every one is with
+                # the parent before the relationships are read (a reading process that dies
+                # there leaves all the nodes written, and the run resumes from them)
+                outbox.drain()
             if early:
                 # the other files are read when their first mapping is due, so this process
                 # gets relationships at once; until every file is read, the progress has a
@@ -277,9 +325,13 @@ def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection, early: 
                     read(unread[0])
                 shipper.send("counts", "relationships", (run.total_rows, run.report.rows_read))
             shipper.send("done", "relationships")
+        outbox.flush()
     except BrokenPipeError:
         return  # the parent is gone or stopped us: nothing to tell
     except BaseException as exc:  # noqa: BLE001 - raised again in the parent
+        outbox.flush()  # what was found before, then the error
+        if outbox.broken:
+            return
         try:
             conn.send(("error", exc))
         except Exception:  # noqa: BLE001 - an exception that does not pickle
