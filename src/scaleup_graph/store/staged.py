@@ -208,11 +208,9 @@ class StagedGraph(GraphStore):
         # relationship this call creates or changes
         touched_starts: dict[str, None] = {}
         touched_ends: dict[str, None] = {}
-        if self.creating_runs <= {run}:
-            # every node is this run's (a bulk first load of one manifest): no history entry
-            return self._link_this_runs_nodes(
-                starts, ends, relationships, rows, created, updated_at
-            )
+        # only nodes an earlier run made get an entry: none when every node is this run's (a
+        # bulk first load of one manifest), and then no row needs the check
+        check = not self.creating_runs <= {run}
         for row in rows:
             a, b = starts.get(row.start), ends.get(row.end)
             if a is None or b is None:
@@ -220,23 +218,23 @@ class StagedGraph(GraphStore):
             key = (a.serial, b.serial)
             found = relationships.get(key)
             if found is None:
-                found = relationships[key] = (a, b, dict(created))
+                found = relationships[key] = (a, b, created.copy())
             before = found[2]
-            # only nodes an earlier run made get an entry (none in a first load): the check
-            # whether this write changes the relationship runs for those only
-            start_earlier = a.props.get("ingest_run") != run
-            end_earlier = b.props.get("ingest_run") != run
-            if (start_earlier or end_earlier) and (
-                before.get("updated_at") is None
-                or any(
-                    v is None or before.get(k) is None or before[k] != v
-                    for k, v in row.props.items()
-                )
-            ):
-                if start_earlier:
-                    touched_starts[row.start] = None
-                if end_earlier:
-                    touched_ends[row.end] = None
+            if check:
+                # does this write change the relationship, at a node of an earlier run?
+                start_earlier = a.props.get("ingest_run") != run
+                end_earlier = b.props.get("ingest_run") != run
+                if (start_earlier or end_earlier) and (
+                    before.get("updated_at") is None
+                    or any(
+                        v is None or before.get(k) is None or before[k] != v
+                        for k, v in row.props.items()
+                    )
+                ):
+                    if start_earlier:
+                        touched_starts[row.start] = None
+                    if end_earlier:
+                        touched_ends[row.end] = None
             if row.props:
                 _set_all(before, row.props)
             if updated_at is None:  # SET r.updated_at = null
@@ -244,7 +242,7 @@ class StagedGraph(GraphStore):
             else:
                 before["updated_at"] = updated_at
             written += 1
-        if history:
+        if history and (touched_starts or touched_ends):
             at = _now_iso()
             ids = [*touched_starts, *(i for i in touched_ends if i not in touched_starts)]
             for node_id in ids:
@@ -258,41 +256,6 @@ class StagedGraph(GraphStore):
                     provenance,
                     at,
                 )
-        return written
-
-    @staticmethod
-    def _link_this_runs_nodes(
-        starts: dict[str, StagedNode],
-        ends: dict[str, StagedNode],
-        relationships: dict[tuple[int, int], tuple[StagedNode, StagedNode, dict[str, Any]]],
-        rows: Sequence[RelRow],
-        created: dict[str, Any],
-        updated_at: Any,
-    ) -> int:
-        """:meth:`upsert_relationships` between nodes this run created: the same values, without
-        the check per row whether a node of an earlier run gets a history entry."""
-        new = dict(created)
-        if updated_at is not None:
-            new["updated_at"] = updated_at
-        written = 0
-        for row in rows:
-            a, b = starts.get(row.start), ends.get(row.end)
-            if a is None or b is None:
-                continue  # MATCH found no endpoint: the Cypher writes nothing for this row
-            key = (a.serial, b.serial)
-            found = relationships.get(key)
-            if found is None:
-                values = new.copy()
-                relationships[key] = (a, b, values)
-            else:
-                values = found[2]
-            if row.props:
-                _set_all(values, row.props)
-            if updated_at is None:  # SET r.updated_at = null
-                values.pop("updated_at", None)
-            else:
-                values["updated_at"] = updated_at
-            written += 1
         return written
 
     def existing_ids(self, label: str, ids: Iterable[str]) -> set[str]:
