@@ -17,7 +17,7 @@ import pytest
 
 from tests.browser.test_explorer_small_windows import SHARE
 from tests.support.browser import watched_page
-from tests.support.explorer import IHK, settled, sign_in_as
+from tests.support.explorer import IHK, READY, settled, sign_in_as
 from tests.support.live_server import Live
 
 pytestmark = pytest.mark.browser
@@ -51,6 +51,9 @@ def test_a_laptop_window_gives_the_picture_most_of_it(
     # a laptop's window: the picture has three quarters of it; a large screen keeps the panel
     # open beside a picture of at least 60 % of the window
     assert room["share"] >= (0.6 if panel else 0.75), room
+    if not panel:  # the filter bar is one line (a control and its padding)
+        bar = page.locator("#filter-bar").bounding_box()["height"]
+        assert bar <= page.locator("#f-label").bounding_box()["height"] + 12, bar
     assert page.errors == [] and page.outside == []
     context.close()
 
@@ -144,5 +147,47 @@ def test_a_click_in_a_small_window_keeps_the_view(
         seen = page.evaluate(VIEW)
         assert abs(seen["scale"] - before["scale"]) < 1e-6 * before["scale"]
         assert seen["at"][right[0]["id"]]["x"] < seen["right"] - 10, seen["at"][right[0]["id"]]
+    assert page.errors == [] and page.outside == []
+    context.close()
+
+
+def test_the_filter_bar_is_one_line_until_a_message_shows(
+    browser: Any, demo: Live, artifacts: Path
+) -> None:
+    """At 1024x768 the filter bar is one line (it was two: 58 px); a message shows over the
+    picture's top right corner without changing the drawing area, so does a filter's count."""
+    context, page = watched_page(browser, demo.url, width=1024, height=768, console=True)
+    sign_in_as(page, demo, query=f"?focus={IHK}&hops=1&lang=de")
+    settled(page)
+    bar = page.locator("#filter-bar").bounding_box()
+    first = page.locator("#f-label").bounding_box()
+    page.screenshot(path=str(artifacts / "explorer-laptop-1024x768-filters.png"))
+    print(f"1024x768: the filter bar is {bar['height']:.0f} px high")
+    # one line: no taller than one control and its padding
+    assert bar["height"] <= first["height"] + 12, (bar, first)
+    canvas = page.locator("#canvas").bounding_box()
+    # a message appears ("Link kopiert"): the drawing area stays as it was
+    page.locator("#copy-btn").click()
+    page.wait_for_function("!document.querySelector('#message').classList.contains('empty')")
+    page.wait_for_timeout(300)
+    assert page.locator("#message").is_visible()
+    assert page.locator("#message").inner_text().strip()
+    assert page.locator("#canvas").bounding_box() == canvas
+    assert page.locator("#filter-bar").bounding_box()["height"] == bar["height"]
+    page.screenshot(path=str(artifacts / "explorer-laptop-1024x768-message.png"))
+    # a filter set: its count of matches shows, the bar stays one line, the picture its size
+    page.select_option("#f-label", index=1)
+    page.wait_for_function("document.querySelector('#f-count').textContent.includes('Knoten')")
+    settled(page)
+    assert page.locator("#f-count").is_visible()
+    assert page.locator("#filter-bar").bounding_box()["height"] == bar["height"]
+    assert page.locator("#canvas").bounding_box() == canvas
+    page.screenshot(path=str(artifacts / "explorer-laptop-1024x768-filtered.png"))
+    # the short words are what the eye sees; a screen reader still hears the whole names
+    for name in ("Bild speichern (PNG)", "Link kopieren", "Filter aufheben"):
+        assert page.get_by_role("button", name=name, exact=True).count() == 1, name
+    assert page.get_by_role("checkbox", name="nur Treffer zeigen").count() == 1
+    assert page.get_by_role("combobox", name="Farbe nach").count() == 1
+    assert page.evaluate(f"{READY}")
     assert page.errors == [] and page.outside == []
     context.close()
