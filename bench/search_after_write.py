@@ -42,6 +42,7 @@ from typing import Any, cast
 
 from bench.api_wrk import ORGS, _db_url, _EngineClock, build, targets
 from bench.env import environment
+from bench.scratch import scratch_folder
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -220,14 +221,12 @@ def measure(orgs: int, runs: int, rev: str) -> dict[str, Any]:
 def lists(store: Any, clock: _EngineClock, rev: str, runs: int) -> dict[str, Any]:
     """``challenges`` and ``content_feed`` (a page of 21; all rows, a topic by name and by id)
     with the catalogue's text now and the file at ``rev``; same rows checked on every run."""
-    import tempfile
-
     from scaleup_graph.queries.catalogue import catalogue, parse_query_file
 
     out: dict[str, Any] = {}
     topic = store.read("MATCH (c:Challenge) WHERE size(c.topics) > 0 RETURN c.topics[0] AS t")[0]
     [linked] = store.read("MATCH (t:Topic {name: $n}) RETURN t.id AS id", {"n": topic["t"]})
-    with tempfile.TemporaryDirectory() as folder:
+    with scratch_folder("search-after-write-") as folder:
         for name in ("challenges", "content_feed"):
             path = Path(folder) / f"{name}.cypher"
             path.write_text(
