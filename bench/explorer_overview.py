@@ -182,6 +182,7 @@ def _in_process(size: str, repeat: int, rows: dict[str, dict[str, float]]) -> di
     alone, and the groups changed at a new relationship's two nodes (with the answer and the
     parts kept for other workers); the patched groups are checked equal to a fresh grouping."""
     from scaleup_graph.store import open_store
+    from scaleup_graph.store.falkordb import FalkorDBStore
     from scaleup_graph.visualisation import fetch
     from scaleup_graph.visualisation.aggregate import group_outline
     from scaleup_graph.visualisation.regroup import GroupIndex
@@ -189,6 +190,7 @@ def _in_process(size: str, repeat: int, rows: dict[str, dict[str, float]]) -> di
 
     store = open_store(f"embedded://{DB_DIR}", graph=_graph(size))
     try:
+        assert isinstance(store, FalkorDBStore)  # the embedded database (DB_DIR)
         orgs = [r["id"] for r in store.read("MATCH (o:Organisation) RETURN o.id AS id LIMIT 60")]
         full: list[float] = []
         regroup: list[float] = []
@@ -245,7 +247,7 @@ def _in_process(size: str, repeat: int, rows: dict[str, dict[str, float]]) -> di
         rewrites = []
         for _ in range(2):  # what an erasure adds: the append-only file rewritten, waited for
             started = time.perf_counter()
-            store._rewrite_append_only_file(timeout_s=600.0)  # type: ignore[attr-defined]
+            store._rewrite_append_only_file(timeout_s=600.0)
             rewrites.append(time.perf_counter() - started)
     finally:
         store.close()

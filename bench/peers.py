@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import networkx as nx
 import yaml
@@ -165,9 +166,9 @@ def falkordb_bulk(graph: CsvGraph, url: str, name: str, indexes: bool = False) -
         if indexes:
             # the indexes alone: the loader's graph has no search text or folded keys, and
             # setup_schema would compute them for every node (work ours does while staging)
-            store.backfill_search_text = lambda batch=0: 0  # type: ignore[method-assign]
             started = time.perf_counter()
-            store.setup_schema()
+            with patch.object(store, "backfill_search_text", lambda batch=0: 0):
+                store.setup_schema()
             listing = "CALL db.indexes() YIELD status RETURN status"
             while any(str(r["status"]).upper() != "OPERATIONAL" for r in store.read(listing)):
                 time.sleep(0.01)

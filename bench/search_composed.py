@@ -25,6 +25,7 @@ from bench.api_wrk import ORGS, _db_url, build, targets
 from bench.env import environment
 from scaleup_graph.queries.runner import get_query
 from scaleup_graph.store import open_store
+from scaleup_graph.store.falkordb import FalkorDBStore
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PAGE = 21  # the API asks for its page of 20 and one more (is there a next page?)
@@ -60,7 +61,8 @@ def measure(orgs: int, runs: int) -> dict[str, dict[str, Any]]:
             {"id": t["org"]},
         )
         t["region"] = row["id"]
-        graph = store._graph  # type: ignore[attr-defined]
+        assert isinstance(store, FalkorDBStore), "the engine's own time is FalkorDB's"
+        graph = store._graph
         for case, params in cases(t).items():
             bound = query.bind({**params, "limit": PAGE}, dialect=store.dialect)
             texts = {

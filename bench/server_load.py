@@ -34,6 +34,7 @@ import statistics
 import time
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from bench.env import environment
 from bench.scratch import scratch_folder
@@ -165,18 +166,15 @@ def run(size: str, repeat: int, work: Path, folder: Path | None, graph: str) -> 
     def verbose(self: embedded.EmbeddedServer, module: str) -> str:
         return config(self, module).replace("loglevel warning", "loglevel verbose")
 
-    embedded.EmbeddedServer._config = verbose  # type: ignore[method-assign]
     walls: dict[str, list[float]] = {case: [] for case in CASES}
     loads: dict[str, list[float]] = {case: [] for case in CASES}
-    try:
+    with patch.object(embedded.EmbeddedServer, "_config", verbose):
         for _ in range(repeat):
             for case in CASES:  # take turns: drift hits every case
                 wall, loaded = _cold_start(folders[case])
                 walls[case].append(wall)
                 if loaded is not None:
                     loads[case].append(loaded)
-    finally:
-        embedded.EmbeddedServer._config = config  # type: ignore[method-assign]
     rows = {}
     for case in CASES:
         rows[case] = {
