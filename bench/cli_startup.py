@@ -18,6 +18,10 @@ turns. The demo is stopped with SIGINT after each run. It also counts the embedd
 starts in each run (the process ids in its log).
 
     .venv/bin/python -m bench.cli_startup --demo [--before REV] [--repeat 5] [--port 21510]
+        [--serve FOLDER:GRAPH]
+
+``--serve`` adds ``scaleup serve`` of a loaded folder's graph (cold each time, the folder used
+as it is), where a start costs the load of the whole folder.
 """
 
 from __future__ import annotations
@@ -117,9 +121,12 @@ def _first_200(url: str, proc: subprocess.Popen[bytes], started: float) -> float
         time.sleep(0.01)
 
 
-def demo_once(folder: Path, state: Path, port: int, src: Path | None) -> dict[str, float]:
-    """One cold ``scaleup demo`` on ``folder``: seconds to the first 200 from /health and /,
-    and how many times it started the embedded server."""
+def demo_once(
+    folder: Path, state: Path, port: int, src: Path | None, graph: str | None = None
+) -> dict[str, float]:
+    """One cold ``scaleup demo`` on ``folder`` (``graph``: ``scaleup serve`` of that graph
+    instead): seconds to the first 200 from /health and /, and how many times it started the
+    embedded server."""
     from scaleup_graph.store.embedded import EmbeddedServer
 
     if folder.exists() and EmbeddedServer(folder).pid() is not None:
@@ -132,12 +139,14 @@ def demo_once(folder: Path, state: Path, port: int, src: Path | None) -> dict[st
         "SCALEUP_API_HOST": "127.0.0.1",
         "SCALEUP_API_PORT": str(port),
     }
+    if graph is not None:  # serve refuses the public default secret
+        env |= {"SCALEUP_GRAPH": graph, "SCALEUP_SUPPRESSION_SALT": "cli-startup-bench-only"}
     if src is not None:
         env["PYTHONPATH"] = str(src)
     base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "scaleup_graph", "demo"],
+        [sys.executable, "-m", "scaleup_graph", "demo" if graph is None else "serve"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -155,12 +164,16 @@ def demo_once(folder: Path, state: Path, port: int, src: Path | None) -> dict[st
     return {"health_s": health, "explorer_s": explorer, "starts": server_starts(folder) - before}
 
 
-def run_demo(repeat: int, tmp: Path, port: int, before_rev: str) -> dict[str, Any]:
+def run_demo(
+    repeat: int, tmp: Path, port: int, before_rev: str, served: tuple[Path, str] | None = None
+) -> dict[str, Any]:
+    """``served``: a loaded folder and graph that ``scaleup serve`` serves too (cases "serve")."""
     from bench.cold_start import checkout
 
     sources: dict[str, Path | None] = {"before": checkout(before_rev, tmp / "before"), "now": None}
+    kinds = ("empty", "seeded", "serve") if served else ("empty", "seeded")
     runs: dict[str, dict[str, list[dict[str, float]]]] = {
-        folder: {name: [] for name in sources} for folder in ("empty", "seeded")
+        kind: {name: [] for name in sources} for kind in kinds
     }
     for attempt in range(repeat):
         order = list(sources) if attempt % 2 == 0 else list(reversed(sources))
@@ -170,6 +183,17 @@ def run_demo(repeat: int, tmp: Path, port: int, before_rev: str) -> dict[str, An
             # the first demo loads the seed into the empty folder, the second finds it there
             runs["empty"][name].append(demo_once(folder, state, port, sources[name]))
             runs["seeded"][name].append(demo_once(folder, state, port, sources[name]))
+            if served:
+                runs["serve"][name].append(
+                    demo_once(served[0], state, port, sources[name], graph=served[1])
+                )
+    # what one start saves: a cold open and close of the store (the server's start, its load
+    # of the folder, its stop) on the seeded folder and the served one, in this process
+    folders = {"seeded": (tmp / "now-0" / "db", None), **({"serve": served} if served else {})}
+    one_start = {
+        kind: statistics.median(_start_stop(*where) for _ in range(repeat))
+        for kind, where in folders.items()
+    }
     cases: dict[str, Any] = {}
     for kind, by_source in runs.items():
         for name, got in by_source.items():
@@ -183,7 +207,15 @@ def run_demo(repeat: int, tmp: Path, port: int, before_rev: str) -> dict[str, An
             cases[f"{kind} now"][key.replace("median_s", "now_over_before")] = (
                 cases[f"{kind} now"][key] / cases[f"{kind} before"][key]
             )
-    return {"repeat": repeat, "before": before_rev, "demo": cases}
+    return {"repeat": repeat, "before": before_rev, "demo": cases, "one_start_s": one_start}
+
+
+def _start_stop(folder: Path, graph: str | None = None) -> float:
+    from scaleup_graph.store import open_store
+
+    started = time.perf_counter()
+    open_store(f"embedded://{folder}", graph=graph).close()
+    return time.perf_counter() - started
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -193,6 +225,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--demo", action="store_true", help="Time scaleup demo to its first 200.")
     parser.add_argument("--before", default="main", help="--demo: git revision to compare with")
     parser.add_argument("--port", type=int, default=21510, help="--demo: the API's port")
+    parser.add_argument(
+        "--serve", metavar="FOLDER:GRAPH", help="--demo: also time scaleup serve of this graph"
+    )
     args = parser.parse_args(argv)
     if args.demo:
         main_demo(args)
@@ -224,7 +259,11 @@ def main(argv: list[str] | None = None) -> None:
 def main_demo(args: argparse.Namespace) -> None:
     result: dict[str, Any] = {"bench": "cli_startup --demo", **environment()}
     with scratch_folder("cli-startup-demo-") as tmp:
-        result.update(run_demo(args.repeat, Path(tmp), args.port, args.before))
+        served = None
+        if args.serve:
+            folder, _, graph = args.serve.rpartition(":")
+            served = (Path(folder), graph)
+        result.update(run_demo(args.repeat, Path(tmp), args.port, args.before, served))
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     RESULTS.mkdir(exist_ok=True)
     suffix = f"-{args.label}" if args.label else ""
@@ -242,6 +281,8 @@ def main_demo(args: argparse.Namespace) -> None:
             f"{name:<16}{case['health_median_s']:>10.2f}{case['explorer_median_s']:>8.2f}"
             f"{'' if ratio is None else f'{ratio:.2f}':>12}{case['starts']!s:>8}"
         )
+    for kind, seconds in result["one_start_s"].items():
+        print(f"one cold open and close of the store, {kind} folder: {seconds:.2f} s")
     print(out)
 
 
