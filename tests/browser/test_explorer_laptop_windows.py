@@ -191,3 +191,32 @@ def test_the_filter_bar_is_one_line_until_a_message_shows(
     assert page.evaluate(f"{READY}")
     assert page.errors == [] and page.outside == []
     context.close()
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 800)], ids=["1024x768", "1280x800"])
+def test_a_search_hit_in_a_small_window_shows_its_details(
+    browser: Any, demo: Live, artifacts: Path, size: tuple[int, int]
+) -> None:
+    """Picking a search hit asks about that organisation, as a click does: the closed side
+    panel opens with its details, and the new view is placed beside the panel."""
+    width, height = size
+    context, page = watched_page(browser, demo.url, width=width, height=height, console=True)
+    sign_in_as(page, demo, query="?lang=de")
+    settled(page)
+    assert not page.locator("#side").is_visible()
+    page.fill("#search", "ihk kassel")
+    page.locator(f"#hits li[data-id='{IHK}']").click()
+    page.wait_for_function(f"document.querySelector('#details-body').dataset.id === '{IHK}'")
+    page.wait_for_function(f"window.__explorer.snapshot().focus === '{IHK}'")
+    snap = settled(page)
+    page.screenshot(path=str(artifacts / f"explorer-small-{width}x{height}-search-hit.png"))
+    assert page.locator("#side").is_visible()
+    assert page.locator("#side-toggle").get_attribute("aria-expanded") == "true"
+    assert page.locator("#details-body h3").inner_text() == "IHK Kassel-Marburg"
+    # the focus is drawn in the part of the picture the panel leaves free
+    side = page.locator("#side").bounding_box()
+    canvas = page.locator("#canvas").bounding_box()
+    [focus] = [n for n in snap["nodes"] if n["id"] == IHK]
+    assert focus["x"] > 0 and canvas["x"] + focus["x"] < side["x"], (focus, side, canvas)
+    assert page.errors == [] and page.outside == []
+    context.close()

@@ -2434,7 +2434,12 @@
   function wireControls() {
     const hops = $('hops');
     for (let h = 1; h <= BOOT.maxHops; h++) hops.append(option(String(h), String(h)));
-    attachSearch($('search'), (hit) => focusOn(hit.id));
+    attachSearch($('search'), (hit) => {
+      // picking a hit asks about that node, as a click does: a closed side panel opens with its
+      // details (before the new view is placed, so the picture is placed beside it)
+      if (!sideOpen()) setSide(true, false);
+      focusOn(hit.id);
+    });
     attachSearch($('path-from'), () => {});
     attachSearch($('path-to'), () => {});
     $('path-find').addEventListener('click', findPaths);
