@@ -275,10 +275,10 @@ class _Shipper:
 
 def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection, early: bool) -> None:
     """The reading process: every run's files and mappings, in the order stage() takes them.
-    ``early`` (a bulk load): each node file is read when its first mapping is due and the rows
-    sent at once, so the parent has work from the start; the other files are read after the
-    last node mapping, while the parent sends the nodes to the database; then the counts of
-    every file (the progress's total). Otherwise every file is read and counted first."""
+    ``early`` (a bulk load): each file is read when its first mapping is due and the rows sent
+    at once, so the parent has work from the start; an estimate of the total before the
+    relationships, the exact counts once every file is read. Otherwise every file is read and
+    counted first, and every node batch is written before the relationships are read."""
     other_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent; it stops us
     # the parent's objects are shared with us until written to: the collector must not walk
@@ -311,7 +311,7 @@ def _read(runs: Sequence[_Run], conn: Connection, other_end: Connection, early: 
                 # the parent before the relationships are read (a reading process that dies
                 # there leaves all the nodes written, and the run resumes from them)
                 outbox.drain()
-            if early:
+            else:
                 # the other files are read when their first mapping is due, so this process
                 # gets relationships at once; until every file is read, the progress has a
                 # total counted from their line breaks (the counts follow when it is exact)

@@ -44,10 +44,15 @@ def detect_delimiter(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _open_text(path: Path, encoding: str) -> IO[str]:
-    # Both are closed by the wrapper that reads them.
+def _open_bytes(path: Path) -> IO[bytes]:
+    """The file's bytes, a gzip file's unpacked."""
     raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
-    return io.TextIOWrapper(cast(IO[bytes], raw), encoding=encoding, newline="")
+    return cast(IO[bytes], raw)
+
+
+def _open_text(path: Path, encoding: str) -> IO[str]:
+    # closed by the wrapper that reads it
+    return io.TextIOWrapper(_open_bytes(path), encoding=encoding, newline="")
 
 
 def _decode_error(path: Path, exc: UnicodeDecodeError, encoding: str) -> ReadError:
@@ -234,7 +239,7 @@ def estimate_rows(path: Path) -> int | None:
         return None
     lines, last = 0, b"\n"
     try:
-        with gzip.open(path, "rb") if ".gz" in suffixes else open(path, "rb") as handle:
+        with _open_bytes(path) as handle:
             while chunk := handle.read(1 << 20):
                 lines += chunk.count(b"\n")
                 last = chunk[-1:]

@@ -86,10 +86,16 @@ def encode_value(value: Any) -> bytes:
     raise ValueError(f"a {type(value).__name__} cannot be stored as a property")
 
 
+def _texts(texts: Sequence[str]) -> bytes:
+    """Texts in a row, each a type byte, the text and a NUL, encoded at once (a text holds no
+    NUL: the validator refuses one)."""
+    return b"\x03" + "\x00\x03".join(texts).encode() + b"\x00"
+
+
 def _values(props: dict[str, Any], names: Sequence[str]) -> bytes:
     """The values of ``names`` in ``props``, in order: :func:`encode_value` with the commonest
-    cases inline (a run of strings is encoded as one text: its type bytes and NULs joined in;
-    a text holds no NUL, the validator refuses one), which halves the time of a large load."""
+    cases inline (a run of texts encoded at once: :func:`_texts`), which halves the time of a
+    large load."""
     out: list[bytes] = []
     texts: list[str] = []
     append, get = out.append, props.get
@@ -100,7 +106,7 @@ def _values(props: dict[str, Any], names: Sequence[str]) -> bytes:
             texts.append(value)
             continue
         if texts:
-            append(b"\x03" + "\x00\x03".join(texts).encode() + b"\x00")
+            append(_texts(texts))
             texts.clear()
         if value is None:
             append(_NULL)
@@ -113,11 +119,11 @@ def _values(props: dict[str, Any], names: Sequence[str]) -> bytes:
         elif kind is list and all(type(item) is str for item in value):
             append(_ARRAY.pack(5, len(value)))
             if value:
-                append(b"\x03" + "\x00\x03".join(value).encode() + b"\x00")
+                append(_texts(value))
         else:
             append(encode_value(value))
     if texts:
-        append(b"\x03" + "\x00\x03".join(texts).encode() + b"\x00")
+        append(_texts(texts))
     return b"".join(out)
 
 
@@ -222,26 +228,18 @@ def encode_nodes(
     (by serial): what a relationship names its ends by. Nodes that :func:`encode_ahead`
     encoded and that did not change since are not encoded again."""
     packer = _Packer(max_bytes)
-    groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[bytes]] = {}
-    order: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = {}
+    #: (label set, property names) -> each node's serial and entity
+    groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[tuple[int, bytes]]] = {}
     for node in graph.nodes():
-        encoded = node.encoded
-        if encoded is None:
-            encoded = node.encoded = _node_entity(node)
-        group = (tuple(node.labels), encoded[0])
-        entities = groups.get(group)
-        if entities is None:
-            entities = groups[group] = []
-            order[group] = []
-        entities.append(encoded[1])
-        order[group].append(node.serial)
+        names, entity = node.encoded = node.encoded or _node_entity(node)
+        groups.setdefault((tuple(node.labels), names), []).append((node.serial, entity))
     graph.changed.clear()
     position: dict[int, int] = {}
-    for group, entities in groups.items():
-        for serial in order[group]:
+    for (labels, names), members in groups.items():
+        for serial, _ in members:
             position[serial] = len(position)
-        labels, names = group
-        packer.add(_header(":".join(labels), names), iter(entities), relationships=False)
+        entities = (entity for _, entity in members)
+        packer.add(_header(":".join(labels), names), entities, relationships=False)
     return packer.finish(), position
 
 

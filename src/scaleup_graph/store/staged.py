@@ -122,8 +122,7 @@ class StagedGraph(GraphStore):
                 node = StagedNode(self._serial, label, {KEY: row.id, **created})
                 index[row.id] = node
             before = node.props
-            if node.encoded is not None:
-                node.encoded = None
+            node.encoded = None  # the bulk writer encodes it again (store/bulk.py)
             changed_nodes.append(node)
             # the history entry of merge_nodes(history=True): fields this write changes, for a
             # node an earlier run made (none in a first load: not worked out per row there)
